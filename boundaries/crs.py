@@ -1,0 +1,155 @@
+"""The two coordinate reference systems of the project, named once.
+
+Geometries are stored in longitude/latitude (:data:`STORAGE_CRS`, EPSG:4326) and measured
+(areas, lengths, distances) in :data:`MEASURE_CRS`, EPSG:6372 "Mexico ITRF2008 / LCC", a
+conformal projection in metres that covers the whole country.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+__all__ = [
+    "STORAGE_CRS",
+    "MEASURE_CRS",
+    "CRSMismatchError",
+    "MissingCRSError",
+    "require_crs",
+    "require_same_crs",
+    "to_storage",
+    "to_measure",
+    "geometry_to_measure",
+    "geometry_to_storage",
+]
+
+STORAGE_CRS = pyproj.CRS.from_epsg(4326)
+MEASURE_CRS = pyproj.CRS.from_epsg(6372)
+
+_TO_MEASURE = pyproj.Transformer.from_crs(STORAGE_CRS, MEASURE_CRS, always_xy=True)
+_TO_STORAGE = pyproj.Transformer.from_crs(MEASURE_CRS, STORAGE_CRS, always_xy=True)
+
+
+class MissingCRSError(ValueError):
+    """A layer has no coordinate reference system and none was given."""
+
+
+class CRSMismatchError(ValueError):
+    """Two layers that must share a CRS do not."""
+
+
+def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, name: str = "la capa") -> pyproj.CRS:
+    """Return the CRS of ``frame`` or raise :class:`MissingCRSError`.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame or GeoSeries
+        The layer to check.
+    name : str
+        How the layer is named in the error message.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> require_crs(gpd.GeoSeries([Point(0, 0)], crs=4326)).to_epsg()
+    4326
+    """
+    if frame.crs is None:
+        raise MissingCRSError(
+            f"{name} no declara sistema de coordenadas (CRS); indíquelo con --crs"
+        )
+    return pyproj.CRS.from_user_input(frame.crs)
+
+
+def require_same_crs(*frames: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
+    """Return the common CRS of ``frames``; raise :class:`CRSMismatchError` if they differ.
+
+    Stricter than geopandas, which only warns on a mismatch.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> a = gpd.GeoSeries([Point(0, 0)], crs=4326)
+    >>> require_same_crs(a, a).to_epsg()
+    4326
+    """
+    crs = None
+    for index, frame in enumerate(frames, start=1):
+        this = require_crs(frame, f"la capa {index}")
+        if crs is None:
+            crs = this
+        elif not crs.equals(this):
+            raise CRSMismatchError(
+                f"las capas tienen sistemas de coordenadas distintos: "
+                f"{crs.to_string()} y {this.to_string()}"
+            )
+    if crs is None:
+        raise ValueError("no se dio ninguna capa")
+    return crs
+
+
+def to_storage(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reproject ``frame`` to :data:`STORAGE_CRS` (raises if it has no CRS).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> f = gpd.GeoDataFrame(geometry=[Point(0, 0)], crs=4326)
+    >>> to_storage(f).crs.to_epsg()
+    4326
+    """
+    crs = require_crs(frame)
+    return frame if crs.equals(STORAGE_CRS) else frame.to_crs(STORAGE_CRS)
+
+
+def to_measure(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gpd.GeoSeries:
+    """Reproject ``frame`` to :data:`MEASURE_CRS` (raises if it has no CRS).
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> to_measure(gpd.GeoSeries([Point(-96.7, 17.0)], crs=4326)).crs.to_epsg()
+    6372
+    """
+    require_crs(frame)
+    return frame.to_crs(MEASURE_CRS)
+
+
+def geometry_to_measure(geometry: BaseGeometry) -> BaseGeometry:
+    """Transform one lon/lat geometry to :data:`MEASURE_CRS` metres.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(-96.72, 17.06), (-96.71, 17.06)])
+    >>> round(geometry_to_measure(line).length)
+    1065
+    """
+    return shapely.transform(geometry, _transform_measure, interleaved=False)
+
+
+def geometry_to_storage(geometry: BaseGeometry) -> BaseGeometry:
+    """Transform one geometry in :data:`MEASURE_CRS` metres back to lon/lat.
+
+    Examples
+    --------
+    >>> from shapely import Point
+    >>> p = geometry_to_storage(geometry_to_measure(Point(-96.72, 17.06)))
+    >>> round(p.x, 6), round(p.y, 6)
+    (-96.72, 17.06)
+    """
+    return shapely.transform(geometry, _transform_storage, interleaved=False)
+
+
+def _transform_measure(x, y):
+    return _TO_MEASURE.transform(x, y)
+
+
+def _transform_storage(x, y):
+    return _TO_STORAGE.transform(x, y)
