@@ -1,0 +1,527 @@
+"""The demo dataset: the unit's April–June 2025 report, told as records.
+
+Every meeting, inspection, security table and Mando Coordinado session of the report
+(``shared/seed/informe_asuntos_metropolitanos_2025.md``) is here with its date, participants,
+purpose, zones and indicator activity. Agreements restate the purpose each meeting declared.
+
+All geometry below is ILLUSTRATIVE, authored for this project: shapes drawn roughly where the
+places are, never cut from official data. Every geometric record is flagged ``illustrative``
+and the app says so on screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+import geopandas as gpd
+from shapely import LineString, MultiLineString, MultiPolygon, Point, Polygon
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cases.importer import add_boundaries
+from cases.models import (
+    Agreement,
+    AgreementStatus,
+    BoundaryKind,
+    Case,
+    CaseStatus,
+    DisputeZone,
+    Evidence,
+    Finding,
+    FindingCategory,
+    Indicator,
+    Inspection,
+    Institution,
+    InstitutionKind,
+    Meeting,
+    MeetingKind,
+    Municipality,
+    Site,
+    Watercourse,
+    ZoneKind,
+    ZoneStatus,
+)
+
+__all__ = ["DEMO_SOURCE", "load_demo", "demo_boundaries"]
+
+log = logging.getLogger(__name__)
+
+DEMO_SOURCE = "Geometría ilustrativa de demostración (Límites) — no es un límite oficial"
+PROGRAM = "08 - Gobierno Innovador y Tecnológico"
+PERIOD = "2025 (abril–junio)"
+
+OAX, SJA, SCX, SLC = "20067", "20157", "20385", "20390"
+
+# Shared vertices of the illustrative coverage (lon, lat).
+_A, _B, _C = (-96.780, 17.110), (-96.735, 17.112), (-96.722, 17.100)
+_D1, _D, _D2 = (-96.728, 17.093), (-96.735, 17.085), (-96.742, 17.078)
+_E, _F = (-96.752, 17.068), (-96.780, 17.078)
+_R1, _R2, _R3, _G = (-96.740, 17.055), (-96.728, 17.043), (-96.712, 17.033), (-96.695, 17.027)
+_H, _I, _J = (-96.700, 17.108), (-96.690, 17.080), (-96.685, 17.045)
+
+_ATOYAC = [
+    (-96.795, 17.100), (-96.775, 17.083), (-96.762, 17.074), _E, _R1, _R2, _R3, _G,
+    (-96.675, 17.018), (-96.655, 17.010),
+]
+
+_OFFICIAL = {
+    OAX: ("Oaxaca de Juárez", 270955, [_C, _H, _I, _J, _G, _R3, _R2, _R1, _E, _D2, _D, _D1]),
+    SJA: ("San Jacinto Amilpas", 16827, [_A, _B, _C, _D1, _D, _D2, _E, _F]),
+    SCX: (
+        "Santa Cruz Xoxocotlán",
+        100402,
+        [_F, _E, _R1, _R2, _R3, _G, (-96.690, 16.995), (-96.775, 16.992), (-96.792, 17.045)],
+    ),
+    SLC: ("Santa Lucía del Camino", 50362, [_H, (-96.665, 17.110), (-96.658, 17.042), _J, _I]),
+}
+
+# Each party's claim: the official ring with its disputed stretch replaced.
+_CLAIMS = {
+    (OAX, OAX): [_C, _H, _I, _J, _G, _R3, _R2, _R1, _E,
+                 (-96.750, 17.079), (-96.742, 17.088), (-96.733, 17.097)],
+    (SJA, SJA): [_A, _B, _C, (-96.724, 17.090), (-96.731, 17.080), (-96.742, 17.072), _E, _F],
+    (SCX, SCX): [_F, _E, _R1, (-96.729, 17.039), (-96.713, 17.029), _G,
+                 (-96.690, 16.995), (-96.775, 16.992), (-96.792, 17.045)],
+}
+
+
+def demo_boundaries(kind: BoundaryKind) -> gpd.GeoDataFrame:
+    """Return the illustrative official frame or claims as an EPSG:4326 GeoDataFrame."""
+    if kind is BoundaryKind.OFFICIAL:
+        rows = [(code, name, pop, ring, None) for code, (name, pop, ring) in _OFFICIAL.items()]
+    else:
+        rows = [
+            (code, _OFFICIAL[code][0], _OFFICIAL[code][1], ring, claimant)
+            for (code, claimant), ring in _CLAIMS.items()
+        ]
+    return gpd.GeoDataFrame(
+        {
+            "cvegeo": [r[0] for r in rows],
+            "nom_agem": [r[1] for r in rows],
+            "pob": [r[2] for r in rows],
+            "claimant": [r[4] for r in rows],
+        },
+        geometry=[MultiPolygon([Polygon(r[3])]) for r in rows],
+        crs="EPSG:4326",
+    )
+
+
+INSTITUTIONS = [
+    ("Municipio de Oaxaca de Juárez", "Oaxaca de Juárez", InstitutionKind.MUNICIPALITY, OAX),
+    ("Municipio de San Jacinto Amilpas", "San Jacinto Amilpas", InstitutionKind.MUNICIPALITY, SJA),
+    ("Municipio de Santa Cruz Xoxocotlán", "Xoxocotlán", InstitutionKind.MUNICIPALITY, SCX),
+    ("Municipio de Santa Lucía del Camino", "Santa Lucía del Camino",
+     InstitutionKind.MUNICIPALITY, SLC),
+    ("Unidad de Atención de Asuntos Metropolitanos", "UAAM", InstitutionKind.MUNICIPAL_AREA, OAX),
+    ("Consejería Jurídica del Municipio de Oaxaca de Juárez", "Consejería Jurídica",
+     InstitutionKind.MUNICIPAL_AREA, OAX),
+    ("Alcaldía del Municipio de Oaxaca de Juárez", "Alcaldía", InstitutionKind.MUNICIPAL_AREA, OAX),
+    ("Comisión de Límites del Gobierno del Estado", "Comisión de Límites",
+     InstitutionKind.STATE, None),
+    ("Secretaría Técnica del Gobierno del Estado", "Secretaría Técnica", InstitutionKind.STATE, None),
+    ("Secretaría de Medio Ambiente, Biodiversidad, Energías y Sostenibilidad", "Medio Ambiente",
+     InstitutionKind.STATE, None),
+    ("Instituto de Planeación para el Bienestar", "Planeación para el Bienestar",
+     InstitutionKind.STATE, None),
+    ("Comisión Estatal del Agua", "CEA", InstitutionKind.STATE, None),
+    ("Sistema Operador de los Servicios de Agua Potable y Alcantarillado", "SOAPA",
+     InstitutionKind.STATE, None),
+    ("Secretaría de Finanzas del Gobierno del Estado", "Finanzas", InstitutionKind.STATE, None),
+    ("Secretaría de Gobierno del Estado", "Secretaría de Gobierno", InstitutionKind.STATE, None),
+    ("Fiscalía General del Estado de Oaxaca", "Fiscalía", InstitutionKind.STATE, None),
+    ("Corporaciones de seguridad estatales y municipales", "Corporaciones de seguridad",
+     InstitutionKind.STATE, None),
+    ("Autoridades federales de seguridad", "Autoridades federales", InstitutionKind.FEDERAL, None),
+]
+
+INDICATORS = [
+    ("Componente", "12", "Porcentaje de estrategias de vinculación metropolitanas realizadas"),
+    ("Actividad", "12.1", "Porcentaje de eventos metropolitanos realizados"),
+    ("Actividad", "12.2", "Porcentaje de vinculaciones con municipios metropolitanos"),
+]
+
+
+def _ring(*points: tuple[float, float]) -> MultiPolygon:
+    return MultiPolygon([Polygon(points)])
+
+
+ZONES = [
+    ("Fraccionamiento Los Sauces", ZoneKind.FRACCIONAMIENTO, ZoneStatus.NEGOTIATING, [OAX, SJA],
+     "Zona compartida en el límite con San Jacinto Amilpas; se buscan acuerdos que la "
+     "reconozcan jurídicamente.",
+     _ring((-96.7405, 17.0835), (-96.7345, 17.0805), (-96.7295, 17.0860), (-96.7355, 17.0900))),
+    ("Colonia Ejidal", ZoneKind.COLONIA, ZoneStatus.NEGOTIATING, [OAX, SJA],
+     "Colonia en el límite con San Jacinto Amilpas, tratada en la reunión del 14 de mayo.",
+     _ring((-96.7480, 17.0745), (-96.7420, 17.0720), (-96.7375, 17.0775), (-96.7435, 17.0815))),
+    ("Colonia Emiliano Zapata", ZoneKind.COLONIA, ZoneStatus.NEGOTIATING, [OAX, SJA],
+     "Colonia en el límite con San Jacinto Amilpas, tratada en la reunión del 14 de mayo.",
+     _ring((-96.7335, 17.0905), (-96.7270, 17.0890), (-96.7235, 17.0955), (-96.7300, 17.0980))),
+    ("Rancho San Rafael", ZoneKind.RANCHO, ZoneStatus.IDENTIFIED, [OAX, SJA],
+     "Se escuchó a sus habitantes en la reunión del 23 de junio con San Jacinto Amilpas.",
+     _ring((-96.7280, 17.1005), (-96.7205, 17.0975), (-96.7165, 17.1030), (-96.7240, 17.1065))),
+    ("Límites con Santa Cruz Xoxocotlán", ZoneKind.LIMITE, ZoneStatus.AT_COMMISSION, [OAX, SCX],
+     "Franja limítrofe a lo largo del río Atoyac; trabajos con la Comisión de Límites para "
+     "determinar los límites territoriales y jurisdiccionales.",
+     _ring((-96.745, 17.058), (-96.731, 17.047), (-96.714, 17.037), (-96.695, 17.031),
+           (-96.694, 17.022), (-96.712, 17.028), (-96.727, 17.038), (-96.739, 17.051))),
+]
+
+SITES = [
+    ("Palacio Municipal de Oaxaca de Juárez", (-96.7256, 17.0624)),
+    ("Palacio Municipal de San Jacinto Amilpas", (-96.7600, 17.0940)),
+    ("Palacio Municipal de Santa Cruz Xoxocotlán", (-96.7350, 17.0220)),
+    ("Palacio Municipal de Santa Lucía del Camino", (-96.6720, 17.0700)),
+    ("Río Atoyac, tramo Oaxaca de Juárez – San Jacinto Amilpas", (-96.7560, 17.0710)),
+    ("Río Atoyac, tramo Oaxaca de Juárez – Santa Cruz Xoxocotlán", (-96.7200, 17.0380)),
+    ("Rancho San Rafael", (-96.7222, 17.1018)),
+]
+
+CASES = [
+    ("UAAM/LIM/001/2025", "Límites con San Jacinto Amilpas", CaseStatus.IN_PROGRESS,
+     dt.date(2025, 5, 14),
+     ["Fraccionamiento Los Sauces", "Colonia Ejidal", "Colonia Emiliano Zapata",
+      "Rancho San Rafael"],
+     ["Municipio de Oaxaca de Juárez", "Municipio de San Jacinto Amilpas"],
+     "Reconocimiento jurídico de las zonas compartidas en el límite con San Jacinto Amilpas."),
+    ("UAAM/LIM/002/2025", "Límites con Santa Cruz Xoxocotlán", CaseStatus.IN_PROGRESS,
+     dt.date(2025, 5, 23), ["Límites con Santa Cruz Xoxocotlán"],
+     ["Municipio de Oaxaca de Juárez", "Municipio de Santa Cruz Xoxocotlán",
+      "Comisión de Límites del Gobierno del Estado"],
+     "Determinación de los límites territoriales y jurisdiccionales con Santa Cruz Xoxocotlán."),
+    ("UAAM/AMB/003/2025", "Saneamiento de los ríos Atoyac y Salado", CaseStatus.OPEN,
+     dt.date(2025, 4, 8), ["Límites con Santa Cruz Xoxocotlán"],
+     ["Municipio de Oaxaca de Juárez", "Comisión Estatal del Agua",
+      "Sistema Operador de los Servicios de Agua Potable y Alcantarillado"],
+     "Cumplimiento de la sentencia de amparo sobre el saneamiento de los ríos Atoyac y Salado."),
+]
+
+_STATE_WATER = [
+    "Secretaría Técnica del Gobierno del Estado",
+    "Secretaría de Medio Ambiente, Biodiversidad, Energías y Sostenibilidad",
+    "Instituto de Planeación para el Bienestar",
+    "Comisión Estatal del Agua",
+    "Sistema Operador de los Servicios de Agua Potable y Alcantarillado",
+    "Secretaría de Finanzas del Gobierno del Estado",
+]
+_SECURITY = [
+    "Municipio de Oaxaca de Juárez",
+    "Corporaciones de seguridad estatales y municipales",
+    "Autoridades federales de seguridad",
+]
+_POST = "Publicación del Municipio de Oaxaca en redes sociales"
+_ATOYAC_SJA = "Río Atoyac, tramo Oaxaca de Juárez – San Jacinto Amilpas"
+_ATOYAC_SCX = "Río Atoyac, tramo Oaxaca de Juárez – Santa Cruz Xoxocotlán"
+
+MEETINGS = [
+    dict(
+        date=dt.date(2025, 4, 8), kind=MeetingKind.WORKING, indicator="12",
+        title="Saneamiento de los ríos Atoyac y Salado con dependencias del Estado",
+        purpose="Coordinar acciones para dar cumplimiento a la sentencia de amparo relacionada "
+        "con el saneamiento de los ríos Atoyac y Salado, con una estrategia integral de "
+        "planeación territorial, sostenibilidad ambiental, infraestructura hídrica y "
+        "viabilidad financiera.",
+        institutions=["Municipio de Oaxaca de Juárez", *_STATE_WATER],
+        zones=["Límites con Santa Cruz Xoxocotlán"], cases=["UAAM/AMB/003/2025"],
+        sites=[_ATOYAC_SJA, _ATOYAC_SCX],
+        agreements=[("Coordinar acciones para el cumplimiento de la sentencia de amparo sobre el "
+                     "saneamiento de los ríos Atoyac y Salado.", "Comisión Estatal del Agua",
+                     dt.date(2025, 12, 31), AgreementStatus.IN_PROGRESS)],
+    ),
+    dict(
+        date=dt.date(2025, 5, 8), kind=MeetingKind.WORKING, indicator="12.2",
+        title="Reunión con el Presidente Municipal de Santa Lucía del Camino",
+        purpose="Trabajar de manera conjunta y coordinada en temas que atañen a ambos municipios.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de Santa Lucía del Camino"],
+        sites=["Palacio Municipal de Santa Lucía del Camino"],
+        agreements=[("Integrar una agenda común de temas que atañen a ambos municipios.",
+                     "Unidad de Atención de Asuntos Metropolitanos", dt.date(2025, 8, 29),
+                     AgreementStatus.PENDING)],
+    ),
+    dict(
+        date=dt.date(2025, 5, 9), kind=MeetingKind.SECURITY, indicator="12.1",
+        title="Mesa de Seguridad de la Coordinación Metropolitana (9 de mayo)",
+        purpose="Asegurar una ciudad con mayor vigilancia, presencia operativa y entornos más "
+        "tranquilos; se reforzó el Mando Coordinado Metropolitano.",
+        institutions=[*_SECURITY, "Secretaría de Gobierno del Estado",
+                      "Fiscalía General del Estado de Oaxaca"],
+        evidence=[f"{_POST}, 9 de mayo: «Oaxaca de Juárez da un paso firme hacia una ciudad "
+                  "más segura»"],
+    ),
+    dict(
+        date=dt.date(2025, 5, 12), kind=MeetingKind.WORKING, indicator="12",
+        title="Gestión hídrica de los municipios conurbados con SOAPA",
+        purpose="Fortalecer la coordinación en la gestión hídrica de los municipios conurbados.",
+        institutions=["Municipio de Oaxaca de Juárez",
+                      "Sistema Operador de los Servicios de Agua Potable y Alcantarillado",
+                      "Municipio de Santa Lucía del Camino", "Municipio de Santa Cruz Xoxocotlán"],
+        sites=[_ATOYAC_SCX],
+        agreements=[("Fortalecer la coordinación en la gestión hídrica de los municipios "
+                     "conurbados.", "Sistema Operador de los Servicios de Agua Potable y "
+                     "Alcantarillado", dt.date(2025, 9, 30), AgreementStatus.PENDING)],
+    ),
+    dict(
+        date=dt.date(2025, 5, 14), kind=MeetingKind.WORKING, indicator="12.2",
+        title="Límites territoriales con el Presidente Municipal de San Jacinto Amilpas",
+        purpose="Abordar los desafíos de los límites territoriales en el fraccionamiento Los "
+        "Sauces y las colonias Ejidal y Emiliano Zapata, buscando acuerdos que reconozcan "
+        "jurídicamente las zonas compartidas.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de San Jacinto Amilpas"],
+        zones=["Fraccionamiento Los Sauces", "Colonia Ejidal", "Colonia Emiliano Zapata"],
+        cases=["UAAM/LIM/001/2025"], sites=["Palacio Municipal de San Jacinto Amilpas"],
+        agreements=[("Establecer acuerdos que reconozcan jurídicamente las zonas compartidas "
+                     "(Los Sauces, Ejidal, Emiliano Zapata).",
+                     "Unidad de Atención de Asuntos Metropolitanos", dt.date(2025, 7, 31),
+                     AgreementStatus.IN_PROGRESS)],
+    ),
+    dict(
+        date=dt.date(2025, 5, 23), kind=MeetingKind.WORKING, indicator="12.2",
+        title="Zonas limítrofes con el Municipio de Santa Cruz Xoxocotlán",
+        purpose="Intercambiar necesidades, problemáticas y oportunidades de las zonas "
+        "limítrofes; identificar puntos críticos para coordinar acciones conjuntas y evitar "
+        "duplicidades o vacíos de atención.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de Santa Cruz Xoxocotlán"],
+        zones=["Límites con Santa Cruz Xoxocotlán"], cases=["UAAM/LIM/002/2025"],
+        sites=["Palacio Municipal de Santa Cruz Xoxocotlán", _ATOYAC_SCX],
+        agreements=[("Coordinar acciones conjuntas en los puntos críticos identificados para "
+                     "evitar duplicidades o vacíos de atención.",
+                     "Municipio de Santa Cruz Xoxocotlán", dt.date(2025, 8, 15),
+                     AgreementStatus.PENDING)],
+    ),
+    dict(
+        date=dt.date(2025, 5, 23), kind=MeetingKind.SECURITY, indicator="12.1",
+        title="Mesa de Seguridad de la Coordinación Metropolitana (23 de mayo)",
+        place="Palacio Municipal de Oaxaca de Juárez",
+        venue="Palacio Municipal de Oaxaca de Juárez",
+        purpose="Coordinación que garantiza una capital segura: vigilancia, presencia "
+        "operativa y entornos más tranquilos.",
+        institutions=_SECURITY,
+        evidence=[f"{_POST}, 23 de mayo: «Coordinación que garantiza una capital segura»"],
+    ),
+    dict(
+        date=dt.date(2025, 5, 27), kind=MeetingKind.WORKING, indicator="12",
+        title="Límites con Santa Cruz Xoxocotlán ante la Comisión de Límites",
+        purpose="Establecer y detallar los trabajos para determinar los límites territoriales "
+        "y jurisdiccionales, con certeza para las autoridades y seguridad jurídica para la "
+        "ciudadanía.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de Santa Cruz Xoxocotlán",
+                      "Comisión de Límites del Gobierno del Estado"],
+        zones=["Límites con Santa Cruz Xoxocotlán"], cases=["UAAM/LIM/002/2025"],
+        agreements=[("Detallar el programa de trabajos técnicos para determinar los límites "
+                     "territoriales y jurisdiccionales.",
+                     "Comisión de Límites del Gobierno del Estado", dt.date(2025, 7, 15),
+                     AgreementStatus.IN_PROGRESS)],
+    ),
+    dict(
+        date=dt.date(2025, 5, 30), kind=MeetingKind.SECURITY, indicator="12.1",
+        title="Mesa de Seguridad de la Coordinación Metropolitana (30 de mayo)",
+        purpose="Autoridades de los tres niveles de gobierno evaluaron y fortalecieron las "
+        "estrategias de seguridad.",
+        institutions=_SECURITY,
+        evidence=[f"{_POST}, 30 de mayo: «Coordinación que protege a Oaxaca de Juárez»"],
+    ),
+    dict(
+        date=dt.date(2025, 6, 12), kind=MeetingKind.COORDINATED_COMMAND, indicator="12.1",
+        title="Sesión de Mando Coordinado con municipios conurbados",
+        purpose="Fortalecer las estrategias de prevención y vigilancia en Oaxaca de Juárez, "
+        "Santa Lucía del Camino y Santa Cruz Xoxocotlán.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de Santa Lucía del Camino",
+                      "Municipio de Santa Cruz Xoxocotlán",
+                      "Corporaciones de seguridad estatales y municipales",
+                      "Secretaría de Gobierno del Estado"],
+        evidence=[f"{_POST}, 12 de junio: «Por una ciudad segura, limpia y ordenada»"],
+    ),
+    dict(
+        date=dt.date(2025, 6, 23), kind=MeetingKind.WORKING, indicator="12",
+        title="Habitantes del rancho San Rafael con San Jacinto Amilpas",
+        purpose="Escuchar a habitantes del rancho San Rafael con el Municipio de San Jacinto "
+        "Amilpas, la Consejería Jurídica, la Alcaldía y el Gobierno del Estado.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de San Jacinto Amilpas",
+                      "Consejería Jurídica del Municipio de Oaxaca de Juárez",
+                      "Alcaldía del Municipio de Oaxaca de Juárez",
+                      "Secretaría de Gobierno del Estado"],
+        zones=["Rancho San Rafael"], cases=["UAAM/LIM/001/2025"], sites=["Rancho San Rafael"],
+        agreements=[("Dar respuesta a las peticiones de los habitantes del rancho San Rafael.",
+                     "Consejería Jurídica del Municipio de Oaxaca de Juárez",
+                     dt.date(2025, 7, 31), AgreementStatus.PENDING)],
+    ),
+]
+
+_LIMIT_SJA = [(-96.7515, 17.0683), (-96.7418, 17.0783), (-96.7348, 17.0853),
+              (-96.7278, 17.0932), (-96.7218, 17.1003)]
+_RIVER_BANK = [(-96.7700, 17.0820), (-96.7615, 17.0745), (-96.7518, 17.0678),
+               (-96.7460, 17.0615), (-96.7398, 17.0553)]
+
+INSPECTIONS = [
+    dict(
+        started_on=dt.date(2025, 5, 15),
+        title="Recorrido conjunto en el límite Oaxaca de Juárez – San Jacinto Amilpas",
+        summary="Inspección conjunta para identificar problemáticas ambientales que afectan a "
+        "ambas demarcaciones.",
+        route=MultiLineString([_LIMIT_SJA]),
+        zone="Fraccionamiento Los Sauces",
+        findings=[
+            (FindingCategory.WATER_POLLUTION, (-96.7525, 17.0690),
+             "Punto crítico de contaminación en cuerpo de agua junto al límite."),
+            (FindingCategory.SOLID_WASTE, (-96.7352, 17.0858),
+             "Acumulación de residuos sólidos en área compartida (Los Sauces)."),
+            (FindingCategory.SOLID_WASTE, (-96.7422, 17.0780),
+             "Acumulación de residuos sólidos en área compartida (colonia Ejidal)."),
+        ],
+    ),
+    dict(
+        started_on=dt.date(2025, 5, 22),
+        title="Recorrido conjunto en la ribera del Atoyac, límite con San Jacinto Amilpas",
+        summary="Supervisión del uso indebido de escombro por empresas privadas para rellenar "
+        "áreas aledañas al río Atoyac y habilitar estacionamientos informales.",
+        route=MultiLineString([_RIVER_BANK]),
+        zone="Colonia Ejidal",
+        findings=[
+            (FindingCategory.WATER_POLLUTION, (-96.7605, 17.0738),
+             "Descarga en el cauce del río Atoyac."),
+            (FindingCategory.RUBBLE_FILL, (-96.7466, 17.0622),
+             "Relleno con escombro de empresa privada junto al río Atoyac."),
+            (FindingCategory.IRREGULAR_PARKING, (-96.7442, 17.0598),
+             "Estacionamiento informal habilitado sobre el relleno de escombro."),
+        ],
+    ),
+]
+
+
+def _get_or_create(session: Session, model, lookup: dict, **values):
+    """Return the row of ``model`` matching ``lookup``, creating it with ``values`` if absent."""
+    row = session.scalar(select(model).filter_by(**lookup))
+    if row is None:
+        row = model(**lookup, **values)
+        session.add(row)
+    return row, row in session.new
+
+
+def load_demo(session: Session, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Load the demo dataset in one transaction; loading twice adds nothing.
+
+    Returns
+    -------
+    dict
+        How many records of each kind were created by this call.
+    """
+    report = progress or (lambda message: None)
+    created: dict[str, int] = {}
+
+    def count(name: str, was_created: bool) -> None:
+        created[name] = created.get(name, 0) + int(was_created)
+
+    with session.begin():
+        report("Cargando límites ilustrativos…")
+        official = add_boundaries_frame(session, demo_boundaries(BoundaryKind.OFFICIAL), None)
+        created["límites"] = official
+        claims = demo_boundaries(BoundaryKind.CLAIM)
+        for claimant, group in claims.groupby("claimant"):
+            created["límites"] += add_boundaries_frame(session, group, str(claimant))
+        municipalities = {
+            m.cvegeo: m for m in session.scalars(select(Municipality))
+        }
+        report("Cargando instituciones, indicadores y zonas…")
+        institutions = {}
+        for name, short, kind, code in INSTITUTIONS:
+            row, new = _get_or_create(
+                session, Institution, {"name": name}, short_name=short, kind=kind,
+                municipality=municipalities.get(code) if code else None,
+            )
+            institutions[name] = row
+            count("instituciones", new)
+        indicators = {}
+        for level, key, name in INDICATORS:
+            row, new = _get_or_create(
+                session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
+                level=level, name=name, goal_percent=100.0, reached_percent=20.0,
+            )
+            indicators[key] = row
+            count("indicadores", new)
+        zones = {}
+        for name, kind, status, codes, description, geometry in ZONES:
+            row, new = _get_or_create(
+                session, DisputeZone, {"name": name}, kind=kind, status=status,
+                description=description, geometry=geometry, illustrative=True,
+                municipalities=[municipalities[c] for c in codes],
+            )
+            zones[name] = row
+            count("zonas", new)
+        sites = {}
+        for name, (lon, lat) in SITES:
+            row, new = _get_or_create(
+                session, Site, {"name": name}, geometry=Point(lon, lat), illustrative=True
+            )
+            sites[name] = row
+            count("sitios", new)
+        _, new = _get_or_create(
+            session, Watercourse, {"name": "Río Atoyac"},
+            geometry=LineString(_ATOYAC), illustrative=True,
+        )
+        count("ríos", new)
+        cases = {}
+        for number, title, status, opened, zone_names, parties, description in CASES:
+            row, new = _get_or_create(
+                session, Case, {"number": number}, title=title, status=status,
+                opened_on=opened, description=description,
+                zones=[zones[z] for z in zone_names],
+                parties=[institutions[p] for p in parties],
+            )
+            cases[number] = row
+            count("expedientes", new)
+        report("Cargando reuniones, acuerdos y recorridos…")
+        for spec in MEETINGS:
+            _, new = _get_or_create(
+                session, Meeting,
+                {"date": spec["date"], "kind": spec["kind"], "title": spec["title"]},
+                place=spec.get("place", ""),
+                venue=sites.get(spec.get("venue", "")),
+                purpose=spec["purpose"],
+                summary=spec["purpose"],
+                indicator=indicators[spec["indicator"]],
+                institutions=[institutions[i] for i in spec["institutions"]],
+                zones=[zones[z] for z in spec.get("zones", [])],
+                cases=[cases[c] for c in spec.get("cases", [])],
+                sites=[sites[s] for s in spec.get("sites", [])],
+                evidence=[Evidence(label=label) for label in spec.get("evidence", [])],
+                agreements=[
+                    Agreement(text=text, responsible=institutions[who], due_date=due,
+                              status=status)
+                    for text, who, due, status in spec.get("agreements", [])
+                ],
+            )
+            count("reuniones", new)
+        for spec in INSPECTIONS:
+            _, new = _get_or_create(
+                session, Inspection, {"started_on": spec["started_on"], "title": spec["title"]},
+                ended_on=spec["started_on"], summary=spec["summary"], route=spec["route"],
+                illustrative=True, zone=zones[spec["zone"]], case=cases["UAAM/LIM/001/2025"],
+                indicator=indicators["12.2"],
+                institutions=[institutions["Municipio de Oaxaca de Juárez"],
+                              institutions["Municipio de San Jacinto Amilpas"],
+                              institutions["Unidad de Atención de Asuntos Metropolitanos"]],
+                findings=[
+                    Finding(category=category, geometry=Point(lon, lat),
+                            description=description, illustrative=True)
+                    for category, (lon, lat), description in spec["findings"]
+                ],
+            )
+            count("recorridos", new)
+    log.info("demo loaded: %s", created)
+    return created
+
+
+def add_boundaries_frame(session: Session, frame: gpd.GeoDataFrame, claimant: str | None) -> int:
+    """Add one illustrative boundary layer; return how many versions were new."""
+    summary = add_boundaries(
+        session,
+        frame.drop(columns="claimant"),
+        source=DEMO_SOURCE,
+        kind=BoundaryKind.CLAIM if claimant else BoundaryKind.OFFICIAL,
+        claimant=claimant,
+        legal_reference="Demostración: sin valor legal",
+        valid_from=dt.date(2025, 4, 1),
+        illustrative=True,
+    )
+    return summary.added

@@ -1,0 +1,93 @@
+"""One geometry column type for both backends.
+
+On PostgreSQL the column is a PostGIS ``geometry(<type>, 4326)`` so QGIS can read the tables;
+on SQLite it is WKB in a BLOB. Either way the ORM hands out shapely geometries.
+
+Spatial filtering takes one path on both backends: stored bounding-box columns
+(:func:`bbox_columns`) give the SQL pre-filter, shapely gives the exact test.
+"""
+
+from __future__ import annotations
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import LargeBinary
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, UserDefinedType
+
+__all__ = ["Geometry", "SRID", "bounds_of"]
+
+SRID = 4326
+
+_EXPECTED = {
+    "POINT": ("Point",),
+    "MULTIPOLYGON": ("MultiPolygon",),
+    "POLYGON": ("Polygon",),
+    "MULTILINESTRING": ("MultiLineString",),
+    "LINESTRING": ("LineString",),
+}
+
+
+class _PostGISGeometry(UserDefinedType):
+    """The PostGIS column type; values travel as hex EWKB text."""
+
+    cache_ok = True
+
+    def __init__(self, geometry_type: str) -> None:
+        self.geometry_type = geometry_type
+
+    def get_col_spec(self, **kw) -> str:
+        return f"geometry({self.geometry_type},{SRID})"
+
+
+class Geometry(TypeDecorator):
+    """A shapely geometry of one type, stored in EPSG:4326.
+
+    Parameters
+    ----------
+    geometry_type : str
+        ``POINT``, ``POLYGON``, ``MULTIPOLYGON``, ``LINESTRING`` or ``MULTILINESTRING``.
+    """
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def __init__(self, geometry_type: str) -> None:
+        super().__init__()
+        if geometry_type not in _EXPECTED:
+            raise ValueError(f"unknown geometry type {geometry_type!r}")
+        self.geometry_type = geometry_type
+
+    def load_dialect_impl(self, dialect: Dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(_PostGISGeometry(self.geometry_type))
+        return dialect.type_descriptor(LargeBinary())
+
+    def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect):
+        if value is None:
+            return None
+        if value.geom_type not in _EXPECTED[self.geometry_type]:
+            raise TypeError(
+                f"expected {self.geometry_type}, got {value.geom_type}"
+            )
+        if dialect.name == "postgresql":
+            return shapely.to_wkb(
+                shapely.set_srid(value, SRID), hex=True, include_srid=True
+            )
+        return shapely.to_wkb(value)
+
+    def process_result_value(self, value, dialect: Dialect) -> BaseGeometry | None:
+        if value is None:
+            return None
+        if isinstance(value, memoryview):
+            value = bytes(value)
+        return shapely.from_wkb(value)
+
+
+def bounds_of(geometry: BaseGeometry | None) -> tuple[float | None, ...]:
+    """Return ``(minx, miny, maxx, maxy)`` of ``geometry`` or four ``None``."""
+    if geometry is None or geometry.is_empty:
+        return (None, None, None, None)
+    return tuple(float(v) for v in geometry.bounds)
+
+

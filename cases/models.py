@@ -1,0 +1,551 @@
+"""Typed SQLAlchemy 2 models of the domain.
+
+Every geometry is stored in EPSG:4326 (see :mod:`cases.geometry`); geometry-bearing tables
+also keep their bounding box in ``min_x``, ``min_y``, ``max_x``, ``max_y`` for the SQL
+pre-filter of spatial queries, filled automatically on flush.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import (
+    Column,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from cases.geometry import Geometry, bounds_of
+
+__all__ = [
+    "Base",
+    "BoundaryKind",
+    "ZoneKind",
+    "ZoneStatus",
+    "CaseStatus",
+    "InstitutionKind",
+    "MeetingKind",
+    "AgreementStatus",
+    "FindingCategory",
+    "Municipality",
+    "BoundaryVersion",
+    "DisputeZone",
+    "Case",
+    "Institution",
+    "Site",
+    "Meeting",
+    "Evidence",
+    "Agreement",
+    "Inspection",
+    "Finding",
+    "Indicator",
+    "Watercourse",
+]
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a Spanish label for display."""
+
+    @property
+    def label(self) -> str:
+        return self._labels()[self.value]
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+
+class BoundaryKind(LabelledEnum):
+    OFFICIAL = "oficial"
+    CLAIM = "reclamo"
+    AGREEMENT = "acuerdo"
+    RULING = "resolucion"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "oficial": "Marco oficial (INEGI)",
+            "reclamo": "Reclamo de una parte",
+            "acuerdo": "Acuerdo entre las partes",
+            "resolucion": "Resolución de la Comisión de Límites",
+        }
+
+
+class ZoneKind(LabelledEnum):
+    FRACCIONAMIENTO = "fraccionamiento"
+    COLONIA = "colonia"
+    RANCHO = "rancho"
+    PARAJE = "paraje"
+    LIMITE = "limite"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "fraccionamiento": "Fraccionamiento",
+            "colonia": "Colonia",
+            "rancho": "Rancho",
+            "paraje": "Paraje",
+            "limite": "Franja limítrofe",
+        }
+
+
+class ZoneStatus(LabelledEnum):
+    IDENTIFIED = "identificada"
+    NEGOTIATING = "en_negociacion"
+    AT_COMMISSION = "en_comision"
+    AGREED = "acordada"
+    RESOLVED = "resuelta"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "identificada": "Identificada",
+            "en_negociacion": "En negociación",
+            "en_comision": "En la Comisión de Límites",
+            "acordada": "Acordada",
+            "resuelta": "Resuelta",
+        }
+
+
+class CaseStatus(LabelledEnum):
+    OPEN = "abierto"
+    IN_PROGRESS = "en_tramite"
+    SUSPENDED = "suspendido"
+    CLOSED = "cerrado"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "abierto": "Abierto",
+            "en_tramite": "En trámite",
+            "suspendido": "Suspendido",
+            "cerrado": "Cerrado",
+        }
+
+
+class InstitutionKind(LabelledEnum):
+    MUNICIPALITY = "municipio"
+    MUNICIPAL_AREA = "area_municipal"
+    STATE = "estatal"
+    FEDERAL = "federal"
+    OTHER = "otra"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "municipio": "Municipio",
+            "area_municipal": "Área municipal",
+            "estatal": "Gobierno del Estado",
+            "federal": "Gobierno federal",
+            "otra": "Otra",
+        }
+
+
+class MeetingKind(LabelledEnum):
+    WORKING = "reunion_trabajo"
+    SECURITY = "mesa_seguridad"
+    COORDINATED_COMMAND = "mando_coordinado"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "reunion_trabajo": "Reunión de trabajo",
+            "mesa_seguridad": "Mesa de seguridad",
+            "mando_coordinado": "Sesión de Mando Coordinado",
+        }
+
+
+class AgreementStatus(LabelledEnum):
+    PENDING = "pendiente"
+    IN_PROGRESS = "en_proceso"
+    DONE = "cumplido"
+    CANCELLED = "cancelado"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "pendiente": "Pendiente",
+            "en_proceso": "En proceso",
+            "cumplido": "Cumplido",
+            "cancelado": "Cancelado",
+        }
+
+
+class FindingCategory(LabelledEnum):
+    WATER_POLLUTION = "contaminacion_agua"
+    SOLID_WASTE = "residuos_solidos"
+    RUBBLE_FILL = "relleno_escombro"
+    IRREGULAR_PARKING = "estacionamiento_irregular"
+    OTHER = "otro"
+
+    @classmethod
+    def _labels(cls) -> dict[str, str]:
+        return {
+            "contaminacion_agua": "Contaminación de cuerpo de agua",
+            "residuos_solidos": "Residuos sólidos",
+            "relleno_escombro": "Relleno con escombro",
+            "estacionamiento_irregular": "Estacionamiento irregular",
+            "otro": "Otro",
+        }
+
+
+def _enum(cls: type[enum.StrEnum]) -> Enum:
+    """Store an enum by value as a plain string (portable, readable in QGIS)."""
+    return Enum(
+        cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        validate_strings=True,
+        length=40,
+        name=cls.__name__.lower(),
+    )
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SpatialMixin:
+    """Bounding-box columns for the SQL pre-filter of spatial queries."""
+
+    min_x: Mapped[float | None] = mapped_column(Float, index=True)
+    min_y: Mapped[float | None] = mapped_column(Float)
+    max_x: Mapped[float | None] = mapped_column(Float, index=True)
+    max_y: Mapped[float | None] = mapped_column(Float)
+
+    _geometry_attribute = "geometry"
+
+    def refresh_bounds(self) -> None:
+        """Copy the bounding box of the record's geometry into its bbox columns."""
+        geometry: BaseGeometry | None = getattr(self, self._geometry_attribute)
+        self.min_x, self.min_y, self.max_x, self.max_y = bounds_of(geometry)
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_bounds(session: Session, flush_context, instances) -> None:
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, SpatialMixin):
+            obj.refresh_bounds()
+
+
+zone_municipalities = Table(
+    "zone_municipality",
+    Base.metadata,
+    Column("zone_id", ForeignKey("dispute_zone.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+)
+case_zones = Table(
+    "case_zone",
+    Base.metadata,
+    Column("case_id", ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("dispute_zone.id", ondelete="CASCADE"), primary_key=True),
+)
+case_parties = Table(
+    "case_party",
+    Base.metadata,
+    Column("case_id", ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True),
+    Column("institution_id", ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True),
+)
+meeting_institutions = Table(
+    "meeting_institution",
+    Base.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("institution_id", ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True),
+)
+meeting_zones = Table(
+    "meeting_zone",
+    Base.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("zone_id", ForeignKey("dispute_zone.id", ondelete="CASCADE"), primary_key=True),
+)
+meeting_cases = Table(
+    "meeting_case",
+    Base.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True),
+)
+meeting_sites = Table(
+    "meeting_site",
+    Base.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("site.id", ondelete="CASCADE"), primary_key=True),
+)
+inspection_institutions = Table(
+    "inspection_institution",
+    Base.metadata,
+    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
+    Column("institution_id", ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Municipality(Base):
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cvegeo: Mapped[str] = mapped_column(String(5), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    population: Mapped[int | None] = mapped_column(Integer)
+
+    versions: Mapped[list[BoundaryVersion]] = relationship(
+        back_populates="municipality",
+        foreign_keys="BoundaryVersion.municipality_id",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.cvegeo} {self.name}>"
+
+
+class BoundaryVersion(SpatialMixin, Base):
+    """One version of a municipality's limit: the official frame, a claim, an agreement…"""
+
+    __tablename__ = "boundary_version"
+    __table_args__ = (UniqueConstraint("fingerprint", name="uq_boundary_version_fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[BoundaryKind] = mapped_column(_enum(BoundaryKind))
+    claimant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="SET NULL")
+    )
+    source: Mapped[str] = mapped_column(String(500))
+    legal_reference: Mapped[str | None] = mapped_column(String(500))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    geometry: Mapped[BaseGeometry] = mapped_column(Geometry("MULTIPOLYGON"))
+    area_m2: Mapped[float] = mapped_column(Float)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    repair_note: Mapped[str | None] = mapped_column(Text)
+    # sha256 of kind, claimant, source and WKB: re-importing the same source adds nothing.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    municipality: Mapped[Municipality] = relationship(
+        back_populates="versions", foreign_keys=[municipality_id]
+    )
+    claimant: Mapped[Municipality | None] = relationship(foreign_keys=[claimant_id])
+
+
+class DisputeZone(SpatialMixin, Base):
+    __tablename__ = "dispute_zone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[ZoneKind] = mapped_column(_enum(ZoneKind))
+    status: Mapped[ZoneStatus] = mapped_column(_enum(ZoneStatus), default=ZoneStatus.IDENTIFIED)
+    description: Mapped[str] = mapped_column(Text, default="")
+    geometry: Mapped[BaseGeometry] = mapped_column(Geometry("MULTIPOLYGON"))
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    municipalities: Mapped[list[Municipality]] = relationship(secondary=zone_municipalities)
+    cases: Mapped[list[Case]] = relationship(secondary=case_zones, back_populates="zones")
+    meetings: Mapped[list[Meeting]] = relationship(
+        secondary=meeting_zones, back_populates="zones"
+    )
+    inspections: Mapped[list[Inspection]] = relationship(back_populates="zone")
+
+
+class Institution(Base):
+    __tablename__ = "institution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    short_name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[InstitutionKind] = mapped_column(_enum(InstitutionKind))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="SET NULL")
+    )
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class Case(Base):
+    """An expediente."""
+
+    __tablename__ = "case_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    description: Mapped[str] = mapped_column(Text, default="")
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    zones: Mapped[list[DisputeZone]] = relationship(secondary=case_zones, back_populates="cases")
+    parties: Mapped[list[Institution]] = relationship(secondary=case_parties)
+    meetings: Mapped[list[Meeting]] = relationship(
+        secondary=meeting_cases, back_populates="cases"
+    )
+    inspections: Mapped[list[Inspection]] = relationship(back_populates="case")
+
+
+class Site(SpatialMixin, Base):
+    """A named place on the map: where meetings are held or what they deal with."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    geometry: Mapped[BaseGeometry] = mapped_column(Geometry("POINT"))
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    meetings: Mapped[list[Meeting]] = relationship(
+        secondary=meeting_sites, back_populates="sites"
+    )
+
+
+class Indicator(Base):
+    """A budget-program indicator with its goal and reached level for one period."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("program", "key", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    period: Mapped[str] = mapped_column(String(40))
+    goal_percent: Mapped[float] = mapped_column(Float, default=100.0)
+    reached_percent: Mapped[float | None] = mapped_column(Float)
+
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="indicator")
+    inspections: Mapped[list[Inspection]] = relationship(back_populates="indicator")
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (UniqueConstraint("date", "kind", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind))
+    title: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(300), default="")
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="SET NULL")
+    )
+
+    venue: Mapped[Site | None] = relationship()
+    indicator: Mapped[Indicator | None] = relationship(back_populates="meetings")
+    institutions: Mapped[list[Institution]] = relationship(secondary=meeting_institutions)
+    zones: Mapped[list[DisputeZone]] = relationship(
+        secondary=meeting_zones, back_populates="meetings"
+    )
+    cases: Mapped[list[Case]] = relationship(secondary=meeting_cases, back_populates="meetings")
+    sites: Mapped[list[Site]] = relationship(secondary=meeting_sites, back_populates="meetings")
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    agreements: Mapped[list[Agreement]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+
+class Evidence(Base):
+    """A link to evidence of a meeting (a social-media post, minutes, photos)."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str | None] = mapped_column(String(1000))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="evidence")
+
+
+class Agreement(Base):
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    responsible_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institution.id", ondelete="SET NULL")
+    )
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[AgreementStatus] = mapped_column(
+        _enum(AgreementStatus), default=AgreementStatus.PENDING
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agreements")
+    responsible: Mapped[Institution | None] = relationship()
+
+
+class Inspection(SpatialMixin, Base):
+    """A joint field inspection (recorrido) with its route."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (UniqueConstraint("started_on", "title"),)
+    _geometry_attribute = "route"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    started_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    route: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTILINESTRING"))
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    zone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dispute_zone.id", ondelete="SET NULL")
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="SET NULL"))
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="SET NULL")
+    )
+
+    zone: Mapped[DisputeZone | None] = relationship(back_populates="inspections")
+    case: Mapped[Case | None] = relationship(back_populates="inspections")
+    indicator: Mapped[Indicator | None] = relationship(back_populates="inspections")
+    institutions: Mapped[list[Institution]] = relationship(secondary=inspection_institutions)
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="inspection", cascade="all, delete-orphan"
+    )
+
+
+class Finding(SpatialMixin, Base):
+    __tablename__ = "finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[FindingCategory] = mapped_column(_enum(FindingCategory))
+    description: Mapped[str] = mapped_column(Text)
+    geometry: Mapped[BaseGeometry] = mapped_column(Geometry("POINT"))
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+    inspection: Mapped[Inspection] = relationship(back_populates="findings")
+
+
+class Watercourse(SpatialMixin, Base):
+    """A river or stream used as a reference line (the Atoyac)."""
+
+    __tablename__ = "watercourse"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    geometry: Mapped[BaseGeometry] = mapped_column(Geometry("LINESTRING"))
+    illustrative: Mapped[bool] = mapped_column(default=False)
+
+

@@ -1,0 +1,164 @@
+"""The ``limites`` command line (also available as ``flask --app geo_app …``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import ScriptInfo, with_appcontext
+
+from boundaries.crs import MissingCRSError
+from boundaries.io import LayerReadError, read_layer
+from cases.db import current_revision, upgrade
+from cases.demo import load_demo
+from cases.errors import LimitesError
+from cases.importer import import_boundaries
+from cases.models import BoundaryKind
+from geo_app.db import new_session
+
+__all__ = ["init_app", "main"]
+
+_USER_ERRORS = (LimitesError, LayerReadError, MissingCRSError, ValueError)
+
+
+def _engine():
+    return current_app.extensions["limites_engine"]
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _database_label() -> str:
+    return _engine().url.render_as_string(hide_password=True)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Crea o actualiza el esquema de la base de datos."""
+    upgrade(_engine())
+    click.echo(f"Base de datos lista (revisión {current_revision(_engine())}): {_database_label()}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Carga los datos de demostración (informe abril–junio 2025); repetirlo no duplica."""
+    upgrade(_engine())
+    with new_session() as session:
+        created = load_demo(session, progress=_progress)
+    total = sum(created.values())
+    detail = ", ".join(f"{n} {what}" for what, n in created.items() if n)
+    click.echo(
+        f"Datos de demostración cargados: {detail}."
+        if total
+        else "Los datos de demostración ya estaban cargados; no se agregó nada."
+    )
+
+
+def _parse_date(ctx, param, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"fecha inválida «{value}»; use AAAA-MM-DD") from exc
+
+
+@click.command("import-boundaries")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--layer", help="Capa dentro de un GeoPackage.")
+@click.option("--code-field", help="Campo con la clave INEGI (por omisión CVEGEO o cvegeo).")
+@click.option("--name-field", help="Campo con el nombre (por omisión NOMGEO o nom_agem).")
+@click.option("--only", help="Solo estas claves, separadas por comas (p. ej. 20067,20157).")
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in BoundaryKind]),
+    default=BoundaryKind.OFFICIAL.value,
+    show_default=True,
+    help="Tipo de versión del límite.",
+)
+@click.option("--claimant", help="Clave INEGI del municipio que reclama (para --kind reclamo).")
+@click.option("--source", help="Fuente y referencia (por omisión, el nombre del archivo).")
+@click.option("--legal-reference", help="Referencia legal (acta, decreto, resolución).")
+@click.option("--date", "valid_from", callback=_parse_date, help="Fecha de la versión AAAA-MM-DD.")
+@click.option("--crs", help="CRS a suponer si la capa no lo declara (p. ej. EPSG:6372).")
+@click.option("--json", "as_json", is_flag=True, help="Resumen en JSON por la salida estándar.")
+def import_boundaries_command(
+    path, layer, code_field, name_field, only, kind, claimant, source, legal_reference,
+    valid_from, crs, as_json,
+) -> None:
+    """Importa polígonos municipales (GeoJSON, GeoPackage o Shapefile en .zip)."""
+    try:
+        _progress(f"Leyendo {path}…")
+        frame = read_layer(path, layer=layer, crs=crs)
+        upgrade(_engine())
+        with new_session() as session:
+            summary = import_boundaries(
+                session,
+                frame,
+                source=source or click.format_filename(path, shorten=True),
+                kind=BoundaryKind(kind),
+                code_field=code_field,
+                name_field=name_field,
+                only=[c for c in only.split(",") if c.strip()] if only else None,
+                claimant=claimant,
+                legal_reference=legal_reference,
+                valid_from=valid_from,
+                progress=_progress,
+            )
+    except _USER_ERRORS as exc:
+        raise click.ClickException(
+            f"{getattr(exc, 'message', exc)}. No se modificó la base de datos."
+        ) from exc
+    if as_json:
+        json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for repair in summary.repairs:
+        click.echo(f"Reparado: {repair}")
+    click.echo(
+        f"{summary.added} versiones agregadas, {summary.unchanged} ya existían "
+        f"({summary.selected} de {summary.read} polígonos leídos; "
+        f"{summary.municipalities_created} municipios nuevos; {len(summary.repairs)} reparados)."
+    )
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Sirve la aplicación web."""
+    click.echo(f"Límites en http://{host}:{port}/ (Ctrl+C para detener)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+COMMANDS = (init_command, demo_command, import_boundaries_command, serve_command)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app's CLI group (``flask --app geo_app …``)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from geo_app import create_app
+
+    return create_app()
+
+
+@click.group(name="limites", commands=COMMANDS)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Límites: seguimiento de asuntos de límites municipales.
+
+    La base de datos se toma de LIMITES_DATABASE_URL (por omisión, SQLite en instance/).
+    """
+    ctx.obj = ScriptInfo(create_app=_create_app)

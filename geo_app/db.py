@@ -1,0 +1,36 @@
+"""Binds the storage layer to the app: one engine per app, one session per request."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from cases.db import make_engine, make_session_factory
+
+__all__ = ["init_app", "get_session", "new_session"]
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine and session factory and close sessions after each request."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["limites_engine"] = engine
+    app.extensions["limites_sessions"] = make_session_factory(engine)
+    app.teardown_appcontext(_close_session)
+
+
+def new_session() -> Session:
+    """Return a new session of the current app (the caller closes it)."""
+    return current_app.extensions["limites_sessions"]()
+
+
+def get_session() -> Session:
+    """Return the session of the current request, opening it on first use."""
+    if "limites_session" not in g:
+        g.limites_session = new_session()
+    return g.limites_session
+
+
+def _close_session(exception: BaseException | None = None) -> None:
+    session = g.pop("limites_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,114 @@
+"""The base map and its controls: layers, fullscreen, scale, measuring, legend, notice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+from branca.element import MacroElement
+from folium.plugins import Fullscreen, MeasureControl
+from folium.template import Template
+
+from geo_app.maps.escape import script_json
+from geo_app.maps.legend import IllustrativeNotice, Legend, MapStyles, map_layers
+
+__all__ = ["ScaleBar", "base_map", "add_controls"]
+
+
+class ScaleBar(MacroElement):
+    """A metric-only Leaflet scale bar (folium's ``control_scale`` adds feet and miles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.control.scale({{ this.options_json }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "bottomleft"):
+        super().__init__()
+        self._name = "ScaleBar"
+        self.options_json = script_json({"position": position, "metric": True, "imperial": False})
+
+
+def base_map(
+    bounds: Sequence[float],
+    tiles: str | None = None,
+    attribution: str | None = None,
+    *,
+    max_zoom: int = 19,
+) -> folium.Map:
+    """Return an empty map fitted to ``bounds``.
+
+    Parameters
+    ----------
+    bounds : sequence of 4 floats
+        ``(west, south, east, north)`` in degrees, as ``GeoDataFrame.total_bounds``.
+    tiles : str, optional
+        An XYZ URL template (``https://…/{z}/{x}/{y}.png``); ``None`` draws no base layer,
+        for offline use and for tests.
+    attribution : str, optional
+        Attribution HTML of the tiles; required with ``tiles``.
+    max_zoom : int
+        Deepest zoom level allowed.
+
+    Returns
+    -------
+    folium.Map
+        The map, with the page CSS of popups and legend and a metric scale bar.
+
+    Examples
+    --------
+    >>> m = base_map((-96.75, 17.03, -96.69, 17.09))
+    >>> m.get_bounds()
+    [[17.03, -96.75], [17.09, -96.69]]
+    """
+    west, south, east, north = (float(value) for value in bounds)
+    if not (west <= east and south <= north):
+        raise ValueError(f"límites del mapa inválidos: {tuple(bounds)}")
+    if tiles is not None and not attribution:
+        raise ValueError("una capa de teselas necesita su atribución")
+    m = folium.Map(tiles=None, max_zoom=max_zoom, zoom_control=True, prefer_canvas=False)
+    if tiles is not None:
+        folium.TileLayer(
+            tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False
+        ).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    MapStyles().add_to(m)
+    ScaleBar().add_to(m)
+    return m
+
+
+def add_controls(m: folium.Map) -> None:
+    """Add the layer control, fullscreen, measuring tool, legend and illustrative notice.
+
+    Call it after the layers: the legend lists the :class:`~geo_app.maps.legend.MapLayer`
+    layers present, and the notice "Geometría ilustrativa — no es un límite oficial" is
+    shown if any of them holds an illustrative geometry.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :func:`base_map` with its layers added.
+    """
+    folium.LayerControl(position="topright", collapsed=True).add_to(m)
+    Fullscreen(
+        position="topleft",
+        title="Pantalla completa",
+        title_cancel="Salir de pantalla completa",
+        force_separate_button=True,
+    ).add_to(m)
+    MeasureControl(
+        position="topleft",
+        primary_length_unit="meters",
+        secondary_length_unit="kilometers",
+        primary_area_unit="hectares",
+        secondary_area_unit="sqmeters",
+    ).add_to(m)
+    layers = list(map_layers(m))
+    sections = [layer.legend for layer in layers if layer.legend and layer.legend.entries]
+    if sections:
+        Legend(sections).add_to(m)
+    if any(layer.illustrative for layer in layers):
+        IllustrativeNotice().add_to(m)

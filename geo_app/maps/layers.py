@@ -1,0 +1,426 @@
+"""One function per map layer: GeoDataFrame in EPSG:4326 in, :class:`MapLayer` out.
+
+Each builder checks the columns it needs, draws a screen copy of the geometry (see
+:func:`~geo_app.maps.display.for_display`), escapes every user-entered value (see
+:mod:`geo_app.maps.escape`) and returns the layer, already added to ``parent``, with
+its legend section. None of them touches the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+from branca.element import Element
+from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
+from markupsafe import escape
+
+from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
+from geo_app.maps.escape import POPUP_CLASS, TOOLTIP_CLASS, SafePopup, SafeTooltip, popup_html
+from geo_app.maps.legend import (
+    LegendEntry,
+    LegendSection,
+    MapLayer,
+    fill_swatch,
+    line_swatch,
+    marker_swatch,
+)
+from geo_app.maps.styles import (
+    BOUNDARY_STYLES,
+    CLAIM_COLOURS,
+    FINDING_MARKERS,
+    ILLUSTRATIVE_NOTICE,
+    RIVER_STYLE,
+    ROUTE_STYLE,
+    SITE_MARKER,
+    ZONE_STATUS_COLOURS,
+    LayerNames,
+    LineStyle,
+    MarkerStyle,
+    boundary_style,
+    finding_marker,
+    zone_colour,
+)
+
+__all__ = [
+    "boundaries_layer",
+    "zones_layer",
+    "river_layer",
+    "routes_layer",
+    "findings_layer",
+    "sites_layer",
+]
+
+# Popup and tooltip HTML travel as feature properties (escaped JSON, see script_json) and
+# are bound here; no user text is ever spliced into JavaScript source.
+_BIND_FROM_PROPERTIES = JsCode(
+    """function (feature, layer) {
+        var p = feature.properties || {};
+        if (p.popup) {
+            layer.bindPopup(p.popup, {className: "%s", maxWidth: 300});
+        }
+        if (p.tooltip) {
+            layer.bindTooltip(p.tooltip, {className: "%s", sticky: true});
+        }
+    }"""
+    % (POPUP_CLASS, TOOLTIP_CLASS)
+)
+
+_KIND_ORDER = list(BOUNDARY_STYLES)
+
+
+def boundaries_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add the municipal limits, one style per version kind, as "Límites municipales".
+
+    Parameters
+    ----------
+    parent : folium.Map or folium.FeatureGroup
+        Where the layer is added.
+    gdf : GeoDataFrame
+        EPSG:4326 polygons or lines with columns ``municipality``, ``cvegeo``, ``kind``
+        (``"oficial"``, ``"reclamo"``, ``"acuerdo"`` or ``"resolucion"``), ``kind_label``,
+        ``claimant`` (str or None), ``source``, ``illustrative`` (bool) and ``url``.
+    tolerance_m : float
+        Simplification tolerance for display, in metres.
+
+    Returns
+    -------
+    MapLayer
+        The layer; claims are coloured per claimant and listed so in the legend.
+    """
+    _require_columns(
+        gdf,
+        ("municipality", "cvegeo", "kind", "kind_label", "claimant", "source",
+         "illustrative", "url"),
+        LayerNames.BOUNDARIES,
+    )
+    unknown = set(gdf["kind"]) - set(BOUNDARY_STYLES)
+    if unknown:
+        raise ValueError(f"tipo de versión de límite desconocido: {sorted(map(str, unknown))}")
+    rows = for_display(gdf, tolerance_m)
+    # Drawn official first so claims, agreements and rulings lie on top of it.
+    rows = rows.iloc[np.argsort([_KIND_ORDER.index(kind) for kind in rows["kind"]], kind="stable")]
+    claimants = _claimant_colours(rows)
+
+    def style_of(row: Mapping[str, Any]) -> LineStyle:
+        return boundary_style(row["kind"], claimants.get(_text(row["claimant"])))
+
+    def properties(row: Mapping[str, Any]) -> dict[str, Any]:
+        return _feature_properties(
+            style_of(row),
+            popup_html(
+                row["municipality"],
+                [
+                    ("Versión", row["kind_label"]),
+                    ("Reclamante", row["claimant"]),
+                    ("Clave INEGI", row["cvegeo"]),
+                    ("Fuente", row["source"]),
+                ],
+                link=("Ver límite", row["url"]),
+                note=ILLUSTRATIVE_NOTICE if _flag(row["illustrative"]) else None,
+            ),
+            f"{_text(row['municipality'])} — {_text(row['kind_label'])}",
+        )
+
+    entries: dict[tuple[str, str], LegendEntry] = {}
+    for row in rows.to_dict("records"):
+        label = _text(row["kind_label"]) or row["kind"]
+        claimant = _text(row["claimant"])
+        if row["kind"] == "reclamo" and claimant:
+            label = f"{label}: {claimant}"
+        entries.setdefault((row["kind"], label), LegendEntry(line_swatch(style_of(row)), label))
+    return _geojson_layer(
+        parent,
+        LayerNames.BOUNDARIES,
+        feature_collection(rows, properties),
+        LegendSection(LayerNames.BOUNDARIES, list(entries.values())),
+        _any_flag(gdf),
+    )
+
+
+def zones_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add the dispute zones, filled by status, as "Zonas en disputa".
+
+    Parameters
+    ----------
+    parent : folium.Map or folium.FeatureGroup
+        Where the layer is added.
+    gdf : GeoDataFrame
+        EPSG:4326 polygons with columns ``name``, ``kind_label``, ``status`` (e.g.
+        ``"identificada"``, ``"en_negociacion"``, ``"en_comision"``, ``"acordada"``,
+        ``"resuelta"``), ``status_label``, ``url``, ``meetings`` (list of mappings with
+        ``"label"`` and ``"url"``) and ``illustrative`` (bool).
+    tolerance_m : float
+        Simplification tolerance for display, in metres.
+
+    Returns
+    -------
+    MapLayer
+        The layer; its popup links to the zone and to each of its meetings.
+    """
+    _require_columns(
+        gdf,
+        ("name", "kind_label", "status", "status_label", "url", "meetings", "illustrative"),
+        LayerNames.ZONES,
+    )
+    rows = for_display(gdf, tolerance_m)
+
+    def properties(row: Mapping[str, Any]) -> dict[str, Any]:
+        return _feature_properties(
+            _zone_style(row["status"]),
+            popup_html(
+                row["name"],
+                [("Tipo", row["kind_label"]), ("Estado", row["status_label"])],
+                link=("Ver zona", row["url"]),
+                items_title="Reuniones",
+                items=_items(row["meetings"]),
+                note=ILLUSTRATIVE_NOTICE if _flag(row["illustrative"]) else None,
+            ),
+            f"{_text(row['name'])} — {_text(row['status_label'])}",
+        )
+
+    order = list(ZONE_STATUS_COLOURS)
+    labels: dict[str, str] = {}
+    for status, label in zip(rows["status"], rows["status_label"], strict=True):
+        labels.setdefault(status, _text(label) or str(status))
+    statuses = sorted(labels, key=lambda s: order.index(s) if s in order else len(order))
+    legend = LegendSection(
+        LayerNames.ZONES,
+        [LegendEntry(fill_swatch(zone_colour(status)), labels[status]) for status in statuses],
+    )
+    return _geojson_layer(
+        parent, LayerNames.ZONES, feature_collection(rows, properties), legend, _any_flag(gdf)
+    )
+
+
+def river_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add the river course as a blue line, as "Río Atoyac".
+
+    Parameters
+    ----------
+    parent : folium.Map or folium.FeatureGroup
+        Where the layer is added.
+    gdf : GeoDataFrame
+        EPSG:4326 lines with column ``name``.
+    tolerance_m : float
+        Simplification tolerance for display, in metres.
+
+    Returns
+    -------
+    MapLayer
+        The layer.
+    """
+    _require_columns(gdf, ("name",), LayerNames.RIVER)
+    rows = for_display(gdf, tolerance_m)
+    collection = feature_collection(
+        rows,
+        lambda row: _feature_properties(RIVER_STYLE, popup_html(row["name"]), _text(row["name"])),
+    )
+    legend = LegendSection(LayerNames.RIVER, [LegendEntry(line_swatch(RIVER_STYLE), "Cauce")])
+    return _geojson_layer(parent, LayerNames.RIVER, collection, legend, False)
+
+
+def routes_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add the inspection routes, as "Recorridos de inspección".
+
+    Parameters
+    ----------
+    parent : folium.Map or folium.FeatureGroup
+        Where the layer is added.
+    gdf : GeoDataFrame
+        EPSG:4326 lines with columns ``title``, ``date_label`` and ``url``.
+    tolerance_m : float
+        Simplification tolerance for display, in metres.
+
+    Returns
+    -------
+    MapLayer
+        The layer; each popup links to the inspection's page.
+    """
+    _require_columns(gdf, ("title", "date_label", "url"), LayerNames.ROUTES)
+    rows = for_display(gdf, tolerance_m)
+
+    def properties(row: Mapping[str, Any]) -> dict[str, Any]:
+        return _feature_properties(
+            ROUTE_STYLE,
+            popup_html(
+                row["title"], [("Fecha", row["date_label"])], link=("Ver recorrido", row["url"])
+            ),
+            f"{_text(row['title'])} — {_text(row['date_label'])}",
+        )
+
+    legend = LegendSection(LayerNames.ROUTES, [LegendEntry(line_swatch(ROUTE_STYLE), "Recorrido")])
+    return _geojson_layer(
+        parent, LayerNames.ROUTES, feature_collection(rows, properties), legend, False
+    )
+
+
+def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
+    """Add the inspection findings as clustered markers, one icon per category.
+
+    Parameters
+    ----------
+    parent : folium.Map or folium.FeatureGroup
+        Where the layer is added.
+    gdf : GeoDataFrame
+        EPSG:4326 points with columns ``category`` (``"contaminacion_agua"``,
+        ``"residuos_solidos"``, ``"relleno_escombro"``, ``"estacionamiento_irregular"``
+        or ``"otro"``), ``category_label``, ``description``, ``inspection`` (the
+        inspection's title) and ``url``.
+
+    Returns
+    -------
+    MapLayer
+        The layer "Hallazgos", its markers inside a marker cluster.
+    """
+    _require_columns(
+        gdf, ("category", "category_label", "description", "inspection", "url"),
+        LayerNames.FINDINGS,
+    )
+    layer = MapLayer(LayerNames.FINDINGS)
+    cluster = MarkerCluster(control=False, options={"disableClusteringAtZoom": 18})
+    cluster.add_to(layer)
+    labels: dict[str, str] = {}
+    for row in for_display(gdf, 0).to_dict("records"):
+        label = _text(row["category_label"]) or str(row["category"])
+        labels.setdefault(row["category"], label)
+        _marker(
+            cluster,
+            row[gdf.geometry.name],
+            finding_marker(row["category"]),
+            popup_html(
+                label,
+                [("Descripción", row["description"]), ("Inspección", row["inspection"])],
+                link=("Ver hallazgo", row["url"]),
+            ),
+            label,
+        )
+    order = list(FINDING_MARKERS)
+    categories = sorted(labels, key=lambda c: order.index(c) if c in order else len(order))
+    layer.legend = LegendSection(
+        LayerNames.FINDINGS,
+        [LegendEntry(marker_swatch(finding_marker(c)), labels[c]) for c in categories],
+    )
+    return layer.add_to(parent)
+
+
+def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
+    """Add the meeting sites as markers, as "Sedes de reuniones".
+
+    Parameters
+    ----------
+    parent : folium.Map or folium.FeatureGroup
+        Where the layer is added.
+    gdf : GeoDataFrame
+        EPSG:4326 points with columns ``name``, ``url`` and ``meetings`` (list of
+        mappings with ``"label"`` and ``"url"``).
+
+    Returns
+    -------
+    MapLayer
+        The layer; each popup lists the meetings held at the site, linking to them.
+    """
+    _require_columns(gdf, ("name", "url", "meetings"), LayerNames.SITES)
+    layer = MapLayer(
+        LayerNames.SITES,
+        legend=LegendSection(
+            LayerNames.SITES, [LegendEntry(marker_swatch(SITE_MARKER), "Sede de reunión")]
+        ),
+    )
+    for row in for_display(gdf, 0).to_dict("records"):
+        _marker(
+            layer,
+            row[gdf.geometry.name],
+            SITE_MARKER,
+            popup_html(
+                row["name"],
+                link=("Ver sede", row["url"]),
+                items_title="Reuniones en esta sede",
+                items=_items(row["meetings"]),
+            ),
+            _text(row["name"]),
+        )
+    return layer.add_to(parent)
+
+
+def _geojson_layer(
+    parent: Element,
+    name: str,
+    collection: dict[str, Any],
+    legend: LegendSection,
+    illustrative: bool,
+) -> MapLayer:
+    layer = MapLayer(name, legend=legend, illustrative=illustrative)
+    folium.GeoJson(collection, control=False, on_each_feature=_BIND_FROM_PROPERTIES).add_to(layer)
+    return layer.add_to(parent)
+
+
+def _feature_properties(style: LineStyle, popup: str, tooltip: str) -> dict[str, Any]:
+    return {"style": style.leaflet(), "popup": str(popup), "tooltip": str(escape(tooltip))}
+
+
+def _zone_style(status: str) -> LineStyle:
+    return LineStyle(zone_colour(status), weight=2, opacity=0.9, fill_opacity=0.3)
+
+
+def _marker(
+    parent: Element, geometry: Any, style: MarkerStyle, popup: str, tooltip: str
+) -> None:
+    if geometry is None or geometry.is_empty:
+        return
+    point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+    marker = folium.Marker(
+        [point.y, point.x],
+        icon=folium.Icon(color=style.colour, icon=style.icon, prefix="fa", icon_color="white"),
+    )
+    marker.add_child(SafePopup(popup))
+    marker.add_child(SafeTooltip(tooltip))
+    marker.add_to(parent)
+
+
+def _claimant_colours(rows: gpd.GeoDataFrame) -> dict[str, str]:
+    colours: dict[str, str] = {}
+    for kind, claimant in zip(rows["kind"], rows["claimant"], strict=True):
+        name = _text(claimant)
+        if kind == "reclamo" and name and name not in colours:
+            colours[name] = CLAIM_COLOURS[len(colours) % len(CLAIM_COLOURS)]
+    return colours
+
+
+def _require_columns(gdf: gpd.GeoDataFrame, columns: Iterable[str], layer: str) -> None:
+    missing = [column for column in columns if column not in gdf.columns]
+    if missing:
+        raise ValueError(f"a la capa «{layer}» le faltan las columnas: {', '.join(missing)}")
+
+
+def _text(value: Any) -> str:
+    """Return ``value`` as display text; ``None`` and NaN become ``""``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _flag(value: Any) -> bool:
+    return isinstance(value, bool | np.bool_) and bool(value)
+
+
+def _any_flag(gdf: gpd.GeoDataFrame) -> bool:
+    return any(_flag(value) for value in gdf["illustrative"])
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    if isinstance(value, list | tuple | np.ndarray):
+        return [item for item in value if isinstance(item, Mapping)]
+    return []
