@@ -61,15 +61,15 @@ def base_map(
     Examples
     --------
     >>> m = base_map((-96.75, 17.03, -96.69, 17.09))
-    >>> m.get_bounds()
-    [[17.03, -96.75], [17.09, -96.69]]
+    >>> "fitBounds" in m.get_root().render()
+    True
     """
     west, south, east, north = (float(value) for value in bounds)
     if not (west <= east and south <= north):
         raise ValueError(f"límites del mapa inválidos: {tuple(bounds)}")
     if tiles is not None and not attribution:
         raise ValueError("una capa de teselas necesita su atribución")
-    m = folium.Map(tiles=None, max_zoom=max_zoom, zoom_control=True, prefer_canvas=False)
+    m = folium.Map(tiles=None, max_zoom=max_zoom)
     if tiles is not None:
         folium.TileLayer(
             tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False

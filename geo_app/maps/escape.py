@@ -51,7 +51,7 @@ _URL_FORBIDDEN_RE = re.compile(r"[\x00-\x20\x7f\\]")
 
 
 def script_json(value: Any) -> str:
-    """Serialize ``value`` as JSON that is safe inside an HTML ``<script>`` element.
+    r"""Serialize ``value`` as JSON that is safe inside an HTML ``<script>`` element.
 
     Parameters
     ----------
@@ -66,7 +66,7 @@ def script_json(value: Any) -> str:
     Examples
     --------
     >>> script_json("</script>")
-    '"\\\\u003c/script\\\\u003e"'
+    '"\\u003c/script\\u003e"'
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
     return _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
@@ -205,7 +205,8 @@ class SafePopup(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.bindPopup({{ this.html_json }}, {{ this.options_json }});
+            {{ this._parent.get_name() }}.bindPopup(
+                {{ this.html_json }}, {{ this.options_json }});
         {% endmacro %}
         """
     )
@@ -229,7 +230,8 @@ class SafeTooltip(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            {{ this._parent.get_name() }}.bindTooltip({{ this.html_json }}, {{ this.options_json }});
+            {{ this._parent.get_name() }}.bindTooltip(
+                {{ this.html_json }}, {{ this.options_json }});
         {% endmacro %}
         """
     )

@@ -20,7 +20,14 @@ from folium.utilities import JsCode
 from markupsafe import escape
 
 from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
-from geo_app.maps.escape import POPUP_CLASS, TOOLTIP_CLASS, SafePopup, SafeTooltip, popup_html
+from geo_app.maps.escape import (
+    POPUP_CLASS,
+    TOOLTIP_CLASS,
+    SafePopup,
+    SafeTooltip,
+    popup_html,
+    script_json,
+)
 from geo_app.maps.legend import (
     LegendEntry,
     LegendSection,
@@ -58,16 +65,15 @@ __all__ = [
 # Popup and tooltip HTML travel as feature properties (escaped JSON, see script_json) and
 # are bound here; no user text is ever spliced into JavaScript source.
 _BIND_FROM_PROPERTIES = JsCode(
-    """function (feature, layer) {
-        var p = feature.properties || {};
-        if (p.popup) {
-            layer.bindPopup(p.popup, {className: "%s", maxWidth: 300});
-        }
-        if (p.tooltip) {
-            layer.bindTooltip(p.tooltip, {className: "%s", sticky: true});
-        }
-    }"""
-    % (POPUP_CLASS, TOOLTIP_CLASS)
+    "function (feature, layer) {\n"
+    "    var p = feature.properties || {};\n"
+    "    if (p.popup) { layer.bindPopup(p.popup, "
+    + script_json({"className": POPUP_CLASS, "maxWidth": 300})
+    + "); }\n"
+    "    if (p.tooltip) { layer.bindTooltip(p.tooltip, "
+    + script_json({"className": TOOLTIP_CLASS, "sticky": True})
+    + "); }\n"
+    "}"
 )
 
 _KIND_ORDER = list(BOUNDARY_STYLES)
@@ -96,8 +102,16 @@ def boundaries_layer(
     """
     _require_columns(
         gdf,
-        ("municipality", "cvegeo", "kind", "kind_label", "claimant", "source",
-         "illustrative", "url"),
+        (
+            "municipality",
+            "cvegeo",
+            "kind",
+            "kind_label",
+            "claimant",
+            "source",
+            "illustrative",
+            "url",
+        ),
         LayerNames.BOUNDARIES,
     )
     unknown = set(gdf["kind"]) - set(BOUNDARY_STYLES)
@@ -286,7 +300,8 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
         The layer "Hallazgos", its markers inside a marker cluster.
     """
     _require_columns(
-        gdf, ("category", "category_label", "description", "inspection", "url"),
+        gdf,
+        ("category", "category_label", "description", "inspection", "url"),
         LayerNames.FINDINGS,
     )
     layer = MapLayer(LayerNames.FINDINGS)
@@ -375,9 +390,7 @@ def _zone_style(status: str) -> LineStyle:
     return LineStyle(zone_colour(status), weight=2, opacity=0.9, fill_opacity=0.3)
 
 
-def _marker(
-    parent: Element, geometry: Any, style: MarkerStyle, popup: str, tooltip: str
-) -> None:
+def _marker(parent: Element, geometry: Any, style: MarkerStyle, popup: str, tooltip: str) -> None:
     if geometry is None or geometry.is_empty:
         return
     point = geometry if geometry.geom_type == "Point" else geometry.representative_point()

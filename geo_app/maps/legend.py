@@ -50,7 +50,7 @@ class LegendSection:
     def html(self) -> Markup:
         """Return the section as HTML, labels escaped."""
         rows = Markup("").join(
-            Markup('<li>{}<span>{}</span></li>').format(entry.swatch, entry.label)
+            Markup("<li>{}<span>{}</span></li>").format(entry.swatch, entry.label)
             for entry in self.entries
         )
         return Markup('<div class="limites-legend-title">{}</div><ul>{}</ul>').format(

@@ -1,0 +1,112 @@
+"""Blueprint ``vendor``: the front-end files installed by ``npm ci``, served under /vendor/.
+
+Maps load Leaflet, its plugins and Font Awesome from here (see
+:func:`geo_app.maps.assets.localize`), never from a CDN. Only the npm packages the maps
+use, and only static file types, are served; the directory is ``VENDOR_DIR`` (default:
+``node_modules/`` at the repository root).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from flask import Blueprint, Response, current_app, request, send_from_directory, url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import NotFound
+
+from geo_app.maps.assets import (
+    ROTATE_CSS_PATH,
+    awesome_rotate_css,
+    npm_package,
+    vendor_packages,
+)
+
+__all__ = ["bp", "DEFAULT_VENDOR_DIR", "vendor_dir", "vendor_url"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_VENDOR_DIR = Path(__file__).resolve().parent.parent / "node_modules"
+
+# With ?v=<package version> in the URL a file never changes, so browsers may keep it a
+# year; a bare URL (fonts and images named inside CSS) is revalidated daily.
+VERSIONED_MAX_AGE = 365 * 24 * 3600
+UNVERSIONED_MAX_AGE = 24 * 3600
+_SERVED_SUFFIXES = frozenset(
+    {".js", ".css", ".png", ".svg", ".gif", ".woff", ".woff2", ".ttf", ".eot"}
+)
+_MISSING_MESSAGE = (
+    "Faltan los archivos de la interfaz del mapa (Leaflet y complementos) en {path}. "
+    "Instálelos con «npm ci» en la raíz del proyecto y reinicie la aplicación."
+)
+
+bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+
+
+@bp.record_once
+def _warn_if_missing(state: BlueprintSetupState) -> None:
+    path = Path(state.app.config.get("VENDOR_DIR", DEFAULT_VENDOR_DIR))
+    if not path.is_dir():
+        logger.warning(_MISSING_MESSAGE.format(path=path))
+
+
+def vendor_dir() -> Path:
+    """Return the ``node_modules`` directory of the current app."""
+    return Path(current_app.config.get("VENDOR_DIR", DEFAULT_VENDOR_DIR))
+
+
+def vendor_url(path: str) -> str:
+    """Return the URL of ``path`` (relative to ``node_modules/``), versioned by its package.
+
+    Use as the ``static_url`` of :func:`geo_app.maps.assets.localize`; needs an app context.
+    """
+    if path == ROTATE_CSS_PATH:
+        return url_for("vendor.rotate_css")
+    version = _package_version(str(vendor_dir()), npm_package(path))
+    return url_for("vendor.asset", filename=path, v=version)
+
+
+@bp.route(f"/{ROTATE_CSS_PATH}")
+def rotate_css() -> Response:
+    """Serve the ``fa-rotate-N`` classes of folium's awesome markers."""
+    response = Response(awesome_rotate_css(), mimetype="text/css")
+    response.cache_control.public = True
+    response.cache_control.max_age = UNVERSIONED_MAX_AGE
+    return response
+
+
+@bp.route("/<path:filename>")
+def asset(filename: str) -> Response:
+    """Serve one file of an allowed npm package."""
+    root = vendor_dir()
+    if not root.is_dir():
+        logger.error(_MISSING_MESSAGE.format(path=root))
+        return Response(
+            _MISSING_MESSAGE.format(path=root), status=500, mimetype="text/plain; charset=utf-8"
+        )
+    path = PurePosixPath(filename)
+    if (
+        path.suffix.lower() not in _SERVED_SUFFIXES
+        or npm_package(filename) not in vendor_packages()
+    ):
+        raise NotFound()
+    versioned = "v" in request.args
+    response = send_from_directory(
+        root, filename, max_age=VERSIONED_MAX_AGE if versioned else UNVERSIONED_MAX_AGE
+    )
+    response.cache_control.public = True
+    if versioned:
+        response.cache_control.immutable = True
+    return response
+
+
+@lru_cache(maxsize=64)
+def _package_version(root: str, package: str) -> str:
+    try:
+        manifest = json.loads((Path(root) / package / "package.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        logger.warning("no se pudo leer la versión del paquete npm %s en %s", package, root)
+        return "0"
+    return str(manifest.get("version", "0"))
