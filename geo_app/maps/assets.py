@@ -164,7 +164,9 @@ def _local_links(
 
 def _walk(element: Element) -> Iterator[Element]:
     yield element
-    for child in list(element._children.values()):
+    # A branca Figure keeps its header, body and script sections as attributes.
+    sections = [getattr(element, name, None) for name in ("header", "html", "script")]
+    for child in [s for s in sections if isinstance(s, Element)] + list(element._children.values()):
         yield from _walk(child)
 
 

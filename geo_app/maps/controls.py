@@ -69,7 +69,9 @@ def base_map(
         raise ValueError(f"límites del mapa inválidos: {tuple(bounds)}")
     if tiles is not None and not attribution:
         raise ValueError("una capa de teselas necesita su atribución")
-    m = folium.Map(tiles=None, max_zoom=max_zoom)
+    m = folium.Map(tiles=None)
+    # folium gives max_zoom to its tile layer only; marker clustering needs it on the map.
+    m.options["max_zoom"] = max_zoom
     if tiles is not None:
         folium.TileLayer(
             tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False

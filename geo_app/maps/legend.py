@@ -122,7 +122,7 @@ def map_layers(element: Element) -> Iterator[MapLayer]:
 _CSS = """
 <style>
 .limites-legend { background: rgba(255,255,255,.94); padding: 6px 10px; font: 12px/1.35
-    system-ui, sans-serif; max-height: 45vh; overflow-y: auto; max-width: 240px; }
+    system-ui, sans-serif; max-height: 60vh; overflow-y: auto; max-width: 240px; }
 .limites-legend summary { font-weight: 600; cursor: pointer; }
 .limites-legend ul { list-style: none; margin: 2px 0 6px; padding: 0; }
 .limites-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
@@ -136,7 +136,9 @@ _CSS = """
     z-index: 1000; background: #fff3cd; color: #664d03; border: 1px solid #e0b400;
     border-radius: 4px; padding: 4px 10px; font: 600 13px/1.3 system-ui, sans-serif;
     pointer-events: none; max-width: 60%; text-align: center; }
-.limites-popup .limites-popup-title { display: block; font-size: 14px; margin-bottom: 4px; }
+.limites-popup .leaflet-popup-content { font-size: 14px; line-height: 1.4; }
+.limites-popup .limites-popup-title { display: block; font-size: 15px; margin-bottom: 4px; }
+.leaflet-interactive:focus { outline: none; }
 .limites-popup .limites-popup-label { font-weight: 600; }
 .limites-popup .limites-popup-note { color: #8a6d00; font-style: italic; margin-top: 4px; }
 .limites-popup .limites-popup-link { margin-top: 6px; }
