@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 import re
 
@@ -514,3 +516,12 @@ def test_for_display_keeps_close_polygon_within_tolerance():
     circle = shapely.buffer(Point(LON, LAT), 0.01, quad_segs=256)
     out = for_display(frame([{}], [circle]), tolerance_m=2)
     assert out.geometry.iloc[0].symmetric_difference(circle).area / circle.area < 0.01
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["assets", "controls", "display", "escape", "layers", "legend", "styles"],
+)
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(f"geo_app.maps.{module}"))
+    assert result.failed == 0
