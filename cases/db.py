@@ -10,7 +10,14 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["make_engine", "make_session_factory", "upgrade", "current_revision", "sqlite_url"]
+__all__ = [
+    "make_engine",
+    "make_session_factory",
+    "upgrade",
+    "current_revision",
+    "sqlite_url",
+    "include_object",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,3 +73,12 @@ def current_revision(engine: Engine) -> str | None:
         from alembic.runtime.migration import MigrationContext
 
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Tell Alembic's autogenerate what it manages: not PostGIS's own table nor GiST indexes."""
+    if type_ == "table" and name == "spatial_ref_sys":
+        return False
+    if type_ == "index" and name and name.endswith("_gist"):
+        return False
+    return True

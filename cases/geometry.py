@@ -12,6 +12,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import LargeBinary
+from sqlalchemy.dialects.postgresql import base as postgresql_base
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
@@ -33,11 +34,15 @@ class _PostGISGeometry(UserDefinedType):
 
     cache_ok = True
 
-    def __init__(self, geometry_type: str) -> None:
+    def __init__(self, geometry_type: str = "GEOMETRY", *args) -> None:
         self.geometry_type = geometry_type
 
     def get_col_spec(self, **kw) -> str:
         return f"geometry({self.geometry_type},{SRID})"
+
+
+# Let reflection (Alembic's autogenerate, schema checks) recognise PostGIS columns.
+postgresql_base.ischema_names.setdefault("geometry", _PostGISGeometry)
 
 
 class Geometry(TypeDecorator):

@@ -1,0 +1,60 @@
+# Límites — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install install-test assets system-deps postgres lint bench
+
+## Install everything, create the SQLite database, load the demo data and serve the app.
+run: install assets
+	$(BIN)/limites init
+	$(BIN)/limites demo
+	$(BIN)/limites serve --host $(HOST) --port $(PORT)
+
+## Install what the tests need (PostGIS, Chromium) and run the whole suite.
+test: install-test assets system-deps postgres
+	$(BIN)/python -m pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Front-end libraries (Leaflet and folium's plugins) from the npm registry, served by the app.
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Debian packages the tests use, installed only where missing.
+system-deps:
+	@if ! dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Instalando postgresql-15-postgis-3 y chromium (Debian)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    postgresql-15-postgis-3 chromium >/dev/null; \
+	fi
+
+## Start the local PostgreSQL cluster if it is installed but stopped.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+	  (command -v pg_ctlcluster >/dev/null && \
+	   pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start) || true
+
+lint: install-test
+	$(BIN)/ruff check .
+
+bench: install-test
+	$(BIN)/python benchmarks/bench_boundaries.py
+	$(BIN)/python benchmarks/bench_import.py

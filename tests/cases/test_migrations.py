@@ -1,0 +1,49 @@
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from cases.db import current_revision, include_object, make_engine, upgrade
+from cases.models import Base
+
+
+def test_upgrade_from_empty_creates_every_table_and_is_idempotent(empty_database_url):
+    engine = make_engine(empty_database_url)
+    assert current_revision(engine) is None
+    upgrade(engine)
+    upgrade(engine)
+    assert current_revision(engine) == "0001"
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"include_object": include_object}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgis_columns_are_typed_geometry_in_4326(empty_pg_url):
+    engine = make_engine(empty_pg_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT f_table_name, f_geometry_column, type, srid FROM geometry_columns")
+        ).all()
+    engine.dispose()
+    found = {(table, column): (kind, srid) for table, column, kind, srid in rows}
+    assert found[("boundary_version", "geometry")] == ("MULTIPOLYGON", 4326)
+    assert found[("finding", "geometry")] == ("POINT", 4326)
+    assert found[("inspection", "route")] == ("MULTILINESTRING", 4326)
+    assert found[("watercourse", "geometry")] == ("LINESTRING", 4326)
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_full_sync(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    engine.dispose()

@@ -1,0 +1,191 @@
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL + PostGIS."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from cases.db import make_engine, make_session_factory, upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+INEGI = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
+PG_DSN = os.environ.get("LIMITES_TEST_PG", "host=127.0.0.1 port=5432 user=postgres")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _pg_admin() -> psycopg.Connection:
+    return psycopg.connect(f"{PG_DSN} dbname=postgres", autocommit=True, connect_timeout=5)
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> None:
+    """Fail (in CI) or skip loudly when the PostgreSQL + PostGIS server is missing."""
+    try:
+        with _pg_admin() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
+            ).fetchone()
+    except psycopg.OperationalError as exc:
+        reason = f"PostgreSQL no responde en {PG_DSN}: {exc}"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs PostgreSQL: {reason}")
+        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+    if row is None:
+        reason = "PostGIS is not installed (apt-get install postgresql-15-postgis-3)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres_available, tmp_path_factory) -> str:
+    """A migrated template database; each test copies it (fast) into a fresh one."""
+    name = f"limites_tmpl_{uuid.uuid4().hex[:8]}"
+    with _pg_admin() as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    engine = make_engine(f"postgresql://postgres@127.0.0.1:5432/{name}")
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    with _pg_admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def new_pg_database(template: str | None = None) -> str:
+    """Create an empty (or templated) PostgreSQL database; return its name."""
+    name = f"limites_test_{uuid.uuid4().hex[:10]}"
+    with _pg_admin() as conn:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{suffix}')
+    return name
+
+
+def drop_pg_database(name: str) -> None:
+    """Drop a test database, closing its remaining connections."""
+    with _pg_admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request, tmp_path):
+    """The URL of a brand-new, empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    request.getfixturevalue("postgres_available")
+    name = new_pg_database()
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    drop_pg_database(name)
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """The URL of a fresh, migrated database: SQLite file or PostGIS database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'limites.sqlite'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    name = new_pg_database(request.getfixturevalue("pg_template"))
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    drop_pg_database(name)
+
+
+@pytest.fixture
+def empty_pg_url(postgres_available):
+    """The URL of a brand-new, empty PostgreSQL database."""
+    name = new_pg_database()
+    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    drop_pg_database(name)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine):
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(session_factory):
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(sqlite_url, tmp_path):
+    """The app on a fresh SQLite database with the demo data loaded."""
+    from cases.demo import load_demo
+    from geo_app import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "TILES": ""})
+    with app.extensions["limites_sessions"]() as session:
+        load_demo(session)
+    yield app
+    app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def inegi_path() -> Path:
+    if not INEGI.exists():
+        pytest.fail(f"missing shared INEGI file: {INEGI}")
+    return INEGI
+
+
+@pytest.fixture
+def zip_shapefile():
+    """Factory: write a frame as a Shapefile with fiona and zip it (optionally without .prj)."""
+
+    def make(frame, directory: Path, name: str = "municipios", keep_prj: bool = True) -> Path:
+        import zipfile
+
+        shp = directory / f"{name}.shp"
+        frame.to_file(shp, engine="fiona")
+        archive = directory / f"{name}.zip"
+        with zipfile.ZipFile(archive, "w") as out:
+            for part in directory.glob(f"{name}.*"):
+                if part.suffix == ".zip" or (part.suffix == ".prj" and not keep_prj):
+                    continue
+                out.write(part, part.name)
+        return archive
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def inegi_three(inegi_path):
+    """Oaxaca de Juárez, San Jacinto Amilpas and Santa Cruz Xoxocotlán from the INEGI file."""
+    import geopandas as gpd
+
+    frame = gpd.read_file(inegi_path, engine="fiona")
+    return frame[frame.cvegeo.isin(["20067", "20157", "20385"])].reset_index(drop=True)

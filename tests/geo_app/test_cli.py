@@ -1,0 +1,119 @@
+import json
+
+import pytest
+from shapely import LineString, Polygon
+from sqlalchemy import func, select
+
+from cases.models import BoundaryKind, BoundaryVersion, Meeting, Municipality
+
+
+def _count(app, model=BoundaryVersion):
+    with app.extensions["limites_sessions"]() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_init_reports_the_revision(runner):
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "revisión 0001" in result.output
+
+
+def test_demo_twice_adds_nothing(app, runner):
+    meetings = _count(app, Meeting)
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "ya estaban cargados" in result.output
+    assert _count(app, Meeting) == meetings == 11
+
+
+@pytest.mark.slow
+def test_import_the_shared_state_file_with_json_summary(app, runner, inegi_path):
+    before = _count(app)
+    result = runner.invoke(args=["import-boundaries", str(inegi_path), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["read"] == 570 and summary["added"] == 570
+    assert _count(app) == before + 570
+    again = runner.invoke(args=["import-boundaries", str(inegi_path), "--json"])
+    assert json.loads(again.stdout)["added"] == 0
+
+
+def test_geopackage_with_options(app, runner, inegi_three, tmp_path):
+    gpkg = tmp_path / "reclamo.gpkg"
+    frame = inegi_three.rename(columns={"cvegeo": "CLAVE", "nom_agem": "NOMBRE"})
+    frame.to_crs("EPSG:6372").to_file(gpkg, layer="limites", engine="fiona")
+    result = runner.invoke(args=[
+        "import-boundaries", str(gpkg), "--layer", "limites", "--code-field", "CLAVE",
+        "--name-field", "NOMBRE", "--only", "20157", "--kind", "reclamo",
+        "--claimant", "20157", "--source", "Acta de San Jacinto", "--date", "2025-05-14",
+        "--json",
+    ])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["added"] == 1
+    with app.extensions["limites_sessions"]() as session:
+        claim = session.scalars(
+            select(BoundaryVersion).where(BoundaryVersion.source == "Acta de San Jacinto")
+        ).one()
+        assert claim.kind is BoundaryKind.CLAIM and claim.claimant.cvegeo == "20157"
+        assert claim.geometry.bounds[0] < -96  # reprojected to lon/lat
+
+
+def test_zipped_shapefile(app, runner, inegi_three, tmp_path, zip_shapefile):
+    archive = zip_shapefile(inegi_three, tmp_path)
+    result = runner.invoke(args=["import-boundaries", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "3 versiones agregadas" in result.output
+
+
+def _write_lines(tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "lineas.geojson"
+    gpd.GeoDataFrame(
+        {"cvegeo": ["20001"], "nom_agem": ["x"]},
+        geometry=[LineString([(-96.7, 17.0), (-96.6, 17.1)])], crs=4326,
+    ).to_file(path)
+    return path
+
+
+def _write_invalid_and_valid(tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "invalido.geojson"
+    bowtie = Polygon([(-96.7, 17.0), (-96.6, 17.1), (-96.6, 17.0), (-96.7, 17.1)])
+    gpd.GeoDataFrame({"cvegeo": ["20001"], "nom_agem": ["x"]}, geometry=[bowtie],
+                     crs=4326).to_file(path)
+    return path
+
+
+def test_invalid_polygon_is_repaired_and_reported(app, runner, tmp_path):
+    result = runner.invoke(args=["import-boundaries", str(_write_invalid_and_valid(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "Reparado: polígono 20001 reparado" in result.output
+
+
+@pytest.mark.parametrize(
+    ("make", "extra", "message"),
+    [
+        ("noprj", [], "no declara sistema de coordenadas"),
+        ("broken", [], "ZIP está dañado"),
+        ("state", ["--code-field", "CLAVE"], "no tiene el campo «CLAVE»"),
+        ("lines", [], "líneas donde se esperan polígonos"),
+        ("state", ["--date", "14/05/2025"], "fecha inválida"),
+    ],
+)
+def test_bad_inputs_leave_the_database_untouched(
+    app, runner, tmp_path, inegi_three, zip_shapefile, make, extra, message
+):
+    paths = {
+        "noprj": lambda: zip_shapefile(inegi_three, tmp_path, keep_prj=False),
+        "broken": lambda: (tmp_path / "roto.zip").write_bytes(b"PK\x03\x04roto")
+        and tmp_path / "roto.zip",
+        "state": lambda: zip_shapefile(inegi_three, tmp_path),
+        "lines": lambda: _write_lines(tmp_path),
+    }
+    before = (_count(app), _count(app, Municipality))
+    result = runner.invoke(args=["import-boundaries", str(paths[make]()), *extra])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert (_count(app), _count(app, Municipality)) == before
