@@ -139,6 +139,7 @@ _CSS = """
 .limites-popup .leaflet-popup-content { font-size: 14px; line-height: 1.4; }
 .limites-popup .limites-popup-title { display: block; font-size: 15px; margin-bottom: 4px; }
 .leaflet-interactive:focus { outline: none; }
+.leaflet-popup-content h3 { font-size: 16px; margin: 0 0 6px; }
 .limites-popup .limites-popup-label { font-weight: 600; }
 .limites-popup .limites-popup-note { color: #8a6d00; font-style: italic; margin-top: 4px; }
 .limites-popup .limites-popup-link { margin-top: 6px; }
