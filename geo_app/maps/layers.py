@@ -8,7 +8,7 @@ its legend section. None of them touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import folium
@@ -36,6 +36,7 @@ from geo_app.maps.legend import (
     line_swatch,
     marker_swatch,
 )
+from geo_app.maps.rows import any_flag, flag, items, require_columns, text
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
     CLAIM_COLOURS,
@@ -100,7 +101,7 @@ def boundaries_layer(
     MapLayer
         The layer; claims are coloured per claimant and listed so in the legend.
     """
-    _require_columns(
+    require_columns(
         gdf,
         (
             "municipality",
@@ -123,7 +124,7 @@ def boundaries_layer(
     claimants = _claimant_colours(rows)
 
     def style_of(row: Mapping[str, Any]) -> LineStyle:
-        return boundary_style(row["kind"], claimants.get(_text(row["claimant"])))
+        return boundary_style(row["kind"], claimants.get(text(row["claimant"])))
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
         return _feature_properties(
@@ -137,15 +138,15 @@ def boundaries_layer(
                     ("Fuente", row["source"]),
                 ],
                 link=("Ver límite", row["url"]),
-                note=ILLUSTRATIVE_NOTICE if _flag(row["illustrative"]) else None,
+                note=ILLUSTRATIVE_NOTICE if flag(row["illustrative"]) else None,
             ),
-            f"{_text(row['municipality'])} — {_text(row['kind_label'])}",
+            f"{text(row['municipality'])} — {text(row['kind_label'])}",
         )
 
     entries: dict[tuple[str, str], LegendEntry] = {}
     for row in rows.to_dict("records"):
-        label = _text(row["kind_label"]) or row["kind"]
-        claimant = _text(row["claimant"])
+        label = text(row["kind_label"]) or row["kind"]
+        claimant = text(row["claimant"])
         if row["kind"] == "reclamo" and claimant:
             label = f"{label}: {claimant}"
         entries.setdefault((row["kind"], label), LegendEntry(line_swatch(style_of(row)), label))
@@ -154,7 +155,7 @@ def boundaries_layer(
         LayerNames.BOUNDARIES,
         feature_collection(rows, properties),
         LegendSection(LayerNames.BOUNDARIES, list(entries.values())),
-        _any_flag(gdf),
+        any_flag(gdf),
     )
 
 
@@ -180,7 +181,7 @@ def zones_layer(
     MapLayer
         The layer; its popup links to the zone and to each of its meetings.
     """
-    _require_columns(
+    require_columns(
         gdf,
         ("name", "kind_label", "status", "status_label", "url", "meetings", "illustrative"),
         LayerNames.ZONES,
@@ -195,23 +196,23 @@ def zones_layer(
                 [("Tipo", row["kind_label"]), ("Estado", row["status_label"])],
                 link=("Ver zona", row["url"]),
                 items_title="Reuniones",
-                items=_items(row["meetings"]),
-                note=ILLUSTRATIVE_NOTICE if _flag(row["illustrative"]) else None,
+                items=items(row["meetings"]),
+                note=ILLUSTRATIVE_NOTICE if flag(row["illustrative"]) else None,
             ),
-            f"{_text(row['name'])} — {_text(row['status_label'])}",
+            f"{text(row['name'])} — {text(row['status_label'])}",
         )
 
     order = list(ZONE_STATUS_COLOURS)
     labels: dict[str, str] = {}
     for status, label in zip(rows["status"], rows["status_label"], strict=True):
-        labels.setdefault(status, _text(label) or str(status))
+        labels.setdefault(status, text(label) or str(status))
     statuses = sorted(labels, key=lambda s: order.index(s) if s in order else len(order))
     legend = LegendSection(
         LayerNames.ZONES,
         [LegendEntry(fill_swatch(zone_colour(status)), labels[status]) for status in statuses],
     )
     return _geojson_layer(
-        parent, LayerNames.ZONES, feature_collection(rows, properties), legend, _any_flag(gdf)
+        parent, LayerNames.ZONES, feature_collection(rows, properties), legend, any_flag(gdf)
     )
 
 
@@ -234,11 +235,11 @@ def river_layer(
     MapLayer
         The layer.
     """
-    _require_columns(gdf, ("name",), LayerNames.RIVER)
+    require_columns(gdf, ("name",), LayerNames.RIVER)
     rows = for_display(gdf, tolerance_m)
     collection = feature_collection(
         rows,
-        lambda row: _feature_properties(RIVER_STYLE, popup_html(row["name"]), _text(row["name"])),
+        lambda row: _feature_properties(RIVER_STYLE, popup_html(row["name"]), text(row["name"])),
     )
     legend = LegendSection(LayerNames.RIVER, [LegendEntry(line_swatch(RIVER_STYLE), "Cauce")])
     return _geojson_layer(parent, LayerNames.RIVER, collection, legend, False)
@@ -263,7 +264,7 @@ def routes_layer(
     MapLayer
         The layer; each popup links to the inspection's page.
     """
-    _require_columns(gdf, ("title", "date_label", "url"), LayerNames.ROUTES)
+    require_columns(gdf, ("title", "date_label", "url"), LayerNames.ROUTES)
     rows = for_display(gdf, tolerance_m)
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -272,7 +273,7 @@ def routes_layer(
             popup_html(
                 row["title"], [("Fecha", row["date_label"])], link=("Ver recorrido", row["url"])
             ),
-            f"{_text(row['title'])} — {_text(row['date_label'])}",
+            f"{text(row['title'])} — {text(row['date_label'])}",
         )
 
     legend = LegendSection(LayerNames.ROUTES, [LegendEntry(line_swatch(ROUTE_STYLE), "Recorrido")])
@@ -299,7 +300,7 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     MapLayer
         The layer "Hallazgos", its markers inside a marker cluster.
     """
-    _require_columns(
+    require_columns(
         gdf,
         ("category", "category_label", "description", "inspection", "url"),
         LayerNames.FINDINGS,
@@ -309,7 +310,7 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     cluster.add_to(layer)
     labels: dict[str, str] = {}
     for row in for_display(gdf, 0).to_dict("records"):
-        label = _text(row["category_label"]) or str(row["category"])
+        label = text(row["category_label"]) or str(row["category"])
         labels.setdefault(row["category"], label)
         _marker(
             cluster,
@@ -347,7 +348,7 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     MapLayer
         The layer; each popup lists the meetings held at the site, linking to them.
     """
-    _require_columns(gdf, ("name", "url", "meetings"), LayerNames.SITES)
+    require_columns(gdf, ("name", "url", "meetings"), LayerNames.SITES)
     layer = MapLayer(
         LayerNames.SITES,
         legend=LegendSection(
@@ -363,9 +364,9 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
                 row["name"],
                 link=("Ver sede", row["url"]),
                 items_title="Reuniones en esta sede",
-                items=_items(row["meetings"]),
+                items=items(row["meetings"]),
             ),
-            _text(row["name"]),
+            text(row["name"]),
         )
     return layer.add_to(parent)
 
@@ -406,34 +407,7 @@ def _marker(parent: Element, geometry: Any, style: MarkerStyle, popup: str, tool
 def _claimant_colours(rows: gpd.GeoDataFrame) -> dict[str, str]:
     colours: dict[str, str] = {}
     for kind, claimant in zip(rows["kind"], rows["claimant"], strict=True):
-        name = _text(claimant)
+        name = text(claimant)
         if kind == "reclamo" and name and name not in colours:
             colours[name] = CLAIM_COLOURS[len(colours) % len(CLAIM_COLOURS)]
     return colours
-
-
-def _require_columns(gdf: gpd.GeoDataFrame, columns: Iterable[str], layer: str) -> None:
-    missing = [column for column in columns if column not in gdf.columns]
-    if missing:
-        raise ValueError(f"a la capa «{layer}» le faltan las columnas: {', '.join(missing)}")
-
-
-def _text(value: Any) -> str:
-    """Return ``value`` as display text; ``None`` and NaN become ``""``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value)
-
-
-def _flag(value: Any) -> bool:
-    return isinstance(value, bool | np.bool_) and bool(value)
-
-
-def _any_flag(gdf: gpd.GeoDataFrame) -> bool:
-    return any(_flag(value) for value in gdf["illustrative"])
-
-
-def _items(value: Any) -> list[Mapping[str, Any]]:
-    if isinstance(value, list | tuple | np.ndarray):
-        return [item for item in value if isinstance(item, Mapping)]
-    return []

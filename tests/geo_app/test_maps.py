@@ -520,7 +520,7 @@ def test_for_display_keeps_close_polygon_within_tolerance():
 
 @pytest.mark.parametrize(
     "module",
-    ["assets", "controls", "display", "escape", "layers", "legend", "styles"],
+    ["assets", "controls", "display", "escape", "layers", "legend", "rows", "styles"],
 )
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(f"geo_app.maps.{module}"))
