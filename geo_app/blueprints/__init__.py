@@ -1,0 +1,1 @@
+"""One blueprint per feature; each view parses input, makes one domain call and renders."""

@@ -1,0 +1,28 @@
+"""Cases (expedientes): list and record page."""
+
+from flask import Blueprint, render_template, url_for
+
+from cases import queries
+from geo_app.db import get_session
+from geo_app.pagemap import render_map
+
+bp = Blueprint("case_files", __name__, url_prefix="/expedientes")
+
+
+@bp.get("/")
+def index():
+    """Lista de expedientes."""
+    return render_template(
+        "case_files/index.html", title="Expedientes", breadcrumbs=[],
+        cases=queries.list_cases(get_session()),
+    )
+
+
+@bp.get("/<int:case_id>")
+def detail(case_id: int):
+    """Ficha de un expediente con sus zonas, reuniones y recorridos."""
+    page = queries.case_page(get_session(), case_id)
+    return render_template(
+        "case_files/detail.html", title=page.record.number, case=page.record,
+        map=render_map(page.map), breadcrumbs=[("Expedientes", url_for("case_files.index"))],
+    )

@@ -1,0 +1,19 @@
+"""Tablero: the unit's situation at a glance."""
+
+import datetime as dt
+
+from flask import Blueprint, render_template
+
+from cases import queries
+from geo_app.db import get_session
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def index():
+    """Tablero con expedientes, zonas, acuerdos, reuniones e indicadores."""
+    board = queries.dashboard(get_session())
+    return render_template(
+        "dashboard/index.html", title="Tablero", board=board, today=dt.date.today()
+    )

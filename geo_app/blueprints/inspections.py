@@ -1,0 +1,28 @@
+"""Field inspections (recorridos): list and record page."""
+
+from flask import Blueprint, render_template, url_for
+
+from cases import queries
+from geo_app.db import get_session
+from geo_app.pagemap import render_map
+
+bp = Blueprint("inspections", __name__, url_prefix="/recorridos")
+
+
+@bp.get("/")
+def index():
+    """Lista de recorridos de inspección."""
+    return render_template(
+        "inspections/index.html", title="Recorridos de inspección", breadcrumbs=[],
+        inspections=queries.list_inspections(get_session()),
+    )
+
+
+@bp.get("/<int:inspection_id>")
+def detail(inspection_id: int):
+    """Ficha de un recorrido: su ruta y hallazgos en el mapa."""
+    page = queries.inspection_page(get_session(), inspection_id)
+    return render_template(
+        "inspections/detail.html", title=page.record.title, inspection=page.record,
+        map=render_map(page.map), breadcrumbs=[("Recorridos", url_for("inspections.index"))],
+    )

@@ -1,0 +1,28 @@
+"""Meetings: list and record page."""
+
+from flask import Blueprint, render_template, url_for
+
+from cases import queries
+from geo_app.db import get_session
+from geo_app.pagemap import render_map
+
+bp = Blueprint("meetings", __name__, url_prefix="/reuniones")
+
+
+@bp.get("/")
+def index():
+    """Lista de reuniones, de la más reciente a la más antigua."""
+    return render_template(
+        "meetings/index.html", title="Reuniones", breadcrumbs=[],
+        meetings=queries.list_meetings(get_session()),
+    )
+
+
+@bp.get("/<int:meeting_id>")
+def detail(meeting_id: int):
+    """Ficha de una reunión: zonas y sitios tratados en el mapa, y sus acuerdos."""
+    page = queries.meeting_page(get_session(), meeting_id)
+    return render_template(
+        "meetings/detail.html", title=page.record.title, meeting=page.record,
+        map=render_map(page.map), breadcrumbs=[("Reuniones", url_for("meetings.index"))],
+    )

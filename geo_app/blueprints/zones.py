@@ -1,0 +1,29 @@
+"""Dispute zones: list and record page."""
+
+from flask import Blueprint, render_template, url_for
+
+from cases import queries
+from geo_app.db import get_session
+from geo_app.pagemap import render_map
+
+bp = Blueprint("zones", __name__, url_prefix="/zonas")
+
+
+@bp.get("/")
+def index():
+    """Lista de zonas en disputa."""
+    return render_template(
+        "zones/index.html", title="Zonas en disputa", breadcrumbs=[],
+        zones=queries.list_zones(get_session()),
+    )
+
+
+@bp.get("/<int:zone_id>")
+def detail(zone_id: int):
+    """Ficha de una zona: su mapa, reuniones, recorridos y expedientes."""
+    page = queries.zone_page(get_session(), zone_id)
+    return render_template(
+        "zones/detail.html", title=page.record.name, zone=page.record,
+        inspections=page.inspections, map=render_map(page.map),
+        breadcrumbs=[("Zonas", url_for("zones.index"))],
+    )

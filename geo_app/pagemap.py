@@ -1,0 +1,109 @@
+"""Turns a page's :class:`~cases.queries.MapData` into the parts of a Folium map.
+
+Adds the links every popup needs (record pages, meetings about a site), builds each layer
+with :mod:`geo_app.maps`, and serves every script and stylesheet from ``/vendor``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+from flask import current_app, url_for
+from markupsafe import Markup
+
+from cases.queries import MapData
+from geo_app import maps
+from geo_app.formatting import long_date
+from geo_app.vendor import vendor_url
+
+__all__ = ["MapParts", "render_map", "DEFAULT_BOUNDS"]
+
+# Oaxaca de Juárez and its neighbours, for a map with nothing on it yet.
+DEFAULT_BOUNDS = (-96.80, 17.00, -96.65, 17.12)
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """What a template places in <head>, in the page body and at its end."""
+
+    header: Markup
+    html: Markup
+    script: Markup
+    name: str
+
+
+def _meeting_links(refs: list[dict]) -> list[dict]:
+    return [
+        {
+            "label": f"{long_date(ref['date'])} — {ref['title']}",
+            "url": url_for("meetings.detail", meeting_id=ref["id"]),
+        }
+        for ref in refs
+    ]
+
+
+def _linked(data: MapData) -> dict[str, gpd.GeoDataFrame]:
+    zones = data.zones.assign(
+        url=[url_for("zones.detail", zone_id=i) for i in data.zones["id"]],
+        meetings=[_meeting_links(refs) for refs in data.zones["meetings"]],
+    )
+    routes = data.routes.assign(
+        url=[url_for("inspections.detail", inspection_id=i) for i in data.routes["id"]],
+        date_label=[long_date(d) for d in data.routes["date"]],
+    )
+    findings = data.findings.assign(
+        url=[
+            url_for("inspections.detail", inspection_id=i, _anchor=f"hallazgo-{f}")
+            for i, f in zip(data.findings["inspection_id"], data.findings["id"], strict=True)
+        ]
+    )
+    sites = data.sites.assign(
+        url=[None] * len(data.sites),
+        meetings=[_meeting_links(refs) for refs in data.sites["meetings"]],
+    )
+    boundaries = data.boundaries.assign(url=[None] * len(data.boundaries))
+    return {
+        "boundaries": boundaries,
+        "zones": zones,
+        "river": data.river,
+        "routes": routes,
+        "findings": findings,
+        "sites": sites,
+    }
+
+
+_BUILDERS = {
+    "boundaries": maps.boundaries_layer,
+    "zones": maps.zones_layer,
+    "river": maps.river_layer,
+    "routes": maps.routes_layer,
+    "findings": maps.findings_layer,
+    "sites": maps.sites_layer,
+}
+
+
+def render_map(data: MapData) -> MapParts:
+    """Build the map of ``data`` and return its header, body and script as markup."""
+    tiles = current_app.config.get("TILES") or None
+    if tiles and tiles.lower() == "none":
+        tiles = None
+    m = maps.base_map(
+        data.bounds or DEFAULT_BOUNDS,
+        tiles=tiles,
+        attribution=current_app.config.get("TILES_ATTRIBUTION") if tiles else None,
+    )
+    for name, frame in _linked(data).items():
+        if len(frame):
+            _BUILDERS[name](m, frame)
+    maps.add_controls(m)
+    maps.localize(m, vendor_url)
+    figure = m.get_root()
+    figure.render()
+    return MapParts(
+        header=Markup(figure.header.render()),
+        html=Markup(figure.html.render()),
+        # The figure's script section is bare JavaScript; its page template wraps it.
+        script=Markup("<script>\n") + Markup(figure.script.render()) + Markup("\n</script>"),
+        name=m.get_name(),
+    )
