@@ -267,7 +267,7 @@ def overview_map(session: Session) -> MapData:
     )
 
 
-def _empty_map(**layers: gpd.GeoDataFrame) -> MapData:
+def _empty_map(focus=None, **layers: gpd.GeoDataFrame) -> MapData:
     empty = {
         "boundaries": boundaries_frame([]),
         "zones": zones_frame([]),
@@ -277,7 +277,7 @@ def _empty_map(**layers: gpd.GeoDataFrame) -> MapData:
         "sites": sites_frame([]),
     }
     empty.update(layers)
-    return MapData(**empty)
+    return MapData(**empty, focus=focus)
 
 
 def _nearby(session: Session, model, geometry, margin: float = 0.01):
@@ -287,11 +287,14 @@ def _nearby(session: Session, model, geometry, margin: float = 0.01):
     return session.scalars(bbox_filter(select(model), model, box).order_by(model.id)).all()
 
 
-def _focus(*geometries) -> tuple[float, float, float, float] | None:
+def _focus(*geometries, pad: float = 0.002) -> tuple[float, float, float, float] | None:
+    """Bounds of ``geometries`` padded by ``pad`` degrees (about 200 m), so a lone point
+    still shows its surroundings."""
     shapes = [g for g in geometries if g is not None and not g.is_empty]
     if not shapes:
         return None
-    return tuple(float(v) for v in shapely.GeometryCollection(shapes).bounds)
+    west, south, east, north = shapely.GeometryCollection(shapes).bounds
+    return (west - pad, south - pad, east + pad, north + pad)
 
 
 # -- dashboard ---------------------------------------------------------------------------
@@ -427,6 +430,7 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
     return RecordPage(
         zone,
         _empty_map(
+            focus=_focus(zone.geometry, *(s.geometry for s in sites.values())),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, zone.geometry)),
             zones=zones_frame([zone]),
             routes=routes_frame(inspections),
@@ -445,6 +449,7 @@ def case_page(session: Session, case_id: int) -> RecordPage:
     return RecordPage(
         case,
         _empty_map(
+            focus=_focus(union, *(i.route for i in case.inspections)),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, union)),
             zones=zones_frame(case.zones),
             routes=routes_frame(case.inspections),
@@ -463,6 +468,7 @@ def meeting_page(session: Session, meeting_id: int) -> RecordPage:
     return RecordPage(
         meeting,
         _empty_map(
+            focus=_focus(union),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, union)),
             zones=zones_frame(meeting.zones),
             sites=sites_frame(sites.values()),
@@ -476,6 +482,7 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
     return RecordPage(
         inspection,
         _empty_map(
+            focus=_focus(inspection.route, *(f.geometry for f in inspection.findings)),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, inspection.route)),
             zones=zones_frame([inspection.zone] if inspection.zone else []),
             river=river_frame(_nearby(session, Watercourse, inspection.route)),
