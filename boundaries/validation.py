@@ -55,6 +55,8 @@ class Repair:
 def require_polygons(frame: gpd.GeoDataFrame, name: str = "la capa") -> None:
     """Raise unless every geometry of ``frame`` is a non-empty (Multi)Polygon.
 
+    Raises :class:`GeometryTypeError` or :class:`EmptyLayerError` with a Spanish message.
+
     Examples
     --------
     >>> from shapely import box, LineString
@@ -62,7 +64,7 @@ def require_polygons(frame: gpd.GeoDataFrame, name: str = "la capa") -> None:
     >>> require_polygons(gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 1)])]))
     Traceback (most recent call last):
     ...
-    boundaries.validation.GeometryTypeError: la capa contiene líneas donde se esperan polígonos (1 de 1 elementos)
+    boundaries.validation.GeometryTypeError: la capa contiene líneas donde se esperan ...
     """
     if len(frame) == 0:
         raise EmptyLayerError(f"{name} no tiene elementos")

@@ -1,5 +1,7 @@
-"""The domain of Límites: municipalities, boundary versions, dispute zones, cases, meetings,
-agreements, inspections, findings and indicators, with their storage.
+"""The domain of Límites and its storage.
+
+Municipalities, boundary versions, dispute zones, cases, meetings, agreements, inspections,
+findings and indicators.
 
 This package never imports Flask.
 """

@@ -38,6 +38,7 @@ class _PostGISGeometry(UserDefinedType):
         self.geometry_type = geometry_type
 
     def get_col_spec(self, **kw) -> str:
+        """Return the PostGIS column type."""
         return f"geometry({self.geometry_type},{SRID})"
 
 
@@ -64,11 +65,13 @@ class Geometry(TypeDecorator):
         self.geometry_type = geometry_type
 
     def load_dialect_impl(self, dialect: Dialect):
+        """PostGIS geometry on PostgreSQL, a BLOB elsewhere."""
         if dialect.name == "postgresql":
             return dialect.type_descriptor(_PostGISGeometry(self.geometry_type))
         return dialect.type_descriptor(LargeBinary())
 
     def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect):
+        """Check the geometry type and encode: hex EWKB for PostGIS, WKB for SQLite."""
         if value is None:
             return None
         if value.geom_type not in _EXPECTED[self.geometry_type]:
@@ -82,6 +85,7 @@ class Geometry(TypeDecorator):
         return shapely.to_wkb(value)
 
     def process_result_value(self, value, dialect: Dialect) -> BaseGeometry | None:
+        """Decode WKB (bytes or hex) into a shapely geometry."""
         if value is None:
             return None
         if isinstance(value, memoryview):

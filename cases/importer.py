@@ -120,9 +120,14 @@ def add_boundaries(
     name_col = _pick_field(frame, name_field, NAME_FIELDS, "nombre")
     pop_col = next((c for c in POPULATION_FIELDS if c in frame.columns), None)
     if kind is BoundaryKind.CLAIM and not claimant:
-        raise InvalidInputError("un reclamo necesita la clave del municipio que reclama (--claimant)")
+        raise InvalidInputError(
+            "un reclamo necesita la clave del municipio que reclama (--claimant)"
+        )
     summary = ImportSummary(
-        source=source, kind=str(kind), crs=frame.crs.to_string() if frame.crs else "", read=len(frame)
+        source=source,
+        kind=str(kind),
+        crs=frame.crs.to_string() if frame.crs else "",
+        read=len(frame),
     )
     try:
         require_polygons(frame)

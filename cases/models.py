@@ -17,7 +17,6 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
-
     Integer,
     String,
     Table,
@@ -60,6 +59,7 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The member's Spanish label."""
         return self._labels()[self.value]
 
     @classmethod
@@ -68,6 +68,8 @@ class LabelledEnum(enum.StrEnum):
 
 
 class BoundaryKind(LabelledEnum):
+    """What a boundary version is: official frame, a party's claim, an agreement, a ruling."""
+
     OFFICIAL = "oficial"
     CLAIM = "reclamo"
     AGREEMENT = "acuerdo"
@@ -84,6 +86,8 @@ class BoundaryKind(LabelledEnum):
 
 
 class ZoneKind(LabelledEnum):
+    """What kind of place a dispute zone is."""
+
     FRACCIONAMIENTO = "fraccionamiento"
     COLONIA = "colonia"
     RANCHO = "rancho"
@@ -102,6 +106,8 @@ class ZoneKind(LabelledEnum):
 
 
 class ZoneStatus(LabelledEnum):
+    """Where the negotiation of a dispute zone stands."""
+
     IDENTIFIED = "identificada"
     NEGOTIATING = "en_negociacion"
     AT_COMMISSION = "en_comision"
@@ -120,6 +126,8 @@ class ZoneStatus(LabelledEnum):
 
 
 class CaseStatus(LabelledEnum):
+    """Where a case (expediente) stands."""
+
     OPEN = "abierto"
     IN_PROGRESS = "en_tramite"
     SUSPENDED = "suspendido"
@@ -136,6 +144,8 @@ class CaseStatus(LabelledEnum):
 
 
 class InstitutionKind(LabelledEnum):
+    """The level of government or kind of body an institution is."""
+
     MUNICIPALITY = "municipio"
     MUNICIPAL_AREA = "area_municipal"
     STATE = "estatal"
@@ -154,6 +164,8 @@ class InstitutionKind(LabelledEnum):
 
 
 class MeetingKind(LabelledEnum):
+    """The kinds of meeting the unit reports."""
+
     WORKING = "reunion_trabajo"
     SECURITY = "mesa_seguridad"
     COORDINATED_COMMAND = "mando_coordinado"
@@ -168,6 +180,8 @@ class MeetingKind(LabelledEnum):
 
 
 class AgreementStatus(LabelledEnum):
+    """Where an agreement stands."""
+
     PENDING = "pendiente"
     IN_PROGRESS = "en_proceso"
     DONE = "cumplido"
@@ -184,6 +198,8 @@ class AgreementStatus(LabelledEnum):
 
 
 class FindingCategory(LabelledEnum):
+    """The categories of findings of a field inspection."""
+
     WATER_POLLUTION = "contaminacion_agua"
     SOLID_WASTE = "residuos_solidos"
     RUBBLE_FILL = "relleno_escombro"
@@ -214,7 +230,7 @@ def _enum(cls: type[enum.StrEnum]) -> Enum:
 
 
 class Base(DeclarativeBase):
-    pass
+    """Declarative base of every model."""
 
 
 class SpatialMixin:
@@ -291,6 +307,8 @@ inspection_institutions = Table(
 
 
 class Municipality(Base):
+    """A municipality, keyed by its INEGI code (cvegeo)."""
+
     __tablename__ = "municipality"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -309,7 +327,7 @@ class Municipality(Base):
 
 
 class BoundaryVersion(SpatialMixin, Base):
-    """One version of a municipality's limit: the official frame, a claim, an agreement…"""
+    """One version of a municipality's limit: official frame, claim, agreement or ruling."""
 
     __tablename__ = "boundary_version"
     __table_args__ = (UniqueConstraint("fingerprint", name="uq_boundary_version_fingerprint"),)
@@ -339,6 +357,8 @@ class BoundaryVersion(SpatialMixin, Base):
 
 
 class DisputeZone(SpatialMixin, Base):
+    """A disputed area (fraccionamiento, colonia, rancho…) between municipalities."""
+
     __tablename__ = "dispute_zone"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -358,6 +378,8 @@ class DisputeZone(SpatialMixin, Base):
 
 
 class Institution(Base):
+    """An institution of the catalogue: municipalities, their areas, state and federal bodies."""
+
     __tablename__ = "institution"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -428,6 +450,8 @@ class Indicator(Base):
 
 
 class Meeting(Base):
+    """A meeting: working meeting, security table or Mando Coordinado session."""
+
     __tablename__ = "meeting"
     __table_args__ = (UniqueConstraint("date", "kind", "title"),)
 
@@ -473,6 +497,8 @@ class Evidence(Base):
 
 
 class Agreement(Base):
+    """An agreement reached in a meeting, with who answers for it and by when."""
+
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -524,6 +550,8 @@ class Inspection(SpatialMixin, Base):
 
 
 class Finding(SpatialMixin, Base):
+    """Something found at a point during an inspection."""
+
     __tablename__ = "finding"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,6 @@ columns its map builder draws; the web layer adds links.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -288,8 +287,10 @@ def _nearby(session: Session, model, geometry, margin: float = 0.01):
 
 
 def _focus(*geometries, pad: float = 0.002) -> tuple[float, float, float, float] | None:
-    """Bounds of ``geometries`` padded by ``pad`` degrees (about 200 m), so a lone point
-    still shows its surroundings."""
+    """Bounds of ``geometries`` padded by ``pad`` degrees (about 200 m).
+
+    The padding lets a lone point still show its surroundings.
+    """
     shapes = [g for g in geometries if g is not None and not g.is_empty]
     if not shapes:
         return None

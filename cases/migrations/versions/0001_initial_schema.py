@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-24 03:24:44.054855
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from cases.geometry import Geometry
-
 
 revision = '0001'
 down_revision = None

@@ -1,0 +1,97 @@
+"""Import of the 570 Oaxaca municipalities: time, side by side with plain baselines.
+
+Prints, in one run:
+- reading the state file with pyogrio against fiona (why boundaries.io picks pyogrio);
+- ``limites import-boundaries`` work (validate, repair, reproject, measure, fingerprint,
+  store) on SQLite and on PostgreSQL + PostGIS, against geopandas writing the same layer to a
+  GeoPackage (a plain write, no checks), as a ratio.
+
+Run: ``.venv/bin/python benchmarks/bench_import.py``
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import geopandas as gpd
+import psycopg
+
+from boundaries.io import read_layer
+from cases.db import make_engine, make_session_factory, upgrade
+from cases.importer import import_boundaries
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
+PG = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+RUNS = 3
+
+
+def timed(fn, runs: int = RUNS) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def import_into(url_factory) -> float:
+    frame = read_layer(STATE)
+
+    def once():
+        url, cleanup = url_factory()
+        engine = make_engine(url)
+        upgrade(engine)
+        with make_session_factory(engine)() as session:
+            start = time.perf_counter()
+            summary = import_boundaries(session, frame, source="INEGI")
+            elapsed = time.perf_counter() - start
+        assert summary.added == 570
+        engine.dispose()
+        cleanup()
+        return elapsed
+
+    return statistics.median(once() for _ in range(RUNS))
+
+
+def sqlite_url():
+    directory = tempfile.mkdtemp()
+    return f"sqlite:///{directory}/bench.sqlite", lambda: None
+
+
+def postgres_url():
+    name = f"limites_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+    return f"postgresql://postgres@127.0.0.1:5432/{name}", drop
+
+
+def main() -> None:
+    read_pyogrio = timed(lambda: gpd.read_file(STATE, engine="pyogrio"))
+    read_fiona = timed(lambda: gpd.read_file(STATE, engine="fiona"))
+    frame = gpd.read_file(STATE, engine="pyogrio")
+    out = Path(tempfile.mkdtemp()) / "plain.gpkg"
+    plain_write = timed(lambda: frame.to_file(out, engine="pyogrio", driver="GPKG"))
+    on_sqlite = import_into(sqlite_url)
+    on_postgres = import_into(postgres_url)
+    rows = [
+        ("read state file, pyogrio", read_pyogrio, "fiona", read_fiona),
+        ("import 570 → SQLite", on_sqlite, "geopandas → GPKG", plain_write),
+        ("import 570 → PostGIS", on_postgres, "geopandas → GPKG", plain_write),
+    ]
+    print(f"{'measure':30} {'time s':>8}  {'baseline':18} {'time s':>8}  {'ratio':>6}")
+    for name, value, base_name, base in rows:
+        print(f"{name:30} {value:8.3f}  {base_name:18} {base:8.3f}  {value / base:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
