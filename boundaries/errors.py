@@ -8,10 +8,10 @@ the very same classes; the CRS errors live beside the CRS definitions in :mod:`b
 Examples
 --------
 >>> try:
-...     raise EmptyLayerError("la capa «oficial» no tiene entidades")
+...     raise EmptyLayerError("la capa «oficial» no tiene elementos")
 ... except ValueError as exc:
 ...     print(exc)
-la capa «oficial» no tiene entidades
+la capa «oficial» no tiene elementos
 """
 
 from __future__ import annotations

@@ -134,6 +134,8 @@ esperan polígonos (1 de 1 elementos)
     named = [(OFFICIAL, "el marco oficial", frame)]
     named += [(str(name), f"la reclamación «{name}»", gdf) for name, gdf in (claims or {}).items()]
     for _, label, gdf in named:
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            raise TypeError(f"{label} debe ser un GeoDataFrame, no {type(gdf).__name__}")
         _require_frame(gdf, label)
     crs = require_same_crs(*(gdf for _, _, gdf in named))
     layers = []
@@ -317,7 +319,7 @@ def _require_frame(frame: object, label: str) -> tuple[pyproj.CRS, gpd.GeoSeries
     else:
         raise TypeError(f"{label} debe ser un GeoDataFrame o GeoSeries, no {type(frame).__name__}")
     if len(series) == 0:
-        raise EmptyLayerError(f"{label} no tiene entidades")
+        raise EmptyLayerError(f"{label} no tiene elementos")
     return require_crs(series, label), series
 
 
@@ -327,14 +329,14 @@ def _checked(
     geoms = np.asarray(series.array, dtype=object)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if missing.any():
-        raise EmptyLayerError(f"{label}: la entidad {names[missing][0]} no tiene geometría")
+        raise EmptyLayerError(f"{label}: el elemento {names[missing][0]} no tiene geometría")
     types = shapely.get_type_id(geoms)
     wrong = ~np.isin(types, list(allowed))
     if wrong.any():
         first = int(np.flatnonzero(wrong)[0])
         raise GeometryTypeError(
             f"{label} debe contener {noun} ({' o '.join(allowed.values())}); "
-            f"la entidad {names[first]} es {_TYPE_NAMES.get(int(types[first]), '?')}"
+            f"el elemento {names[first]} es {_TYPE_NAMES.get(int(types[first]), '?')}"
         )
     return geoms
 

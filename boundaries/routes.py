@@ -61,11 +61,12 @@ class RouteSplit:
         Length of the whole route.
     parts : GeoDataFrame
         One row per municipality crossed, longest first (``kind`` "municipality",
-        ``parties`` the 1-tuple of its code), one for the stretches outside every municipality (``kind`` "outside",
-        ``parties`` empty) and one per set of parties whose dispute zones the route enters
-        (``kind`` "dispute"). Columns ``kind``, ``parties``, ``length_m``, ``share`` (fraction
-        of the route) and the pieces as a (Multi)LineString in EPSG:4326. The "municipality"
-        and "outside" rows add up to ``length_m``; "dispute" rows overlap them.
+        ``parties`` the 1-tuple of its code), one for the stretches outside every
+        municipality (``kind`` "outside", ``parties`` empty) and one per set of parties whose
+        dispute zones the route enters (``kind`` "dispute"). Columns ``kind``, ``parties``,
+        ``length_m``, ``share`` (fraction of the route) and the pieces as a (Multi)LineString
+        in EPSG:4326. The "municipality" and "outside" rows add up to ``length_m``; "dispute"
+        rows overlap them.
     measure_crs : str
         The CRS in which lengths were measured.
     """

@@ -76,6 +76,7 @@ class TopologyResult:
     shared_borders : GeoDataFrame
         One row per pair of parties whose limits coincide along a line: ``party_a``,
         ``party_b`` (``party_a`` sorts first), ``length_m``, the common limit in EPSG:4326.
+        Where two parties overlap, only the stretches where both limits run together count.
     overlap_slivers, gap_slivers : int
         How many overlap / gap polygons were dropped for being smaller than ``min_area_m2``.
     min_area_m2 : float
