@@ -1,0 +1,165 @@
+"""The Mapa general in a real browser: layers, layer control, popups, phone, no tiles."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from cases import queries
+from cases.models import DisputeZone
+
+pytestmark = pytest.mark.e2e
+
+ZONES = "Zonas en disputa"
+SHAPE_LAYERS = {
+    "Límites municipales": "boundaries",
+    ZONES: "zones",
+    "Río Atoyac": "river",
+    "Recorridos de inspección": "routes",
+}
+OVERLAY_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
+
+
+@pytest.fixture(scope="module")
+def expected(live_server) -> dict[str, int]:
+    """How many features of each layer the database holds for the overview."""
+    with live_server.session() as session:
+        data = queries.overview_map(session)
+        return {name: len(frame) for name, frame in data.layers().items()}
+
+
+def test_overview_draws_every_layer(browsing, expected):
+    browsing.open("/mapa/")
+    counts = browsing.layer_counts()
+    assert set(counts) == {*SHAPE_LAYERS, "Hallazgos", "Sedes de reuniones"}
+    for name, layer in SHAPE_LAYERS.items():
+        assert counts[name]["shapes"] == expected[layer] > 0, name
+        assert counts[name]["drawn"] == expected[layer], name
+    assert browsing.page.locator(OVERLAY_PATHS).count() == sum(
+        expected[layer] for layer in SHAPE_LAYERS.values()
+    )
+
+    sites = counts["Sedes de reuniones"]
+    assert sites["markers"] == sites["markers_shown"] == expected["sites"] > 0
+
+    findings = counts["Hallazgos"]
+    assert findings["clustered"] == expected["findings"] > 0
+    # Clusters and lone markers drawn at this zoom account for every finding …
+    assert findings["markers_shown"] == expected["findings"]
+    assert browsing.page.locator(".marker-cluster").count() >= 1
+    # … and at street level around one of them no finding is inside a cluster.
+    separate = browsing.evaluate(
+        """() => {
+            const map = window[document.querySelector('.folium-map').id];
+            let cluster = null;
+            map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) cluster = l; });
+            const markers = cluster.getLayers();
+            map.setView(markers[0].getLatLng(), map.getMaxZoom(), {animate: false});
+            const parents = markers.map(m => cluster.getVisibleParent(m));
+            return {
+                shown: parents.filter(p => p !== null).length,
+                clustered: parents.filter(p => p !== null && p.getChildCount).length,
+            };
+        }"""
+    )
+    browsing.page.wait_for_timeout(300)
+    browsing.shot("mapa-zoom-maximo")
+    assert separate["shown"] >= 1
+    assert separate["clustered"] == 0
+
+def test_layer_control_hides_zones(browsing, expected):
+    browsing.open("/mapa/")
+    page = browsing.page
+    total = page.locator(OVERLAY_PATHS).count()
+    page.hover(".leaflet-control-layers")
+    checkbox = page.locator(".leaflet-control-layers-overlays label", has_text=ZONES).locator(
+        "input"
+    )
+    assert checkbox.is_checked()
+    checkbox.uncheck()
+    browsing.shot("zonas-ocultas")
+    counts = browsing.layer_counts()[ZONES]
+    assert not counts["on_map"]
+    assert counts["drawn"] == 0
+    assert page.locator(OVERLAY_PATHS).count() == total - expected["zones"]
+    page.hover(".leaflet-control-layers")
+    checkbox.check()
+    assert browsing.layer_counts()[ZONES]["drawn"] == expected["zones"]
+
+
+def _zone_with_meetings(live_server) -> tuple[int, str, list[tuple[int, str]]]:
+    with live_server.session() as session:
+        for zone in session.scalars(select(DisputeZone).order_by(DisputeZone.id)):
+            if zone.meetings:
+                meetings = sorted(zone.meetings, key=lambda m: m.date, reverse=True)
+                return zone.id, zone.name, [(m.id, m.title) for m in meetings]
+    raise AssertionError("the demo has no zone with meetings")
+
+
+def test_zone_popup_leads_to_zone_and_its_meeting(browsing, live_server):
+    zone_id, zone_name, meetings = _zone_with_meetings(live_server)
+    browsing.open("/mapa/")
+    page = browsing.page
+    point = browsing.click_point(f"/zonas/{zone_id}")
+    page.mouse.click(point["x"], point["y"])
+    popup = page.locator(".leaflet-popup.limites-popup")
+    popup.wait_for()
+    assert zone_name in popup.inner_text()
+    browsing.shot("popup-zona")
+
+    popup.get_by_role("link", name="Ver zona").click()
+    page.wait_for_url(f"**/zonas/{zone_id}")
+    browsing.wait_for_map()
+    browsing.shot(f"zona-{zone_id}")
+    assert page.locator("h1").inner_text().startswith(zone_name)
+
+    meeting_id, title = meetings[0]
+    page.locator("main").get_by_role("link", name=title, exact=True).first.click()
+    page.wait_for_url(f"**/reuniones/{meeting_id}")
+    browsing.wait_for_map()
+    browsing.shot(f"reunion-{meeting_id}")
+    assert page.locator("h1").inner_text() == title
+
+
+def test_map_works_with_tile_server_unreachable(open_browser, expected):
+    browsing = open_browser(tiles="abort")
+    browsing.open("/mapa/")
+    assert browsing.watch.tiles, "the map asked for no tiles at all"
+    counts = browsing.layer_counts()
+    for name, layer in SHAPE_LAYERS.items():
+        assert counts[name]["drawn"] == expected[layer], name
+    assert browsing.page.locator(".leaflet-tile-loaded").count() == 0
+
+
+def test_tiles_are_stubbed(browsing):
+    browsing.open("/mapa/")
+    assert browsing.watch.tiles
+    assert browsing.page.locator(".leaflet-tile-loaded").count() >= 1
+    assert "prueba" in browsing.page.locator(".leaflet-control-attribution").inner_text()
+
+
+def test_phone_sized_overview_is_usable(open_browser, expected):
+    browsing = open_browser(viewport={"width": 390, "height": 844}, mobile=True)
+    browsing.open("/mapa/")
+    page = browsing.page
+    box = page.locator(".folium-map").bounding_box()
+    assert box is not None
+    assert box["width"] >= 340 and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["height"] >= 300
+    # Nothing overflows sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # The legend starts folded on a phone so the map stays free.
+    assert not page.locator(".limites-legend details").evaluate("d => d.open")
+
+    zoom = "window[document.querySelector('.folium-map').id].getZoom()"
+    before = page.evaluate(zoom)
+    page.locator(".leaflet-control-zoom-in").tap()
+    page.wait_for_function(f"{zoom} > {before}")
+
+    page.locator(".leaflet-control-layers-toggle").tap()
+    overlays = page.locator(".leaflet-control-layers-overlays label")
+    overlays.first.wait_for(state="visible")
+    assert overlays.count() == 6
+    browsing.shot("telefono-capas")
+    counts = browsing.layer_counts()
+    assert counts[ZONES]["shapes"] == expected["zones"]
