@@ -159,7 +159,8 @@ class ResponsibilityIndex:
         dispute = np.bincount(claimed, minlength=n) >= 2
         result = pd.DataFrame(index=points.index)
         for k, column in enumerate(self.columns):
-            result[column] = self._layer_column(n, pt, code, inside, self._layer[poly] == k)
+            codes = self._layer_column(n, pt, code, inside, self._layer[poly] == k)
+            result[column] = pd.Series(codes, index=result.index, dtype=object)
         result["dispute"] = dispute
         result["shared"] = dispute | (limit_distance <= self.shared_distance_m)
         result["limit_distance_m"] = limit_distance
