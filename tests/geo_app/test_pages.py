@@ -91,7 +91,9 @@ def test_every_page_is_spanish_with_title_and_breadcrumbs(client, pages):
 
 def test_dates_are_written_in_spanish(app, client):
     with app.extensions["limites_sessions"]() as session:
-        meeting = session.scalars(select(Meeting).where(Meeting.date == dt.date(2025, 5, 14))).first()
+        meeting = session.scalars(
+            select(Meeting).where(Meeting.date == dt.date(2025, 5, 14))
+        ).first()
         assert meeting is not None
         meeting_id = meeting.id
     assert long_date(dt.date(2025, 5, 14)) == "14 de mayo de 2025"
