@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -112,6 +113,7 @@ class ResponsibilityIndex:
         start, end, self._segment_owner = boundary_segments(self._polygons)
         self._segments = shapely.linestrings(np.stack([start, end], axis=1))
         self._segment_tree = STRtree(self._segments)
+        self._far = _FarField(self, start, end)
 
     def assign(self, points: Layer) -> pd.DataFrame:
         """Assign each point to its municipality under every layer.
@@ -141,51 +143,65 @@ class ResponsibilityIndex:
         CRSMismatchError, MissingCRSError, EmptyLayerError, GeometryTypeError
         """
         pts = point_geometries(points, "los puntos", crs=self.crs)
-        n, n_codes = len(pts), len(self._codes)
-        poly, pt = STRtree(pts).query(self._polygons, predicate="intersects")
-        near_pt, near_seg = self._segment_tree.query(
-            pts, predicate="dwithin", distance=self.shared_distance_m
-        )
-        distance = shapely.distance(pts[near_pt], self._segments[near_seg])
+        n = len(pts)
+        signature, near = self._far.classify(shapely.get_coordinates(pts))
+        ids = self._far.layer_ids[signature]
+        dispute = self._far.dispute[signature]
+        parties = self._far.parties[signature]
         limit_distance = np.full(n, np.nan)
-        np.fmin.at(limit_distance, near_pt, distance)
-        # A point on a polygon's own limit is not inside it for the purpose of a dispute.
-        touching = distance == 0
-        n_polygons = len(self._polygons)
-        on_limit = near_pt[touching] * n_polygons + self._segment_owner[near_seg[touching]]
-        inside = ~np.isin(pt * n_polygons + poly, on_limit)
-        code = self._code_id[poly]
-        claimed = np.unique(pt[inside] * n_codes + code[inside]) // n_codes
-        dispute = np.bincount(claimed, minlength=n) >= 2
+        todo = np.flatnonzero(signature < 0)
+        if len(todo):
+            found = self._close_look(pts[todo], near[todo])
+            ids[todo], dispute[todo], limit_distance[todo], parties[todo] = found
         result = pd.DataFrame(index=points.index)
         for k, column in enumerate(self.columns):
-            codes = self._layer_column(n, pt, code, inside, self._layer[poly] == k)
+            codes = np.full(n, None, dtype=object)
+            known = ids[:, k] >= 0
+            codes[known] = self._codes[ids[known, k]]
             result[column] = pd.Series(codes, index=result.index, dtype=object)
         result["dispute"] = dispute
         result["shared"] = dispute | (limit_distance <= self.shared_distance_m)
         result["limit_distance_m"] = limit_distance
-        near_code = self._code_id[self._segment_owner[near_seg]]
-        result["parties"] = self._parties(
-            n, np.concatenate([pt, near_pt]), np.concatenate([code, near_code])
-        )
+        result["parties"] = parties
         logger.debug(
-            "%d puntos asignados: %d en disputa, %d compartidos",
+            "%d puntos asignados (%d examinados con GEOS): %d en disputa, %d compartidos",
             n,
+            len(todo),
             int(dispute.sum()),
             int(result["shared"].sum()),
         )
         return result
 
-    def _layer_column(
-        self, n: int, pt: np.ndarray, code: np.ndarray, inside: np.ndarray, mine: np.ndarray
-    ) -> np.ndarray:
-        # Per point, prefer a polygon that contains it properly, then the lowest code.
-        pt, code, inside = pt[mine], code[mine], inside[mine]
-        order = np.lexsort((code, ~inside, pt))
-        first = order[np.unique(pt[order], return_index=True)[1]]
-        column = np.full(n, None, dtype=object)
-        column[pt[first]] = self._codes[code[first]]
-        return column
+    def _close_look(
+        self, pts: np.ndarray, near: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        # Points the grid could not settle: containment and distance to limits through GEOS.
+        n, n_codes, n_polygons = len(pts), len(self._codes), len(self._polygons)
+        poly, pt = STRtree(pts).query(self._polygons, predicate="intersects")
+        near_idx = np.flatnonzero(near)
+        near_pt, near_seg = self._segment_tree.query(
+            pts[near_idx], predicate="dwithin", distance=self.shared_distance_m
+        )
+        near_pt = near_idx[near_pt]
+        distance = shapely.distance(pts[near_pt], self._segments[near_seg])
+        limit_distance = np.full(n, np.nan)
+        np.fmin.at(limit_distance, near_pt, distance)
+        # A point on a polygon's own limit is not inside it for the purpose of a dispute.
+        touching = distance == 0
+        on_limit = near_pt[touching] * n_polygons + self._segment_owner[near_seg[touching]]
+        inside = ~np.isin(pt * n_polygons + poly, on_limit)
+        code = self._code_id[poly]
+        claimed = np.unique(pt[inside] * n_codes + code[inside]) // n_codes
+        dispute = np.bincount(claimed, minlength=n) >= 2
+        ids = np.full((n, len(self.columns)), -1)
+        layer = self._layer[poly]
+        # Per point and layer, prefer a polygon that contains it properly, then the lowest code.
+        order = np.lexsort((code, ~inside, layer, pt))
+        first = order[np.unique((pt * len(self.columns) + layer)[order], return_index=True)[1]]
+        ids[pt[first], layer[first]] = code[first]
+        near_code = self._code_id[self._segment_owner[near_seg]]
+        parties = self._parties(n, np.concatenate([pt, near_pt]), np.concatenate([code, near_code]))
+        return ids, dispute, limit_distance, parties
 
     def _parties(self, n: int, pt: np.ndarray, code: np.ndarray) -> np.ndarray:
         n_codes = len(self._codes)
@@ -196,9 +212,11 @@ class ResponsibilityIndex:
         parties.fill(())
         alone = count[pt] == 1
         parties[pt[alone]] = self._alone[code[alone]]
-        several = ~alone
-        for p in np.unique(pt[several]):
-            parties[p] = tuple(self._codes[code[pt == p]])
+        several = np.flatnonzero(~alone)
+        if len(several):
+            groups = np.split(several, np.flatnonzero(np.diff(pt[several])) + 1)
+            for group in groups:
+                parties[pt[group[0]]] = tuple(self._codes[code[group]])
         return parties
 
 
@@ -227,3 +245,100 @@ def assign_points(
         frame, claims, code_col=code_col, shared_distance_m=shared_distance_m
     )
     return index.assign(points)
+
+
+class _FarField:
+    """A grid settling, without GEOS, the points that are far from every limit.
+
+    Cells are marked "near" when some point of theirs may lie within the shared distance of a
+    limit segment (sampled every ``spacing`` metres, each sample marking the cells it reaches
+    within ``reach``). A block of cells none of which is near holds no limit, so one point-in-
+    polygon test at its centre answers for every point in it: its *signature* (the polygons
+    containing it) is computed once, at build time. Points elsewhere get signature -1 and go to
+    GEOS; only those in near cells need the distance to the limits.
+    """
+
+    BLOCK, COARSE = 4, 4  # blocks of 4×4 cells, settled 4×4 blocks at a time where possible
+    MAX_CELLS = 16_000_000
+
+    def __init__(self, index: ResponsibilityIndex, start: np.ndarray, end: np.ndarray):
+        spacing = max(index.shared_distance_m, 25.0)
+        reach = index.shared_distance_m + spacing / 2
+        ends = np.concatenate([start, end])
+        self.origin = ends.min(axis=0) - 2 * reach
+        span = ends.max(axis=0) + 2 * reach - self.origin
+        self.cell = max(2 * reach, math.sqrt(span[0] * span[1] / self.MAX_CELLS))
+        tile = self.BLOCK * self.COARSE
+        self.shape = (np.ceil(span / self.cell / tile).astype(int) * tile).tolist()
+        samples = _samples(start, end, spacing)
+        low = np.floor((samples - reach - self.origin) / self.cell).astype(int)
+        high = np.floor((samples + reach - self.origin) / self.cell).astype(int)
+        self.near = np.zeros(self.shape, dtype=bool)
+        for ix in (low[:, 0], high[:, 0]):
+            for iy in (low[:, 1], high[:, 1]):
+                self.near[ix, iy] = True
+        self._polygons, self._n_signatures = index._polygons, 1 + len(index._polygons)
+        self._extra: dict[tuple[int, ...], int] = {}
+        fine_mixed = _any_in_blocks(self.near, self.BLOCK)
+        coarse_mixed = _any_in_blocks(fine_mixed, self.COARSE)
+        coarse = np.full(coarse_mixed.shape, -1)
+        coarse[~coarse_mixed] = self._signatures(np.argwhere(~coarse_mixed), tile)
+        self.block_signature = np.repeat(np.repeat(coarse, self.COARSE, 0), self.COARSE, 1)
+        todo = ~fine_mixed & (self.block_signature < 0)
+        self.block_signature[todo] = self._signatures(np.argwhere(todo), self.BLOCK)
+        signatures = [(), *((p,) for p in range(len(self._polygons))), *self._extra]
+        self._tables(index, signatures)
+
+    def _signatures(self, blocks: np.ndarray, size: int) -> np.ndarray:
+        # Signature of each block from the polygons containing its centre: 0 for none, 1 + p
+        # for polygon p alone, further ids for combinations (overlapping layers).
+        centres = shapely.points(self.origin + (blocks + 0.5) * size * self.cell)
+        poly, block = STRtree(centres).query(self._polygons, predicate="intersects")
+        count = np.bincount(block, minlength=len(blocks))
+        signature = np.zeros(len(blocks), dtype=int)
+        alone = count[block] == 1
+        signature[block[alone]] = 1 + poly[alone]
+        for b in np.flatnonzero(count > 1):
+            members = tuple(sorted(poly[block == b].tolist()))
+            if members not in self._extra:
+                self._extra[members] = self._n_signatures + len(self._extra)
+            signature[b] = self._extra[members]
+        return signature
+
+    def _tables(self, index: ResponsibilityIndex, signatures: list[tuple[int, ...]]) -> None:
+        # What a point inside exactly these polygons gets: codes per layer, dispute, parties.
+        self.layer_ids = np.full((len(signatures), len(index.columns)), -1)
+        self.dispute = np.zeros(len(signatures), dtype=bool)
+        self.parties = np.empty(len(signatures), dtype=object)
+        for s, members in enumerate(signatures):
+            codes = index._code_id[list(members)]
+            for poly, code in sorted(zip(members, codes, strict=True), key=lambda pc: -pc[1]):
+                self.layer_ids[s, index._layer[poly]] = code
+            self.dispute[s] = len(set(codes.tolist())) >= 2
+            self.parties[s] = tuple(index._codes[np.unique(codes)])
+
+    def classify(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return each point's signature (-1: ask GEOS) and whether its cell is near a limit."""
+        cell = np.floor((xy - self.origin) / self.cell).astype(int)
+        in_grid = np.all((cell >= 0) & (cell < self.shape), axis=1)
+        near = np.zeros(len(xy), dtype=bool)
+        signature = np.zeros(len(xy), dtype=int)
+        ix, iy = cell[in_grid, 0], cell[in_grid, 1]
+        near[in_grid] = self.near[ix, iy]
+        block = self.block_signature[ix // self.BLOCK, iy // self.BLOCK]
+        signature[in_grid] = np.where(near[in_grid], -1, block)
+        return signature, near
+
+
+def _any_in_blocks(grid: np.ndarray, size: int) -> np.ndarray:
+    nx, ny = grid.shape
+    return grid.reshape(nx // size, size, ny // size, size).any(axis=(1, 3))
+
+
+def _samples(start: np.ndarray, end: np.ndarray, spacing: float) -> np.ndarray:
+    # Points along every segment, ends included, at most ``spacing`` apart.
+    steps = np.maximum(np.ceil(np.hypot(*(end - start).T) / spacing), 1).astype(int)
+    segment = np.repeat(np.arange(len(start)), steps + 1)
+    first = np.repeat(np.cumsum(steps + 1) - (steps + 1), steps + 1)
+    t = (np.arange(len(segment)) - first) / steps[segment]
+    return start[segment] + t[:, None] * (end - start)[segment]

@@ -100,17 +100,34 @@ def test_negative_distance_is_refused():
         ResponsibilityIndex(frame({"A": SQUARE_A}), shared_distance_m=-1)
 
 
+def test_far_from_limits_is_settled_by_the_grid_including_overlapping_claims():
+    # 20 km squares: most points fall in blocks of cells far from any limit.
+    a, b = box(0, 0, 20_000, 20_000), box(20_000, 0, 40_000, 20_000)
+    claims = {"B": frame({"B": box(10_000, 0, 40_000, 20_000)})}
+    index = ResponsibilityIndex(frame({"A": a, "B": b}), claims)
+    points = series(Point(5000, 5000), Point(15_000, 5000), Point(30_000, 5000), Point(9990, 50))
+    result = index.assign(points)
+    signature, _ = index._far.classify(np.array([[5000, 5000], [15_000, 5000], [30_000, 5000]]))
+    assert (signature > 0).all()
+    assert result.official.tolist() == ["A", "A", "B", "A"]
+    assert result["claim:B"].tolist() == [None, "B", "B", None]
+    assert result.dispute.tolist() == [False, True, False, False]
+    assert result.parties.tolist() == [("A",), ("A", "B"), ("B",), ("A", "B")]
+    assert result.shared.tolist() == [False, True, False, True]
+
+
 @settings(max_examples=40, deadline=None, database=None)
 @given(
     st.integers(1, 4),
     st.integers(1, 4),
     st.integers(0, 2**32 - 1),
     st.floats(0, 40),
+    st.sampled_from([100.0, 3000.0]),
 )
-def test_matches_sjoin_and_brute_force_distance(nx, ny, seed, distance):
-    grid = jittered_grid(nx, ny, seed)
+def test_matches_sjoin_and_brute_force_distance(nx, ny, seed, distance, size):
+    grid = jittered_grid(nx, ny, seed, size=size)
     rng = np.random.default_rng(seed)
-    xy = rng.uniform(-50, 100 * max(nx, ny) + 50, (200, 2))
+    xy = rng.uniform(-50, size * max(nx, ny) + 50, (300, 2))
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*xy.T), crs=6372)
     result = assign_points(points, grid, shared_distance_m=distance)
     joined = gpd.sjoin(points, grid, predicate="within")["code"]
