@@ -20,6 +20,7 @@ from shapely import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cases.analysis import add_finding, set_route
 from cases.importer import add_boundaries
 from cases.models import (
     Agreement,
@@ -29,7 +30,6 @@ from cases.models import (
     CaseStatus,
     DisputeZone,
     Evidence,
-    Finding,
     FindingCategory,
     Indicator,
     Inspection,
@@ -494,21 +494,22 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
             )
             count("reuniones", new)
         for spec in INSPECTIONS:
-            _, new = _get_or_create(
+            inspection, new = _get_or_create(
                 session, Inspection, {"started_on": spec["started_on"], "title": spec["title"]},
-                ended_on=spec["started_on"], summary=spec["summary"], route=spec["route"],
+                ended_on=spec["started_on"], summary=spec["summary"],
                 illustrative=True, zone=zones[spec["zone"]], case=cases["UAAM/LIM/001/2025"],
                 indicator=indicators["12.2"],
                 institutions=[institutions["Municipio de Oaxaca de Juárez"],
                               institutions["Municipio de San Jacinto Amilpas"],
                               institutions["Unidad de Atención de Asuntos Metropolitanos"]],
-                findings=[
-                    Finding(category=category, geometry=Point(lon, lat),
-                            description=description, illustrative=True)
-                    for category, (lon, lat), description in spec["findings"]
-                ],
             )
             count("recorridos", new)
+            if not new:
+                continue
+            set_route(session, inspection, spec["route"])
+            for category, (lon, lat), description in spec["findings"]:
+                add_finding(session, inspection, category, Point(lon, lat), description,
+                            illustrative=True)
     log.info("demo loaded: %s", created)
     return created
 

@@ -12,6 +12,7 @@ import enum
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
+    JSON,
     Column,
     Date,
     Enum,
@@ -532,6 +533,10 @@ class Inspection(SpatialMixin, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     route: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTILINESTRING"))
     illustrative: Mapped[bool] = mapped_column(default=False)
+    # Derived when the route is saved (boundaries.routes.split_route): the route's length
+    # and, per municipality or dispute zone, {"kind", "parties", "names", "length_m", "share"}.
+    route_length_m: Mapped[float | None] = mapped_column(Float)
+    route_split: Mapped[list | None] = mapped_column(JSON)
     zone_id: Mapped[int | None] = mapped_column(
         ForeignKey("dispute_zone.id", ondelete="SET NULL")
     )
@@ -562,8 +567,21 @@ class Finding(SpatialMixin, Base):
     description: Mapped[str] = mapped_column(Text)
     geometry: Mapped[BaseGeometry] = mapped_column(Geometry("POINT"))
     illustrative: Mapped[bool] = mapped_column(default=False)
+    # Derived when the finding is saved (boundaries.assign and boundaries.linref).
+    official_municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipality.id", ondelete="SET NULL")
+    )
+    claims: Mapped[dict | None] = mapped_column(JSON)
+    parties: Mapped[list | None] = mapped_column(JSON)
+    shared: Mapped[bool | None] = mapped_column()
+    in_dispute: Mapped[bool | None] = mapped_column()
+    limit_distance_m: Mapped[float | None] = mapped_column(Float)
+    river_km: Mapped[float | None] = mapped_column(Float)
+    river_distance_m: Mapped[float | None] = mapped_column(Float)
+    river_bank: Mapped[str | None] = mapped_column(String(10))
 
     inspection: Mapped[Inspection] = relationship(back_populates="findings")
+    official_municipality: Mapped[Municipality | None] = relationship()
 
 
 class Watercourse(SpatialMixin, Base):

@@ -332,17 +332,17 @@ def dashboard(session: Session, limit: int = 5) -> Dashboard:
     """Counts, next agreements due, latest meetings and inspections, indicator progress."""
     counts = dict(
         session.execute(select(DisputeZone.status, func.count()).group_by(DisputeZone.status))
-        .tuples()
+
         .all()
     )
     activities = dict(
         session.execute(
             select(Meeting.indicator_id, func.count()).group_by(Meeting.indicator_id)
-        ).tuples().all()
+        ).all()
     )
     for indicator_id, n in session.execute(
         select(Inspection.indicator_id, func.count()).group_by(Inspection.indicator_id)
-    ).tuples():
+    ):
         activities[indicator_id] = activities.get(indicator_id, 0) + n
     return Dashboard(
         open_cases=session.scalar(
@@ -419,6 +419,7 @@ class RecordPage:
     record: object
     map: MapData
     inspections: list[Inspection] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def zone_page(session: Session, zone_id: int) -> RecordPage:
@@ -489,5 +490,9 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
             river=river_frame(_nearby(session, Watercourse, inspection.route)),
             routes=routes_frame([inspection]),
             findings=findings_frame(inspection.findings),
+        ),
+        findings=sorted(
+            inspection.findings,
+            key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
         ),
     )

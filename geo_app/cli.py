@@ -12,6 +12,7 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from boundaries.crs import MissingCRSError
 from boundaries.io import LayerReadError, read_layer
+from cases.analysis import refresh_all
 from cases.db import current_revision, upgrade
 from cases.demo import load_demo
 from cases.errors import LimitesError
@@ -112,6 +113,10 @@ def import_boundaries_command(
                 valid_from=valid_from,
                 progress=_progress,
             )
+        if summary.added:
+            _progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
+            with new_session() as session:
+                refresh_all(session)
     except _USER_ERRORS as exc:
         raise click.ClickException(
             f"{getattr(exc, 'message', exc)}. No se modificó la base de datos."

@@ -24,5 +24,6 @@ def detail(inspection_id: int):
     page = queries.inspection_page(get_session(), inspection_id)
     return render_template(
         "inspections/detail.html", title=page.record.title, inspection=page.record,
+        findings=page.findings,
         map=render_map(page.map), breadcrumbs=[("Recorridos", url_for("inspections.index"))],
     )

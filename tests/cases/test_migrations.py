@@ -12,7 +12,7 @@ def test_upgrade_from_empty_creates_every_table_and_is_idempotent(empty_database
     assert current_revision(engine) is None
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     with engine.connect() as connection:
@@ -46,4 +46,18 @@ def test_sqlite_connections_use_wal_foreign_keys_and_full_sync(tmp_path):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    engine.dispose()
+
+
+def test_upgrade_from_first_revision_keeps_stored_rows(empty_database_url):
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO municipality (cvegeo, name, population) VALUES ('20067', 'Oaxaca', 1)"
+        ))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM municipality")).scalar() == "Oaxaca"
+        assert current_revision(engine) == "0002"
     engine.dispose()
