@@ -5,9 +5,10 @@ code) claims everything any layer attributes to it, so a claim that reaches into
 overlaps the neighbour's official polygon and shows up as a disputed area.
 
 Speed comes from splitting the work: :func:`shapely.coverage_invalid_edges` finds the parties
-whose edges match their neighbours exactly (the whole INEGI frame, for instance); between those,
-shared borders are found by matching identical segments with numpy and cannot overlap. Only pairs
-involving a party with mismatched edges go through GEOS overlay. All measuring is done in
+whose edges match their neighbours exactly (the whole INEGI frame, for instance); those cannot
+overlap, and their shared borders are found by matching identical segments
+(:mod:`boundaries.borders`). Only pairs involving a party with mismatched edges go through GEOS
+overlay. All measuring is done in
 :data:`~boundaries.crs.MEASURE_CRS`; every geometry returned is in EPSG:4326.
 
 Examples
@@ -35,14 +36,9 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
+from boundaries.borders import shared_borders, sorted_codes
 from boundaries.crs import MEASURE_CRS
-from boundaries.layers import (
-    PolygonLayer,
-    atomic_parts,
-    boundary_segments,
-    polygon_layers,
-    storage_frame,
-)
+from boundaries.layers import PolygonLayer, atomic_parts, polygon_layers, storage_frame
 
 __all__ = [
     "TopologyResult",
@@ -157,7 +153,7 @@ def analyze_topology(
     zone_parties, zones = overlap_zones(codes, parties, left, right)
     overlaps, overlap_slivers = _area_frame("parties", zone_parties, zones, min_area_m2)
     gaps, gap_slivers = _gaps(codes, parties, tree, dirty, min_area_m2)
-    borders = _shared_borders(codes, parties, dirty, left, right)
+    borders = shared_borders(codes, parties, dirty, left, right)
     return TopologyResult(overlaps, gaps, borders, overlap_slivers, gap_slivers, min_area_m2)
 
 
@@ -238,7 +234,7 @@ def overlap_zones(
     if _any_overlap(pieces):
         return _arrangement(codes, tree, pieces)
     parties = [
-        _sorted((codes[a], codes[b])) for a, b in zip(left[index], right[index], strict=True)
+        sorted_codes((codes[a], codes[b])) for a, b in zip(left[index], right[index], strict=True)
     ]
     return parties, pieces
 
@@ -316,7 +312,7 @@ def _gaps(
     neighbours: list[list[Any]] = [[] for _ in gaps]
     for g, p in zip(gap_idx, around, strict=True):
         neighbours[g].append(codes[p])
-    return _area_frame("neighbours", [_sorted(n) for n in neighbours], gaps, min_area_m2)
+    return _area_frame("neighbours", [sorted_codes(n) for n in neighbours], gaps, min_area_m2)
 
 
 def _area_frame(
@@ -335,85 +331,6 @@ def _area_frame(
         polygons[kept],
     )
     return frame, int((~big & (area > 0)).sum())
-
-
-def _shared_borders(
-    codes: list[Any], parties: np.ndarray, dirty: np.ndarray, left: np.ndarray, right: np.ndarray
-) -> gpd.GeoDataFrame:
-    clean_a, clean_b, clean_lines = _matched_borders(parties, ~dirty)
-    lines, index = atomic_parts(
-        shapely.intersection(shapely.boundary(parties[left]), shapely.boundary(parties[right]))
-    )
-    linear = shapely.get_type_id(lines) == 1
-    pair, index = np.unique(index[linear], return_inverse=True)
-    dirty_lines = shapely.line_merge(shapely.multilinestrings(lines[linear], indices=index))
-    a = np.concatenate([clean_a, left[pair]]).astype(int)
-    b = np.concatenate([clean_b, right[pair]]).astype(int)
-    geoms = np.concatenate([clean_lines, dirty_lines])
-    pairs = [_sorted((codes[i], codes[j])) for i, j in zip(a, b, strict=True)]
-    order = sorted(range(len(pairs)), key=lambda k: tuple(str(c) for c in pairs[k]))
-    return storage_frame(
-        {
-            "party_a": pd.Series([pairs[k][0] for k in order], dtype=object),
-            "party_b": pd.Series([pairs[k][1] for k in order], dtype=object),
-            "length_m": shapely.length(geoms[order]) if order else np.empty(0),
-        },
-        geoms[order],
-    )
-
-
-def _matched_borders(
-    parties: np.ndarray, clean: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # In a valid coverage neighbours share their vertices exactly, so a common limit is the set
-    # of segments that appear, with identical ends, in both parties' rings.
-    n = len(parties)
-    start, end, owner = boundary_segments(parties[clean])
-    owner = np.flatnonzero(clean)[owner]
-    first, second = _identical_segments(start, end)
-    apart = owner[first] != owner[second]
-    first, second = first[apart], second[apart]
-    if len(first) == 0:
-        return np.empty(0, int), np.empty(0, int), np.empty(0, dtype=object)
-    a = np.minimum(owner[first], owner[second])
-    b = np.maximum(owner[first], owner[second])
-    # Draw each border along the ring of its lower-numbered party, where it is one chain.
-    seg = np.where(owner[first] == a, first, second)
-    order = np.argsort(seg)
-    seg, pair = seg[order], (a * n + b)[order]
-    chained = (
-        (seg[1:] == seg[:-1] + 1)
-        & (pair[1:] == pair[:-1])
-        & np.all(end[seg[:-1]] == start[seg[1:]], axis=1)
-    )
-    run = np.concatenate([[0], np.cumsum(~chained)])
-    last = np.flatnonzero(np.append(~chained, True))
-    position = np.concatenate([np.arange(len(seg)), last + 0.5])
-    along = np.argsort(position, kind="stable")
-    xy = np.concatenate([start[seg], end[seg[last]]])[along]
-    lines = shapely.linestrings(xy, indices=np.concatenate([run, run[last]])[along])
-    pair_key, index = np.unique(pair[last], return_inverse=True)
-    by_pair = np.argsort(index, kind="stable")
-    merged = shapely.line_merge(shapely.multilinestrings(lines[by_pair], indices=index[by_pair]))
-    return pair_key // n, pair_key % n, merged
-
-
-def _identical_segments(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    swap = (start[:, 0] > end[:, 0]) | ((start[:, 0] == end[:, 0]) & (start[:, 1] > end[:, 1]))
-    low = np.where(swap[:, None], end, start)
-    key = np.column_stack([low, np.where(swap[:, None], start, end)])
-    # Sorting on a 64-bit hash of the exact bits is twice as fast as a four-key lexsort; equal
-    # neighbours are then confirmed on the coordinates themselves.
-    bits = np.ascontiguousarray(key).view(np.uint64)
-    digest = (
-        bits[:, 0] * np.uint64(0x9E3779B97F4A7C15)
-        ^ bits[:, 1] * np.uint64(0xC2B2AE3D27D4EB4F)
-        ^ bits[:, 2] * np.uint64(0x165667B19E3779F9)
-        ^ bits[:, 3] * np.uint64(0x27D4EB2F165667C5)
-    )
-    order = np.argsort(digest)
-    same = np.all(key[order][1:] == key[order][:-1], axis=1)
-    return order[:-1][same], order[1:][same]
 
 
 def _any_overlap(pieces: np.ndarray) -> bool:
@@ -439,7 +356,7 @@ def _arrangement(
     groups: dict[tuple[Any, ...], list[int]] = {}
     for f, who in claimants.items():
         if len(who) >= 2:
-            groups.setdefault(_sorted(who), []).append(f)
+            groups.setdefault(sorted_codes(who), []).append(f)
     parties: list[tuple[Any, ...]] = []
     zones = []
     for who, members in groups.items():
@@ -447,7 +364,3 @@ def _arrangement(
         parties.extend([who] * len(parts))
         zones.extend(parts)
     return parties, np.array(zones, dtype=object)
-
-
-def _sorted(codes: Any) -> tuple[Any, ...]:
-    return tuple(sorted(set(codes), key=str))
