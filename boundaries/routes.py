@@ -222,8 +222,13 @@ def _pieces(
     whole = np.full(n, len(polygons))
     np.minimum.at(whole, seg, poly)
     crossing = np.flatnonzero(whole == len(polygons))
-    cand_seg, cand_poly = STRtree(polygons).query(segments[crossing])
-    cuts = shapely.intersection(segments[crossing[cand_seg]], shapely.boundary(polygons[cand_poly]))
+    # Cut points: intersect the crossing segments with the limit segments they meet, taken
+    # only from the polygons whose bounding box they enter.
+    _, touched = STRtree(polygons).query(segments[crossing])
+    limit_start, limit_end, _ = boundary_segments(polygons[np.unique(touched)])
+    limits = shapely.linestrings(np.stack([limit_start, limit_end], axis=1))
+    cand_seg, cand_limit = STRtree(limits).query(segments[crossing], predicate="intersects")
+    cuts = shapely.intersection(segments[crossing[cand_seg]], limits[cand_limit])
     xy, which = shapely.get_coordinates(cuts, return_index=True)
     cut_seg = crossing[cand_seg[which]]
     step = end - start
@@ -241,7 +246,7 @@ def _pieces(
     next_t[_last_of_run(piece_seg)] = 1.0
     a = _at(start, end, piece_seg, piece_t)
     b = _at(start, end, piece_seg, next_t)
-    mid_idx, mid_poly = STRtree(polygons).query(shapely.points((a + b) / 2), predicate="intersects")
+    mid_poly, mid_idx = STRtree(shapely.points((a + b) / 2)).query(polygons, predicate="intersects")
     piece_owner = np.full(len(piece_seg), len(polygons))
     np.minimum.at(piece_owner, mid_idx, mid_poly)
     owner = np.concatenate([whole[whole < len(polygons)], piece_owner])
