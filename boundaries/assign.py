@@ -37,7 +37,7 @@ from boundaries.layers import (
     OFFICIAL,
     Layer,
     boundary_segments,
-    point_geometries,
+    point_coordinates,
     polygon_layers,
 )
 
@@ -142,16 +142,16 @@ class ResponsibilityIndex:
         ------
         CRSMismatchError, MissingCRSError, EmptyLayerError, GeometryTypeError
         """
-        pts = point_geometries(points, "los puntos", crs=self.crs)
-        n = len(pts)
-        signature, near = self._far.classify(shapely.get_coordinates(pts))
+        xy = point_coordinates(points, "los puntos", crs=self.crs)
+        n = len(xy)
+        signature, near = self._far.classify(xy)
         ids = self._far.layer_ids[signature]
         dispute = self._far.dispute[signature]
         parties = self._far.parties[signature]
         limit_distance = np.full(n, np.nan)
         todo = np.flatnonzero(signature < 0)
         if len(todo):
-            found = self._close_look(pts[todo], near[todo])
+            found = self._close_look(shapely.points(xy[todo]), near[todo])
             ids[todo], dispute[todo], limit_distance[todo], parties[todo] = found
         result = pd.DataFrame(index=points.index)
         for k, column in enumerate(self.columns):

@@ -43,6 +43,7 @@ __all__ = [
     "polygon_geometries",
     "line_geometries",
     "point_geometries",
+    "point_coordinates",
     "project",
     "storage_frame",
     "boundary_segments",
@@ -202,11 +203,29 @@ def point_geometries(frame: Layer, label: str, crs: pyproj.CRS | None = None) ->
     >>> point_geometries(gpd.GeoSeries([Point(1, 2)], crs=6372), "los hallazgos")[0].x
     1.0
     """
+    return shapely.points(point_coordinates(frame, label, crs))
+
+
+def point_coordinates(frame: Layer, label: str, crs: pyproj.CRS | None = None) -> np.ndarray:
+    """Check a point layer like :func:`point_geometries`; return ``(n, 2)`` x, y in metres.
+
+    Cheaper than building Point objects when only the coordinates are needed.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> point_coordinates(gpd.GeoSeries([Point(1, 2)], crs=6372), "los hallazgos").tolist()
+    [[1.0, 2.0]]
+    """
     own, series = _require_frame(frame, label)
     if crs is not None:
         require_same_crs(gpd.GeoSeries([], crs=crs), series)
-    names = np.asarray(series.index.tolist(), dtype=object)
-    return project(_checked(series, label, names, _PUNCTUAL, "puntos"), own, MEASURE_CRS)
+    xy = shapely.get_coordinates(_checked(series, label, series.index, _PUNCTUAL, "puntos"))
+    if own.equals(MEASURE_CRS):
+        return xy
+    x, y = _transformer(own, MEASURE_CRS).transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
 
 
 def project(geoms: np.ndarray, source: pyproj.CRS, target: pyproj.CRS) -> np.ndarray:
@@ -324,7 +343,11 @@ def _require_frame(frame: object, label: str) -> tuple[pyproj.CRS, gpd.GeoSeries
 
 
 def _checked(
-    series: gpd.GeoSeries, label: str, names: np.ndarray, allowed: dict[int, str], noun: str
+    series: gpd.GeoSeries,
+    label: str,
+    names: np.ndarray | pd.Index,
+    allowed: dict[int, str],
+    noun: str,
 ) -> np.ndarray:
     geoms = np.asarray(series.array, dtype=object)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
