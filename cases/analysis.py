@@ -18,9 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from boundaries.assign import DEFAULT_SHARED_DISTANCE_M, ResponsibilityIndex
+from boundaries.io import read_layer
 from boundaries.linref import locate_along_river
 from boundaries.routes import split_route
-from cases.errors import InvalidInputError
+from boundaries.topology import TopologyResult, analyze_topology
+from boundaries.validation import to_multipolygon
+from cases.errors import ConflictError, InvalidInputError, NotFoundError
+from cases.importer import CODE_FIELDS, NAME_FIELDS, pick_field
 from cases.models import (
     BoundaryKind,
     BoundaryVersion,
@@ -30,6 +34,8 @@ from cases.models import (
     Inspection,
     Municipality,
     Watercourse,
+    ZoneKind,
+    ZoneStatus,
 )
 
 __all__ = [
@@ -43,6 +49,9 @@ __all__ = [
     "add_finding",
     "set_route",
     "refresh_all",
+    "topology_layers",
+    "stored_topology",
+    "zone_from_overlap",
 ]
 
 log = logging.getLogger(__name__)
@@ -241,3 +250,132 @@ def refresh_all(session: Session) -> dict[str, int]:
         for inspection in inspections:
             annotate_route(session, inspection)
     return {"hallazgos": len(findings), "recorridos": len(inspections)}
+
+
+# -- topology of stored and file layers ---------------------------------------------------
+
+DB_PREFIX = "db:"
+
+
+def _file_layer(path: str, code_field, name_field, layer, crs) -> gpd.GeoDataFrame:
+    frame = read_layer(path, layer=layer, crs=crs)
+    code = pick_field(frame, code_field, CODE_FIELDS, "clave")
+    name = pick_field(frame, name_field, NAME_FIELDS, "nombre")
+    out = frame[[code, name, frame.geometry.name]].rename(columns={code: "code", name: "name"})
+    out["code"] = out["code"].astype(str)
+    return out.to_crs(CRS)
+
+
+def _db_layers(session: Session, kind_text: str) -> list[tuple[str, gpd.GeoDataFrame]]:
+    try:
+        kind = BoundaryKind(kind_text)
+    except ValueError as exc:
+        kinds = ", ".join(DB_PREFIX + k.value for k in BoundaryKind)
+        raise InvalidInputError(f"tipo de límite desconocido «{kind_text}»; use {kinds}") from exc
+    if kind is BoundaryKind.CLAIM:
+        layers = list(claim_layers(session).items())
+    else:
+        versions = _latest(_versions(session, kind), lambda v: v.municipality_id)
+        layers = [(kind.label, versions_frame(versions))]
+    if not layers or not any(len(frame) for _, frame in layers):
+        raise InvalidInputError(f"no hay límites guardados de tipo «{kind.label}»")
+    return layers
+
+
+def topology_layers(
+    session: Session,
+    specs: Iterable[str],
+    *,
+    code_field: str | None = None,
+    name_field: str | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame], dict[str, str]]:
+    """Resolve layer specs (files, or ``db:KIND``) into the frame, the claims and names.
+
+    The first layer is the reference frame, the rest are claims; ``db:reclamo`` expands to
+    one layer per claiming party. Returns ``(frame, claims, names)`` where ``names`` maps each
+    party code to its name.
+    """
+    resolved: list[tuple[str, gpd.GeoDataFrame]] = []
+    for spec in specs:
+        if spec.startswith(DB_PREFIX):
+            resolved.extend(_db_layers(session, spec.removeprefix(DB_PREFIX)))
+        else:
+            resolved.append((spec, _file_layer(spec, code_field, name_field, layer, crs)))
+    if not resolved:
+        raise InvalidInputError("indique al menos una capa")
+    names: dict[str, str] = {}
+    for _, frame in resolved:
+        names.update(zip(frame["code"], frame["name"], strict=True))
+    (_, frame), claims = resolved[0], dict(resolved[1:])
+    return frame, claims, names
+
+
+def stored_topology(
+    session: Session, claimants: Iterable[str] | None = None, min_area_m2: float = 1.0
+) -> tuple[TopologyResult, dict[str, str]]:
+    """Topology of the current official frame and the chosen parties' claims.
+
+    ``claimants`` are party names as in :func:`claim_layers`; ``None`` takes every claim.
+    """
+    frame = official_frame(session)
+    if not len(frame):
+        raise InvalidInputError(
+            "no hay límites oficiales guardados; impórtelos con «limites import-boundaries»"
+        )
+    claims = claim_layers(session)
+    if claimants is not None:
+        wanted = set(claimants)
+        unknown = wanted - set(claims)
+        if unknown:
+            raise InvalidInputError(f"no hay reclamos de: {', '.join(sorted(unknown))}")
+        claims = {name: layer for name, layer in claims.items() if name in wanted}
+    names = dict(zip(frame["code"], frame["name"], strict=True))
+    for layer in claims.values():
+        names.update(zip(layer["code"], layer["name"], strict=True))
+    try:
+        result = analyze_topology(frame, claims, min_area_m2=min_area_m2)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from exc
+    return result, names
+
+
+def zone_from_overlap(
+    session: Session,
+    claimants: Iterable[str] | None,
+    min_area_m2: float,
+    position: int,
+    name: str,
+) -> DisputeZone:
+    """Turn overlap number ``position`` of :func:`stored_topology` into a dispute zone.
+
+    The overlap is recomputed from what is stored (never taken from the client) and the new
+    zone is written in one transaction of its own.
+    """
+    name = name.strip()
+    if not name:
+        raise InvalidInputError("la zona necesita un nombre")
+    with session.begin():
+        result, _ = stored_topology(session, claimants, min_area_m2)
+        if not 0 <= position < len(result.overlaps):
+            raise NotFoundError(f"no existe el traslape número {position + 1}")
+        if session.scalar(select(DisputeZone).where(DisputeZone.name == name)):
+            raise ConflictError(f"ya existe una zona llamada «{name}»")
+        row = result.overlaps.iloc[position]
+        parties = list(row["parties"])
+        zone = DisputeZone(
+            name=name,
+            kind=ZoneKind.LIMITE,
+            status=ZoneStatus.IDENTIFIED,
+            description=(
+                f"Traslape de {row['area_ha']:.2f} ha reclamado por {len(parties)} partes, "
+                "creado desde el análisis de límites."
+            ),
+            geometry=to_multipolygon(row.geometry),
+            municipalities=session.scalars(
+                select(Municipality).where(Municipality.cvegeo.in_(parties))
+            ).all(),
+        )
+        session.add(zone)
+    return zone

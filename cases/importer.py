@@ -26,6 +26,7 @@ __all__ = [
     "ImportSummary",
     "import_boundaries",
     "add_boundaries",
+    "pick_field",
 ]
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ class ImportSummary:
         return asdict(self)
 
 
-def _pick_field(frame: gpd.GeoDataFrame, given: str | None, candidates: Sequence[str], what: str):
+def pick_field(frame: gpd.GeoDataFrame, given: str | None, candidates: Sequence[str], what: str):
+    """Return the column to use: ``given`` if the layer has it, else the first candidate."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if given is not None:
         if given not in columns:
@@ -116,8 +118,8 @@ def add_boundaries(
         Unknown fields, wrong geometry types, empty layers, unknown claimant, bad codes.
     """
     report = progress or (lambda message: None)
-    code_col = _pick_field(frame, code_field, CODE_FIELDS, "clave (código INEGI)")
-    name_col = _pick_field(frame, name_field, NAME_FIELDS, "nombre")
+    code_col = pick_field(frame, code_field, CODE_FIELDS, "clave (código INEGI)")
+    name_col = pick_field(frame, name_field, NAME_FIELDS, "nombre")
     pop_col = next((c for c in POPULATION_FIELDS if c in frame.columns), None)
     if kind is BoundaryKind.CLAIM and not claimant:
         raise InvalidInputError(

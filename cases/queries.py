@@ -14,6 +14,7 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from cases.analysis import claim_layers, official_frame, stored_topology
 from cases.errors import NotFoundError
 from cases.models import (
     Agreement,
@@ -45,6 +46,7 @@ __all__ = [
     "case_page",
     "meeting_page",
     "inspection_page",
+    "topology_page",
 ]
 
 CRS = "EPSG:4326"
@@ -63,6 +65,9 @@ class MapData:
     findings: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     focus: tuple[float, float, float, float] | None = None
+    # Boundary analysis results, drawn over the other layers when present.
+    overlaps: gpd.GeoDataFrame | None = None
+    gaps: gpd.GeoDataFrame | None = None
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Return the layers by name, in drawing order."""
@@ -266,7 +271,7 @@ def overview_map(session: Session) -> MapData:
     )
 
 
-def _empty_map(focus=None, **layers: gpd.GeoDataFrame) -> MapData:
+def _empty_map(focus=None, overlaps=None, gaps=None, **layers: gpd.GeoDataFrame) -> MapData:
     empty = {
         "boundaries": boundaries_frame([]),
         "zones": zones_frame([]),
@@ -276,7 +281,7 @@ def _empty_map(focus=None, **layers: gpd.GeoDataFrame) -> MapData:
         "sites": sites_frame([]),
     }
     empty.update(layers)
-    return MapData(**empty, focus=focus)
+    return MapData(**empty, focus=focus, overlaps=overlaps, gaps=gaps)
 
 
 def _nearby(session: Session, model, geometry, margin: float = 0.01):
@@ -496,3 +501,76 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
             key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
         ),
     )
+
+
+# -- boundary analysis -------------------------------------------------------------------
+
+@dataclass
+class TopologyPage:
+    """The analysis page: chosen claims, overlaps, gaps and shared borders, and their map."""
+
+    claimants: list[str]
+    chosen: list[str]
+    min_area_m2: float
+    overlaps: gpd.GeoDataFrame
+    gaps: gpd.GeoDataFrame
+    shared_borders: list[dict]
+    slivers: dict[str, int]
+    map: MapData
+
+
+def _labelled(frame: gpd.GeoDataFrame, column: str, names: dict[str, str]) -> gpd.GeoDataFrame:
+    return frame.assign(
+        number=range(1, len(frame) + 1),
+        label=[" / ".join(names.get(c, c) for c in codes) for codes in frame[column]],
+    )
+
+
+def topology_page(
+    session: Session, claimants: Sequence[str] | None, min_area_m2: float
+) -> TopologyPage:
+    """Overlaps, gaps and shared borders of the official frame and the chosen claims."""
+    available = sorted(claim_layers(session))
+    chosen = available if claimants is None else [c for c in available if c in claimants]
+    result, names = stored_topology(session, chosen, min_area_m2)
+    versions = [
+        v
+        for v in session.scalars(
+            select(BoundaryVersion)
+            .options(selectinload(BoundaryVersion.municipality),
+                     selectinload(BoundaryVersion.claimant))
+            .order_by(BoundaryVersion.id)
+        )
+        if v.id in _version_ids(session, chosen)
+    ]
+    overlaps = _labelled(result.overlaps, "parties", names)
+    gaps = _labelled(result.gaps, "neighbours", names)
+    return TopologyPage(
+        claimants=available,
+        chosen=chosen,
+        min_area_m2=min_area_m2,
+        overlaps=overlaps,
+        gaps=gaps,
+        shared_borders=[
+            {"label": f"{names.get(a, a)} / {names.get(b, b)}", "length_m": length}
+            for a, b, length in zip(
+                result.shared_borders["party_a"], result.shared_borders["party_b"],
+                result.shared_borders["length_m"], strict=True,
+            )
+        ],
+        slivers={"overlaps": result.overlap_slivers, "gaps": result.gap_slivers},
+        map=_empty_map(
+            boundaries=boundaries_frame(versions),
+            zones=zones_frame(session.scalars(_with_meetings(DisputeZone))),
+            overlaps=overlaps,
+            gaps=gaps,
+        ),
+    )
+
+
+def _version_ids(session: Session, chosen: Sequence[str]) -> set[int]:
+    ids = set(official_frame(session)["version_id"])
+    for name, layer in claim_layers(session).items():
+        if name in chosen:
+            ids.update(layer["version_id"])
+    return ids

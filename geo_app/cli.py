@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -12,7 +13,8 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from boundaries.crs import MissingCRSError
 from boundaries.io import LayerReadError, read_layer
-from cases.analysis import refresh_all
+from boundaries.topology import analyze_topology, topology_to_dict
+from cases.analysis import refresh_all, topology_layers
 from cases.db import current_revision, upgrade
 from cases.demo import load_demo
 from cases.errors import LimitesError
@@ -134,6 +136,89 @@ def import_boundaries_command(
     )
 
 
+def _topology_table(doc: dict, names: dict[str, str]) -> str:
+    def who(codes) -> str:
+        return " / ".join(f"{names.get(c, c)} ({c})" for c in codes) or "—"
+
+    lines = [f"Medidas en {doc['measure_crs']}; área mínima {doc['min_area_m2']} m²", ""]
+    lines.append(f"Traslapes (zonas reclamadas por dos o más partes): {len(doc['overlaps'])}")
+    for n, row in enumerate(doc["overlaps"], start=1):
+        lines.append(f"  {n}. {who(row['parties'])}: {row['area_ha']:,.2f} ha")
+    lines.append(f"Vacíos (zonas que nadie reclama): {len(doc['gaps'])}")
+    for n, row in enumerate(doc["gaps"], start=1):
+        lines.append(f"  {n}. entre {who(row['neighbours'])}: {row['area_ha']:,.2f} ha")
+    lines.append(f"Límites compartidos: {len(doc['shared_borders'])}")
+    for row in doc["shared_borders"]:
+        lines.append(f"  {who(row['parties'])}: {row['length_m'] / 1000:,.3f} km")
+    slivers = doc["slivers"]
+    lines.append(
+        f"Astillas descartadas por el área mínima: {slivers['overlaps']} traslapes, "
+        f"{slivers['gaps']} vacíos"
+    )
+    return "\n".join(lines)
+
+
+def _topology_geojson(doc: dict, names: dict[str, str]) -> dict:
+    features = []
+    for kind, key in (("traslape", "parties"), ("vacio", "neighbours")):
+        for row in doc[f"{'overlaps' if kind == 'traslape' else 'gaps'}"]:
+            features.append({
+                "type": "Feature",
+                "geometry": row["geometry"],
+                "properties": {
+                    "tipo": kind,
+                    "partes": row[key],
+                    "nombres": [names.get(c, c) for c in row[key]],
+                    "area_m2": row["area_m2"],
+                    "area_ha": row["area_ha"],
+                },
+            })
+    return {"type": "FeatureCollection", "features": features}
+
+
+@click.command("topology")
+@click.argument("layers", nargs=-1, required=True)
+@click.option("--min-area", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Área mínima en m²; lo menor se cuenta como astilla de digitalización.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson"]),
+              default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True),
+              help="Archivo de salida (por omisión, la salida estándar).")
+@click.option("--code-field", help="Campo con la clave en los archivos.")
+@click.option("--name-field", help="Campo con el nombre en los archivos.")
+@click.option("--layer", help="Capa dentro de un GeoPackage.")
+@click.option("--crs", help="CRS a suponer si un archivo no lo declara.")
+@with_appcontext
+def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, crs) -> None:
+    """Traslapes, vacíos y límites compartidos entre capas de límites.
+
+    La primera capa es el marco de referencia y las demás, reclamos. Cada capa es un archivo
+    (GeoJSON, GeoPackage o Shapefile en .zip) o db:TIPO para los límites guardados
+    (db:oficial, db:reclamo, db:acuerdo, db:resolucion).
+    """
+    try:
+        upgrade(_engine())
+        with new_session() as session:
+            frame, claims, names = topology_layers(
+                session, layers, code_field=code_field, name_field=name_field,
+                layer=layer, crs=crs,
+            )
+        _progress(f"Analizando {len(frame)} polígonos y {len(claims)} capas de reclamos…")
+        doc = topology_to_dict(analyze_topology(frame, claims, min_area_m2=min_area))
+    except _USER_ERRORS as exc:
+        raise click.ClickException(str(getattr(exc, "message", exc))) from exc
+    if fmt == "table":
+        text = _topology_table(doc, names)
+    else:
+        payload = doc if fmt == "json" else _topology_geojson(doc, names)
+        text = json.dumps(payload, ensure_ascii=False, indent=2)
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+        _progress(f"Resultado escrito en {out}")
+    else:
+        click.echo(text)
+
+
 @click.command("serve")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -144,7 +229,13 @@ def serve_command(host: str, port: int) -> None:
     current_app.run(host=host, port=port, debug=False, use_reloader=False)
 
 
-COMMANDS = (init_command, demo_command, import_boundaries_command, serve_command)
+COMMANDS = (
+    init_command,
+    demo_command,
+    import_boundaries_command,
+    topology_command,
+    serve_command,
+)
 
 
 def init_app(app: Flask) -> None:

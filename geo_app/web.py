@@ -9,7 +9,15 @@ from werkzeug.exceptions import HTTPException
 
 from cases.errors import LimitesError
 from geo_app import formatting, vendor
-from geo_app.blueprints import case_files, dashboard, inspections, meetings, overview, zones
+from geo_app.blueprints import (
+    analysis,
+    case_files,
+    dashboard,
+    inspections,
+    meetings,
+    overview,
+    zones,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +30,9 @@ _MESSAGES = {
 
 def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
-    for module in (vendor, dashboard, overview, zones, case_files, meetings, inspections):
+    for module in (
+        vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis
+    ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")

@@ -133,9 +133,13 @@ _CSS = """
 .limites-swatch-marker { width: 18px; height: 18px; margin: 0 8px; border-radius: 50%;
     color: #fff; font-size: 10px; line-height: 18px; text-align: center; }
 .limites-illustrative { position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
-    z-index: 1000; background: #fff3cd; color: #664d03; border: 1px solid #e0b400;
+    z-index: 999; background: #fff3cd; color: #664d03; border: 1px solid #e0b400;
     border-radius: 4px; padding: 4px 10px; font: 600 13px/1.3 system-ui, sans-serif;
     pointer-events: none; max-width: 60%; text-align: center; }
+@media (max-width: 576px) {
+    .limites-illustrative { top: auto; bottom: 34px; left: 10px; transform: none;
+        max-width: calc(100% - 130px); font-size: 11px; text-align: left; }
+}
 .limites-popup .leaflet-popup-content { font-size: 14px; line-height: 1.4; }
 .limites-popup .limites-popup-title { display: block; font-size: 15px; margin-bottom: 4px; }
 .leaflet-interactive:focus { outline: none; }

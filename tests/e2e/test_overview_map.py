@@ -165,11 +165,6 @@ def test_phone_sized_overview_is_usable(open_browser, expected):
     assert counts[ZONES]["shapes"] == expected["zones"]
 
 
-@pytest.mark.xfail(
-    reason="app bug: the 'Geometría ilustrativa' notice (geo_app/maps/legend.py, "
-    ".limites-illustrative, z-index 1000, top centre) covers the expanded layer control "
-    "on a 390 px screen, hiding its first overlay names"
-)
 def test_phone_layer_control_is_not_covered_by_the_notice(open_browser):
     browsing = open_browser(viewport={"width": 390, "height": 844}, mobile=True)
     browsing.open("/mapa/")

@@ -117,3 +117,54 @@ def test_bad_inputs_leave_the_database_untouched(
     assert result.exit_code != 0
     assert message in result.output
     assert (_count(app), _count(app, Municipality)) == before
+
+
+def test_topology_of_stored_layers_as_table_and_json(runner, tmp_path):
+    table = runner.invoke(args=["topology", "db:oficial", "db:reclamo"])
+    assert table.exit_code == 0, table.output
+    assert "Traslapes (zonas reclamadas por dos o más partes): 1" in table.output
+    assert "Oaxaca de Juárez (20067) / San Jacinto Amilpas (20157)" in table.output
+    out = tmp_path / "topologia.json"
+    result = runner.invoke(args=["topology", "db:oficial", "db:reclamo", "--format", "json",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    assert doc["measure_crs"] == "EPSG:6372"
+    assert doc["overlaps"][0]["parties"] == ["20067", "20157"]
+    assert doc["overlaps"][0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert {"overlaps", "gaps", "shared_borders"} <= set(doc)
+
+
+def test_topology_geojson_opens_in_gis(runner, tmp_path):
+    import geopandas as gpd
+
+    out = tmp_path / "t.geojson"
+    result = runner.invoke(args=["topology", "db:oficial", "db:reclamo", "--format", "geojson",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = gpd.read_file(out)
+    assert list(frame["tipo"]) == ["traslape"] and frame.crs.to_epsg() == 4326
+
+
+@pytest.mark.slow
+def test_topology_of_the_state_file_is_a_clean_coverage(runner, inegi_path):
+    result = runner.invoke(args=["topology", str(inegi_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["overlaps"] == [] and doc["gaps"] == []
+    (border,) = [b for b in doc["shared_borders"] if b["parties"] == ["20067", "20157"]]
+    assert border["length_m"] == pytest.approx(8606.95, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["db:acuerdo"], "no hay límites guardados"),
+        (["db:nada"], "tipo de límite desconocido"),
+        (["no-existe.geojson"], "no existe el archivo"),
+    ],
+)
+def test_topology_bad_layers(runner, args, message):
+    result = runner.invoke(args=["topology", *args])
+    assert result.exit_code != 0
+    assert message in result.output

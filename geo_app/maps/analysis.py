@@ -1,0 +1,69 @@
+"""Map layers of the boundary analysis: overlaps (claimed twice) and gaps (claimed by nobody)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import geopandas as gpd
+from branca.element import Element
+
+from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
+from geo_app.maps.escape import popup_html
+from geo_app.maps.layers import _feature_properties, _geojson_layer
+from geo_app.maps.legend import LegendEntry, LegendSection, MapLayer, fill_swatch
+from geo_app.maps.rows import require_columns, text
+from geo_app.maps.styles import LineStyle
+
+__all__ = ["OVERLAPS", "GAPS", "overlaps_layer", "gaps_layer"]
+
+OVERLAPS = "Traslapes entre reclamos"
+GAPS = "Vacíos sin municipio"
+_OVERLAP_STYLE = LineStyle("#b91c1c", weight=2, dash="4 4", fill_opacity=0.45)
+_GAP_STYLE = LineStyle("#2563eb", weight=2, dash="2 4", fill_opacity=0.45)
+
+
+def _area_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, name: str, style: LineStyle, caption: str,
+    tolerance_m: float,
+) -> MapLayer:
+    require_columns(gdf, ("number", "label", "area_ha", "area_m2"), name)
+    rows = for_display(gdf, tolerance_m)
+
+    def properties(row: Mapping[str, Any]) -> dict[str, Any]:
+        title = f"{caption} {row['number']}"
+        return _feature_properties(
+            style,
+            popup_html(
+                title,
+                [
+                    ("Partes", row["label"]),
+                    ("Área", f"{row['area_ha']:,.2f} ha ({row['area_m2']:,.0f} m²)"),
+                ],
+            ),
+            f"{title}: {text(row['label'])}",
+        )
+
+    legend = LegendSection(name, [LegendEntry(fill_swatch(style.colour), caption)])
+    return _geojson_layer(parent, name, feature_collection(rows, properties), legend, False)
+
+
+def overlaps_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add areas claimed by two or more parties as "Traslapes entre reclamos".
+
+    ``gdf`` is in EPSG:4326 with columns ``number`` (as listed on the page), ``label`` (the
+    parties' names), ``area_ha`` and ``area_m2``.
+    """
+    return _area_layer(parent, gdf, OVERLAPS, _OVERLAP_STYLE, "Traslape", tolerance_m)
+
+
+def gaps_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add areas enclosed by the limits that nobody claims as "Vacíos sin municipio".
+
+    Same columns as :func:`overlaps_layer` (``label`` names the neighbours).
+    """
+    return _area_layer(parent, gdf, GAPS, _GAP_STYLE, "Vacío", tolerance_m)

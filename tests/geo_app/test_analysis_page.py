@@ -1,0 +1,50 @@
+from sqlalchemy import func, select
+
+from cases.models import DisputeZone
+
+CLAIMS = {"elegido": "1", "reclamo": ["Oaxaca de Juárez", "San Jacinto Amilpas"],
+          "area_minima": "1"}
+
+
+def _zones(app):
+    with app.extensions["limites_sessions"]() as session:
+        return session.scalar(select(func.count()).select_from(DisputeZone))
+
+
+def test_analysis_lists_overlaps_with_areas_and_draws_them(client):
+    html = client.get("/analisis/").get_data(as_text=True)
+    assert "Análisis de límites" in html
+    assert "Oaxaca de Juárez / San Jacinto Amilpas" in html and " ha (" in html
+    assert "Traslapes entre reclamos" in html  # the map layer
+    assert "Crear zona en disputa" in html
+
+
+def test_choosing_no_claims_shows_the_clean_official_frame(client):
+    html = client.get("/analisis/?elegido=1").get_data(as_text=True)
+    assert "Ningún traslape mayor al área mínima." in html
+    assert "Ningún vacío mayor al área mínima." in html
+
+
+def test_overlap_becomes_a_zone_in_one_step(app, client):
+    before = _zones(app)
+    response = client.post("/analisis/zona", data={**CLAIMS, "traslape": "1",
+                                                    "nombre": "Franja de Los Sauces"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Franja de Los Sauces" in page and "Se creó la zona en disputa" in page
+    assert _zones(app) == before + 1
+
+
+def test_bad_requests_get_clear_messages_and_write_nothing(app, client):
+    before = _zones(app)
+    assert client.get("/analisis/?area_minima=mucho").status_code == 400
+    for data, message in [
+        ({**CLAIMS, "traslape": "9", "nombre": "x"}, "no existe el traslape número 9"),
+        ({**CLAIMS, "traslape": "1", "nombre": " "}, "la zona necesita un nombre"),
+        ({**CLAIMS, "traslape": "1", "nombre": "Colonia Ejidal"}, "ya existe una zona"),
+    ]:
+        html = client.post("/analisis/zona", data=data, follow_redirects=True).get_data(
+            as_text=True
+        )
+        assert message in html
+    assert _zones(app) == before
