@@ -6,12 +6,17 @@ with :mod:`geo_app.maps`, and serves every script and stylesheet from ``/vendor`
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 from flask import current_app, url_for
 from markupsafe import Markup
 
+from boundaries.errors import CoverageError
+from boundaries.simplify import simplify_coverage
+from cases.models import BoundaryKind
 from cases.queries import MapData
 from geo_app import maps
 from geo_app.formatting import long_date
@@ -19,6 +24,8 @@ from geo_app.maps.analysis import gaps_layer, overlaps_layer
 from geo_app.vendor import vendor_url
 
 __all__ = ["MapParts", "render_map", "DEFAULT_BOUNDS"]
+
+log = logging.getLogger(__name__)
 
 # Oaxaca de Juárez and its neighbours, for a map with nothing on it yet.
 DEFAULT_BOUNDS = (-96.80, 17.00, -96.65, 17.12)
@@ -74,8 +81,36 @@ def _linked(data: MapData) -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+# Display tolerance of the municipal limits, in metres: invisible at the zooms staff use, and
+# it keeps long official limits light.
+BOUNDARY_TOLERANCE_M = 5.0
+
+
+def _display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify the official frame as a coverage (no slivers open between neighbours).
+
+    Claims, agreements and rulings overlap each other by nature, so they are simplified one
+    polygon at a time; the frame falls back to that too if it is not a clean coverage (for
+    example the demo frame and the INEGI frame stored together).
+    """
+    official = (frame["kind"] == BoundaryKind.OFFICIAL.value).to_numpy()
+    parts = [maps.for_display(frame[~official], BOUNDARY_TOLERANCE_M)]
+    if official.any():
+        try:
+            coverage = simplify_coverage(frame[official], BOUNDARY_TOLERANCE_M)
+            parts.append(maps.for_display(coverage, 0))
+        except CoverageError:
+            log.info("official frame is not a coverage; simplifying each polygon")
+            parts.append(maps.for_display(frame[official], BOUNDARY_TOLERANCE_M))
+    return pd.concat(parts).loc[frame.index]
+
+
+def _boundaries_layer(m, frame: gpd.GeoDataFrame):
+    return maps.boundaries_layer(m, _display_boundaries(frame), tolerance_m=0)
+
+
 _BUILDERS = {
-    "boundaries": maps.boundaries_layer,
+    "boundaries": _boundaries_layer,
     "zones": maps.zones_layer,
     "river": maps.river_layer,
     "routes": maps.routes_layer,
