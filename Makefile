@@ -58,3 +58,4 @@ lint: install-test
 bench: install-test
 	$(BIN)/python benchmarks/bench_boundaries.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_pages.py
