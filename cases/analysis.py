@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from boundaries.assign import DEFAULT_SHARED_DISTANCE_M, ResponsibilityIndex
+from boundaries.compare import VersionComparison, compare_versions
 from boundaries.io import read_layer
 from boundaries.linref import locate_along_river
 from boundaries.routes import split_route
@@ -52,6 +53,9 @@ __all__ = [
     "topology_layers",
     "stored_topology",
     "zone_from_overlap",
+    "version_choices",
+    "compare_stored_versions",
+    "version_label",
 ]
 
 log = logging.getLogger(__name__)
@@ -379,3 +383,48 @@ def zone_from_overlap(
         )
         session.add(zone)
     return zone
+
+
+# -- comparing two stored versions --------------------------------------------------------
+
+def version_choices(session: Session, cvegeo: str) -> list[BoundaryVersion]:
+    """Every stored version of the municipality ``cvegeo``, oldest first."""
+    municipality = session.scalar(select(Municipality).where(Municipality.cvegeo == cvegeo))
+    if municipality is None:
+        raise NotFoundError(f"no existe el municipio con clave {cvegeo}")
+    return session.scalars(
+        select(BoundaryVersion)
+        .options(selectinload(BoundaryVersion.claimant))
+        .where(BoundaryVersion.municipality_id == municipality.id)
+        .order_by(BoundaryVersion.valid_from.is_(None), BoundaryVersion.valid_from,
+                  BoundaryVersion.id)
+    ).all()
+
+
+def compare_stored_versions(
+    session: Session, old_id: int, new_id: int, min_area_m2: float = 1.0
+) -> tuple[BoundaryVersion, BoundaryVersion, VersionComparison]:
+    """Compare two stored versions of one municipality: gained, lost, largest distance."""
+    old = session.get(BoundaryVersion, old_id)
+    new = session.get(BoundaryVersion, new_id)
+    for number, version in ((old_id, old), (new_id, new)):
+        if version is None:
+            raise NotFoundError(f"no existe la versión de límite número {number}")
+    if old.municipality_id != new.municipality_id:
+        raise InvalidInputError(
+            "las dos versiones deben ser del mismo municipio "
+            f"({old.municipality.name} y {new.municipality.name})"
+        )
+    result = compare_versions(
+        gpd.GeoSeries([old.geometry], crs=CRS),
+        gpd.GeoSeries([new.geometry], crs=CRS),
+        min_area_m2=min_area_m2,
+    )
+    return old, new, result
+
+
+def version_label(version: BoundaryVersion) -> str:
+    """A short Spanish description of a version: kind, party, date and number."""
+    party = f" de {version.claimant.name}" if version.claimant else ""
+    when = f", {version.valid_from.isoformat()}" if version.valid_from else ""
+    return f"{version.kind.label}{party}{when} (núm. {version.id})"
