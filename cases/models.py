@@ -79,7 +79,7 @@ class BoundaryKind(LabelledEnum):
     @classmethod
     def _labels(cls) -> dict[str, str]:
         return {
-            "oficial": "Marco oficial (INEGI)",
+            "oficial": "Marco oficial",
             "reclamo": "Reclamo de una parte",
             "acuerdo": "Acuerdo entre las partes",
             "resolucion": "Resolución de la Comisión de Límites",

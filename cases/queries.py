@@ -14,7 +14,15 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from cases.analysis import claim_layers, official_frame, stored_topology
+from boundaries.compare import VersionComparison
+from cases.analysis import (
+    claim_layers,
+    compare_stored_versions,
+    official_frame,
+    stored_topology,
+    version_choices,
+    version_label,
+)
 from cases.errors import NotFoundError
 from cases.models import (
     Agreement,
@@ -27,6 +35,7 @@ from cases.models import (
     Indicator,
     Inspection,
     Meeting,
+    Municipality,
     Site,
     Watercourse,
     ZoneStatus,
@@ -47,6 +56,7 @@ __all__ = [
     "meeting_page",
     "inspection_page",
     "topology_page",
+    "comparison_page",
 ]
 
 CRS = "EPSG:4326"
@@ -65,9 +75,8 @@ class MapData:
     findings: gpd.GeoDataFrame
     sites: gpd.GeoDataFrame
     focus: tuple[float, float, float, float] | None = None
-    # Boundary analysis results, drawn over the other layers when present.
-    overlaps: gpd.GeoDataFrame | None = None
-    gaps: gpd.GeoDataFrame | None = None
+    # Analysis results drawn over the other layers: "overlaps", "gaps", "gained", "lost".
+    analysis: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Return the layers by name, in drawing order."""
@@ -271,7 +280,7 @@ def overview_map(session: Session) -> MapData:
     )
 
 
-def _empty_map(focus=None, overlaps=None, gaps=None, **layers: gpd.GeoDataFrame) -> MapData:
+def _empty_map(focus=None, analysis=None, **layers: gpd.GeoDataFrame) -> MapData:
     empty = {
         "boundaries": boundaries_frame([]),
         "zones": zones_frame([]),
@@ -281,7 +290,7 @@ def _empty_map(focus=None, overlaps=None, gaps=None, **layers: gpd.GeoDataFrame)
         "sites": sites_frame([]),
     }
     empty.update(layers)
-    return MapData(**empty, focus=focus, overlaps=overlaps, gaps=gaps)
+    return MapData(**empty, focus=focus, analysis=analysis or {})
 
 
 def _nearby(session: Session, model, geometry, margin: float = 0.01):
@@ -562,8 +571,7 @@ def topology_page(
         map=_empty_map(
             boundaries=boundaries_frame(versions),
             zones=zones_frame(session.scalars(_with_meetings(DisputeZone))),
-            overlaps=overlaps,
-            gaps=gaps,
+            analysis={"overlaps": overlaps, "gaps": gaps},
         ),
     )
 
@@ -574,3 +582,51 @@ def _version_ids(session: Session, chosen: Sequence[str]) -> set[int]:
         if name in chosen:
             ids.update(layer["version_id"])
     return ids
+
+
+@dataclass
+class ComparisonPage:
+    """Two versions of one municipality's limit and what changed between them."""
+
+    municipalities: list[tuple[str, str]]
+    cvegeo: str | None
+    versions: list[tuple[int, str]]
+    old: BoundaryVersion | None = None
+    new: BoundaryVersion | None = None
+    result: VersionComparison | None = None
+    map: MapData | None = None
+
+
+def comparison_page(
+    session: Session, cvegeo: str | None, old_id: int | None, new_id: int | None
+) -> ComparisonPage:
+    """The comparison form and, when two versions are chosen, their differences and map."""
+    counts = session.execute(
+        select(Municipality.cvegeo, Municipality.name)
+        .join(BoundaryVersion, BoundaryVersion.municipality_id == Municipality.id)
+        .group_by(Municipality.cvegeo, Municipality.name)
+        .having(func.count(BoundaryVersion.id) > 1)
+        .order_by(Municipality.name)
+    ).all()
+    page = ComparisonPage([(c, n) for c, n in counts], cvegeo, [])
+    if not cvegeo:
+        return page
+    versions = version_choices(session, cvegeo)
+    page.versions = [(v.id, version_label(v)) for v in versions]
+    if old_id is None or new_id is None:
+        return page
+    old, new, result = compare_stored_versions(session, old_id, new_id)
+    page.old, page.new, page.result = old, new, result
+    page.map = _empty_map(
+        focus=_focus(old.geometry, new.geometry, pad=0.0),
+        boundaries=boundaries_frame([old, new]),
+        analysis={
+            "gained": _numbered(result.gained, "Área ganada"),
+            "lost": _numbered(result.lost, "Área perdida"),
+        },
+    )
+    return page
+
+
+def _numbered(frame: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
+    return frame.assign(number=range(1, len(frame) + 1), label=[label] * len(frame))

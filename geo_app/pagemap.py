@@ -20,7 +20,7 @@ from cases.models import BoundaryKind
 from cases.queries import MapData
 from geo_app import maps
 from geo_app.formatting import long_date
-from geo_app.maps.analysis import gaps_layer, overlaps_layer
+from geo_app.maps.analysis import ANALYSIS_LAYERS
 from geo_app.vendor import vendor_url
 
 __all__ = ["MapParts", "render_map", "DEFAULT_BOUNDS"]
@@ -132,10 +132,9 @@ def render_map(data: MapData) -> MapParts:
     for name, frame in _linked(data).items():
         if len(frame):
             _BUILDERS[name](m, frame)
-    if data.overlaps is not None and len(data.overlaps):
-        overlaps_layer(m, data.overlaps)
-    if data.gaps is not None and len(data.gaps):
-        gaps_layer(m, data.gaps)
+    for name, frame in data.analysis.items():
+        if len(frame):
+            ANALYSIS_LAYERS[name](m, frame)
     maps.add_controls(m)
     maps.localize(m, vendor_url)
     figure = m.get_root()

@@ -52,3 +52,19 @@ def create_zone():
         return redirect(back)
     flash(f"Se creó la zona en disputa «{zone.name}».", "success")
     return redirect(url_for("zones.detail", zone_id=zone.id))
+
+
+@bp.get("/comparar")
+def compare():
+    """Compara dos versiones del límite de un municipio: área ganada, perdida y distancia."""
+    page = queries.comparison_page(
+        get_session(),
+        request.args.get("municipio") or None,
+        request.args.get("anterior", type=int),
+        request.args.get("nueva", type=int),
+    )
+    return render_template(
+        "analysis/compare.html", title="Comparar versiones de un límite", page=page,
+        breadcrumbs=[("Análisis", url_for("analysis.index"))],
+        map=render_map(page.map) if page.map else None,
+    )

@@ -15,17 +15,31 @@ from geo_app.maps.legend import LegendEntry, LegendSection, MapLayer, fill_swatc
 from geo_app.maps.rows import require_columns, text
 from geo_app.maps.styles import LineStyle
 
-__all__ = ["OVERLAPS", "GAPS", "overlaps_layer", "gaps_layer"]
+__all__ = [
+    "OVERLAPS",
+    "GAPS",
+    "GAINED",
+    "LOST",
+    "ANALYSIS_LAYERS",
+    "overlaps_layer",
+    "gaps_layer",
+    "gained_layer",
+    "lost_layer",
+]
 
 OVERLAPS = "Traslapes entre reclamos"
 GAPS = "Vacíos sin municipio"
+GAINED = "Área ganada"
+LOST = "Área perdida"
 _OVERLAP_STYLE = LineStyle("#b91c1c", weight=2, dash="4 4", fill_opacity=0.45)
 _GAP_STYLE = LineStyle("#2563eb", weight=2, dash="2 4", fill_opacity=0.45)
+_GAINED_STYLE = LineStyle("#15803d", weight=2, fill_opacity=0.45)
+_LOST_STYLE = LineStyle("#c2410c", weight=2, dash="4 4", fill_opacity=0.45)
 
 
 def _area_layer(
     parent: Element, gdf: gpd.GeoDataFrame, name: str, style: LineStyle, caption: str,
-    tolerance_m: float,
+    tolerance_m: float, party_label: str | None = None,
 ) -> MapLayer:
     require_columns(gdf, ("number", "label", "area_ha", "area_m2"), name)
     rows = for_display(gdf, tolerance_m)
@@ -37,7 +51,7 @@ def _area_layer(
             popup_html(
                 title,
                 [
-                    ("Partes", row["label"]),
+                    (party_label or "", row["label"] if party_label else None),
                     ("Área", f"{row['area_ha']:,.2f} ha ({row['area_m2']:,.0f} m²)"),
                 ],
             ),
@@ -56,7 +70,9 @@ def overlaps_layer(
     ``gdf`` is in EPSG:4326 with columns ``number`` (as listed on the page), ``label`` (the
     parties' names), ``area_ha`` and ``area_m2``.
     """
-    return _area_layer(parent, gdf, OVERLAPS, _OVERLAP_STYLE, "Traslape", tolerance_m)
+    return _area_layer(
+        parent, gdf, OVERLAPS, _OVERLAP_STYLE, "Traslape", tolerance_m, "Partes"
+    )
 
 
 def gaps_layer(
@@ -66,4 +82,26 @@ def gaps_layer(
 
     Same columns as :func:`overlaps_layer` (``label`` names the neighbours).
     """
-    return _area_layer(parent, gdf, GAPS, _GAP_STYLE, "Vacío", tolerance_m)
+    return _area_layer(parent, gdf, GAPS, _GAP_STYLE, "Vacío", tolerance_m, "Vecinos")
+
+
+def gained_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add the area inside only the newer version as "Área ganada" (same columns)."""
+    return _area_layer(parent, gdf, GAINED, _GAINED_STYLE, "Ganancia", tolerance_m)
+
+
+def lost_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add the area inside only the older version as "Área perdida" (same columns)."""
+    return _area_layer(parent, gdf, LOST, _LOST_STYLE, "Pérdida", tolerance_m)
+
+
+ANALYSIS_LAYERS = {
+    "overlaps": overlaps_layer,
+    "gaps": gaps_layer,
+    "gained": gained_layer,
+    "lost": lost_layer,
+}

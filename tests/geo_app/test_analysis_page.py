@@ -48,3 +48,21 @@ def test_bad_requests_get_clear_messages_and_write_nothing(app, client):
         )
         assert message in html
     assert _zones(app) == before
+
+
+def test_compare_two_versions_shows_gain_loss_and_distance(client):
+    assert "Oaxaca de Juárez (20067)" in client.get("/analisis/comparar").get_data(as_text=True)
+    form = client.get("/analisis/comparar?municipio=20067").get_data(as_text=True)
+    assert "Reclamo de una parte de Oaxaca de Juárez" in form
+    html = client.get("/analisis/comparar?municipio=20067&anterior=1&nueva=5").get_data(
+        as_text=True
+    )
+    assert "Área ganada" in html and "Mayor distancia entre las líneas" in html
+    assert "144.96 ha" in html and "427.9 m" in html
+
+
+def test_compare_refuses_versions_of_different_municipalities(client):
+    response = client.get("/analisis/comparar?municipio=20067&anterior=1&nueva=6")
+    assert response.status_code == 400
+    assert "mismo municipio" in response.get_data(as_text=True)
+    assert client.get("/analisis/comparar?municipio=99999").status_code == 404
