@@ -234,6 +234,7 @@ COMMANDS = (
     demo_command,
     import_boundaries_command,
     topology_command,
+    *__import__("geo_app.cli_analysis", fromlist=["COMMANDS"]).COMMANDS,
     serve_command,
 )
 
