@@ -120,6 +120,8 @@ _layer_option = click.option("--layer", help="Capa dentro de un GeoPackage.")
 
 # -- points: a file or literal LON,LAT pairs ----------------------------------------------
 
+# Oaxaca's longitudes are negative: "-96.7,17.0" must reach POINTS, not be taken for an option.
+_NEGATIVE_COORDINATES = {"ignore_unknown_options": True}
 _PAIR = re.compile(r"^\s*([^,\s]+)\s*,\s*([^,\s]+)\s*$")
 
 
@@ -149,7 +151,8 @@ def _parse_pairs(text: str) -> gpd.GeoSeries:
 def _read_points(text: str, layer: str | None, crs: str | None) -> gpd.GeoSeries:
     """Points from a file, or from ``LON,LAT;LON,LAT``; in EPSG:4326, numbered from 0."""
     path = Path(text)
-    if not path.exists() and "," in text and path.suffix.lower() not in _LAYER_SUFFIXES:
+    looks_like_pairs = "," in text or ";" in text
+    if not path.exists() and looks_like_pairs and path.suffix.lower() not in _LAYER_SUFFIXES:
         return _parse_pairs(text)
     frame = read_layer(path, layer=layer, crs=crs)
     return frame.geometry.to_crs(STORAGE_CRS).reset_index(drop=True)
@@ -362,7 +365,7 @@ def _responsible_geojson(docs: list[dict[str, Any]]) -> str:
     ])
 
 
-@click.command("responsible")
+@click.command("responsible", context_settings=_NEGATIVE_COORDINATES)
 @click.argument("points")
 @click.option("--distance", type=float, default=DEFAULT_SHARED_DISTANCE_M, show_default=True,
               help="Metros al límite dentro de los cuales el punto es compartido.")
@@ -491,7 +494,7 @@ def _river_table(doc: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-@click.command("river")
+@click.command("river", context_settings=_NEGATIVE_COORDINATES)
 @click.argument("points")
 @click.option("--reverse", is_flag=True,
               help="El río guardado está digitalizado de aguas abajo a aguas arriba.")
@@ -580,7 +583,7 @@ def simplify_command(layer_path, tolerance, out, code_field, name_field, layer, 
         frame = read_layer(layer_path, layer=layer, crs=crs)
         code = _label_field(frame, code_field, CODE_FIELDS, "clave")
         name = _label_field(frame, name_field, NAME_FIELDS, "nombre")
-        _progress(f"Simplificando {len(frame)} polígonos a {tolerance:g} m…")
+        _progress(f"Simplificando {len(frame)} elementos a {tolerance:g} m…")
         simple = simplify_coverage(frame, tolerance)
     except _USER_ERRORS as exc:
         message = f"{Path(layer_path).name}: {getattr(exc, 'message', exc)}"
