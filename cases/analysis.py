@@ -56,6 +56,7 @@ __all__ = [
     "version_choices",
     "compare_stored_versions",
     "version_label",
+    "stored_river",
 ]
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,8 @@ def disputes_frame(session: Session) -> gpd.GeoDataFrame:
     )
 
 
-def _river(session: Session):
+def stored_river(session: Session) -> Watercourse | None:
+    """The stored Río Atoyac, or ``None`` when there is none."""
     return session.scalar(select(Watercourse).where(Watercourse.name == RIVER_NAME))
 
 
@@ -175,7 +177,7 @@ def annotate_findings(
             finding.in_dispute = bool(row["dispute"]) or position in zone_hits
             finding.shared = bool(row["shared"]) or position in zone_hits
             finding.limit_distance_m = _number(row["limit_distance_m"])
-    river = _river(session)
+    river = stored_river(session)
     if river is not None:
         located = locate_along_river(points, gpd.GeoSeries([river.geometry], crs=CRS))
         for finding, row in zip(findings, located.to_dict("records"), strict=True):

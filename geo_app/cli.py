@@ -5,55 +5,45 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import ScriptInfo, with_appcontext
 
-from boundaries.crs import MissingCRSError
-from boundaries.io import LayerReadError, read_layer
+from boundaries.io import read_layer
 from boundaries.topology import analyze_topology, topology_to_dict
 from cases.analysis import refresh_all, topology_layers
 from cases.db import current_revision, upgrade
 from cases.demo import load_demo
-from cases.errors import LimitesError
 from cases.importer import import_boundaries
 from cases.models import BoundaryKind
+from geo_app.cli_analysis import COMMANDS as ANALYSIS_COMMANDS
+from geo_app.cli_support import USER_ERRORS, emit, engine, progress
 from geo_app.db import new_session
 
 __all__ = ["init_app", "main"]
 
-_USER_ERRORS = (LimitesError, LayerReadError, MissingCRSError, ValueError)
-
-
-def _engine():
-    return current_app.extensions["limites_engine"]
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
 
 
 def _database_label() -> str:
-    return _engine().url.render_as_string(hide_password=True)
+    return engine().url.render_as_string(hide_password=True)
 
 
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
     """Crea o actualiza el esquema de la base de datos."""
-    upgrade(_engine())
-    click.echo(f"Base de datos lista (revisión {current_revision(_engine())}): {_database_label()}")
+    upgrade(engine())
+    click.echo(f"Base de datos lista (revisión {current_revision(engine())}): {_database_label()}")
 
 
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Carga los datos de demostración (informe abril–junio 2025); repetirlo no duplica."""
-    upgrade(_engine())
+    upgrade(engine())
     with new_session() as session:
-        created = load_demo(session, progress=_progress)
+        created = load_demo(session, progress=progress)
     total = sum(created.values())
     detail = ", ".join(f"{n} {what}" for what, n in created.items() if n)
     click.echo(
@@ -98,9 +88,9 @@ def import_boundaries_command(
 ) -> None:
     """Importa polígonos municipales (GeoJSON, GeoPackage o Shapefile en .zip)."""
     try:
-        _progress(f"Leyendo {path}…")
+        progress(f"Leyendo {path}…")
         frame = read_layer(path, layer=layer, crs=crs)
-        upgrade(_engine())
+        upgrade(engine())
         with new_session() as session:
             summary = import_boundaries(
                 session,
@@ -113,13 +103,13 @@ def import_boundaries_command(
                 claimant=claimant,
                 legal_reference=legal_reference,
                 valid_from=valid_from,
-                progress=_progress,
+                progress=progress,
             )
         if summary.added:
-            _progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
+            progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
             with new_session() as session:
                 refresh_all(session)
-    except _USER_ERRORS as exc:
+    except USER_ERRORS as exc:
         raise click.ClickException(
             f"{getattr(exc, 'message', exc)}. No se modificó la base de datos."
         ) from exc
@@ -197,26 +187,22 @@ def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, 
     (db:oficial, db:reclamo, db:acuerdo, db:resolucion).
     """
     try:
-        upgrade(_engine())
+        upgrade(engine())
         with new_session() as session:
             frame, claims, names = topology_layers(
                 session, layers, code_field=code_field, name_field=name_field,
                 layer=layer, crs=crs,
             )
-        _progress(f"Analizando {len(frame)} polígonos y {len(claims)} capas de reclamos…")
+        progress(f"Analizando {len(frame)} polígonos y {len(claims)} capas de reclamos…")
         doc = topology_to_dict(analyze_topology(frame, claims, min_area_m2=min_area))
-    except _USER_ERRORS as exc:
+    except USER_ERRORS as exc:
         raise click.ClickException(str(getattr(exc, "message", exc))) from exc
     if fmt == "table":
         text = _topology_table(doc, names)
     else:
         payload = doc if fmt == "json" else _topology_geojson(doc, names)
         text = json.dumps(payload, ensure_ascii=False, indent=2)
-    if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
-        _progress(f"Resultado escrito en {out}")
-    else:
-        click.echo(text)
+    emit(text, out)
 
 
 @click.command("serve")
@@ -234,7 +220,7 @@ COMMANDS = (
     demo_command,
     import_boundaries_command,
     topology_command,
-    *__import__("geo_app.cli_analysis", fromlist=["COMMANDS"]).COMMANDS,
+    *ANALYSIS_COMMANDS,
     serve_command,
 )
 

@@ -22,25 +22,26 @@ from flask.cli import with_appcontext
 
 from boundaries.assign import DEFAULT_SHARED_DISTANCE_M, ResponsibilityIndex
 from boundaries.compare import comparison_to_dict
-from boundaries.crs import STORAGE_CRS, MissingCRSError
-from boundaries.io import LayerReadError, read_layer, write_layer
+from boundaries.crs import STORAGE_CRS
+from boundaries.io import read_layer, write_layer
 from boundaries.linref import locate_along_river
 from boundaries.routes import route_split_to_dict, split_route
 from boundaries.simplify import simplify_coverage
 from cases.analysis import (
     RIVER_NAME,
-    _river,
     claim_layers,
     compare_stored_versions,
     disputes_frame,
+    stored_river,
     topology_layers,
     version_choices,
     version_label,
 )
 from cases.db import upgrade
-from cases.errors import InvalidInputError, LimitesError
+from cases.errors import InvalidInputError
 from cases.importer import CODE_FIELDS, NAME_FIELDS, pick_field
 from cases.models import BoundaryKind, BoundaryVersion
+from geo_app.cli_support import USER_ERRORS, emit, progress, user_error
 from geo_app.db import new_session
 
 __all__ = [
@@ -52,27 +53,10 @@ __all__ = [
     "simplify_command",
 ]
 
-_USER_ERRORS = (LimitesError, LayerReadError, MissingCRSError, ValueError)
 _FORMATS = ("table", "json", "geojson")
 _WRITABLE_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp"}
 _LAYER_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb"}
 _BANKS = {"left": "margen izquierda", "right": "margen derecha", "on": "sobre el cauce"}
-
-
-def _progress(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def _user_error(exc: Exception) -> click.ClickException:
-    return click.ClickException(str(getattr(exc, "message", exc)))
-
-
-def _emit(text: str, out: str | None) -> None:
-    if out:
-        Path(out).write_text(text + "\n", encoding="utf-8")
-        _progress(f"Resultado escrito en {out}")
-    else:
-        click.echo(text)
 
 
 def _dump(payload: Any) -> str:
@@ -272,9 +256,9 @@ def compare_command(code, old, new, list_only, min_area, fmt, out) -> None:
             if list_only:
                 name = versions[0].municipality.name if versions else code
                 if fmt == "table":
-                    _emit(_versions_text(code, name, versions), out)
+                    emit(_versions_text(code, name, versions), out)
                 else:
-                    _emit(_dump({"municipality": {"code": code, "name": name},
+                    emit(_dump({"municipality": {"code": code, "name": name},
                                  "versions": [_version_doc(v) for v in versions]}), out)
                 return
             old_id, new_id = _pick_versions(code, versions, old, new)
@@ -290,14 +274,14 @@ def compare_command(code, old, new, list_only, min_area, fmt, out) -> None:
                 "new": _version_doc(after),
                 **comparison_to_dict(result),
             }
-    except _USER_ERRORS as exc:
-        raise _user_error(exc) from exc
+    except USER_ERRORS as exc:
+        raise user_error(exc) from exc
     if fmt == "table":
-        _emit(_compare_table(doc), out)
+        emit(_compare_table(doc), out)
     elif fmt == "json":
-        _emit(_dump(doc), out)
+        emit(_dump(doc), out)
     else:
-        _emit(_compare_geojson(doc), out)
+        emit(_compare_geojson(doc), out)
 
 
 # -- responsible ---------------------------------------------------------------------------
@@ -402,14 +386,14 @@ def responsible_command(
                     names.update(zip(claim["code"], claim["name"], strict=True))
         index = ResponsibilityIndex(frame, claims, shared_distance_m=distance)
         docs = _responsible_docs(located, index.assign(located), names)
-    except _USER_ERRORS as exc:
-        raise _user_error(exc) from exc
+    except USER_ERRORS as exc:
+        raise user_error(exc) from exc
     if fmt == "table":
-        _emit(_responsible_table(docs, distance), out)
+        emit(_responsible_table(docs, distance), out)
     elif fmt == "json":
-        _emit(_dump({"shared_distance_m": distance, "points": docs}), out)
+        emit(_dump({"shared_distance_m": distance, "points": docs}), out)
     else:
-        _emit(_responsible_geojson(docs), out)
+        emit(_responsible_geojson(docs), out)
 
 
 # -- split-route ---------------------------------------------------------------------------
@@ -461,16 +445,16 @@ def split_route_command(route, frame_spec, code_field, name_field, layer, crs, f
             disputes = disputes_frame(session)
         result = split_route(lines, frame, disputes if len(disputes) else None)
         doc = route_split_to_dict(result)
-    except _USER_ERRORS as exc:
-        raise _user_error(exc) from exc
+    except USER_ERRORS as exc:
+        raise user_error(exc) from exc
     for part in doc["parts"]:
         part["names"] = [names.get(p, p) for p in part["parties"]]
     if fmt == "table":
-        _emit(_split_table(doc), out)
+        emit(_split_table(doc), out)
     elif fmt == "json":
-        _emit(_dump(doc), out)
+        emit(_dump(doc), out)
     else:
-        _emit(_collection([
+        emit(_collection([
             _feature(part["geometry"], {
                 "tipo": _PART_TITLES[part["kind"]],
                 "partes": part["parties"],
@@ -512,7 +496,7 @@ def river_command(points, reverse, layer, crs, fmt, out) -> None:
     try:
         located = _read_points(points, layer, crs)
         with _open_session() as session:
-            river = _river(session)
+            river = stored_river(session)
             if river is None:
                 raise InvalidInputError(
                     f"no hay un río guardado con el nombre «{RIVER_NAME}»; "
@@ -520,8 +504,8 @@ def river_command(points, reverse, layer, crs, fmt, out) -> None:
                 )
             line = gpd.GeoSeries([river.geometry], crs=STORAGE_CRS)
         table = locate_along_river(located, line, reverse=reverse).sort_values("km", kind="stable")
-    except _USER_ERRORS as exc:
-        raise _user_error(exc) from exc
+    except USER_ERRORS as exc:
+        raise user_error(exc) from exc
     rows = []
     for position, row in table.iterrows():
         lon, lat = _lonlat(located[position])
@@ -532,11 +516,11 @@ def river_command(points, reverse, layer, crs, fmt, out) -> None:
         })
     doc = {"river": RIVER_NAME, "reverse": reverse, "points": rows}
     if fmt == "table":
-        _emit(_river_table(doc), out)
+        emit(_river_table(doc), out)
     elif fmt == "json":
-        _emit(_dump(doc), out)
+        emit(_dump(doc), out)
     else:
-        _emit(_collection([
+        emit(_collection([
             _feature({"type": "Point", "coordinates": [r["lon"], r["lat"]]}, {
                 "numero": r["number"], "km": r["km"], "distancia_m": r["distance_m"],
                 "margen": r["bank"],
@@ -583,13 +567,13 @@ def simplify_command(layer_path, tolerance, out, code_field, name_field, layer, 
         frame = read_layer(layer_path, layer=layer, crs=crs)
         code = _label_field(frame, code_field, CODE_FIELDS, "clave")
         name = _label_field(frame, name_field, NAME_FIELDS, "nombre")
-        _progress(f"Simplificando {len(frame)} elementos a {tolerance:g} m…")
+        progress(f"Simplificando {len(frame)} elementos a {tolerance:g} m…")
         simple = simplify_coverage(frame, tolerance)
-    except _USER_ERRORS as exc:
+    except USER_ERRORS as exc:
         message = f"{Path(layer_path).name}: {getattr(exc, 'message', exc)}"
         raise click.ClickException(message) from exc
     write_layer(simple, out)
-    _progress(f"Capa simplificada escrita en {out}")
+    progress(f"Capa simplificada escrita en {out}")
     before = shapely.get_num_coordinates(frame.geometry.array)
     after = shapely.get_num_coordinates(simple.geometry.array)
     features = [
