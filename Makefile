@@ -15,6 +15,7 @@ run: install assets
 
 ## Install what the tests need (PostGIS, Chromium) and run the whole suite.
 test: install-test assets system-deps postgres
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
