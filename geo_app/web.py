@@ -18,6 +18,7 @@ from geo_app.blueprints import (
     overview,
     zones,
 )
+from geo_app.maps import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     formatting.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")
+    # Only relative or http(s) links reach an href: a stored "javascript:" URL never runs.
+    app.add_template_filter(safe_url, "url_segura")
     app.register_error_handler(LimitesError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

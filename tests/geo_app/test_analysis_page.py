@@ -66,3 +66,4 @@ def test_compare_refuses_versions_of_different_municipalities(client):
     assert response.status_code == 400
     assert "mismo municipio" in response.get_data(as_text=True)
     assert client.get("/analisis/comparar?municipio=99999").status_code == 404
+

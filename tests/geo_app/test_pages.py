@@ -249,3 +249,17 @@ def test_empty_database_renders_every_list_page_and_the_map(empty_app):
     assert external_references(html) == []
     assert get_html(client, "/zonas/1", status=404)
 
+
+def test_evidence_links_only_render_safe_urls(app, client):
+    from sqlalchemy import select
+
+    from cases.models import Evidence, Meeting
+
+    with app.extensions["limites_sessions"]() as session, session.begin():
+        meeting = session.scalars(select(Meeting)).first()
+        meeting.evidence.append(Evidence(label="malicioso", url="javascript:alert(1)"))
+        meeting.evidence.append(Evidence(label="publicación", url="https://example.org/p"))
+        meeting_id = meeting.id
+    html = client.get(f"/reuniones/{meeting_id}").get_data(as_text=True)
+    assert "javascript:alert" not in html
+    assert 'href="https://example.org/p"' in html
