@@ -51,6 +51,8 @@ __all__ = [
     "set_route",
     "refresh_all",
     "topology_layers",
+    "stored_layers",
+    "layers_topology",
     "stored_topology",
     "zone_from_overlap",
     "version_choices",
@@ -318,12 +320,12 @@ def topology_layers(
     return frame, claims, names
 
 
-def stored_topology(
-    session: Session, claimants: Iterable[str] | None = None, min_area_m2: float = 1.0
-) -> tuple[TopologyResult, dict[str, str]]:
-    """Topology of the current official frame and the chosen parties' claims.
+def stored_layers(
+    session: Session, claimants: Iterable[str] | None = None
+) -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
+    """The current official frame and the chosen parties' claims (``None``: every claim).
 
-    ``claimants`` are party names as in :func:`claim_layers`; ``None`` takes every claim.
+    ``claimants`` are party names as in :func:`claim_layers`; an unknown one is an error.
     """
     frame = official_frame(session)
     if not len(frame):
@@ -337,6 +339,15 @@ def stored_topology(
         if unknown:
             raise InvalidInputError(f"no hay reclamos de: {', '.join(sorted(unknown))}")
         claims = {name: layer for name, layer in claims.items() if name in wanted}
+    return frame, claims
+
+
+def layers_topology(
+    frame: gpd.GeoDataFrame, claims: dict[str, gpd.GeoDataFrame], min_area_m2: float = 1.0
+) -> tuple[TopologyResult, dict[str, str]]:
+    """Topology of ``frame`` and ``claims`` with the name of every party code."""
+    if not math.isfinite(min_area_m2) or min_area_m2 < 0:
+        raise InvalidInputError("el área mínima debe ser un número de m² mayor o igual a 0")
     names = dict(zip(frame["code"], frame["name"], strict=True))
     for layer in claims.values():
         names.update(zip(layer["code"], layer["name"], strict=True))
@@ -345,6 +356,13 @@ def stored_topology(
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from exc
     return result, names
+
+
+def stored_topology(
+    session: Session, claimants: Iterable[str] | None = None, min_area_m2: float = 1.0
+) -> tuple[TopologyResult, dict[str, str]]:
+    """Topology of the current official frame and the chosen parties' claims."""
+    return layers_topology(*stored_layers(session, claimants), min_area_m2)
 
 
 def zone_from_overlap(
@@ -404,14 +422,26 @@ def version_choices(session: Session, cvegeo: str) -> list[BoundaryVersion]:
 
 
 def compare_stored_versions(
-    session: Session, old_id: int, new_id: int, min_area_m2: float = 1.0
+    session: Session,
+    old_id: int,
+    new_id: int,
+    min_area_m2: float = 1.0,
+    cvegeo: str | None = None,
 ) -> tuple[BoundaryVersion, BoundaryVersion, VersionComparison]:
-    """Compare two stored versions of one municipality: gained, lost, largest distance."""
+    """Compare two stored versions of one municipality: gained, lost, largest distance.
+
+    With ``cvegeo`` both versions must belong to that municipality.
+    """
     old = session.get(BoundaryVersion, old_id)
     new = session.get(BoundaryVersion, new_id)
     for number, version in ((old_id, old), (new_id, new)):
         if version is None:
             raise NotFoundError(f"no existe la versión de límite número {number}")
+        if cvegeo is not None and version.municipality.cvegeo != cvegeo:
+            raise InvalidInputError(
+                f"la versión número {number} es de {version.municipality.name}, "
+                f"no del municipio {cvegeo}"
+            )
     if old.municipality_id != new.municipality_id:
         raise InvalidInputError(
             "las dos versiones deben ser del mismo municipio "

@@ -14,15 +14,6 @@ import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from boundaries.compare import VersionComparison
-from cases.analysis import (
-    claim_layers,
-    compare_stored_versions,
-    official_frame,
-    stored_topology,
-    version_choices,
-    version_label,
-)
 from cases.errors import NotFoundError
 from cases.models import (
     Agreement,
@@ -35,15 +26,20 @@ from cases.models import (
     Indicator,
     Inspection,
     Meeting,
-    Municipality,
     Site,
     Watercourse,
     ZoneStatus,
 )
-from cases.spatial import bbox_filter
+from cases.spatial import bbox_filter, intersecting
 
 __all__ = [
     "MapData",
+    "area_of_interest",
+    "boundaries_frame",
+    "empty_map",
+    "focus_of",
+    "with_meetings",
+    "zones_frame",
     "Dashboard",
     "dashboard",
     "overview_map",
@@ -55,8 +51,6 @@ __all__ = [
     "case_page",
     "meeting_page",
     "inspection_page",
-    "topology_page",
-    "comparison_page",
 ]
 
 CRS = "EPSG:4326"
@@ -234,11 +228,12 @@ def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
     )
 
 
-def _with_meetings(model):
+def with_meetings(model):
+    """Select ``model`` with its meetings loaded."""
     return select(model).options(selectinload(model.meetings))
 
 
-def _area_of_interest(session: Session) -> tuple[float, float, float, float] | None:
+def area_of_interest(session: Session) -> tuple[float, float, float, float] | None:
     """The bounding box of the unit's own records, widened by :data:`AREA_MARGIN`."""
     boxes = []
     for model in (DisputeZone, Inspection, Site, Finding):
@@ -260,7 +255,7 @@ def _area_of_interest(session: Session) -> tuple[float, float, float, float] | N
 
 def overview_map(session: Session) -> MapData:
     """Every layer around the unit's records (boundaries limited to that area)."""
-    area = _area_of_interest(session)
+    area = area_of_interest(session)
     versions = select(BoundaryVersion).options(
         selectinload(BoundaryVersion.municipality), selectinload(BoundaryVersion.claimant)
     )
@@ -268,7 +263,7 @@ def overview_map(session: Session) -> MapData:
         versions = bbox_filter(versions, BoundaryVersion, shapely.box(*area))
     return MapData(
         boundaries=boundaries_frame(session.scalars(versions.order_by(BoundaryVersion.id))),
-        zones=zones_frame(session.scalars(_with_meetings(DisputeZone).order_by(DisputeZone.id))),
+        zones=zones_frame(session.scalars(with_meetings(DisputeZone).order_by(DisputeZone.id))),
         river=river_frame(session.scalars(select(Watercourse).order_by(Watercourse.id))),
         routes=routes_frame(session.scalars(select(Inspection).order_by(Inspection.id))),
         findings=findings_frame(
@@ -276,11 +271,12 @@ def overview_map(session: Session) -> MapData:
                 select(Finding).options(selectinload(Finding.inspection)).order_by(Finding.id)
             )
         ),
-        sites=sites_frame(session.scalars(_with_meetings(Site).order_by(Site.id))),
+        sites=sites_frame(session.scalars(with_meetings(Site).order_by(Site.id))),
     )
 
 
-def _empty_map(focus=None, analysis=None, **layers: gpd.GeoDataFrame) -> MapData:
+def empty_map(focus=None, analysis=None, **layers: gpd.GeoDataFrame) -> MapData:
+    """A map whose layers not given are empty."""
     empty = {
         "boundaries": boundaries_frame([]),
         "zones": zones_frame([]),
@@ -294,13 +290,13 @@ def _empty_map(focus=None, analysis=None, **layers: gpd.GeoDataFrame) -> MapData
 
 
 def _nearby(session: Session, model, geometry, margin: float = 0.01):
+    """Rows of ``model`` within ``margin`` degrees (about 1 km) of ``geometry``'s bounds."""
     if geometry is None:
         return []
-    box = shapely.box(*geometry.bounds).buffer(margin)
-    return session.scalars(bbox_filter(select(model), model, box).order_by(model.id)).all()
+    return intersecting(session, model, shapely.box(*geometry.bounds).buffer(margin))
 
 
-def _focus(*geometries, pad: float = 0.002) -> tuple[float, float, float, float] | None:
+def focus_of(*geometries, pad: float = 0.002) -> tuple[float, float, float, float] | None:
     """Bounds of ``geometries`` padded by ``pad`` degrees (about 200 m).
 
     The padding lets a lone point still show its surroundings.
@@ -445,8 +441,8 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
         inspections.extend(i for i in case.inspections if i not in inspections)
     return RecordPage(
         zone,
-        _empty_map(
-            focus=_focus(zone.geometry, *(s.geometry for s in sites.values())),
+        empty_map(
+            focus=focus_of(zone.geometry, *(s.geometry for s in sites.values())),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, zone.geometry)),
             zones=zones_frame([zone]),
             routes=routes_frame(inspections),
@@ -464,8 +460,8 @@ def case_page(session: Session, case_id: int) -> RecordPage:
     union = shapely.union_all([z.geometry for z in case.zones]) if case.zones else None
     return RecordPage(
         case,
-        _empty_map(
-            focus=_focus(union, *(i.route for i in case.inspections)),
+        empty_map(
+            focus=focus_of(union, *(i.route for i in case.inspections)),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, union)),
             zones=zones_frame(case.zones),
             routes=routes_frame(case.inspections),
@@ -483,8 +479,8 @@ def meeting_page(session: Session, meeting_id: int) -> RecordPage:
     union = shapely.union_all(shapes) if shapes else None
     return RecordPage(
         meeting,
-        _empty_map(
-            focus=_focus(union),
+        empty_map(
+            focus=focus_of(union),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, union)),
             zones=zones_frame(meeting.zones),
             sites=sites_frame(sites.values()),
@@ -497,8 +493,8 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
     inspection: Inspection = _get(session, Inspection, inspection_id, "el recorrido")
     return RecordPage(
         inspection,
-        _empty_map(
-            focus=_focus(inspection.route, *(f.geometry for f in inspection.findings)),
+        empty_map(
+            focus=focus_of(inspection.route, *(f.geometry for f in inspection.findings)),
             boundaries=boundaries_frame(_nearby(session, BoundaryVersion, inspection.route)),
             zones=zones_frame([inspection.zone] if inspection.zone else []),
             river=river_frame(_nearby(session, Watercourse, inspection.route)),
@@ -510,123 +506,3 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
             key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
         ),
     )
-
-
-# -- boundary analysis -------------------------------------------------------------------
-
-@dataclass
-class TopologyPage:
-    """The analysis page: chosen claims, overlaps, gaps and shared borders, and their map."""
-
-    claimants: list[str]
-    chosen: list[str]
-    min_area_m2: float
-    overlaps: gpd.GeoDataFrame
-    gaps: gpd.GeoDataFrame
-    shared_borders: list[dict]
-    slivers: dict[str, int]
-    map: MapData
-
-
-def _labelled(frame: gpd.GeoDataFrame, column: str, names: dict[str, str]) -> gpd.GeoDataFrame:
-    return frame.assign(
-        number=range(1, len(frame) + 1),
-        label=[" / ".join(names.get(c, c) for c in codes) for codes in frame[column]],
-    )
-
-
-def topology_page(
-    session: Session, claimants: Sequence[str] | None, min_area_m2: float
-) -> TopologyPage:
-    """Overlaps, gaps and shared borders of the official frame and the chosen claims."""
-    available = sorted(claim_layers(session))
-    chosen = available if claimants is None else [c for c in available if c in claimants]
-    result, names = stored_topology(session, chosen, min_area_m2)
-    versions = [
-        v
-        for v in session.scalars(
-            select(BoundaryVersion)
-            .options(selectinload(BoundaryVersion.municipality),
-                     selectinload(BoundaryVersion.claimant))
-            .order_by(BoundaryVersion.id)
-        )
-        if v.id in _version_ids(session, chosen)
-    ]
-    overlaps = _labelled(result.overlaps, "parties", names)
-    gaps = _labelled(result.gaps, "neighbours", names)
-    return TopologyPage(
-        claimants=available,
-        chosen=chosen,
-        min_area_m2=min_area_m2,
-        overlaps=overlaps,
-        gaps=gaps,
-        shared_borders=[
-            {"label": f"{names.get(a, a)} / {names.get(b, b)}", "length_m": length}
-            for a, b, length in zip(
-                result.shared_borders["party_a"], result.shared_borders["party_b"],
-                result.shared_borders["length_m"], strict=True,
-            )
-        ],
-        slivers={"overlaps": result.overlap_slivers, "gaps": result.gap_slivers},
-        map=_empty_map(
-            boundaries=boundaries_frame(versions),
-            zones=zones_frame(session.scalars(_with_meetings(DisputeZone))),
-            analysis={"overlaps": overlaps, "gaps": gaps},
-        ),
-    )
-
-
-def _version_ids(session: Session, chosen: Sequence[str]) -> set[int]:
-    ids = set(official_frame(session)["version_id"])
-    for name, layer in claim_layers(session).items():
-        if name in chosen:
-            ids.update(layer["version_id"])
-    return ids
-
-
-@dataclass
-class ComparisonPage:
-    """Two versions of one municipality's limit and what changed between them."""
-
-    municipalities: list[tuple[str, str]]
-    cvegeo: str | None
-    versions: list[tuple[int, str]]
-    old: BoundaryVersion | None = None
-    new: BoundaryVersion | None = None
-    result: VersionComparison | None = None
-    map: MapData | None = None
-
-
-def comparison_page(
-    session: Session, cvegeo: str | None, old_id: int | None, new_id: int | None
-) -> ComparisonPage:
-    """The comparison form and, when two versions are chosen, their differences and map."""
-    counts = session.execute(
-        select(Municipality.cvegeo, Municipality.name)
-        .join(BoundaryVersion, BoundaryVersion.municipality_id == Municipality.id)
-        .group_by(Municipality.cvegeo, Municipality.name)
-        .having(func.count(BoundaryVersion.id) > 1)
-        .order_by(Municipality.name)
-    ).all()
-    page = ComparisonPage([(c, n) for c, n in counts], cvegeo, [])
-    if not cvegeo:
-        return page
-    versions = version_choices(session, cvegeo)
-    page.versions = [(v.id, version_label(v)) for v in versions]
-    if old_id is None or new_id is None:
-        return page
-    old, new, result = compare_stored_versions(session, old_id, new_id)
-    page.old, page.new, page.result = old, new, result
-    page.map = _empty_map(
-        focus=_focus(old.geometry, new.geometry, pad=0.0),
-        boundaries=boundaries_frame([old, new]),
-        analysis={
-            "gained": _numbered(result.gained, "Área ganada"),
-            "lost": _numbered(result.lost, "Área perdida"),
-        },
-    )
-    return page
-
-
-def _numbered(frame: gpd.GeoDataFrame, label: str) -> gpd.GeoDataFrame:
-    return frame.assign(number=range(1, len(frame) + 1), label=[label] * len(frame))

@@ -1,8 +1,10 @@
 """Boundary analysis: overlaps and gaps between the official frame and the claims."""
 
+import math
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from cases import analysis, queries
+from cases import analysis, analysis_pages
 from cases.errors import InvalidInputError, LimitesError
 from geo_app.db import get_session
 from geo_app.pagemap import render_map
@@ -18,8 +20,8 @@ def _options(values) -> tuple[list[str] | None, float]:
         min_area = float(raw)
     except ValueError as exc:
         raise InvalidInputError(f"área mínima inválida «{raw}»: escriba metros cuadrados") from exc
-    if min_area < 0:
-        raise InvalidInputError("el área mínima no puede ser negativa")
+    if not math.isfinite(min_area) or min_area < 0:
+        raise InvalidInputError("el área mínima debe ser un número de m² mayor o igual a 0")
     return claimants, min_area
 
 
@@ -27,7 +29,7 @@ def _options(values) -> tuple[list[str] | None, float]:
 def index():
     """Traslapes y vacíos de los reclamos elegidos, con su mapa y sus áreas."""
     claimants, min_area = _options(request.args)
-    page = queries.topology_page(get_session(), claimants, min_area)
+    page = analysis_pages.topology_page(get_session(), claimants, min_area)
     return render_template(
         "analysis/index.html", title="Análisis de límites", breadcrumbs=[], page=page,
         map=render_map(page.map),
@@ -57,7 +59,7 @@ def create_zone():
 @bp.get("/comparar")
 def compare():
     """Compara dos versiones del límite de un municipio: área ganada, perdida y distancia."""
-    page = queries.comparison_page(
+    page = analysis_pages.comparison_page(
         get_session(),
         request.args.get("municipio") or None,
         request.args.get("anterior", type=int),

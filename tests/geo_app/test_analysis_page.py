@@ -37,7 +37,12 @@ def test_overlap_becomes_a_zone_in_one_step(app, client):
 
 def test_bad_requests_get_clear_messages_and_write_nothing(app, client):
     before = _zones(app)
-    assert client.get("/analisis/?area_minima=mucho").status_code == 400
+    for bad in ("mucho", "nan", "inf", "-1"):
+        assert client.get(f"/analisis/?area_minima={bad}").status_code == 400
+    unknown = client.get("/analisis/?elegido=1&reclamo=Nadie")
+    assert unknown.status_code == 400 and "no hay reclamos de: Nadie" in unknown.get_data(
+        as_text=True
+    )
     for data, message in [
         ({**CLAIMS, "traslape": "9", "nombre": "x"}, "no existe el traslape número 9"),
         ({**CLAIMS, "traslape": "1", "nombre": " "}, "la zona necesita un nombre"),
@@ -64,6 +69,6 @@ def test_compare_two_versions_shows_gain_loss_and_distance(client):
 def test_compare_refuses_versions_of_different_municipalities(client):
     response = client.get("/analisis/comparar?municipio=20067&anterior=1&nueva=6")
     assert response.status_code == 400
-    assert "mismo municipio" in response.get_data(as_text=True)
+    assert "no del municipio 20067" in response.get_data(as_text=True)
     assert client.get("/analisis/comparar?municipio=99999").status_code == 404
 
