@@ -129,7 +129,13 @@ def read_layer(
                 f"{path.name}: la capa no declara sistema de coordenadas (CRS); "
                 "indíquelo con --crs, por ejemplo --crs EPSG:4326"
             )
-        frame = frame.set_crs(pyproj.CRS.from_user_input(crs))
+        try:
+            assumed = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as exc:
+            raise LayerReadError(
+                f"CRS inválido «{crs}»; use un código como EPSG:4326 o EPSG:6372"
+            ) from exc
+        frame = frame.set_crs(assumed)
     return frame
 
 

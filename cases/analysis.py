@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import geopandas as gpd
 from shapely import MultiLineString, Point
@@ -25,7 +25,7 @@ from boundaries.routes import split_route
 from boundaries.topology import TopologyResult, analyze_topology
 from boundaries.validation import to_multipolygon
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
-from cases.importer import CODE_FIELDS, NAME_FIELDS, pick_field
+from cases.importer import CODE_FIELDS, NAME_FIELDS, ImportSummary, add_boundaries, pick_field
 from cases.models import (
     BoundaryKind,
     BoundaryVersion,
@@ -50,6 +50,8 @@ __all__ = [
     "add_finding",
     "set_route",
     "refresh_all",
+    "refresh_derived",
+    "import_and_refresh",
     "topology_layers",
     "stored_layers",
     "layers_topology",
@@ -249,15 +251,42 @@ def set_route(session: Session, inspection: Inspection, route: MultiLineString |
     annotate_route(session, inspection)
 
 
-def refresh_all(session: Session) -> dict[str, int]:
-    """Recompute every finding and route, in one transaction (after importing limits)."""
-    with session.begin():
-        findings = session.scalars(select(Finding).order_by(Finding.id)).all()
-        annotate_findings(session, list(findings))
-        inspections = session.scalars(select(Inspection).order_by(Inspection.id)).all()
-        for inspection in inspections:
-            annotate_route(session, inspection)
+def refresh_derived(session: Session) -> dict[str, int]:
+    """Recompute every finding and route inside the caller's transaction."""
+    findings = session.scalars(select(Finding).order_by(Finding.id)).all()
+    annotate_findings(session, list(findings))
+    inspections = session.scalars(select(Inspection).order_by(Inspection.id)).all()
+    for inspection in inspections:
+        annotate_route(session, inspection)
     return {"hallazgos": len(findings), "recorridos": len(inspections)}
+
+
+def refresh_all(session: Session) -> dict[str, int]:
+    """Recompute every finding and route, in one transaction of its own."""
+    with session.begin():
+        return refresh_derived(session)
+
+
+def import_and_refresh(
+    session: Session,
+    frame: gpd.GeoDataFrame,
+    progress: Callable[[str], None] | None = None,
+    **options,
+) -> ImportSummary:
+    """Import boundary polygons and recompute what depends on them, in one transaction.
+
+    Takes the options of :func:`cases.importer.add_boundaries`. New limits change who is
+    responsible for each finding and how routes split, so both are recomputed before the
+    commit; an error anywhere leaves the database as it was.
+    """
+    with session.begin():
+        summary = add_boundaries(session, frame, progress=progress, **options)
+        if summary.added:
+            if progress:
+                progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
+            session.flush()
+            refresh_derived(session)
+    return summary
 
 
 # -- topology of stored and file layers ---------------------------------------------------

@@ -12,10 +12,9 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from boundaries.io import read_layer
 from boundaries.topology import analyze_topology, topology_to_dict
-from cases.analysis import refresh_all, topology_layers
+from cases.analysis import import_and_refresh, topology_layers
 from cases.db import current_revision, upgrade
 from cases.demo import load_demo
-from cases.importer import import_boundaries
 from cases.models import BoundaryKind
 from geo_app.cli_analysis import COMMANDS as ANALYSIS_COMMANDS
 from geo_app.cli_support import USER_ERRORS, emit, engine, progress
@@ -92,7 +91,7 @@ def import_boundaries_command(
         frame = read_layer(path, layer=layer, crs=crs)
         upgrade(engine())
         with new_session() as session:
-            summary = import_boundaries(
+            summary = import_and_refresh(
                 session,
                 frame,
                 source=source or click.format_filename(path, shorten=True),
@@ -105,10 +104,6 @@ def import_boundaries_command(
                 valid_from=valid_from,
                 progress=progress,
             )
-        if summary.added:
-            progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
-            with new_session() as session:
-                refresh_all(session)
     except USER_ERRORS as exc:
         raise click.ClickException(
             f"{getattr(exc, 'message', exc)}. No se modificó la base de datos."

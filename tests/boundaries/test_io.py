@@ -90,3 +90,9 @@ def test_write_and_read_round_trip(tmp_path):
     frame = gpd.GeoDataFrame({"cvegeo": ["20001"]}, geometry=[box(0, 0, 1, 1)], crs=4326)
     write_layer(frame, tmp_path / "a.geojson")
     assert read_layer(tmp_path / "a.geojson").cvegeo.tolist() == ["20001"]
+
+
+def test_unknown_crs_is_a_clear_error(inegi_three, tmp_path, zip_shapefile):
+    archive = zip_shapefile(inegi_three, tmp_path, keep_prj=False)
+    with pytest.raises(LayerReadError, match="CRS inválido «FOO»"):
+        read_layer(archive, crs="FOO")

@@ -168,3 +168,37 @@ def test_topology_bad_layers(runner, args, message):
     result = runner.invoke(args=["topology", *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_import_and_refresh_are_one_transaction(app, runner, tmp_path, inegi_three,
+                                                 zip_shapefile, monkeypatch):
+    import cases.analysis
+
+    def broken(session):
+        raise ValueError("falla simulada al recalcular")
+
+    monkeypatch.setattr(cases.analysis, "refresh_derived", broken)
+    before = (_count(app), _count(app, Municipality))
+    result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path))])
+    assert result.exit_code != 0 and "falla simulada" in result.output
+    assert "No se modificó la base de datos" in result.output
+    assert (_count(app), _count(app, Municipality)) == before
+
+
+def test_import_updates_who_is_responsible_for_findings(app, runner, inegi_path):
+    from cases.models import Finding
+
+    result = runner.invoke(args=["import-boundaries", str(inegi_path), "--only", "20067,20157"])
+    assert result.exit_code == 0, result.output
+    with app.extensions["limites_sessions"]() as session:
+        sources = {
+            f.official_municipality.versions[-1].source
+            for f in session.scalars(select(Finding)) if f.official_municipality
+        }
+    assert "oaxaca_municipios.geojson" in sources
+
+
+def test_bad_crs_option_is_a_clear_error(runner, tmp_path, inegi_three, zip_shapefile):
+    archive = zip_shapefile(inegi_three, tmp_path, keep_prj=False)
+    result = runner.invoke(args=["import-boundaries", str(archive), "--crs", "FOO"])
+    assert result.exit_code != 0 and "CRS inválido" in result.output
