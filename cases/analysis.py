@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable
 
 import geopandas as gpd
+import numpy as np
 from shapely import MultiLineString, Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -44,6 +45,7 @@ __all__ = [
     "official_frame",
     "claim_layers",
     "disputes_frame",
+    "responsibility",
     "versions_frame",
     "annotate_findings",
     "annotate_route",
@@ -124,13 +126,54 @@ def claim_layers(session: Session) -> dict[str, gpd.GeoDataFrame]:
 
 
 def disputes_frame(session: Session) -> gpd.GeoDataFrame:
-    """Dispute zones with ``parties`` (the zone's name, so lengths come out per zone)."""
-    zones = session.scalars(select(DisputeZone).order_by(DisputeZone.id)).all()
+    """Dispute zones as a layer for the analyses.
+
+    ``parties`` holds the zone's name (so route lengths come out per zone) and
+    ``municipalities`` the codes of the municipalities involved.
+    """
+    zones = session.scalars(
+        select(DisputeZone).options(selectinload(DisputeZone.municipalities))
+        .order_by(DisputeZone.id)
+    ).all()
     return gpd.GeoDataFrame(
-        {"parties": [(z.name,) for z in zones], "zone_id": [z.id for z in zones]},
+        {
+            "parties": [(z.name,) for z in zones],
+            "zone_id": [z.id for z in zones],
+            "municipalities": [tuple(m.cvegeo for m in z.municipalities) for z in zones],
+        },
         geometry=gpd.GeoSeries([z.geometry for z in zones], crs=CRS),
         crs=CRS,
     )
+
+
+def responsibility(
+    session: Session,
+    points: gpd.GeoSeries,
+    frame: gpd.GeoDataFrame,
+    claims: dict[str, gpd.GeoDataFrame],
+    shared_distance_m: float = DEFAULT_SHARED_DISTANCE_M,
+):
+    """Who is responsible for each point, stored dispute zones included.
+
+    The columns of :meth:`boundaries.assign.ResponsibilityIndex.assign`, where a point inside
+    a stored dispute zone is also ``dispute`` and ``shared`` and its ``parties`` include the
+    zone's municipalities; ``zones`` lists the names of the zones it lies in.
+    """
+    index = ResponsibilityIndex(frame, claims, shared_distance_m=shared_distance_m)
+    table = index.assign(points)
+    disputes = disputes_frame(session)
+    point_pos, zone_pos = disputes.sindex.query(points.to_crs(CRS), predicate="intersects")
+    zones: list[list[str]] = [[] for _ in range(len(points))]
+    parties = [set(p) for p in table["parties"]]
+    for p, z in zip(point_pos, zone_pos, strict=True):
+        zones[p].append(disputes["parties"].iloc[z][0])
+        parties[p].update(disputes["municipalities"].iloc[z])
+    inside = np.array([bool(z) for z in zones], dtype=bool)
+    table["dispute"] = table["dispute"].astype(bool) | inside
+    table["shared"] = table["shared"].astype(bool) | inside
+    table["parties"] = [tuple(sorted(p)) for p in parties]
+    table["zones"] = zones
+    return table
 
 
 def stored_river(session: Session) -> Watercourse | None:
@@ -157,20 +200,16 @@ def annotate_findings(
     points = gpd.GeoSeries([f.geometry for f in findings], crs=CRS)
     frame = official_frame(session)
     if len(frame):
-        index = ResponsibilityIndex(
-            frame, claim_layers(session), shared_distance_m=shared_distance_m
+        table = responsibility(
+            session, points, frame, claim_layers(session), shared_distance_m
         )
-        table = index.assign(points)
-        in_zone = disputes_frame(session).sindex.query(points, predicate="intersects")
-        zone_hits = set(in_zone[0].tolist())
         by_code = {
             m.cvegeo: m
             for m in session.scalars(
                 select(Municipality).where(Municipality.cvegeo.in_(frame["code"].tolist()))
             )
         }
-        for position, (finding, row) in enumerate(zip(findings, table.to_dict("records"),
-                                                       strict=True)):
+        for finding, row in zip(findings, table.to_dict("records"), strict=True):
             finding.official_municipality = by_code.get(row["official"])
             finding.claims = {
                 column.removeprefix("claim:"): row[column]
@@ -178,8 +217,8 @@ def annotate_findings(
                 if column.startswith("claim:")
             }
             finding.parties = list(row["parties"])
-            finding.in_dispute = bool(row["dispute"]) or position in zone_hits
-            finding.shared = bool(row["shared"]) or position in zone_hits
+            finding.in_dispute = bool(row["dispute"])
+            finding.shared = bool(row["shared"])
             finding.limit_distance_m = _number(row["limit_distance_m"])
     river = stored_river(session)
     if river is not None:

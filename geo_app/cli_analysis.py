@@ -20,7 +20,7 @@ import geopandas as gpd
 import shapely
 from flask.cli import with_appcontext
 
-from boundaries.assign import DEFAULT_SHARED_DISTANCE_M, ResponsibilityIndex
+from boundaries.assign import DEFAULT_SHARED_DISTANCE_M
 from boundaries.compare import comparison_to_dict
 from boundaries.crs import STORAGE_CRS
 from boundaries.io import read_layer, write_layer
@@ -32,6 +32,7 @@ from cases.analysis import (
     claim_layers,
     compare_stored_versions,
     disputes_frame,
+    responsibility,
     stored_river,
     topology_layers,
     version_choices,
@@ -307,6 +308,7 @@ def _responsible_docs(
             "shared": bool(row["shared"]),
             "limit_distance_m": None if math.isnan(distance) else round(float(distance), 2),
             "parties": [_party(code, names) for code in row["parties"]],
+            "zones": list(row["zones"]),
         })
     return docs
 
@@ -323,7 +325,8 @@ def _responsible_table(docs: list[dict[str, Any]], distance_m: float) -> str:
             f"Punto {doc['number']} ({doc['lon']}, {doc['lat']})",
             f"  Marco oficial: {_who(doc['official'])}",
             *(f"  Reclamo «{name}»: {_who(p)}" for name, p in doc["claims"].items()),
-            f"  En disputa: {yes_no[doc['dispute']]}",
+            f"  En disputa: {yes_no[doc['dispute']]}"
+            + (f" (zona: {', '.join(doc['zones'])})" if doc["zones"] else ""),
             f"  Compartido: {shared}",
             f"  Concierne a: {' / '.join(_who(p) for p in doc['parties']) or 'nadie'}",
         ]
@@ -384,8 +387,8 @@ def responsible_command(
                 claims = claim_layers(session)
                 for claim in claims.values():
                     names.update(zip(claim["code"], claim["name"], strict=True))
-        index = ResponsibilityIndex(frame, claims, shared_distance_m=distance)
-        docs = _responsible_docs(located, index.assign(located), names)
+            table = responsibility(session, located, frame, claims, distance)
+        docs = _responsible_docs(located, table, names)
     except USER_ERRORS as exc:
         raise user_error(exc) from exc
     if fmt == "table":

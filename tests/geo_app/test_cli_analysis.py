@@ -312,3 +312,13 @@ def test_simplify_the_whole_state_keeps_a_coverage(runner, inegi_path, tmp_path)
     assert after < before
     result = analyze_topology(simple.rename(columns={"cvegeo": "code"}))
     assert len(result.overlaps) == 0 and len(result.gaps) == 0
+
+
+def test_responsible_counts_stored_dispute_zones(runner):
+    # Inside the stored zone "Límites con Santa Cruz Xoxocotlán" but not in any claim overlap.
+    result = runner.invoke(args=["responsible", "-96.7300,17.0445", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (point,) = json.loads(result.stdout)["points"]
+    assert point["zones"] == ["Límites con Santa Cruz Xoxocotlán"]
+    assert point["dispute"] and point["shared"]
+    assert {p["code"] for p in point["parties"]} >= {"20067", "20385"}
