@@ -19,6 +19,12 @@ test: install-test assets system-deps postgres
 	$(BIN)/python -m pytest
 
 $(BIN)/python:
+	@# Debian ships venv apart from Python; install it when missing (needs root or sudo).
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { \
+	  echo "Instalando python3-venv (Debian)…"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq python3-venv >/dev/null; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
@@ -43,8 +49,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 system-deps:
 	@if ! dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
 	  echo "Instalando postgresql-15-postgis-3 y chromium (Debian)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    postgresql-15-postgis-3 chromium >/dev/null; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq postgresql-15-postgis-3 chromium >/dev/null; \
 	fi
 
 ## Start the local PostgreSQL cluster if it is installed but stopped.

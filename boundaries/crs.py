@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pyproj
-import shapely
-from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "STORAGE_CRS",
@@ -21,15 +19,10 @@ __all__ = [
     "require_same_crs",
     "to_storage",
     "to_measure",
-    "geometry_to_measure",
-    "geometry_to_storage",
 ]
 
 STORAGE_CRS = pyproj.CRS.from_epsg(4326)
 MEASURE_CRS = pyproj.CRS.from_epsg(6372)
-
-_TO_MEASURE = pyproj.Transformer.from_crs(STORAGE_CRS, MEASURE_CRS, always_xy=True)
-_TO_STORAGE = pyproj.Transformer.from_crs(MEASURE_CRS, STORAGE_CRS, always_xy=True)
 
 
 class MissingCRSError(ValueError):
@@ -119,37 +112,3 @@ def to_measure(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> gpd.GeoDataFrame | gp
     """
     require_crs(frame)
     return frame.to_crs(MEASURE_CRS)
-
-
-def geometry_to_measure(geometry: BaseGeometry) -> BaseGeometry:
-    """Transform one lon/lat geometry to :data:`MEASURE_CRS` metres.
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> line = LineString([(-96.72, 17.06), (-96.71, 17.06)])
-    >>> round(geometry_to_measure(line).length)
-    1065
-    """
-    return shapely.transform(geometry, _transform_measure, interleaved=False)
-
-
-def geometry_to_storage(geometry: BaseGeometry) -> BaseGeometry:
-    """Transform one geometry in :data:`MEASURE_CRS` metres back to lon/lat.
-
-    Examples
-    --------
-    >>> from shapely import Point
-    >>> p = geometry_to_storage(geometry_to_measure(Point(-96.72, 17.06)))
-    >>> round(p.x, 6), round(p.y, 6)
-    (-96.72, 17.06)
-    """
-    return shapely.transform(geometry, _transform_storage, interleaved=False)
-
-
-def _transform_measure(x, y):
-    return _TO_MEASURE.transform(x, y)
-
-
-def _transform_storage(x, y):
-    return _TO_STORAGE.transform(x, y)

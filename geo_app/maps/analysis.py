@@ -10,7 +10,7 @@ from branca.element import Element
 
 from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
 from geo_app.maps.escape import popup_html
-from geo_app.maps.layers import _feature_properties, _geojson_layer
+from geo_app.maps.layers import feature_properties, geojson_layer
 from geo_app.maps.legend import LegendEntry, LegendSection, MapLayer, fill_swatch
 from geo_app.maps.rows import require_columns, text
 from geo_app.maps.styles import LineStyle
@@ -46,7 +46,7 @@ def _area_layer(
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
         title = f"{caption} {row['number']}"
-        return _feature_properties(
+        return feature_properties(
             style,
             popup_html(
                 title,
@@ -59,7 +59,7 @@ def _area_layer(
         )
 
     legend = LegendSection(name, [LegendEntry(fill_swatch(style.colour), caption)])
-    return _geojson_layer(parent, name, feature_collection(rows, properties), legend, False)
+    return geojson_layer(parent, name, feature_collection(rows, properties), legend, False)
 
 
 def overlaps_layer(

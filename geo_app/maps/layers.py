@@ -61,6 +61,8 @@ __all__ = [
     "routes_layer",
     "findings_layer",
     "sites_layer",
+    "geojson_layer",
+    "feature_properties",
 ]
 
 # Popup and tooltip HTML travel as feature properties (escaped JSON, see script_json) and
@@ -127,7 +129,7 @@ def boundaries_layer(
         return boundary_style(row["kind"], claimants.get(text(row["claimant"])))
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
-        return _feature_properties(
+        return feature_properties(
             style_of(row),
             popup_html(
                 row["municipality"],
@@ -150,7 +152,7 @@ def boundaries_layer(
         if row["kind"] == "reclamo" and claimant:
             label = f"{label}: {claimant}"
         entries.setdefault((row["kind"], label), LegendEntry(line_swatch(style_of(row)), label))
-    return _geojson_layer(
+    return geojson_layer(
         parent,
         LayerNames.BOUNDARIES,
         feature_collection(rows, properties),
@@ -189,7 +191,7 @@ def zones_layer(
     rows = for_display(gdf, tolerance_m)
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
-        return _feature_properties(
+        return feature_properties(
             _zone_style(row["status"]),
             popup_html(
                 row["name"],
@@ -211,7 +213,7 @@ def zones_layer(
         LayerNames.ZONES,
         [LegendEntry(fill_swatch(zone_colour(status)), labels[status]) for status in statuses],
     )
-    return _geojson_layer(
+    return geojson_layer(
         parent, LayerNames.ZONES, feature_collection(rows, properties), legend, any_flag(gdf)
     )
 
@@ -239,10 +241,10 @@ def river_layer(
     rows = for_display(gdf, tolerance_m)
     collection = feature_collection(
         rows,
-        lambda row: _feature_properties(RIVER_STYLE, popup_html(row["name"]), text(row["name"])),
+        lambda row: feature_properties(RIVER_STYLE, popup_html(row["name"]), text(row["name"])),
     )
     legend = LegendSection(LayerNames.RIVER, [LegendEntry(line_swatch(RIVER_STYLE), "Cauce")])
-    return _geojson_layer(parent, LayerNames.RIVER, collection, legend, False)
+    return geojson_layer(parent, LayerNames.RIVER, collection, legend, False)
 
 
 def routes_layer(
@@ -268,7 +270,7 @@ def routes_layer(
     rows = for_display(gdf, tolerance_m)
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
-        return _feature_properties(
+        return feature_properties(
             ROUTE_STYLE,
             popup_html(
                 row["title"], [("Fecha", row["date_label"])], link=("Ver recorrido", row["url"])
@@ -277,7 +279,7 @@ def routes_layer(
         )
 
     legend = LegendSection(LayerNames.ROUTES, [LegendEntry(line_swatch(ROUTE_STYLE), "Recorrido")])
-    return _geojson_layer(
+    return geojson_layer(
         parent, LayerNames.ROUTES, feature_collection(rows, properties), legend, False
     )
 
@@ -371,19 +373,21 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     return layer.add_to(parent)
 
 
-def _geojson_layer(
+def geojson_layer(
     parent: Element,
     name: str,
     collection: dict[str, Any],
     legend: LegendSection,
     illustrative: bool,
 ) -> MapLayer:
+    """Add ``collection`` as a layer whose features bind their own escaped popups."""
     layer = MapLayer(name, legend=legend, illustrative=illustrative)
     folium.GeoJson(collection, control=False, on_each_feature=_BIND_FROM_PROPERTIES).add_to(layer)
     return layer.add_to(parent)
 
 
-def _feature_properties(style: LineStyle, popup: str, tooltip: str) -> dict[str, Any]:
+def feature_properties(style: LineStyle, popup: str, tooltip: str) -> dict[str, Any]:
+    """Properties of a feature: its style, popup HTML and escaped tooltip."""
     return {"style": style.leaflet(), "popup": str(popup), "tooltip": str(escape(tooltip))}
 
 
