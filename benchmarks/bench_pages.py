@@ -35,6 +35,7 @@ from cases.demo import load_demo
 from cases.importer import import_boundaries
 from geo_app import create_app
 from geo_app.maps.display import for_display
+from geo_app.pagemap import display_boundaries
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
@@ -95,8 +96,10 @@ def vertices(app) -> tuple[int, int]:
         if not len(frame):
             continue
         stored += int(shapely.get_num_coordinates(frame.geometry.values).sum())
-        tolerance = 0 if name in ("findings", "sites") else 2.0
-        shown = for_display(frame, tolerance)
+        if name == "boundaries":
+            shown = display_boundaries(frame)  # what the app draws: a coverage at 5 m
+        else:
+            shown = for_display(frame, 0 if name in ("findings", "sites") else 2.0)
         drawn += int(shapely.get_num_coordinates(shown.geometry.values).sum())
     return stored, drawn
 

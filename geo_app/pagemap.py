@@ -23,7 +23,7 @@ from geo_app.formatting import long_date
 from geo_app.maps.analysis import ANALYSIS_LAYERS
 from geo_app.vendor import vendor_url
 
-__all__ = ["MapParts", "render_map", "DEFAULT_BOUNDS"]
+__all__ = ["MapParts", "render_map", "display_boundaries", "DEFAULT_BOUNDS"]
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def _linked(data: MapData) -> dict[str, gpd.GeoDataFrame]:
 BOUNDARY_TOLERANCE_M = 5.0
 
 
-def _display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Simplify the official frame as a coverage (no slivers open between neighbours).
 
     Claims, agreements and rulings overlap each other by nature, so they are simplified one
@@ -106,7 +106,7 @@ def _display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _boundaries_layer(m, frame: gpd.GeoDataFrame):
-    return maps.boundaries_layer(m, _display_boundaries(frame), tolerance_m=0)
+    return maps.boundaries_layer(m, display_boundaries(frame), tolerance_m=0)
 
 
 _BUILDERS = {
