@@ -11,14 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from boundaries.compare import VersionComparison
-from cases.analysis import (
-    claim_layers,
-    compare_stored_versions,
-    layers_topology,
-    stored_layers,
-    version_choices,
-    version_label,
-)
+from cases.analysis import claim_layers
 from cases.models import BoundaryVersion, DisputeZone, Municipality
 from cases.queries import (
     MapData,
@@ -30,6 +23,13 @@ from cases.queries import (
     zones_frame,
 )
 from cases.spatial import bbox_filter
+from cases.topology import (
+    compare_stored_versions,
+    layers_topology,
+    stored_layers,
+    version_choices,
+    version_label,
+)
 
 __all__ = ["TopologyPage", "ComparisonPage", "topology_page", "comparison_page"]
 

@@ -12,10 +12,11 @@ from flask.cli import ScriptInfo, with_appcontext
 
 from boundaries.io import read_layer
 from boundaries.topology import analyze_topology, topology_to_dict
-from cases.analysis import import_and_refresh, topology_layers
+from cases.analysis import import_and_refresh
 from cases.db import current_revision, upgrade
 from cases.demo import load_demo
 from cases.models import BoundaryKind
+from cases.topology import topology_layers
 from geo_app.cli_analysis import COMMANDS as ANALYSIS_COMMANDS
 from geo_app.cli_support import USER_ERRORS, emit, engine, progress
 from geo_app.db import new_session

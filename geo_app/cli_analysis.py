@@ -30,18 +30,20 @@ from boundaries.simplify import simplify_coverage
 from cases.analysis import (
     RIVER_NAME,
     claim_layers,
-    compare_stored_versions,
     disputes_frame,
     responsibility,
     stored_river,
-    topology_layers,
-    version_choices,
-    version_label,
 )
 from cases.db import upgrade
 from cases.errors import InvalidInputError
 from cases.importer import CODE_FIELDS, NAME_FIELDS, pick_field
 from cases.models import BoundaryKind, BoundaryVersion
+from cases.topology import (
+    compare_stored_versions,
+    topology_layers,
+    version_choices,
+    version_label,
+)
 from geo_app.cli_support import USER_ERRORS, emit, progress, user_error
 from geo_app.db import new_session
 

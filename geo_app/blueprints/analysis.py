@@ -4,7 +4,7 @@ import math
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from cases import analysis, analysis_pages
+from cases import analysis_pages, topology
 from cases.errors import InvalidInputError, LimitesError
 from geo_app.db import get_session
 from geo_app.pagemap import render_map
@@ -44,7 +44,7 @@ def create_zone():
         "analysis.index", elegido=1, reclamo=claimants or [], area_minima=min_area
     )
     try:
-        zone = analysis.zone_from_overlap(
+        zone = topology.zone_from_overlap(
             get_session(), claimants, min_area,
             request.form.get("traslape", type=int, default=0) - 1,
             request.form.get("nombre", ""),

@@ -78,7 +78,7 @@ def test_refresh_all_after_importing_new_limits(demo):
 
 
 def test_stored_topology_finds_the_overlap_of_the_two_claims(demo):
-    from cases.analysis import stored_topology
+    from cases.topology import stored_topology
 
     result, names = stored_topology(demo)
     assert [tuple(p) for p in result.overlaps["parties"]] == [("20067", "20157")]
@@ -89,9 +89,9 @@ def test_stored_topology_finds_the_overlap_of_the_two_claims(demo):
 
 
 def test_overlap_becomes_a_dispute_zone_once(demo):
-    from cases.analysis import zone_from_overlap
     from cases.errors import ConflictError, NotFoundError
     from cases.models import DisputeZone, ZoneStatus
+    from cases.topology import zone_from_overlap
 
     demo.rollback()
     zone = zone_from_overlap(demo, None, 1.0, 0, "Franja en disputa")
