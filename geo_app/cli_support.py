@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
@@ -10,9 +13,30 @@ from sqlalchemy import Engine
 
 from boundaries.crs import MissingCRSError
 from boundaries.io import LayerReadError
+from cases.db import upgrade
 from cases.errors import LimitesError
+from geo_app.db import new_session
 
-__all__ = ["USER_ERRORS", "engine", "progress", "user_error", "emit"]
+__all__ = [
+    "USER_ERRORS",
+    "FORMATS",
+    "LAYER_SUFFIXES",
+    "WRITABLE_SUFFIXES",
+    "engine",
+    "progress",
+    "user_error",
+    "emit",
+    "dump",
+    "open_session",
+    "party",
+    "who",
+    "feature",
+    "collection",
+    "format_option",
+    "out_option",
+    "crs_option",
+    "layer_option",
+]
 
 # Errors caused by the input: they become a one-line Spanish message, never a traceback.
 USER_ERRORS = (LimitesError, LayerReadError, MissingCRSError, ValueError)
@@ -40,3 +64,57 @@ def emit(text: str, out: str | None) -> None:
         progress(f"Resultado escrito en {out}")
     else:
         click.echo(text)
+
+
+FORMATS = ("table", "json", "geojson")
+WRITABLE_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp"}
+LAYER_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb"}
+
+
+def dump(payload: Any) -> str:
+    """JSON as people read it: indented, accents kept."""
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def open_session():
+    """A session on a schema brought up to date, as ``limites topology`` does."""
+    session = new_session()
+    upgrade(session.get_bind())
+    return session
+
+
+def party(code: str | None, names: dict[str, str]) -> dict[str, str] | None:
+    """A party as ``{"code", "name"}``, or ``None``."""
+    return None if code is None else {"code": code, "name": names.get(code, code)}
+
+
+def who(party: dict[str, str] | None) -> str:
+    """A party as "Name (code)"."""
+    return "ninguno" if party is None else f"{party['name']} ({party['code']})"
+
+
+def feature(geometry, properties: dict[str, Any]) -> dict[str, Any]:
+    """A GeoJSON feature."""
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def collection(features: list[dict[str, Any]]) -> str:
+    """A GeoJSON FeatureCollection, as text."""
+    return dump({"type": "FeatureCollection", "features": features})
+
+
+def format_option(choices: Sequence[str] = FORMATS):
+    """The ``--format`` option of a command."""
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default="table", show_default=True,
+        help="table: texto en español; json: para otros programas"
+        + ("; geojson: con geometrías." if "geojson" in choices else "."),
+    )
+
+
+out_option = click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True),
+    help="Archivo de salida (por omisión, la salida estándar).",
+)
+crs_option = click.option("--crs", help="CRS a suponer si un archivo no lo declara.")
+layer_option = click.option("--layer", help="Capa dentro de un GeoPackage.")
