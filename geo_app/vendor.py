@@ -64,7 +64,12 @@ def vendor_url(path: str) -> str:
     """
     if path == ROTATE_CSS_PATH:
         return url_for("vendor.rotate_css")
-    version = _package_version(str(vendor_dir()), npm_package(path))
+    try:
+        version = _package_version(str(vendor_dir()), npm_package(path))
+    except (OSError, ValueError):
+        # Not cached: once `npm ci` has run, the next page gets versioned URLs.
+        logger.warning("no se pudo leer la versión del paquete npm de %s", path)
+        version = "0"
     return url_for("vendor.asset", filename=path, v=version)
 
 
@@ -104,9 +109,5 @@ def asset(filename: str) -> Response:
 
 @lru_cache(maxsize=64)
 def _package_version(root: str, package: str) -> str:
-    try:
-        manifest = json.loads((Path(root) / package / "package.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        logger.warning("no se pudo leer la versión del paquete npm %s en %s", package, root)
-        return "0"
+    manifest = json.loads((Path(root) / package / "package.json").read_text("utf-8"))
     return str(manifest.get("version", "0"))
