@@ -18,7 +18,20 @@ from cases.demo import load_demo
 from cases.models import BoundaryKind
 from cases.topology import topology_layers
 from geo_app.cli_analysis import COMMANDS as ANALYSIS_COMMANDS
-from geo_app.cli_support import USER_ERRORS, emit, engine, progress
+from geo_app.cli_support import (
+    USER_ERRORS,
+    collection,
+    crs_option,
+    dump,
+    emit,
+    engine,
+    feature,
+    format_option,
+    layer_option,
+    out_option,
+    progress,
+    user_error,
+)
 from geo_app.db import new_session
 
 __all__ = ["init_app", "main"]
@@ -144,36 +157,32 @@ def _topology_table(doc: dict, names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _topology_geojson(doc: dict, names: dict[str, str]) -> dict:
-    features = []
-    for kind, key in (("traslape", "parties"), ("vacio", "neighbours")):
-        for row in doc[f"{'overlaps' if kind == 'traslape' else 'gaps'}"]:
-            features.append({
-                "type": "Feature",
-                "geometry": row["geometry"],
-                "properties": {
-                    "tipo": kind,
-                    "partes": row[key],
-                    "nombres": [names.get(c, c) for c in row[key]],
-                    "area_m2": row["area_m2"],
-                    "area_ha": row["area_ha"],
-                },
-            })
-    return {"type": "FeatureCollection", "features": features}
+def _topology_geojson(doc: dict, names: dict[str, str]) -> str:
+    return collection([
+        feature(row["geometry"], {
+            "tipo": kind,
+            "partes": row[key],
+            "nombres": [names.get(c, c) for c in row[key]],
+            "area_m2": row["area_m2"],
+            "area_ha": row["area_ha"],
+        })
+        for kind, key, rows in (
+            ("traslape", "parties", doc["overlaps"]), ("vacio", "neighbours", doc["gaps"])
+        )
+        for row in rows
+    ])
 
 
 @click.command("topology")
 @click.argument("layers", nargs=-1, required=True)
 @click.option("--min-area", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Área mínima en m²; lo menor se cuenta como astilla de digitalización.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "geojson"]),
-              default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True),
-              help="Archivo de salida (por omisión, la salida estándar).")
+@format_option()
+@out_option
 @click.option("--code-field", help="Campo con la clave en los archivos.")
 @click.option("--name-field", help="Campo con el nombre en los archivos.")
-@click.option("--layer", help="Capa dentro de un GeoPackage.")
-@click.option("--crs", help="CRS a suponer si un archivo no lo declara.")
+@layer_option
+@crs_option
 @with_appcontext
 def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, crs) -> None:
     """Traslapes, vacíos y límites compartidos entre capas de límites.
@@ -192,13 +201,11 @@ def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, 
         progress(f"Analizando {len(frame)} polígonos y {len(claims)} capas de reclamos…")
         doc = topology_to_dict(analyze_topology(frame, claims, min_area_m2=min_area))
     except USER_ERRORS as exc:
-        raise click.ClickException(str(getattr(exc, "message", exc))) from exc
+        raise user_error(exc) from exc
     if fmt == "table":
-        text = _topology_table(doc, names)
+        emit(_topology_table(doc, names), out)
     else:
-        payload = doc if fmt == "json" else _topology_geojson(doc, names)
-        text = json.dumps(payload, ensure_ascii=False, indent=2)
-    emit(text, out)
+        emit(dump(doc) if fmt == "json" else _topology_geojson(doc, names), out)
 
 
 @click.command("serve")
