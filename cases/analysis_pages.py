@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from boundaries.compare import VersionComparison
 from cases.analysis import claim_layers
-from cases.models import BoundaryVersion, DisputeZone, Municipality
-from cases.queries import (
+from cases.map_data import (
     MapData,
     area_of_interest,
     boundaries_frame,
@@ -22,6 +21,7 @@ from cases.queries import (
     with_meetings,
     zones_frame,
 )
+from cases.models import BoundaryVersion, DisputeZone, Municipality
 from cases.spatial import bbox_filter
 from cases.topology import (
     compare_stored_versions,
