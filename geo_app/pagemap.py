@@ -1,4 +1,4 @@
-"""Turns a page's :class:`~cases.queries.MapData` into the parts of a Folium map.
+"""Turns a page's :class:`~cases.map_data.MapData` into the parts of a Folium map.
 
 Adds the links every popup needs (record pages, meetings about a site), builds each layer
 with :mod:`geo_app.maps`, and serves every script and stylesheet from ``/vendor``.
@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from boundaries.errors import CoverageError
 from boundaries.simplify import simplify_coverage
+from cases.map_data import MapData
 from cases.models import BoundaryKind
-from cases.queries import MapData
 from geo_app import maps
 from geo_app.formatting import long_date
 from geo_app.maps.analysis import ANALYSIS_LAYERS
