@@ -44,6 +44,7 @@ __all__ = [
     "versions_frame",
     "annotate_findings",
     "annotate_route",
+    "annotate_routes",
     "add_finding",
     "set_route",
     "refresh_all",
@@ -220,22 +221,37 @@ def annotate_findings(
             finding.river_bank = row["bank"]
 
 
-def annotate_route(session: Session, inspection: Inspection) -> None:
-    """Fill the route length by municipality and by dispute zone (caller's transaction)."""
-    if inspection.route is None:
+def annotate_routes(session: Session, inspections: list[Inspection]) -> None:
+    """Fill the route length by municipality and by dispute zone (caller's transaction).
+
+    The official frame and the dispute zones are loaded once for all ``inspections``.
+    """
+    routed = [i for i in inspections if i.route is not None]
+    for inspection in inspections:
         inspection.route_length_m, inspection.route_split = None, None
+    if not routed:
         return
     frame = official_frame(session)
     if not len(frame):
-        inspection.route_length_m, inspection.route_split = None, None
         return
     names = dict(zip(frame["code"], frame["name"], strict=True))
     disputes = disputes_frame(session)
-    result = split_route(
-        gpd.GeoSeries([inspection.route], crs=CRS),
-        frame,
-        disputes if len(disputes) else None,
-    )
+    for inspection in routed:
+        _store_split(inspection, frame, disputes if len(disputes) else None, names)
+
+
+def annotate_route(session: Session, inspection: Inspection) -> None:
+    """Fill one inspection's route split (caller's transaction)."""
+    annotate_routes(session, [inspection])
+
+
+def _store_split(
+    inspection: Inspection,
+    frame: gpd.GeoDataFrame,
+    disputes: gpd.GeoDataFrame | None,
+    names: dict[str, str],
+) -> None:
+    result = split_route(gpd.GeoSeries([inspection.route], crs=CRS), frame, disputes)
     inspection.route_length_m = float(result.length_m)
     inspection.route_split = [
         {
@@ -286,8 +302,7 @@ def refresh_derived(session: Session) -> dict[str, int]:
     findings = session.scalars(select(Finding).order_by(Finding.id)).all()
     annotate_findings(session, list(findings))
     inspections = session.scalars(select(Inspection).order_by(Inspection.id)).all()
-    for inspection in inspections:
-        annotate_route(session, inspection)
+    annotate_routes(session, list(inspections))
     return {"hallazgos": len(findings), "recorridos": len(inspections)}
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from boundaries.compare import VersionComparison
-from cases.analysis import claim_layers
 from cases.map_data import (
     MapData,
     area_of_interest,
@@ -63,8 +62,7 @@ def topology_page(
     The map draws the versions analysed around the claims, the results and the unit's own
     records, never the whole state.
     """
-    available = sorted(claim_layers(session))
-    frame, claims = stored_layers(session, claimants)
+    frame, claims, available = stored_layers(session, claimants)
     result, names = layers_topology(frame, claims, min_area_m2)
     overlaps = _labelled(result.overlaps, "parties", names)
     gaps = _labelled(result.gaps, "neighbours", names)

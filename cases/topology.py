@@ -92,10 +92,11 @@ def topology_layers(
 
 def stored_layers(
     session: Session, claimants: Iterable[str] | None = None
-) -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame]]:
-    """The current official frame and the chosen parties' claims (``None``: every claim).
+) -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame], list[str]]:
+    """The current official frame, the chosen parties' claims and every claimant's name.
 
-    ``claimants`` are party names as in :func:`claim_layers`; an unknown one is an error.
+    ``claimants`` are party names as in :func:`claim_layers` (``None``: every claim); an
+    unknown one is an error.
     """
     frame = official_frame(session)
     if not len(frame):
@@ -103,13 +104,14 @@ def stored_layers(
             "no hay límites oficiales guardados; impórtelos con «limites import-boundaries»"
         )
     claims = claim_layers(session)
+    available = sorted(claims)
     if claimants is not None:
         wanted = set(claimants)
         unknown = wanted - set(claims)
         if unknown:
             raise InvalidInputError(f"no hay reclamos de: {', '.join(sorted(unknown))}")
         claims = {name: layer for name, layer in claims.items() if name in wanted}
-    return frame, claims
+    return frame, claims, available
 
 
 def layers_topology(
@@ -132,7 +134,8 @@ def stored_topology(
     session: Session, claimants: Iterable[str] | None = None, min_area_m2: float = 1.0
 ) -> tuple[TopologyResult, dict[str, str]]:
     """Topology of the current official frame and the chosen parties' claims."""
-    return layers_topology(*stored_layers(session, claimants), min_area_m2)
+    frame, claims, _ = stored_layers(session, claimants)
+    return layers_topology(frame, claims, min_area_m2)
 
 
 def zone_from_overlap(
