@@ -21,7 +21,7 @@ import geopandas as gpd
 import psycopg
 
 from boundaries.io import read_layer
-from cases.db import make_engine, make_session_factory, upgrade
+from cases.db import make_engine, make_session_factory, unit_of_work, upgrade
 from cases.importer import import_boundaries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ def import_into(url_factory) -> float:
         url, cleanup = url_factory()
         engine = make_engine(url)
         upgrade(engine)
-        with make_session_factory(engine)() as session:
+        with make_session_factory(engine)() as session, unit_of_work(session):
             start = time.perf_counter()
             summary = import_boundaries(session, frame, source="INEGI")
             elapsed = time.perf_counter() - start

@@ -6,7 +6,7 @@ limits around the demo area). For each it measures, in one run:
 
 - app: ``GET /mapa/`` through the Flask test client (query, simplified and rounded layers,
   escaped popups, controls, page template);
-- naive: the same layers from :func:`cases.queries.overview_map`, drawn with
+- naive: the same layers from :func:`geo_app.pages.records.overview_map`, drawn with
   ``folium.GeoJson`` straight from the full-resolution GeoDataFrames with every property
   in a popup, no simplification, no rounding (what ``gdf.explore()``-style code gives);
 
@@ -29,13 +29,11 @@ import folium
 import shapely
 
 from boundaries.io import read_layer
-from cases import queries
-from cases.db import make_engine, upgrade
-from cases.demo import load_demo
 from cases.importer import import_boundaries
-from geo_app import create_app
 from geo_app.maps.display import for_display
-from geo_app.pagemap import display_boundaries
+from geo_app.pages import records
+from geo_app.pages.render import display_boundaries
+from geo_app.testing import demo_app
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
@@ -53,24 +51,23 @@ def median_time(fn, runs: int = RUNS) -> tuple[float, object]:
 
 
 def make_app(directory: Path, inegi: bool):
-    url = f"sqlite:///{directory / ('inegi.sqlite' if inegi else 'demo.sqlite')}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app({"DATABASE_URL": url, "TILES": "", "LOG_LEVEL": "ERROR"})
-    with app.extensions["limites_sessions"]() as session:
-        load_demo(session)
-        if inegi:
-            start = time.perf_counter()
-            summary = import_boundaries(session, read_layer(STATE), source="INEGI")
-            print(f"  INEGI import: {summary.added} limits in {time.perf_counter() - start:.1f} s")
-    return app
+    def import_state(session):
+        start = time.perf_counter()
+        summary = import_boundaries(session, read_layer(STATE), source="INEGI")
+        print(f"  INEGI import: {summary.added} limits in {time.perf_counter() - start:.1f} s")
+
+    (directory / ("inegi" if inegi else "demo")).mkdir()
+    return demo_app(
+        directory / ("inegi" if inegi else "demo"),
+        prepare=import_state if inegi else None,
+        TESTING=False,
+    )
 
 
 def naive_page(app) -> str:
     """The overview drawn naively: every vertex, every property, folium defaults."""
-    with app.extensions["limites_sessions"]() as session:
-        data = queries.overview_map(session)
+    with app.test_request_context(), app.extensions["limites_sessions"]() as session:
+        data = records.overview_map(session)
     west, south, east, north = data.bounds
     m = folium.Map(tiles=None)
     m.fit_bounds([[south, west], [north, east]])
@@ -89,8 +86,8 @@ def naive_page(app) -> str:
 
 def vertices(app) -> tuple[int, int]:
     """Vertices stored in the overview's layers, and vertices the app draws."""
-    with app.extensions["limites_sessions"]() as session:
-        data = queries.overview_map(session)
+    with app.test_request_context(), app.extensions["limites_sessions"]() as session:
+        data = records.overview_map(session)
     stored = drawn = 0
     for name, frame in data.layers().items():
         if not len(frame):
@@ -115,8 +112,8 @@ def measure(app) -> dict[str, dict[str, float]]:
     app_time, app_html = median_time(app_page)
     naive_time, naive_html = median_time(lambda: naive_page(app))
     stored, drawn = vertices(app)
-    with app.extensions["limites_sessions"]() as session:
-        boundaries = len(queries.overview_map(session).boundaries)
+    with app.test_request_context(), app.extensions["limites_sessions"]() as session:
+        boundaries = len(records.overview_map(session).boundaries)
     return {
         "app": {
             "time": app_time,

@@ -33,6 +33,7 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
+from boundaries.errors import InvalidParameterError
 from boundaries.layers import (
     OFFICIAL,
     Layer,
@@ -91,7 +92,7 @@ class ResponsibilityIndex:
         shared_distance_m: float = DEFAULT_SHARED_DISTANCE_M,
     ):
         if not shared_distance_m >= 0:
-            raise ValueError(
+            raise InvalidParameterError(
                 f"la distancia al límite debe ser un número de metros ≥ 0, no {shared_distance_m!r}"
             )
         layers = polygon_layers(frame, claims, code_col=code_col)

@@ -29,6 +29,7 @@ from shapely import STRtree
 from shapely.geometry.base import BaseGeometry
 
 from boundaries.crs import MEASURE_CRS, require_same_crs
+from boundaries.errors import InvalidParameterError
 from boundaries.layers import Layer, boundary_segments, polygon_geometries, storage_frame
 
 __all__ = ["VersionComparison", "compare_versions", "comparison_to_dict", "hausdorff_distance"]
@@ -148,7 +149,9 @@ def hausdorff_distance(a: BaseGeometry, b: BaseGeometry, precision_m: float = 1.
     True
     """
     if not precision_m > 0:
-        raise ValueError(f"la precisión debe ser un número de metros > 0, no {precision_m!r}")
+        raise InvalidParameterError(
+            f"la precisión debe ser un número de metros > 0, no {precision_m!r}"
+        )
     return max(_directed(a, b, precision_m), _directed(b, a, precision_m))
 
 

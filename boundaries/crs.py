@@ -10,11 +10,11 @@ from __future__ import annotations
 import geopandas as gpd
 import pyproj
 
+from boundaries.errors import CRSMismatchError, InvalidParameterError, MissingCRSError
+
 __all__ = [
     "STORAGE_CRS",
     "MEASURE_CRS",
-    "CRSMismatchError",
-    "MissingCRSError",
     "require_crs",
     "require_same_crs",
     "to_storage",
@@ -23,14 +23,6 @@ __all__ = [
 
 STORAGE_CRS = pyproj.CRS.from_epsg(4326)
 MEASURE_CRS = pyproj.CRS.from_epsg(6372)
-
-
-class MissingCRSError(ValueError):
-    """A layer has no coordinate reference system and none was given."""
-
-
-class CRSMismatchError(ValueError):
-    """Two layers that must share a CRS do not."""
 
 
 def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, name: str = "la capa") -> pyproj.CRS:
@@ -81,7 +73,7 @@ def require_same_crs(*frames: gpd.GeoDataFrame | gpd.GeoSeries) -> pyproj.CRS:
                 f"{crs.to_string()} y {this.to_string()}"
             )
     if crs is None:
-        raise ValueError("no se dio ninguna capa")
+        raise InvalidParameterError("no se dio ninguna capa")
     return crs
 
 

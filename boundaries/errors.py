@@ -1,37 +1,64 @@
-"""Exceptions raised by :mod:`boundaries` on bad input.
+"""The exceptions of :mod:`boundaries`: one family, :class:`BoundaryError` at its root.
 
-Every class subclasses :class:`ValueError`, so a caller can catch them all at once; messages are
-in Spanish because users read them. :class:`EmptyLayerError` and :class:`GeometryTypeError` are
-those of :mod:`boundaries.validation` (the importer's checks), re-exported so the analysis raises
-the very same classes; the CRS errors live beside the CRS definitions in :mod:`boundaries.crs`.
+Every error the package raises on bad input is a :class:`BoundaryError`, with a Spanish
+message because users read it (like shapely's ``ShapelyError``). The family also subclasses
+:class:`ValueError` so callers written for plain Python keep working, but callers in this
+project catch :class:`BoundaryError`: any other exception from the package is a bug.
 
 Examples
 --------
 >>> try:
 ...     raise EmptyLayerError("la capa «oficial» no tiene elementos")
-... except ValueError as exc:
+... except BoundaryError as exc:
 ...     print(exc)
 la capa «oficial» no tiene elementos
 """
 
 from __future__ import annotations
 
-from boundaries.validation import EmptyLayerError, GeometryTypeError
-
 __all__ = [
+    "BoundaryError",
+    "LayerReadError",
+    "MissingCRSError",
+    "CRSMismatchError",
     "EmptyLayerError",
-    "MissingColumnError",
     "GeometryTypeError",
+    "MissingColumnError",
     "InvalidGeometryError",
     "CoverageError",
+    "InvalidParameterError",
 ]
 
 
-class MissingColumnError(ValueError):
+class BoundaryError(ValueError):
+    """Root of the package's errors: the input cannot be used; the message says why."""
+
+
+class LayerReadError(BoundaryError):
+    """A file cannot be read as a vector layer."""
+
+
+class MissingCRSError(BoundaryError):
+    """A layer has no coordinate reference system and none was given."""
+
+
+class CRSMismatchError(BoundaryError):
+    """Two layers that must share a CRS do not."""
+
+
+class EmptyLayerError(BoundaryError):
+    """A layer has no features, or only empty geometries."""
+
+
+class GeometryTypeError(BoundaryError):
+    """A layer holds a geometry type other than the one expected."""
+
+
+class MissingColumnError(BoundaryError):
     """The column that names the parties (``code_col``) is absent or has blanks."""
 
 
-class InvalidGeometryError(ValueError):
+class InvalidGeometryError(BoundaryError):
     """A polygon is invalid (self-intersection, ring crossing...).
 
     Repair is the importer's job; analysis refuses to guess.
@@ -52,5 +79,9 @@ class InvalidGeometryError(ValueError):
         self.reason = reason
 
 
-class CoverageError(ValueError):
+class CoverageError(BoundaryError):
     """Polygons that should form a coverage overlap or do not share their edges exactly."""
+
+
+class InvalidParameterError(BoundaryError):
+    """A numeric parameter (tolerance, distance, precision) is out of its range."""

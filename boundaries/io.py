@@ -13,9 +13,9 @@ from pathlib import Path
 import geopandas as gpd
 import pyproj
 
-from boundaries.crs import MissingCRSError
+from boundaries.errors import LayerReadError, MissingCRSError
 
-__all__ = ["ENGINE", "LayerReadError", "read_layer", "write_layer", "list_layers"]
+__all__ = ["ENGINE", "read_layer", "write_layer", "list_layers"]
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,6 @@ except ImportError:  # pragma: no cover - pyogrio is a dependency; fiona is the 
     ENGINE = "fiona"
 
 _SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb"}
-
-
-class LayerReadError(ValueError):
-    """A file cannot be read as a vector layer; the message says why, in Spanish."""
 
 
 def _source_path(path: Path) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 import shapely
 
 from boundaries.crs import MEASURE_CRS, STORAGE_CRS
-from boundaries.errors import CoverageError
+from boundaries.errors import CoverageError, InvalidParameterError
 from boundaries.layers import polygon_geometries, project
 
 __all__ = ["simplify_coverage"]
@@ -84,7 +84,9 @@ def simplify_coverage(
 comparten exactamente sus vértices (p. ej. la fila 0); no se puede simplificar como cobertura
     """
     if not tolerance_m >= 0:
-        raise ValueError(f"la tolerancia debe ser un número de metros ≥ 0, no {tolerance_m!r}")
+        raise InvalidParameterError(
+            f"la tolerancia debe ser un número de metros ≥ 0, no {tolerance_m!r}"
+        )
     geoms = polygon_geometries(frame, "la cobertura")
     if check:
         bad = np.flatnonzero(~shapely.is_empty(shapely.coverage_invalid_edges(geoms)))

@@ -10,9 +10,9 @@ import shapely
 from shapely import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from boundaries.errors import EmptyLayerError, GeometryTypeError
+
 __all__ = [
-    "GeometryTypeError",
-    "EmptyLayerError",
     "Repair",
     "require_polygons",
     "to_multipolygon",
@@ -29,14 +29,6 @@ _SPANISH_TYPES = {
     "LinearRing": "líneas",
     "GeometryCollection": "colecciones de geometrías",
 }
-
-
-class GeometryTypeError(ValueError):
-    """A layer holds a geometry type other than the one expected."""
-
-
-class EmptyLayerError(ValueError):
-    """A layer has no features, or only empty geometries."""
 
 
 @dataclass(frozen=True)

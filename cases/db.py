@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
+
+from cases.errors import SchemaOutdatedError
 
 __all__ = [
     "make_engine",
     "make_session_factory",
+    "unit_of_work",
     "upgrade",
     "current_revision",
+    "head_revision",
+    "require_current_schema",
     "sqlite_url",
     "include_object",
 ]
@@ -52,6 +60,21 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+@contextmanager
+def unit_of_work(session: Session) -> Iterator[Session]:
+    """Commit what the block did to ``session``, or roll all of it back on any error.
+
+    The one place that ends a transaction: use cases take a session and never commit; the
+    view or the command that calls them wraps the calls in this block.
+    """
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def _alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -73,6 +96,29 @@ def current_revision(engine: Engine) -> str | None:
         from alembic.runtime.migration import MigrationContext
 
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """Return the newest schema revision the code knows."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def require_current_schema(engine: Engine) -> None:
+    """Raise :class:`~cases.errors.SchemaOutdatedError` unless the schema is at the head.
+
+    Schema upgrades run in ``limites init`` only; everything else checks and says how to
+    fix it.
+    """
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    if current is None:
+        message = "la base de datos está vacía (sin esquema)"
+    else:
+        message = f"la base de datos está en la revisión {current} y el programa usa la {head}"
+    raise SchemaOutdatedError(f"{message}; ejecute «limites init» para actualizarla")
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -20,9 +20,10 @@ from shapely import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cases.analysis import add_finding, set_route
 from cases.demo_story import CASES, INDICATORS, INSTITUTIONS, MEETINGS, PERIOD, PROGRAM
+from cases.derived import add_finding, set_route
 from cases.importer import add_boundaries
+from cases.layers import RIVER_NAME
 from cases.models import (
     Agreement,
     BoundaryKind,
@@ -190,7 +191,7 @@ def _get_or_create(session: Session, model, lookup: dict, **values):
 
 
 def load_demo(session: Session, progress: Callable[[str], None] | None = None) -> dict[str, int]:
-    """Load the demo dataset in one transaction; loading twice adds nothing.
+    """Load the demo dataset (caller's transaction); loading twice adds nothing.
 
     Returns
     -------
@@ -203,103 +204,102 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
     def count(name: str, was_created: bool) -> None:
         created[name] = created.get(name, 0) + int(was_created)
 
-    with session.begin():
-        report("Cargando límites ilustrativos…")
-        official = add_boundaries_frame(session, demo_boundaries(BoundaryKind.OFFICIAL), None)
-        created["límites"] = official
-        claims = demo_boundaries(BoundaryKind.CLAIM)
-        for claimant, group in claims.groupby("claimant"):
-            created["límites"] += add_boundaries_frame(session, group, str(claimant))
-        municipalities = {
-            m.cvegeo: m for m in session.scalars(select(Municipality))
-        }
-        report("Cargando instituciones, indicadores y zonas…")
-        institutions = {}
-        for name, short, kind, code in INSTITUTIONS:
-            row, new = _get_or_create(
-                session, Institution, {"name": name}, short_name=short, kind=kind,
-                municipality=municipalities.get(code) if code else None,
-            )
-            institutions[name] = row
-            count("instituciones", new)
-        indicators = {}
-        for level, key, name in INDICATORS:
-            row, new = _get_or_create(
-                session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
-                level=level, name=name, goal_percent=100.0, reached_percent=20.0,
-            )
-            indicators[key] = row
-            count("indicadores", new)
-        zones = {}
-        for name, kind, status, codes, description, geometry in ZONES:
-            row, new = _get_or_create(
-                session, DisputeZone, {"name": name}, kind=kind, status=status,
-                description=description, geometry=geometry, illustrative=True,
-                municipalities=[municipalities[c] for c in codes],
-            )
-            zones[name] = row
-            count("zonas", new)
-        sites = {}
-        for name, (lon, lat) in SITES:
-            row, new = _get_or_create(
-                session, Site, {"name": name}, geometry=Point(lon, lat), illustrative=True
-            )
-            sites[name] = row
-            count("sitios", new)
-        _, new = _get_or_create(
-            session, Watercourse, {"name": "Río Atoyac"},
-            geometry=LineString(_ATOYAC), illustrative=True,
+    report("Cargando límites ilustrativos…")
+    official = add_boundaries_frame(session, demo_boundaries(BoundaryKind.OFFICIAL), None)
+    created["límites"] = official
+    claims = demo_boundaries(BoundaryKind.CLAIM)
+    for claimant, group in claims.groupby("claimant"):
+        created["límites"] += add_boundaries_frame(session, group, str(claimant))
+    municipalities = {
+        m.cvegeo: m for m in session.scalars(select(Municipality))
+    }
+    report("Cargando instituciones, indicadores y zonas…")
+    institutions = {}
+    for name, short, kind, code in INSTITUTIONS:
+        row, new = _get_or_create(
+            session, Institution, {"name": name}, short_name=short, kind=kind,
+            municipality=municipalities.get(code) if code else None,
         )
-        count("ríos", new)
-        cases = {}
-        for number, title, status, opened, zone_names, parties, description in CASES:
-            row, new = _get_or_create(
-                session, Case, {"number": number}, title=title, status=status,
-                opened_on=opened, description=description,
-                zones=[zones[z] for z in zone_names],
-                parties=[institutions[p] for p in parties],
-            )
-            cases[number] = row
-            count("expedientes", new)
-        report("Cargando reuniones, acuerdos y recorridos…")
-        for spec in MEETINGS:
-            _, new = _get_or_create(
-                session, Meeting,
-                {"date": spec["date"], "kind": spec["kind"], "title": spec["title"]},
-                place=spec.get("place", ""),
-                venue=sites.get(spec.get("venue", "")),
-                purpose=spec["purpose"],
-                summary=spec["purpose"],
-                indicator=indicators[spec["indicator"]],
-                institutions=[institutions[i] for i in spec["institutions"]],
-                zones=[zones[z] for z in spec.get("zones", [])],
-                cases=[cases[c] for c in spec.get("cases", [])],
-                sites=[sites[s] for s in spec.get("sites", [])],
-                evidence=[Evidence(label=label) for label in spec.get("evidence", [])],
-                agreements=[
-                    Agreement(text=text, responsible=institutions[who], due_date=due,
-                              status=status)
-                    for text, who, due, status in spec.get("agreements", [])
-                ],
-            )
-            count("reuniones", new)
-        for spec in INSPECTIONS:
-            inspection, new = _get_or_create(
-                session, Inspection, {"started_on": spec["started_on"], "title": spec["title"]},
-                ended_on=spec["started_on"], summary=spec["summary"],
-                illustrative=True, zone=zones[spec["zone"]], case=cases["UAAM/LIM/001/2025"],
-                indicator=indicators["12.2"],
-                institutions=[institutions["Municipio de Oaxaca de Juárez"],
-                              institutions["Municipio de San Jacinto Amilpas"],
-                              institutions["Unidad de Atención de Asuntos Metropolitanos"]],
-            )
-            count("recorridos", new)
-            if not new:
-                continue
-            set_route(session, inspection, spec["route"])
-            for category, (lon, lat), description in spec["findings"]:
-                add_finding(session, inspection, category, Point(lon, lat), description,
-                            illustrative=True)
+        institutions[name] = row
+        count("instituciones", new)
+    indicators = {}
+    for level, key, name in INDICATORS:
+        row, new = _get_or_create(
+            session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
+            level=level, name=name, goal_percent=100.0, reached_percent=20.0,
+        )
+        indicators[key] = row
+        count("indicadores", new)
+    zones = {}
+    for name, kind, status, codes, description, geometry in ZONES:
+        row, new = _get_or_create(
+            session, DisputeZone, {"name": name}, kind=kind, status=status,
+            description=description, geometry=geometry, illustrative=True,
+            municipalities=[municipalities[c] for c in codes],
+        )
+        zones[name] = row
+        count("zonas", new)
+    sites = {}
+    for name, (lon, lat) in SITES:
+        row, new = _get_or_create(
+            session, Site, {"name": name}, geometry=Point(lon, lat), illustrative=True
+        )
+        sites[name] = row
+        count("sitios", new)
+    _, new = _get_or_create(
+        session, Watercourse, {"name": RIVER_NAME},
+        geometry=LineString(_ATOYAC), illustrative=True,
+    )
+    count("ríos", new)
+    cases = {}
+    for number, title, status, opened, zone_names, parties, description in CASES:
+        row, new = _get_or_create(
+            session, Case, {"number": number}, title=title, status=status,
+            opened_on=opened, description=description,
+            zones=[zones[z] for z in zone_names],
+            parties=[institutions[p] for p in parties],
+        )
+        cases[number] = row
+        count("expedientes", new)
+    report("Cargando reuniones, acuerdos y recorridos…")
+    for spec in MEETINGS:
+        _, new = _get_or_create(
+            session, Meeting,
+            {"date": spec["date"], "kind": spec["kind"], "title": spec["title"]},
+            place=spec.get("place", ""),
+            venue=sites.get(spec.get("venue", "")),
+            purpose=spec["purpose"],
+            summary=spec["purpose"],
+            indicator=indicators[spec["indicator"]],
+            institutions=[institutions[i] for i in spec["institutions"]],
+            zones=[zones[z] for z in spec.get("zones", [])],
+            cases=[cases[c] for c in spec.get("cases", [])],
+            sites=[sites[s] for s in spec.get("sites", [])],
+            evidence=[Evidence(label=label) for label in spec.get("evidence", [])],
+            agreements=[
+                Agreement(text=text, responsible=institutions[who], due_date=due,
+                          status=status)
+                for text, who, due, status in spec.get("agreements", [])
+            ],
+        )
+        count("reuniones", new)
+    for spec in INSPECTIONS:
+        inspection, new = _get_or_create(
+            session, Inspection, {"started_on": spec["started_on"], "title": spec["title"]},
+            ended_on=spec["started_on"], summary=spec["summary"],
+            illustrative=True, zone=zones[spec["zone"]], case=cases["UAAM/LIM/001/2025"],
+            indicator=indicators["12.2"],
+            institutions=[institutions["Municipio de Oaxaca de Juárez"],
+                          institutions["Municipio de San Jacinto Amilpas"],
+                          institutions["Unidad de Atención de Asuntos Metropolitanos"]],
+        )
+        count("recorridos", new)
+        if not new:
+            continue
+        set_route(session, inspection, spec["route"])
+        for category, (lon, lat), description in spec["findings"]:
+            add_finding(session, inspection, category, Point(lon, lat), description,
+                        illustrative=True)
     log.info("demo loaded: %s", created)
     return created
 

@@ -1,8 +1,27 @@
-"""Domain errors that carry the HTTP status a web adapter should answer with."""
+"""The domain's errors: each carries the HTTP status a web adapter answers with.
+
+:class:`LimitesError` is the root; its ``message`` is Spanish because users read it. Errors of
+:mod:`boundaries` (bad files, bad geometry, bad parameters) become :class:`InvalidInputError`
+in one place, :func:`boundary_errors`. Anything else that escapes a use case is a bug and is
+left to surface as one (a 500 page with a logged reference, a traceback under ``--debug``).
+"""
 
 from __future__ import annotations
 
-__all__ = ["LimitesError", "NotFoundError", "InvalidInputError", "ConflictError"]
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from boundaries.errors import BoundaryError
+
+__all__ = [
+    "LimitesError",
+    "NotFoundError",
+    "InvalidInputError",
+    "ForbiddenError",
+    "ConflictError",
+    "SchemaOutdatedError",
+    "boundary_errors",
+]
 
 
 class LimitesError(Exception):
@@ -27,7 +46,43 @@ class InvalidInputError(LimitesError):
     status_code = 400
 
 
+class ForbiddenError(LimitesError):
+    """The user may not do this."""
+
+    status_code = 403
+
+
 class ConflictError(LimitesError):
     """The input conflicts with what is already stored."""
 
     status_code = 409
+
+
+class SchemaOutdatedError(LimitesError):
+    """The database schema is older (or newer) than the code expects."""
+
+    status_code = 503
+
+
+@contextmanager
+def boundary_errors(prefix: str | None = None) -> Iterator[None]:
+    """Turn a :class:`~boundaries.errors.BoundaryError` raised inside into InvalidInputError.
+
+    The one place where the geometry package's errors become domain errors. ``prefix``
+    (e.g. a file name) is put before the message.
+
+    Examples
+    --------
+    >>> from boundaries.errors import EmptyLayerError
+    >>> try:
+    ...     with boundary_errors("zonas.geojson"):
+    ...         raise EmptyLayerError("la capa no tiene elementos")
+    ... except InvalidInputError as exc:
+    ...     print(exc.message, exc.status_code)
+    zonas.geojson: la capa no tiene elementos 400
+    """
+    try:
+        yield
+    except BoundaryError as exc:
+        message = f"{prefix}: {exc}" if prefix else str(exc)
+        raise InvalidInputError(message) from exc

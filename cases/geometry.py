@@ -4,7 +4,8 @@ On PostgreSQL the column is a PostGIS ``geometry(<type>, 4326)`` so QGIS can rea
 on SQLite it is WKB in a BLOB. Either way the ORM hands out shapely geometries.
 
 Spatial filtering takes one path on both backends: stored bounding-box columns
-(:func:`bbox_columns`) give the SQL pre-filter, shapely gives the exact test.
+(``min_x``, ``min_y``, ``max_x``, ``max_y``, see :class:`cases.models.SpatialMixin`) give the SQL
+pre-filter, shapely gives the exact test.
 """
 
 from __future__ import annotations

@@ -9,30 +9,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boundaries.crs import to_measure, to_storage
 from boundaries.validation import Repair, repair_polygons, require_polygons
-from cases.errors import InvalidInputError
+from boundaries.values import is_missing
+from cases.derived import refresh_derived
+from cases.errors import InvalidInputError, boundary_errors
+from cases.layers import CODE_FIELDS, NAME_FIELDS, pick_field
 from cases.models import BoundaryKind, BoundaryVersion, Municipality
 
 __all__ = [
-    "CODE_FIELDS",
-    "NAME_FIELDS",
     "POPULATION_FIELDS",
     "ImportSummary",
     "import_boundaries",
     "add_boundaries",
-    "pick_field",
 ]
 
 log = logging.getLogger(__name__)
 
-CODE_FIELDS = ("CVEGEO", "cvegeo", "CVE_MUN_GEO")
-NAME_FIELDS = ("NOMGEO", "nomgeo", "nom_agem", "NOM_AGEM", "NOM_MUN")
 POPULATION_FIELDS = ("pob", "POB", "POB_TOTAL", "POBTOT")
 
 
@@ -55,40 +52,31 @@ class ImportSummary:
         return asdict(self)
 
 
-def pick_field(frame: gpd.GeoDataFrame, given: str | None, candidates: Sequence[str], what: str):
-    """Return the column to use: ``given`` if the layer has it, else the first candidate."""
-    columns = [c for c in frame.columns if c != frame.geometry.name]
-    if given is not None:
-        if given not in columns:
-            raise InvalidInputError(
-                f"la capa no tiene el campo «{given}» para {what}; "
-                f"campos disponibles: {', '.join(columns) or '(ninguno)'}"
-            )
-        return given
-    for candidate in candidates:
-        if candidate in columns:
-            return candidate
-    raise InvalidInputError(
-        f"no se encontró el campo de {what} (se buscó {', '.join(candidates)}); "
-        f"indíquelo con la opción correspondiente. Campos disponibles: "
-        f"{', '.join(columns) or '(ninguno)'}"
-    )
-
-
 def _fingerprint(code: str, kind: str, claimant: str | None, geometry) -> str:
     digest = hashlib.sha256(f"{code}|{kind}|{claimant or ''}|".encode())
     digest.update(shapely.to_wkb(shapely.normalize(geometry)))
     return digest.hexdigest()
 
 
-def import_boundaries(session: Session, frame: gpd.GeoDataFrame, **options) -> ImportSummary:
-    """Import the polygons of ``frame`` in one transaction of its own.
+def import_boundaries(
+    session: Session,
+    frame: gpd.GeoDataFrame,
+    progress: Callable[[str], None] | None = None,
+    **options,
+) -> ImportSummary:
+    """Import boundary polygons and recompute what depends on them (caller's transaction).
 
-    Takes the options of :func:`add_boundaries`; an error anywhere leaves the database as it
-    was.
+    Takes the options of :func:`add_boundaries`. New limits change who is responsible for
+    each finding and how routes split, so both are recomputed before the caller commits;
+    an error anywhere lets the caller roll everything back.
     """
-    with session.begin():
-        return add_boundaries(session, frame, **options)
+    summary = add_boundaries(session, frame, progress=progress, **options)
+    if summary.added:
+        if progress:
+            progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
+        session.flush()
+        refresh_derived(session)
+    return summary
 
 
 def add_boundaries(
@@ -106,7 +94,7 @@ def add_boundaries(
     illustrative: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> ImportSummary:
-    """Add the polygons of ``frame`` as boundary versions inside the caller's transaction.
+    """Add the polygons of ``frame`` as boundary versions (caller's transaction).
 
     Reprojects to EPSG:4326, repairs invalid polygons (each repair is reported in the
     summary and recorded on the version), creates missing municipalities and skips versions
@@ -131,10 +119,8 @@ def add_boundaries(
         crs=frame.crs.to_string() if frame.crs else "",
         read=len(frame),
     )
-    try:
+    with boundary_errors():
         require_polygons(frame)
-    except ValueError as exc:
-        raise InvalidInputError(str(exc)) from exc
     frame = frame.assign(**{code_col: frame[code_col].astype(str).str.strip()})
     if only:
         wanted = {code.strip() for code in only}
@@ -150,10 +136,8 @@ def add_boundaries(
     summary.selected = len(frame)
     codes = frame[code_col].tolist()
     report(f"Validando {len(frame)} polígonos…")
-    try:
+    with boundary_errors():
         frame, repairs = repair_polygons(frame, codes)
-    except ValueError as exc:
-        raise InvalidInputError(str(exc)) from exc
     summary.repairs = [r.describe() for r in repairs]
     repaired_at = {r.position: r for r in repairs}
     stored = to_storage(frame)
@@ -229,14 +213,8 @@ def _municipalities(
     for code, name, population in zip(codes, names, populations, strict=True):
         if code in found:
             continue
-        pop = None if population is None or _is_nan(population) else int(population)
+        pop = None if is_missing(population) else int(population)
         found[code] = Municipality(cvegeo=code, name=name.strip(), population=pop)
         session.add(found[code])
         summary.municipalities_created += 1
     return found
-
-
-def _is_nan(value) -> bool:
-    return isinstance(value, float) and np.isnan(value)
-
-

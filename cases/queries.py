@@ -1,31 +1,19 @@
-"""Read models of the app's pages: the Tablero, the lists and each record's page.
+"""Read models of the app's pages: the Tablero, the lists and each record with its relations.
 
-Records come back as ORM objects and maps as :class:`~cases.map_data.MapData`; no HTML, no
-URLs.
+Records come back as ORM objects and plain dataclasses of them; the pages in
+:mod:`geo_app.pages` turn them into labels, links and map layers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import shapely
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cases.errors import NotFoundError
-from cases.map_data import (
-    MapData,
-    boundaries_frame,
-    empty_map,
-    findings_frame,
-    focus_of,
-    nearby,
-    overview_map,
-    river_frame,
-    routes_frame,
-    sites_frame,
-    zones_frame,
-)
 from cases.models import (
     Agreement,
     AgreementStatus,
@@ -37,24 +25,34 @@ from cases.models import (
     Indicator,
     Inspection,
     Meeting,
+    Site,
     Watercourse,
     ZoneStatus,
 )
+from cases.spatial import bbox_filter, intersecting
 
 __all__ = [
-    "overview_map",
     "Dashboard",
     "IndicatorProgress",
-    "RecordPage",
+    "OverviewRecords",
+    "ZoneRecord",
     "dashboard",
     "list_zones",
     "list_cases",
     "list_meetings",
     "list_inspections",
-    "zone_page",
-    "case_page",
-    "meeting_page",
-    "inspection_page",
+    "records_bounds",
+    "overview_records",
+    "versions_near",
+    "versions_by_id",
+    "watercourses_near",
+    "get_zone",
+    "get_case",
+    "get_meeting",
+    "get_inspection",
+    "zone_record",
+    "zones_with_meetings",
+    "meeting_sites",
 ]
 
 
@@ -163,7 +161,95 @@ def list_inspections(session: Session) -> list[Inspection]:
     ).all()
 
 
-# -- record pages ------------------------------------------------------------------------
+# -- the overview map ---------------------------------------------------------------------
+
+@dataclass
+class OverviewRecords:
+    """Everything the overview map draws, as records."""
+
+    versions: list[BoundaryVersion]
+    zones: list[DisputeZone]
+    rivers: list[Watercourse]
+    inspections: list[Inspection]
+    findings: list[Finding]
+    sites: list[Site]
+
+
+def _with_meetings(model):
+    return select(model).options(selectinload(model.meetings))
+
+
+def records_bounds(session: Session) -> tuple[float, float, float, float] | None:
+    """The bounding box ``(west, south, east, north)`` of the unit's own records."""
+    boxes = []
+    for model in (DisputeZone, Inspection, Site, Finding):
+        row = session.execute(
+            select(func.min(model.min_x), func.min(model.min_y),
+                   func.max(model.max_x), func.max(model.max_y))
+        ).one()
+        if row[0] is not None:
+            boxes.append(row)
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def _versions_query():
+    return select(BoundaryVersion).options(
+        selectinload(BoundaryVersion.municipality), selectinload(BoundaryVersion.claimant)
+    )
+
+
+def overview_records(session: Session, area: BaseGeometry | None) -> OverviewRecords:
+    """Every record; boundary versions only those whose bounding box meets ``area``."""
+    versions = _versions_query()
+    if area is not None:
+        versions = bbox_filter(versions, BoundaryVersion, area)
+    return OverviewRecords(
+        versions=list(session.scalars(versions.order_by(BoundaryVersion.id))),
+        zones=list(session.scalars(_with_meetings(DisputeZone).order_by(DisputeZone.id))),
+        rivers=list(session.scalars(select(Watercourse).order_by(Watercourse.id))),
+        inspections=list(session.scalars(select(Inspection).order_by(Inspection.id))),
+        findings=list(
+            session.scalars(
+                select(Finding).options(selectinload(Finding.inspection)).order_by(Finding.id)
+            )
+        ),
+        sites=list(session.scalars(_with_meetings(Site).order_by(Site.id))),
+    )
+
+
+def versions_near(session: Session, area: BaseGeometry | None) -> list[BoundaryVersion]:
+    """Boundary versions whose geometry meets ``area`` (none when there is no area)."""
+    return [] if area is None else intersecting(session, BoundaryVersion, area)
+
+
+def versions_by_id(
+    session: Session, ids: Iterable[int], area: BaseGeometry | None = None
+) -> list[BoundaryVersion]:
+    """The versions ``ids``, only those whose bounding box meets ``area`` when given."""
+    query = _versions_query().where(BoundaryVersion.id.in_(list(ids)))
+    if area is not None:
+        query = bbox_filter(query, BoundaryVersion, area)
+    return list(session.scalars(query.order_by(BoundaryVersion.id)))
+
+
+def watercourses_near(session: Session, area: BaseGeometry | None) -> list[Watercourse]:
+    """Watercourses whose geometry meets ``area``."""
+    return [] if area is None else intersecting(session, Watercourse, area)
+
+
+def zones_with_meetings(session: Session) -> list[DisputeZone]:
+    """Every dispute zone with its meetings loaded, by id."""
+    return list(session.scalars(_with_meetings(DisputeZone).order_by(DisputeZone.id)))
+
+
+# -- records ---------------------------------------------------------------------------------
 
 def _get(session: Session, model, record_id: int, what: str):
     row = session.get(model, record_id)
@@ -172,87 +258,45 @@ def _get(session: Session, model, record_id: int, what: str):
     return row
 
 
+def get_zone(session: Session, zone_id: int) -> DisputeZone:
+    """The dispute zone ``zone_id`` or :class:`~cases.errors.NotFoundError`."""
+    return _get(session, DisputeZone, zone_id, "la zona")
+
+
+def get_case(session: Session, case_id: int) -> Case:
+    """The case ``case_id`` or :class:`~cases.errors.NotFoundError`."""
+    return _get(session, Case, case_id, "el expediente")
+
+
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting ``meeting_id`` or :class:`~cases.errors.NotFoundError`."""
+    return _get(session, Meeting, meeting_id, "la reunión")
+
+
+def get_inspection(session: Session, inspection_id: int) -> Inspection:
+    """The inspection ``inspection_id`` or :class:`~cases.errors.NotFoundError`."""
+    return _get(session, Inspection, inspection_id, "el recorrido")
+
+
+def meeting_sites(meetings: Iterable[Meeting]) -> list[Site]:
+    """The sites the ``meetings`` dealt with or were held at, each once."""
+    sites = {s.id: s for m in meetings for s in [*m.sites, m.venue] if s is not None}
+    return list(sites.values())
+
+
 @dataclass
-class RecordPage:
-    """A record, the map of everything about it and its related inspections."""
+class ZoneRecord:
+    """A zone with the sites of its meetings and every inspection about it or its cases."""
 
-    record: object
-    map: MapData
+    zone: DisputeZone
+    sites: list[Site] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
 
 
-def zone_page(session: Session, zone_id: int) -> RecordPage:
-    """A zone with its meetings' sites, its inspections and the limits around it."""
-    zone: DisputeZone = _get(session, DisputeZone, zone_id, "la zona")
-    sites = {s.id: s for m in zone.meetings for s in [*m.sites, m.venue] if s is not None}
+def zone_record(session: Session, zone_id: int) -> ZoneRecord:
+    """A zone with its meetings' sites and its (and its cases') inspections."""
+    zone = get_zone(session, zone_id)
     inspections = list(zone.inspections)
     for case in zone.cases:
         inspections.extend(i for i in case.inspections if i not in inspections)
-    return RecordPage(
-        zone,
-        empty_map(
-            focus=focus_of(zone.geometry, *(s.geometry for s in sites.values())),
-            boundaries=boundaries_frame(nearby(session, BoundaryVersion, zone.geometry)),
-            zones=zones_frame([zone]),
-            routes=routes_frame(inspections),
-            findings=findings_frame(f for i in inspections for f in i.findings),
-            sites=sites_frame(sites.values()),
-        ),
-        inspections,
-    )
-
-
-def case_page(session: Session, case_id: int) -> RecordPage:
-    """A case with its zones, meetings' sites and inspections."""
-    case: Case = _get(session, Case, case_id, "el expediente")
-    sites = {s.id: s for m in case.meetings for s in [*m.sites, m.venue] if s is not None}
-    union = shapely.union_all([z.geometry for z in case.zones]) if case.zones else None
-    return RecordPage(
-        case,
-        empty_map(
-            focus=focus_of(union, *(i.route for i in case.inspections)),
-            boundaries=boundaries_frame(nearby(session, BoundaryVersion, union)),
-            zones=zones_frame(case.zones),
-            routes=routes_frame(case.inspections),
-            findings=findings_frame(f for i in case.inspections for f in i.findings),
-            sites=sites_frame(sites.values()),
-        ),
-    )
-
-
-def meeting_page(session: Session, meeting_id: int) -> RecordPage:
-    """A meeting with the zones and sites it dealt with and where it was held."""
-    meeting: Meeting = _get(session, Meeting, meeting_id, "la reunión")
-    sites = {s.id: s for s in [*meeting.sites, meeting.venue] if s is not None}
-    shapes = [z.geometry for z in meeting.zones] + [s.geometry for s in sites.values()]
-    union = shapely.union_all(shapes) if shapes else None
-    return RecordPage(
-        meeting,
-        empty_map(
-            focus=focus_of(union),
-            boundaries=boundaries_frame(nearby(session, BoundaryVersion, union)),
-            zones=zones_frame(meeting.zones),
-            sites=sites_frame(sites.values()),
-        ),
-    )
-
-
-def inspection_page(session: Session, inspection_id: int) -> RecordPage:
-    """An inspection with its route, findings, zone and the river nearby."""
-    inspection: Inspection = _get(session, Inspection, inspection_id, "el recorrido")
-    return RecordPage(
-        inspection,
-        empty_map(
-            focus=focus_of(inspection.route, *(f.geometry for f in inspection.findings)),
-            boundaries=boundaries_frame(nearby(session, BoundaryVersion, inspection.route)),
-            zones=zones_frame([inspection.zone] if inspection.zone else []),
-            river=river_frame(nearby(session, Watercourse, inspection.route)),
-            routes=routes_frame([inspection]),
-            findings=findings_frame(inspection.findings),
-        ),
-        findings=sorted(
-            inspection.findings,
-            key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
-        ),
-    )
+    return ZoneRecord(zone, meeting_sites(zone.meetings), inspections)

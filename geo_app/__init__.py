@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ DEFAULTS: dict[str, Any] = {
     # XYZ template for base tiles; empty string or "none" for no base map at all.
     "TILES": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILES_ATTRIBUTION": "&copy; colaboradores de OpenStreetMap",
-    "LOG_LEVEL": "WARNING",
 }
 
 
@@ -36,7 +34,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'limites.sqlite'}"
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
     from geo_app import cli, db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from cases.db import make_engine, make_session_factory
+from cases.db import make_engine, make_session_factory, require_current_schema
 
 __all__ = ["init_app", "get_session", "new_session"]
 
@@ -24,8 +24,14 @@ def new_session() -> Session:
 
 
 def get_session() -> Session:
-    """Return the session of the current request, opening it on first use."""
+    """Return the session of the current request, opening it on first use.
+
+    The first session of an app checks that the schema is current (``limites init``).
+    """
     if "limites_session" not in g:
+        if not current_app.extensions.get("limites_schema_checked"):
+            require_current_schema(current_app.extensions["limites_engine"])
+            current_app.extensions["limites_schema_checked"] = True
         g.limites_session = new_session()
     return g.limites_session
 

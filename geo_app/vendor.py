@@ -2,8 +2,10 @@
 
 Maps load Leaflet, its plugins and Font Awesome from here (see
 :func:`geo_app.maps.assets.localize`), never from a CDN. Only the npm packages the maps
-use, and only static file types, are served; the directory is ``VENDOR_DIR`` (default:
-``node_modules/`` at the repository root).
+use, and only static file types, are served. The directory is the first of: the
+``VENDOR_DIR`` setting (``LIMITES_VENDOR_DIR``), ``node_modules/`` in the working directory,
+``node_modules/`` of the source checkout; so an app installed from a wheel serves the files
+``npm ci`` installed where it runs, or wherever the setting points.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from geo_app.maps.assets import (
     vendor_packages,
 )
 
-__all__ = ["bp", "DEFAULT_VENDOR_DIR", "vendor_dir", "vendor_url"]
+__all__ = ["bp", "DEFAULT_VENDOR_DIR", "find_vendor_dir", "vendor_dir", "vendor_url"]
 
 logger = logging.getLogger(__name__)
 
+# node_modules/ of a source checkout (an editable install); a wheel has none beside it.
 DEFAULT_VENDOR_DIR = Path(__file__).resolve().parent.parent / "node_modules"
 
 # With ?v=<package version> in the URL a file never changes, so browsers may keep it a
@@ -39,22 +42,36 @@ _SERVED_SUFFIXES = frozenset(
 )
 _MISSING_MESSAGE = (
     "Faltan los archivos de la interfaz del mapa (Leaflet y complementos) en {path}. "
-    "Instálelos con «npm ci» en la raíz del proyecto y reinicie la aplicación."
+    "Instálelos con «npm ci» en la raíz del proyecto (o indique la carpeta con "
+    "LIMITES_VENDOR_DIR) y reinicie la aplicación."
 )
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 
 
+def find_vendor_dir(configured: str | Path | None = None) -> Path:
+    """Return where the npm packages are.
+
+    ``configured`` when given, else the first that exists of ``./node_modules`` and
+    :data:`DEFAULT_VENDOR_DIR` (the first candidate when none does).
+    """
+    if configured:
+        return Path(configured)
+    candidates = [Path.cwd() / "node_modules", DEFAULT_VENDOR_DIR]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
 @bp.record_once
-def _warn_if_missing(state: BlueprintSetupState) -> None:
-    path = Path(state.app.config.get("VENDOR_DIR", DEFAULT_VENDOR_DIR))
+def _resolve(state: BlueprintSetupState) -> None:
+    path = find_vendor_dir(state.app.config.get("VENDOR_DIR"))
+    state.app.config["VENDOR_DIR"] = path
     if not path.is_dir():
         logger.warning(_MISSING_MESSAGE.format(path=path))
 
 
 def vendor_dir() -> Path:
     """Return the ``node_modules`` directory of the current app."""
-    return Path(current_app.config.get("VENDOR_DIR", DEFAULT_VENDOR_DIR))
+    return Path(current_app.config["VENDOR_DIR"])
 
 
 def vendor_url(path: str) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from cases.derived import SHARED_DISTANCE_M
 from cases.errors import LimitesError
 from geo_app import formatting, vendor
 from geo_app.blueprints import (
@@ -19,6 +21,7 @@ from geo_app.blueprints import (
     zones,
 )
 from geo_app.maps import safe_url
+from geo_app.maps.styles import status_css
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,7 @@ _MESSAGES = {
     404: "La página que busca no existe. Revise la dirección o vuelva al tablero.",
     405: "Esa acción no está permitida en esta página.",
     500: "Ocurrió un error interno. El problema quedó registrado; intente de nuevo más tarde.",
+    503: "La base de datos no está lista. Avise a quien administra el sistema.",
 }
 
 
@@ -37,6 +41,8 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     formatting.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")
+    app.add_template_global(status_css, "status_css")
+    app.add_template_global(SHARED_DISTANCE_M, "shared_distance_m")
     # Only relative or http(s) links reach an href: a stored "javascript:" URL never runs.
     app.add_template_filter(safe_url, "url_segura")
     app.register_error_handler(LimitesError, _domain_error)
@@ -44,12 +50,17 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-def _page(code: int, message: str):
+def _page(code: int, message: str, reference: str | None = None):
     title = "Página no encontrada" if code == 404 else "Error"
-    return render_template("errors/error.html", title=title, code=code, message=message), code
+    html = render_template(
+        "errors/error.html", title=title, code=code, message=message, reference=reference
+    )
+    return html, code
 
 
 def _domain_error(error: LimitesError):
+    if error.status_code >= 500:
+        log.error("%s: %s", type(error).__name__, error.message)
     return _page(error.status_code, error.message)
 
 
@@ -59,5 +70,7 @@ def _http_error(error: HTTPException):
 
 
 def _unexpected_error(error: Exception):
-    log.exception("unexpected error")
-    return _page(500, _MESSAGES[500])
+    """A bug: logged with a reference the user can quote, never shown as a user mistake."""
+    reference = uuid.uuid4().hex[:8]
+    log.exception("unexpected error (reference %s)", reference)
+    return _page(500, _MESSAGES[500], reference)

@@ -8,13 +8,27 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
-from cases.db import make_engine, make_session_factory, upgrade
+from cases.db import make_engine, make_session_factory
+from geo_app.testing import demo_app, migrate
 
 ROOT = Path(__file__).resolve().parents[1]
 INEGI = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 PG_DSN = os.environ.get("LIMITES_TEST_PG", "host=127.0.0.1 port=5432 user=postgres")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pg_url(database: str) -> str:
+    """The SQLAlchemy URL of ``database`` on the server of :data:`PG_DSN`."""
+    params = psycopg.conninfo.conninfo_to_dict(PG_DSN)
+    return make_url("postgresql://").set(
+        username=params.get("user", "postgres"),
+        password=params.get("password"),
+        host=params.get("host", "127.0.0.1"),
+        port=int(params.get("port", 5432)),
+        database=database,
+    ).render_as_string(hide_password=False)
 
 
 def _pg_admin() -> psycopg.Connection:
@@ -47,9 +61,7 @@ def pg_template(postgres_available, tmp_path_factory) -> str:
     name = f"limites_tmpl_{uuid.uuid4().hex[:8]}"
     with _pg_admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    engine = make_engine(f"postgresql://postgres@127.0.0.1:5432/{name}")
-    upgrade(engine)
-    engine.dispose()
+    migrate(pg_url(name))
     yield name
     with _pg_admin() as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -78,7 +90,7 @@ def empty_database_url(request, tmp_path):
         return
     request.getfixturevalue("postgres_available")
     name = new_pg_database()
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    yield pg_url(name)
     drop_pg_database(name)
 
 
@@ -86,14 +98,10 @@ def empty_database_url(request, tmp_path):
 def database_url(request, tmp_path):
     """The URL of a fresh, migrated database: SQLite file or PostGIS database."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'limites.sqlite'}"
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
+        yield migrate(f"sqlite:///{tmp_path / 'limites.sqlite'}")
         return
     name = new_pg_database(request.getfixturevalue("pg_template"))
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    yield pg_url(name)
     drop_pg_database(name)
 
 
@@ -101,7 +109,7 @@ def database_url(request, tmp_path):
 def empty_pg_url(postgres_available):
     """The URL of a brand-new, empty PostgreSQL database."""
     name = new_pg_database()
-    yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    yield pg_url(name)
     drop_pg_database(name)
 
 
@@ -124,23 +132,24 @@ def session(session_factory):
 
 
 @pytest.fixture
-def sqlite_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
+def demo(session):
+    """A session on a database holding the demo (committed)."""
+    from cases.demo import load_demo
+
+    load_demo(session)
+    session.commit()
+    return session
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
-    """The app on a fresh SQLite database with the demo data loaded."""
-    from cases.demo import load_demo
-    from geo_app import create_app
+def sqlite_url(tmp_path):
+    return migrate(f"sqlite:///{tmp_path / 'app.sqlite'}")
 
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "TILES": ""})
-    with app.extensions["limites_sessions"]() as session:
-        load_demo(session)
+
+@pytest.fixture
+def app(sqlite_url):
+    """The app on a fresh SQLite database with the demo data loaded."""
+    app = demo_app(database_url=sqlite_url)
     yield app
     app.extensions["limites_engine"].dispose()
 

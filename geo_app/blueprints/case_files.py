@@ -4,7 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
-from geo_app.pagemap import render_map
+from geo_app.pages import records
+from geo_app.pages.render import render_map
 
 bp = Blueprint("case_files", __name__, url_prefix="/expedientes")
 
@@ -21,7 +22,7 @@ def index():
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     """Ficha de un expediente con sus zonas, reuniones y recorridos."""
-    page = queries.case_page(get_session(), case_id)
+    page = records.case_page(get_session(), case_id)
     return render_template(
         "case_files/detail.html", title=page.record.number, case=page.record,
         map=render_map(page.map), breadcrumbs=[("Expedientes", url_for("case_files.index"))],

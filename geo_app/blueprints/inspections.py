@@ -4,7 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
-from geo_app.pagemap import render_map
+from geo_app.pages import records
+from geo_app.pages.render import render_map
 
 bp = Blueprint("inspections", __name__, url_prefix="/recorridos")
 
@@ -21,7 +22,7 @@ def index():
 @bp.get("/<int:inspection_id>")
 def detail(inspection_id: int):
     """Ficha de un recorrido: su ruta y hallazgos en el mapa."""
-    page = queries.inspection_page(get_session(), inspection_id)
+    page = records.inspection_page(get_session(), inspection_id)
     return render_template(
         "inspections/detail.html", title=page.record.title, inspection=page.record,
         findings=page.findings,

@@ -4,7 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
-from geo_app.pagemap import render_map
+from geo_app.pages import records
+from geo_app.pages.render import render_map
 
 bp = Blueprint("meetings", __name__, url_prefix="/reuniones")
 
@@ -21,7 +22,7 @@ def index():
 @bp.get("/<int:meeting_id>")
 def detail(meeting_id: int):
     """Ficha de una reunión: zonas y sitios tratados en el mapa, y sus acuerdos."""
-    page = queries.meeting_page(get_session(), meeting_id)
+    page = records.meeting_page(get_session(), meeting_id)
     return render_template(
         "meetings/detail.html", title=page.record.title, meeting=page.record,
         map=render_map(page.map), breadcrumbs=[("Reuniones", url_for("meetings.index"))],

@@ -4,7 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
-from geo_app.pagemap import render_map
+from geo_app.pages import records
+from geo_app.pages.render import render_map
 
 bp = Blueprint("zones", __name__, url_prefix="/zonas")
 
@@ -21,7 +22,7 @@ def index():
 @bp.get("/<int:zone_id>")
 def detail(zone_id: int):
     """Ficha de una zona: su mapa, reuniones, recorridos y expedientes."""
-    page = queries.zone_page(get_session(), zone_id)
+    page = records.zone_page(get_session(), zone_id)
     return render_template(
         "zones/detail.html", title=page.record.name, zone=page.record,
         inspections=page.inspections, map=render_map(page.map),

@@ -15,7 +15,8 @@ import numpy as np
 import shapely
 from shapely.geometry import mapping
 
-from boundaries.crs import MEASURE_CRS, STORAGE_CRS, CRSMismatchError, require_crs
+from boundaries.crs import MEASURE_CRS, STORAGE_CRS, require_crs
+from boundaries.errors import CRSMismatchError
 
 __all__ = [
     "DEFAULT_TOLERANCE_M",

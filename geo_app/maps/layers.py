@@ -55,6 +55,12 @@ from geo_app.maps.styles import (
 )
 
 __all__ = [
+    "BOUNDARY_COLUMNS",
+    "ZONE_COLUMNS",
+    "RIVER_COLUMNS",
+    "ROUTE_COLUMNS",
+    "FINDING_COLUMNS",
+    "SITE_COLUMNS",
     "boundaries_layer",
     "zones_layer",
     "river_layer",
@@ -81,6 +87,16 @@ _BIND_FROM_PROPERTIES = JsCode(
 
 _KIND_ORDER = list(BOUNDARY_STYLES)
 
+# The columns each builder reads; the page models in geo_app.pages build exactly these.
+BOUNDARY_COLUMNS = (
+    "municipality", "cvegeo", "kind", "kind_label", "claimant", "source", "illustrative", "url"
+)
+ZONE_COLUMNS = ("name", "kind_label", "status", "status_label", "url", "meetings", "illustrative")
+RIVER_COLUMNS = ("name",)
+ROUTE_COLUMNS = ("title", "date_label", "url")
+FINDING_COLUMNS = ("category", "category_label", "description", "inspection", "url")
+SITE_COLUMNS = ("name", "url", "meetings")
+
 
 def boundaries_layer(
     parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
@@ -103,26 +119,15 @@ def boundaries_layer(
     MapLayer
         The layer; claims are coloured per claimant and listed so in the legend.
     """
-    require_columns(
-        gdf,
-        (
-            "municipality",
-            "cvegeo",
-            "kind",
-            "kind_label",
-            "claimant",
-            "source",
-            "illustrative",
-            "url",
-        ),
-        LayerNames.BOUNDARIES,
-    )
-    unknown = set(gdf["kind"]) - set(BOUNDARY_STYLES)
-    if unknown:
-        raise ValueError(f"tipo de versión de límite desconocido: {sorted(map(str, unknown))}")
+    require_columns(gdf, BOUNDARY_COLUMNS, LayerNames.BOUNDARIES)
     rows = for_display(gdf, tolerance_m)
-    # Drawn official first so claims, agreements and rulings lie on top of it.
-    rows = rows.iloc[np.argsort([_KIND_ORDER.index(kind) for kind in rows["kind"]], kind="stable")]
+    # Drawn official first so claims, agreements and rulings lie on top of it; a kind with no
+    # style yet is drawn last, in the fallback style, rather than breaking every map.
+    order = [
+        _KIND_ORDER.index(kind) if kind in BOUNDARY_STYLES else len(_KIND_ORDER)
+        for kind in rows["kind"]
+    ]
+    rows = rows.iloc[np.argsort(order, kind="stable")]
     claimants = _claimant_colours(rows)
 
     def style_of(row: Mapping[str, Any]) -> LineStyle:
@@ -183,11 +188,7 @@ def zones_layer(
     MapLayer
         The layer; its popup links to the zone and to each of its meetings.
     """
-    require_columns(
-        gdf,
-        ("name", "kind_label", "status", "status_label", "url", "meetings", "illustrative"),
-        LayerNames.ZONES,
-    )
+    require_columns(gdf, ZONE_COLUMNS, LayerNames.ZONES)
     rows = for_display(gdf, tolerance_m)
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -237,7 +238,7 @@ def river_layer(
     MapLayer
         The layer.
     """
-    require_columns(gdf, ("name",), LayerNames.RIVER)
+    require_columns(gdf, RIVER_COLUMNS, LayerNames.RIVER)
     rows = for_display(gdf, tolerance_m)
     collection = feature_collection(
         rows,
@@ -266,7 +267,7 @@ def routes_layer(
     MapLayer
         The layer; each popup links to the inspection's page.
     """
-    require_columns(gdf, ("title", "date_label", "url"), LayerNames.ROUTES)
+    require_columns(gdf, ROUTE_COLUMNS, LayerNames.ROUTES)
     rows = for_display(gdf, tolerance_m)
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -302,11 +303,7 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     MapLayer
         The layer "Hallazgos", its markers inside a marker cluster.
     """
-    require_columns(
-        gdf,
-        ("category", "category_label", "description", "inspection", "url"),
-        LayerNames.FINDINGS,
-    )
+    require_columns(gdf, FINDING_COLUMNS, LayerNames.FINDINGS)
     layer = MapLayer(LayerNames.FINDINGS)
     cluster = MarkerCluster(control=False, options={"disableClusteringAtZoom": 18})
     cluster.add_to(layer)
@@ -350,7 +347,7 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     MapLayer
         The layer; each popup lists the meetings held at the site, linking to them.
     """
-    require_columns(gdf, ("name", "url", "meetings"), LayerNames.SITES)
+    require_columns(gdf, SITE_COLUMNS, LayerNames.SITES)
     layer = MapLayer(
         LayerNames.SITES,
         legend=LegendSection(

@@ -7,8 +7,10 @@ them, so the legend always lists exactly the layers on the map.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import folium
 from branca.element import Element, MacroElement
@@ -119,47 +121,27 @@ def map_layers(element: Element) -> Iterator[MapLayer]:
         yield from map_layers(child)
 
 
-_CSS = """
-<style>
-.limites-legend { background: rgba(255,255,255,.94); padding: 6px 10px; font: 12px/1.35
-    system-ui, sans-serif; max-height: 60vh; overflow-y: auto; max-width: 240px; }
-.limites-legend summary { font-weight: 600; cursor: pointer; }
-.limites-legend ul { list-style: none; margin: 2px 0 6px; padding: 0; }
-.limites-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
-.limites-legend-title { font-weight: 600; margin-top: 4px; }
-.limites-swatch { flex: none; width: 34px; display: inline-block; }
-.limites-swatch-fill { width: 16px; height: 12px; margin: 0 9px; opacity: .6;
-    border: 2px solid; box-sizing: border-box; }
-.limites-swatch-marker { width: 18px; height: 18px; margin: 0 8px; border-radius: 50%;
-    color: #fff; font-size: 10px; line-height: 18px; text-align: center; }
-.limites-illustrative { position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
-    z-index: 999; background: #fff3cd; color: #664d03; border: 1px solid #e0b400;
-    border-radius: 4px; padding: 4px 10px; font: 600 13px/1.3 system-ui, sans-serif;
-    pointer-events: none; max-width: 60%; text-align: center; }
-@media (max-width: 576px) {
-    .limites-illustrative { top: auto; bottom: 34px; left: 10px; transform: none;
-        max-width: calc(100% - 130px); font-size: 11px; text-align: left; }
-}
-.limites-popup .leaflet-popup-content { font-size: 14px; line-height: 1.4; }
-.limites-popup .limites-popup-title { display: block; font-size: 15px; margin-bottom: 4px; }
-.leaflet-interactive:focus { outline: none; }
-.leaflet-popup-content h3 { font-size: 16px; margin: 0 0 6px; }
-.limites-popup .limites-popup-label { font-weight: 600; }
-.limites-popup .limites-popup-note { color: #8a6d00; font-style: italic; margin-top: 4px; }
-.limites-popup .limites-popup-link { margin-top: 6px; }
-.limites-popup ul { margin: 2px 0 0; padding-left: 18px; }
-</style>
-"""
+# The CSS lives in static/map.css; it is embedded in each map so a saved map keeps its style.
+MAP_CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "map.css"
+
+
+@functools.cache
+def map_css() -> str:
+    """Return the CSS of popups, legend and notice (``static/map.css``)."""
+    return MAP_CSS_PATH.read_text(encoding="utf-8")
 
 
 class MapStyles(MacroElement):
     """The CSS of popups, legend and notice; :func:`~geo_app.maps.controls.base_map` adds it."""
 
-    _template = Template("{% macro header(this, kwargs) %}" + _CSS + "{% endmacro %}")
+    _template = Template(
+        "{% macro header(this, kwargs) %}<style>\n{{ this.css }}</style>\n{% endmacro %}"
+    )
 
     def __init__(self):
         super().__init__()
         self._name = "MapStyles"
+        self.css = map_css()
 
 
 class Legend(MacroElement):

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.layers import RIVER_NAME
+from cases.statuses import (
+    AgreementStatus,
+    BoundaryKind,
+    CaseStatus,
+    FindingCategory,
+    LabelledEnum,
+    ZoneStatus,
+)
+
 __all__ = [
     "LayerNames",
     "LineStyle",
@@ -16,6 +26,9 @@ __all__ = [
     "CLAIM_COLOURS",
     "ZONE_STATUS_COLOURS",
     "ZONE_STATUS_FALLBACK",
+    "BOUNDARY_FALLBACK",
+    "STATUS_COLOURS",
+    "status_css",
     "RIVER_STYLE",
     "ROUTE_STYLE",
     "FINDING_MARKERS",
@@ -33,7 +46,7 @@ class LayerNames:
 
     BOUNDARIES = "Límites municipales"
     ZONES = "Zonas en disputa"
-    RIVER = "Río Atoyac"
+    RIVER = RIVER_NAME
     ROUTES = "Recorridos de inspección"
     FINDINGS = "Hallazgos"
     SITES = "Sedes de reuniones"
@@ -81,12 +94,14 @@ class MarkerStyle:
 
 # Official limit solid dark grey; each other kind its own colour *and* dash pattern so
 # the kinds stay distinguishable in greyscale prints and for colour-blind readers.
-BOUNDARY_STYLES: dict[str, LineStyle] = {
-    "oficial": LineStyle("#333333", weight=3, fill_opacity=0.03),
-    "reclamo": LineStyle("#d62728", weight=3, dash="10 6", fill_opacity=0.03),
-    "acuerdo": LineStyle("#2ca02c", weight=4, dash="14 5 3 5", fill_opacity=0.03),
-    "resolucion": LineStyle("#6a3d9a", weight=4, dash="2 7", fill_opacity=0.03),
+BOUNDARY_STYLES: dict[BoundaryKind, LineStyle] = {
+    BoundaryKind.OFFICIAL: LineStyle("#333333", weight=3, fill_opacity=0.03),
+    BoundaryKind.CLAIM: LineStyle("#d62728", weight=3, dash="10 6", fill_opacity=0.03),
+    BoundaryKind.AGREEMENT: LineStyle("#2ca02c", weight=4, dash="14 5 3 5", fill_opacity=0.03),
+    BoundaryKind.RULING: LineStyle("#6a3d9a", weight=4, dash="2 7", fill_opacity=0.03),
 }
+# A kind added to the enum before it gets a style is drawn thin, grey and dotted.
+BOUNDARY_FALLBACK = LineStyle("#7f8c8d", weight=2, dash="1 5", fill_opacity=0.0)
 
 # Claims are told apart by claimant: the n-th claimant (in order of appearance) gets the
 # n-th colour. None of these is the agreement green or the ruling purple.
@@ -100,26 +115,40 @@ CLAIM_COLOURS: tuple[str, ...] = (
     "#bcbd22",
 )
 
-ZONE_STATUS_COLOURS: dict[str, str] = {
-    "identificada": "#c0392b",
-    "en_negociacion": "#e67e22",
-    "en_comision": "#b7950b",
-    "acordada": "#27ae60",
-    "resuelta": "#2471a3",
+ZONE_STATUS_COLOURS: dict[ZoneStatus, str] = {
+    ZoneStatus.IDENTIFIED: "#c0392b",
+    ZoneStatus.NEGOTIATING: "#d35400",
+    ZoneStatus.AT_COMMISSION: "#7d3c98",
+    ZoneStatus.AGREED: "#1e8449",
+    ZoneStatus.RESOLVED: "#2471a3",
 }
 ZONE_STATUS_FALLBACK = "#7f8c8d"
+
+# Badge colours of every status shown on the pages; zones share the map's colours, so a
+# zone reads the same on its badge and on the map. White text stays legible on each.
+STATUS_COLOURS: dict[LabelledEnum, str] = {
+    **ZONE_STATUS_COLOURS,
+    CaseStatus.OPEN: "#b91c1c",
+    CaseStatus.IN_PROGRESS: "#c2410c",
+    CaseStatus.SUSPENDED: "#52525b",
+    CaseStatus.CLOSED: "#1e3a8a",
+    AgreementStatus.PENDING: "#b91c1c",
+    AgreementStatus.IN_PROGRESS: "#c2410c",
+    AgreementStatus.DONE: "#15803d",
+    AgreementStatus.CANCELLED: "#52525b",
+}
 
 RIVER_STYLE = LineStyle("#1e88e5", weight=4, opacity=0.8)
 ROUTE_STYLE = LineStyle("#c2185b", weight=3, dash="6 4", opacity=0.85)
 
-FINDING_MARKERS: dict[str, MarkerStyle] = {
-    "contaminacion_agua": MarkerStyle("droplet", "blue", "#38aadd"),
-    "residuos_solidos": MarkerStyle("trash-can", "orange", "#f69730"),
-    "relleno_escombro": MarkerStyle("truck", "darkred", "#a23336"),
-    "estacionamiento_irregular": MarkerStyle("car", "cadetblue", "#436978"),
-    "otro": MarkerStyle("circle-exclamation", "gray", "#575757"),
+FINDING_MARKERS: dict[FindingCategory, MarkerStyle] = {
+    FindingCategory.WATER_POLLUTION: MarkerStyle("droplet", "blue", "#38aadd"),
+    FindingCategory.SOLID_WASTE: MarkerStyle("trash-can", "orange", "#f69730"),
+    FindingCategory.RUBBLE_FILL: MarkerStyle("truck", "darkred", "#a23336"),
+    FindingCategory.IRREGULAR_PARKING: MarkerStyle("car", "cadetblue", "#436978"),
+    FindingCategory.OTHER: MarkerStyle("circle-exclamation", "gray", "#575757"),
 }
-FINDING_FALLBACK = FINDING_MARKERS["otro"]
+FINDING_FALLBACK = FINDING_MARKERS[FindingCategory.OTHER]
 
 SITE_MARKER = MarkerStyle("handshake", "darkgreen", "#728224")
 
@@ -137,9 +166,10 @@ def boundary_style(kind: str, claim_colour: str | None = None) -> LineStyle:
     Returns
     -------
     LineStyle
-        The style; unknown kinds raise ``KeyError``, so a new kind cannot be drawn unstyled.
+        The style; a kind without one gets :data:`BOUNDARY_FALLBACK` (a test checks that
+        every :class:`~cases.statuses.BoundaryKind` has its own).
     """
-    style = BOUNDARY_STYLES[kind]
+    style = BOUNDARY_STYLES.get(kind, BOUNDARY_FALLBACK)
     if kind == "reclamo" and claim_colour:
         return LineStyle(claim_colour, style.weight, style.dash, style.opacity, style.fill_opacity)
     return style
@@ -153,3 +183,17 @@ def zone_colour(status: str) -> str:
 def finding_marker(category: str) -> MarkerStyle:
     """Return the marker of a finding ``category`` (the "otro" marker if unknown)."""
     return FINDING_MARKERS.get(category, FINDING_FALLBACK)
+
+
+def status_css() -> str:
+    """Return the CSS of the status badges (``.status-<value>``), from :data:`STATUS_COLOURS`.
+
+    Examples
+    --------
+    >>> ".status-identificada { background: #c0392b; }" in status_css()
+    True
+    """
+    rules = {}
+    for status, colour in STATUS_COLOURS.items():
+        rules.setdefault(f".status-{status.value}", colour)
+    return "\n".join(f"{rule} {{ background: {colour}; }}" for rule, colour in rules.items())

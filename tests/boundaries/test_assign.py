@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 from shapely import Point, box
 
 from boundaries.assign import ResponsibilityIndex, assign_points
-from boundaries.crs import CRSMismatchError
-from boundaries.errors import EmptyLayerError, GeometryTypeError
+from boundaries.errors import CRSMismatchError, EmptyLayerError, GeometryTypeError
 
 BIG_A = box(0, 0, 500, 500)
 BIG_B = box(500, 0, 1000, 500)

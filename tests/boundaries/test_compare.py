@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 from shapely import LineString, MultiPoint, Point, box
 
 from boundaries.compare import compare_versions, comparison_to_dict, hausdorff_distance
-from boundaries.crs import CRSMismatchError
-from boundaries.errors import GeometryTypeError, InvalidGeometryError
+from boundaries.errors import CRSMismatchError, GeometryTypeError, InvalidGeometryError
 
 
 def test_gained_and_lost_polygons_with_their_areas():

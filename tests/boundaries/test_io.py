@@ -4,8 +4,8 @@ import geopandas as gpd
 import pytest
 from shapely import box
 
-from boundaries.crs import MissingCRSError
-from boundaries.io import LayerReadError, list_layers, read_layer, write_layer
+from boundaries.errors import LayerReadError, MissingCRSError
+from boundaries.io import list_layers, read_layer, write_layer
 
 CODES = ["20067", "20157", "20385"]
 

@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import LineString, MultiLineString, Point
 
-from boundaries.crs import CRSMismatchError
-from boundaries.errors import GeometryTypeError
+from boundaries.errors import CRSMismatchError, GeometryTypeError
 from boundaries.linref import locate_along_river, river_line
 
 # Flows south for 3 km, then east for 2 km.

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import LineString, MultiLineString
 
-from boundaries.crs import CRSMismatchError
-from boundaries.errors import GeometryTypeError, MissingColumnError
+from boundaries.errors import CRSMismatchError, GeometryTypeError, MissingColumnError
 from boundaries.routes import route_split_to_dict, split_route
 from boundaries.topology import analyze_topology
 

@@ -23,12 +23,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely import LineString, MultiPoint, Point, box
 
-from boundaries.crs import CRSMismatchError, MissingCRSError
 from boundaries.errors import (
+    CRSMismatchError,
     EmptyLayerError,
     GeometryTypeError,
     InvalidGeometryError,
     MissingColumnError,
+    MissingCRSError,
 )
 from boundaries.topology import analyze_topology, overlap_zones, topology_to_dict
 

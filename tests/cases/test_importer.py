@@ -6,6 +6,7 @@ from shapely import LineString, MultiPolygon, Polygon, box
 from sqlalchemy import func, select
 
 from boundaries.io import read_layer
+from cases.db import unit_of_work
 from cases.errors import InvalidInputError
 from cases.importer import import_boundaries
 from cases.models import BoundaryKind, BoundaryVersion, Municipality
@@ -14,9 +15,13 @@ OAX_SJA = ["20067", "20157"]
 
 
 def _count(session, model=BoundaryVersion):
-    """Count rows, ending the read transaction so the next import can begin its own."""
-    with session.begin():
-        return session.scalar(select(func.count()).select_from(model))
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _import(session, frame, **options):
+    """Import as a command does: one unit of work."""
+    with unit_of_work(session):
+        return import_boundaries(session, frame, **options)
 
 
 def _frame(geometries, codes=("20001",), **columns):
@@ -30,9 +35,9 @@ def _frame(geometries, codes=("20001",), **columns):
 @pytest.mark.slow
 def test_import_all_570_municipalities_of_the_state_and_again_adds_nothing(session, inegi_path):
     frame = read_layer(inegi_path)
-    summary = import_boundaries(session, frame, source="INEGI")
+    summary = _import(session, frame, source="INEGI")
     assert (summary.read, summary.added, summary.municipalities_created) == (570, 570, 570)
-    again = import_boundaries(session, frame, source="INEGI")
+    again = _import(session, frame, source="INEGI")
     assert (again.added, again.unchanged) == (0, 570)
     assert _count(session) == 570
     oax = session.scalars(select(Municipality).where(Municipality.cvegeo == "20067")).one()
@@ -42,8 +47,8 @@ def test_import_all_570_municipalities_of_the_state_and_again_adds_nothing(sessi
 
 def test_only_kind_claimant_source_and_date(session, inegi_path):
     frame = read_layer(inegi_path)
-    import_boundaries(session, frame, source="INEGI", only=OAX_SJA)
-    summary = import_boundaries(
+    _import(session, frame, source="INEGI", only=OAX_SJA)
+    summary = _import(
         session, frame, source="Reclamo de San Jacinto", only=["20157"],
         kind=BoundaryKind.CLAIM, claimant="20157", valid_from=dt.date(2025, 5, 14),
     )
@@ -60,14 +65,14 @@ def test_only_kind_claimant_source_and_date(session, inegi_path):
 def test_reprojects_to_4326(session, inegi_path):
     frame = read_layer(inegi_path)
     frame = frame[frame.cvegeo.isin(OAX_SJA)].to_crs("EPSG:6372")
-    import_boundaries(session, frame, source="x")
+    _import(session, frame, source="x")
     bounds = session.scalars(select(BoundaryVersion)).first().geometry.bounds
     assert -97.5 < bounds[0] < -96 and 16 < bounds[1] < 18
 
 
 def test_invalid_polygon_is_repaired_and_reported(session):
     bowtie = Polygon([(-96.7, 17.0), (-96.6, 17.1), (-96.6, 17.0), (-96.7, 17.1)])
-    summary = import_boundaries(session, _frame([bowtie]), source="x")
+    summary = _import(session, _frame([bowtie]), source="x")
     assert summary.added == 1
     assert len(summary.repairs) == 1 and "20001" in summary.repairs[0]
     version = session.scalars(select(BoundaryVersion)).one()
@@ -93,9 +98,9 @@ def test_invalid_polygon_is_repaired_and_reported(session):
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_written(session, frame, options, message):
-    import_boundaries(session, _frame([box(0, 0, 1, 1)], codes=["20002"]), source="antes")
+    _import(session, _frame([box(0, 0, 1, 1)], codes=["20002"]), source="antes")
     before = (_count(session), _count(session, Municipality))
     assert before == (1, 1)
     with pytest.raises(InvalidInputError, match=message):
-        import_boundaries(session, frame, source="x", **options)
+        _import(session, frame, source="x", **options)
     assert (_count(session), _count(session, Municipality)) == before

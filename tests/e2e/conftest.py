@@ -22,9 +22,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from cases.db import make_engine, upgrade
-from cases.demo import load_demo
-from geo_app import create_app
+from geo_app.testing import demo_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,21 +57,9 @@ XSS_SCRIPT = "</script><script>alert(1)</script>"
 def build_app(directory: Path, prepare: Callable[[Session], None] | None = None) -> Flask:
     """The app on a new SQLite database in ``directory`` with the demo data loaded.
 
-    ``prepare`` may change the data (inside a transaction) before the server starts.
+    ``prepare`` may change the data (in the same unit of work) before the server starts.
     """
-    url = f"sqlite:///{directory / 'limites.sqlite'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "TILES": TILES, "TILES_ATTRIBUTION": "prueba"}
-    )
-    with app.extensions["limites_sessions"]() as session:
-        load_demo(session)
-        if prepare is not None:
-            with session.begin():
-                prepare(session)
-    return app
+    return demo_app(directory, prepare=prepare, TILES=TILES, TILES_ATTRIBUTION="prueba")
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from cases import queries
 from cases.models import DisputeZone
+from geo_app.pages import records
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +23,8 @@ OVERLAY_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
 @pytest.fixture(scope="module")
 def expected(live_server) -> dict[str, int]:
     """How many features of each layer the database holds for the overview."""
-    with live_server.session() as session:
-        data = queries.overview_map(session)
+    with live_server.app.test_request_context(), live_server.session() as session:
+        data = records.overview_map(session)
         return {name: len(frame) for name, frame in data.layers().items()}
 
 

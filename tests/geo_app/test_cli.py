@@ -172,17 +172,72 @@ def test_topology_bad_layers(runner, args, message):
 
 def test_import_and_refresh_are_one_transaction(app, runner, tmp_path, inegi_three,
                                                  zip_shapefile, monkeypatch):
-    import cases.analysis
+    import cases.importer
+    from cases.errors import InvalidInputError
+
+    def refused(session):
+        raise InvalidInputError("recalcular no fue posible")
+
+    monkeypatch.setattr(cases.importer, "refresh_derived", refused)
+    before = (_count(app), _count(app, Municipality))
+    result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path))])
+    assert result.exit_code == 1 and "recalcular no fue posible" in result.output
+    assert "No se modificó la base de datos" in result.output
+    assert (_count(app), _count(app, Municipality)) == before
+
+
+def _inject_bug(monkeypatch):
+    import cases.importer
 
     def broken(session):
         raise ValueError("falla simulada al recalcular")
 
-    monkeypatch.setattr(cases.analysis, "refresh_derived", broken)
+    monkeypatch.setattr(cases.importer, "refresh_derived", broken)
+
+
+def test_a_bug_inside_a_use_case_is_not_shown_as_a_user_error(
+    app, runner, tmp_path, inegi_three, zip_shapefile, monkeypatch
+):
+    _inject_bug(monkeypatch)
     before = (_count(app), _count(app, Municipality))
     result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path))])
-    assert result.exit_code != 0 and "falla simulada" in result.output
-    assert "No se modificó la base de datos" in result.output
+    assert result.exit_code != 0
+    assert "No se modificó la base de datos" not in result.output
     assert (_count(app), _count(app, Municipality)) == before
+
+
+def test_a_bug_surfaces_with_its_traceback_under_debug(
+    app, tmp_path, inegi_three, zip_shapefile, monkeypatch
+):
+    """Through the real ``limites`` group: a notice without --debug, the traceback with it."""
+    from click.testing import CliRunner
+
+    from geo_app.cli import BUG_EXIT_CODE, main
+
+    _inject_bug(monkeypatch)
+    monkeypatch.setenv("LIMITES_DATABASE_URL", app.config["DATABASE_URL"])
+    archive = str(zip_shapefile(inegi_three, tmp_path))
+    plain = CliRunner().invoke(main, ["import-boundaries", archive])
+    assert plain.exit_code == BUG_EXIT_CODE
+    assert "Error interno inesperado" in plain.output and "--debug" in plain.output
+    debug = CliRunner().invoke(main, ["--debug", "import-boundaries", archive])
+    assert debug.exit_code != 0 and isinstance(debug.exception, ValueError)
+    assert "falla simulada" in str(debug.exception)
+    assert "No se modificó" not in debug.output
+
+
+def test_commands_on_an_outdated_schema_say_how_to_fix_it(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from geo_app.cli import main
+
+    monkeypatch.setenv("LIMITES_DATABASE_URL", f"sqlite:///{tmp_path / 'vacia.sqlite'}")
+    result = CliRunner().invoke(main, ["compare", "20067", "--list"])
+    assert result.exit_code == 1
+    assert "ejecute «limites init»" in result.output
+    assert CliRunner().invoke(main, ["init"]).exit_code == 0
+    assert CliRunner().invoke(main, ["compare", "20067", "--list"]).exit_code == 1
+    assert "no existe el municipio" in CliRunner().invoke(main, ["compare", "20067"]).output
 
 
 def test_import_updates_who_is_responsible_for_findings(app, runner, inegi_path):

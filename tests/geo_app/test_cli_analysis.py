@@ -14,11 +14,11 @@ ROUTE = LineString([(-96.7256, 17.0624), (-96.7352, 17.0858)])
 
 
 @pytest.fixture
-def empty_runner(sqlite_url):
+def empty_runner(tmp_path):
     """The CLI on a migrated database with nothing stored."""
-    from geo_app import create_app
+    from geo_app.testing import demo_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "TILES": ""})
+    app = demo_app(tmp_path, demo=False)
     yield app.test_cli_runner()
     app.extensions["limites_engine"].dispose()
 
@@ -44,17 +44,37 @@ def _fails(runner, *args, message):
 
 # -- compare -------------------------------------------------------------------------------
 
-def test_compare_defaults_to_oldest_official_against_newest(runner):
+@pytest.fixture
+def version_id(app):
+    """The id of a demo version, found by municipality and kind (never by insertion order)."""
+    from sqlalchemy import select
+
+    from cases.models import BoundaryKind, BoundaryVersion, Municipality
+
+    def find(cvegeo: str, kind: str = "oficial") -> int:
+        with app.extensions["limites_sessions"]() as session:
+            return session.scalars(
+                select(BoundaryVersion.id)
+                .join(Municipality, BoundaryVersion.municipality_id == Municipality.id)
+                .where(Municipality.cvegeo == cvegeo, BoundaryVersion.kind == BoundaryKind(kind))
+            ).one()
+
+    return find
+
+
+def test_compare_defaults_to_oldest_official_against_newest(runner, version_id):
     text = _ok(runner, "compare", "20067").output
     assert "Oaxaca de Juárez (20067)" in text
-    assert "Anterior: Marco oficial, 2025-04-01 (núm. 1)" in text
-    assert "(núm. 5)" in text and "Hausdorff" in text and "Cambio neto: +" in text
+    assert f"Anterior: Marco oficial, 2025-04-01 (núm. {version_id('20067')})" in text
+    assert f"(núm. {version_id('20067', 'reclamo')})" in text
+    assert "Hausdorff" in text and "Cambio neto: +" in text
 
 
-def test_compare_json_adds_up(runner):
-    doc = json.loads(_ok(runner, "compare", "20067", "--old", 1, "--new", 5,
+def test_compare_json_adds_up(runner, version_id):
+    old, new = version_id("20067"), version_id("20067", "reclamo")
+    doc = json.loads(_ok(runner, "compare", "20067", "--old", old, "--new", new,
                          "--format", "json").stdout)
-    assert (doc["old"]["id"], doc["new"]["id"]) == (1, 5)
+    assert (doc["old"]["id"], doc["new"]["id"]) == (old, new)
     assert doc["municipality"] == {"code": "20067", "name": "Oaxaca de Juárez"}
     assert doc["net_m2"] == pytest.approx(doc["gained_m2"] - doc["lost_m2"], abs=0.02)
     assert doc["net_m2"] == pytest.approx(doc["new_area_m2"] - doc["old_area_m2"], abs=0.02)
@@ -71,29 +91,34 @@ def test_compare_geojson_to_file(runner, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["table", "json"])
-def test_compare_lists_versions(runner, fmt):
+def test_compare_lists_versions(runner, fmt, version_id):
+    official, claim = version_id("20157"), version_id("20157", "reclamo")
     text = _ok(runner, "compare", "20157", "--list", "--format", fmt).stdout
     if fmt == "table":
-        assert "Marco oficial, 2025-04-01 (núm. 2)" in text and "(núm. 6)" in text
+        assert f"Marco oficial, 2025-04-01 (núm. {official})" in text
+        assert f"(núm. {claim})" in text
     else:
-        assert [v["id"] for v in json.loads(text)["versions"]] == [2, 6]
+        assert [v["id"] for v in json.loads(text)["versions"]] == [official, claim]
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["20390"], "serían la misma (núm. 4)"),
-    (["20067", "--old", 99], "no existe la versión de límite número 99"),
-    (["20067", "--old", 1, "--new", 6], "deben ser del mismo municipio"),
-    (["20067", "--old", 2, "--new", 6], "son de San Jacinto Amilpas (20157), no de 20067"),
-    (["99999"], "no existe el municipio con clave 99999"),
-    (["20067", "--min-area", -1], "el área mínima debe ser ≥ 0"),
+    (lambda v: ["20390"], lambda v: f"serían la misma (núm. {v('20390')})"),
+    (lambda v: ["20067", "--old", 99999], lambda v: "no existe la versión de límite número 99999"),
+    (lambda v: ["20067", "--old", v("20067"), "--new", v("20157", "reclamo")],
+     lambda v: "deben ser del mismo municipio"),
+    (lambda v: ["20067", "--old", v("20157"), "--new", v("20157", "reclamo")],
+     lambda v: "son de San Jacinto Amilpas (20157), no de 20067"),
+    (lambda v: ["99999"], lambda v: "no existe el municipio con clave 99999"),
+    (lambda v: ["20067", "--min-area", -1],
+     lambda v: "el área mínima debe ser un número de m² mayor o igual a 0"),
 ])
-def test_compare_bad_input(runner, args, message):
-    _fails(runner, "compare", *args, message=message)
+def test_compare_bad_input(runner, version_id, args, message):
+    _fails(runner, "compare", *args(version_id), message=message(version_id))
 
 
-def test_compare_ambiguous_lists_the_choices(runner):
+def test_compare_ambiguous_lists_the_choices(runner, version_id):
     result = _fails(runner, "compare", "20390", message="elija dos con --old y --new")
-    assert "Marco oficial, 2025-04-01 (núm. 4)" in result.output
+    assert f"Marco oficial, 2025-04-01 (núm. {version_id('20390')})" in result.output
 
 
 # -- responsible ---------------------------------------------------------------------------

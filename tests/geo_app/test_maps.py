@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import json
 import re
 
@@ -16,7 +14,14 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 from shapely import LineString, Point, Polygon
 
-from boundaries.crs import CRSMismatchError
+from boundaries.errors import CRSMismatchError
+from cases.statuses import (
+    AgreementStatus,
+    BoundaryKind,
+    CaseStatus,
+    FindingCategory,
+    ZoneStatus,
+)
 from geo_app.maps import (
     POPUP_CLASS,
     MapLayer,
@@ -37,6 +42,14 @@ from geo_app.maps import (
 )
 from geo_app.maps.escape import script_json
 from geo_app.maps.legend import IllustrativeNotice, Legend
+from geo_app.maps.styles import (
+    BOUNDARY_FALLBACK,
+    BOUNDARY_STYLES,
+    FINDING_MARKERS,
+    STATUS_COLOURS,
+    ZONE_STATUS_COLOURS,
+    status_css,
+)
 
 # Tiny shapes around the centre of Oaxaca de Juárez.
 LON, LAT = -96.72, 17.06
@@ -265,13 +278,36 @@ def test_boundary_kinds_have_distinct_colour_and_dash():
     assert len({s.get("dashArray") for s in styles}) == 4  # solid, claim, agreement, ruling
 
 
-def test_boundaries_reject_unknown_kind_and_missing_columns():
+def test_unknown_kind_is_drawn_in_the_fallback_style_and_columns_are_required():
     data = boundaries()
     data.loc[0, "kind"] = "inventado"
-    with pytest.raises(ValueError, match="inventado"):
-        boundaries_layer(base_map(BOUNDS), data)
+    m = base_map(BOUNDS)
+    boundaries_layer(m, data)
+    html = render(m)
+    assert BOUNDARY_FALLBACK.colour in html
     with pytest.raises(ValueError, match="claimant"):
         boundaries_layer(base_map(BOUNDS), boundaries().drop(columns="claimant"))
+
+
+@pytest.mark.parametrize(
+    ("table", "enum"),
+    [
+        (BOUNDARY_STYLES, BoundaryKind),
+        (ZONE_STATUS_COLOURS, ZoneStatus),
+        (FINDING_MARKERS, FindingCategory),
+        (STATUS_COLOURS, ZoneStatus),
+        (STATUS_COLOURS, CaseStatus),
+        (STATUS_COLOURS, AgreementStatus),
+    ],
+)
+def test_every_enum_value_has_a_style(table, enum):
+    assert set(enum) <= set(table)
+
+
+def test_badge_css_matches_the_map_colour_of_each_zone_status():
+    css = status_css()
+    for status, colour in ZONE_STATUS_COLOURS.items():
+        assert f".status-{status.value} {{ background: {colour}; }}" in css
 
 
 def test_builders_require_storage_crs():
@@ -516,12 +552,3 @@ def test_for_display_keeps_close_polygon_within_tolerance():
     circle = shapely.buffer(Point(LON, LAT), 0.01, quad_segs=256)
     out = for_display(frame([{}], [circle]), tolerance_m=2)
     assert out.geometry.iloc[0].symmetric_difference(circle).area / circle.area < 0.01
-
-
-@pytest.mark.parametrize(
-    "module",
-    ["assets", "controls", "display", "escape", "layers", "legend", "rows", "styles"],
-)
-def test_docstring_examples(module):
-    result = doctest.testmod(importlib.import_module(f"geo_app.maps.{module}"))
-    assert result.failed == 0

@@ -9,11 +9,11 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from cases.db import make_engine, upgrade
 from cases.models import Case, DisputeZone, Inspection, Institution, Meeting, Site
 from geo_app import create_app
 from geo_app.formatting import long_date
 from geo_app.maps import external_references
+from geo_app.testing import demo_app
 
 LIST_PAGES = ["/", "/mapa/", "/zonas/", "/expedientes/", "/reuniones/", "/recorridos/"]
 RECORDS = {
@@ -213,11 +213,7 @@ def test_configured_tiles_make_a_tile_layer(sqlite_url):
 
 @pytest.fixture
 def empty_app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'vacia.sqlite'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "TILES": ""})
+    app = demo_app(tmp_path, demo=False)
     yield app
     app.extensions["limites_engine"].dispose()
 
@@ -263,3 +259,25 @@ def test_evidence_links_only_render_safe_urls(app, client):
     html = client.get(f"/reuniones/{meeting_id}").get_data(as_text=True)
     assert "javascript:alert" not in html
     assert 'href="https://example.org/p"' in html
+
+
+def test_a_bug_inside_a_use_case_is_a_500_page_with_a_logged_reference(
+    app, client, monkeypatch, caplog
+):
+    import geo_app.pages.records
+
+    def broken(session):
+        raise ValueError("falla simulada")
+
+    monkeypatch.setattr(geo_app.pages.records.queries, "records_bounds", broken)
+    html = get_html(client, "/mapa/", status=500)
+    reference = re.search(r'data-testid="error-reference">(\w+)<', html).group(1)
+    assert "Ocurrió un error interno" in html and "falla simulada" not in html
+    assert any(reference in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_outdated_schema_is_a_clear_page(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"})
+    html = get_html(app.test_client(), "/", status=503)
+    assert "limites init" in html
+    app.extensions["limites_engine"].dispose()

@@ -1,7 +1,7 @@
-"""Turns a page's :class:`~cases.map_data.MapData` into the parts of a Folium map.
+"""Turns a page's :class:`~geo_app.pages.layers.MapData` into the parts of a Folium map.
 
-Adds the links every popup needs (record pages, meetings about a site), builds each layer
-with :mod:`geo_app.maps`, and serves every script and stylesheet from ``/vendor``.
+Builds each layer with :mod:`geo_app.maps` and serves every script and stylesheet from
+``/vendor``.
 """
 
 from __future__ import annotations
@@ -11,16 +11,15 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
-from flask import current_app, url_for
+from flask import current_app
 from markupsafe import Markup
 
 from boundaries.errors import CoverageError
 from boundaries.simplify import simplify_coverage
-from cases.map_data import MapData
-from cases.models import BoundaryKind
+from cases.statuses import BoundaryKind
 from geo_app import maps
-from geo_app.formatting import long_date
-from geo_app.maps.analysis import ANALYSIS_LAYERS
+from geo_app.maps.areas import ANALYSIS_LAYERS
+from geo_app.pages.layers import MapData
 from geo_app.vendor import vendor_url
 
 __all__ = ["MapParts", "render_map", "display_boundaries", "DEFAULT_BOUNDS"]
@@ -41,46 +40,6 @@ class MapParts:
     name: str
 
 
-def _meeting_links(refs: list[dict]) -> list[dict]:
-    return [
-        {
-            "label": f"{long_date(ref['date'])} — {ref['title']}",
-            "url": url_for("meetings.detail", meeting_id=ref["id"]),
-        }
-        for ref in refs
-    ]
-
-
-def _linked(data: MapData) -> dict[str, gpd.GeoDataFrame]:
-    zones = data.zones.assign(
-        url=[url_for("zones.detail", zone_id=i) for i in data.zones["id"]],
-        meetings=[_meeting_links(refs) for refs in data.zones["meetings"]],
-    )
-    routes = data.routes.assign(
-        url=[url_for("inspections.detail", inspection_id=i) for i in data.routes["id"]],
-        date_label=[long_date(d) for d in data.routes["date"]],
-    )
-    findings = data.findings.assign(
-        url=[
-            url_for("inspections.detail", inspection_id=i, _anchor=f"hallazgo-{f}")
-            for i, f in zip(data.findings["inspection_id"], data.findings["id"], strict=True)
-        ]
-    )
-    sites = data.sites.assign(
-        url=[None] * len(data.sites),
-        meetings=[_meeting_links(refs) for refs in data.sites["meetings"]],
-    )
-    boundaries = data.boundaries.assign(url=[None] * len(data.boundaries))
-    return {
-        "boundaries": boundaries,
-        "zones": zones,
-        "river": data.river,
-        "routes": routes,
-        "findings": findings,
-        "sites": sites,
-    }
-
-
 # Display tolerance of the municipal limits, in metres: invisible at the zooms staff use, and
 # it keeps long official limits light.
 BOUNDARY_TOLERANCE_M = 5.0
@@ -93,7 +52,7 @@ def display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     polygon at a time; the frame falls back to that too if it is not a clean coverage (for
     example the demo frame and the INEGI frame stored together).
     """
-    official = (frame["kind"] == BoundaryKind.OFFICIAL.value).to_numpy()
+    official = (frame["kind"] == BoundaryKind.OFFICIAL).to_numpy()
     parts = [maps.for_display(frame[~official], BOUNDARY_TOLERANCE_M)]
     if official.any():
         try:
@@ -129,7 +88,7 @@ def render_map(data: MapData) -> MapParts:
         tiles=tiles,
         attribution=current_app.config.get("TILES_ATTRIBUTION") if tiles else None,
     )
-    for name, frame in _linked(data).items():
+    for name, frame in data.layers().items():
         if len(frame):
             _BUILDERS[name](m, frame)
     for name, frame in data.analysis.items():

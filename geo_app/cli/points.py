@@ -1,7 +1,7 @@
 """Commands about points: who is responsible for each, and where it lies along the Atoyac.
 
 Points come from a file or as literal ``LON,LAT`` pairs; each command makes one call into
-:mod:`cases.analysis` and formats the answer as a Spanish table, JSON or GeoJSON.
+:mod:`cases.derived` and formats the answer as a Spanish table, JSON or GeoJSON.
 """
 
 from __future__ import annotations
@@ -16,27 +16,23 @@ import geopandas as gpd
 import shapely
 from flask.cli import with_appcontext
 
-from boundaries.assign import DEFAULT_SHARED_DISTANCE_M
 from boundaries.crs import STORAGE_CRS
-from boundaries.io import read_layer
-from boundaries.linref import locate_along_river
-from cases.analysis import RIVER_NAME, claim_layers, responsibility, stored_river
-from cases.errors import InvalidInputError
-from cases.topology import topology_layers
-from geo_app.cli_support import (
+from boundaries.values import plain_number
+from cases.derived import SHARED_DISTANCE_M, responsibility, river_positions
+from cases.layers import RIVER_NAME, claim_layers, read_file, resolve_layers
+from geo_app.cli.support import (
     LAYER_SUFFIXES,
-    USER_ERRORS,
     collection,
     crs_option,
     dump,
     emit,
     feature,
     format_option,
+    handled,
     layer_option,
     open_session,
     out_option,
     party,
-    user_error,
     who,
 )
 
@@ -81,7 +77,7 @@ def _read_points(text: str, layer: str | None, crs: str | None) -> gpd.GeoSeries
     looks_like_pairs = "," in text or ";" in text
     if not path.exists() and looks_like_pairs and path.suffix.lower() not in LAYER_SUFFIXES:
         return _parse_pairs(text)
-    frame = read_layer(path, layer=layer, crs=crs)
+    frame = read_file(path, layer=layer, crs=crs)
     return frame.geometry.to_crs(STORAGE_CRS).reset_index(drop=True)
 
 
@@ -98,7 +94,7 @@ def _responsible_docs(
 ) -> list[dict[str, Any]]:
     docs = []
     for position, (point, row) in enumerate(zip(points, table.to_dict("records"), strict=True)):
-        distance = row["limit_distance_m"]
+        distance = plain_number(row["limit_distance_m"])
         lon, lat = _lonlat(point)
         docs.append({
             "number": position + 1,
@@ -112,7 +108,7 @@ def _responsible_docs(
             },
             "dispute": bool(row["dispute"]),
             "shared": bool(row["shared"]),
-            "limit_distance_m": None if math.isnan(distance) else round(float(distance), 2),
+            "limit_distance_m": None if distance is None else round(distance, 2),
             "parties": [party(code, names) for code in row["parties"]],
             "zones": list(row["zones"]),
         })
@@ -160,7 +156,7 @@ def _responsible_geojson(docs: list[dict[str, Any]]) -> str:
 
 @click.command("responsible", context_settings=_NEGATIVE_COORDINATES)
 @click.argument("points")
-@click.option("--distance", type=float, default=DEFAULT_SHARED_DISTANCE_M, show_default=True,
+@click.option("--distance", type=float, default=SHARED_DISTANCE_M, show_default=True,
               help="Metros al límite dentro de los cuales el punto es compartido.")
 @click.option("--frame", "frame_spec", default="db:oficial", show_default=True,
               help="Marco de referencia: archivo o db:TIPO.")
@@ -182,10 +178,10 @@ def responsible_command(
     POINTS es un archivo de puntos (GeoJSON, GeoPackage o Shapefile en .zip) o pares
     LON,LAT separados por «;», p. ej. "-96.7352,17.0858;-96.7256,17.0624".
     """
-    try:
+    with handled():
         located = _read_points(points, layer, crs)
         with open_session() as session:
-            frame, claims, names = topology_layers(
+            frame, claims, names = resolve_layers(
                 session, [frame_spec, *claim_specs], code_field=code_field,
                 name_field=name_field, crs=crs,
             )
@@ -195,8 +191,6 @@ def responsible_command(
                     names.update(zip(claim["code"], claim["name"], strict=True))
             table = responsibility(session, located, frame, claims, distance)
         docs = _responsible_docs(located, table, names)
-    except USER_ERRORS as exc:
-        raise user_error(exc) from exc
     if fmt == "table":
         emit(_responsible_table(docs, distance), out)
     elif fmt == "json":
@@ -232,19 +226,11 @@ def river_command(points, reverse, layer, crs, fmt, out) -> None:
     POINTS es un archivo de puntos o pares LON,LAT separados por «;». Los puntos se listan
     de aguas arriba a aguas abajo.
     """
-    try:
+    with handled():
         located = _read_points(points, layer, crs)
         with open_session() as session:
-            river = stored_river(session)
-            if river is None:
-                raise InvalidInputError(
-                    f"no hay un río guardado con el nombre «{RIVER_NAME}»; "
-                    "cárguelo (p. ej. con «limites demo») antes de usar este comando"
-                )
-            line = gpd.GeoSeries([river.geometry], crs=STORAGE_CRS)
-        table = locate_along_river(located, line, reverse=reverse).sort_values("km", kind="stable")
-    except USER_ERRORS as exc:
-        raise user_error(exc) from exc
+            table = river_positions(session, located, reverse=reverse)
+        table = table.sort_values("km", kind="stable")
     rows = []
     for position, row in table.iterrows():
         lon, lat = _lonlat(located[position])

@@ -1,7 +1,8 @@
-"""Map layers of the app's pages as GeoDataFrames: plain data, no HTML, no URLs.
+"""Map layers of the pages, built from records: GeoDataFrames with labels and links.
 
-Every layer is an EPSG:4326 GeoDataFrame with an ``id`` column and the columns its map
-builder draws; the web layer adds links.
+Every layer is a :data:`~boundaries.crs.STORAGE_CRS` GeoDataFrame with the columns its
+builder in :mod:`geo_app.maps.layers` draws (``*_COLUMNS`` there); the links to record pages
+are added here, in one place.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import shapely
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from flask import url_for
 
+from boundaries.crs import STORAGE_CRS
 from cases.models import (
     BoundaryVersion,
     DisputeZone,
@@ -23,32 +24,39 @@ from cases.models import (
     Site,
     Watercourse,
 )
-from cases.spatial import bbox_filter, intersecting
+from geo_app.formatting import long_date
+from geo_app.maps.layers import (
+    BOUNDARY_COLUMNS,
+    FINDING_COLUMNS,
+    RIVER_COLUMNS,
+    ROUTE_COLUMNS,
+    SITE_COLUMNS,
+    ZONE_COLUMNS,
+)
 
 __all__ = [
     "MapData",
-    "area_of_interest",
     "boundaries_frame",
     "zones_frame",
     "river_frame",
     "routes_frame",
     "findings_frame",
     "sites_frame",
-    "empty_map",
+    "record_map",
     "focus_of",
-    "nearby",
-    "overview_map",
-    "with_meetings",
+    "around",
 ]
 
-CRS = "EPSG:4326"
-# How far around the unit's records the overview map reaches, in degrees (about 3 km).
-AREA_MARGIN = 0.03
+# How far around a record's bounds its map reaches (degrees; 0.002° is about 200 m), so a
+# lone point still shows its surroundings.
+FOCUS_PAD = 0.002
+# How far around a record the limits drawn on its map reach (about 1 km).
+NEARBY_MARGIN = 0.01
 
 
 @dataclass
 class MapData:
-    """The layers of one map, each an EPSG:4326 GeoDataFrame (possibly empty)."""
+    """The layers of one map, each a GeoDataFrame in EPSG:4326 (possibly empty)."""
 
     boundaries: gpd.GeoDataFrame
     zones: gpd.GeoDataFrame
@@ -91,27 +99,21 @@ class MapData:
 def _frame(rows: list[dict], columns: Sequence[str]) -> gpd.GeoDataFrame:
     if not rows:
         return gpd.GeoDataFrame(
-            {c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS
+            {c: [] for c in ("id", *columns)},
+            geometry=gpd.GeoSeries([], crs=STORAGE_CRS),
+            crs=STORAGE_CRS,
         )
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
 
 
-def _meeting_refs(meetings: Iterable[Meeting]) -> list[dict]:
+def _meeting_links(meetings: Iterable[Meeting]) -> list[dict]:
     return [
-        {"id": m.id, "date": m.date, "title": m.title}
+        {
+            "label": f"{long_date(m.date)} — {m.title}",
+            "url": url_for("meetings.detail", meeting_id=m.id),
+        }
         for m in sorted(meetings, key=lambda m: m.date)
     ]
-
-
-BOUNDARY_COLUMNS = ("id", "municipality", "cvegeo", "kind", "kind_label", "claimant",
-                    "source", "illustrative", "geometry")
-ZONE_COLUMNS = ("id", "name", "kind_label", "status", "status_label", "description",
-                "illustrative", "meetings", "geometry")
-RIVER_COLUMNS = ("id", "name", "illustrative", "geometry")
-ROUTE_COLUMNS = ("id", "title", "date", "illustrative", "geometry")
-FINDING_COLUMNS = ("id", "category", "category_label", "description", "inspection_id",
-                   "inspection", "illustrative", "geometry")
-SITE_COLUMNS = ("id", "name", "description", "illustrative", "meetings", "geometry")
 
 
 def boundaries_frame(versions: Iterable[BoundaryVersion]) -> gpd.GeoDataFrame:
@@ -127,6 +129,7 @@ def boundaries_frame(versions: Iterable[BoundaryVersion]) -> gpd.GeoDataFrame:
                 "claimant": v.claimant.name if v.claimant else None,
                 "source": v.source,
                 "illustrative": v.illustrative,
+                "url": None,
                 "geometry": v.geometry,
             }
             for v in versions
@@ -136,7 +139,7 @@ def boundaries_frame(versions: Iterable[BoundaryVersion]) -> gpd.GeoDataFrame:
 
 
 def zones_frame(zones: Iterable[DisputeZone]) -> gpd.GeoDataFrame:
-    """Dispute zones as a layer, each with the meetings that dealt with it."""
+    """Dispute zones as a layer, each with links to the meetings that dealt with it."""
     return _frame(
         [
             {
@@ -147,7 +150,8 @@ def zones_frame(zones: Iterable[DisputeZone]) -> gpd.GeoDataFrame:
                 "status_label": z.status.label,
                 "description": z.description,
                 "illustrative": z.illustrative,
-                "meetings": _meeting_refs(z.meetings),
+                "url": url_for("zones.detail", zone_id=z.id),
+                "meetings": _meeting_links(z.meetings),
                 "geometry": z.geometry,
             }
             for z in zones
@@ -169,8 +173,14 @@ def routes_frame(inspections: Iterable[Inspection]) -> gpd.GeoDataFrame:
     """Inspection routes as a layer (inspections without a route are left out)."""
     return _frame(
         [
-            {"id": i.id, "title": i.title, "date": i.started_on,
-             "illustrative": i.illustrative, "geometry": i.route}
+            {
+                "id": i.id,
+                "title": i.title,
+                "date_label": long_date(i.started_on),
+                "illustrative": i.illustrative,
+                "url": url_for("inspections.detail", inspection_id=i.id),
+                "geometry": i.route,
+            }
             for i in inspections
             if i.route is not None
         ],
@@ -179,7 +189,7 @@ def routes_frame(inspections: Iterable[Inspection]) -> gpd.GeoDataFrame:
 
 
 def findings_frame(findings: Iterable[Finding]) -> gpd.GeoDataFrame:
-    """Findings as a point layer."""
+    """Findings as a point layer, each linking to its place on the inspection's page."""
     return _frame(
         [
             {
@@ -187,9 +197,11 @@ def findings_frame(findings: Iterable[Finding]) -> gpd.GeoDataFrame:
                 "category": f.category.value,
                 "category_label": f.category.label,
                 "description": f.description,
-                "inspection_id": f.inspection_id,
                 "inspection": f.inspection.title,
                 "illustrative": f.illustrative,
+                "url": url_for(
+                    "inspections.detail", inspection_id=f.inspection_id, _anchor=f"hallazgo-{f.id}"
+                ),
                 "geometry": f.geometry,
             }
             for f in findings
@@ -199,7 +211,7 @@ def findings_frame(findings: Iterable[Finding]) -> gpd.GeoDataFrame:
 
 
 def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
-    """Sites as a point layer, each with the meetings held there or about it."""
+    """Sites as a point layer, each with links to the meetings held there or about it."""
     return _frame(
         [
             {
@@ -207,7 +219,8 @@ def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
                 "name": s.name,
                 "description": s.description,
                 "illustrative": s.illustrative,
-                "meetings": _meeting_refs(s.meetings),
+                "url": None,
+                "meetings": _meeting_links(s.meetings),
                 "geometry": s.geometry,
             }
             for s in sites
@@ -216,81 +229,41 @@ def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
     )
 
 
-def with_meetings(model):
-    """Select ``model`` with its meetings loaded."""
-    return select(model).options(selectinload(model.meetings))
-
-
-def area_of_interest(session: Session) -> tuple[float, float, float, float] | None:
-    """The bounding box of the unit's own records, widened by :data:`AREA_MARGIN`."""
-    boxes = []
-    for model in (DisputeZone, Inspection, Site, Finding):
-        row = session.execute(
-            select(func.min(model.min_x), func.min(model.min_y),
-                   func.max(model.max_x), func.max(model.max_y))
-        ).one()
-        if row[0] is not None:
-            boxes.append(row)
-    if not boxes:
-        return None
-    return (
-        min(b[0] for b in boxes) - AREA_MARGIN,
-        min(b[1] for b in boxes) - AREA_MARGIN,
-        max(b[2] for b in boxes) + AREA_MARGIN,
-        max(b[3] for b in boxes) + AREA_MARGIN,
-    )
-
-
-def overview_map(session: Session) -> MapData:
-    """Every layer around the unit's records (boundaries limited to that area)."""
-    area = area_of_interest(session)
-    versions = select(BoundaryVersion).options(
-        selectinload(BoundaryVersion.municipality), selectinload(BoundaryVersion.claimant)
-    )
-    if area is not None:
-        versions = bbox_filter(versions, BoundaryVersion, shapely.box(*area))
+def record_map(
+    focus=None,
+    analysis: dict[str, gpd.GeoDataFrame] | None = None,
+    *,
+    versions: Iterable[BoundaryVersion] = (),
+    zones: Iterable[DisputeZone] = (),
+    rivers: Iterable[Watercourse] = (),
+    inspections: Iterable[Inspection] = (),
+    findings: Iterable[Finding] = (),
+    sites: Iterable[Site] = (),
+) -> MapData:
+    """A map of the given records; layers with no record are empty."""
     return MapData(
-        boundaries=boundaries_frame(session.scalars(versions.order_by(BoundaryVersion.id))),
-        zones=zones_frame(session.scalars(with_meetings(DisputeZone).order_by(DisputeZone.id))),
-        river=river_frame(session.scalars(select(Watercourse).order_by(Watercourse.id))),
-        routes=routes_frame(session.scalars(select(Inspection).order_by(Inspection.id))),
-        findings=findings_frame(
-            session.scalars(
-                select(Finding).options(selectinload(Finding.inspection)).order_by(Finding.id)
-            )
-        ),
-        sites=sites_frame(session.scalars(with_meetings(Site).order_by(Site.id))),
+        boundaries=boundaries_frame(versions),
+        zones=zones_frame(zones),
+        river=river_frame(rivers),
+        routes=routes_frame(inspections),
+        findings=findings_frame(findings),
+        sites=sites_frame(sites),
+        focus=focus,
+        analysis=analysis or {},
     )
 
 
-def empty_map(focus=None, analysis=None, **layers: gpd.GeoDataFrame) -> MapData:
-    """A map whose layers not given are empty."""
-    empty = {
-        "boundaries": boundaries_frame([]),
-        "zones": zones_frame([]),
-        "river": river_frame([]),
-        "routes": routes_frame([]),
-        "findings": findings_frame([]),
-        "sites": sites_frame([]),
-    }
-    empty.update(layers)
-    return MapData(**empty, focus=focus, analysis=analysis or {})
-
-
-def nearby(session: Session, model, geometry, margin: float = 0.01):
-    """Rows of ``model`` within ``margin`` degrees (about 1 km) of ``geometry``'s bounds."""
-    if geometry is None:
-        return []
-    return intersecting(session, model, shapely.box(*geometry.bounds).buffer(margin))
-
-
-def focus_of(*geometries, pad: float = 0.002) -> tuple[float, float, float, float] | None:
-    """Bounds of ``geometries`` padded by ``pad`` degrees (about 200 m).
-
-    The padding lets a lone point still show its surroundings.
-    """
+def focus_of(*geometries, pad: float = FOCUS_PAD) -> tuple[float, float, float, float] | None:
+    """Bounds of ``geometries`` padded by ``pad`` degrees, or ``None`` when there are none."""
     shapes = [g for g in geometries if g is not None and not g.is_empty]
     if not shapes:
         return None
     west, south, east, north = shapely.GeometryCollection(shapes).bounds
     return (west - pad, south - pad, east + pad, north + pad)
+
+
+def around(geometry, margin: float = NEARBY_MARGIN):
+    """The box ``margin`` degrees around ``geometry``'s bounds (``None`` for no geometry)."""
+    if geometry is None or geometry.is_empty:
+        return None
+    return shapely.box(*geometry.bounds).buffer(margin)

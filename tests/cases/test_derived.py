@@ -4,16 +4,11 @@ import pytest
 from shapely import LineString, MultiLineString, Point
 from sqlalchemy import select
 
-from cases.analysis import add_finding, official_frame, refresh_all, set_route
-from cases.demo import load_demo
+from cases.db import unit_of_work
+from cases.derived import add_finding, refresh_derived, set_route
 from cases.errors import InvalidInputError
+from cases.layers import official_frame
 from cases.models import Finding, FindingCategory, Inspection
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session)
-    return session
 
 
 def test_demo_findings_know_who_is_responsible_and_where_on_the_atoyac(demo):
@@ -42,7 +37,7 @@ def test_demo_routes_are_split_by_municipality_and_zone(demo):
 
 
 def test_saving_a_finding_and_a_route_computes_their_fields(demo):
-    with demo.begin():
+    with unit_of_work(demo):
         inspection = Inspection(title="nuevo", started_on=dt.date(2025, 7, 1))
         demo.add(inspection)
         set_route(demo, inspection, MultiLineString([LineString([(-96.73, 17.07),
@@ -59,20 +54,28 @@ def test_saving_a_finding_and_a_route_computes_their_fields(demo):
     [(Point(), "necesita un punto"), (Point(17.07, -196.7), "fuera de rango")],
 )
 def test_bad_finding_point_is_refused_and_nothing_written(demo, point, message):
-    with demo.begin():
-        before = len(demo.scalars(select(Finding)).all())
+    before = len(demo.scalars(select(Finding)).all())
     inspection_id = demo.scalars(select(Inspection)).first().id
-    demo.rollback()
-    with pytest.raises(InvalidInputError, match=message):
-        with demo.begin():
-            add_finding(demo, demo.get(Inspection, inspection_id), FindingCategory.OTHER,
-                        point, "x")
-    with demo.begin():
-        assert len(demo.scalars(select(Finding)).all()) == before
+    with pytest.raises(InvalidInputError, match=message), unit_of_work(demo):
+        add_finding(demo, demo.get(Inspection, inspection_id), FindingCategory.OTHER, point, "x")
+    assert len(demo.scalars(select(Finding)).all()) == before
 
 
-def test_refresh_all_after_importing_new_limits(demo):
+def test_refresh_derived_after_importing_new_limits(demo):
     assert len(official_frame(demo)) == 4
-    demo.rollback()
-    assert refresh_all(demo) == {"hallazgos": 6, "recorridos": 2}
+    with unit_of_work(demo):
+        assert refresh_derived(demo) == {"hallazgos": 6, "recorridos": 2}
+
+
+def test_two_use_cases_share_one_request_scoped_session(demo):
+    """A read, then two writing use cases, then one commit: no "transaction already begun"."""
+    from cases.topology import stored_topology, zone_from_overlap
+
+    assert len(stored_topology(demo).result.overlaps) == 1
+    with unit_of_work(demo):
+        zone = zone_from_overlap(demo, None, 1.0, 0, "Franja compartida")
+        counts = refresh_derived(demo)
+    assert counts["hallazgos"] == 6
+    demo.expire_all()
+    assert zone.id is not None and zone.name == "Franja compartida"
 

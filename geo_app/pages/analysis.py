@@ -1,4 +1,4 @@
-"""Read models of the analysis pages: topology of the claims and version comparison."""
+"""Page models of the Análisis pages: topology of the claims and comparison of versions."""
 
 from __future__ import annotations
 
@@ -7,30 +7,25 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import shapely
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from boundaries.compare import VersionComparison
-from cases.map_data import (
-    MapData,
-    area_of_interest,
-    boundaries_frame,
-    empty_map,
-    focus_of,
-    with_meetings,
-    zones_frame,
-)
-from cases.models import BoundaryVersion, DisputeZone, Municipality
-from cases.spatial import bbox_filter
-from cases.topology import (
-    compare_stored_versions,
-    layers_topology,
-    stored_layers,
-    version_choices,
-    version_label,
-)
+from cases import queries, topology, versions
+from cases.models import BoundaryVersion
+from geo_app.pages.layers import MapData, focus_of, record_map
+from geo_app.pages.records import OVERVIEW_MARGIN
 
-__all__ = ["TopologyPage", "ComparisonPage", "topology_page", "comparison_page"]
+__all__ = ["TopologyPage", "ComparisonPage", "topology_page", "comparison_page", "version_label"]
+
+# The analysis map reaches this far (degrees, about 1 km) around the claims and results.
+ANALYSIS_PAD = 0.01
+
+
+def version_label(version: BoundaryVersion) -> str:
+    """A short Spanish description of a version: kind, party, date and number."""
+    party = f" de {version.claimant.name}" if version.claimant else ""
+    when = f", {version.valid_from.isoformat()}" if version.valid_from else ""
+    return f"{version.kind.label}{party}{when} (núm. {version.id})"
 
 
 @dataclass
@@ -62,27 +57,21 @@ def topology_page(
     The map draws the versions analysed around the claims, the results and the unit's own
     records, never the whole state.
     """
-    frame, claims, available = stored_layers(session, claimants)
-    result, names = layers_topology(frame, claims, min_area_m2)
+    analysis = topology.stored_topology(session, claimants, min_area_m2)
+    result, names = analysis.result, analysis.names
     overlaps = _labelled(result.overlaps, "parties", names)
     gaps = _labelled(result.gaps, "neighbours", names)
-    zones = session.scalars(with_meetings(DisputeZone).order_by(DisputeZone.id)).all()
-    ids = set(frame["version_id"])
-    for layer in claims.values():
-        ids.update(layer["version_id"])
     area = focus_of(
-        *(shapely.box(*layer.total_bounds) for layer in claims.values() if len(layer)),
-        *overlaps.geometry, *gaps.geometry, pad=0.01,
-    ) or area_of_interest(session)
-    versions = select(BoundaryVersion).options(
-        selectinload(BoundaryVersion.municipality), selectinload(BoundaryVersion.claimant)
-    ).where(BoundaryVersion.id.in_(ids))
-    if area is not None:
-        versions = bbox_filter(versions, BoundaryVersion, shapely.box(*area))
+        *(shapely.box(*layer.total_bounds) for layer in analysis.claims.values() if len(layer)),
+        *overlaps.geometry, *gaps.geometry, pad=ANALYSIS_PAD,
+    )
+    if area is None:
+        bounds = queries.records_bounds(session)
+        area = focus_of(shapely.box(*bounds), pad=OVERVIEW_MARGIN) if bounds else None
     return TopologyPage(
-        claimants=available,
-        chosen=sorted(claims),
-        min_area_m2=min_area_m2,
+        claimants=analysis.claimants,
+        chosen=sorted(analysis.claims),
+        min_area_m2=analysis.min_area_m2,
         overlaps=overlaps,
         gaps=gaps,
         shared_borders=[
@@ -93,11 +82,13 @@ def topology_page(
             )
         ],
         slivers={"overlaps": result.overlap_slivers, "gaps": result.gap_slivers},
-        map=empty_map(
-            focus=area,
-            boundaries=boundaries_frame(session.scalars(versions.order_by(BoundaryVersion.id))),
-            zones=zones_frame(zones),
-            analysis={"overlaps": overlaps, "gaps": gaps},
+        map=record_map(
+            area,
+            {"overlaps": overlaps, "gaps": gaps},
+            versions=queries.versions_by_id(
+                session, analysis.version_ids, shapely.box(*area) if area else None
+            ),
+            zones=queries.zones_with_meetings(session),
         ),
     )
 
@@ -119,28 +110,21 @@ def comparison_page(
     session: Session, cvegeo: str | None, old_id: int | None, new_id: int | None
 ) -> ComparisonPage:
     """The comparison form and, when two versions are chosen, their differences and map."""
-    counts = session.execute(
-        select(Municipality.cvegeo, Municipality.name)
-        .join(BoundaryVersion, BoundaryVersion.municipality_id == Municipality.id)
-        .group_by(Municipality.cvegeo, Municipality.name)
-        .having(func.count(BoundaryVersion.id) > 1)
-        .order_by(Municipality.name)
-    ).all()
-    page = ComparisonPage([(c, n) for c, n in counts], cvegeo, [])
+    page = ComparisonPage(versions.municipalities_with_versions(session), cvegeo, [])
     if not cvegeo:
         return page
-    page.versions = [(v.id, version_label(v)) for v in version_choices(session, cvegeo)]
+    page.versions = [(v.id, version_label(v)) for v in versions.version_choices(session, cvegeo)]
     if old_id is None or new_id is None:
         return page
-    old, new, result = compare_stored_versions(session, old_id, new_id, cvegeo=cvegeo)
+    old, new, result = versions.compare_stored_versions(session, old_id, new_id, cvegeo=cvegeo)
     page.old, page.new, page.result = old, new, result
-    page.map = empty_map(
-        focus=focus_of(old.geometry, new.geometry, pad=0.0),
-        boundaries=boundaries_frame([old, new]),
-        analysis={
+    page.map = record_map(
+        focus_of(old.geometry, new.geometry, pad=0.0),
+        {
             "gained": _numbered(result.gained, "Área ganada"),
             "lost": _numbered(result.lost, "Área perdida"),
         },
+        versions=[old, new],
     )
     return page
 

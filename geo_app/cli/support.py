@@ -1,9 +1,10 @@
-"""What every ``limites`` command shares: user errors, progress and output."""
+"""What every ``limites`` command shares: user errors, sessions, progress and output."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -11,23 +12,22 @@ import click
 from flask import current_app
 from sqlalchemy import Engine
 
-from boundaries.crs import MissingCRSError
-from boundaries.io import LayerReadError
-from cases.db import upgrade
-from cases.errors import LimitesError
+from cases.db import require_current_schema
+from cases.errors import LimitesError, boundary_errors
+from cases.layers import DB_PREFIX
 from geo_app.db import new_session
 
 __all__ = [
-    "USER_ERRORS",
+    "handled",
     "FORMATS",
     "LAYER_SUFFIXES",
     "WRITABLE_SUFFIXES",
     "engine",
     "progress",
-    "user_error",
     "emit",
     "dump",
     "open_session",
+    "open_session_if_stored",
     "party",
     "who",
     "feature",
@@ -37,9 +37,6 @@ __all__ = [
     "crs_option",
     "layer_option",
 ]
-
-# Errors caused by the input: they become a one-line Spanish message, never a traceback.
-USER_ERRORS = (LimitesError, LayerReadError, MissingCRSError, ValueError)
 
 
 def engine() -> Engine:
@@ -52,9 +49,19 @@ def progress(message: str) -> None:
     click.echo(message, err=True)
 
 
-def user_error(exc: Exception) -> click.ClickException:
-    """Turn a user error into click's one-line error."""
-    return click.ClickException(str(getattr(exc, "message", exc)))
+@contextmanager
+def handled(prefix: str | None = None, suffix: str = "") -> Iterator[None]:
+    """Turn the domain's errors inside the block into click's one-line Spanish error.
+
+    Only :class:`~cases.errors.LimitesError` (and the geometry errors it translates) is a
+    user mistake; anything else is a bug and surfaces as one (see :func:`geo_app.cli.main`).
+    ``prefix`` names the file at fault; ``suffix`` is added after the message.
+    """
+    try:
+        with boundary_errors(prefix):
+            yield
+    except LimitesError as exc:
+        raise click.ClickException(f"{exc.message}{suffix}") from exc
 
 
 def emit(text: str, out: str | None) -> None:
@@ -77,10 +84,16 @@ def dump(payload: Any) -> str:
 
 
 def open_session():
-    """A session on a schema brought up to date, as ``limites topology`` does."""
-    session = new_session()
-    upgrade(session.get_bind())
-    return session
+    """A new session, after checking the schema is current (``limites init`` updates it)."""
+    require_current_schema(engine())
+    return new_session()
+
+
+def open_session_if_stored(specs: Sequence[str]):
+    """:func:`open_session` when a layer spec names stored layers (``db:…``), else nothing."""
+    if any(spec.startswith(DB_PREFIX) for spec in specs):
+        return open_session()
+    return nullcontext()
 
 
 def party(code: str | None, names: dict[str, str]) -> dict[str, str] | None:

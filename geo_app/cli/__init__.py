@@ -1,0 +1,84 @@
+"""The ``limites`` command line (also available as ``flask --app geo_app …``).
+
+One module per group of commands; each command parses its options, opens the unit of work
+when it writes, makes one call into :mod:`cases` and formats the answer. Domain errors print
+as one Spanish line; anything else is a bug: a short notice, or the traceback with
+``limites --debug``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask
+from flask.cli import ScriptInfo
+
+from geo_app.cli import database, imports, points, routes, simplify, topology, versions
+
+__all__ = ["COMMANDS", "init_app", "main"]
+
+log = logging.getLogger(__name__)
+
+COMMANDS = (
+    *database.COMMANDS[:2],
+    *imports.COMMANDS,
+    *topology.COMMANDS,
+    *versions.COMMANDS,
+    *points.COMMANDS,
+    *routes.COMMANDS,
+    *simplify.COMMANDS,
+    *database.COMMANDS[2:],
+)
+
+# EX_SOFTWARE of sysexits.h: an internal error, told apart from a user error (exit 1).
+BUG_EXIT_CODE = 70
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app's CLI group (``flask --app geo_app …``)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app() -> Flask:
+    from geo_app import create_app
+
+    return create_app()
+
+
+class _LimitesGroup(click.Group):
+    """A group that shows an unexpected exception as a bug, with its traceback on ``--debug``."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.meta.get("limites.debug"):
+                raise
+            log.debug("unexpected error", exc_info=True)
+            click.echo(
+                f"Error interno inesperado ({type(exc).__name__}: {exc}). Es un defecto del "
+                "programa, no de sus datos; repita el comando con «limites --debug …» para ver "
+                "el detalle y repórtelo.",
+                err=True,
+            )
+            ctx.exit(BUG_EXIT_CODE)
+
+
+@click.group(name="limites", cls=_LimitesGroup, commands=COMMANDS)
+@click.option("--debug", is_flag=True, help="Muestra el detalle (traceback) de un error interno.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Límites: seguimiento de asuntos de límites municipales.
+
+    La base de datos se toma de LIMITES_DATABASE_URL (por omisión, SQLite en instance/).
+    """
+    ctx.meta["limites.debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = ScriptInfo(create_app=_create_app)

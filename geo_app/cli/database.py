@@ -1,0 +1,53 @@
+"""Commands that set the database up and serve the app: init, demo and serve."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from cases.db import current_revision, unit_of_work, upgrade
+from cases.demo import load_demo
+from geo_app.cli.support import engine, handled, open_session, progress
+
+__all__ = ["COMMANDS", "init_command", "demo_command", "serve_command"]
+
+
+def _database_label() -> str:
+    return engine().url.render_as_string(hide_password=True)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Crea o actualiza el esquema de la base de datos."""
+    upgrade(engine())
+    click.echo(f"Base de datos lista (revisión {current_revision(engine())}): {_database_label()}")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Carga los datos de demostración (informe abril–junio 2025); repetirlo no duplica."""
+    with handled(), open_session() as session, unit_of_work(session):
+        created = load_demo(session, progress=progress)
+    total = sum(created.values())
+    detail = ", ".join(f"{n} {what}" for what, n in created.items() if n)
+    click.echo(
+        f"Datos de demostración cargados: {detail}."
+        if total
+        else "Los datos de demostración ya estaban cargados; no se agregó nada."
+    )
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve_command(host: str, port: int) -> None:
+    """Sirve la aplicación web."""
+    click.echo(f"Límites en http://{host}:{port}/ (Ctrl+C para detener)")
+    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+COMMANDS = (init_command, demo_command, serve_command)

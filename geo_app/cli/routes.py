@@ -1,0 +1,95 @@
+"""``limites split-route``: a route's length in each municipality and dispute zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+
+from boundaries.crs import STORAGE_CRS
+from boundaries.routes import route_split_to_dict
+from cases.derived import route_split
+from cases.layers import disputes_frame, read_file, resolve_layers
+from geo_app.cli.support import (
+    collection,
+    crs_option,
+    dump,
+    emit,
+    feature,
+    format_option,
+    handled,
+    layer_option,
+    open_session,
+    out_option,
+)
+
+__all__ = ["COMMANDS", "split_route_command"]
+
+_PART_TITLES = {"municipality": "municipio", "outside": "fuera", "dispute": "disputa"}
+
+
+def _split_table(doc: dict[str, Any]) -> str:
+    def line(part) -> str:
+        who = " / ".join(
+            f"{name} ({code})" if part["kind"] == "municipality" else name
+            for code, name in zip(part["parties"], part["names"], strict=True)
+        ) or "Fuera de los municipios del marco"
+        return f"  {who}: {part['length_m']:,.2f} m ({part['share'] * 100:.1f} %)"
+
+    parts = doc["parts"]
+    disputes = [p for p in parts if p["kind"] == "dispute"]
+    lines = [f"Ruta de {doc['length_m']:,.2f} m (medida en {doc['measure_crs']})", "",
+             "Por municipio:"]
+    lines += [line(p) for p in parts if p["kind"] != "dispute"]
+    lines.append(f"Por zona en disputa: {len(disputes) or 'ninguna'}")
+    lines += [line(p) for p in disputes]
+    return "\n".join(lines)
+
+
+@click.command("split-route")
+@click.argument("route")
+@click.option("--frame", "frame_spec", default="db:oficial", show_default=True,
+              help="Marco de referencia: archivo o db:TIPO.")
+@click.option("--code-field", help="Campo con la clave si el marco es un archivo.")
+@click.option("--name-field", help="Campo con el nombre si el marco es un archivo.")
+@layer_option
+@crs_option
+@format_option()
+@out_option
+@with_appcontext
+def split_route_command(route, frame_spec, code_field, name_field, layer, crs, fmt, out) -> None:
+    """Longitud de una ruta dentro de cada municipio y de cada zona en disputa guardada.
+
+    ROUTE es un archivo de líneas (LineString o MultiLineString); varias líneas forman una
+    sola ruta.
+    """
+    with handled():
+        lines = read_file(route, layer=layer, crs=crs).to_crs(STORAGE_CRS)
+        with open_session() as session:
+            frame, _, names = resolve_layers(
+                session, [frame_spec], code_field=code_field, name_field=name_field, crs=crs
+            )
+            disputes = disputes_frame(session)
+        result = route_split(lines, frame, disputes)
+        doc = route_split_to_dict(result)
+    for part in doc["parts"]:
+        part["names"] = [names.get(p, p) for p in part["parties"]]
+    if fmt == "table":
+        emit(_split_table(doc), out)
+    elif fmt == "json":
+        emit(dump(doc), out)
+    else:
+        emit(collection([
+            feature(part["geometry"], {
+                "tipo": _PART_TITLES[part["kind"]],
+                "partes": part["parties"],
+                "nombres": part["names"],
+                "longitud_m": part["length_m"],
+                "porcentaje": round(part["share"] * 100, 4),
+            })
+            for part in doc["parts"]
+        ]), out)
+
+
+COMMANDS = (split_route_command,)

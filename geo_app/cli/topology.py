@@ -1,0 +1,103 @@
+"""``limites topology``: overlaps, gaps and shared borders of boundary layers.
+
+The same use case as the Análisis page (:func:`cases.topology.layers_topology`), on any
+layers: files or the stored ``db:KIND`` layers.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from boundaries.topology import topology_to_dict
+from cases.layers import resolve_layers
+from cases.topology import DEFAULT_MIN_AREA_M2, layers_topology
+from geo_app.cli.support import (
+    collection,
+    crs_option,
+    dump,
+    emit,
+    feature,
+    format_option,
+    handled,
+    layer_option,
+    open_session_if_stored,
+    out_option,
+    progress,
+)
+
+__all__ = ["COMMANDS", "topology_command"]
+
+
+def _topology_table(doc: dict, names: dict[str, str]) -> str:
+    def who(codes) -> str:
+        return " / ".join(f"{names.get(c, c)} ({c})" for c in codes) or "—"
+
+    lines = [f"Medidas en {doc['measure_crs']}; área mínima {doc['min_area_m2']} m²", ""]
+    lines.append(f"Traslapes (zonas reclamadas por dos o más partes): {len(doc['overlaps'])}")
+    for n, row in enumerate(doc["overlaps"], start=1):
+        lines.append(f"  {n}. {who(row['parties'])}: {row['area_ha']:,.2f} ha")
+    lines.append(f"Vacíos (zonas que nadie reclama): {len(doc['gaps'])}")
+    for n, row in enumerate(doc["gaps"], start=1):
+        lines.append(f"  {n}. entre {who(row['neighbours'])}: {row['area_ha']:,.2f} ha")
+    lines.append(f"Límites compartidos: {len(doc['shared_borders'])}")
+    for row in doc["shared_borders"]:
+        lines.append(f"  {who(row['parties'])}: {row['length_m'] / 1000:,.3f} km")
+    slivers = doc["slivers"]
+    lines.append(
+        f"Astillas descartadas por el área mínima: {slivers['overlaps']} traslapes, "
+        f"{slivers['gaps']} vacíos"
+    )
+    return "\n".join(lines)
+
+
+def _topology_geojson(doc: dict, names: dict[str, str]) -> str:
+    return collection([
+        feature(row["geometry"], {
+            "tipo": kind,
+            "partes": row[key],
+            "nombres": [names.get(c, c) for c in row[key]],
+            "area_m2": row["area_m2"],
+            "area_ha": row["area_ha"],
+        })
+        for kind, key, rows in (
+            ("traslape", "parties", doc["overlaps"]), ("vacio", "neighbours", doc["gaps"])
+        )
+        for row in rows
+    ])
+
+
+@click.command("topology")
+@click.argument("layers", nargs=-1, required=True)
+@click.option("--min-area", type=float, default=DEFAULT_MIN_AREA_M2, show_default=True,
+              help="Área mínima en m²; lo menor se cuenta como astilla de digitalización.")
+@format_option()
+@out_option
+@click.option("--code-field", help="Campo con la clave en los archivos.")
+@click.option("--name-field", help="Campo con el nombre en los archivos.")
+@layer_option
+@crs_option
+@with_appcontext
+def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, crs) -> None:
+    """Traslapes, vacíos y límites compartidos entre capas de límites.
+
+    La primera capa es el marco de referencia y las demás, reclamos. Cada capa es un archivo
+    (GeoJSON, GeoPackage o Shapefile en .zip) o db:TIPO para los límites guardados
+    (db:oficial, db:reclamo, db:acuerdo, db:resolucion).
+    """
+    with handled():
+        with open_session_if_stored(layers) as session:
+            frame, claims, names = resolve_layers(
+                session, layers, code_field=code_field, name_field=name_field,
+                layer=layer, crs=crs,
+            )
+        progress(f"Analizando {len(frame)} polígonos y {len(claims)} capas de reclamos…")
+        result, _ = layers_topology(frame, claims, min_area)
+        doc = topology_to_dict(result)
+    if fmt == "table":
+        emit(_topology_table(doc, names), out)
+    else:
+        emit(dump(doc) if fmt == "json" else _topology_geojson(doc, names), out)
+
+
+COMMANDS = (topology_command,)

@@ -1,0 +1,71 @@
+"""A wheel of the project, installed in a fresh virtualenv, serves a map page and its Leaflet."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = textwrap.dedent(
+    """
+    import re, sys
+    import geo_app
+    where = geo_app.__file__
+    assert "site-packages" in where and "{root}" not in where, where
+    from geo_app.testing import demo_app
+    app = demo_app(__import__("pathlib").Path("."))
+    client = app.test_client()
+    html = client.get("/mapa/").get_data(as_text=True)
+    leaflet = re.search(r'src="(/vendor/leaflet/dist/leaflet\\.js[^"]*)"', html).group(1)
+    response = client.get(leaflet.replace("&amp;", "&"))
+    assert response.status_code == 200 and b"Leaflet" in response.data[:2000], response.status
+    print("OK", geo_app.__file__)
+    """
+)
+
+
+@pytest.mark.slow
+def test_wheel_in_a_fresh_virtualenv_serves_the_map_assets(tmp_path):
+    if not (ROOT / "node_modules" / "leaflet").is_dir():
+        pytest.fail("faltan los paquetes npm: ejecute «npm ci»")
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(wheels), str(ROOT)],
+        check=True, cwd=tmp_path,
+    )
+    (wheel,) = wheels.glob("limites-*.whl")
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(fresh)], check=True)
+    python = fresh / "bin" / "python"
+    site = Path(
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
+         str(wheel)],
+        check=True,
+    )
+    # The dependencies come from the test environment (no network); the project itself from
+    # the wheel only: a .pth file adds a site directory, whose editable-install hooks it skips.
+    (site / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    deployment = tmp_path / "deployment"
+    deployment.mkdir()
+    (deployment / "node_modules").symlink_to(ROOT / "node_modules")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIMITES_", "PYTHON"))}
+    result = subprocess.run(
+        [python, "-c", SCRIPT.replace("{root}", str(ROOT))],
+        cwd=deployment, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "OK" in result.stdout and str(site) in result.stdout
