@@ -23,10 +23,11 @@ import psycopg
 from boundaries.io import read_layer
 from cases.db import make_engine, make_session_factory, unit_of_work, upgrade
 from cases.importer import import_boundaries
+from geo_app.testing import TEST_PG_DSN, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
-PG = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+PG = f"{TEST_PG_DSN} dbname=postgres"
 RUNS = 3
 
 
@@ -63,7 +64,7 @@ def sqlite_url():
     return f"sqlite:///{directory}/bench.sqlite", lambda: None
 
 
-def postgres_url():
+def new_postgres_url():
     name = f"limites_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -72,7 +73,7 @@ def postgres_url():
         with psycopg.connect(PG, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
-    return f"postgresql://postgres@127.0.0.1:5432/{name}", drop
+    return postgres_url(name), drop
 
 
 def main() -> None:
@@ -82,7 +83,7 @@ def main() -> None:
     out = Path(tempfile.mkdtemp()) / "plain.gpkg"
     plain_write = timed(lambda: frame.to_file(out, engine="pyogrio", driver="GPKG"))
     on_sqlite = import_into(sqlite_url)
-    on_postgres = import_into(postgres_url)
+    on_postgres = import_into(new_postgres_url)
     rows = [
         ("read state file, pyogrio", read_pyogrio, "fiona", read_fiona),
         ("import 570 → SQLite", on_sqlite, "geopandas → GPKG", plain_write),

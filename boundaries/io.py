@@ -83,7 +83,7 @@ def read_layer(
         The layer of a multi-layer file; required when a GeoPackage holds several.
     crs : str or int, optional
         The CRS to assume when the layer declares none. A layer that declares none, read
-        without ``crs``, raises :class:`~boundaries.crs.MissingCRSError`.
+        without ``crs``, raises :class:`~boundaries.errors.MissingCRSError`.
 
     Returns
     -------

@@ -129,7 +129,7 @@ def polygon_layers(
     >>> polygon_layers(lines)
     Traceback (most recent call last):
     ...
-    boundaries.validation.GeometryTypeError: el marco oficial contiene líneas donde se \
+    boundaries.errors.GeometryTypeError: el marco oficial contiene líneas donde se \
 esperan polígonos (1 de 1 elementos)
     """
     named = [(OFFICIAL, "el marco oficial", frame)]

@@ -20,6 +20,7 @@ from shapely import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from boundaries.crs import STORAGE_CRS
 from cases.demo_story import CASES, INDICATORS, INSTITUTIONS, MEETINGS, PERIOD, PROGRAM
 from cases.derived import add_finding, set_route
 from cases.importer import add_boundaries
@@ -101,7 +102,7 @@ def demo_boundaries(kind: BoundaryKind) -> gpd.GeoDataFrame:
             "claimant": [r[4] for r in rows],
         },
         geometry=[MultiPolygon([Polygon(r[3])]) for r in rows],
-        crs="EPSG:4326",
+        crs=STORAGE_CRS,
     )
 
 

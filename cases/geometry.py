@@ -17,9 +17,11 @@ from sqlalchemy.dialects.postgresql import base as postgresql_base
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
+from boundaries.crs import STORAGE_CRS
+
 __all__ = ["Geometry", "SRID", "bounds_of"]
 
-SRID = 4326
+SRID = STORAGE_CRS.to_epsg()
 
 _EXPECTED = {
     "POINT": ("Point",),

@@ -6,18 +6,42 @@ One helper, so the suites and the benchmarks measure the same thing the README's
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from flask import Flask
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cases.db import make_engine, sqlite_url, unit_of_work, upgrade
 from cases.demo import load_demo
 from geo_app import create_app
 
-__all__ = ["migrate", "demo_app"]
+__all__ = ["TEST_PG_DSN", "postgres_url", "migrate", "demo_app"]
+
+# The PostgreSQL + PostGIS server of the tests and benchmarks (libpq key=value form).
+TEST_PG_DSN = os.environ.get("LIMITES_TEST_PG", "host=127.0.0.1 port=5432 user=postgres")
+
+
+def postgres_url(database: str, dsn: str = TEST_PG_DSN) -> str:
+    """The SQLAlchemy URL of ``database`` on the server of ``dsn``.
+
+    Examples
+    --------
+    >>> postgres_url("limites", "host=db port=5433 user=ana")
+    'postgresql://ana@db:5433/limites'
+    """
+    params = psycopg.conninfo.conninfo_to_dict(dsn)
+    return make_url("postgresql://").set(
+        username=params.get("user", "postgres"),
+        password=params.get("password"),
+        host=params.get("host", "127.0.0.1"),
+        port=int(params.get("port", 5432)),
+        database=database,
+    ).render_as_string(hide_password=False)
 
 
 def migrate(url: str) -> str:

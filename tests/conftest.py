@@ -8,27 +8,19 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from cases.db import make_engine, make_session_factory
-from geo_app.testing import demo_app, migrate
+from geo_app.testing import TEST_PG_DSN, demo_app, migrate, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
 INEGI = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
-PG_DSN = os.environ.get("LIMITES_TEST_PG", "host=127.0.0.1 port=5432 user=postgres")
+PG_DSN = TEST_PG_DSN
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def pg_url(database: str) -> str:
-    """The SQLAlchemy URL of ``database`` on the server of :data:`PG_DSN`."""
-    params = psycopg.conninfo.conninfo_to_dict(PG_DSN)
-    return make_url("postgresql://").set(
-        username=params.get("user", "postgres"),
-        password=params.get("password"),
-        host=params.get("host", "127.0.0.1"),
-        port=int(params.get("port", 5432)),
-        database=database,
-    ).render_as_string(hide_password=False)
+    """The SQLAlchemy URL of ``database`` on the test server."""
+    return postgres_url(database, PG_DSN)
 
 
 def _pg_admin() -> psycopg.Connection:

@@ -33,7 +33,7 @@ DEFAULT_PRECISION = 6
 
 
 def require_storage_crs(gdf: gpd.GeoDataFrame, name: str = "la capa") -> None:
-    """Raise :class:`~boundaries.crs.CRSMismatchError` unless ``gdf`` is in EPSG:4326.
+    """Raise :class:`~boundaries.errors.CRSMismatchError` unless ``gdf`` is in EPSG:4326.
 
     Examples
     --------

@@ -12,6 +12,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from boundaries.values import is_missing
+
 __all__ = ["require_columns", "text", "flag", "any_flag", "items"]
 
 
@@ -30,7 +32,7 @@ def text(value: Any) -> str:
     >>> text(None), text(float("nan")), text(20067)
     ('', '', '20067')
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if is_missing(value):
         return ""
     return str(value)
 
