@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     JSON,
     Column,
     Date,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -24,6 +26,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -61,6 +65,8 @@ __all__ = [
     "Inspection",
     "Finding",
     "Indicator",
+    "IndicatorGoal",
+    "IndicatorOverride",
     "Watercourse",
 ]
 
@@ -278,8 +284,19 @@ class Site(SpatialMixin, Base):
     )
 
 
+def _year_of_period(context) -> int | None:
+    """Default year of an indicator: the first four-digit number of its period label."""
+    match = re.search(r"\b(\d{4})\b", context.get_current_parameters().get("period") or "")
+    return int(match.group(1)) if match else None
+
+
 class Indicator(Base):
-    """A budget-program indicator with its goal and reached level for one period."""
+    """A budget-program (MIR) indicator of one year and the rule that computes its level.
+
+    The reached level of a quarter is computed from the activities assigned to it
+    (:mod:`cases.indicators`); ``goal_percent`` and ``reached_percent`` are the figures typed
+    before levels were computed and are no longer read.
+    """
 
     __tablename__ = "indicator"
     __table_args__ = (UniqueConstraint("program", "key", "period"),)
@@ -292,9 +309,65 @@ class Indicator(Base):
     period: Mapped[str] = mapped_column(String(40))
     goal_percent: Mapped[float] = mapped_column(Float, default=100.0)
     reached_percent: Mapped[float | None] = mapped_column(Float)
+    year: Mapped[int | None] = mapped_column(Integer, default=_year_of_period, index=True)
+    formula: Mapped[str] = mapped_column(Text, default="", server_default="")
+    unit: Mapped[str] = mapped_column(
+        String(60), default="actividades", server_default="actividades"
+    )
+    annual_goal: Mapped[float | None] = mapped_column(Float)
+    # Which assigned activities count: meeting kinds (None: every kind), inspections, and
+    # whether a meeting must include another municipality (a "vinculación").
+    meeting_kinds: Mapped[list | None] = mapped_column(JSON)
+    counts_inspections: Mapped[bool] = mapped_column(default=True, server_default=true())
+    linkages_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Inspections of one case in a quarter are one activity (the 15 and 22 May recorridos).
+    group_inspections: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     meetings: Mapped[list[Meeting]] = relationship(back_populates="indicator")
     inspections: Mapped[list[Inspection]] = relationship(back_populates="indicator")
+    goals: Mapped[list[IndicatorGoal]] = relationship(
+        back_populates="indicator", cascade="all, delete-orphan", order_by="IndicatorGoal.quarter"
+    )
+    overrides: Mapped[list[IndicatorOverride]] = relationship(
+        back_populates="indicator", cascade="all, delete-orphan",
+        order_by="IndicatorOverride.created_at",
+    )
+
+
+class IndicatorGoal(Base):
+    """How many activities of an indicator are programmed for one quarter of its year."""
+
+    __tablename__ = "indicator_goal"
+    __table_args__ = (UniqueConstraint("indicator_id", "quarter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    quarter: Mapped[int] = mapped_column(Integer)
+    goal: Mapped[float] = mapped_column(Float)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="goals")
+
+
+class IndicatorOverride(Base):
+    """The official level of an indicator in a quarter when it differs from the computed one.
+
+    Never updated nor deleted: the latest record of a quarter wins, and a record without
+    ``value_percent`` withdraws the override.
+    """
+
+    __tablename__ = "indicator_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), index=True
+    )
+    quarter: Mapped[int] = mapped_column(Integer)
+    value_percent: Mapped[float | None] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="overrides")
 
 
 class Meeting(Base):
