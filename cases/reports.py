@@ -32,6 +32,7 @@ from cases.models import (
     Finding,
     Inspection,
     Meeting,
+    Watercourse,
 )
 from cases.quarters import Quarter
 from cases.spatial import intersecting
@@ -65,6 +66,7 @@ class EntryMap:
     """What a small map of an activity shows, in EPSG:4326."""
 
     limits: list[BaseGeometry] = field(default_factory=list)
+    rivers: list[BaseGeometry] = field(default_factory=list)
     zones: list[DisputeZone] = field(default_factory=list)
     routes: list[BaseGeometry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -237,6 +239,7 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
         v.geometry for v in intersecting(session, BoundaryVersion, area)
         if v.kind is BoundaryKind.OFFICIAL
     ]
+    drawn.rivers = [w.geometry for w in intersecting(session, Watercourse, area)]
     return drawn
 
 

@@ -1,0 +1,1 @@
+"""Renderers of the quarterly report (HTML, PDF, DOCX) and its figures (maps, charts)."""

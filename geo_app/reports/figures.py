@@ -1,0 +1,209 @@
+"""The report's figures drawn on the server with matplotlib: small maps and indicator charts.
+
+Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global state), so
+they are safe in a threaded WSGI server.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from shapely.geometry.base import BaseGeometry
+
+from cases.indicators import IndicatorYear
+from cases.reports import EntryMap
+from geo_app.maps.styles import (
+    BOUNDARY_STYLES,
+    ILLUSTRATIVE_NOTICE,
+    LayerNames,
+    RIVER_STYLE,
+    ROUTE_STYLE,
+    SITE_MARKER,
+    finding_marker,
+    zone_colour,
+)
+
+__all__ = ["entry_map_png", "entry_map_svg", "indicator_chart_svg", "data_uri"]
+
+# Deterministic SVG ids, and text kept as text so it stays selectable and small.
+_RC = {"svg.hashsalt": "limites", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
+
+
+def data_uri(payload: bytes, mime: str) -> str:
+    """Embed ``payload`` in a ``data:`` URI (no file, no network)."""
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def _lines(geometry: BaseGeometry):
+    """Every line of a (multi)line or the rings of a (multi)polygon, as coordinate lists."""
+    kind = geometry.geom_type
+    if kind in ("Polygon",):
+        yield geometry.exterior.coords
+        for ring in geometry.interiors:
+            yield ring.coords
+    elif kind in ("LineString", "LinearRing"):
+        yield geometry.coords
+    elif hasattr(geometry, "geoms"):
+        for part in geometry.geoms:
+            yield from _lines(part)
+
+
+def _polygons(geometry: BaseGeometry):
+    if geometry.geom_type == "Polygon":
+        yield geometry
+    elif hasattr(geometry, "geoms"):
+        for part in geometry.geoms:
+            yield from _polygons(part)
+
+
+def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
+    figure = Figure(figsize=(width_cm / 2.54, height_cm / 2.54))
+    axes = figure.add_axes((0, 0, 1, 1))
+    west, south, east, north = drawn.bounds
+    pad_x = max((east - west) * 0.15, 0.003)
+    pad_y = max((north - south) * 0.15, 0.003)
+    west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
+    # Degrees of longitude shrink with latitude: keep the map's shapes true.
+    aspect = 1 / math.cos(math.radians((south + north) / 2))
+    axes.set_aspect(aspect)
+    # Fill the frame: widen whichever side is short for the figure's proportions.
+    frame = height_cm / width_cm
+    span_x, span_y = east - west, (north - south) * aspect
+    if span_y / span_x < frame:
+        extra = (span_x * frame - span_y) / aspect / 2
+        south, north = south - extra, north + extra
+    else:
+        extra = (span_y / frame - span_x) / 2
+        west, east = west - extra, east + extra
+    axes.set_xlim(west, east)
+    axes.set_ylim(south, north)
+    axes.set_facecolor("#f7f5f0")
+    axes.set_xticks([])
+    axes.set_yticks([])
+    for spine in axes.spines.values():
+        spine.set_edgecolor("#999999")
+    for zone in drawn.zones:
+        colour = zone_colour(zone.status.value)
+        for polygon in _polygons(zone.geometry):
+            xs, ys = polygon.exterior.xy
+            axes.fill(xs, ys, facecolor=colour, alpha=0.25, edgecolor=colour, linewidth=1)
+        point = zone.geometry.representative_point()
+        axes.annotate(zone.name, (point.x, point.y), fontsize=6, ha="center", va="center",
+                      color="#333333")
+    official = BOUNDARY_STYLES["oficial"]
+    for limit in drawn.limits:
+        for coords in _lines(limit):
+            xs, ys = zip(*coords, strict=True)
+            axes.plot(xs, ys, color=official.colour, linewidth=1.2)
+    for river in drawn.rivers:
+        for coords in _lines(river):
+            xs, ys = zip(*coords, strict=True)
+            axes.plot(xs, ys, color=RIVER_STYLE.colour, linewidth=1.6, alpha=0.8)
+    for route in drawn.routes:
+        for coords in _lines(route):
+            xs, ys = zip(*coords, strict=True)
+            axes.plot(xs, ys, color=ROUTE_STYLE.colour, linewidth=2, linestyle=(0, (4, 2)))
+    for site in drawn.sites:
+        axes.plot(site.x, site.y, marker="^", markersize=6, color=SITE_MARKER.swatch,
+                  markeredgecolor="white", markeredgewidth=0.6)
+    for number, finding in enumerate(drawn.findings, start=1):
+        swatch = finding_marker(finding.category.value).swatch
+        point = finding.geometry
+        axes.plot(point.x, point.y, marker="o", markersize=9, color=swatch,
+                  markeredgecolor="white", markeredgewidth=0.8)
+        axes.annotate(str(number), (point.x, point.y), fontsize=5.5, ha="center",
+                      va="center", color="white", fontweight="bold")
+    axes.annotate("N ↑", (0.97, 0.96), xycoords="axes fraction", ha="right", va="top",
+                  fontsize=7, color="#333333")
+    axes.legend(handles=_legend(drawn), loc="lower right", fontsize=5.5, framealpha=0.85,
+                borderpad=0.4, handlelength=1.6)
+    if drawn.illustrative:
+        axes.annotate(ILLUSTRATIVE_NOTICE, (0.02, 0.97), xycoords="axes fraction",
+                      fontsize=5.5, color="#8a1c1c", ha="left", va="top",
+                      bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none",
+                            "alpha": 0.8})
+    return figure
+
+
+def _legend(drawn: EntryMap) -> list:
+    official = BOUNDARY_STYLES["oficial"]
+    handles = [Line2D([], [], color=official.colour, linewidth=1.2, label="Límite municipal")]
+    if drawn.rivers:
+        handles.append(Line2D([], [], color=RIVER_STYLE.colour, linewidth=1.6,
+                              label=LayerNames.RIVER))
+    if drawn.zones:
+        handles.append(Patch(facecolor=zone_colour(drawn.zones[0].status.value), alpha=0.35,
+                             label=LayerNames.ZONES))
+    if drawn.routes:
+        handles.append(Line2D([], [], color=ROUTE_STYLE.colour, linewidth=2,
+                              linestyle=(0, (4, 2)), label="Recorrido"))
+    if drawn.findings:
+        handles.append(Line2D([], [], color="#575757", marker="o", linestyle="none",
+                              markersize=5, label="Hallazgo (número de la lista)"))
+    if drawn.sites:
+        handles.append(Line2D([], [], color=SITE_MARKER.swatch, marker="^", linestyle="none",
+                              markersize=5, label="Sitio tratado"))
+    return handles
+
+
+def _save(figure: Figure, fmt: str, dpi: int = 200) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
+    return buffer.getvalue()
+
+
+def entry_map_png(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0) -> bytes:
+    """A small map of an activity as PNG (for the PDF and the DOCX)."""
+    with matplotlib.rc_context(_RC):
+        return _save(_draw_map(drawn, width_cm, height_cm), "png")
+
+
+def entry_map_svg(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0) -> str:
+    """A small map of an activity as inline SVG (for the screen)."""
+    with matplotlib.rc_context(_RC):
+        return _save(_draw_map(drawn, width_cm, height_cm), "svg").decode("utf-8")
+
+
+def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
+    """Bars of each indicator's level per quarter, with the quarter's goal as a mark."""
+    with matplotlib.rc_context(_RC):
+        figure = Figure(figsize=(7.5, 3.2))
+        axes = figure.add_axes((0.08, 0.2, 0.9, 0.68))
+        quarters = ["T1", "T2", "T3", "T4"]
+        count = max(len(progress), 1)
+        width = 0.8 / count
+        colours = ("#5b1f3a", "#c2185b", "#b7950b", "#2471a3", "#27ae60", "#7f8c8d")
+        for n, item in enumerate(progress):
+            offsets = [q + (n - (count - 1) / 2) * width for q in range(4)]
+            levels = [level.official_percent or 0.0 for level in item.quarters]
+            label = f"{item.indicator.level} {item.indicator.key}"
+            bars = axes.bar(offsets, levels, width * 0.9, label=label,
+                            color=colours[n % len(colours)])
+            axes.bar_label(bars, labels=[f"{v:g} %" if v else "" for v in levels], fontsize=7)
+            goal = item.indicator.annual_goal
+            goals = [
+                100.0 * level.quarter_goal / goal if goal and level.quarter_goal else None
+                for level in item.quarters
+            ]
+            for x, value in zip(offsets, goals, strict=True):
+                if value is not None:
+                    axes.plot([x - width * 0.45, x + width * 0.45], [value, value],
+                              color="#222222", linewidth=1.4)
+        axes.set_xticks(range(4), quarters)
+        axes.set_ylabel("% de la meta anual")
+        top = max([v.official_percent or 0 for p in progress for v in p.quarters] + [25.0])
+        axes.set_ylim(0, top * 1.25)
+        axes.spines[["top", "right"]].set_visible(False)
+        if progress:
+            axes.legend(fontsize=7, ncols=min(count, 4), loc="upper left", frameon=False)
+        if title:
+            figure.suptitle(title, fontsize=9)
+        figure.text(0.08, 0.03, "Barras: nivel alcanzado del trimestre. Raya negra: meta del "
+                    "trimestre.", fontsize=7, color="#555555")
+        return _save(figure, "svg").decode("utf-8")

@@ -1,0 +1,58 @@
+"""The report as HTML: a printable document (for the PDF) or the content of the "Informe" page."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+
+from cases.indicators import activity_date, format_number, format_percent
+from cases.models import Meeting
+from cases.reports import QuarterReport, ReportEntry
+from geo_app.formatting import long_date
+from geo_app.reports.figures import data_uri, entry_map_png, entry_map_svg
+from geo_app.reports.settings import slogan
+from geo_app.reports.text import date_span, level_heading, spanish_list
+
+__all__ = ["Formatter", "report_html", "report_context"]
+
+
+class Formatter:
+    """What the report's templates call to write dates, numbers and links."""
+
+    date_span = staticmethod(date_span)
+    spanish_list = staticmethod(spanish_list)
+    level_heading = staticmethod(level_heading)
+    long_date = staticmethod(long_date)
+    percent = staticmethod(format_percent)
+    number = staticmethod(format_number)
+    activity_date = staticmethod(activity_date)
+
+    @staticmethod
+    def record_url(activity) -> str:
+        """The app page of a meeting or an inspection."""
+        if isinstance(activity, Meeting):
+            return url_for("meetings.detail", meeting_id=activity.id)
+        return url_for("inspections.detail", inspection_id=activity.id)
+
+
+def _png_map(entry: ReportEntry) -> str:
+    return data_uri(entry_map_png(entry.map), "image/png")
+
+
+def _svg_map(entry: ReportEntry) -> str:
+    return entry_map_svg(entry.map)
+
+
+def report_context(report: QuarterReport, printable: bool) -> dict:
+    """What the report's templates need besides the report."""
+    return {
+        "report": report,
+        "fmt": Formatter,
+        "map_for": _png_map if printable else _svg_map,
+        "links": not printable,
+        "slogan": slogan(),
+    }
+
+
+def report_html(report: QuarterReport) -> str:
+    """The report as a standalone printable HTML document (figures embedded, no links)."""
+    return render_template("reports/print.html", **report_context(report, printable=True))
