@@ -21,10 +21,10 @@ from cases.reports import EntryMap
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
     ILLUSTRATIVE_NOTICE,
-    LayerNames,
     RIVER_STYLE,
     ROUTE_STYLE,
     SITE_MARKER,
+    LayerNames,
     finding_marker,
     zone_colour,
 )

@@ -1,0 +1,137 @@
+"""``limites indicators``: list the MIR indicators, set their goals and rules, adjust a level."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from cases.errors import InvalidInputError, LimitesError
+from cases.indicators import (
+    configure_indicator,
+    find_indicator,
+    format_number,
+    format_percent,
+    override_level,
+    year_progress,
+)
+from cases.models import MeetingKind
+from cases.quarters import parse_quarter
+from geo_app.cli_support import open_session, user_error
+
+__all__ = ["indicators_command"]
+
+
+def _quarter_goals(values: tuple[str, ...]) -> dict[int, float]:
+    goals = {}
+    for value in values:
+        quarter, _, goal = value.partition("=")
+        number = quarter.strip().upper().removeprefix("T")
+        try:
+            goals[int(number)] = float(goal)
+        except ValueError as exc:
+            raise InvalidInputError(
+                f"Meta trimestral inválida «{value}»: escríbala como T2=5."
+            ) from exc
+    return goals
+
+
+def _kinds(value: str | None) -> list[MeetingKind] | None:
+    if value is None:
+        return None
+    if value.strip() in ("", "todas"):
+        return []
+    try:
+        return [MeetingKind(v.strip()) for v in value.split(",") if v.strip()]
+    except ValueError as exc:
+        valid = ", ".join(k.value for k in MeetingKind)
+        raise InvalidInputError(f"Tipo de reunión inválido en «{value}»; use {valid}.") from exc
+
+
+@click.group("indicators")
+def indicators_command() -> None:
+    """Indicadores del programa presupuestario (MIR): metas, reglas y ajustes."""
+
+
+@indicators_command.command("list")
+@click.argument("year", type=int)
+@with_appcontext
+def list_command(year: int) -> None:
+    """Muestra los indicadores de un año con su nivel por trimestre."""
+    with open_session() as session:
+        progress = year_progress(session, year)
+        if not progress:
+            click.echo(f"No hay indicadores registrados para {year}.")
+        for item in progress:
+            indicator = item.indicator
+            click.echo(f"{indicator.level} {indicator.key} · {indicator.name}")
+            click.echo(f"  Programa: {indicator.program}")
+            goal = indicator.annual_goal
+            click.echo(
+                f"  Meta anual: {format_number(goal)} {indicator.unit}" if goal
+                else "  Meta anual: sin meta programada"
+            )
+            for level in item.quarters:
+                mark = " (ajustado)" if level.overridden else ""
+                click.echo(
+                    f"  T{level.quarter.number}: {format_percent(level.official_percent)}{mark}"
+                    f" — {level.rule_text}"
+                )
+
+
+@indicators_command.command("set")
+@click.argument("key")
+@click.option("--year", type=int, required=True, help="Año del indicador.")
+@click.option("--program", help="Programa presupuestario, si varios tienen esa clave.")
+@click.option("--annual-goal", type=float, help="Actividades programadas en el año.")
+@click.option("--quarter-goal", multiple=True, metavar="TN=META",
+              help="Meta de un trimestre, p. ej. T2=5 (se puede repetir).")
+@click.option("--formula", help="Fórmula en palabras.")
+@click.option("--unit", help="Unidad de medida en plural (p. ej. vinculaciones).")
+@click.option("--meeting-kinds", help="Tipos de reunión que cuentan, separados por comas, "
+              "o «todas».")
+@click.option("--inspections/--no-inspections", default=None,
+              help="Si los recorridos cuentan.")
+@click.option("--linkages-only/--any-meeting", default=None,
+              help="Si solo cuentan reuniones con otro municipio.")
+@click.option("--group-inspections/--each-inspection", default=None,
+              help="Si los recorridos de un expediente en el trimestre cuentan como uno.")
+@with_appcontext
+def set_command(key, year, program, annual_goal, quarter_goal, formula, unit, meeting_kinds,
+                inspections, linkages_only, group_inspections) -> None:
+    """Cambia la meta, la fórmula o la regla de conteo de un indicador."""
+    try:
+        with open_session() as session, session.begin():
+            indicator = configure_indicator(
+                session, find_indicator(session, key, year, program),
+                annual_goal=annual_goal, quarterly_goals=_quarter_goals(quarter_goal),
+                formula=formula, unit=unit, meeting_kinds=_kinds(meeting_kinds),
+                counts_inspections=inspections, linkages_only=linkages_only,
+                group_inspections=group_inspections,
+            )
+            label = f"{indicator.level} {indicator.key}"
+    except LimitesError as exc:
+        raise user_error(exc) from exc
+    click.echo(f"Indicador {label} de {year} actualizado.")
+
+
+@indicators_command.command("override")
+@click.argument("key")
+@click.argument("quarter", metavar="TRIMESTRE")
+@click.option("--value", type=float, help="Nivel oficial en %; sin --value se retira el ajuste.")
+@click.option("--reason", required=True, help="Por qué la cifra oficial difiere de la calculada.")
+@click.option("--author", required=True, help="Quién registra el ajuste.")
+@click.option("--program", help="Programa presupuestario, si varios tienen esa clave.")
+@with_appcontext
+def override_command(key, quarter, value, reason, author, program) -> None:
+    """Registra el nivel oficial de un trimestre cuando difiere del calculado."""
+    try:
+        period = parse_quarter(quarter)
+        with open_session() as session, session.begin():
+            indicator = find_indicator(session, key, period.year, program)
+            override_level(session, indicator, period.number, value, reason, author)
+    except LimitesError as exc:
+        raise user_error(exc) from exc
+    if value is None:
+        click.echo(f"Ajuste retirado: el indicador {key} de {period} vuelve al nivel calculado.")
+    else:
+        click.echo(f"Nivel oficial del indicador {key} en {period}: {format_percent(value)}.")

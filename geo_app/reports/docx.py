@@ -1,0 +1,216 @@
+"""The report as a Word document (python-docx) that the Unidad can edit before signing."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from cases.indicators import format_number, format_percent
+from cases.reports import IndicatorSection, QuarterReport, ReportEntry
+from geo_app.formatting import long_date
+from geo_app.reports.figures import entry_map_png
+from geo_app.reports.settings import slogan
+from geo_app.reports.text import date_span, level_heading, spanish_list
+
+__all__ = ["report_docx"]
+
+GUINDA = RGBColor(0x5B, 0x1F, 0x3A)
+GREY = RGBColor(0x55, 0x55, 0x55)
+
+
+def _run(paragraph, text: str, bold: bool = False, italic: bool = False, size: float | None = None,
+         colour: RGBColor | None = None):
+    run = paragraph.add_run(text)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    if colour is not None:
+        run.font.color.rgb = colour
+    return run
+
+
+def _page_number_field(paragraph) -> None:
+    """Insert Word's PAGE field, updated by Word itself on every page."""
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _header_and_footer(document, report: QuarterReport) -> None:
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    city = report.settings.municipality.replace("Municipio de ", "").upper()
+    _run(header, city, bold=True, size=14, colour=GUINDA)
+    header.add_run("\n")
+    _run(header, f"GOBIERNO MUNICIPAL {report.settings.government_period}", size=7.5)
+    if slogan():
+        _run(header, f"\t\t{slogan().upper()}", size=7, colour=GUINDA)
+    footer = section.footer.paragraphs[0]
+    _run(footer, f"{report.settings.unit} · Informe {report.quarter.label} · Página ", size=7.5,
+         colour=GREY)
+    _page_number_field(footer)
+
+
+def _mir(document, section: IndicatorSection) -> None:
+    level = section.level
+    rows = [
+        ("Programa presupuestario:", level.indicator.program),
+        ("Nivel:", level_heading(level.indicator.level, level.indicator.key)),
+        ("Nombre del indicador:", level.indicator.name),
+    ]
+    if level.indicator.formula:
+        rows.append(("Fórmula:", level.indicator.formula))
+    goal = (
+        f"{format_number(level.annual_goal)} {level.indicator.unit} en el año"
+        if level.annual_goal else "Sin meta anual programada"
+    )
+    if level.quarter_goal is not None:
+        goal += f"; {format_number(level.quarter_goal)} en el trimestre"
+    rows.append(("Meta:", goal))
+    official = "cifra oficial; calculado: " if level.overridden else ""
+    reached = f"{format_percent(level.official_percent)} ({official}{level.rule_text})"
+    rows.append(("Nivel alcanzado:", reached))
+    table = document.add_table(rows=0, cols=2)
+    for label, value in rows:
+        cells = table.add_row().cells
+        _run(cells[0].paragraphs[0], label, bold=True)
+        _run(cells[1].paragraphs[0], value, bold=label == "Nivel alcanzado:")
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Cm(4.6), Cm(12)
+    if level.overridden:
+        note = document.add_paragraph()
+        override = level.override
+        _run(note, f"Nota: el nivel oficial ({format_percent(level.official_percent)}) difiere "
+             f"del calculado con las actividades registradas ({level.rule_text}). Ajuste "
+             f"registrado por {override.author} el {long_date(override.created_at.date())}: "
+             f"«{override.reason}».", size=8.5, colour=GREY)
+
+
+def _fact(document, label: str, text: str) -> None:
+    paragraph = document.add_paragraph(style="List Continue")
+    _run(paragraph, f"{label}: ", bold=True, size=9, colour=GREY)
+    _run(paragraph, text)
+
+
+def _entry(document, entry: ReportEntry, maps: bool) -> None:
+    paragraph = document.add_paragraph(style="List Number")
+    _run(paragraph, f"{date_span(entry.dates)}. ", bold=True, colour=GUINDA)
+    _run(paragraph, f"{entry.kind_label}: ", italic=True)
+    _run(paragraph, "; ".join(entry.titles) + ".")
+    _fact(document, "Participantes", "; ".join(entry.participants) or "No se registraron.")
+    _fact(document, "Objetivo", entry.purpose or "No se registró.")
+    if entry.done:
+        _fact(document, "Lo realizado", entry.done)
+    if entry.zones:
+        _fact(document, "Zonas tratadas", spanish_list(entry.zones))
+    if entry.is_inspection:
+        findings = [f"{n}. {f.category.label}: {f.description}"
+                    for n, f in enumerate(entry.findings, start=1)]
+        _fact(document, "Hallazgos", " ".join(findings) or "No se registraron hallazgos.")
+    for evidence in entry.evidence:
+        link = f" ({evidence.url})" if evidence.url else ""
+        _fact(document, "Evidencia", evidence.label + link)
+    if maps and entry.map is not None:
+        picture = document.add_paragraph(style="List Continue")
+        picture.add_run().add_picture(io.BytesIO(entry_map_png(entry.map)), width=Cm(9))
+
+
+def _signature(document, report: QuarterReport) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_before = Pt(30)
+    _run(paragraph, "Autorizó:", bold=True)
+    paragraph.add_run().add_break()
+    paragraph.add_run().add_break()
+    paragraph.add_run().add_break()
+    _run(paragraph, "_" * 40)
+    paragraph.add_run().add_break()
+    _run(paragraph, report.settings.signer_name or "Nombre de quien autoriza (pendiente)",
+         bold=True)
+    paragraph.add_run().add_break()
+    _run(paragraph, report.settings.signer_position)
+
+
+def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
+    """Render ``report`` as a DOCX document with the PDF's structure."""
+    document = Document()
+    page = document.sections[0]
+    page.page_width, page.page_height = Cm(21.59), Cm(27.94)
+    page.left_margin = page.right_margin = Cm(2.2)
+    style = document.styles["Normal"]
+    style.font.name = "Liberation Sans"
+    style.font.size = Pt(10)
+    _header_and_footer(document, report)
+    title = document.add_heading("Informe trimestral de actividades", level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    meta = document.add_paragraph()
+    _run(meta, report.settings.unit, bold=True)
+    meta.add_run(f"\n{report.settings.municipality} · Gobierno municipal "
+                 f"{report.settings.government_period}\nPeriodo que se informa: ")
+    _run(meta, f"{report.quarter.ordinal.capitalize()} ({report.quarter.label})", bold=True)
+    document.add_heading("Resumen de indicadores", level=1)
+    for program in report.programs:
+        paragraph = document.add_paragraph()
+        _run(paragraph, "Programa presupuestario: ", bold=True)
+        paragraph.add_run(program)
+    table = document.add_table(rows=1, cols=5)
+    table.style = "Light Grid Accent 1"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, label in zip(table.rows[0].cells,
+                           ("Nivel", "Indicador", "Meta anual", "Actividades", "Nivel alcanzado"),
+                           strict=True):
+        cell.text = label
+    for section in report.sections:
+        level = section.level
+        cells = table.add_row().cells
+        cells[0].text = level_heading(level.indicator.level, level.indicator.key)
+        cells[1].text = f"{level.indicator.name}\n{level.rule_text}"
+        cells[2].text = format_number(level.annual_goal) if level.annual_goal else "sin meta"
+        cells[3].text = str(level.counted)
+        cells[4].text = format_percent(level.official_percent)
+    if not report.sections:
+        table.add_row().cells[0].text = (
+            f"No hay indicadores registrados para {report.quarter.year}."
+        )
+    if report.missing:
+        document.add_heading("Información faltante en este informe", level=2)
+        for note in report.missing:
+            document.add_paragraph(note, style="List Bullet")
+    for section in report.sections:
+        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _mir(document, section)
+        heading = document.add_paragraph()
+        _run(heading, "Actividades:", bold=True)
+        if not section.entries:
+            document.add_paragraph(
+                "No hay actividades registradas para este indicador en el "
+                f"{report.quarter.ordinal}."
+            )
+        for entry in section.entries:
+            _entry(document, entry, maps)
+        _signature(document, report)
+    if report.other_activities:
+        document.add_section(WD_SECTION.NEW_PAGE)
+        document.add_heading("Otras actividades del trimestre (sin indicador asignado)", level=1)
+        for entry in report.other_activities:
+            _entry(document, entry, maps)
+        _signature(document, report)
+    elif not report.sections:
+        _signature(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

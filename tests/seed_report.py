@@ -1,0 +1,94 @@
+"""The unit's own April–June 2025 report (shared/seed), read as the facts our report must carry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / ".." / "shared" / "seed" / "informe_asuntos_metropolitanos_2025.md"
+YEAR = 2025
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+# "8 de abril", "15 y 22 de mayo", "09, 23 y 30 de mayo" (with or without the year).
+DATES = re.compile(
+    r"\b((?:\d{1,2}, )*\d{1,2}(?: y \d{1,2})?) de (" + "|".join(MONTHS) + r")\b"
+)
+
+
+def dates_in(text: str, year: int = YEAR) -> list[frozenset[dt.date]]:
+    """Every group of days written in ``text`` ("15 y 22 de mayo" is one group of two).
+
+    >>> groups = dates_in("los días 15 y 22 de mayo y el 3 de junio")
+    >>> [sorted(d.day for d in group) for group in groups]
+    [[15, 22], [3]]
+    """
+    groups = []
+    for days, month in DATES.findall(text):
+        number = MONTHS.index(month) + 1
+        groups.append(frozenset(
+            dt.date(year, number, int(d)) for d in re.split(r", | y ", days)
+        ))
+    return groups
+
+
+@dataclass
+class SeedIndicator:
+    """One indicator sheet of the seed report."""
+
+    program: str
+    level: str
+    key: str
+    name: str
+    reached_percent: float
+    # One group of days per numbered activity, or None when the sheet is a narrative.
+    items: list[frozenset[dt.date]] | None
+    dates: frozenset[dt.date]
+    text: str
+
+
+def seed_indicators() -> list[SeedIndicator]:
+    """The seed report's indicator sheets, in its order."""
+    text = SEED.read_text(encoding="utf-8")
+    sheets = []
+    for chunk in text.split("**Programa presupuestario:**")[1:]:
+        program = chunk.splitlines()[0].strip()
+        level, key = re.search(r"\*\*Nivel:\*\*\s*(\w+)\s+(\S+)", chunk).groups()
+        name = re.search(r"\*\*Nombre del indicador:\*\*\s*(.+)", chunk).group(1).strip()
+        reached = float(re.search(r"\*\*Nivel alcanzado:\*\*\s*([\d.]+)\s*%", chunk).group(1))
+        body = chunk.split("**Actividades:**", 1)[1].split("Autorizó", 1)[0]
+        numbered = re.split(r"(?m)^\s*\d+\.\s", body)[1:]
+        items = [frozenset().union(*dates_in(item)) for item in numbered] or None
+        sheets.append(SeedIndicator(
+            program, level.capitalize(), key, name, reached, items,
+            frozenset().union(*dates_in(body)), body,
+        ))
+    return sheets
+
+
+SIGNER = "Sara Mariana Jara Carrasco"
+SIGNER_POSITION = "Titular de la Unidad de Atención de Asuntos Metropolitanos"
+ZONES = ("Los Sauces", "Ejidal", "Emiliano Zapata", "San Rafael")
+# What the 15 and 22 May inspections found, in the seed's words (roots, to match either form).
+INSPECTION_FINDINGS = ("contaminación", "residuos sólidos", "escombro", "estacionamiento")
+# The municipality's social-media posts the seed gives as evidence of the security tables.
+POSTS = (dt.date(YEAR, 5, 9), dt.date(YEAR, 5, 23), dt.date(YEAR, 5, 30), dt.date(YEAR, 6, 12))
+
+# The seed gives levels, not goals: 4 activities reaching 20 % means 20 programmed a year.
+SEED_GOALS = {"12": ("estrategias", 20), "12.1": ("eventos", 20), "12.2": ("vinculaciones", 20)}
+
+
+def apply_seed_goals(session) -> None:
+    """Give the demo's 2025 indicators the goals and units the seed implies (idempotent)."""
+    from cases.indicators import configure_indicator, find_indicator
+
+    with session.begin():
+        for key, (unit, goal) in SEED_GOALS.items():
+            configure_indicator(
+                session, find_indicator(session, key, YEAR), annual_goal=goal, unit=unit,
+                quarterly_goals={n: goal / 4 for n in range(1, 5)},
+            )
