@@ -38,6 +38,7 @@ __all__ = [
     "IndicatorLevel",
     "IndicatorYear",
     "indicators_of_year",
+    "indicator_years",
     "quarter_levels",
     "year_progress",
     "activities_without_indicator",
@@ -225,6 +226,13 @@ def indicators_of_year(session: Session, year: int) -> list[Indicator]:
         .where(Indicator.year == year)
     ).all()
     return sorted(rows, key=_natural_key)
+
+
+def indicator_years(session: Session) -> list[int]:
+    """The years that have indicators, oldest first."""
+    return list(session.scalars(
+        select(Indicator.year).where(Indicator.year.is_not(None)).distinct().order_by(Indicator.year)
+    ))
 
 
 def _is_linkage(meeting: Meeting, home: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cases.indicators import (
@@ -34,7 +35,7 @@ from cases.models import (
     Meeting,
     Watercourse,
 )
-from cases.quarters import Quarter
+from cases.quarters import Quarter, quarter_of
 from cases.spatial import intersecting
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "IndicatorSection",
     "QuarterReport",
     "build_report",
+    "default_quarter",
 ]
 
 INSPECTION_LABEL = "Recorrido conjunto"
@@ -281,3 +283,14 @@ def build_report(
         for activity in activities_without_indicator(session, quarter)
     ]
     return QuarterReport(quarter, settings, sections, others, today or dt.date.today())
+
+
+def default_quarter(session: Session, today: dt.date | None = None) -> Quarter:
+    """The quarter to show first: that of the latest recorded activity, or today's."""
+    latest = max(
+        (d for d in (session.scalar(select(func.max(Meeting.date))),
+                     session.scalar(select(func.max(Inspection.started_on))))
+         if d is not None),
+        default=None,
+    )
+    return quarter_of(latest or today or dt.date.today())

@@ -13,26 +13,10 @@ from cases.errors import LimitesError
 from cases.quarters import parse_quarter
 from cases.reports import build_report
 from geo_app.cli_support import open_session, progress, user_error
+from geo_app.reports.export import FORMATS, render_report
 from geo_app.reports.settings import report_settings
 
-__all__ = ["report_command", "render_report", "FORMATS"]
-
-FORMATS = ("pdf", "docx", "html")
-
-
-def render_report(report, fmt: str, maps: bool = True) -> bytes:
-    """The report rendered in ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "pdf":
-        from geo_app.reports.pdf import report_pdf
-
-        return report_pdf(report)
-    if fmt == "docx":
-        from geo_app.reports.docx import report_docx
-
-        return report_docx(report, maps=maps)
-    from geo_app.reports.render import report_html
-
-    return report_html(report).encode("utf-8")
+__all__ = ["report_command"]
 
 
 def _check_folder(path: Path) -> None:

@@ -15,9 +15,11 @@ from geo_app.blueprints import (
     analysis,
     case_files,
     dashboard,
+    indicators,
     inspections,
     meetings,
     overview,
+    reports,
     zones,
 )
 from geo_app.maps import safe_url
@@ -36,7 +38,8 @@ _MESSAGES = {
 def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
-        vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis
+        vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
+        indicators, reports,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)

@@ -173,8 +173,8 @@ def entry_map_svg(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0
 def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
     """Bars of each indicator's level per quarter, with the quarter's goal as a mark."""
     with matplotlib.rc_context(_RC):
-        figure = Figure(figsize=(7.5, 3.2))
-        axes = figure.add_axes((0.08, 0.2, 0.9, 0.68))
+        figure = Figure(figsize=(7.5, 3.4))
+        axes = figure.add_axes((0.08, 0.2, 0.9, 0.62))
         quarters = ["T1", "T2", "T3", "T4"]
         count = max(len(progress), 1)
         width = 0.8 / count
@@ -201,9 +201,10 @@ def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
         axes.set_ylim(0, top * 1.25)
         axes.spines[["top", "right"]].set_visible(False)
         if progress:
-            axes.legend(fontsize=7, ncols=min(count, 4), loc="upper left", frameon=False)
+            axes.legend(fontsize=7, ncols=min(count, 4), loc="lower left",
+                        bbox_to_anchor=(0, 1.0), frameon=False)
         if title:
-            figure.suptitle(title, fontsize=9)
+            figure.suptitle(title, fontsize=9, x=0.08, ha="left")
         figure.text(0.08, 0.03, "Barras: nivel alcanzado del trimestre. Raya negra: meta del "
                     "trimestre.", fontsize=7, color="#555555")
         return _save(figure, "svg").decode("utf-8")

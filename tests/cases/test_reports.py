@@ -1,0 +1,86 @@
+import datetime as dt
+
+import pytest
+from seed_report import SIGNER, ZONES, apply_seed_goals, seed_indicators
+from sqlalchemy import select
+
+from cases.demo import load_demo
+from cases.indicators import find_indicator
+from cases.models import Institution, Meeting, MeetingKind
+from cases.quarters import Quarter
+from cases.reports import ReportSettings, build_report
+
+SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
+
+
+@pytest.fixture
+def demo(session):
+    load_demo(session)
+    apply_seed_goals(session)
+    return session
+
+
+def test_the_demo_quarter_carries_every_indicator_and_activity_of_the_seed(demo):
+    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
+    sections = {s.level.indicator.key: s for s in report.sections}
+    for seed in seed_indicators():
+        section = sections[seed.key]
+        indicator = section.level.indicator
+        assert (indicator.program, indicator.level, indicator.name) == (
+            seed.program, seed.level, seed.name
+        )
+        assert section.level.official_percent == seed.reached_percent
+        entries = [frozenset(e.dates) for e in section.entries]
+        assert frozenset().union(*entries) == seed.dates, seed.key
+        if seed.items is not None:
+            assert sorted(entries, key=min) == sorted(seed.items, key=min), seed.key
+        assert [min(e) for e in entries] == sorted(min(e) for e in entries)  # date order
+    zones = {z for s in report.sections for e in s.entries for z in e.zones}
+    assert all(any(name in zone for zone in zones) for name in ZONES)
+    assert report.other_activities == []
+    assert report.missing == []
+
+
+def test_inspections_entry_has_findings_and_a_map(demo):
+    report = build_report(demo, Quarter(2025, 2), SETTINGS)
+    section = next(s for s in report.sections if s.level.indicator.key == "12.2")
+    [entry] = [e for e in section.entries if e.is_inspection]
+    assert entry.dates == [dt.date(2025, 5, 15), dt.date(2025, 5, 22)]
+    assert len(entry.findings) == 6 and entry.map is not None
+    assert entry.map.routes and entry.map.limits and entry.map.illustrative
+
+
+def test_a_third_quarter_activity_gets_its_computed_indicator(demo):
+    neighbour = demo.scalars(
+        select(Institution).where(Institution.name == "Municipio de Santa Cruz Xoxocotlán")
+    ).one()
+    demo.add(Meeting(
+        date=dt.date(2025, 7, 10), kind=MeetingKind.WORKING,
+        indicator=find_indicator(demo, "12.2", 2025), institutions=[neighbour],
+        title="Puntos críticos del límite con Santa Cruz Xoxocotlán",
+        purpose="Dar seguimiento a los puntos críticos identificados el 23 de mayo.",
+    ))
+    demo.commit()
+    report = build_report(demo, Quarter(2025, 3), SETTINGS)
+    levels = {s.level.indicator.key: s.level for s in report.sections}
+    assert levels["12.2"].rule_text == "1 vinculación de 20 programadas en el año = 5 %"
+    assert levels["12"].counted == 0
+    assert "Actividad 12.1: no hay actividades registradas en el trimestre." in report.missing
+
+
+def test_an_empty_quarter_is_a_report_that_says_what_is_missing(session):
+    report = build_report(session, Quarter(2031, 1), ReportSettings())
+    assert report.sections == [] and report.activity_count == 0
+    assert report.missing == [
+        "No hay indicadores registrados para 2031: el informe solo lista las actividades.",
+        "No hay actividades registradas en el primer trimestre de 2031.",
+        "Falta el nombre de quien autoriza el informe (configuración).",
+    ]
+
+
+def test_activities_without_indicator_are_listed_apart(demo):
+    demo.add(Meeting(date=dt.date(2025, 6, 2), kind=MeetingKind.WORKING, title="Sin indicador"))
+    demo.commit()
+    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
+    assert [e.titles for e in report.other_activities] == [["Sin indicador"]]
+    assert report.activity_count == 13
