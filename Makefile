@@ -45,13 +45,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## Debian packages the tests use, installed only where missing.
+## Debian packages the tests use, installed only where missing: PostGIS, Chromium, poppler
+## (pdftotext/pdftoppm read the reports back), Pango and fonts for WeasyPrint's PDFs.
+SYSTEM_PACKAGES := postgresql-15-postgis-3 chromium poppler-utils libpango-1.0-0 \
+                   libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core
 system-deps:
-	@if ! dpkg -s postgresql-15-postgis-3 >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then \
-	  echo "Instalando postgresql-15-postgis-3 y chromium (Debian)…"; \
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Instalando $$missing (Debian)…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
-	    apt-get install -y -qq postgresql-15-postgis-3 chromium >/dev/null; \
+	    apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 ## Start the local PostgreSQL cluster if it is installed but stopped.

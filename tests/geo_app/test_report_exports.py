@@ -1,0 +1,103 @@
+"""The report as DOCX and printable HTML, and the Informe and Indicadores pages."""
+
+import io
+import re
+
+import pytest
+from docx import Document
+from seed_report import SIGNER, apply_seed_goals, seed_indicators
+
+
+@pytest.fixture
+def seeded(app):
+    with app.extensions["limites_sessions"]() as session:
+        apply_seed_goals(session)
+    return app
+
+
+def test_docx_has_the_sheets_activities_and_signatures(seeded, runner, tmp_path):
+    out = tmp_path / "informe.docx"
+    result = runner.invoke(args=["report", "2025-T2", "--format", "docx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    for seed in seed_indicators():
+        assert seed.name in cells
+    assert "Nivel alcanzado:" in cells and "20 % (4 vinculaciones de 20" in cells
+    assert "15 y 22 de mayo de 2025." in text
+    assert text.count("Autorizó:") == 3 and SIGNER in text
+    assert len(document.inline_shapes) == 6  # the maps of the activities with geometry
+    assert document.sections[0].header.paragraphs[0].text.startswith("OAXACA DE JUÁREZ")
+
+
+def test_printable_html_is_standalone(seeded, runner, tmp_path):
+    out = tmp_path / "informe.html"
+    result = runner.invoke(args=["report", "2025-T2", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "Informe trimestral de actividades" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from the network
+    assert html.count('src="data:image/png;base64,') == 6
+
+
+def test_informe_page_links_every_activity_to_its_record(seeded, client):
+    page = client.get("/informe/?trimestre=2025-T2")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert len(re.findall(r'href="/reuniones/\d+"', html)) == 11
+    assert len(re.findall(r'href="/recorridos/\d+"', html)) == 2
+    assert html.count("<svg") == 6 and "Descargar PDF" in html
+    assert "Nivel alcanzado:" in html and SIGNER in html
+
+
+def test_informe_downloads(seeded, client):
+    pdf = client.get("/informe/2025-T2.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
+    assert 'filename="informe_2025-T2.pdf"' in pdf.headers["Content-Disposition"]
+    docx = client.get("/informe/2025-T2.docx")
+    assert docx.status_code == 200 and docx.data.startswith(b"PK")
+    assert len(Document(io.BytesIO(docx.data)).paragraphs) > 20
+
+
+def test_bad_quarter_on_the_informe_page_is_a_spanish_400(client):
+    page = client.get("/informe/?trimestre=2025-T9")
+    assert page.status_code == 400
+    assert "Trimestre inválido «2025-T9»" in page.get_data(as_text=True)
+    assert client.get("/informe/T9.pdf").status_code == 400
+
+
+def test_indicadores_page_shows_chart_levels_and_linked_activities(seeded, client):
+    page = client.get("/indicadores/?anio=2025")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert html.count("<svg") == 1 and "Nivel alcanzado por trimestre, 2025" in html
+    assert "4 vinculaciones de 20 programadas en el año = 20 %" in html
+    assert len(re.findall(r'href="/reuniones/\d+"', html)) == 11
+    assert len(re.findall(r'href="/recorridos/\d+"', html)) == 2
+    assert 'href="/informe/?trimestre=2025-T2"' in html
+
+
+def test_indicadores_page_without_indicators_and_with_a_bad_year(client):
+    page = client.get("/indicadores/?anio=2031")
+    assert "No hay indicadores registrados para 2031" in page.get_data(as_text=True)
+    bad = client.get("/indicadores/?anio=dos")
+    assert bad.status_code == 400 and "Año inválido" in bad.get_data(as_text=True)
+
+
+def test_indicator_cli_sets_goals_and_overrides(seeded, runner):
+    result = runner.invoke(args=["indicators", "set", "12.1", "--year", "2025",
+                                 "--meeting-kinds", "mesa_seguridad,mando_coordinado"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["indicators", "override", "12.1", "2025-T2", "--value", "25",
+                                 "--reason", "Cifra oficial enviada", "--author", "Sara Jara"])
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(args=["indicators", "list", "2025"]).output
+    assert "T2: 25 % (ajustado) — 4 eventos de 20 programados en el año = 20 %" in listing
+    bad = runner.invoke(args=["indicators", "set", "12.1", "--year", "2025",
+                              "--meeting-kinds", "fiesta"])
+    assert bad.exit_code == 1 and "Tipo de reunión inválido" in bad.output
+    missing = runner.invoke(args=["indicators", "override", "7", "2025-T2", "--value", "1",
+                                  "--reason", "x", "--author", "y"])
+    assert missing.exit_code == 1 and "No existe el indicador 7 de 2025" in missing.output

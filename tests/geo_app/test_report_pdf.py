@@ -1,0 +1,148 @@
+"""The quarterly report as PDF, read back with poppler and compared with the unit's own report.
+
+Every page is also rendered to PNG under ``test-output/report/`` to be looked at.
+"""
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from seed_report import (
+    INSPECTION_FINDINGS,
+    POSTS,
+    SIGNER,
+    SIGNER_POSITION,
+    ZONES,
+    apply_seed_goals,
+    dates_in,
+    seed_indicators,
+)
+from sqlalchemy import select
+
+from cases.indicators import find_indicator
+from cases.models import Institution, Meeting, MeetingKind
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTEFACTS = ROOT / "test-output" / "report"
+SHEET = re.compile(r"(?m)^\s*Nivel:\s+(\w+) (\S+)\s*$")
+ENTRY = re.compile(r"(?m)^\s*\d+\. (.+? de \d{4})\. ")
+
+
+@pytest.fixture
+def seeded(app):
+    with app.extensions["limites_sessions"]() as session:
+        apply_seed_goals(session)
+    return app
+
+
+def _report(runner, tmp_path, quarter, fmt="pdf"):
+    out = tmp_path / f"informe_{quarter}.{fmt}"
+    result = runner.invoke(args=["report", quarter, "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def _sheets(text: str) -> dict[str, str]:
+    """The text of each indicator sheet, by key: from its program line to the next sheet."""
+    marks = list(SHEET.finditer(text))
+    starts = [text.rfind("Programa presupuestario:", 0, m.start()) for m in marks]
+    ends = starts[1:] + [len(text)]
+    return {
+        m.group(2): text[start:end] for m, start, end in zip(marks, starts, ends, strict=True)
+    }
+
+
+def _pages(pdf: Path, name: str) -> list[Path]:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTEFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(ARTEFACTS / name)], check=True)
+    return sorted(ARTEFACTS.glob(f"{name}-*.png"))
+
+
+def test_april_june_report_carries_every_item_of_the_units_own_report(seeded, runner, tmp_path):
+    pdf = _report(runner, tmp_path, "2025-T2")
+    text = _text(pdf)
+    sheets = _sheets(text)
+    seeds = seed_indicators()
+    assert list(sheets) == [s.key for s in seeds]
+    for seed in seeds:
+        sheet = sheets[seed.key]
+        assert seed.program in sheet
+        assert re.search(rf"Nombre del indicador:\s+{re.escape(seed.name)}", sheet), seed.key
+        reached = re.search(r"Nivel alcanzado:\s+([\d.]+) %", sheet)
+        assert float(reached.group(1)) == seed.reached_percent, seed.key
+        entries = [frozenset().union(*dates_in(lead)) for lead in ENTRY.findall(sheet)]
+        assert frozenset().union(*entries) == seed.dates, seed.key
+        if seed.items is not None:  # numbered in the seed: the same items, in date order
+            assert sorted(entries, key=min) == sorted(seed.items, key=min), seed.key
+        assert entries == sorted(entries, key=min), seed.key
+        assert SIGNER in sheet and "Autorizó:" in sheet
+    flat = " ".join(text.split())
+    assert flat.count(SIGNER) == len(seeds)
+    assert flat.count(SIGNER_POSITION) == len(seeds)
+    assert all(zone in flat for zone in ZONES)
+    inspections = " ".join(sheets["12.2"].split()).lower()
+    assert all(finding in inspections for finding in INSPECTION_FINDINGS)
+    evidence = " ".join(sheets["12.1"].split())
+    for day in POSTS:
+        assert f"redes sociales, {day.day} de " in evidence, day
+
+
+def test_report_pdf_looks_like_a_municipal_report(seeded, runner, tmp_path):
+    pdf = _report(runner, tmp_path, "2025-T2")
+    pages = _pages(pdf, "2025-T2")
+    assert len(pages) >= 4
+    text = _text(pdf)
+    page_texts = text.split("\f")[: len(pages)]
+    for number, page in enumerate(page_texts, start=1):
+        assert "OAXACA DE JUÁREZ" in page and "GOBIERNO MUNICIPAL 2025-2027" in page
+        assert f"Página {number} de {len(pages)}" in page
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # embedded
+
+
+def test_an_activity_recorded_for_july_appears_in_the_third_quarter(seeded, runner, tmp_path):
+    with seeded.extensions["limites_sessions"]() as session:
+        neighbour = session.scalars(
+            select(Institution).where(Institution.name == "Municipio de San Jacinto Amilpas")
+        ).one()
+        session.add(Meeting(
+            date=dt.date(2025, 7, 17), kind=MeetingKind.WORKING,
+            indicator=find_indicator(session, "12.2", 2025), institutions=[neighbour],
+            title="Seguimiento del reconocimiento de las zonas compartidas",
+            purpose="Revisar la propuesta de acuerdo sobre Los Sauces.",
+        ))
+        session.commit()
+    pdf = _report(runner, tmp_path, "2025-T3")
+    _pages(pdf, "2025-T3")
+    sheet = " ".join(_sheets(_text(pdf))["12.2"].split())
+    assert "17 de julio de 2025. Reunión de trabajo: Seguimiento del reconocimiento" in sheet
+    assert "Nivel alcanzado: 5 % (1 vinculación de 20 programadas en el año = 5 %)" in sheet
+
+
+def test_an_empty_quarter_is_a_report_that_says_so(app, runner, tmp_path):
+    pdf = _report(runner, tmp_path, "2031-T1")
+    _pages(pdf, "2031-T1")
+    flat = " ".join(_text(pdf).split())
+    assert "No hay indicadores registrados para 2031" in flat
+    assert "No hay actividades registradas en el primer trimestre de 2031" in flat
+    assert "Autorizó:" in flat
+
+
+@pytest.mark.parametrize("quarter", ["2025-T5", "segundo", "2025/2"])
+def test_bad_quarter_is_a_spanish_error_and_writes_nothing(app, runner, tmp_path, quarter):
+    out = tmp_path / "x.pdf"
+    result = runner.invoke(args=["report", quarter, "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"Trimestre inválido «{quarter}»" in result.output
+    assert not out.exists()
