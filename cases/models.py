@@ -295,7 +295,7 @@ class Indicator(Base):
 
     The reached level of a quarter is computed from the activities assigned to it
     (:mod:`cases.indicators`); ``goal_percent`` and ``reached_percent`` are the figures typed
-    before levels were computed and are no longer read.
+    before levels were computed: only the Tablero's bars still read them.
     """
 
     __tablename__ = "indicator"

@@ -31,8 +31,14 @@ from geo_app.maps.styles import (
 
 __all__ = ["entry_map_png", "entry_map_svg", "indicator_chart_svg", "data_uri"]
 
-# Deterministic SVG ids, and text kept as text so it stays selectable and small.
-_RC = {"svg.hashsalt": "limites", "svg.fonttype": "none", "font.family": "DejaVu Sans"}
+# Deterministic SVG ids; text kept as text (selectable, small); names with "$" stay plain
+# text instead of being parsed as mathtext.
+_RC = {
+    "svg.hashsalt": "limites",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "text.parse_math": False,
+}
 
 
 def data_uri(payload: bytes, mime: str) -> str:

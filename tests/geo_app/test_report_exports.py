@@ -6,6 +6,7 @@ import re
 import pytest
 from docx import Document
 from seed_report import SIGNER, apply_seed_goals, seed_indicators
+from sqlalchemy import select
 
 
 @pytest.fixture
@@ -101,3 +102,20 @@ def test_indicator_cli_sets_goals_and_overrides(seeded, runner):
     missing = runner.invoke(args=["indicators", "override", "7", "2025-T2", "--value", "1",
                                   "--reason", "x", "--author", "y"])
     assert missing.exit_code == 1 and "No existe el indicador 7 de 2025" in missing.output
+
+
+def test_names_are_escaped_in_the_report_and_its_maps(seeded, client, runner, tmp_path):
+    from cases.models import DisputeZone
+
+    hostile = "<img src=x onerror=alert(1)> $5 \\frac{"
+    with seeded.extensions["limites_sessions"]() as session:
+        zone = session.scalars(
+            select(DisputeZone).where(DisputeZone.name == "Fraccionamiento Los Sauces")
+        ).one()
+        zone.name = hostile
+        session.commit()
+    html = client.get("/informe/?trimestre=2025-T2").get_data(as_text=True)
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    out = tmp_path / "informe.pdf"
+    result = runner.invoke(args=["report", "2025-T2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
