@@ -71,6 +71,7 @@ class EntryMap:
     rivers: list[BaseGeometry] = field(default_factory=list)
     zones: list[DisputeZone] = field(default_factory=list)
     routes: list[BaseGeometry] = field(default_factory=list)
+    # Numbered on the map in this order, the order of ReportEntry.findings.
     findings: list[Finding] = field(default_factory=list)
     sites: list[BaseGeometry] = field(default_factory=list)
     illustrative: bool = False
@@ -227,7 +228,7 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
                 zones[activity.zone.id] = activity.zone
             if activity.route is not None:
                 routes.append(activity.route)
-            findings.extend(activity.findings)
+            findings.extend(sorted(activity.findings, key=lambda f: f.id))
             illustrative |= activity.illustrative
     if not (zones or routes or findings):
         return None

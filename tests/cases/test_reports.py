@@ -84,3 +84,9 @@ def test_activities_without_indicator_are_listed_apart(demo):
     report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
     assert [e.titles for e in report.other_activities] == [["Sin indicador"]]
     assert report.activity_count == 13
+
+
+def test_map_numbers_findings_in_the_order_the_report_lists_them(demo):
+    report = build_report(demo, Quarter(2025, 2), SETTINGS)
+    entries = [e for s in report.sections for e in s.entries if e.is_inspection]
+    assert all([f.id for f in e.map.findings] == [f.id for f in e.findings] for e in entries)
