@@ -84,9 +84,10 @@ SEED_GOALS = {"12": ("estrategias", 20), "12.1": ("eventos", 20), "12.2": ("vinc
 
 def apply_seed_goals(session) -> None:
     """Give the demo's 2025 indicators the goals and units the seed implies (idempotent)."""
+    from cases.db import unit_of_work
     from cases.indicators import configure_indicator, find_indicator
 
-    with session.begin():
+    with unit_of_work(session):
         for key, (unit, goal) in SEED_GOALS.items():
             configure_indicator(
                 session, find_indicator(session, key, YEAR), annual_goal=goal, unit=unit,

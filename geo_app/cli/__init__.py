@@ -14,7 +14,17 @@ import click
 from flask import Flask
 from flask.cli import ScriptInfo
 
-from geo_app.cli import database, imports, points, routes, simplify, topology, versions
+from geo_app.cli import (
+    database,
+    imports,
+    indicators,
+    points,
+    report,
+    routes,
+    simplify,
+    topology,
+    versions,
+)
 
 __all__ = ["COMMANDS", "init_app", "main"]
 
@@ -28,6 +38,8 @@ COMMANDS = (
     *points.COMMANDS,
     *routes.COMMANDS,
     *simplify.COMMANDS,
+    *indicators.COMMANDS,
+    *report.COMMANDS,
     *database.COMMANDS[2:],
 )
 

@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 from shapely.geometry.base import BaseGeometry
 
 from cases.indicators import IndicatorYear
+from cases.models import BoundaryKind
 from cases.reports import EntryMap
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
@@ -95,14 +96,14 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
     for spine in axes.spines.values():
         spine.set_edgecolor("#999999")
     for zone in drawn.zones:
-        colour = zone_colour(zone.status.value)
+        colour = zone_colour(zone.status)
         for polygon in _polygons(zone.geometry):
             xs, ys = polygon.exterior.xy
             axes.fill(xs, ys, facecolor=colour, alpha=0.25, edgecolor=colour, linewidth=1)
         point = zone.geometry.representative_point()
         axes.annotate(zone.name, (point.x, point.y), fontsize=6, ha="center", va="center",
                       color="#333333")
-    official = BOUNDARY_STYLES["oficial"]
+    official = BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
     for limit in drawn.limits:
         for coords in _lines(limit):
             xs, ys = zip(*coords, strict=True)
@@ -119,7 +120,7 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
         axes.plot(site.x, site.y, marker="^", markersize=6, color=SITE_MARKER.swatch,
                   markeredgecolor="white", markeredgewidth=0.6)
     for number, finding in enumerate(drawn.findings, start=1):
-        swatch = finding_marker(finding.category.value).swatch
+        swatch = finding_marker(finding.category).swatch
         point = finding.geometry
         axes.plot(point.x, point.y, marker="o", markersize=9, color=swatch,
                   markeredgecolor="white", markeredgewidth=0.8)
@@ -138,13 +139,13 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
 
 
 def _legend(drawn: EntryMap) -> list:
-    official = BOUNDARY_STYLES["oficial"]
+    official = BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
     handles = [Line2D([], [], color=official.colour, linewidth=1.2, label="Límite municipal")]
     if drawn.rivers:
         handles.append(Line2D([], [], color=RIVER_STYLE.colour, linewidth=1.6,
                               label=LayerNames.RIVER))
     if drawn.zones:
-        handles.append(Patch(facecolor=zone_colour(drawn.zones[0].status.value), alpha=0.35,
+        handles.append(Patch(facecolor=zone_colour(drawn.zones[0].status), alpha=0.35,
                              label=LayerNames.ZONES))
     if drawn.routes:
         handles.append(Line2D([], [], color=ROUTE_STYLE.colour, linewidth=2,

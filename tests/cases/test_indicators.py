@@ -4,7 +4,7 @@ import pytest
 from seed_report import apply_seed_goals
 from sqlalchemy import select, text
 
-from cases.db import make_engine, upgrade
+from cases.db import make_engine, unit_of_work, upgrade
 from cases.demo import load_demo
 from cases.errors import InvalidInputError, NotFoundError
 from cases.indicators import (
@@ -22,7 +22,8 @@ T2 = Quarter(2025, 2)
 
 @pytest.fixture
 def demo(session):
-    load_demo(session)
+    with unit_of_work(session):
+        load_demo(session)
     apply_seed_goals(session)
     return session
 
@@ -67,7 +68,8 @@ def test_linkages_only_needs_another_municipality(demo):
 
 
 def test_without_goal_the_level_is_not_invented(session):
-    load_demo(session)
+    with unit_of_work(session):
+        load_demo(session)
     level = _levels(session)["12"]
     assert level.computed_percent is None and level.official_percent is None
     assert "sin meta anual programada" in level.rule_text

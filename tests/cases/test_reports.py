@@ -4,6 +4,7 @@ import pytest
 from seed_report import SIGNER, ZONES, apply_seed_goals, seed_indicators
 from sqlalchemy import select
 
+from cases.db import unit_of_work
 from cases.demo import load_demo
 from cases.indicators import find_indicator
 from cases.models import Institution, Meeting, MeetingKind
@@ -15,7 +16,8 @@ SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
 
 @pytest.fixture
 def demo(session):
-    load_demo(session)
+    with unit_of_work(session):
+        load_demo(session)
     apply_seed_goals(session)
     return session
 

@@ -9,14 +9,13 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from cases.errors import LimitesError
 from cases.quarters import parse_quarter
 from cases.reports import build_report
-from geo_app.cli_support import open_session, progress, user_error
+from geo_app.cli.support import handled, open_session, progress
 from geo_app.reports.export import FORMATS, render_report
 from geo_app.reports.settings import report_settings
 
-__all__ = ["report_command"]
+__all__ = ["COMMANDS", "report_command"]
 
 
 def _check_folder(path: Path) -> None:
@@ -49,20 +48,15 @@ def report_command(quarter: str, fmt: str, out: Path | None, no_maps: bool) -> N
 
     TRIMESTRE se escribe AAAA-TN: 2025-T2 es abril–junio de 2025.
     """
-    try:
+    with handled():
         period = parse_quarter(quarter)
-    except LimitesError as exc:
-        raise user_error(exc) from exc
     target = out or Path(f"informe_{period}.{fmt}")
     _check_folder(target)
-    try:
-        with open_session() as session:
-            progress(f"Reuniendo las actividades de {period.label}…")
-            report = build_report(session, period, report_settings(), maps=not no_maps)
-            progress(f"Generando el informe en {fmt.upper()}…")
-            payload = render_report(report, fmt, maps=not no_maps)
-    except LimitesError as exc:
-        raise user_error(exc) from exc
+    with handled(), open_session() as session:
+        progress(f"Reuniendo las actividades de {period.label}…")
+        report = build_report(session, period, report_settings(), maps=not no_maps)
+        progress(f"Generando el informe en {fmt.upper()}…")
+        payload = render_report(report, fmt, maps=not no_maps)
     _write_atomically(target, payload)
     click.echo(
         f"Informe de {period.label} escrito en {target}: {len(report.sections)} indicadores, "
@@ -70,3 +64,6 @@ def report_command(quarter: str, fmt: str, out: Path | None, no_maps: bool) -> N
     )
     for note in report.missing:
         click.echo(f"Aviso: {note}")
+
+
+COMMANDS = (report_command,)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from cases.errors import InvalidInputError, LimitesError
+from cases.db import unit_of_work
+from cases.errors import InvalidInputError
 from cases.indicators import (
     configure_indicator,
     find_indicator,
@@ -16,9 +17,9 @@ from cases.indicators import (
 )
 from cases.models import MeetingKind
 from cases.quarters import parse_quarter
-from geo_app.cli_support import open_session, user_error
+from geo_app.cli.support import handled, open_session
 
-__all__ = ["indicators_command"]
+__all__ = ["COMMANDS", "indicators_command"]
 
 
 def _quarter_goals(values: tuple[str, ...]) -> dict[int, float]:
@@ -57,7 +58,7 @@ def indicators_command() -> None:
 @with_appcontext
 def list_command(year: int) -> None:
     """Muestra los indicadores de un año con su nivel por trimestre."""
-    with open_session() as session:
+    with handled(), open_session() as session:
         progress = year_progress(session, year)
         if not progress:
             click.echo(f"No hay indicadores registrados para {year}.")
@@ -99,18 +100,15 @@ def list_command(year: int) -> None:
 def set_command(key, year, program, annual_goal, quarter_goal, formula, unit, meeting_kinds,
                 inspections, linkages_only, group_inspections) -> None:
     """Cambia la meta, la fórmula o la regla de conteo de un indicador."""
-    try:
-        with open_session() as session, session.begin():
-            indicator = configure_indicator(
-                session, find_indicator(session, key, year, program),
-                annual_goal=annual_goal, quarterly_goals=_quarter_goals(quarter_goal),
-                formula=formula, unit=unit, meeting_kinds=_kinds(meeting_kinds),
-                counts_inspections=inspections, linkages_only=linkages_only,
-                group_inspections=group_inspections,
-            )
-            label = f"{indicator.level} {indicator.key}"
-    except LimitesError as exc:
-        raise user_error(exc) from exc
+    with handled(), open_session() as session, unit_of_work(session):
+        indicator = configure_indicator(
+            session, find_indicator(session, key, year, program),
+            annual_goal=annual_goal, quarterly_goals=_quarter_goals(quarter_goal),
+            formula=formula, unit=unit, meeting_kinds=_kinds(meeting_kinds),
+            counts_inspections=inspections, linkages_only=linkages_only,
+            group_inspections=group_inspections,
+        )
+        label = f"{indicator.level} {indicator.key}"
     click.echo(f"Indicador {label} de {year} actualizado.")
 
 
@@ -124,14 +122,15 @@ def set_command(key, year, program, annual_goal, quarter_goal, formula, unit, me
 @with_appcontext
 def override_command(key, quarter, value, reason, author, program) -> None:
     """Registra el nivel oficial de un trimestre cuando difiere del calculado."""
-    try:
+    with handled():
         period = parse_quarter(quarter)
-        with open_session() as session, session.begin():
-            indicator = find_indicator(session, key, period.year, program)
-            override_level(session, indicator, period.number, value, reason, author)
-    except LimitesError as exc:
-        raise user_error(exc) from exc
+    with handled(), open_session() as session, unit_of_work(session):
+        indicator = find_indicator(session, key, period.year, program)
+        override_level(session, indicator, period.number, value, reason, author)
     if value is None:
         click.echo(f"Ajuste retirado: el indicador {key} de {period} vuelve al nivel calculado.")
     else:
         click.echo(f"Nivel oficial del indicador {key} en {period}: {format_percent(value)}.")
+
+
+COMMANDS = (indicators_command,)
