@@ -268,10 +268,18 @@ def _group_inspections(indicator: Indicator, inspections: list[Inspection]) -> l
     return [CountedItem(group) for group in groups.values()]
 
 
+# What the report reads of each activity, loaded with it rather than one query per record.
+_EAGER = {
+    Meeting: (Meeting.institutions, Meeting.zones, Meeting.sites, Meeting.evidence),
+    Inspection: (Inspection.institutions, Inspection.findings, Inspection.zone),
+}
+
+
 def _in_quarter(session: Session, model, quarter: Quarter, indicator_ids: Iterable[int]):
     day = model.date if model is Meeting else model.started_on
     return session.scalars(
         select(model)
+        .options(*(selectinload(attribute) for attribute in _EAGER[model]))
         .where(day >= quarter.first_day, day <= quarter.last_day)
         .where(model.indicator_id.in_(list(indicator_ids)))
         .order_by(day, model.id)
