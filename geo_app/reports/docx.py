@@ -100,14 +100,29 @@ def _mir(document, section: IndicatorSection) -> None:
              f"«{override.reason}».", size=8.5, colour=GREY)
 
 
+INDENT = Cm(0.7)
+
+
+def _indented(document):
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.left_indent = INDENT
+    paragraph.paragraph_format.space_after = Pt(2)
+    return paragraph
+
+
 def _fact(document, label: str, text: str) -> None:
-    paragraph = document.add_paragraph(style="List Continue")
+    paragraph = _indented(document)
     _run(paragraph, f"{label}: ", bold=True, size=9, colour=GREY)
     _run(paragraph, text)
 
 
-def _entry(document, entry: ReportEntry, maps: bool) -> None:
-    paragraph = document.add_paragraph(style="List Number")
+def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
+    # Numbers written out: Word's list numbering would run on across the sheets.
+    paragraph = _indented(document)
+    paragraph.paragraph_format.first_line_indent = -INDENT
+    paragraph.paragraph_format.space_before = Pt(8)
+    paragraph.paragraph_format.keep_with_next = True
+    _run(paragraph, f"{number}.\t")
     _run(paragraph, f"{date_span(entry.dates)}. ", bold=True, colour=GUINDA)
     _run(paragraph, f"{entry.kind_label}: ", italic=True)
     _run(paragraph, "; ".join(entry.titles) + ".")
@@ -125,7 +140,7 @@ def _entry(document, entry: ReportEntry, maps: bool) -> None:
         link = f" ({evidence.url})" if evidence.url else ""
         _fact(document, "Evidencia", evidence.label + link)
     if maps and entry.map is not None:
-        picture = document.add_paragraph(style="List Continue")
+        picture = _indented(document)
         picture.add_run().add_picture(io.BytesIO(entry_map_png(entry.map)), width=Cm(9))
 
 
@@ -200,14 +215,14 @@ def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
                 "No hay actividades registradas para este indicador en el "
                 f"{report.quarter.ordinal}."
             )
-        for entry in section.entries:
-            _entry(document, entry, maps)
+        for number, entry in enumerate(section.entries, start=1):
+            _entry(document, number, entry, maps)
         _signature(document, report)
     if report.other_activities:
         document.add_section(WD_SECTION.NEW_PAGE)
         document.add_heading("Otras actividades del trimestre (sin indicador asignado)", level=1)
-        for entry in report.other_activities:
-            _entry(document, entry, maps)
+        for number, entry in enumerate(report.other_activities, start=1):
+            _entry(document, number, entry, maps)
         _signature(document, report)
     elif not report.sections:
         _signature(document, report)

@@ -26,7 +26,8 @@ def test_docx_has_the_sheets_activities_and_signatures(seeded, runner, tmp_path)
     for seed in seed_indicators():
         assert seed.name in cells
     assert "Nivel alcanzado:" in cells and "20 % (4 vinculaciones de 20" in cells
-    assert "15 y 22 de mayo de 2025." in text
+    assert "3.\t15 y 22 de mayo de 2025." in text
+    assert "1.\t9 de mayo de 2025." in text  # each sheet numbers its activities from 1
     assert text.count("Autorizó:") == 3 and SIGNER in text
     assert len(document.inline_shapes) == 6  # the maps of the activities with geometry
     assert document.sections[0].header.paragraphs[0].text.startswith("OAXACA DE JUÁREZ")
