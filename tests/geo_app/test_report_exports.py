@@ -120,3 +120,11 @@ def test_names_are_escaped_in_the_report_and_its_maps(seeded, client, runner, tm
     out = tmp_path / "informe.pdf"
     result = runner.invoke(args=["report", "2025-T2", "--out", str(out)])
     assert result.exit_code == 0, result.output
+
+
+def test_informe_opens_on_the_quarter_of_the_latest_activity(client):
+    page = client.get("/informe/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<title>Informe abril–junio 2025 — Límites</title>" in html
+    assert 'href="/informe/2025-T2.pdf"' in html
