@@ -148,9 +148,11 @@ class IndicatorLevel:
         """What the level lacks, in Spanish, for the report to say so."""
         notes = []
         name = f"{self.indicator.level} {self.indicator.key}"
-        if self.annual_goal is None:
+        if self.annual_goal is None and self.quarter_goal is None:
+            notes.append(f"{name}: sin meta anual ni del trimestre programadas.")
+        elif self.annual_goal is None:
             notes.append(f"{name}: sin meta anual programada.")
-        if self.quarter_goal is None:
+        elif self.quarter_goal is None:
             notes.append(f"{name}: sin meta para el {self.quarter.ordinal}.")
         if not self.items:
             notes.append(f"{name}: no hay actividades registradas en el trimestre.")
