@@ -19,6 +19,7 @@ from __future__ import annotations
 __all__ = [
     "BoundaryError",
     "LayerReadError",
+    "FileFormatError",
     "MissingCRSError",
     "CRSMismatchError",
     "EmptyLayerError",
@@ -27,6 +28,8 @@ __all__ = [
     "InvalidGeometryError",
     "CoverageError",
     "InvalidParameterError",
+    "CoordinateError",
+    "TooManyVerticesError",
 ]
 
 
@@ -36,6 +39,10 @@ class BoundaryError(ValueError):
 
 class LayerReadError(BoundaryError):
     """A file cannot be read as a vector layer."""
+
+
+class FileFormatError(LayerReadError):
+    """A file's content is not the format its suffix promises; it was never opened."""
 
 
 class MissingCRSError(BoundaryError):
@@ -85,3 +92,11 @@ class CoverageError(BoundaryError):
 
 class InvalidParameterError(BoundaryError):
     """A numeric parameter (tolerance, distance, precision) is out of its range."""
+
+
+class CoordinateError(InvalidGeometryError):
+    """A coordinate is NaN, infinite or outside the valid area of its CRS."""
+
+
+class TooManyVerticesError(InvalidGeometryError):
+    """A polygon has more vertices than any real municipal limit (see :mod:`boundaries.sanity`)."""

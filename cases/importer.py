@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boundaries.crs import to_measure, to_storage
+from boundaries.sanity import check_coordinates, check_vertex_count, outside_bounds
 from boundaries.validation import Repair, repair_polygons, require_polygons
 from boundaries.values import is_missing
 from cases.derived import refresh_derived
@@ -22,6 +27,7 @@ from cases.layers import CODE_FIELDS, NAME_FIELDS, pick_field
 from cases.models import BoundaryKind, BoundaryVersion, Municipality
 
 __all__ = [
+    "MAX_NAME_LENGTH",
     "POPULATION_FIELDS",
     "ImportSummary",
     "import_boundaries",
@@ -31,6 +37,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 POPULATION_FIELDS = ("pob", "POB", "POB_TOTAL", "POBTOT")
+MAX_NAME_LENGTH = 200
+# More people than Mexico has: a typo or a hostile value, and too large for the column.
+MAX_POPULATION = 200_000_000
+# ASCII only: str.isdigit() also accepts look-alikes such as "２００６７" or "٢٠٠٦٧".
+_CODE = re.compile(r"[0-9]{5}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -46,6 +58,7 @@ class ImportSummary:
     unchanged: int = 0
     municipalities_created: int = 0
     repairs: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """Return the summary as plain JSON-ready data."""
@@ -121,7 +134,7 @@ def add_boundaries(
     )
     with boundary_errors():
         require_polygons(frame)
-    frame = frame.assign(**{code_col: frame[code_col].astype(str).str.strip()})
+    frame = frame.assign(**{code_col: _clean_codes(frame[code_col], code_col)})
     if only:
         wanted = {code.strip() for code in only}
         missing = wanted - set(frame[code_col])
@@ -135,12 +148,24 @@ def add_boundaries(
         raise InvalidInputError(f"claves repetidas en la capa: {', '.join(dupes[:10])}")
     summary.selected = len(frame)
     codes = frame[code_col].tolist()
+    _check_one_state(codes)
+    frame = frame.assign(**{name_col: _clean_names(frame[name_col], codes)})
     report(f"Validando {len(frame)} polígonos…")
     with boundary_errors():
+        check_vertex_count(frame, codes)
+        check_coordinates(frame, codes)
         frame, repairs = repair_polygons(frame, codes)
+        stored = to_storage(frame)
+        check_coordinates(stored, codes)
     summary.repairs = [r.describe() for r in repairs]
     repaired_at = {r.position: r for r in repairs}
-    stored = to_storage(frame)
+    abroad = [code for code, out in zip(codes, outside_bounds(stored), strict=True) if out]
+    if abroad:
+        summary.warnings.append(
+            f"{len(abroad)} polígono(s) quedan fuera de México ({', '.join(abroad[:5])}); "
+            "revise el CRS del archivo"
+        )
+        log.warning("%s: %d polygons outside Mexico", source, len(abroad))
     areas = to_measure(stored.geometry).area.to_numpy()
     report(f"Guardando {len(frame)} versiones de límites…")
     municipalities = _municipalities(session, frame, code_col, name_col, pop_col, summary)
@@ -199,22 +224,82 @@ def _municipalities(
     summary: ImportSummary,
 ) -> dict[str, Municipality]:
     codes = frame[code_col].tolist()
-    bad = [c for c in codes if not c.isdigit() or len(c) != 5]
-    if bad:
-        raise InvalidInputError(
-            f"claves INEGI inválidas (se esperan 5 dígitos, p. ej. 20067): {', '.join(bad[:5])}"
-        )
     found = {
         m.cvegeo: m
         for m in session.scalars(select(Municipality).where(Municipality.cvegeo.in_(codes)))
     }
-    names = frame[name_col].astype(str).tolist()
+    names = frame[name_col].tolist()
     populations = frame[pop_col].tolist() if pop_col else [None] * len(frame)
     for code, name, population in zip(codes, names, populations, strict=True):
         if code in found:
             continue
-        pop = None if is_missing(population) else int(population)
-        found[code] = Municipality(cvegeo=code, name=name.strip(), population=pop)
+        found[code] = Municipality(
+            cvegeo=code, name=name, population=_population(population, code)
+        )
         session.add(found[code])
         summary.municipalities_created += 1
     return found
+
+
+def _clean_codes(column: pd.Series, field_name: str) -> pd.Series:
+    """Return the codes as stripped strings, refusing blanks and anything but 5 ASCII digits."""
+    missing = column.isna()
+    if missing.any():
+        raise InvalidInputError(
+            f"{int(missing.sum())} polígono(s) no tienen clave en el campo «{field_name}»; "
+            "cada polígono necesita su clave INEGI de 5 dígitos"
+        )
+    codes = column.astype(str).str.strip()
+    bad = [code for code in codes if not _CODE.fullmatch(code)]
+    if bad:
+        shown = ", ".join(f"«{code[:20]}»" for code in bad[:5])
+        raise InvalidInputError(
+            f"claves INEGI inválidas: {shown}; se esperan exactamente 5 dígitos del 0 al 9 "
+            "(p. ej. 20067), sin dígitos de otras escrituras"
+        )
+    return codes
+
+
+def _check_one_state(codes: list[str]) -> None:
+    """Refuse codes of another state than the rest of the file (its first two digits)."""
+    states = Counter(code[:2] for code in codes)
+    if len(states) > 1:
+        state = states.most_common(1)[0][0]
+        others = [code for code in codes if code[:2] != state]
+        raise InvalidInputError(
+            f"las claves {', '.join(others[:5])} son de otro estado que el resto del archivo "
+            f"(estado {state}); importe un estado por archivo o elija claves con --only"
+        )
+
+
+def _clean_names(column: pd.Series, codes: list[str]) -> list[str]:
+    """Return the stripped names, refusing blank, overlong or control-character names."""
+    names = [None if is_missing(name) else str(name).strip() for name in column]
+    for code, name in zip(codes, names, strict=True):
+        if not name:
+            raise InvalidInputError(f"el polígono {code} no tiene nombre")
+        if len(name) > MAX_NAME_LENGTH:
+            raise InvalidInputError(
+                f"el nombre del polígono {code} tiene {len(name):,} caracteres; "
+                f"el máximo es {MAX_NAME_LENGTH}"
+            )
+        if _CONTROL.search(name):
+            raise InvalidInputError(
+                f"el nombre del polígono {code} contiene caracteres de control"
+            )
+    return names
+
+
+def _population(value, code: str) -> int | None:
+    """Return a population as an int, ``None`` when blank; refuse text and absurd numbers."""
+    if is_missing(value):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (0 <= number <= MAX_POPULATION):
+        raise InvalidInputError(
+            f"la población del municipio {code} no es válida: «{str(value)[:20]}»"
+        )
+    return int(number)

@@ -12,8 +12,9 @@ from flask.cli import with_appcontext
 from cases.db import unit_of_work
 from cases.importer import import_boundaries
 from cases.layers import read_file
+from cases.locks import import_lock
 from cases.models import BoundaryKind
-from geo_app.cli.support import handled, open_session, progress
+from geo_app.cli.support import engine, handled, open_session, progress
 
 __all__ = ["COMMANDS", "import_boundaries_command"]
 
@@ -52,8 +53,8 @@ def import_boundaries_command(
     valid_from, crs, as_json,
 ) -> None:
     """Importa polígonos municipales (GeoJSON, GeoPackage o Shapefile en .zip)."""
-    with handled(suffix=". No se modificó la base de datos."):
-        progress(f"Leyendo {path}…")
+    with handled(suffix=". No se modificó la base de datos."), import_lock(engine()):
+        progress(f"Leyendo {click.format_filename(path, shorten=True)}…")
         frame = read_file(path, layer=layer, crs=crs)
         with open_session() as session, unit_of_work(session):
             summary = import_boundaries(
@@ -73,6 +74,8 @@ def import_boundaries_command(
         json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
+    for warning in summary.warnings:
+        progress(f"Aviso: {warning}")
     for repair in summary.repairs:
         click.echo(f"Reparado: {repair}")
     click.echo(
