@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
@@ -108,11 +109,7 @@ def asset(filename: str) -> Response:
         return Response(
             _MISSING_MESSAGE.format(path=root), status=500, mimetype="text/plain; charset=utf-8"
         )
-    path = PurePosixPath(filename)
-    if (
-        path.suffix.lower() not in _SERVED_SUFFIXES
-        or npm_package(filename) not in vendor_packages()
-    ):
+    if not _is_allowed(filename):
         raise NotFound()
     versioned = "v" in request.args
     response = send_from_directory(
@@ -122,6 +119,23 @@ def asset(filename: str) -> Response:
     if versioned:
         response.cache_control.immutable = True
     return response
+
+
+def _is_allowed(filename: str) -> bool:
+    """Whether ``filename`` is a canonical path to a front-end file of an allowed package.
+
+    The package is judged on the path as the file system will resolve it: a path with
+    ``..``, ``.``, empty segments or backslashes is refused outright, or
+    ``leaflet/../lodash/lodash.js`` would pass as Leaflet's and serve another package.
+    """
+    parts = filename.split("/")
+    if any(part in ("", ".", "..") or "\\" in part or "\x00" in part for part in parts):
+        return False
+    return (
+        PurePosixPath(filename).suffix.lower() in _SERVED_SUFFIXES
+        and posixpath.normpath(filename) == filename
+        and npm_package(filename) in vendor_packages()
+    )
 
 
 @lru_cache(maxsize=64)

@@ -62,6 +62,16 @@ def test_serves_leaflet_with_long_cache(client):
         "/vendor/leaflet/package.json",  # not a front-end file type
         "/vendor/lodash/lodash.js",  # installed, but no map uses it
         "/vendor/leaflet/dist/missing.js",
+        # The package is judged after normalisation: no detour into another package.
+        "/vendor/leaflet/../lodash/lodash.js",
+        "/vendor/leaflet/%2e%2e/lodash/lodash.js",
+        "/vendor/leaflet/dist/../../lodash/lodash.js",
+        "/vendor/@fortawesome/fontawesome-free/../../lodash/lodash.js",
+        "/vendor/leaflet/./dist/leaflet.js",
+        "/vendor/leaflet//dist/leaflet.js",
+        "/vendor/leaflet/dist%5c..%5c..%5clodash%5clodash.js",
+        "/vendor/leaflet/dist/leaflet.js%00.js",
+        "/vendor/LEAFLET/dist/leaflet.js",
     ],
 )
 def test_refuses_traversal_and_files_outside_the_allowed_packages(client, url):

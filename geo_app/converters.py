@@ -1,0 +1,41 @@
+r"""URL converters: record ids are ASCII digits that fit the database's 64-bit integers.
+
+Werkzeug's ``int`` converter matches ``\d+``, which in Python includes digits of every script:
+``/zonas/٣`` (Arabic-Indic three) would show zone 3 under another address, and an id past
+2⁶³ − 1 would overflow the database driver into a 500. :class:`RecordIdConverter` replaces it
+under the same name, so every ``<int:…>`` route of every blueprint gets a 404 instead.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import BaseConverter, ValidationError
+
+__all__ = ["MAX_RECORD_ID", "RecordIdConverter", "init_app"]
+
+#: The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds.
+MAX_RECORD_ID = 2**63 - 1
+
+
+class RecordIdConverter(BaseConverter):
+    """A record id: ASCII digits without leading zeros (one URL per record), below 2⁶³."""
+
+    regex = r"0|[1-9][0-9]{0,18}"
+    part_isolating = True
+    weight = 50
+
+    def to_python(self, value: str) -> int:
+        """Return the id, or refuse (a 404) one the database cannot hold."""
+        number = int(value)
+        if number > MAX_RECORD_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: int) -> str:
+        """Return the canonical text of an id."""
+        return str(int(value))
+
+
+def init_app(app: Flask) -> None:
+    """Use :class:`RecordIdConverter` for ``<int:…>``; call before registering blueprints."""
+    app.url_map.converters["int"] = RecordIdConverter
