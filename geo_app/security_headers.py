@@ -1,0 +1,113 @@
+"""Security headers on every response: a nonce-based Content-Security-Policy and friends.
+
+Scripts run only from this app (``/vendor/``, ``/static/``) or inline with the nonce of the
+request: templates write ``<script nonce="{{ csp_nonce() }}">`` and the map markup folium
+renders goes through the ``nonced`` filter, which stamps the nonce on its ``<script>`` tags
+(the rendered map is cached across requests, the nonce never is). A script injected into a
+page has no nonce and the browser refuses it. Styles keep ``'unsafe-inline'``: Leaflet and
+folium write ``style`` attributes, and a style cannot run code.
+
+Pages with a map also allow ``'unsafe-eval'``: leaflet-measure (folium's MeasureControl, the
+only measuring tool folium wraps) compiles its lodash templates with ``Function()`` when it
+loads. That lets the page's own scripts evaluate strings; it does not let an injected script
+or inline handler run, which still needs the nonce. Pages without a map never allow it.
+
+Pages cannot be framed (``frame-ancestors 'none'``), content types are not sniffed, the
+referrer stays on this site, and ``Server`` names neither the framework nor Python.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, g
+from markupsafe import Markup
+
+__all__ = ["SERVER_NAME", "csp_nonce", "content_security_policy", "nonced", "init_app"]
+
+#: What the ``Server`` header says.
+SERVER_NAME = "Limites"
+
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])(?![^>]*\snonce=)", re.IGNORECASE)
+
+
+def csp_nonce() -> str:
+    """Return the nonce of the current request (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(18)
+    return g.csp_nonce
+
+
+def nonced(markup: str) -> Markup:
+    """Stamp the request's nonce on every ``<script>`` tag of a map's generated markup.
+
+    Only for markup the app builds (folium's map parts), whose user text is already
+    escaped, never for user input. The page's policy then allows what the map's scripts
+    need (``'unsafe-eval'``, see the module's docstring).
+    """
+    g.csp_map = True
+    return Markup(_SCRIPT_TAG.sub(f'<script nonce="{csp_nonce()}"', str(markup)))
+
+
+def _tile_source(template: str | None) -> str:
+    """The origin of the base-map tiles (``{s}`` subdomains become a wildcard)."""
+    if not template or template.lower() == "none":
+        return ""
+    parts = urlsplit(template)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    host = re.sub(r"\{[a-z]+\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(nonce: str, tiles: str | None = None, map_page: bool = False) -> str:
+    """Return the policy of a response.
+
+    Examples
+    --------
+    >>> policy = content_security_policy("abc", "https://{s}.tile.example.org/{z}/{x}/{y}.png")
+    >>> "script-src 'self' 'nonce-abc';" in policy, "https://*.tile.example.org" in policy
+    (True, True)
+    >>> "frame-ancestors 'none'" in policy
+    True
+    >>> "script-src 'self' 'nonce-abc' 'unsafe-eval';" in content_security_policy("abc", None, True)
+    True
+    """
+    scripts = f"'self' 'nonce-{nonce}'" + (" 'unsafe-eval'" if map_page else "")
+    images = " ".join(filter(None, ["'self'", "data:", "blob:", _tile_source(tiles)]))
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {images}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def _set_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = content_security_policy(
+        csp_nonce(), current_app.config.get("TILES"), map_page=g.get("csp_map", False)
+    )
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    # For browsers that predate frame-ancestors.
+    headers["X-Frame-Options"] = "DENY"
+    headers["Server"] = SERVER_NAME
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Add the headers to every response and ``csp_nonce``/``nonced`` to the templates."""
+    app.after_request(_set_headers)
+    app.add_template_global(csp_nonce, "csp_nonce")
+    app.add_template_filter(nonced, "nonced")
