@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from cases.db import current_revision, unit_of_work, upgrade
 from cases.demo import load_demo
 from geo_app.cli.support import engine, handled, open_session, progress
+from geo_app.server import DEFAULT_THREADS, serve
 
 __all__ = ["COMMANDS", "init_command", "demo_command", "serve_command"]
 
@@ -44,10 +45,17 @@ def demo_command() -> None:
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve_command(host: str, port: int) -> None:
-    """Sirve la aplicación web."""
+@click.option("--threads", default=DEFAULT_THREADS, show_default=True,
+              type=click.IntRange(1, 64), help="Hilos que atienden solicitudes.")
+@click.option("--dev", is_flag=True,
+              help="Servidor de desarrollo de Flask, con recarga automática (solo para programar).")
+def serve_command(host: str, port: int, threads: int, dev: bool) -> None:
+    """Sirve la aplicación web (waitress; con --dev, el servidor de desarrollo de Flask)."""
     click.echo(f"Límites en http://{host}:{port}/ (Ctrl+C para detener)")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False)
+    if dev:
+        current_app.run(host=host, port=port, debug=False, use_reloader=True)
+    else:
+        serve(current_app._get_current_object(), host, port, threads)
 
 
 COMMANDS = (init_command, demo_command, serve_command)

@@ -1,0 +1,43 @@
+"""Serving the app in production: waitress, a pure-Python WSGI server that also runs on Windows.
+
+Flask's own server (``limites serve --dev``) reloads code and is for development only; it
+must never face a network. Neither server speaks HTTPS: on the Unidad's network, put a
+reverse proxy with HTTPS in front before exposing the app beyond the machine.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+__all__ = ["DEFAULT_THREADS", "serve"]
+
+log = logging.getLogger(__name__)
+
+#: Worker threads: pages wait mostly on the database and on map rendering (numpy, GEOS),
+#: which release the GIL; more threads than this only queue on two cores.
+DEFAULT_THREADS = 8
+
+
+def serve(app: Flask, host: str, port: int, threads: int = DEFAULT_THREADS) -> None:
+    """Serve ``app`` on ``host:port`` with waitress until interrupted.
+
+    The ``Server`` header is the app's own (:mod:`geo_app.security_headers`), never
+    waitress' or Python's version.
+    """
+    from waitress import serve as waitress_serve
+
+    log.info("serving on %s:%d with %d threads", host, port, threads)
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident=None,
+        # Slow or idle clients must not hold a thread forever.
+        channel_timeout=60,
+        # Plenty for a burst of readers; beyond it connections wait in the OS backlog.
+        connection_limit=200,
+        clear_untrusted_proxy_headers=True,
+    )
