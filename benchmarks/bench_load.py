@@ -57,25 +57,20 @@ def build_database(directory: Path) -> tuple[str, int]:
     from sqlalchemy import select
 
     from boundaries.io import read_layer
-    from cases.analysis import import_and_refresh
-    from cases.db import make_engine, upgrade
-    from cases.demo import load_demo
+    from cases.importer import import_boundaries
     from cases.models import DisputeZone
-    from geo_app import create_app
+    from geo_app.testing import demo_app
 
-    url = f"sqlite:///{directory / 'carga.sqlite'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    app = create_app({"DATABASE_URL": url, "TILES": "", "LOG_LEVEL": "ERROR"})
-    with app.extensions["limites_sessions"]() as session:
-        load_demo(session)
+    def import_state(session) -> None:
         start = time.perf_counter()
-        summary = import_and_refresh(session, read_layer(STATE), source="INEGI")
+        summary = import_boundaries(session, read_layer(STATE), source="INEGI")
         print(f"INEGI importado: {summary.added} límites en {time.perf_counter() - start:.1f} s")
+
+    app = demo_app(directory, prepare=import_state, TESTING=False)
+    with app.extensions["limites_sessions"]() as session:
         zone = session.scalar(select(DisputeZone.id).order_by(DisputeZone.id).limit(1))
     app.extensions["limites_engine"].dispose()
-    return url, zone
+    return app.config["DATABASE_URL"], zone
 
 
 def free_port() -> int:
