@@ -232,7 +232,7 @@ def _zipped_shapefile(path: Path) -> str:
 
 def _source(path: Path) -> tuple[str, Format]:
     """Return what GDAL may open for ``path`` and its format, after checking the content."""
-    if not path.is_file():
+    if not path.exists():
         raise LayerReadError(f"no existe el archivo {path.name}")
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -240,6 +240,8 @@ def _source(path: Path) -> tuple[str, Format]:
             f"{path.name}: formato no reconocido; use GeoJSON, GeoPackage (.gpkg) "
             "o un Shapefile comprimido en .zip"
         )
+    if not path.is_file():
+        raise LayerReadError(f"{path.name} no es un archivo")
     if path.suffix.lower() == ".zip":
         return _zipped_shapefile(path), fmt
     with path.open("rb") as file:

@@ -14,6 +14,7 @@ import re
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -27,7 +28,9 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    select,
     true,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -68,6 +71,8 @@ __all__ = [
     "IndicatorGoal",
     "IndicatorOverride",
     "Watercourse",
+    "DataVersion",
+    "data_version",
 ]
 
 
@@ -515,3 +520,43 @@ class Watercourse(SpatialMixin, Base):
     illustrative: Mapped[bool] = mapped_column(default=False)
 
 
+class DataVersion(Base):
+    """One row that counts the transactions that wrote anything.
+
+    Caches of rendered pages (the maps) are keyed by it: a write in any process, the web app
+    or a ``limites`` command, bumps it in its own transaction, so the next reader sees a new
+    version and nothing stale is served once the write commits.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+def data_version(session: Session) -> int | None:
+    """Return the current data version (``None`` if the row is missing)."""
+    return session.scalar(select(DataVersion.version).where(DataVersion.id == 1))
+
+
+def _bump_data_version(session: Session) -> None:
+    # Core on the session's connection: no autoflush, no ORM event, same transaction.
+    table = DataVersion.__table__
+    session.connection().execute(
+        update(table).where(table.c.id == 1).values(version=table.c.version + 1)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _count_flushed_write(session: Session, flush_context, instances) -> None:
+    changed = (*session.new, *session.dirty, *session.deleted)
+    if any(not isinstance(obj, DataVersion) for obj in changed):
+        _bump_data_version(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _count_statement_write(state) -> None:
+    if (state.is_insert or state.is_update or state.is_delete) and getattr(
+        state.statement, "table", None
+    ) is not DataVersion.__table__:
+        _bump_data_version(state.session)

@@ -35,11 +35,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'limites.sqlite'}"
 
-    from geo_app import cli, converters, db, security_headers
+    from geo_app import cli, converters, db, map_cache, security_headers
 
     converters.init_app(app)
     security_headers.init_app(app)
     db.init_app(app)
+    map_cache.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)
     return app

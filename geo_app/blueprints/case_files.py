@@ -4,8 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
+from geo_app.map_cache import cached_map
 from geo_app.pages import records
-from geo_app.pages.render import render_map
 
 bp = Blueprint("case_files", __name__, url_prefix="/expedientes")
 
@@ -25,5 +25,6 @@ def detail(case_id: int):
     page = records.case_page(get_session(), case_id)
     return render_template(
         "case_files/detail.html", title=page.record.number, case=page.record,
-        map=render_map(page.map), breadcrumbs=[("Expedientes", url_for("case_files.index"))],
+        map=cached_map(("expediente", case_id), lambda: page.map),
+        breadcrumbs=[("Expedientes", url_for("case_files.index"))],
     )

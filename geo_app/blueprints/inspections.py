@@ -4,8 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
+from geo_app.map_cache import cached_map
 from geo_app.pages import records
-from geo_app.pages.render import render_map
 
 bp = Blueprint("inspections", __name__, url_prefix="/recorridos")
 
@@ -26,5 +26,6 @@ def detail(inspection_id: int):
     return render_template(
         "inspections/detail.html", title=page.record.title, inspection=page.record,
         findings=page.findings,
-        map=render_map(page.map), breadcrumbs=[("Recorridos", url_for("inspections.index"))],
+        map=cached_map(("recorrido", inspection_id), lambda: page.map),
+        breadcrumbs=[("Recorridos", url_for("inspections.index"))],
     )

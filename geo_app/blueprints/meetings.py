@@ -4,8 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
+from geo_app.map_cache import cached_map
 from geo_app.pages import records
-from geo_app.pages.render import render_map
 
 bp = Blueprint("meetings", __name__, url_prefix="/reuniones")
 
@@ -25,5 +25,6 @@ def detail(meeting_id: int):
     page = records.meeting_page(get_session(), meeting_id)
     return render_template(
         "meetings/detail.html", title=page.record.title, meeting=page.record,
-        map=render_map(page.map), breadcrumbs=[("Reuniones", url_for("meetings.index"))],
+        map=cached_map(("reunion", meeting_id), lambda: page.map),
+        breadcrumbs=[("Reuniones", url_for("meetings.index"))],
     )

@@ -3,8 +3,8 @@
 from flask import Blueprint, render_template
 
 from geo_app.db import get_session
+from geo_app.map_cache import cached_map
 from geo_app.pages import records
-from geo_app.pages.render import render_map
 
 bp = Blueprint("overview", __name__, url_prefix="/mapa")
 
@@ -12,10 +12,10 @@ bp = Blueprint("overview", __name__, url_prefix="/mapa")
 @bp.get("/")
 def index():
     """Mapa general con todas las capas."""
-    data = records.overview_map(get_session())
+    session = get_session()
     return render_template(
         "overview/index.html",
         title="Mapa general",
         breadcrumbs=[],
-        map=render_map(data),
+        map=cached_map("mapa-general", lambda: records.overview_map(session)),
     )

@@ -4,8 +4,8 @@ from flask import Blueprint, render_template, url_for
 
 from cases import queries
 from geo_app.db import get_session
+from geo_app.map_cache import cached_map
 from geo_app.pages import records
-from geo_app.pages.render import render_map
 
 bp = Blueprint("zones", __name__, url_prefix="/zonas")
 
@@ -25,6 +25,6 @@ def detail(zone_id: int):
     page = records.zone_page(get_session(), zone_id)
     return render_template(
         "zones/detail.html", title=page.record.name, zone=page.record,
-        inspections=page.inspections, map=render_map(page.map),
+        inspections=page.inspections, map=cached_map(("zona", zone_id), lambda: page.map),
         breadcrumbs=[("Zonas", url_for("zones.index"))],
     )

@@ -12,7 +12,7 @@ def test_upgrade_from_empty_creates_every_table_and_is_idempotent(empty_database
     assert current_revision(engine) is None
     upgrade(engine)
     upgrade(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
     tables = set(inspect(engine).get_table_names())
     assert set(Base.metadata.tables) <= tables
     with engine.connect() as connection:
@@ -59,5 +59,5 @@ def test_upgrade_from_first_revision_keeps_stored_rows(empty_database_url):
     upgrade(engine)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT name FROM municipality")).scalar() == "Oaxaca"
-        assert current_revision(engine) == "0005"
+        assert current_revision(engine) == "0006"
     engine.dispose()

@@ -15,7 +15,7 @@ def _count(app, model=BoundaryVersion):
 def test_init_reports_the_revision(runner):
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
-    assert "revisión 0005" in result.output
+    assert "revisión 0006" in result.output
 
 
 def test_demo_twice_adds_nothing(app, runner):

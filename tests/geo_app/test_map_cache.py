@@ -1,0 +1,121 @@
+"""Rendered maps are cached per data version; any committed write, from any process, renews them."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import select, update
+
+from cases.db import make_engine, make_session_factory, unit_of_work
+from cases.models import DataVersion, DisputeZone, Municipality, data_version
+from geo_app.map_cache import MapCache
+from geo_app.pages.render import MapParts
+
+
+def parts(label: str) -> MapParts:
+    return MapParts(header=label, html=label, script=label, name=label)
+
+
+def test_a_burst_of_readers_builds_each_map_once():
+    cache, calls = MapCache(), []
+
+    def build():
+        calls.append(1)
+        time.sleep(0.05)
+        return parts("mapa")
+
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(cache.get("mapa", 1, build)))
+        for _ in range(12)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert {r.name for r in results} == {"mapa"}
+
+
+def test_a_new_version_drops_every_older_map():
+    cache = MapCache()
+    cache.get("a", 1, lambda: parts("a1"))
+    cache.get("b", 1, lambda: parts("b1"))
+    assert cache.get("a", 2, lambda: parts("a2")).name == "a2"
+    assert cache.get("b", 2, lambda: parts("b2")).name == "b2"
+    # A reader that started before the write may still ask for the old version: it is built,
+    # never stored over the new one.
+    assert cache.get("a", 1, lambda: parts("tarde")).name == "tarde"
+    assert cache.get("a", 2, lambda: parts("x")).name == "a2"
+
+
+def test_a_failed_build_is_not_cached():
+    cache = MapCache()
+
+    def fail():
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        cache.get("a", 1, fail)
+    assert cache.get("a", 1, lambda: parts("ok")).name == "ok"
+
+
+def test_the_cache_is_bounded():
+    cache = MapCache(max_entries=3)
+    for n in range(5):
+        cache.get(n, 1, lambda n=n: parts(str(n)))
+    assert cache.get(0, 1, lambda: parts("otra vez")).name == "otra vez"
+
+
+def version(session) -> int:
+    with unit_of_work(session):
+        return data_version(session)
+
+
+def test_writes_bump_the_version_and_reads_or_rollbacks_do_not(session):
+    start = version(session)
+    with unit_of_work(session):
+        session.scalars(select(Municipality)).all()
+    assert version(session) == start
+    with unit_of_work(session):
+        session.add(Municipality(cvegeo="20999", name="Prueba"))
+    assert version(session) == start + 1
+    with unit_of_work(session):
+        session.execute(update(Municipality).values(name="Otra"))
+    assert version(session) == start + 2
+    with pytest.raises(RuntimeError), unit_of_work(session):
+        session.add(Municipality(cvegeo="20998", name="Nunca"))
+        session.flush()
+        raise RuntimeError("se deshace")
+    assert version(session) == start + 2
+    assert session.scalar(select(DataVersion.id)) == 1
+
+
+def test_the_map_is_rendered_once_and_again_after_a_write_from_another_process(app, client):
+    cache = app.extensions["limites_map_cache"]
+    first = client.get("/mapa/").get_data(as_text=True)
+    client.get("/mapa/").close()
+    client.get("/zonas/1").close()
+    client.get("/zonas/1").close()
+    assert cache.builds == 2
+    # Another process (here: another engine on the same file) renames a zone.
+    other = make_engine(app.config["DATABASE_URL"])
+    with make_session_factory(other)() as session, unit_of_work(session):
+        zone = session.get(DisputeZone, 1)
+        old_name, zone.name = zone.name, "Zona renombrada por otro proceso"
+    other.dispose()
+    assert old_name in first
+    page = client.get("/mapa/").get_data(as_text=True)
+    assert "Zona renombrada por otro proceso" in page
+    assert cache.builds == 3
+
+
+def test_the_cache_can_be_turned_off(sqlite_url):
+    from geo_app.testing import demo_app
+
+    app = demo_app(database_url=sqlite_url, MAP_CACHE=False)
+    assert "limites_map_cache" not in app.extensions
+    assert app.test_client().get("/mapa/").status_code == 200
+    app.extensions["limites_engine"].dispose()
