@@ -71,3 +71,4 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_boundaries.py
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_load.py
