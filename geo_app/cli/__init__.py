@@ -15,6 +15,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from geo_app.cli import (
+    backup,
     database,
     imports,
     indicators,
@@ -41,6 +42,7 @@ COMMANDS = (
     *indicators.COMMANDS,
     *report.COMMANDS,
     *database.COMMANDS[2:],
+    *backup.COMMANDS,
 )
 
 # EX_SOFTWARE of sysexits.h: an internal error, told apart from a user error (exit 1).
