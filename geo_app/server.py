@@ -11,9 +11,13 @@ import logging
 
 from flask import Flask
 
-__all__ = ["DEFAULT_THREADS", "serve"]
+__all__ = ["DEFAULT_THREADS", "MAX_REQUEST_BODY", "serve"]
 
 log = logging.getLogger(__name__)
+
+#: Largest request body waitress accepts, in bytes; the app's own limits (forms, uploads) are
+#: lower, this only stops a client from streaming gigabytes at the server.
+MAX_REQUEST_BODY = 128 * 1024 * 1024
 
 #: Worker threads: pages wait mostly on the database and on map rendering (numpy, GEOS),
 #: which release the GIL; more threads than this only queue on two cores.
@@ -40,4 +44,5 @@ def serve(app: Flask, host: str, port: int, threads: int = DEFAULT_THREADS) -> N
         # Plenty for a burst of readers; beyond it connections wait in the OS backlog.
         connection_limit=200,
         clear_untrusted_proxy_headers=True,
+        max_request_body_size=MAX_REQUEST_BODY,
     )

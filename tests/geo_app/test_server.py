@@ -61,3 +61,8 @@ def test_serve_answers_not_found_for_hostile_ids(served):
         urllib.request.urlopen(f"{served}/zonas/{2**63}")
     error.value.close()
     assert error.value.code == 404
+
+
+def test_serve_offers_threads_and_the_dev_server(runner):
+    result = runner.invoke(args=["serve", "--help"])
+    assert "--threads" in result.output and "--dev" in result.output
