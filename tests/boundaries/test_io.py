@@ -1,10 +1,11 @@
+import re
 import zipfile
 
 import geopandas as gpd
 import pytest
 from shapely import box
 
-from boundaries.errors import LayerReadError, MissingCRSError
+from boundaries.errors import FileFormatError, LayerReadError, MissingCRSError
 from boundaries.io import list_layers, read_layer, write_layer
 
 CODES = ["20067", "20157", "20385"]
@@ -96,3 +97,40 @@ def test_unknown_crs_is_a_clear_error(inegi_three, tmp_path, zip_shapefile):
     archive = zip_shapefile(inegi_three, tmp_path, keep_prj=False)
     with pytest.raises(LayerReadError, match="CRS inválido «FOO»"):
         read_layer(archive, crs="FOO")
+
+
+VRT = '<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource>' \
+    "</OGRVRTLayer></OGRVRTDataSource>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "found"),
+    [
+        ("capa.geojson", VRT, "un VRT de GDAL"),
+        ("capa.json", '{"type": "gdal_streamed_alg", "command_line": "gdal vector read x"}',
+         "un algoritmo GDALG"),
+        ("capa.gpkg", '{"type": "FeatureCollection", "features": []}', "GeoJSON"),
+        ("capa.fgb", "cvegeo,WKT", "texto (por ejemplo CSV)"),
+        ("capa.shp", VRT, "un VRT de GDAL"),
+    ],
+)
+def test_content_of_another_format_is_refused_before_gdal_opens_it(tmp_path, name, content, found):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(FileFormatError, match=re.escape(f"sino {found}; el archivo no se abrió")):
+        read_layer(path)
+
+
+def test_flatgeobuf_and_plain_shapefile_are_read_with_their_own_driver(inegi_three, tmp_path):
+    inegi_three.to_file(tmp_path / "m.fgb", driver="FlatGeobuf", engine="pyogrio")
+    inegi_three.to_file(tmp_path / "m.shp", engine="pyogrio")
+    assert sorted(read_layer(tmp_path / "m.fgb").cvegeo) == CODES
+    assert sorted(read_layer(tmp_path / "m.shp").cvegeo) == CODES
+
+
+def test_errors_name_the_file_never_its_directory(tmp_path):
+    path = tmp_path / "rota.gpkg"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 52 + b"GPKG" + b"\x00" * 200)
+    with pytest.raises(LayerReadError) as error:
+        read_layer(path)
+    assert "rota.gpkg" in str(error.value) and str(tmp_path) not in str(error.value)
