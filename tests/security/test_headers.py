@@ -20,6 +20,8 @@ PAGES = [
     "/recorridos/1",
     "/analisis/",
     "/analisis/comparar?municipio=20067",
+    "/indicadores/?anio=2025",
+    "/informe/?trimestre=2025-T2",
     "/no-existe",
 ]
 MAP_PAGES = {
