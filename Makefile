@@ -46,9 +46,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 ## Debian packages the tests use, installed only where missing: PostGIS, Chromium, poppler
-## (pdftotext/pdftoppm read the reports back), Pango and fonts for WeasyPrint's PDFs.
+## (pdftotext/pdftoppm read the reports and fichas back), Pango and fonts for WeasyPrint's
+## PDFs, GDAL (ogrinfo/ogr2ogr and validate_gpkg.py read the exports and the OGC API back).
 SYSTEM_PACKAGES := postgresql-15-postgis-3 chromium poppler-utils libpango-1.0-0 \
-                   libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core
+                   libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core gdal-bin python3-gdal
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -22,7 +22,7 @@ from geo_app.maps.areas import ANALYSIS_LAYERS
 from geo_app.pages.layers import MapData
 from geo_app.vendor import vendor_url
 
-__all__ = ["MapParts", "render_map", "display_boundaries", "DEFAULT_BOUNDS"]
+__all__ = ["MapParts", "build_map", "render_map", "display_boundaries", "DEFAULT_BOUNDS"]
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +78,9 @@ _BUILDERS = {
 }
 
 
-def render_map(data: MapData) -> MapParts:
-    """Build the map of ``data`` and return its header, body and script as markup."""
-    tiles = current_app.config.get("TILES") or None
-    if tiles and tiles.lower() == "none":
-        tiles = None
-    m = maps.base_map(
-        data.bounds or DEFAULT_BOUNDS,
-        tiles=tiles,
-        attribution=current_app.config.get("TILES_ATTRIBUTION") if tiles else None,
-    )
+def build_map(data: MapData, tiles: str | None = None, attribution: str | None = None):
+    """The Folium map of ``data``: every layer and control, assets not yet localized."""
+    m = maps.base_map(data.bounds or DEFAULT_BOUNDS, tiles=tiles, attribution=attribution)
     for name, frame in data.layers().items():
         if len(frame):
             _BUILDERS[name](m, frame)
@@ -95,6 +88,17 @@ def render_map(data: MapData) -> MapParts:
         if len(frame):
             ANALYSIS_LAYERS[name](m, frame)
     maps.add_controls(m)
+    return m
+
+
+def render_map(data: MapData) -> MapParts:
+    """Build the map of ``data`` and return its header, body and script as markup."""
+    tiles = current_app.config.get("TILES") or None
+    if tiles and tiles.lower() == "none":
+        tiles = None
+    m = build_map(
+        data, tiles, current_app.config.get("TILES_ATTRIBUTION") if tiles else None
+    )
     maps.localize(m, vendor_url)
     figure = m.get_root()
     figure.render()

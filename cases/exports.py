@@ -1,0 +1,425 @@
+"""The records of a scope as tables with Spanish attribute names, ready for any format.
+
+Each layer is described once by a :class:`LayerSpec` (name, title, geometry type, typed
+fields, how to read the records of a :class:`~cases.scope.Scope` and how to turn one into a
+row); :func:`export_data` reads every layer of a scope into GeoDataFrames (spatial layers)
+and DataFrames (tables), and the OGC API (:mod:`cases.features`) serves the same rows.
+Dates stay dates, statuses become their Spanish labels, booleans stay booleans; every export
+states its CRS, date and source (:meth:`ExportData.about`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import Select
+from sqlalchemy.orm import Session, selectinload
+
+from boundaries.crs import STORAGE_CRS
+from cases.models import (
+    Agreement,
+    BoundaryVersion,
+    Case,
+    DisputeZone,
+    Finding,
+    Inspection,
+    Meeting,
+    Site,
+)
+from cases.scope import Scope, ScopeKind, Visible, scoped, visible
+
+__all__ = [
+    "SOURCE",
+    "CRS_NAME",
+    "FIELD_TYPES",
+    "LayerSpec",
+    "ExportLayer",
+    "ExportData",
+    "LAYERS",
+    "SPATIAL_LAYERS",
+    "TABLES",
+    "layer_spec",
+    "records_query",
+    "read_records",
+    "layer_rows",
+    "export_data",
+    "scope_parties",
+]
+
+SOURCE = (
+    "Límites — Unidad de Atención de Asuntos Metropolitanos, Municipio de Oaxaca de Juárez"
+)
+CRS_NAME = "EPSG:4326 (WGS 84, longitud/latitud)"
+FIELD_TYPES = ("int", "float", "str", "date", "bool")
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer of every export: its records, its typed Spanish fields and its rows."""
+
+    name: str
+    title: str
+    model: type
+    geometry_type: str | None
+    fields: dict[str, str]
+    rows: Callable[[Any, Visible], list[Row]]
+    geometry_attribute: str | None = None
+    options: tuple = ()
+    # The record's date columns, for the OGC API ``datetime`` filter (start, end).
+    dates: tuple = ()
+
+    @property
+    def spatial(self) -> bool:
+        """Whether the layer has geometries."""
+        return self.geometry_type is not None
+
+
+def _names(records: Iterable, visible_records: Visible, model, attribute: str = "name") -> str:
+    return ", ".join(getattr(r, attribute) for r in visible_records.keep(records, model))
+
+
+def _label(value) -> str | None:
+    return None if value is None else value.label
+
+
+def _limit_rows(v: BoundaryVersion, seen: Visible) -> list[Row]:
+    return [{
+        "id": v.id,
+        "municipio": v.municipality.name,
+        "cve_geo": v.municipality.cvegeo,
+        "tipo": v.kind.label,
+        "reclamante": v.claimant.name if v.claimant else None,
+        "fuente": v.source,
+        "referencia_legal": v.legal_reference,
+        "vigente_desde": v.valid_from,
+        "area_ha": round(v.area_m2 / 10_000, 4),
+        "ilustrativa": v.illustrative,
+        "nota_reparacion": v.repair_note,
+    }]
+
+
+def _zone_rows(z: DisputeZone, seen: Visible) -> list[Row]:
+    return [{
+        "id": z.id,
+        "nombre": z.name,
+        "tipo": z.kind.label,
+        "estado": z.status.label,
+        "descripcion": z.description,
+        "municipios": ", ".join(m.name for m in z.municipalities),
+        "expedientes": _names(z.cases, seen, Case, "number"),
+        "ilustrativa": z.illustrative,
+    }]
+
+
+def _route_rows(i: Inspection, seen: Visible) -> list[Row]:
+    return [{
+        "id": i.id,
+        "titulo": i.title,
+        "inicio": i.started_on,
+        "fin": i.ended_on,
+        "resumen": i.summary,
+        "longitud_m": None if i.route_length_m is None else round(i.route_length_m, 2),
+        "zona": i.zone.name if i.zone and seen.keep([i.zone], DisputeZone) else None,
+        "expediente": i.case.number if i.case and seen.keep([i.case], Case) else None,
+        "instituciones": ", ".join(x.short_name for x in i.institutions),
+        "hallazgos": len(i.findings),
+        "ilustrativa": i.illustrative,
+    }]
+
+
+def _finding_rows(f: Finding, seen: Visible) -> list[Row]:
+    return [{
+        "id": f.id,
+        "recorrido_id": f.inspection_id,
+        "recorrido": f.inspection.title,
+        "fecha": f.inspection.started_on,
+        "categoria": f.category.label,
+        "descripcion": f.description,
+        "municipio_oficial": f.official_municipality.name if f.official_municipality else None,
+        "partes": ", ".join(f.parties or []),
+        "compartido": f.shared,
+        "en_disputa": f.in_dispute,
+        "distancia_limite_m": f.limit_distance_m,
+        "km_rio": f.river_km,
+        "distancia_rio_m": f.river_distance_m,
+        "margen": _BANKS.get(f.river_bank, f.river_bank),
+        "ilustrativa": f.illustrative,
+    }]
+
+
+_BANKS = {"left": "izquierda", "right": "derecha"}
+
+
+def _site_rows(s: Site, seen: Visible) -> list[Row]:
+    return [{
+        "id": s.id,
+        "nombre": s.name,
+        "descripcion": s.description,
+        "reuniones": len(seen.keep(s.meetings, Meeting)),
+        "ilustrativa": s.illustrative,
+    }]
+
+
+def _meeting_rows(m: Meeting, seen: Visible) -> list[Row]:
+    return [{
+        "id": m.id,
+        "fecha": m.date,
+        "tipo": m.kind.label,
+        "titulo": m.title,
+        "lugar": m.place,
+        "sede": m.venue.name if m.venue and seen.keep([m.venue], Site) else None,
+        "proposito": m.purpose,
+        "resumen": m.summary,
+        "zonas": _names(m.zones, seen, DisputeZone),
+        "expedientes": _names(m.cases, seen, Case, "number"),
+        "acuerdos": len(m.agreements),
+        "indicador": m.indicator.key if m.indicator else None,
+    }]
+
+
+def _agreement_rows(a: Agreement, seen: Visible) -> list[Row]:
+    return [{
+        "id": a.id,
+        "reunion_id": a.meeting_id,
+        "reunion": a.meeting.title,
+        "fecha_reunion": a.meeting.date,
+        "acuerdo": a.text,
+        "responsable": a.responsible.name if a.responsible else None,
+        "fecha_limite": a.due_date,
+        "estado": a.status.label,
+    }]
+
+
+def _participant_rows(m: Meeting, seen: Visible) -> list[Row]:
+    return [
+        {
+            "reunion_id": m.id,
+            "reunion": m.title,
+            "fecha": m.date,
+            "institucion": x.name,
+            "siglas": x.short_name,
+            "tipo": x.kind.label,
+        }
+        for x in sorted(m.institutions, key=lambda x: x.name)
+    ]
+
+
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        "limites", "Límites municipales (todas las versiones)", BoundaryVersion, "MultiPolygon",
+        {"id": "int", "municipio": "str", "cve_geo": "str", "tipo": "str", "reclamante": "str",
+         "fuente": "str", "referencia_legal": "str", "vigente_desde": "date", "area_ha": "float",
+         "ilustrativa": "bool", "nota_reparacion": "str"},
+        _limit_rows, "geometry",
+        (selectinload(BoundaryVersion.municipality), selectinload(BoundaryVersion.claimant)),
+        (BoundaryVersion.valid_from, None),
+    ),
+    LayerSpec(
+        "zonas", "Zonas en disputa", DisputeZone, "MultiPolygon",
+        {"id": "int", "nombre": "str", "tipo": "str", "estado": "str", "descripcion": "str",
+         "municipios": "str", "expedientes": "str", "ilustrativa": "bool"},
+        _zone_rows, "geometry",
+        (selectinload(DisputeZone.municipalities), selectinload(DisputeZone.cases)),
+    ),
+    LayerSpec(
+        "recorridos", "Recorridos de inspección", Inspection, "MultiLineString",
+        {"id": "int", "titulo": "str", "inicio": "date", "fin": "date", "resumen": "str",
+         "longitud_m": "float", "zona": "str", "expediente": "str", "instituciones": "str",
+         "hallazgos": "int", "ilustrativa": "bool"},
+        _route_rows, "route",
+        (selectinload(Inspection.zone), selectinload(Inspection.case),
+         selectinload(Inspection.institutions), selectinload(Inspection.findings)),
+        (Inspection.started_on, Inspection.ended_on),
+    ),
+    LayerSpec(
+        "hallazgos", "Hallazgos de los recorridos", Finding, "Point",
+        {"id": "int", "recorrido_id": "int", "recorrido": "str", "fecha": "date",
+         "categoria": "str", "descripcion": "str", "municipio_oficial": "str", "partes": "str",
+         "compartido": "bool", "en_disputa": "bool", "distancia_limite_m": "float",
+         "km_rio": "float", "distancia_rio_m": "float", "margen": "str", "ilustrativa": "bool"},
+        _finding_rows, "geometry",
+        (selectinload(Finding.inspection), selectinload(Finding.official_municipality)),
+    ),
+    LayerSpec(
+        "sedes", "Sedes y sitios de reuniones", Site, "Point",
+        {"id": "int", "nombre": "str", "descripcion": "str", "reuniones": "int",
+         "ilustrativa": "bool"},
+        _site_rows, "geometry", (selectinload(Site.meetings),),
+    ),
+    LayerSpec(
+        "reuniones", "Reuniones", Meeting, None,
+        {"id": "int", "fecha": "date", "tipo": "str", "titulo": "str", "lugar": "str",
+         "sede": "str", "proposito": "str", "resumen": "str", "zonas": "str",
+         "expedientes": "str", "acuerdos": "int", "indicador": "str"},
+        _meeting_rows, None,
+        (selectinload(Meeting.venue), selectinload(Meeting.zones), selectinload(Meeting.cases),
+         selectinload(Meeting.agreements), selectinload(Meeting.indicator)),
+        (Meeting.date, None),
+    ),
+    LayerSpec(
+        "acuerdos", "Acuerdos de las reuniones", Agreement, None,
+        {"id": "int", "reunion_id": "int", "reunion": "str", "fecha_reunion": "date",
+         "acuerdo": "str", "responsable": "str", "fecha_limite": "date", "estado": "str"},
+        _agreement_rows, None,
+        (selectinload(Agreement.meeting), selectinload(Agreement.responsible)),
+    ),
+    LayerSpec(
+        "participantes", "Instituciones participantes en las reuniones", Meeting, None,
+        {"reunion_id": "int", "reunion": "str", "fecha": "date", "institucion": "str",
+         "siglas": "str", "tipo": "str"},
+        _participant_rows, None, (selectinload(Meeting.institutions),),
+    ),
+)
+SPATIAL_LAYERS = tuple(spec.name for spec in LAYERS if spec.spatial)
+TABLES = tuple(spec.name for spec in LAYERS if not spec.spatial)
+
+
+def layer_spec(name: str) -> LayerSpec:
+    """The layer called ``name``."""
+    return next(spec for spec in LAYERS if spec.name == name)
+
+
+def _order(spec: LayerSpec):
+    model = spec.model
+    if model is Meeting:
+        return (Meeting.date, Meeting.id)
+    if model is Inspection:
+        return (Inspection.started_on, Inspection.id)
+    return (model.id,)
+
+
+def records_query(spec: LayerSpec, scope: Scope) -> Select:
+    """The ``SELECT`` of the records of ``spec`` in ``scope`` (routes need a geometry)."""
+    statement = scoped(scope, spec.model).options(*spec.options)
+    if spec.model is Inspection:
+        statement = statement.where(Inspection.route.is_not(None))
+    return statement
+
+
+def read_records(session: Session, spec: LayerSpec, scope: Scope) -> list:
+    """The records of ``spec`` in ``scope``, in a stable order."""
+    return list(session.scalars(records_query(spec, scope).order_by(*_order(spec))))
+
+
+def layer_rows(spec: LayerSpec, records: Iterable, seen: Visible) -> tuple[list[Row], list]:
+    """Rows of ``records`` and, for a spatial layer, their geometries (same order)."""
+    rows, shapes = [], []
+    for record in records:
+        for row in spec.rows(record, seen):
+            rows.append(row)
+            if spec.geometry_attribute:
+                shapes.append(getattr(record, spec.geometry_attribute))
+    return rows, shapes
+
+
+@dataclass
+class ExportLayer:
+    """One layer of an export: its spec and its rows as a (Geo)DataFrame."""
+
+    spec: LayerSpec
+    frame: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        """The layer's name in files (``limites``, ``zonas``…)."""
+        return self.spec.name
+
+
+@dataclass
+class ExportData:
+    """Every layer of a scope, with when, where from and in which CRS it was exported."""
+
+    scope: Scope
+    layers: dict[str, ExportLayer]
+    generated_at: dt.datetime
+    crs: str = CRS_NAME
+    source: str = SOURCE
+    illustrative: bool = False
+    # The records behind each layer and the ids in the scope, for the map exports.
+    records: dict[str, list] = field(default_factory=dict)
+    seen: Visible = field(default_factory=lambda: Visible({}))
+    # The parties: a case's institutions, or the municipalities of the scope's zones.
+    parties: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def about(self) -> dict[str, str]:
+        """What every export states: contents, CRS, date and source (Spanish keys)."""
+        about = {
+            "Contenido": self.scope.title or "Todos los registros",
+            "Sistema de referencia": self.crs,
+            "Fecha de exportación": self.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            "Fuente": self.source,
+            "Nota": "Cada límite indica su propia fuente y fecha (campos fuente y vigente_desde).",
+        }
+        if self.illustrative:
+            about["Aviso"] = (
+                "Contiene geometría ilustrativa (campo ilustrativa): no es un límite oficial."
+            )
+        return about
+
+    def about_text(self) -> str:
+        """:meth:`about` as lines of text."""
+        return "\n".join(f"{key}: {value}" for key, value in self.about().items())
+
+
+def _frame(spec: LayerSpec, rows: list[Row], shapes: list) -> pd.DataFrame:
+    columns = list(spec.fields)
+    data = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in columns}
+    )
+    data = data.astype(object).where(data.notna(), None)
+    if not spec.spatial:
+        return data
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(shapes, crs=STORAGE_CRS), crs=STORAGE_CRS)
+
+
+def export_data(
+    session: Session,
+    scope: Scope,
+    layers: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> ExportData:
+    """Read the records of ``scope`` into every layer (or the ``layers`` named)."""
+    wanted = set(layers) if layers is not None else None
+    seen = visible(session, scope)
+    out: dict[str, ExportLayer] = {}
+    records_by_layer: dict[str, list] = {}
+    illustrative = False
+    for spec in LAYERS:
+        if wanted is not None and spec.name not in wanted:
+            continue
+        records = read_records(session, spec, scope)
+        rows, shapes = layer_rows(spec, records, seen)
+        illustrative = illustrative or any(r.get("ilustrativa") for r in rows)
+        out[spec.name] = ExportLayer(spec, _frame(spec, rows, shapes))
+        records_by_layer[spec.name] = records
+        if progress is not None:
+            progress(f"{spec.title}: {len(rows)} registros")
+    return ExportData(
+        scope=scope,
+        layers=out,
+        generated_at=now or dt.datetime.now(dt.UTC),
+        illustrative=illustrative,
+        records=records_by_layer,
+        seen=seen,
+        parties=scope_parties(session, scope),
+    )
+
+
+def scope_parties(session: Session, scope: Scope) -> list[str]:
+    """A case's parties, or the municipalities involved in the scope's zones, by name."""
+    if scope.kind is ScopeKind.CASE:
+        case = session.get(Case, scope.record_id)
+        return sorted(p.name for p in case.parties) if case else []
+    zones = session.scalars(
+        scoped(scope, DisputeZone).options(selectinload(DisputeZone.municipalities))
+    )
+    return sorted({m.name for zone in zones for m in zone.municipalities})

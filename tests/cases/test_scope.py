@@ -1,0 +1,102 @@
+"""Scopes: every record, one zone's, one case's; nothing outside the scope is reachable."""
+
+import pytest
+from sqlalchemy import select
+
+from cases.errors import InvalidInputError, NotFoundError
+from cases.exports import LAYERS, read_records
+from cases.models import (
+    Agreement,
+    BoundaryVersion,
+    Case,
+    DisputeZone,
+    Finding,
+    Inspection,
+    Meeting,
+    Site,
+)
+from cases.scope import Scope, ScopeKind, get_scoped, resolve_scope, scoped
+
+
+def _scoped_ids(session, scope, model):
+    return {row.id for row in session.scalars(scoped(scope, model))}
+
+
+def test_everything_is_every_record(demo):
+    scope = Scope.everything()
+    for model in (DisputeZone, Case, Meeting, Inspection, Finding, Site, Agreement,
+                  BoundaryVersion):
+        assert _scoped_ids(demo, scope, model) == set(demo.scalars(select(model.id)))
+
+
+def test_zone_scope_mirrors_the_zone_page(demo):
+    zone = demo.scalar(select(DisputeZone).order_by(DisputeZone.id))
+    scope = resolve_scope(demo, zone=zone.name)
+    assert scope.kind is ScopeKind.ZONE and scope.title == f"Zona {zone.name}"
+    assert _scoped_ids(demo, scope, DisputeZone) == {zone.id}
+    assert _scoped_ids(demo, scope, Case) == {c.id for c in zone.cases}
+    assert _scoped_ids(demo, scope, Meeting) == {m.id for m in zone.meetings}
+    expected = {i.id for i in zone.inspections} | {
+        i.id for c in zone.cases for i in c.inspections
+    }
+    assert _scoped_ids(demo, scope, Inspection) == expected
+    assert _scoped_ids(demo, scope, Finding) == {
+        f.id for i in demo.scalars(select(Inspection).where(Inspection.id.in_(expected)))
+        for f in i.findings
+    }
+    assert _scoped_ids(demo, scope, Agreement) == {
+        a.id for m in zone.meetings for a in m.agreements
+    }
+    sites = {s.id for m in zone.meetings for s in [*m.sites, m.venue] if s is not None}
+    assert _scoped_ids(demo, scope, Site) == sites
+
+
+def test_case_scope_mirrors_the_case_page(demo):
+    case = demo.scalar(select(Case).order_by(Case.id))
+    scope = resolve_scope(demo, case=case.number)
+    assert _scoped_ids(demo, scope, Case) == {case.id}
+    assert _scoped_ids(demo, scope, DisputeZone) == {z.id for z in case.zones}
+    assert _scoped_ids(demo, scope, Meeting) == {m.id for m in case.meetings}
+    assert _scoped_ids(demo, scope, Inspection) == {i.id for i in case.inspections}
+
+
+def test_limits_are_those_around_the_scope(demo):
+    zone = demo.scalar(select(DisputeZone).order_by(DisputeZone.id))
+    limits = _scoped_ids(demo, Scope.zone(zone.id), BoundaryVersion)
+    minx, miny, maxx, maxy = zone.geometry.buffer(0.01).bounds
+    expected = {
+        v.id for v in demo.scalars(select(BoundaryVersion))
+        if v.min_x <= maxx and v.max_x >= minx and v.min_y <= maxy and v.max_y >= miny
+    }
+    assert limits == expected and limits
+
+
+@pytest.mark.parametrize("model", [DisputeZone, Meeting, Inspection, Finding, Site, Agreement])
+def test_a_record_outside_the_scope_is_not_found_by_id(demo, model):
+    checked = 0
+    for zone_id in demo.scalars(select(DisputeZone.id)):
+        scope = Scope.zone(zone_id)
+        inside = _scoped_ids(demo, scope, model)
+        for record_id in set(demo.scalars(select(model.id))) - inside:
+            with pytest.raises(NotFoundError):
+                get_scoped(demo, scope, model, record_id, "el registro")
+            checked += 1
+        for record_id in inside:
+            assert get_scoped(demo, scope, model, record_id, "el registro").id == record_id
+    assert checked, f"the demo should have {model.__name__} records outside some zone"
+
+
+def test_unknown_zone_or_case_is_a_spanish_error(demo):
+    with pytest.raises(NotFoundError, match="no existe la zona «Atlántida»"):
+        resolve_scope(demo, zone="Atlántida")
+    with pytest.raises(NotFoundError, match="no existe el expediente"):
+        resolve_scope(demo, case="X/999")
+    with pytest.raises(InvalidInputError):
+        resolve_scope(demo, zone="a", case="b")
+
+
+def test_every_layer_reads_only_scoped_records(demo):
+    scope = Scope.case(demo.scalar(select(Case.id).order_by(Case.id)))
+    for spec in LAYERS:
+        records = read_records(demo, spec, scope)
+        assert {r.id for r in records} <= _scoped_ids(demo, scope, spec.model)
