@@ -96,7 +96,7 @@ def scale_bar_length(width_m: float) -> float:
     Examples
     --------
     >>> scale_bar_length(4_300), scale_bar_length(900)
-    (1000, 200)
+    (500, 100)
     """
     target = width_m / 5
     magnitude = 10 ** math.floor(math.log10(target))
