@@ -15,6 +15,7 @@ from geo_app.blueprints import (
     analysis,
     case_files,
     dashboard,
+    exports,
     indicators,
     inspections,
     meetings,
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports,
+        indicators, reports, exports,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)

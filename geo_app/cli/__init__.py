@@ -17,6 +17,7 @@ from flask.cli import ScriptInfo
 from geo_app.cli import (
     backup,
     database,
+    exports,
     imports,
     indicators,
     points,
@@ -41,6 +42,7 @@ COMMANDS = (
     *simplify.COMMANDS,
     *indicators.COMMANDS,
     *report.COMMANDS,
+    *exports.COMMANDS,
     *database.COMMANDS[2:],
     *backup.COMMANDS,
 )
