@@ -295,9 +295,14 @@ def _order(spec: LayerSpec):
     return (model.id,)
 
 
-def records_query(spec: LayerSpec, scope: Scope) -> Select:
-    """The ``SELECT`` of the records of ``spec`` in ``scope`` (routes need a geometry)."""
-    statement = scoped(scope, spec.model).options(*spec.options)
+def records_query(spec: LayerSpec, scope: Scope, load: bool = True) -> Select:
+    """The ``SELECT`` of the records of ``spec`` in ``scope`` (routes need a geometry).
+
+    ``load`` adds the eager loading of the relations the rows need.
+    """
+    statement = scoped(scope, spec.model)
+    if load:
+        statement = statement.options(*spec.options)
     if spec.model is Inspection:
         statement = statement.where(Inspection.route.is_not(None))
     return statement

@@ -19,6 +19,7 @@ from geo_app.blueprints import (
     indicators,
     inspections,
     meetings,
+    ogcapi,
     overview,
     reports,
     zones,
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports, exports,
+        indicators, reports, exports, ogcapi,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)

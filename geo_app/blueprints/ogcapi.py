@@ -1,0 +1,139 @@
+"""OGC API – Features (Part 1 Core), read-only, at /ogcapi/: JSON for programs, HTML for people.
+
+Every view reads through the scope :func:`access_scope` returns: the one place where access
+is decided (session, Bearer token or share link, with accounts).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, render_template, request, url_for
+
+from cases import features
+from cases.errors import InvalidInputError, LimitesError
+from cases.scope import Scope
+from geo_app.db import get_session
+from geo_app.pages import ogcapi as docs
+
+bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
+
+_STATUS_CODES = {400: "InvalidParameterValue", 404: "NotFound"}
+
+
+def access_scope() -> Scope:
+    """The records this request may read: the single access hook of the API.
+
+    Today every record; with accounts it checks the logged-in session or the
+    ``Authorization: Bearer`` token (401 otherwise), and a share link's request gets the
+    link's scope.
+    """
+    return Scope.everything()
+
+
+@bp.before_request
+def _check_access() -> None:
+    g.ogcapi_scope = access_scope()
+
+
+def _url(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def _wants_html() -> bool:
+    fmt = request.args.get("f")
+    if fmt in ("json", "html"):
+        return fmt == "html"
+    if fmt:
+        raise InvalidInputError(f"formato «{fmt}» desconocido; use f=json o f=html")
+    best = request.accept_mimetypes.best_match([docs.JSON, docs.GEOJSON, docs.HTML])
+    return best == docs.HTML
+
+
+def _answer(document: dict, media: str, title: str, kind: str = "document", **context):
+    if _wants_html():
+        return render_template("ogcapi/page.html", title=title, doc=document, kind=kind,
+                               breadcrumbs=[("OGC API", url_for("ogcapi.landing"))], **context)
+    return Response(docs.to_json(document), mimetype=media)
+
+
+@bp.errorhandler(LimitesError)
+def _error(error: LimitesError):
+    code = error.status_code
+    body = {"code": _STATUS_CODES.get(code, "ServerError"), "description": error.message}
+    if request.args.get("f") == "html" or (
+        "f" not in request.args
+        and request.accept_mimetypes.best_match([docs.JSON, docs.HTML]) == docs.HTML
+    ):
+        return render_template("errors/error.html", title="Error", code=code,
+                               message=error.message, reference=None), code
+    return Response(docs.to_json(body), status=code, mimetype=docs.JSON)
+
+
+@bp.get("/")
+def landing():
+    """Página de inicio del servicio."""
+    return _answer(docs.landing(_url), docs.JSON, docs.TITLE)
+
+
+@bp.get("/conformance")
+def conformance():
+    """Clases de conformidad."""
+    return _answer(docs.conformance(_url), docs.JSON, "Conformidad")
+
+
+@bp.get("/api")
+def api():
+    """Definición OpenAPI 3.0."""
+    return Response(docs.to_json(docs.openapi(_url)), mimetype=docs.OPENAPI)
+
+
+@bp.get("/collections")
+def collections():
+    """Las colecciones."""
+    session = get_session()
+    extents = {
+        c.id: features.collection_extent(session, g.ogcapi_scope, c)
+        for c in features.COLLECTIONS
+    }
+    return _answer(docs.collections_doc(_url, extents), docs.JSON, "Colecciones",
+                   kind="collections")
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str):
+    """Una colección."""
+    found = features.get_collection(collection_id)
+    extent = features.collection_extent(get_session(), g.ogcapi_scope, found)
+    return _answer(docs.collection_doc(_url, found, extent), docs.JSON, found.title)
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id: str):
+    """Elementos de una colección: bbox, datetime, limit y offset."""
+    found = features.get_collection(collection_id)
+    args = request.args
+    page = features.items(
+        get_session(), g.ogcapi_scope, found,
+        bbox=features.parse_bbox(args.get("bbox")),
+        interval=features.parse_datetime(args.get("datetime")),
+        limit=features.parse_limit(args.get("limit")),
+        offset=features.parse_offset(args.get("offset")),
+    )
+    document = docs.items_doc(_url, found, page, args.to_dict())
+    return _answer(document, docs.GEOJSON, found.title, kind="items", collection=found,
+                   fields=list(found.spec.fields))
+
+
+@bp.get("/collections/<collection_id>/items/<int:feature_id>")
+def feature(collection_id: str, feature_id: int):
+    """Un elemento."""
+    found = features.get_collection(collection_id)
+    record = features.item(get_session(), g.ogcapi_scope, found, feature_id)
+    document = docs.feature_doc(record)
+    document["links"] = [
+        {"href": _url("ogcapi.feature", collection_id=found.id, feature_id=feature_id,
+                      f="json"), "rel": "self", "type": docs.GEOJSON, "title": "Este elemento"},
+        {"href": _url("ogcapi.collection", collection_id=found.id, f="json"),
+         "rel": "collection", "type": docs.JSON, "title": found.title},
+    ]
+    return _answer(document, docs.GEOJSON, f"{found.title}: {feature_id}", kind="feature",
+                   collection=found, fields=list(found.spec.fields))

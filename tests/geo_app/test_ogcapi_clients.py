@@ -1,0 +1,97 @@
+"""The OGC API read by real clients on a live server: GDAL's OAPIF driver (what QGIS uses,
+through ogrinfo and ogr2ogr from Debian's gdal-bin) and OWSLib's Features client."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from cases.exports import layer_spec
+from cases.features import COLLECTIONS
+from geo_app.testing import demo_app
+
+
+def _gdal(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        reason = f"{tool} not found (apt-get install gdal-bin; make system-deps)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def api_url(tmp_path_factory):
+    """The demo app served on 127.0.0.1 from a thread; the API's landing page URL."""
+    app = demo_app(tmp_path_factory.mktemp("ogcapi"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="ogcapi", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/ogcapi/"
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    app.extensions["limites_engine"].dispose()
+
+
+def test_ogrinfo_lists_every_collection(api_url):
+    out = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{api_url}"],
+                         capture_output=True, text=True, check=True).stdout
+    listed = re.findall(r"^\d+: (\S+) ", out, re.M)
+    assert listed == [c.id for c in COLLECTIONS]
+
+
+def test_ogrinfo_reads_every_attribute_with_its_type(api_url):
+    out = subprocess.run(
+        [_gdal("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{api_url}", "hallazgos"],
+        capture_output=True, text=True, check=True).stdout
+    for field in layer_spec("hallazgos").fields:
+        assert re.search(rf"^  {field} \(", out, re.M), field
+    assert "fecha (Date) = 2025/05/" in out
+    assert "ilustrativa (Integer(Boolean)) = 1" in out
+    assert out.count("OGRFeature(hallazgos)") == 6
+
+
+def test_ogr2ogr_copies_every_collection(api_url, tmp_path):
+    out = tmp_path / "copia.gpkg"
+    # A small page size makes GDAL follow the next links.
+    subprocess.run([_gdal("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{api_url}",
+                    "-oo", "PAGE_SIZE=2"], capture_output=True, text=True, check=True)
+    info = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", str(out), "zonas"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Feature Count: 5" in info
+    assert re.search(r"^estado: String", info, re.M)
+    routes = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", str(out), "recorridos"],
+                            capture_output=True, text=True, check=True).stdout
+    assert "Feature Count: 2" in routes and re.search(r"^inicio: Date", routes, re.M)
+
+
+def test_ogrinfo_spatial_filter_uses_bbox(api_url):
+    out = subprocess.run(
+        [_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{api_url}", "hallazgos",
+         "-spat", "-96.76", "17.06", "-96.74", "17.08"],
+        capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"Feature Count: (\d+)", out).group(1))
+    assert 0 < count < 6
+
+
+def test_owslib_features_client(api_url):
+    from owslib.ogcapi.features import Features
+
+    service = Features(api_url)
+    assert [c["id"] for c in service.collections()["collections"]] == [
+        c.id for c in COLLECTIONS]
+    assert any(c.endswith("/conf/geojson") for c in service.conformance()["conformsTo"])
+    zones = service.collection_items("zonas", limit=100)
+    assert zones["numberMatched"] == len(zones["features"]) == 5
+    assert set(zones["features"][0]["properties"]) == set(layer_spec("zonas").fields)
+    one = service.collection_item("zonas", str(zones["features"][0]["id"]))
+    assert one["properties"] == zones["features"][0]["properties"]
+    assert "/collections/{collectionId}/items" in service.api()["paths"]
