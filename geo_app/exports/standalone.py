@@ -113,7 +113,7 @@ def _about_box(data: ExportData) -> Element:
     lines = Markup("<br>").join(f"{k}: {v}" for k, v in data.about().items())
     return Element(
         Markup(
-            '<div style="position:absolute;bottom:22px;right:10px;z-index:1000;max-width:360px;'
+            '<div style="position:absolute;bottom:40px;left:10px;z-index:1000;max-width:340px;'
             'background:rgba(255,255,255,.92);padding:6px 10px;font:12px/1.35 system-ui,'
             'sans-serif;border-radius:4px">{}</div>'
         ).format(lines)
