@@ -69,7 +69,14 @@ lint: install-test
 	$(BIN)/ruff check .
 
 bench: install-test
+	$(BIN)/pip install -q -e '.[test,bench]'
+	@# pygeoapi reads the GeoPackage through SpatiaLite (benchmarks/bench_ogcapi.py).
+	@dpkg -s libsqlite3-mod-spatialite >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq libsqlite3-mod-spatialite >/dev/null; }
 	$(BIN)/python benchmarks/bench_boundaries.py
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_pages.py
 	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_ogcapi.py
