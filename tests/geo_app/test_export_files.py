@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from cases.exports import LAYERS, SPATIAL_LAYERS, export_data, layer_spec
 from cases.models import Case
-from cases.scope import resolve_scope
+from cases.scope import Scope, resolve_scope
 from geo_app.exports import FORMATS, file_name, write_export
 from geo_app.maps import external_references
 from geo_app.testing import demo_app
@@ -206,3 +206,15 @@ def test_pdf_ficha_reads_back(exported):
     first_limit = data.layers["limites"].frame.iloc[0]
     assert first_limit["cve_geo"] in text
     assert data.parties[0].split()[-1] in text
+
+
+def test_an_empty_database_exports_empty_files(tmp_path):
+    app = demo_app(tmp_path, demo=False)
+    with app.app_context(), app.extensions["limites_sessions"]() as session:
+        data = export_data(session, Scope.everything())
+        for fmt in FORMATS:
+            out = write_export(data, fmt, tmp_path / file_name(data, fmt))
+            assert out.stat().st_size > 0, fmt
+    app.extensions["limites_engine"].dispose()
+    info = ogrinfo("-so", str(tmp_path / file_name(data, "gpkg")), "zonas")
+    assert "Feature Count: 0" in info
