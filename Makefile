@@ -68,15 +68,19 @@ postgres:
 lint: install-test
 	$(BIN)/ruff check .
 
+# pygeoapi ships a top-level "tests" package: it gets a virtualenv of its own so it never
+# shadows the project's tests in .venv.
+BENCH_VENV := .venv-bench
 bench: install-test
-	$(BIN)/pip install -q -e '.[test,bench]'
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q -e '.[test,bench]'
 	@# pygeoapi reads the GeoPackage through SpatiaLite (benchmarks/bench_ogcapi.py).
 	@dpkg -s libsqlite3-mod-spatialite >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y -qq libsqlite3-mod-spatialite >/dev/null; }
-	$(BIN)/python benchmarks/bench_boundaries.py
-	$(BIN)/python benchmarks/bench_import.py
-	$(BIN)/python benchmarks/bench_pages.py
-	$(BIN)/python benchmarks/bench_load.py
-	$(BIN)/python benchmarks/bench_ogcapi.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_boundaries.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_import.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_pages.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_load.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_ogcapi.py
