@@ -39,7 +39,7 @@ class BoundaryKind(LabelledEnum):
     """What a boundary version is: official frame, a party's claim, an agreement, a ruling."""
 
     OFFICIAL = "oficial", "Marco oficial"
-    CLAIM = "reclamo", "Reclamo de una parte"
+    CLAIM = "reclamo", "Límite reclamado"
     AGREEMENT = "acuerdo", "Acuerdo entre las partes"
     RULING = "resolucion", "Resolución de la Comisión de Límites"
 

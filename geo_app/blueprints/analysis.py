@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from cases import topology
 from cases.db import unit_of_work
-from cases.errors import LimitesError
+from cases.errors import InvalidInputError, LimitesError
 from geo_app.db import get_session
 from geo_app.pages import analysis
 from geo_app.pages.render import render_map
@@ -21,22 +21,35 @@ def _options(values) -> tuple[list[str] | None, float]:
 @bp.get("/")
 def index():
     """Traslapes y vacíos de los reclamos elegidos, con su mapa y sus áreas."""
-    claimants, min_area = _options(request.args)
+    area_error = None
+    try:
+        claimants, min_area = _options(request.args)
+    except InvalidInputError as error:
+        # A mistyped area is a mistake on the form: show it there, analyse with the default.
+        area_error = error.message
+        claimants = request.args.getlist("reclamo") if "elegido" in request.args else None
+        min_area = topology.DEFAULT_MIN_AREA_M2
     page = analysis.topology_page(get_session(), claimants, min_area)
-    return render_template(
+    html = render_template(
         "analysis/index.html", title="Análisis de límites", breadcrumbs=[], page=page,
-        map=render_map(page.map),
+        map=render_map(page.map), area_error=area_error,
+        area_value=request.args.get("area_minima") if area_error else None,
     )
+    return html, 400 if area_error else 200
 
 
 @bp.post("/zona")
 def create_zone():
     """Convierte un traslape en zona en disputa en un solo paso."""
-    claimants, min_area = _options(request.form)
+    session = get_session()
+    try:
+        claimants, min_area = _options(request.form)
+    except InvalidInputError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("analysis.index"))
     back = url_for(
         "analysis.index", elegido=1, reclamo=claimants or [], area_minima=min_area
     )
-    session = get_session()
     try:
         with unit_of_work(session):
             zone = topology.zone_from_overlap(

@@ -45,7 +45,7 @@ def _topology_table(doc: dict, names: dict[str, str]) -> str:
         lines.append(f"  {who(row['parties'])}: {row['length_m'] / 1000:,.3f} km")
     slivers = doc["slivers"]
     lines.append(
-        f"Astillas descartadas por el área mínima: {slivers['overlaps']} traslapes, "
+        f"Polígonos residuales descartados por el área mínima: {slivers['overlaps']} traslapes, "
         f"{slivers['gaps']} vacíos"
     )
     return "\n".join(lines)
@@ -70,7 +70,7 @@ def _topology_geojson(doc: dict, names: dict[str, str]) -> str:
 @click.command("topology")
 @click.argument("layers", nargs=-1, required=True)
 @click.option("--min-area", type=float, default=DEFAULT_MIN_AREA_M2, show_default=True,
-              help="Área mínima en m²; lo menor se cuenta como astilla de digitalización.")
+              help="Área mínima en m²; lo menor es un polígono residual.")
 @format_option()
 @out_option
 @click.option("--code-field", help="Campo con la clave en los archivos.")

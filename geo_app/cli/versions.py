@@ -87,7 +87,7 @@ def _compare_table(doc: dict[str, Any]) -> str:
     lines += [
         f"Cambio neto: {area(doc['net_m2'], sign=True)}",
         f"Distancia máxima entre los dos límites (Hausdorff): {doc['hausdorff_m']:,.2f} m",
-        f"Astillas bajo el área mínima (sumadas, no listadas): {doc['slivers']}",
+        f"Polígonos residuales bajo el área mínima (sumados, no listados): {doc['slivers']}",
     ]
     return "\n".join(lines)
 

@@ -69,6 +69,7 @@ __all__ = [
     "sites_layer",
     "geojson_layer",
     "feature_properties",
+    "version_text",
 ]
 
 # Popup and tooltip HTML travel as feature properties (escaped JSON, see script_json) and
@@ -139,7 +140,7 @@ def boundaries_layer(
             popup_html(
                 row["municipality"],
                 [
-                    ("Versión", row["kind_label"]),
+                    ("Versión", version_text(row)),
                     ("Reclamante", row["claimant"]),
                     ("Clave INEGI", row["cvegeo"]),
                     ("Fuente", row["source"]),
@@ -147,15 +148,12 @@ def boundaries_layer(
                 link=("Ver límite", row["url"]),
                 note=ILLUSTRATIVE_NOTICE if flag(row["illustrative"]) else None,
             ),
-            f"{text(row['municipality'])} — {text(row['kind_label'])}",
+            f"{text(row['municipality'])} — {version_text(row)}",
         )
 
     entries: dict[tuple[str, str], LegendEntry] = {}
     for row in rows.to_dict("records"):
-        label = text(row["kind_label"]) or row["kind"]
-        claimant = text(row["claimant"])
-        if row["kind"] == "reclamo" and claimant:
-            label = f"{label}: {claimant}"
+        label = version_text(row)
         entries.setdefault((row["kind"], label), LegendEntry(line_swatch(style_of(row)), label))
     return geojson_layer(
         parent,
@@ -412,3 +410,18 @@ def _claimant_colours(rows: gpd.GeoDataFrame) -> dict[str, str]:
         if kind == "reclamo" and name and name not in colours:
             colours[name] = CLAIM_COLOURS[len(colours) % len(CLAIM_COLOURS)]
     return colours
+
+
+def version_text(row: Mapping[str, Any]) -> str:
+    """What a boundary version is, naming the claimant of a claim ("Límite reclamado por …").
+
+    Examples
+    --------
+    >>> version_text({"kind": "reclamo", "kind_label": "Límite reclamado", "claimant": "Xoxo"})
+    'Límite reclamado por Xoxo'
+    >>> version_text({"kind": "oficial", "kind_label": "", "claimant": None})
+    'oficial'
+    """
+    label = text(row["kind_label"]) or str(row["kind"])
+    claimant = text(row["claimant"])
+    return f"{label} por {claimant}" if row["kind"] == "reclamo" and claimant else label

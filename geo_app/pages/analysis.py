@@ -23,7 +23,7 @@ ANALYSIS_PAD = 0.01
 
 def version_label(version: BoundaryVersion) -> str:
     """A short Spanish description of a version: kind, party, date and number."""
-    party = f" de {version.claimant.name}" if version.claimant else ""
+    party = f" por {version.claimant.name}" if version.claimant else ""
     when = f", {version.valid_from.isoformat()}" if version.valid_from else ""
     return f"{version.kind.label}{party}{when} (núm. {version.id})"
 

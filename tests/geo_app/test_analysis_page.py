@@ -58,7 +58,7 @@ def test_bad_requests_get_clear_messages_and_write_nothing(app, client):
 def test_compare_two_versions_shows_gain_loss_and_distance(client):
     assert "Oaxaca de Juárez (20067)" in client.get("/analisis/comparar").get_data(as_text=True)
     form = client.get("/analisis/comparar?municipio=20067").get_data(as_text=True)
-    assert "Reclamo de una parte de Oaxaca de Juárez" in form
+    assert "Límite reclamado por Oaxaca de Juárez" in form
     html = client.get("/analisis/comparar?municipio=20067&anterior=1&nueva=5").get_data(
         as_text=True
     )

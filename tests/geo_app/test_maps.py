@@ -237,8 +237,8 @@ def render(m: folium.Map) -> str:
             "Límites municipales",
             [
                 "Límite oficial",
-                "Reclamo: Oaxaca de Juárez",
-                "Reclamo: Santa Lucía del Camino",
+                "Reclamo por Oaxaca de Juárez",
+                "Reclamo por Santa Lucía del Camino",
                 "Acuerdo",
                 "Resolución",
             ],
