@@ -6,6 +6,7 @@ Records come back as ORM objects and plain dataclasses of them; the pages in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from cases.errors import NotFoundError
 from cases.models import (
     Agreement,
     AgreementStatus,
+    BoundaryKind,
     BoundaryVersion,
     Case,
     CaseStatus,
@@ -24,6 +26,8 @@ from cases.models import (
     Finding,
     Indicator,
     Inspection,
+    Institution,
+    InstitutionKind,
     Meeting,
     Site,
     Watercourse,
@@ -53,6 +57,9 @@ __all__ = [
     "zone_record",
     "zones_with_meetings",
     "meeting_sites",
+    "official_versions_of",
+    "get_site",
+    "site_meetings",
 ]
 
 
@@ -81,13 +88,28 @@ class Dashboard:
     cases_total: int
     zones_by_status: list[tuple[ZoneStatus, int]]
     next_agreements: list[Agreement]
+    overdue_agreements: list[Agreement]
     latest_meetings: list[Meeting]
     latest_inspections: list[Inspection]
     indicators: list[IndicatorProgress] = field(default_factory=list)
 
 
-def dashboard(session: Session, limit: int = 5) -> Dashboard:
-    """Counts, next agreements due, latest meetings and inspections, indicator progress."""
+def _open_agreements():
+    return (
+        select(Agreement)
+        .options(selectinload(Agreement.meeting), selectinload(Agreement.responsible))
+        .where(Agreement.status.in_([AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS]))
+    )
+
+
+def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) -> Dashboard:
+    """Counts, agreements due next and overdue, latest meetings and inspections, indicators.
+
+    An open agreement whose date is before ``today`` (default: the computer's date) is
+    overdue and listed apart, all of them; the next ones due are the ``limit`` nearest dates
+    from ``today`` on, then those without a date.
+    """
+    today = today or dt.date.today()
     counts = dict(
         session.execute(select(DisputeZone.status, func.count()).group_by(DisputeZone.status))
 
@@ -109,11 +131,15 @@ def dashboard(session: Session, limit: int = 5) -> Dashboard:
         cases_total=session.scalar(select(func.count()).select_from(Case)),
         zones_by_status=[(status, counts.get(status, 0)) for status in ZoneStatus],
         next_agreements=session.scalars(
-            select(Agreement)
-            .options(selectinload(Agreement.meeting), selectinload(Agreement.responsible))
-            .where(Agreement.status.in_([AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS]))
+            _open_agreements()
+            .where(Agreement.due_date.is_(None) | (Agreement.due_date >= today))
             .order_by(Agreement.due_date.is_(None), Agreement.due_date, Agreement.id)
             .limit(limit)
+        ).all(),
+        overdue_agreements=session.scalars(
+            _open_agreements()
+            .where(Agreement.due_date < today)
+            .order_by(Agreement.due_date, Agreement.id)
         ).all(),
         latest_meetings=session.scalars(
             select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()).limit(limit)
@@ -300,3 +326,39 @@ def zone_record(session: Session, zone_id: int) -> ZoneRecord:
     for case in zone.cases:
         inspections.extend(i for i in case.inspections if i not in inspections)
     return ZoneRecord(zone, meeting_sites(zone.meetings), inspections)
+
+
+def official_versions_of(
+    session: Session, institutions: Iterable[Institution]
+) -> list[BoundaryVersion]:
+    """The official limits of the municipalities among ``institutions`` (a meeting's parties).
+
+    A security table or a coordinated-command session deals with no zone or site; its
+    participating municipalities still say where it matters.
+    """
+    ids = sorted({
+        i.municipality_id for i in institutions
+        if i.kind == InstitutionKind.MUNICIPALITY and i.municipality_id is not None
+    })
+    if not ids:
+        return []
+    return list(session.scalars(
+        _versions_query()
+        .where(BoundaryVersion.municipality_id.in_(ids))
+        .where(BoundaryVersion.kind == BoundaryKind.OFFICIAL)
+        .order_by(BoundaryVersion.id)
+    ))
+
+
+def get_site(session: Session, site_id: int) -> Site:
+    """The site ``site_id`` or :class:`~cases.errors.NotFoundError`."""
+    return _get(session, Site, site_id, "el sitio")
+
+
+def site_meetings(session: Session, site: Site) -> list[Meeting]:
+    """Meetings about ``site`` or held there (its venue), newest first, each once."""
+    return list(session.scalars(
+        select(Meeting)
+        .where(Meeting.sites.any(Site.id == site.id) | (Meeting.venue_id == site.id))
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    ))

@@ -22,6 +22,7 @@ from geo_app.blueprints import (
     ogcapi,
     overview,
     reports,
+    sites,
     zones,
 )
 from geo_app.maps import safe_url
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports, exports, ogcapi,
+        indicators, reports, exports, ogcapi, sites,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)

@@ -13,7 +13,5 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/")
 def index():
     """Tablero con expedientes, zonas, acuerdos, reuniones e indicadores."""
-    board = queries.dashboard(get_session())
-    return render_template(
-        "dashboard/index.html", title="Tablero", board=board, today=dt.date.today()
-    )
+    board = queries.dashboard(get_session(), today=dt.date.today())
+    return render_template("dashboard/index.html", title="Tablero", board=board)

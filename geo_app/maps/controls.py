@@ -10,9 +10,10 @@ from folium.plugins import Fullscreen, MeasureControl
 from folium.template import Template
 
 from geo_app.maps.escape import script_json
+from geo_app.maps.labels import LabelLayout
 from geo_app.maps.legend import IllustrativeNotice, Legend, MapStyles, map_layers
 
-__all__ = ["ScaleBar", "base_map", "add_controls"]
+__all__ = ["ScaleBar", "SubjectView", "base_map", "add_controls"]
 
 
 class ScaleBar(MacroElement):
@@ -30,6 +31,79 @@ class ScaleBar(MacroElement):
         super().__init__()
         self._name = "ScaleBar"
         self.options_json = script_json({"position": position, "metric": True, "imperial": False})
+
+
+class SubjectView(MacroElement):
+    """Fit the map to its subject once the controls are drawn, clear of every one of them.
+
+    Folium's ``fit_bounds`` runs before the controls exist, so the legend, the layer control
+    or the illustrative notice could sit on the very record the page is about. This refits
+    to the same bounds with padding measured from the controls in each corner, and keeps
+    the bounds on the map as ``limitesSubject`` (the browser tests check them).
+
+    Parameters
+    ----------
+    bounds : sequence of 4 floats
+        ``(west, south, east, north)`` in degrees.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var map = {{ this._parent.get_name() }};
+                var bounds = {{ this.bounds_json }};
+                var container = map.getContainer();
+                map.limitesSubject = bounds;
+                var shown = function (selector) {
+                    return Array.prototype.map.call(
+                        container.querySelectorAll(selector),
+                        function (el) { return el.getBoundingClientRect(); }
+                    ).filter(function (r) { return r.width > 0 && r.height > 0; });
+                };
+                var fit = function () {
+                    var box = container.getBoundingClientRect();
+                    var left = 0, top = 0, right = 0, bottom = 0;
+                    shown(".leaflet-top.leaflet-left > .leaflet-control").forEach(function (r) {
+                        left = Math.max(left, r.right - box.left);
+                    });
+                    shown(".leaflet-right > .leaflet-control:not(.leaflet-control-attribution)")
+                        .forEach(function (r) { right = Math.max(right, box.right - r.left); });
+                    shown(".leaflet-bottom.leaflet-left > .leaflet-control, "
+                          + ".leaflet-control-attribution").forEach(function (r) {
+                        bottom = Math.max(bottom, box.bottom - r.top);
+                    });
+                    shown(".limites-illustrative").forEach(function (r) {
+                        if (r.top - box.top < box.height / 2) {
+                            top = Math.max(top, r.bottom - box.top);
+                        } else {
+                            bottom = Math.max(bottom, box.bottom - r.top);
+                        }
+                    });
+                    map.fitBounds(bounds, {
+                        paddingTopLeft: [left + 8, top + 8],
+                        paddingBottomRight: [right + 8, bottom + 8],
+                        animate: false
+                    });
+                };
+                fit();
+                // Again once the page is laid out, in case the map's box changed size.
+                if (document.readyState !== "complete") {
+                    window.addEventListener("load", function () {
+                        map.invalidateSize({pan: false});
+                        fit();
+                    });
+                }
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[float]):
+        super().__init__()
+        self._name = "SubjectView"
+        west, south, east, north = (float(value) for value in bounds)
+        self.bounds_json = script_json([[south, west], [north, east]])
 
 
 def base_map(
@@ -77,6 +151,7 @@ def base_map(
             tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False
         ).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
+    m.limites_bounds = (west, south, east, north)
     MapStyles().add_to(m)
     ScaleBar().add_to(m)
     return m
@@ -87,7 +162,9 @@ def add_controls(m: folium.Map) -> None:
 
     Call it after the layers: the legend lists the :class:`~geo_app.maps.legend.MapLayer`
     layers present, and the notice "Geometría ilustrativa — no es un límite oficial" is
-    shown if any of them holds an illustrative geometry.
+    shown if any of them holds an illustrative geometry. Then the map is refitted to its
+    subject clear of the controls (:class:`SubjectView`) and the name labels are laid out
+    (:class:`~geo_app.maps.labels.LabelLayout`).
 
     Parameters
     ----------
@@ -114,3 +191,7 @@ def add_controls(m: folium.Map) -> None:
         Legend(sections).add_to(m)
     if any(layer.illustrative for layer in layers):
         IllustrativeNotice().add_to(m)
+    bounds = getattr(m, "limites_bounds", None)
+    if bounds is not None:
+        SubjectView(bounds).add_to(m)
+    LabelLayout().add_to(m)

@@ -26,12 +26,28 @@ __all__ = [
     "SafePopup",
     "SafeTooltip",
     "popup_html",
+    "popup_options",
     "safe_url",
     "script_json",
 ]
 
 POPUP_CLASS = "limites-popup"
 TOOLTIP_CLASS = "limites-tooltip"
+
+
+def popup_options(max_width: int = 300) -> dict:
+    """Leaflet options of every popup: its class, width, and room kept for the controls.
+
+    A popup that opens near an edge pans the map until it clears the zoom, fullscreen and
+    measuring buttons (top left), the layer control (top right), the notice at the top and
+    the scale bar (bottom), instead of opening under them.
+    """
+    return {
+        "className": POPUP_CLASS,
+        "maxWidth": max_width,
+        "autoPanPaddingTopLeft": [60, 56],
+        "autoPanPaddingBottomRight": [60, 44],
+    }
 
 # U+2028/2029 end a line inside older JavaScript string literals; "<", ">" and "&" could
 # form "</script>" or "<!--" and end or derail the <script> element the JSON sits in.
@@ -215,7 +231,7 @@ class SafePopup(MacroElement):
         super().__init__()
         self._name = "SafePopup"
         self.html_json = script_json(str(html))
-        self.options_json = script_json({"className": POPUP_CLASS, "maxWidth": max_width})
+        self.options_json = script_json(popup_options(max_width))
 
 
 class SafeTooltip(MacroElement):

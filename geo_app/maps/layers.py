@@ -8,26 +8,29 @@ its legend section. None of them touches the database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
+import shapely
 from branca.element import Element
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from markupsafe import escape
+from shapely.geometry.base import BaseGeometry
 
 from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
 from geo_app.maps.escape import (
-    POPUP_CLASS,
     TOOLTIP_CLASS,
     SafePopup,
     SafeTooltip,
     popup_html,
+    popup_options,
     script_json,
 )
+from geo_app.maps.labels import NameLabels, labels_for
 from geo_app.maps.legend import (
     LegendEntry,
     LegendSection,
@@ -78,7 +81,7 @@ _BIND_FROM_PROPERTIES = JsCode(
     "function (feature, layer) {\n"
     "    var p = feature.properties || {};\n"
     "    if (p.popup) { layer.bindPopup(p.popup, "
-    + script_json({"className": POPUP_CLASS, "maxWidth": 300})
+    + script_json(popup_options())
     + "); }\n"
     "    if (p.tooltip) { layer.bindTooltip(p.tooltip, "
     + script_json({"className": TOOLTIP_CLASS, "sticky": True})
@@ -87,6 +90,8 @@ _BIND_FROM_PROPERTIES = JsCode(
 )
 
 _KIND_ORDER = list(BOUNDARY_STYLES)
+# A municipality is named away from the map's subject if at least this share of it is free.
+_MIN_FREE_SHARE = 0.1
 
 # The columns each builder reads; the page models in geo_app.pages build exactly these.
 BOUNDARY_COLUMNS = (
@@ -100,7 +105,12 @@ SITE_COLUMNS = ("name", "url", "meetings")
 
 
 def boundaries_layer(
-    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+    parent: Element,
+    gdf: gpd.GeoDataFrame,
+    *,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    label_within: Sequence[float] | None = None,
+    label_away_from: BaseGeometry | None = None,
 ) -> MapLayer:
     """Add the municipal limits, one style per version kind, as "Límites municipales".
 
@@ -114,11 +124,18 @@ def boundaries_layer(
         ``claimant`` (str or None), ``source``, ``illustrative`` (bool) and ``url``.
     tolerance_m : float
         Simplification tolerance for display, in metres.
+    label_within : (west, south, east, north), optional
+        The area the map opens on: each municipality's name is written inside the part of
+        its official limit in this area, so it shows at the first view.
+    label_away_from : shapely geometry, optional
+        What the map is about (zones, sites, routes): names are written away from it when
+        the municipality has room elsewhere in ``label_within``, so they do not cover it.
 
     Returns
     -------
     MapLayer
-        The layer; claims are coloured per claimant and listed so in the legend.
+        The layer; claims are coloured per claimant and listed so in the legend, and each
+        municipality of the official frame is named inside its limit.
     """
     require_columns(gdf, BOUNDARY_COLUMNS, LayerNames.BOUNDARIES)
     rows = for_display(gdf, tolerance_m)
@@ -155,13 +172,20 @@ def boundaries_layer(
     for row in rows.to_dict("records"):
         label = version_text(row)
         entries.setdefault((row["kind"], label), LegendEntry(line_swatch(style_of(row)), label))
-    return geojson_layer(
+    layer = geojson_layer(
         parent,
         LayerNames.BOUNDARIES,
         feature_collection(rows, properties),
         LegendSection(LayerNames.BOUNDARIES, list(entries.values())),
         any_flag(gdf),
     )
+    _add_labels(
+        layer,
+        _municipality_shapes(rows, label_within, label_away_from),
+        "municipality",
+        priority=1,
+    )
+    return layer
 
 
 def zones_layer(
@@ -212,9 +236,11 @@ def zones_layer(
         LayerNames.ZONES,
         [LegendEntry(fill_swatch(zone_colour(status)), labels[status]) for status in statuses],
     )
-    return geojson_layer(
+    layer = geojson_layer(
         parent, LayerNames.ZONES, feature_collection(rows, properties), legend, any_flag(gdf)
     )
+    _add_labels(layer, zip(rows.geometry, rows["name"], strict=True), "zone", priority=0)
+    return layer
 
 
 def river_layer(
@@ -359,7 +385,7 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
             SITE_MARKER,
             popup_html(
                 row["name"],
-                link=("Ver sede", row["url"]),
+                link=("Ver sitio", row["url"]),
                 items_title="Reuniones en esta sede",
                 items=items(row["meetings"]),
             ),
@@ -401,6 +427,42 @@ def _marker(parent: Element, geometry: Any, style: MarkerStyle, popup: str, tool
     marker.add_child(SafePopup(popup))
     marker.add_child(SafeTooltip(tooltip))
     marker.add_to(parent)
+
+
+def _add_labels(layer: MapLayer, shapes: Iterable, kind: str, priority: float) -> None:
+    labels = labels_for(shapes, priority=priority)
+    if labels:
+        NameLabels(labels, kind).add_to(layer)
+
+
+def _municipality_shapes(
+    rows: gpd.GeoDataFrame,
+    within: Sequence[float] | None,
+    away_from: BaseGeometry | None = None,
+) -> list[tuple[Any, str]]:
+    """Where to name each municipality of the official frame.
+
+    Its largest official polygon, clipped to ``within``, less ``away_from`` when something
+    of a useful size is left (a label needs room, a sliver between two zones is not enough).
+    """
+    official = rows[rows["kind"] == "oficial"]
+    area = shapely.box(*within) if within is not None else None
+    shapes: dict[str, Any] = {}
+    for geometry, name in zip(official.geometry, official["municipality"], strict=True):
+        if geometry is None or geometry.is_empty or not text(name):
+            continue
+        if area is not None:
+            geometry = geometry.intersection(area)
+            if geometry.is_empty:
+                continue
+        if name not in shapes or geometry.area > shapes[name].area:
+            shapes[name] = geometry
+    if away_from is not None and not away_from.is_empty:
+        for name, geometry in shapes.items():
+            free = geometry.difference(away_from)
+            if free.area >= _MIN_FREE_SHARE * geometry.area:
+                shapes[name] = free
+    return [(geometry, name) for name, geometry in shapes.items()]
 
 
 def _claimant_colours(rows: gpd.GeoDataFrame) -> dict[str, str]:

@@ -121,6 +121,9 @@ def map_layers(element: Element) -> Iterator[MapLayer]:
         yield from map_layers(child)
 
 
+# Narrower maps (phones, a map beside a record's lists) open with the legend folded.
+LEGEND_OPEN_FROM_PX = 900
+
 # The CSS lives in static/map.css; it is embedded in each map so a saved map keeps its style.
 MAP_CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "map.css"
 
@@ -153,6 +156,8 @@ class Legend(MacroElement):
         One section per layer, in display order.
     position : str
         Leaflet control corner.
+    open_from : int
+        Width of the map, in pixels, from which the legend starts open.
     """
 
     _template = Template(
@@ -160,11 +165,12 @@ class Legend(MacroElement):
         {% macro script(this, kwargs) %}
             (function () {
                 var control = L.control({position: {{ this.position_json }}});
-                control.onAdd = function () {
+                control.onAdd = function (map) {
                     var div = L.DomUtil.create("div", "limites-legend leaflet-bar");
                     div.innerHTML = {{ this.html_json }};
-                    // Open on wide screens; on a phone it starts folded to keep the map free.
-                    div.querySelector("details").open = window.innerWidth > 640;
+                    // Open on wide maps only; on a phone or beside a record's list it starts
+                    // folded so the map stays free.
+                    div.querySelector("details").open = map.getSize().x >= {{ this.open_from }};
                     L.DomEvent.disableClickPropagation(div);
                     L.DomEvent.disableScrollPropagation(div);
                     return div;
@@ -175,9 +181,15 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, sections: Sequence[LegendSection], position: str = "bottomright"):
+    def __init__(
+        self,
+        sections: Sequence[LegendSection],
+        position: str = "bottomright",
+        open_from: int = LEGEND_OPEN_FROM_PX,
+    ):
         super().__init__()
         self._name = "Legend"
+        self.open_from = int(open_from)
         body = Markup("").join(section.html() for section in sections)
         html = Markup("<details><summary>Leyenda</summary>{}</details>").format(body)
         self.html_json = script_json(str(html))

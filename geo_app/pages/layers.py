@@ -219,7 +219,7 @@ def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:
                 "name": s.name,
                 "description": s.description,
                 "illustrative": s.illustrative,
-                "url": None,
+                "url": url_for("sites.detail", site_id=s.id),
                 "meetings": _meeting_links(s.meetings),
                 "geometry": s.geometry,
             }

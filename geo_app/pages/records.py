@@ -8,7 +8,7 @@ import shapely
 from sqlalchemy.orm import Session
 
 from cases import queries
-from cases.models import Finding, Inspection
+from cases.models import Finding, Inspection, Meeting
 from geo_app.pages.layers import MapData, around, focus_of, record_map
 
 __all__ = [
@@ -19,28 +19,53 @@ __all__ = [
     "case_page",
     "meeting_page",
     "inspection_page",
+    "site_page",
 ]
 
 # How far around the unit's records the overview map reaches, in degrees (about 3 km).
 OVERVIEW_MARGIN = 0.03
+# How far around the dispute zones the overview opens (about 500 m).
+ZONES_PAD = 0.005
+# How far around a site its page's map reaches (about 400 m: the streets around it).
+SITE_PAD = 0.004
+
+MUNICIPALITIES_NOTE = (
+    "Esta reunión no trató zonas ni sitios con ubicación; el mapa muestra los límites de los "
+    "municipios que participaron."
+)
+NO_PLACE_NOTE = (
+    "Sin mapa: esta reunión no trató zonas ni sitios con ubicación y entre sus participantes "
+    "no hay un municipio con límite registrado."
+)
 
 
 @dataclass
 class RecordPage:
-    """A record, the map of everything about it and its related inspections and findings."""
+    """A record, the map of everything about it and its related inspections and findings.
+
+    ``map`` is ``None`` when nothing about the record has a place; ``map_note`` then says
+    why there is no map (or, with a map, what it shows instead of the record).
+    """
 
     record: object
-    map: MapData
+    map: MapData | None
     inspections: list[Inspection] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    map_note: str | None = None
+    meetings: list[Meeting] = field(default_factory=list)
 
 
 def overview_map(session: Session) -> MapData:
-    """Every layer around the unit's records (limits only in that area)."""
+    """Every layer around the unit's records (limits only in that area).
+
+    The map opens on the dispute zones, the unit's subject, rather than on everything: the
+    river, sites and routes reach further and are a pan or a zoom away.
+    """
     bounds = queries.records_bounds(session)
     area = shapely.box(*bounds).buffer(OVERVIEW_MARGIN, join_style="mitre") if bounds else None
     records = queries.overview_records(session, area)
     return record_map(
+        focus_of(*(z.geometry for z in records.zones), pad=ZONES_PAD),
         versions=records.versions,
         zones=records.zones,
         rivers=records.rivers,
@@ -57,7 +82,7 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
     return RecordPage(
         zone,
         record_map(
-            focus_of(zone.geometry, *(s.geometry for s in found.sites)),
+            focus_of(zone.geometry),
             versions=queries.versions_near(session, around(zone.geometry)),
             zones=[zone],
             inspections=found.inspections,
@@ -86,20 +111,54 @@ def case_page(session: Session, case_id: int) -> RecordPage:
 
 
 def meeting_page(session: Session, meeting_id: int) -> RecordPage:
-    """A meeting with the zones and sites it dealt with and where it was held."""
+    """A meeting with the zones and sites it dealt with and where it was held.
+
+    A meeting with neither (a security table, a coordinated-command session) shows the
+    limits of its participating municipalities instead, saying so; with no municipality
+    either, no map at all and a sentence saying why.
+    """
     meeting = queries.get_meeting(session, meeting_id)
     sites = queries.meeting_sites([meeting])
     shapes = [z.geometry for z in meeting.zones] + [s.geometry for s in sites]
-    union = shapely.union_all(shapes) if shapes else None
+    if shapes:
+        union = shapely.union_all(shapes)
+        return RecordPage(
+            meeting,
+            record_map(
+                focus_of(union),
+                versions=queries.versions_near(session, around(union)),
+                zones=meeting.zones,
+                sites=sites,
+            ),
+        )
+    versions = queries.official_versions_of(session, meeting.institutions)
+    if not versions:
+        return RecordPage(meeting, None, map_note=NO_PLACE_NOTE)
     return RecordPage(
         meeting,
-        record_map(
-            focus_of(union),
-            versions=queries.versions_near(session, around(union)),
-            zones=meeting.zones,
-            sites=sites,
-        ),
+        record_map(focus_of(*(v.geometry for v in versions), pad=0.0), versions=versions),
+        map_note=MUNICIPALITIES_NOTE,
     )
+
+
+def site_page(session: Session, site_id: int) -> RecordPage:
+    """A site, the meetings about it or held there, and the limits around it."""
+    site = queries.get_site(session, site_id)
+    meetings = queries.site_meetings(session, site)
+    return RecordPage(
+        site,
+        record_map(
+            focus_of(site.geometry, pad=SITE_PAD),
+            versions=queries.versions_near(session, around(site.geometry)),
+            zones=sorted({z.id: z for m in meetings for z in m.zones}.values(), key=_by_id),
+            sites=[site],
+        ),
+        meetings=meetings,
+    )
+
+
+def _by_id(record) -> int:
+    return record.id
 
 
 def inspection_page(session: Session, inspection_id: int) -> RecordPage:

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from flask import current_app
 from markupsafe import Markup
+from shapely.geometry.base import BaseGeometry
 
 from boundaries.errors import CoverageError
 from boundaries.simplify import simplify_coverage
@@ -22,7 +24,9 @@ from geo_app.maps.areas import ANALYSIS_LAYERS
 from geo_app.pages.layers import MapData
 from geo_app.vendor import vendor_url
 
-__all__ = ["MapParts", "build_map", "render_map", "display_boundaries", "DEFAULT_BOUNDS"]
+__all__ = [
+    "MapParts", "build_map", "render_map", "display_boundaries", "map_subject", "DEFAULT_BOUNDS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +68,28 @@ def display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return pd.concat(parts).loc[frame.index]
 
 
-def _boundaries_layer(m, frame: gpd.GeoDataFrame):
-    return maps.boundaries_layer(m, display_boundaries(frame), tolerance_m=0)
+def _boundaries_layer(m, frame: gpd.GeoDataFrame, bounds=None, subject=None):
+    return maps.boundaries_layer(
+        m, display_boundaries(frame), tolerance_m=0, label_within=bounds,
+        label_away_from=subject,
+    )
+
+
+def map_subject(data: MapData) -> BaseGeometry | None:
+    """What the map is about, grown a little: the records that municipality names avoid.
+
+    Zones, routes, findings and sites, each grown by a twentieth of the map's extent so a
+    name does not touch a marker or a zone's edge either.
+    """
+    shapes = [
+        g for frame in (data.zones, data.routes, data.findings, data.sites)
+        for g in frame.geometry if g is not None and not g.is_empty
+    ]
+    bounds = data.bounds
+    if not shapes or bounds is None:
+        return None
+    margin = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 20
+    return shapely.union_all(shapes).buffer(margin)
 
 
 _BUILDERS = {
@@ -82,7 +106,9 @@ def build_map(data: MapData, tiles: str | None = None, attribution: str | None =
     """The Folium map of ``data``: every layer and control, assets not yet localized."""
     m = maps.base_map(data.bounds or DEFAULT_BOUNDS, tiles=tiles, attribution=attribution)
     for name, frame in data.layers().items():
-        if len(frame):
+        if name == "boundaries" and len(frame):
+            _boundaries_layer(m, frame, data.bounds, map_subject(data))
+        elif len(frame):
             _BUILDERS[name](m, frame)
     for name, frame in data.analysis.items():
         if len(frame):

@@ -28,6 +28,10 @@ RECORDS = {
     "sitios": Site,
 }
 
+# The labels are laid out and no zoom animation is moving them.
+LAID_OUT_JS = """() => document.querySelector('.folium-map').dataset.labels === 'listo'
+    && !document.querySelector('.leaflet-zoom-anim')"""
+
 # What a page shows at its first view, measured in the browser.
 GLANCE_JS = """() => {
     const visible = (el) => {
@@ -44,6 +48,8 @@ GLANCE_JS = """() => {
         maps: [],
     };
     for (const container of document.querySelectorAll('.folium-map')) {
+        // The whole map in the window, so elementFromPoint can see its controls.
+        container.scrollIntoView({block: 'nearest', behavior: 'instant'});
         const frame = container.getBoundingClientRect();
         const inside = (el) => visible(el) && meets(el.getBoundingClientRect(), frame);
         const shapes = [...container.querySelectorAll('.leaflet-overlay-pane path')]
@@ -141,9 +147,7 @@ def test_every_page_reads_at_a_glance(open_browser, every_page, size):
         assert response is not None and response.status == 200, path
         if browsing.page.locator(".folium-map").count():
             browsing.wait_for_map()
-            browsing.page.wait_for_function(
-                "() => document.querySelector('.folium-map').dataset.labels === 'listo'"
-            )
+            browsing.page.wait_for_function(LAID_OUT_JS)
         browsing.shot(f"{size}-{path}")
         glance = browsing.evaluate(GLANCE_JS)
         labelled += sum(m["labels"] for m in glance["maps"])

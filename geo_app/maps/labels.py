@@ -1,0 +1,243 @@
+"""Name labels drawn inside the shapes, hidden where they would pile up.
+
+Each labelled layer (dispute zones, municipalities) gets a :class:`NameLabels` child: one
+non-interactive Leaflet marker per shape, at a point well inside it (the pole of
+inaccessibility of its largest part, see :func:`label_point`). :class:`LabelLayout`, added
+once per map by :func:`~geo_app.maps.controls.add_controls`, lays them out after every move
+and zoom: in order of priority, a label is shown only if it clears every label already shown
+and every map control, so names never pile up on each other or under the legend. It marks the
+map container with ``data-labels="listo"`` once laid out (the browser tests wait for it).
+
+Names are plain text: they travel as JSON (:func:`~geo_app.maps.escape.script_json`) and
+reach the page through ``textContent``, never as HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import folium
+import shapely
+from branca.element import Element, MacroElement
+from folium.template import Template
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+from geo_app.maps.escape import script_json
+
+__all__ = [
+    "LABEL_PANE",
+    "Label",
+    "NameLabels",
+    "LabelLayout",
+    "label_point",
+    "has_labels",
+]
+
+# Above the shapes (overlayPane, z-index 400) and the markers (600), so a marker never hides
+# a name; below tooltips (650) and popups (700). Labels take no clicks (pointer-events: none).
+LABEL_PANE = "limites-labels"
+LABEL_PANE_Z = 620
+# Polylabel precision in degrees (about 1 m): finer than any screen shows.
+_POLYLABEL_TOLERANCE = 1e-5
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to write at ``(lat, lon)``; lower ``priority`` wins a collision."""
+
+    lat: float
+    lon: float
+    text: str
+    priority: float = 0.0
+
+
+def label_point(geometry: BaseGeometry | None) -> shapely.Point | None:
+    """A point well inside ``geometry`` to write its name at, or ``None`` if it is empty.
+
+    For polygons it is the pole of inaccessibility (:func:`shapely.ops.polylabel`) of the
+    largest part, so the label sits in the widest part of the shape, never outside a C- or
+    U-shaped one as a centroid may; for lines and points, a point on them.
+
+    Examples
+    --------
+    >>> u = shapely.Polygon([(0, 0), (3, 0), (3, 3), (2, 3), (2, 1), (1, 1), (1, 3), (0, 3)])
+    >>> u.contains(label_point(u)), u.contains(u.centroid)
+    (True, False)
+    >>> label_point(shapely.Polygon()) is None
+    True
+    """
+    if geometry is None or geometry.is_empty:
+        return None
+    parts = [p for p in getattr(geometry, "geoms", [geometry]) if not p.is_empty]
+    polygons = [p for p in parts if p.geom_type == "Polygon"]
+    if polygons:
+        return polylabel(max(polygons, key=lambda p: p.area), _POLYLABEL_TOLERANCE)
+    return geometry.representative_point()
+
+
+def labels_for(
+    rows: Iterable[tuple[BaseGeometry | None, object]], *, priority: float = 0.0
+) -> list[Label]:
+    """One :class:`Label` per ``(geometry, name)`` with a name and a geometry.
+
+    Larger shapes get the lower (winning) priority within ``priority``'s band, so when two
+    names collide the bigger place keeps its label.
+    """
+    found = []
+    for geometry, name in rows:
+        text = "" if name is None else str(name).strip()
+        point = label_point(geometry)
+        if text and point is not None:
+            found.append((geometry.area, point, text))
+    ranked = sorted(found, key=lambda item: -item[0])
+    return [
+        Label(point.y, point.x, text, priority + rank / (len(ranked) + 1))
+        for rank, (_, point, text) in enumerate(ranked)
+    ]
+
+
+def _map_of(element: Element) -> folium.Map:
+    parent = element
+    while parent is not None and not isinstance(parent, folium.Map):
+        parent = parent._parent
+    if parent is None:
+        raise ValueError("las etiquetas deben estar dentro de un mapa")
+    return parent
+
+
+class NameLabels(MacroElement):
+    """Permanent name labels added to the parent layer (shown and hidden with it).
+
+    Parameters
+    ----------
+    labels : sequence of Label
+        The names and where to write them.
+    kind : str
+        ``"zone"`` or ``"municipality"``: the CSS class ``limites-label-<kind>``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var map = {{ this.map_name }};
+                if (!map.getPane({{ this.pane_json }})) {
+                    var pane = map.createPane({{ this.pane_json }});
+                    pane.style.zIndex = {{ this.pane_z }};
+                    pane.style.pointerEvents = "none";
+                }
+                {{ this.labels_json }}.forEach(function (label) {
+                    var text = document.createElement("span");
+                    text.className = "limites-label " + {{ this.class_json }};
+                    text.textContent = label[2];
+                    L.marker([label[0], label[1]], {
+                        icon: L.divIcon({className: "limites-label-anchor", html: text,
+                                         iconSize: null}),
+                        interactive: false, keyboard: false, pane: {{ this.pane_json }},
+                        limitesLabel: true, limitesPriority: label[3]
+                    }).addTo({{ this._parent.get_name() }});
+                });
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: Iterable[Label], kind: str):
+        super().__init__()
+        self._name = "NameLabels"
+        self.labels = list(labels)
+        self.labels_json = script_json(
+            [[round(x.lat, 6), round(x.lon, 6), x.text, x.priority] for x in self.labels]
+        )
+        self.class_json = script_json(f"limites-label-{kind}")
+        self.pane_json = script_json(LABEL_PANE)
+        self.pane_z = LABEL_PANE_Z
+        self.map_name = ""
+
+    def render(self, **kwargs):
+        """Render, naming the map the labels' pane belongs to."""
+        self.map_name = _map_of(self).get_name()
+        super().render(**kwargs)
+
+
+class LabelLayout(MacroElement):
+    """Shows each label only where it clears the labels before it and the map's controls."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            (function () {
+                var map = {{ this._parent.get_name() }};
+                var container = map.getContainer();
+                var clear = function (a, b) {
+                    return a.right + 3 <= b.left || b.right + 3 <= a.left
+                        || a.bottom + 2 <= b.top || b.bottom + 2 <= a.top;
+                };
+                var layout = function () {
+                    var labels = [];
+                    map.eachLayer(function (layer) {
+                        if (layer.options && layer.options.limitesLabel && layer.getElement()) {
+                            labels.push(layer);
+                        }
+                    });
+                    labels.sort(function (a, b) {
+                        return a.options.limitesPriority - b.options.limitesPriority;
+                    });
+                    // Boxes in container pixels. Labels are placed from their final map
+                    // position (a zoom animation may still be moving the DOM) and their size.
+                    var box = container.getBoundingClientRect();
+                    var taken = [];
+                    container.querySelectorAll(
+                        ".leaflet-control, .limites-illustrative"
+                    ).forEach(function (el) {
+                        var r = el.getBoundingClientRect();
+                        if (r.width > 0 && r.height > 0) {
+                            taken.push({left: r.left - box.left, right: r.right - box.left,
+                                        top: r.top - box.top, bottom: r.bottom - box.top});
+                        }
+                    });
+                    var size = map.getSize();
+                    labels.forEach(function (layer) {
+                        var anchor = layer.getElement();
+                        anchor.classList.remove("limites-label-hidden");
+                        var text = anchor.firstChild;
+                        var p = map.latLngToContainerPoint(layer.getLatLng());
+                        var w = text.offsetWidth / 2, h = text.offsetHeight / 2;
+                        var r = {left: p.x - w, right: p.x + w, top: p.y - h, bottom: p.y + h};
+                        var inside = r.left >= 0 && r.top >= 0
+                            && r.right <= size.x && r.bottom <= size.y;
+                        if (inside && taken.every(function (t) { return clear(r, t); })) {
+                            taken.push(r);
+                        } else {
+                            anchor.classList.add("limites-label-hidden");
+                        }
+                    });
+                };
+                map.on("zoomend moveend resize overlayadd overlayremove", layout);
+                // Measured once the page is laid out (fonts, styles, final map size).
+                var ready = function () {
+                    setTimeout(function () {
+                        layout();
+                        container.dataset.labels = "listo";
+                    }, 0);
+                };
+                if (document.readyState === "complete") { ready(); }
+                else { window.addEventListener("load", ready); }
+            })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "LabelLayout"
+
+
+def has_labels(element: Element) -> bool:
+    """Whether any :class:`NameLabels` is under ``element``."""
+    return any(
+        isinstance(child, NameLabels) or has_labels(child)
+        for child in element._children.values()
+    )
