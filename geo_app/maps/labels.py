@@ -5,7 +5,8 @@ non-interactive Leaflet marker per shape, at a point well inside it (the pole of
 inaccessibility of its largest part, see :func:`label_point`). :class:`LabelLayout`, added
 once per map by :func:`~geo_app.maps.controls.add_controls`, lays them out after every move
 and zoom: in order of priority, a label is shown only if it clears every label already shown
-and every map control, so names never pile up on each other or under the legend. It marks the
+and every map control (and, for municipalities, every marker), so names never pile up on
+each other or under the legend. It marks the
 map container with ``data-labels="listo"`` once laid out (the browser tests wait for it).
 
 Names are plain text: they travel as JSON (:func:`~geo_app.maps.escape.script_json`) and
@@ -116,6 +117,9 @@ class NameLabels(MacroElement):
         The names and where to write them.
     kind : str
         ``"zone"`` or ``"municipality"``: the CSS class ``limites-label-<kind>``.
+    avoid_markers : bool
+        Hide a label that would cover a marker (a site, a finding): right for the names of
+        the background, wrong for a zone whose own site stands inside it.
     """
 
     _template = Template(
@@ -136,7 +140,8 @@ class NameLabels(MacroElement):
                         icon: L.divIcon({className: "limites-label-anchor", html: text,
                                          iconSize: null}),
                         interactive: false, keyboard: false, pane: {{ this.pane_json }},
-                        limitesLabel: true, limitesPriority: label[3]
+                        limitesLabel: true, limitesPriority: label[3],
+                        limitesAvoidMarkers: {{ this.avoid_markers_json }}
                     }).addTo({{ this._parent.get_name() }});
                 });
             })();
@@ -144,7 +149,7 @@ class NameLabels(MacroElement):
         """
     )
 
-    def __init__(self, labels: Iterable[Label], kind: str):
+    def __init__(self, labels: Iterable[Label], kind: str, avoid_markers: bool = False):
         super().__init__()
         self._name = "NameLabels"
         self.labels = list(labels)
@@ -152,6 +157,7 @@ class NameLabels(MacroElement):
             [[round(x.lat, 6), round(x.lon, 6), x.text, x.priority] for x in self.labels]
         )
         self.class_json = script_json(f"limites-label-{kind}")
+        self.avoid_markers_json = script_json(bool(avoid_markers))
         self.pane_json = script_json(LABEL_PANE)
         self.pane_z = LABEL_PANE_Z
         self.map_name = ""
@@ -198,6 +204,16 @@ class LabelLayout(MacroElement):
                                         top: r.top - box.top, bottom: r.bottom - box.top});
                         }
                     });
+                    var markers = [];
+                    container.querySelectorAll(
+                        ".leaflet-marker-icon:not(.limites-label-anchor)"
+                    ).forEach(function (el) {
+                        var r = el.getBoundingClientRect();
+                        if (r.width > 0 && r.height > 0) {
+                            markers.push({left: r.left - box.left, right: r.right - box.left,
+                                          top: r.top - box.top, bottom: r.bottom - box.top});
+                        }
+                    });
                     var size = map.getSize();
                     labels.forEach(function (layer) {
                         var anchor = layer.getElement();
@@ -208,7 +224,9 @@ class LabelLayout(MacroElement):
                         var r = {left: p.x - w, right: p.x + w, top: p.y - h, bottom: p.y + h};
                         var inside = r.left >= 0 && r.top >= 0
                             && r.right <= size.x && r.bottom <= size.y;
-                        if (inside && taken.every(function (t) { return clear(r, t); })) {
+                        var free = function (t) { return clear(r, t); };
+                        if (inside && taken.every(free)
+                            && (!layer.options.limitesAvoidMarkers || markers.every(free))) {
                             taken.push(r);
                         } else {
                             anchor.classList.add("limites-label-hidden");

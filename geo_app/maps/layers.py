@@ -432,7 +432,7 @@ def _marker(parent: Element, geometry: Any, style: MarkerStyle, popup: str, tool
 def _add_labels(layer: MapLayer, shapes: Iterable, kind: str, priority: float) -> None:
     labels = labels_for(shapes, priority=priority)
     if labels:
-        NameLabels(labels, kind).add_to(layer)
+        NameLabels(labels, kind, avoid_markers=kind == "municipality").add_to(layer)
 
 
 def _municipality_shapes(
