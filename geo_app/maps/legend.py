@@ -171,6 +171,8 @@ class Legend(MacroElement):
                     // Open on wide maps only; on a phone or beside a record's list it starts
                     // folded so the map stays free.
                     div.querySelector("details").open = map.getSize().x >= {{ this.open_from }};
+                    // Never taller than the room under the layer control: it scrolls instead.
+                    div.style.maxHeight = Math.max(120, map.getSize().y - 110) + "px";
                     L.DomEvent.disableClickPropagation(div);
                     L.DomEvent.disableScrollPropagation(div);
                     return div;
