@@ -205,9 +205,8 @@ class LabelLayout(MacroElement):
                         }
                     });
                     var markers = [];
-                    container.querySelectorAll(
-                        ".leaflet-marker-icon:not(.limites-label-anchor)"
-                    ).forEach(function (el) {
+                    // Every icon and cluster (awesome markers drop the leaflet-marker-icon class).
+                    container.querySelectorAll(".leaflet-marker-pane > *").forEach(function (el) {
                         var r = el.getBoundingClientRect();
                         if (r.width > 0 && r.height > 0) {
                             markers.push({left: r.left - box.left, right: r.right - box.left,
@@ -232,13 +231,23 @@ class LabelLayout(MacroElement):
                             anchor.classList.add("limites-label-hidden");
                         }
                     });
+                    if (started) { container.dataset.labels = "listo"; }
                 };
+                var started = false, pending = null;
                 map.on("zoomend moveend resize overlayadd overlayremove", layout);
+                // Marker clusters add their lone markers after their own animation: lay out
+                // again once layers stop coming and going.
+                map.on("layeradd layerremove", function () {
+                    if (!started) { return; }
+                    container.dataset.labels = "pendiente";
+                    clearTimeout(pending);
+                    pending = setTimeout(layout, 60);
+                });
                 // Measured once the page is laid out (fonts, styles, final map size).
                 var ready = function () {
                     setTimeout(function () {
+                        started = true;
                         layout();
-                        container.dataset.labels = "listo";
                     }, 0);
                 };
                 if (document.readyState === "complete") { ready(); }

@@ -54,7 +54,7 @@ GLANCE_JS = """() => {
         const inside = (el) => visible(el) && meets(el.getBoundingClientRect(), frame);
         const shapes = [...container.querySelectorAll('.leaflet-overlay-pane path')]
             .filter(inside).length;
-        const markers = [...container.querySelectorAll('.leaflet-marker-icon')]
+        const markers = [...container.querySelectorAll('.leaflet-marker-pane > *')]
             .filter(inside).length;
         const labels = [...container.querySelectorAll('.limites-label')].filter(inside);
         let overlaps = [];
