@@ -63,26 +63,46 @@ class SubjectView(MacroElement):
                 };
                 var fit = function () {
                     var box = container.getBoundingClientRect();
-                    var left = 0, top = 0, right = 0, bottom = 0;
-                    shown(".leaflet-top.leaflet-left > .leaflet-control").forEach(function (r) {
-                        left = Math.max(left, r.right - box.left);
+                    var portrait = box.height > box.width;
+                    var pad = {left: 0, top: 0, right: 0, bottom: 0};
+                    // The controls of each corner, as one block: a tall block (the zoom
+                    // column, an open legend) takes a strip at its side; a wide one (scale,
+                    // a folded legend over the attribution, the notice) a strip at the top
+                    // or bottom; on a portrait map, square ones too, since width is what a
+                    // phone lacks.
+                    var blocks = shown(".limites-illustrative");
+                    ["top.leaflet-left", "top.leaflet-right", "bottom.leaflet-left",
+                     "bottom.leaflet-right"].forEach(function (corner) {
+                        var rects = shown(".leaflet-" + corner + " > .leaflet-control");
+                        if (rects.length) {
+                            blocks.push(rects.reduce(function (a, b) {
+                                var u = {left: Math.min(a.left, b.left),
+                                         right: Math.max(a.right, b.right),
+                                         top: Math.min(a.top, b.top),
+                                         bottom: Math.max(a.bottom, b.bottom)};
+                                u.width = u.right - u.left;
+                                u.height = u.bottom - u.top;
+                                return u;
+                            }));
+                        }
                     });
-                    shown(".leaflet-right > .leaflet-control:not(.leaflet-control-attribution)")
-                        .forEach(function (r) { right = Math.max(right, box.right - r.left); });
-                    shown(".leaflet-bottom.leaflet-left > .leaflet-control, "
-                          + ".leaflet-control-attribution").forEach(function (r) {
-                        bottom = Math.max(bottom, box.bottom - r.top);
-                    });
-                    shown(".limites-illustrative").forEach(function (r) {
-                        if (r.top - box.top < box.height / 2) {
-                            top = Math.max(top, r.bottom - box.top);
+                    blocks.forEach(function (r) {
+                        var left = r.left - box.left < box.right - r.right;
+                        var top = r.top - box.top < box.bottom - r.bottom;
+                        var side = r.height > r.width * (portrait ? 1.5 : 0.7);
+                        if (side && left) {
+                            pad.left = Math.max(pad.left, r.right - box.left);
+                        } else if (side) {
+                            pad.right = Math.max(pad.right, box.right - r.left);
+                        } else if (top) {
+                            pad.top = Math.max(pad.top, r.bottom - box.top);
                         } else {
-                            bottom = Math.max(bottom, box.bottom - r.top);
+                            pad.bottom = Math.max(pad.bottom, box.bottom - r.top);
                         }
                     });
                     map.fitBounds(bounds, {
-                        paddingTopLeft: [left + 8, top + 8],
-                        paddingBottomRight: [right + 8, bottom + 8],
+                        paddingTopLeft: [pad.left + 8, pad.top + 8],
+                        paddingBottomRight: [pad.right + 8, pad.bottom + 8],
                         animate: false
                     });
                 };
@@ -146,6 +166,9 @@ def base_map(
     m = folium.Map(tiles=None)
     # folium gives max_zoom to its tile layer only; marker clustering needs it on the map.
     m.options["max_zoom"] = max_zoom
+    # Half zoom steps let a record fill a phone-sized map instead of a quarter of it; the
+    # buttons still zoom by whole steps.
+    m.options["zoom_snap"] = 0.5
     if tiles is not None:
         folium.TileLayer(
             tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False

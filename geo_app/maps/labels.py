@@ -46,12 +46,17 @@ _POLYLABEL_TOLERANCE = 1e-5
 
 @dataclass(frozen=True)
 class Label:
-    """A name to write at ``(lat, lon)``; lower ``priority`` wins a collision."""
+    """A name to write at ``(lat, lon)``; lower ``priority`` wins a collision.
+
+    ``alternatives`` are other ``(lat, lon)`` inside the shape, tried in order when the
+    first place is taken by another label, a control or a marker.
+    """
 
     lat: float
     lon: float
     text: str
     priority: float = 0.0
+    alternatives: tuple[tuple[float, float], ...] = ()
 
 
 def label_point(geometry: BaseGeometry | None) -> shapely.Point | None:
@@ -78,24 +83,53 @@ def label_point(geometry: BaseGeometry | None) -> shapely.Point | None:
     return geometry.representative_point()
 
 
-def labels_for(
-    rows: Iterable[tuple[BaseGeometry | None, object]], *, priority: float = 0.0
-) -> list[Label]:
-    """One :class:`Label` per ``(geometry, name)`` with a name and a geometry.
+def spare_points(geometry: BaseGeometry | None, count: int = 8, grid: int = 7) -> list:
+    """Up to ``count`` points inside ``geometry``, the farthest from its edge first.
 
-    Larger shapes get the lower (winning) priority within ``priority``'s band, so when two
-    names collide the bigger place keeps its label.
+    Sampled on a ``grid`` × ``grid`` lattice over its bounds: other places to write a name
+    when its best place is taken.
+
+    Examples
+    --------
+    >>> square = shapely.box(0, 0, 8, 8)
+    >>> points = spare_points(square, count=3)
+    >>> [(p.x, p.y) for p in points][0], all(square.contains(p) for p in points)
+    ((4.0, 4.0), True)
+    """
+    if geometry is None or geometry.is_empty or geometry.area == 0:
+        return []
+    west, south, east, north = geometry.bounds
+    xs = [west + (east - west) * (i + 1) / (grid + 1) for i in range(grid)]
+    ys = [south + (north - south) * (j + 1) / (grid + 1) for j in range(grid)]
+    lattice = shapely.points([(x, y) for x in xs for y in ys])
+    inside = lattice[shapely.contains(geometry, lattice)]
+    room = shapely.distance(shapely.boundary(geometry), inside)
+    return [inside[i] for i in sorted(range(len(inside)), key=lambda i: -room[i])[:count]]
+
+
+def labels_for(
+    rows: Iterable[tuple], *, priority: float = 0.0, alternatives: int = 0
+) -> list[Label]:
+    """One :class:`Label` per ``(geometry, name)`` or ``(geometry, name, room)`` row.
+
+    The label goes at :func:`label_point` of ``geometry``; with ``alternatives``, that many
+    :func:`spare_points` of ``room`` (default ``geometry``) are kept as other places. Rows
+    without a name or a geometry are skipped. Larger shapes get the lower (winning)
+    priority within ``priority``'s band, so when two names collide the bigger place keeps
+    its label.
     """
     found = []
-    for geometry, name in rows:
+    for geometry, name, *rest in rows:
         text = "" if name is None else str(name).strip()
         point = label_point(geometry)
         if text and point is not None:
-            found.append((geometry.area, point, text))
+            room = rest[0] if rest and rest[0] is not None else geometry
+            spare = spare_points(room, alternatives) if alternatives else []
+            found.append((room.area, point, text, tuple((p.y, p.x) for p in spare)))
     ranked = sorted(found, key=lambda item: -item[0])
     return [
-        Label(point.y, point.x, text, priority + rank / (len(ranked) + 1))
-        for rank, (_, point, text) in enumerate(ranked)
+        Label(point.y, point.x, text, priority + rank / (len(ranked) + 1), spare)
+        for rank, (_, point, text, spare) in enumerate(ranked)
     ]
 
 
@@ -141,6 +175,7 @@ class NameLabels(MacroElement):
                                          iconSize: null}),
                         interactive: false, keyboard: false, pane: {{ this.pane_json }},
                         limitesLabel: true, limitesPriority: label[3],
+                        limitesPlaces: [[label[0], label[1]]].concat(label[4]),
                         limitesAvoidMarkers: {{ this.avoid_markers_json }}
                     }).addTo({{ this._parent.get_name() }});
                 });
@@ -154,7 +189,13 @@ class NameLabels(MacroElement):
         self._name = "NameLabels"
         self.labels = list(labels)
         self.labels_json = script_json(
-            [[round(x.lat, 6), round(x.lon, 6), x.text, x.priority] for x in self.labels]
+            [
+                [
+                    round(x.lat, 6), round(x.lon, 6), x.text, x.priority,
+                    [[round(lat, 6), round(lon, 6)] for lat, lon in x.alternatives],
+                ]
+                for x in self.labels
+            ]
         )
         self.class_json = script_json(f"limites-label-{kind}")
         self.avoid_markers_json = script_json(bool(avoid_markers))
@@ -218,18 +259,26 @@ class LabelLayout(MacroElement):
                         var anchor = layer.getElement();
                         anchor.classList.remove("limites-label-hidden");
                         var text = anchor.firstChild;
-                        var p = map.latLngToContainerPoint(layer.getLatLng());
                         var w = text.offsetWidth / 2, h = text.offsetHeight / 2;
-                        var r = {left: p.x - w, right: p.x + w, top: p.y - h, bottom: p.y + h};
-                        var inside = r.left >= 0 && r.top >= 0
-                            && r.right <= size.x && r.bottom <= size.y;
-                        var free = function (t) { return clear(r, t); };
-                        if (inside && taken.every(free)
-                            && (!layer.options.limitesAvoidMarkers || markers.every(free))) {
-                            taken.push(r);
-                        } else {
-                            anchor.classList.add("limites-label-hidden");
+                        var fits = function (place) {
+                            var p = map.latLngToContainerPoint(place);
+                            var r = {left: p.x - w, right: p.x + w, top: p.y - h, bottom: p.y + h};
+                            var free = function (t) { return clear(r, t); };
+                            var ok = r.left >= 0 && r.top >= 0
+                                && r.right <= size.x && r.bottom <= size.y && taken.every(free)
+                                && (!layer.options.limitesAvoidMarkers || markers.every(free));
+                            return ok ? r : null;
+                        };
+                        var places = layer.options.limitesPlaces;
+                        for (var i = 0; i < places.length; i++) {
+                            var r = fits(places[i]);
+                            if (r) {
+                                layer.setLatLng(places[i]);
+                                taken.push(r);
+                                return;
+                            }
                         }
+                        anchor.classList.add("limites-label-hidden");
                     });
                     if (started) { container.dataset.labels = "listo"; }
                 };

@@ -92,6 +92,8 @@ _BIND_FROM_PROPERTIES = JsCode(
 _KIND_ORDER = list(BOUNDARY_STYLES)
 # A municipality is named away from the map's subject if at least this share of it is free.
 _MIN_FREE_SHARE = 0.1
+# Other places inside the shape a name may move to when its best place is taken.
+_LABEL_ALTERNATIVES = {"zone": 4, "municipality": 8}
 
 # The columns each builder reads; the page models in geo_app.pages build exactly these.
 BOUNDARY_COLUMNS = (
@@ -430,7 +432,7 @@ def _marker(parent: Element, geometry: Any, style: MarkerStyle, popup: str, tool
 
 
 def _add_labels(layer: MapLayer, shapes: Iterable, kind: str, priority: float) -> None:
-    labels = labels_for(shapes, priority=priority)
+    labels = labels_for(shapes, priority=priority, alternatives=_LABEL_ALTERNATIVES[kind])
     if labels:
         NameLabels(labels, kind, avoid_markers=kind == "municipality").add_to(layer)
 
@@ -439,30 +441,40 @@ def _municipality_shapes(
     rows: gpd.GeoDataFrame,
     within: Sequence[float] | None,
     away_from: BaseGeometry | None = None,
-) -> list[tuple[Any, str]]:
-    """Where to name each municipality of the official frame.
+) -> list[tuple[Any, str, Any]]:
+    """Where to name each municipality of the official frame: ``(best, name, room)``.
 
-    Its largest official polygon, clipped to ``within``, less ``away_from`` when something
-    of a useful size is left (a label needs room, a sliver between two zones is not enough).
+    ``best`` is its largest official polygon clipped to ``within``, less ``away_from`` when
+    something of a useful size is left (a label needs room, a sliver between two zones is
+    not enough). ``room``, where other places for the name are sought, reaches half as far
+    again around ``within``: the map shows more than its subject, and the browser only
+    uses the places that are in view.
     """
     official = rows[rows["kind"] == "oficial"]
-    area = shapely.box(*within) if within is not None else None
-    shapes: dict[str, Any] = {}
+    largest: dict[str, Any] = {}
     for geometry, name in zip(official.geometry, official["municipality"], strict=True):
         if geometry is None or geometry.is_empty or not text(name):
             continue
-        if area is not None:
-            geometry = geometry.intersection(area)
-            if geometry.is_empty:
-                continue
-        if name not in shapes or geometry.area > shapes[name].area:
-            shapes[name] = geometry
-    if away_from is not None and not away_from.is_empty:
-        for name, geometry in shapes.items():
-            free = geometry.difference(away_from)
-            if free.area >= _MIN_FREE_SHARE * geometry.area:
-                shapes[name] = free
-    return [(geometry, name) for name, geometry in shapes.items()]
+        if name not in largest or geometry.area > largest[name].area:
+            largest[name] = geometry
+    if within is None:
+        return [(geometry, name, geometry) for name, geometry in largest.items()]
+    west, south, east, north = within
+    dx, dy = (east - west) / 2, (north - south) / 2
+    view = shapely.box(west, south, east, north)
+    around = shapely.box(west - dx, south - dy, east + dx, north + dy)
+    shapes = []
+    for name, geometry in largest.items():
+        room = geometry.intersection(around)
+        best = geometry.intersection(view)
+        if best.is_empty:
+            continue
+        if away_from is not None and not away_from.is_empty:
+            free = best.difference(away_from)
+            if free.area >= _MIN_FREE_SHARE * best.area:
+                best = free
+        shapes.append((best, name, room))
+    return shapes
 
 
 def _claimant_colours(rows: gpd.GeoDataFrame) -> dict[str, str]:
