@@ -25,7 +25,7 @@ def detail(inspection_id: int):
     page = records.inspection_page(get_session(), inspection_id)
     return render_template(
         "inspections/detail.html", title=page.record.title, inspection=page.record,
-        findings=page.findings,
+        findings=page.findings, zone_ids=page.zone_ids,
         map=cached_map(("recorrido", inspection_id), lambda: page.map),
         breadcrumbs=[("Recorridos", url_for("inspections.index"))],
     )

@@ -371,7 +371,8 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     Returns
     -------
     MapLayer
-        The layer; each popup lists the meetings held at the site, linking to them.
+        The layer; each popup lists the site's meetings and links to them and to the
+        site's page.
     """
     require_columns(gdf, SITE_COLUMNS, LayerNames.SITES)
     layer = MapLayer(
@@ -388,7 +389,7 @@ def sites_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
             popup_html(
                 row["name"],
                 link=("Ver sitio", row["url"]),
-                items_title="Reuniones en esta sede",
+                items_title="Reuniones",
                 items=items(row["meetings"]),
             ),
             text(row["name"]),

@@ -53,6 +53,8 @@ class RecordPage:
     findings: list[Finding] = field(default_factory=list)
     map_note: str | None = None
     meetings: list[Meeting] = field(default_factory=list)
+    # Zone pages by zone name, to link the names a page quotes (e.g. a route's split).
+    zone_ids: dict[str, int] = field(default_factory=dict)
 
 
 def overview_map(session: Session) -> MapData:
@@ -179,4 +181,5 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
             inspection.findings,
             key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
         ),
+        zone_ids={z.name: z.id for z in queries.list_zones(session)},
     )

@@ -16,6 +16,7 @@ from cases.models import (
     Agreement,
     AgreementStatus,
     DisputeZone,
+    Inspection,
     Institution,
     InstitutionKind,
     Meeting,
@@ -266,3 +267,18 @@ def test_tables_put_the_key_column_first(client):
         html = client.get(path).get_data(as_text=True)
         assert "table-keyed" in html, path
         assert re.search(r"<thead><tr><th>(.*?)</th>", html).group(1) == first, path
+
+
+def test_zones_a_route_crosses_link_to_their_pages(app, client):
+    with session_of(app) as session:
+        inspection = next(
+            i for i in session.scalars(select(Inspection))
+            if any(part["kind"] == "dispute" for part in i.route_split or [])
+        )
+        zones = {z.name: z.id for z in session.scalars(select(DisputeZone))}
+        crossed = [n for p in inspection.route_split if p["kind"] == "dispute" for n in p["names"]]
+        inspection_id = inspection.id
+    html = client.get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    split = re.search(r'data-testid="route-split">(.*?)</table>', html, re.S).group(1)
+    for name in crossed:
+        assert f'<a href="/zonas/{zones[name]}">{name}</a>' in split
