@@ -3,8 +3,8 @@
 from flask import Blueprint, render_template, url_for
 
 from geo_app.db import get_session
+from geo_app.map_cache import cached_map
 from geo_app.pages import records
-from geo_app.pages.render import render_map
 
 bp = Blueprint("sites", __name__, url_prefix="/sitios")
 
@@ -15,6 +15,6 @@ def detail(site_id: int):
     page = records.site_page(get_session(), site_id)
     return render_template(
         "sites/detail.html", title=page.record.name, site=page.record,
-        meetings=page.meetings, map=render_map(page.map),
+        meetings=page.meetings, map=cached_map(("sitio", site_id), lambda: page.map),
         breadcrumbs=[("Reuniones", url_for("meetings.index"))],
     )

@@ -18,6 +18,7 @@ PAGES = [
     "/reuniones/1",
     "/recorridos/",
     "/recorridos/1",
+    "/sitios/1",
     "/analisis/",
     "/analisis/comparar?municipio=20067",
     "/indicadores/?anio=2025",
@@ -25,7 +26,8 @@ PAGES = [
     "/no-existe",
 ]
 MAP_PAGES = {
-    "/mapa/", "/zonas/1", "/expedientes/1", "/reuniones/1", "/recorridos/1", "/analisis/",
+    "/mapa/", "/zonas/1", "/expedientes/1", "/reuniones/1", "/recorridos/1", "/sitios/1",
+    "/analisis/",
 }
 OTHER = ["/static/limites.css", "/vendor/_folium/leaflet.awesome.rotate.css"]
 

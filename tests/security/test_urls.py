@@ -6,7 +6,7 @@ import pytest
 
 from geo_app.converters import MAX_RECORD_ID
 
-RECORD_PAGES = ["/zonas/", "/expedientes/", "/reuniones/", "/recorridos/"]
+RECORD_PAGES = ["/zonas/", "/expedientes/", "/reuniones/", "/recorridos/", "/sitios/"]
 NOT_IDS = [
     "٣",  # Arabic-Indic three: int() reads it as 3
     "３",  # fullwidth three
