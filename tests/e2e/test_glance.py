@@ -19,6 +19,7 @@ PHONE = {"width": 390, "height": 844}
 LIST_PAGES = [
     "/", "/mapa/", "/zonas/", "/expedientes/", "/reuniones/", "/recorridos/", "/analisis/",
     "/analisis/comparar?municipio=20067&anterior=1&nueva=5",
+    "/indicadores/?anio=2025", "/informe/?trimestre=2025-T2",
 ]
 RECORDS = {
     "zonas": DisputeZone,
