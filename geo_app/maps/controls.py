@@ -107,9 +107,14 @@ class SubjectView(MacroElement):
                     });
                 };
                 fit();
-                // Again once the page is laid out, in case the map's box changed size.
+                // Again once the page is laid out, in case the map's box changed size; not
+                // if something moved the map meanwhile (a view kept in the link's #mapa=).
+                var first = {center: map.getCenter(), zoom: map.getZoom()};
                 if (document.readyState !== "complete") {
                     window.addEventListener("load", function () {
+                        if (map.getZoom() !== first.zoom || !map.getCenter().equals(first.center)) {
+                            return;
+                        }
                         map.invalidateSize({pan: false});
                         fit();
                     });
