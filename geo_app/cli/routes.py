@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -9,7 +10,9 @@ from flask.cli import with_appcontext
 
 from boundaries.crs import STORAGE_CRS
 from boundaries.routes import route_split_to_dict
+from boundaries.tracks import TRACK_SUFFIXES
 from cases.derived import route_split
+from cases.field import read_route
 from cases.layers import disputes_frame, read_file, resolve_layers
 from geo_app.cli.support import (
     collection,
@@ -22,6 +25,7 @@ from geo_app.cli.support import (
     layer_option,
     open_session,
     out_option,
+    progress,
 )
 
 __all__ = ["COMMANDS", "split_route_command"]
@@ -53,19 +57,28 @@ def _split_table(doc: dict[str, Any]) -> str:
               help="Marco de referencia: archivo o db:TIPO.")
 @click.option("--code-field", help="Campo con la clave si el marco es un archivo.")
 @click.option("--name-field", help="Campo con el nombre si el marco es un archivo.")
+@click.option("--min-step", type=float,
+              help="Descarta los puntos a menos de N metros del anterior (ruido del GPS).")
 @layer_option
 @crs_option
 @format_option()
 @out_option
 @with_appcontext
-def split_route_command(route, frame_spec, code_field, name_field, layer, crs, fmt, out) -> None:
+def split_route_command(
+    route, frame_spec, code_field, name_field, min_step, layer, crs, fmt, out
+) -> None:
     """Longitud de una ruta dentro de cada municipio y de cada zona en disputa guardada.
 
-    ROUTE es un archivo de líneas (LineString o MultiLineString); varias líneas forman una
-    sola ruta.
+    ROUTE es un recorrido GPX, KML o KMZ, o un archivo de líneas (GeoJSON, GeoPackage…);
+    varias líneas o tramos forman una sola ruta.
     """
     with handled():
-        lines = read_file(route, layer=layer, crs=crs).to_crs(STORAGE_CRS)
+        if Path(route).suffix.lower() in TRACK_SUFFIXES or min_step is not None:
+            track = read_route(route, layer=layer, crs=crs, min_step_m=min_step)
+            progress(f"{track.points_read} puntos leídos, {track.points_kept} conservados")
+            lines = track.to_series()
+        else:
+            lines = read_file(route, layer=layer, crs=crs).to_crs(STORAGE_CRS)
         with open_session() as session:
             frame, _, names = resolve_layers(
                 session, [frame_spec], code_field=code_field, name_field=name_field, crs=crs

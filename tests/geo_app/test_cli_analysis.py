@@ -347,3 +347,35 @@ def test_responsible_counts_stored_dispute_zones(runner):
     assert point["zones"] == ["Límites con Santa Cruz Xoxocotlán"]
     assert point["dispute"] and point["shared"]
     assert {p["code"] for p in point["parties"]} >= {"20067", "20385"}
+
+
+@pytest.mark.parametrize("suffix", [".gpx", ".kml", ".kmz"])
+def test_split_route_reads_field_tracks(runner, tmp_path, suffix):
+    import zipfile
+
+    (x0, y0), (x1, y1) = ROUTE.coords
+    if suffix == ".gpx":
+        text = (f'<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>'
+                f'<trkpt lat="{y0}" lon="{x0}"/><trkpt lat="{y1}" lon="{x1}"/>'
+                "</trkseg></trk></gpx>")
+    else:
+        text = (f"<kml><Placemark><LineString><coordinates>{x0},{y0} {x1},{y1}"
+                "</coordinates></LineString></Placemark></kml>")
+    path = tmp_path / f"ruta{suffix}"
+    if suffix == ".kmz":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("doc.kml", text)
+    else:
+        path.write_text(text)
+    result = _ok(runner, "split-route", path, "--format", "json")
+    doc = json.loads(result.stdout)
+    assert {p["parties"][0] for p in doc["parts"] if p["kind"] == "municipality"} >= {
+        "20067", "20157"
+    }
+    assert "2 puntos leídos, 2 conservados" in result.stderr
+
+
+def test_split_route_gpx_without_points(runner, tmp_path):
+    path = tmp_path / "vacia.gpx"
+    path.write_text('<gpx version="1.1"><trk><trkseg></trkseg></trk></gpx>')
+    _fails(runner, "split-route", path, message="vacia.gpx: el archivo GPX no tiene puntos")
