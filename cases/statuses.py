@@ -17,6 +17,7 @@ __all__ = [
     "MeetingKind",
     "AgreementStatus",
     "FindingCategory",
+    "AttachmentKind",
 ]
 
 
@@ -108,3 +109,11 @@ class FindingCategory(LabelledEnum):
     RUBBLE_FILL = "relleno_escombro", "Relleno con escombro"
     IRREGULAR_PARKING = "estacionamiento_irregular", "Estacionamiento irregular"
     OTHER = "otro", "Otro"
+
+
+class AttachmentKind(LabelledEnum):
+    """What an attachment of a meeting, inspection or finding is."""
+
+    PDF = "pdf", "Documento PDF (acta, oficio)"
+    PHOTO = "foto", "Fotografía"
+    LINK = "enlace", "Enlace"

@@ -13,6 +13,7 @@ from cases.errors import LimitesError
 from geo_app import formatting, vendor
 from geo_app.blueprints import (
     analysis,
+    attachments,
     case_files,
     dashboard,
     exports,
@@ -42,7 +43,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports, exports, ogcapi, sites,
+        indicators, reports, exports, ogcapi, sites, attachments,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)
