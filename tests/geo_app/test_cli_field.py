@@ -1,0 +1,218 @@
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from cases.models import (
+    Attachment,
+    Case,
+    DisputeZone,
+    Finding,
+    FindingCategory,
+    Inspection,
+    Institution,
+)
+from geo_app.testing import demo_app
+from tests.field_samples import IN_OAXACA, PDF, ROUTE, gpx, photo
+
+
+@pytest.fixture
+def field_app(tmp_path):
+    app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
+    yield app
+    app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture
+def cli(field_app):
+    runner = field_app.test_cli_runner()
+
+    def invoke(*args):
+        return runner.invoke(args=[str(a) for a in args])
+
+    return invoke
+
+
+def counts(app) -> dict[str, int]:
+    with app.extensions["limites_sessions"]() as session:
+        return {
+            model.__name__: session.scalar(select(func.count()).select_from(model))
+            for model in (Inspection, Finding, Attachment)
+        }
+
+
+def first(app, column):
+    with app.extensions["limites_sessions"]() as session:
+        return session.scalars(select(column).order_by(column)).first()
+
+
+def blobs(app, tmp_path) -> list:
+    return sorted((tmp_path / "adjuntos").rglob("*.*")) + sorted(
+        (tmp_path / "adjuntos").glob("??/*")
+    )
+
+
+@pytest.fixture
+def route_gpx(tmp_path):
+    path = tmp_path / "recorrido.gpx"
+    path.write_text(gpx(ROUTE))
+    return path
+
+
+def test_inspection_add_prints_id_and_lengths(field_app, cli, route_gpx):
+    institution = first(field_app, Institution.short_name)
+    zone = first(field_app, DisputeZone.name)
+    case = first(field_app, Case.number)
+    result = cli("inspection", "add", "--title", "Recorrido del Atoyac", "--date",
+                 "2025-05-15", "--route", route_gpx, "--participant", "Ana Pérez",
+                 "--participant", "Luis Gómez", "--institution", institution, "--zone", zone,
+                 "--case", case, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    municipal = [p for p in doc["tramos"] if p["tipo"] != "dispute"]
+    assert sum(p["longitud_m"] for p in municipal) == pytest.approx(doc["longitud_m"], abs=0.05)
+    assert {"Oaxaca de Juárez", "San Jacinto Amilpas"} <= {p["nombres"][0] for p in municipal}
+    with field_app.extensions["limites_sessions"]() as session:
+        stored = session.get(Inspection, doc["id"])
+        assert stored.participants == ["Ana Pérez", "Luis Gómez"]
+        assert [i.short_name for i in stored.institutions] == [institution]
+        assert stored.zone.name == zone and stored.case.number == case
+        assert stored.route_length_m == pytest.approx(doc["longitud_m"], abs=0.01)
+        assert stored.route_points_read == stored.route_points_kept == 2
+
+
+def test_inspection_add_text_output(cli, route_gpx):
+    result = cli("inspection", "add", "--title", "T", "--date", "2025-05-15", "--route",
+                 route_gpx)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Recorrido ") and "Oaxaca de Juárez" in result.stdout
+
+
+def _outside_mexico(tmp_path):
+    path = tmp_path / "madrid.gpx"
+    path.write_text(gpx([(-3.70, 40.41), (-3.69, 40.42)]))  # Madrid
+    return path
+
+
+def _empty_gpx(tmp_path):
+    path = tmp_path / "vacia.gpx"
+    path.write_text('<gpx version="1.1"><trk><trkseg/></trk></gpx>')
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"--route": _empty_gpx}, "vacia.gpx: el archivo GPX no tiene puntos"),
+        ({"--route": _outside_mexico}, "la ruta está fuera de México"),
+        ({"--route": lambda p: p / "no_hay.gpx"}, "no existe el archivo no_hay.gpx"),
+        ({"--date": "15/05/2025"}, "escríbala como AAAA-MM-DD"),
+        ({"--institution": "Ayuntamiento de Nadie"}, "institución desconocida"),
+        ({"--zone": "Zona inventada"}, "no existe la zona en disputa «Zona inventada»"),
+        ({"--case": "X/999"}, "no existe el expediente «X/999»"),
+        ({"--title": "   "}, "falta el título"),
+        ({"--participant": "Ana\x00"}, "caracteres de control"),
+    ],
+    ids=["gpx-no-points", "outside-mexico", "missing-file", "date", "institution", "zone",
+         "case", "title", "participant"],
+)
+def test_inspection_add_bad_input_writes_nothing(field_app, cli, route_gpx, tmp_path, change,
+                                                 message):
+    options = {"--title": "Recorrido", "--date": "2025-05-15", "--route": route_gpx}
+    for key, value in change.items():
+        options[key] = value(tmp_path) if callable(value) else value
+    before = counts(field_app)
+    result = cli("inspection", "add", *[x for pair in options.items() for x in pair])
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert counts(field_app) == before
+
+
+def test_same_title_and_date_is_a_conflict(field_app, cli, route_gpx):
+    args = ("inspection", "add", "--title", "Dos veces", "--date", "2025-05-15", "--route",
+            route_gpx)
+    assert cli(*args).exit_code == 0
+    before = counts(field_app)
+    result = cli(*args)
+    assert result.exit_code == 1 and "ya existe el recorrido «Dos veces»" in result.output
+    assert counts(field_app) == before
+
+
+@pytest.fixture
+def inspection_id(field_app):
+    return first(field_app, Inspection.id)
+
+
+def test_finding_add_at_coordinates(field_app, cli, inspection_id):
+    lon, lat = IN_OAXACA
+    result = cli("finding", "add", inspection_id, "--category", "residuos_solidos", "--lon",
+                 lon, "--lat", lat, "--note", "Bolsas de basura", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["municipio"] == "Oaxaca de Juárez" and doc["km_atoyac"] is not None
+    with field_app.extensions["limites_sessions"]() as session:
+        finding = session.get(Finding, doc["id"])
+        assert finding.category is FindingCategory.SOLID_WASTE
+        assert finding.description == "Bolsas de basura"
+        assert finding.official_municipality.cvegeo == "20067"
+
+
+def test_finding_add_placed_by_its_photo(field_app, cli, inspection_id, tmp_path):
+    path = tmp_path / "IMG_2041.JPG"
+    path.write_bytes(photo("JPEG", place=IN_OAXACA))
+    result = cli("finding", "add", inspection_id, "--category", "Relleno con escombro",
+                 "--photo", path, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert (doc["lon"], doc["lat"]) == pytest.approx(IN_OAXACA, abs=1e-6)
+    assert len(doc["fotos"]) == 1
+    with field_app.extensions["limites_sessions"]() as session:
+        attachment = session.get(Attachment, doc["fotos"][0])
+        assert attachment.finding_id == doc["id"] and attachment.media_type == "image/jpeg"
+    assert (tmp_path / "adjuntos" / attachment.sha256[:2] / attachment.sha256).exists()
+
+
+def _write(name, data):
+    def make(tmp_path):
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+    return make
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--category", "grafiti", "--lon", "-96.72", "--lat", "17.06"], "categoría desconocida"),
+        (["--category", "otro", "--lon", "2.35", "--lat", "48.85"], "fuera de México"),
+        (["--category", "otro", "--lon", "17.06", "--lat", "-96.72"], "entre -90 y 90"),
+        (["--category", "otro", "--lon", "-96.72", "--lat", "nan"], "la latitud «nan»"),
+        (["--category", "otro", "--lon", "-96.72"], "la longitud y la latitud juntas"),
+        (["--category", "otro"], "necesita su lugar"),
+        (["--category", "otro", "--photo", _write("sin_gps.jpg", photo(place=None))],
+         "sin_gps.jpg: la foto no tiene posición GPS"),
+        (["--category", "otro", "--photo", _write("acta.jpg", PDF)], "acta.jpg: no es una foto"),
+        (["--category", "otro", "--photo", _write("x.jpg", b"<html>")],
+         "tipo de archivo no admitido"),
+        (["--category", "otro", "--photo", lambda p: p / "falta.jpg"],
+         "no existe el archivo falta.jpg"),
+    ],
+    ids=["category", "outside-mexico", "swapped", "nan", "lon-only", "no-place",
+         "photo-without-gps", "pdf-as-photo", "html", "missing-photo"],
+)
+def test_finding_add_bad_input_writes_nothing(field_app, cli, inspection_id, tmp_path, args,
+                                              message):
+    args = [a(tmp_path) if callable(a) else a for a in args]
+    before = counts(field_app)
+    result = cli("finding", "add", inspection_id, *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert counts(field_app) == before
+    assert not (tmp_path / "adjuntos").exists()
+
+
+def test_finding_on_a_missing_inspection(field_app, cli):
+    result = cli("finding", "add", 999999, "--category", "otro", "--lon", "-96.72",
+                 "--lat", "17.06")
+    assert result.exit_code == 1 and "no existe el recorrido 999999" in result.output
