@@ -17,6 +17,7 @@ from geo_app.blueprints import (
     case_files,
     dashboard,
     exports,
+    field,
     indicators,
     inspections,
     meetings,
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports, exports, ogcapi, sites, attachments,
+        indicators, reports, exports, ogcapi, sites, attachments, field,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)

@@ -1,0 +1,94 @@
+"""Field capture from a phone: the "Captura en campo" page and its synchronisation endpoints.
+
+The endpoints answer JSON (errors too: ``{"error": "…"}`` with the domain's status), so the
+page's queue can tell a refused batch (4xx: show the message, keep the data) from a network
+failure (retry later). A retry after a lost response creates nothing twice: see
+:mod:`cases.capture`. Access control is added around these views by the accounts work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Blueprint, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
+
+from cases.capture import DEFAULT_MAX_ACCURACY_M, parse_capture, sync_capture, sync_photo
+from cases.db import unit_of_work
+from cases.errors import InvalidInputError, LimitesError
+from cases.field import PhotoUpload
+from cases.models import FindingCategory
+from geo_app.db import get_session
+from geo_app.files import attachment_store, max_attachment_bytes
+from geo_app.pages.field import offline_assets
+
+bp = Blueprint("field", __name__, url_prefix="/campo")
+
+T = TypeVar("T")
+
+
+@bp.get("/")
+def capture():
+    """Captura en campo: recorrido, hallazgos y fotos desde el teléfono, aun sin conexión."""
+    return render_template(
+        "field/capture.html", title="Captura en campo", breadcrumbs=[],
+        categories=list(FindingCategory), max_accuracy_m=DEFAULT_MAX_ACCURACY_M,
+    )
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """El service worker de la captura: guarda la página y sus archivos para usarla sin red."""
+    script = render_template("field/sw.js", assets=offline_assets())
+    return script, 200, {"Content-Type": "text/javascript; charset=utf-8",
+                         "Cache-Control": "no-cache"}
+
+
+@bp.post("/sincronizar")
+def synchronise():
+    """Recibe un lote JSON del teléfono y lo guarda una sola vez."""
+    batch = parse_capture(request.get_json(silent=True))
+
+    def work(session):
+        inspection, result = sync_capture(session, batch, attachment_store())
+        return result.to_dict(inspection), result.inspection_created or result.created_findings
+
+    answer, created = _committed(work)
+    return jsonify(answer), 201 if created else 200
+
+
+@bp.post("/fotos/<photo_uuid>")
+def photo(photo_uuid: str):
+    """Recibe una foto de un hallazgo ya sincronizado (multipart: «foto» y «hallazgo»)."""
+    upload = request.files.get("foto")
+    if upload is None:
+        raise InvalidInputError("falta el archivo «foto»")
+    data = upload.read(max_attachment_bytes() + 1)
+
+    def work(session):
+        attachment, created = sync_photo(
+            session, attachment_store(), photo_uuid, request.form.get("hallazgo", ""),
+            PhotoUpload(data, upload.filename or "foto.jpg"), max_attachment_bytes(),
+        )
+        return {"id": attachment.id, "creado": created}, created
+
+    answer, created = _committed(work)
+    return jsonify(answer), 201 if created else 200
+
+
+@bp.errorhandler(LimitesError)
+def _json_error(error: LimitesError):
+    return jsonify({"error": error.message}), error.status_code
+
+
+def _committed(work: Callable[..., T]) -> T:
+    # Two copies of one batch at once (a retry while the first is still running): the
+    # second commit fails on a unique client_uuid; run it again and it finds the first's.
+    session = get_session()
+    try:
+        with unit_of_work(session):
+            return work(session)
+    except IntegrityError:
+        with unit_of_work(session):
+            return work(session)

@@ -1,0 +1,204 @@
+import io
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from cases.models import Attachment, Finding, Inspection
+from geo_app.testing import demo_app
+from tests.field_samples import IN_OAXACA, IN_OVERLAP, PDF, photo
+
+
+@pytest.fixture
+def field_app(tmp_path):
+    app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
+    yield app
+    app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture
+def client(field_app):
+    return field_app.test_client()
+
+
+def counts(app) -> dict[str, int]:
+    with app.extensions["limites_sessions"]() as session:
+        return {
+            model.__name__: session.scalar(select(func.count()).select_from(model))
+            for model in (Inspection, Finding, Attachment)
+        }
+
+
+def batch(points=None, findings=None, **head):
+    """A batch as the phone sends it: a walk from IN_OAXACA to IN_OVERLAP, one finding."""
+    if points is None:
+        (x0, y0), (x1, y1) = IN_OAXACA, IN_OVERLAP
+        points = [
+            {"lon": x0 + (x1 - x0) * i / 10, "lat": y0 + (y1 - y0) * i / 10,
+             "precision": 80 if i == 5 else 6, "hora": f"2025-05-15T15:{i:02d}:00Z"}
+            for i in range(11)
+        ]
+    if findings is None:
+        findings = [{"uuid": str(uuid.uuid4()), "categoria": "residuos_solidos",
+                     "lon": IN_OAXACA[0], "lat": IN_OAXACA[1], "nota": "Bolsas"}]
+    return {
+        "recorrido": {"uuid": str(uuid.uuid4()), "titulo": "Captura del Atoyac",
+                      "participantes": ["Ana Pérez"], **head},
+        "puntos": points,
+        "precision_maxima": 30,
+        "hallazgos": findings,
+    }
+
+
+def test_batch_creates_inspection_route_and_findings(field_app, client):
+    before = counts(field_app)
+    doc = batch()
+    response = client.post("/campo/sincronizar", json=doc)
+    assert response.status_code == 201, response.json
+    answer = response.json
+    assert answer["recorrido"]["creado"] is True
+    assert answer["recorrido"]["puntos_leidos"] == 11
+    assert answer["recorrido"]["puntos_conservados"] == 10  # the 80 m reading is dropped
+    assert answer["recorrido"]["longitud_m"] > 2000
+    key = doc["hallazgos"][0]["uuid"]
+    assert answer["hallazgos"][key]["creado"] is True
+    assert counts(field_app) == {**before, "Inspection": before["Inspection"] + 1,
+                                 "Finding": before["Finding"] + 1}
+    with field_app.extensions["limites_sessions"]() as session:
+        stored = session.get(Inspection, answer["recorrido"]["id"])
+        assert stored.client_uuid == doc["recorrido"]["uuid"]
+        assert stored.started_on.isoformat() == "2025-05-15"  # from the points' times
+        assert stored.participants == ["Ana Pérez"] and stored.route_split
+        finding = session.get(Finding, answer["hallazgos"][key]["id"])
+        assert finding.official_municipality.cvegeo == "20067"
+
+
+def test_a_retried_batch_creates_nothing_twice(field_app, client):
+    doc = batch()
+    first = client.post("/campo/sincronizar", json=doc)
+    after_first = counts(field_app)
+    again = client.post("/campo/sincronizar", json=doc)
+    assert again.status_code == 200
+    assert again.json["recorrido"]["creado"] is False
+    assert again.json["recorrido"]["id"] == first.json["recorrido"]["id"]
+    assert again.json["hallazgos"] == {
+        key: {**value, "creado": False} for key, value in first.json["hallazgos"].items()
+    }
+    assert counts(field_app) == after_first
+
+
+def test_a_later_batch_extends_the_route_and_adds_new_findings(field_app, client):
+    doc = batch()
+    first = client.post("/campo/sincronizar", json=doc).json
+    doc["puntos"].append({"lon": -96.74, "lat": 17.09, "precision": 5})
+    doc["hallazgos"].append({"uuid": str(uuid.uuid4()), "categoria": "otro",
+                             "lon": IN_OVERLAP[0], "lat": IN_OVERLAP[1]})
+    second = client.post("/campo/sincronizar", json=doc)
+    assert second.status_code == 201
+    answer = second.json
+    assert answer["recorrido"]["ruta_actualizada"] is True
+    assert answer["recorrido"]["longitud_m"] > first["recorrido"]["longitud_m"]
+    assert [answer["hallazgos"][f["uuid"]]["creado"] for f in doc["hallazgos"]] == [False, True]
+
+
+def test_concurrent_copies_of_one_batch_store_it_once(field_app, tmp_path):
+    doc = batch()
+    before = counts(field_app)
+    statuses = []
+
+    def send():
+        statuses.append(field_app.test_client().post("/campo/sincronizar", json=doc).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses)[-1] == 201 and all(s in (200, 201) for s in statuses)
+    assert counts(field_app)["Inspection"] == before["Inspection"] + 1
+    assert counts(field_app)["Finding"] == before["Finding"] + 1
+
+
+def test_a_track_without_accurate_points_still_records_the_findings(field_app, client):
+    doc = batch(points=[{"lon": IN_OAXACA[0], "lat": IN_OAXACA[1], "precision": 500}] * 3,
+                fecha="2025-05-16")
+    response = client.post("/campo/sincronizar", json=doc)
+    assert response.status_code == 201
+    assert response.json["recorrido"]["longitud_m"] is None
+    assert response.json["recorrido"]["puntos_conservados"] == 0
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.update(recorrido="x"), "falta «recorrido»"),
+        (lambda d: d["recorrido"].update(uuid="no-es-uuid"), "no tiene un identificador"),
+        (lambda d: d["hallazgos"][0].update(categoria="grafiti"), "categoría desconocida"),
+        (lambda d: d["hallazgos"][0].update(lon=2.35, lat=48.85), "fuera de México"),
+        (lambda d: d["hallazgos"][0].update(lat=None), "la latitud del hallazgo 1"),
+        (lambda d: d["puntos"][3].update(lat="NaN"), "la latitud del punto 4"),
+        (lambda d: d["puntos"][3].update(hora="ayer"), "la hora del punto 4"),
+        (lambda d: d.update(precision_maxima=-1), "la precisión máxima"),
+        (lambda d: d["recorrido"].update(fecha="15/05/2025"), "AAAA-MM-DD"),
+        (lambda d: d.update(puntos={"a": 1}), "«puntos» debe ser una lista"),
+    ],
+    ids=["shape", "uuid", "category", "outside-mexico", "finding-lat", "point-lat", "time",
+         "accuracy", "date", "points-type"],
+)
+def test_bad_batches_are_refused_in_spanish_and_write_nothing(field_app, client, mutate,
+                                                               message):
+    doc = batch()
+    mutate(doc)
+    before = counts(field_app)
+    response = client.post("/campo/sincronizar", json=doc)
+    assert response.status_code == 400
+    assert message in response.json["error"]
+    assert counts(field_app) == before
+
+
+def test_not_json_is_refused(client):
+    response = client.post("/campo/sincronizar", data="{roto", content_type="application/json")
+    assert response.status_code == 400 and "recorrido" in response.json["error"]
+
+
+def _send_photo(client, photo_uuid, finding_uuid, data, name="foto.jpg"):
+    return client.post(
+        f"/campo/fotos/{photo_uuid}",
+        data={"hallazgo": finding_uuid, "foto": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_photos_are_attached_once_to_their_finding(field_app, client):
+    doc = batch()
+    client.post("/campo/sincronizar", json=doc)
+    finding_uuid, photo_uuid = doc["hallazgos"][0]["uuid"], str(uuid.uuid4())
+    first = _send_photo(client, photo_uuid, finding_uuid, photo())
+    assert first.status_code == 201 and first.json["creado"] is True
+    before = counts(field_app)
+    again = _send_photo(client, photo_uuid, finding_uuid, photo())
+    assert again.status_code == 200 and again.json == {**first.json, "creado": False}
+    assert counts(field_app) == before
+    with field_app.extensions["limites_sessions"]() as session:
+        attachment = session.get(Attachment, first.json["id"])
+        assert attachment.finding.client_uuid == finding_uuid
+
+
+@pytest.mark.parametrize(
+    ("finding_known", "data", "status", "message"),
+    [
+        (False, None, 404, "aún no se ha sincronizado"),
+        (True, PDF, 400, "no es una foto"),
+        (True, b"<svg onload=alert(1)>", 400, "tipo de archivo no admitido"),
+    ],
+    ids=["finding-not-synced", "pdf", "svg"],
+)
+def test_bad_photos_are_refused(field_app, client, finding_known, data, status, message):
+    doc = batch()
+    client.post("/campo/sincronizar", json=doc)
+    finding_uuid = doc["hallazgos"][0]["uuid"] if finding_known else str(uuid.uuid4())
+    before = counts(field_app)
+    response = _send_photo(client, str(uuid.uuid4()), finding_uuid, data or photo())
+    assert response.status_code == status and message in response.json["error"]
+    assert counts(field_app) == before
