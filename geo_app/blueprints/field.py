@@ -21,7 +21,7 @@ from cases.field import PhotoUpload
 from cases.models import FindingCategory
 from geo_app.db import get_session
 from geo_app.files import attachment_store, max_attachment_bytes
-from geo_app.pages.field import offline_assets
+from geo_app.pages.field import cache_name, offline_assets
 
 bp = Blueprint("field", __name__, url_prefix="/campo")
 
@@ -40,7 +40,8 @@ def capture():
 @bp.get("/sw.js")
 def service_worker():
     """El service worker de la captura: guarda la página y sus archivos para usarla sin red."""
-    script = render_template("field/sw.js", assets=offline_assets())
+    assets = offline_assets()
+    script = render_template("field/sw.js", assets=assets, cache_name=cache_name(assets))
     return script, 200, {"Content-Type": "text/javascript; charset=utf-8",
                          "Cache-Control": "no-cache"}
 

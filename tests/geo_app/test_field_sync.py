@@ -1,4 +1,5 @@
 import io
+import re
 import threading
 import uuid
 
@@ -202,3 +203,25 @@ def test_bad_photos_are_refused(field_app, client, finding_known, data, status, 
     response = _send_photo(client, str(uuid.uuid4()), finding_uuid, data or photo())
     assert response.status_code == status and message in response.json["error"]
     assert counts(field_app) == before
+
+
+def test_capture_page_lists_the_categories_and_loads_only_local_files(client):
+    from cases.models import FindingCategory
+
+    response = client.get("/campo/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for category in FindingCategory:
+        assert f'value="{category.value}"' in html and category.label in html
+    assert 'data-sync-url="/campo/sincronizar"' in html
+    assert "https://" not in html.replace('data-tiles="', "")  # no CDN; tiles are config
+
+
+def test_service_worker_caches_the_page_and_its_files(client):
+    response = client.get("/campo/sw.js")
+    script = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    for url in ['"/campo/"', "/vendor/leaflet/dist/leaflet.js?v=", "/static/field/capture.js"]:
+        assert url in script
+    assert re.search(r'const CACHE = "limites-campo-[0-9a-f]{12}"', script)

@@ -1,0 +1,352 @@
+/* Captura en campo: records a track and findings on a phone, keeps them in IndexedDB and
+ * sends them when the network is there. Every record has a UUID made here, so the server
+ * stores a batch once however many times it is sent (see cases/capture.py). */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var SYNC_URL = body.dataset.syncUrl;
+  var PHOTO_URL = body.dataset.photoUrl;
+  var RETRY_MS = 20000;
+  var $ = function (id) { return document.getElementById(id); };
+
+  // -- IndexedDB: "capturas" (one per inspection) and "fotos" (blobs, sent one by one) ----
+  var dbPromise = new Promise(function (resolve, reject) {
+    var request = indexedDB.open("limites-campo", 1);
+    request.onupgradeneeded = function () {
+      request.result.createObjectStore("capturas", { keyPath: "uuid" });
+      request.result.createObjectStore("fotos", { keyPath: "uuid" });
+    };
+    request.onsuccess = function () { resolve(request.result); };
+    request.onerror = function () { reject(request.error); };
+  });
+
+  function store(name, mode, work) {
+    return dbPromise.then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction(name, mode);
+        var result = work(tx.objectStore(name));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : undefined); };
+        tx.onerror = function () { reject(tx.error); };
+        tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+  var put = function (name, value) { return store(name, "readwrite", function (s) { return s.put(value); }); };
+  var all = function (name) { return store(name, "readonly", function (s) { return s.getAll(); }); };
+
+  function newUuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return String(n).padStart(2, "0"); };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  // -- state ----------------------------------------------------------------------------
+  var captures = [];      // every capture kept on this phone
+  var photos = [];        // photo records (blob dropped once sent)
+  var current = null;     // the capture being recorded
+  var recording = false;
+  var lastFix = null;     // {lon, lat, precision}
+  var chosen = null;      // a tapped point {lon, lat}
+  var syncing = false;
+  var saveTimer = null;
+
+  function threshold() {
+    var value = parseFloat($("precision-maxima").value);
+    return value > 0 ? value : 30;
+  }
+
+  function ensureCapture() {
+    if (current) return current;
+    current = {
+      uuid: newUuid(), fecha: today(), titulo: $("titulo").value.trim(),
+      participantes: participants(), puntos: [], hallazgos: [],
+      rev: 1, enviada: 0, terminada: false, servidor: null
+    };
+    captures.push(current);
+    return current;
+  }
+
+  function participants() {
+    return $("participantes").value.split("\n").map(function (s) { return s.trim(); })
+      .filter(function (s) { return s; });
+  }
+
+  function changed(capture, now) {
+    capture.rev += 1;
+    clearTimeout(saveTimer);
+    var save = function () { return put("capturas", capture).then(render).then(soon); };
+    if (now) return save();
+    saveTimer = setTimeout(save, 1000);
+    return Promise.resolve();
+  }
+
+  // -- map ------------------------------------------------------------------------------
+  var map = L.map("mapa").setView([17.06, -96.72], 13);
+  if (body.dataset.tiles && body.dataset.tiles !== "none") {
+    L.tileLayer(body.dataset.tiles, { attribution: body.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
+  }
+  var trackLine = L.polyline([], { color: "#5b1f3a", weight: 4 }).addTo(map);
+  var findingsLayer = L.layerGroup().addTo(map);
+  var here = L.circleMarker([0, 0], { radius: 8, color: "#0d6efd", fillOpacity: 0.8 });
+  var hereCircle = L.circle([0, 0], { radius: 1, color: "#0d6efd", weight: 1, fillOpacity: 0.1 });
+  var chosenMarker = L.circleMarker([0, 0], { radius: 9, color: "#b02a37", fillOpacity: 0.3 });
+
+  map.on("click", function (event) {
+    chosen = { lon: event.latlng.lng, lat: event.latlng.lat };
+    chosenMarker.setLatLng(event.latlng).addTo(map);
+    $("lugar-mapa").checked = true;
+    $("punto-elegido").textContent = "(" + chosen.lat.toFixed(5) + ", " + chosen.lon.toFixed(5) + ")";
+  });
+
+  // -- GPS ------------------------------------------------------------------------------
+  function onPosition(position) {
+    var c = position.coords;
+    lastFix = {
+      lon: c.longitude, lat: c.latitude, precision: c.accuracy,
+      hora: new Date(position.timestamp).toISOString()
+    };
+    var good = c.accuracy <= threshold();
+    var label = $("precision");
+    label.textContent = "± " + Math.round(c.accuracy) + " m" + (good ? "" : " (se descarta)");
+    label.className = good ? "bueno" : "malo";
+    var latlng = [c.latitude, c.longitude];
+    here.setLatLng(latlng).addTo(map);
+    hereCircle.setLatLng(latlng).setRadius(c.accuracy).addTo(map);
+    if (recording) addPoint(lastFix);
+  }
+
+  function addPoint(fix) {
+    var capture = ensureCapture();
+    capture.puntos.push({ lon: fix.lon, lat: fix.lat, precision: fix.precision, hora: fix.hora });
+    if (capture.puntos.length === 1) map.setView([fix.lat, fix.lon], 17);
+    changed(capture);
+    render();
+  }
+
+  function onGpsError(error) {
+    $("precision").textContent = error.code === 1
+      ? "permiso de ubicación negado: actívelo en el navegador"
+      : "sin señal (" + error.message + ")";
+    $("precision").className = "malo";
+  }
+
+  if ("geolocation" in navigator) {
+    navigator.geolocation.watchPosition(onPosition, onGpsError,
+      { enableHighAccuracy: true, maximumAge: 0, timeout: 60000 });
+  } else {
+    $("precision").textContent = "este teléfono no ofrece ubicación";
+  }
+
+  $("grabar").addEventListener("click", function () {
+    recording = !recording;
+    // The track starts where the phone is now, not at its next move.
+    if (recording && lastFix) addPoint(lastFix);
+    else if (recording) ensureCapture();
+    $("grabar").textContent = recording ? "Detener recorrido" : "Reanudar recorrido";
+    $("grabar").classList.toggle("btn-success", !recording);
+    $("grabar").classList.toggle("btn-warning", recording);
+    if (!recording && current) changed(current, true);
+  });
+
+  ["titulo", "participantes"].forEach(function (id) {
+    $(id).addEventListener("change", function () {
+      if (!current) return;
+      current.titulo = $("titulo").value.trim();
+      current.participantes = participants();
+      changed(current, true);
+    });
+  });
+
+  // -- findings -------------------------------------------------------------------------
+  $("agregar").addEventListener("click", function () {
+    var place = $("lugar-mapa").checked ? chosen : lastFix;
+    if (!place) {
+      showError($("lugar-mapa").checked
+        ? "Toque el mapa para elegir el lugar del hallazgo."
+        : "Aún no hay posición del GPS; espere la señal o toque el mapa.");
+      return;
+    }
+    showError("");
+    var capture = ensureCapture();
+    var finding = {
+      uuid: newUuid(), categoria: $("categoria").value, lon: place.lon, lat: place.lat,
+      nota: $("nota").value.trim(), fotos: []
+    };
+    var files = Array.prototype.slice.call($("fotos").files || []);
+    var saved = files.map(function (file) {
+      var photo = { uuid: newUuid(), hallazgo: finding.uuid, blob: file, nombre: file.name, enviada: false };
+      finding.fotos.push(photo.uuid);
+      photos.push(photo);
+      return put("fotos", photo);
+    });
+    capture.hallazgos.push(finding);
+    $("nota").value = "";
+    $("fotos").value = "";
+    Promise.all(saved).then(function () { return changed(capture, true); });
+  });
+
+  // -- sending --------------------------------------------------------------------------
+  function batchOf(capture) {
+    return {
+      recorrido: {
+        uuid: capture.uuid, titulo: capture.titulo || null, fecha: capture.fecha,
+        participantes: capture.participantes
+      },
+      puntos: capture.puntos,
+      precision_maxima: threshold(),
+      hallazgos: capture.hallazgos.map(function (f) {
+        return { uuid: f.uuid, categoria: f.categoria, lon: f.lon, lat: f.lat, nota: f.nota };
+      })
+    };
+  }
+
+  function refused(response) {
+    return response.json().catch(function () { return {}; }).then(function (doc) {
+      var error = new Error(doc.error || ("el servidor respondió " + response.status));
+      error.refused = response.status >= 400 && response.status < 500;
+      throw error;
+    });
+  }
+
+  function sendCapture(capture) {
+    var rev = capture.rev;
+    return fetch(SYNC_URL, {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(batchOf(capture)), credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) return refused(response);
+      return response.json().then(function (answer) {
+        capture.enviada = rev;
+        capture.servidor = answer.recorrido.id;
+        return put("capturas", capture);
+      });
+    });
+  }
+
+  function sendPhoto(photo) {
+    var form = new FormData();
+    form.append("hallazgo", photo.hallazgo);
+    form.append("foto", photo.blob, photo.nombre || "foto.jpg");
+    return fetch(PHOTO_URL.replace("UUID", photo.uuid), {
+      method: "POST", body: form, credentials: "same-origin"
+    }).then(function (response) {
+      if (response.status === 404) return null;  // its finding is not on the server yet
+      if (!response.ok) return refused(response);
+      photo.enviada = true;
+      photo.blob = null;  // the server has it: free the phone's storage
+      return put("fotos", photo);
+    });
+  }
+
+  function sync() {
+    if (syncing || !navigator.onLine) { render(); return Promise.resolve(); }
+    syncing = true;
+    render();
+    var chain = Promise.resolve();
+    captures.filter(function (c) { return c.rev > c.enviada; }).forEach(function (c) {
+      chain = chain.then(function () { return sendCapture(c); });
+    });
+    chain = chain.then(function () {
+      var pending = photos.filter(function (p) { return !p.enviada; });
+      return pending.reduce(function (step, p) {
+        return step.then(function () { return sendPhoto(p); });
+      }, Promise.resolve());
+    });
+    return chain.then(function () { showError(""); }, function (error) {
+      showError(error.refused ? "El servidor no aceptó los datos: " + error.message
+        : "Sin conexión con el servidor; se reintentará.");
+    }).then(function () { syncing = false; render(); });
+  }
+
+  var syncTimer = null;
+  function soon() {
+    clearTimeout(syncTimer);
+    syncTimer = setTimeout(sync, 500);
+  }
+
+  $("sincronizar").addEventListener("click", sync);
+  $("nuevo").addEventListener("click", function () {
+    if (current) { current.terminada = true; changed(current, true); }
+    current = null;
+    recording = false;
+    $("grabar").textContent = "Iniciar recorrido";
+    $("grabar").classList.add("btn-success");
+    $("grabar").classList.remove("btn-warning");
+    $("titulo").value = "";
+    render();
+  });
+  window.addEventListener("online", function () { render(); sync(); });
+  window.addEventListener("offline", render);
+  setInterval(sync, RETRY_MS);
+
+  // -- display --------------------------------------------------------------------------
+  function showError(message) { $("error-envio").textContent = message; }
+
+  function render() {
+    var online = navigator.onLine;
+    $("red").textContent = online ? "En línea" : "Sin conexión";
+    $("red").className = "navbar-text text-white " + (online ? "en-linea" : "sin-red");
+    var points = current ? current.puntos : [];
+    $("puntos").textContent = points.length;
+    var limit = threshold();
+    $("descartados").textContent = points.filter(function (p) { return p.precision > limit; }).length;
+    trackLine.setLatLngs(points.filter(function (p) { return p.precision <= limit; })
+      .map(function (p) { return [p.lat, p.lon]; }));
+    findingsLayer.clearLayers();
+    var list = $("hallazgos");
+    list.textContent = "";
+    (current ? current.hallazgos : []).forEach(function (f, i) {
+      L.circleMarker([f.lat, f.lon], { radius: 7, color: "#b02a37", fillOpacity: 0.9 }).addTo(findingsLayer);
+      var item = document.createElement("li");
+      item.className = "list-group-item";
+      var option = $("categoria").querySelector('option[value="' + f.categoria + '"]');
+      item.textContent = (i + 1) + ". " + (option ? option.textContent : f.categoria) +
+        (f.fotos.length ? " · " + f.fotos.length + " foto(s)" : "") + (f.nota ? " · " + f.nota : "");
+      list.appendChild(item);
+    });
+    var unsentCaptures = captures.filter(function (c) { return c.rev > c.enviada; }).length;
+    var unsentPhotos = photos.filter(function (p) { return !p.enviada; }).length;
+    var queue = $("cola");
+    if (syncing) queue.textContent = "Enviando…";
+    else if (!unsentCaptures && !unsentPhotos) {
+      queue.textContent = captures.length ? "Todo enviado al servidor." : "Nada por enviar.";
+    } else {
+      queue.textContent = "Pendiente de enviar: " + unsentCaptures + " recorrido(s), " +
+        unsentPhotos + " foto(s)" + (online ? "." : " — se enviará al volver la conexión.");
+    }
+    queue.dataset.pending = String(unsentCaptures + unsentPhotos);
+  }
+
+  // -- start ----------------------------------------------------------------------------
+  Promise.all([all("capturas"), all("fotos")]).then(function (stored) {
+    captures = stored[0];
+    photos = stored[1];
+    current = captures.filter(function (c) { return !c.terminada; }).pop() || null;
+    if (current) {
+      $("titulo").value = current.titulo || "";
+      $("participantes").value = (current.participantes || []).join("\n");
+      var points = current.puntos;
+      if (points.length) $("grabar").textContent = "Reanudar recorrido";
+      if (points.length) map.setView([points[points.length - 1].lat, points[points.length - 1].lon], 17);
+    }
+    render();
+    sync();
+  });
+
+  $("precision-maxima").addEventListener("change", render);
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register(body.dataset.swUrl).catch(function (error) {
+      console.warn("service worker no registrado:", error);
+    });
+  }
+})();

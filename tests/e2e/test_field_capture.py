@@ -1,0 +1,121 @@
+"""Captura en campo on a phone: a track and a finding with a photo survive going offline
+(and reloading the page offline) and reach the server exactly once when the network returns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from cases.models import Attachment, Finding, Inspection
+from geo_app.testing import demo_app
+from tests.e2e.conftest import LOCAL_HOST, PHONE, SCREENSHOTS, serve
+from tests.field_samples import IN_OAXACA, IN_OVERLAP, photo
+
+pytestmark = pytest.mark.e2e
+
+# A short walk from Oaxaca de Juárez towards San Jacinto Amilpas; one reading is too vague.
+WALK = [
+    (IN_OAXACA[0] + (IN_OVERLAP[0] - IN_OAXACA[0]) * i / 5,
+     IN_OAXACA[1] + (IN_OVERLAP[1] - IN_OAXACA[1]) * i / 5,
+     200 if i == 2 else 6)
+    for i in range(6)
+]
+OFFLINE_NOISE = re.compile(r"ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED")
+
+
+@pytest.fixture
+def field_server(tmp_path):
+    app = demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
+    with serve(app) as server:
+        yield server
+
+
+def _counts(server):
+    with server.session() as session:
+        return {
+            model.__name__: session.scalar(select(func.count()).select_from(model))
+            for model in (Inspection, Finding, Attachment)
+        }
+
+
+def test_offline_capture_syncs_exactly_once(browser, field_server):
+    shots = SCREENSHOTS / "test_offline_capture_syncs_exactly_once"
+    shots.mkdir(parents=True, exist_ok=True)
+    lon, lat, accuracy = WALK[0]
+    context = browser.new_context(
+        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
+        has_touch=True, permissions=["geolocation"],
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
+    )
+    problems: list[str] = []
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda m: m.type == "error" and not OFFLINE_NOISE.search(m.text)
+            and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    context.on("request", lambda r: LOCAL_HOST not in r.url
+               and problems.append(f"off-site request: {r.url}"))
+    before = _counts(field_server)
+    try:
+        page.goto(field_server.url + "/campo/")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.fill("#titulo", "Recorrido por el Atoyac desde el teléfono")
+        page.get_by_test_id("record").tap()
+        page.wait_for_function("document.getElementById('puntos').textContent === '1'")
+        for index, (lon, lat, accuracy) in enumerate(WALK[1:], start=2):
+            context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": accuracy})
+            page.wait_for_function(
+                f"document.getElementById('puntos').textContent === '{index}'"
+            )
+        assert page.get_by_test_id("dropped").inner_text() == "1"
+        assert "± 6 m" in page.get_by_test_id("accuracy").inner_text()
+        page.get_by_test_id("record").tap()
+        page.screenshot(path=str(shots / "01-recorrido.png"), full_page=True)
+
+        context.set_offline(True)
+        page.reload()  # served by the service worker, the track restored from IndexedDB
+        page.wait_for_function("document.getElementById('puntos').textContent === '6'")
+        assert page.get_by_test_id("network").inner_text() == "Sin conexión"
+        page.wait_for_function("document.getElementById('precision').className === 'bueno'")
+        page.select_option("#categoria", "residuos_solidos")
+        page.fill("#nota", "Bolsas de basura junto al cauce")
+        page.set_input_files("#fotos", files=[
+            {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo()}
+        ])
+        page.get_by_test_id("add-finding").tap()
+        page.wait_for_function("document.getElementById('cola').dataset.pending === '2'")
+        assert "se enviará al volver la conexión" in page.get_by_test_id("queue").inner_text()
+        page.screenshot(path=str(shots / "02-sin-conexion.png"), full_page=True)
+        assert _counts(field_server) == before
+
+        context.set_offline(False)
+        page.wait_for_function("document.getElementById('cola').dataset.pending === '0'")
+        assert page.get_by_test_id("queue").inner_text() == "Todo enviado al servidor."
+        page.get_by_test_id("sync").tap()  # a second send changes nothing on the server
+        page.wait_for_function("document.getElementById('cola').textContent !== 'Enviando…'")
+        page.screenshot(path=str(shots / "03-enviado.png"), full_page=True)
+    finally:
+        context.close()
+
+    assert _counts(field_server) == {
+        "Inspection": before["Inspection"] + 1,
+        "Finding": before["Finding"] + 1,
+        "Attachment": before["Attachment"] + 1,
+    }
+    with field_server.session() as session:
+        inspection = session.scalars(
+            select(Inspection).where(Inspection.client_uuid.is_not(None))
+        ).one()
+        assert inspection.title == "Recorrido por el Atoyac desde el teléfono"
+        assert (inspection.route_points_read, inspection.route_points_kept) == (6, 5)
+        assert inspection.route_length_m > 2000
+        (finding,) = inspection.findings
+        assert finding.description == "Bolsas de basura junto al cauce"
+        # Placed where the phone was when it was added: the end of the walk.
+        assert (finding.geometry.x, finding.geometry.y) == pytest.approx(WALK[-1][:2])
+        assert finding.official_municipality is not None
+        (attachment,) = finding.attachments
+        assert attachment.media_type == "image/jpeg"
+    assert not problems, "\n".join(problems)
