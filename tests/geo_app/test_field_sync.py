@@ -103,7 +103,16 @@ def test_a_later_batch_extends_the_route_and_adds_new_findings(field_app, client
     assert [answer["hallazgos"][f["uuid"]]["creado"] for f in doc["hallazgos"]] == [False, True]
 
 
-def test_concurrent_copies_of_one_batch_store_it_once(field_app, tmp_path):
+@pytest.fixture
+def any_backend_app(database_url, tmp_path):
+    """The demo app on SQLite and on PostgreSQL + PostGIS."""
+    app = demo_app(database_url=database_url, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
+    yield app
+    app.extensions["limites_engine"].dispose()
+
+
+def test_concurrent_copies_of_one_batch_store_it_once(any_backend_app):
+    field_app = any_backend_app
     doc = batch()
     before = counts(field_app)
     statuses = []
