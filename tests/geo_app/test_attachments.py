@@ -96,3 +96,18 @@ def test_stored_files_live_in_the_instance_folder_by_default(served, tmp_path):
     root = attachment_store(bare).root
     assert root == tmp_path / "instance" / "attachments"
     assert not root.is_relative_to(app.static_folder)
+
+
+def test_record_pages_show_thumbnails_minutes_and_links(served):
+    app, ids = served
+    client = app.test_client()
+    with app.extensions["limites_sessions"]() as session:
+        finding = session.scalars(select(Finding).order_by(Finding.id)).first()
+        meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
+        inspection_id, meeting_id = finding.inspection_id, meeting.id
+    page = client.get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    assert f'src="/adjuntos/{ids["photo"]}/miniatura/pagina"' in page
+    assert f'href="/adjuntos/{ids["photo"]}"' in page and "con GPS" in page
+    page = client.get(f"/reuniones/{meeting_id}").get_data(as_text=True)
+    assert f'href="/adjuntos/{ids["pdf"]}"' in page
+    assert 'href="https://oaxaca.gob.mx/acta"' in page
