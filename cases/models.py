@@ -631,8 +631,12 @@ class Attachment(Base):
     inspection: Mapped[Inspection | None] = relationship(
         backref=backref("attachments", cascade="all, delete-orphan", order_by="Attachment.id")
     )
+    # Loaded with their findings in one query: map popups show each finding's photo.
     finding: Mapped[Finding | None] = relationship(
-        backref=backref("attachments", cascade="all, delete-orphan", order_by="Attachment.id")
+        backref=backref(
+            "attachments", cascade="all, delete-orphan", order_by="Attachment.id",
+            lazy="selectin",
+        )
     )
 
     @property

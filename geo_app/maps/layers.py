@@ -18,7 +18,7 @@ import shapely
 from branca.element import Element
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
-from markupsafe import escape
+from markupsafe import Markup, escape
 from shapely.geometry.base import BaseGeometry
 
 from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
@@ -311,6 +311,16 @@ def routes_layer(
     )
 
 
+def _popup_photo(url: object) -> Markup:
+    # Only the app's own relative thumbnail URLs; anything else is dropped.
+    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
+        return Markup("")
+    return Markup(
+        '<img class="limites-popup-photo" src="{}" alt="Foto del hallazgo" width="240" '
+        'loading="lazy">'
+    ).format(url)
+
+
 def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     """Add the inspection findings as clustered markers, one icon per category.
 
@@ -322,7 +332,8 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
         EPSG:4326 points with columns ``category`` (``"contaminacion_agua"``,
         ``"residuos_solidos"``, ``"relleno_escombro"``, ``"estacionamiento_irregular"``
         or ``"otro"``), ``category_label``, ``description``, ``inspection`` (the
-        inspection's title) and ``url``.
+        inspection's title) and ``url``; optionally ``photo``, the URL of a thumbnail shown
+        in the popup.
 
     Returns
     -------
@@ -345,7 +356,7 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
                 label,
                 [("Descripción", row["description"]), ("Inspección", row["inspection"])],
                 link=("Ver hallazgo", row["url"]),
-            ),
+            ) + _popup_photo(row.get("photo")),
             label,
         )
     order = list(FINDING_MARKERS)

@@ -16,6 +16,7 @@ from flask import url_for
 
 from boundaries.crs import STORAGE_CRS
 from cases.models import (
+    AttachmentKind,
     BoundaryVersion,
     DisputeZone,
     Finding,
@@ -202,12 +203,20 @@ def findings_frame(findings: Iterable[Finding]) -> gpd.GeoDataFrame:
                 "url": url_for(
                     "inspections.detail", inspection_id=f.inspection_id, _anchor=f"hallazgo-{f.id}"
                 ),
+                "photo": _thumbnail(f),
                 "geometry": f.geometry,
             }
             for f in findings
         ],
         FINDING_COLUMNS,
     )
+
+
+def _thumbnail(finding: Finding) -> str | None:
+    photo = next((a for a in finding.attachments if a.kind is AttachmentKind.PHOTO), None)
+    if photo is None:
+        return None
+    return url_for("attachments.thumbnail", attachment_id=photo.id, size="popup")
 
 
 def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:

@@ -111,3 +111,12 @@ def test_record_pages_show_thumbnails_minutes_and_links(served):
     page = client.get(f"/reuniones/{meeting_id}").get_data(as_text=True)
     assert f'href="/adjuntos/{ids["pdf"]}"' in page
     assert 'href="https://oaxaca.gob.mx/acta"' in page
+
+
+def test_finding_popups_show_the_photo_thumbnail(served):
+    app, ids = served
+    with app.extensions["limites_sessions"]() as session:
+        inspection_id = session.scalars(select(Finding).order_by(Finding.id)).first().inspection_id
+    page = app.test_client().get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    # The popup HTML is embedded in the map script as a JSON string.
+    assert f'src=\\"/adjuntos/{ids["photo"]}/miniatura/popup\\"' in page
