@@ -1,7 +1,7 @@
-"""Importing a 20,000-point GPX track: boundaries.tracks against gpxpy's object model.
+"""Importing a 20,000-point GPX track: boundaries.trackfiles against gpxpy's object model.
 
 Prints, in one run and side by side, the median time of:
-- ``boundaries.tracks.read_track`` (streaming defusedxml reader, arrays, one MultiLineString);
+- ``boundaries.trackfiles.read_track`` (streaming defusedxml reader, arrays, one MultiLineString);
 - the same with jitter filtering (``min_step_m=5``);
 - the naive parse: ``gpxpy.parse`` building one Python object per point, then a
   MultiLineString from them;
@@ -22,7 +22,7 @@ import gpxpy
 import gpxpy.gpx
 from shapely import LineString, MultiLineString
 
-from boundaries.tracks import read_track
+from boundaries.trackfiles import read_track
 
 POINTS = 20_000
 RUNS = 5
@@ -77,7 +77,7 @@ def main() -> None:
         track = read_track(path)
         assert track.points_read == POINTS and track.geometry.equals(naive(path))
     print(f"GPX of {POINTS:,} points ({size_mb:.1f} MB), median of {RUNS} runs")
-    print(f"  boundaries.tracks.read_track        {ours:7.3f} s")
+    print(f"  boundaries.trackfiles.read_track        {ours:7.3f} s")
     print(f"  read_track(min_step_m=5)            {filtered:7.3f} s")
     print(f"  naive gpxpy.parse + shapely         {baseline:7.3f} s")
     print(f"  ratio naive / read_track            {baseline / ours:7.1f} x")

@@ -1,42 +1,26 @@
-"""Inspection routes read from field files: GPX, KML/KMZ, GeoJSON and GeoPackage.
+"""Inspection routes as :class:`Track`: a MultiLineString in lon/lat, its times and its points.
 
-A route is one :class:`Track`: a MultiLineString in EPSG:4326 (several GPX segments or
-KML lines stay separate parts, never joined across a gap), the start and end times when the
-file has them, and how many points were read and kept. Optional jitter filtering drops the
-points a standing GPS scatters around one place; it is visible, never silent, in
-``points_read`` and ``points_kept``.
-
-XML (GPX, KML) is parsed with :mod:`defusedxml` in streaming mode: a file with a DTD,
-entities or external references is refused, nothing is fetched from the network. GPX is
-read with a streaming reader of its own rather than through gpxpy's object model, which
-takes over a second for a 20,000-point track (``benchmarks/bench_tracks.py``); the tests
-check the coordinates and times against gpxpy's. GeoJSON and GeoPackage go through
-:func:`boundaries.io.read_layer`.
+A route has one part per GPX segment, GPX route, KML line or layer line (never joined across
+a gap), the start and end times when the source has them, and how many points were read and
+kept. Optional filtering — jitter (:func:`drop_jitter`) and the phone's accuracy
+(:func:`track_from_points`) — is visible, never silent, in ``points_read`` and
+``points_kept``. Files are read by :mod:`boundaries.trackfiles`.
 
 Examples
 --------
->>> gpx = b'''<gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1"><trk><trkseg>
-... <trkpt lat="17.05" lon="-96.72"><time>2025-05-15T15:00:00Z</time></trkpt>
-... <trkpt lat="17.06" lon="-96.71"><time>2025-05-15T16:30:00Z</time></trkpt>
-... </trkseg></trk></gpx>'''
->>> track = parse_gpx(gpx)
->>> track.geometry.geom_type, track.points_read, track.ended_at.isoformat()
-('MultiLineString', 2, '2025-05-15T16:30:00+00:00')
+>>> track = track_from_points([[(-96.72, 17.05), (-96.71, 17.06)]])
+>>> track.geometry.geom_type, track.points_read, track.started_at is None
+('MultiLineString', 2, True)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import math
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-import defusedxml
-import defusedxml.ElementTree as SafeET
 import geopandas as gpd
 import numpy as np
 import pyproj
@@ -52,21 +36,15 @@ from boundaries.errors import (
     InvalidParameterError,
     LayerReadError,
 )
-from boundaries.io import read_layer
 
 __all__ = [
-    "TRACK_SUFFIXES",
-    "LAYER_TRACK_SUFFIXES",
-    "MAX_TRACK_BYTES",
     "TrackReadError",
     "EmptyTrackError",
     "TrackCoordinateError",
     "OutsideAreaError",
     "Track",
-    "read_track",
-    "parse_gpx",
-    "parse_kml",
-    "parse_kmz",
+    "checked_coordinates",
+    "build_track",
     "track_from_layer",
     "track_from_points",
     "drop_jitter",
@@ -75,14 +53,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-# Read here, not by boundaries.io: formats that only make sense for routes.
-TRACK_SUFFIXES = {".gpx", ".kml", ".kmz"}
-# Read through boundaries.io.read_layer.
-LAYER_TRACK_SUFFIXES = {".geojson", ".json", ".gpkg"}
-# A day of 1 Hz logging is ~90,000 points (~15 MB of GPX); anything far bigger is refused
-# before parsing, and a KMZ may not inflate beyond it.
-MAX_TRACK_BYTES = 64 * 1024 * 1024
 
 
 class TrackReadError(LayerReadError):
@@ -143,236 +113,6 @@ class Track:
         return gpd.GeoSeries([self.geometry], crs=STORAGE_CRS)
 
 
-def read_track(
-    path: str | Path,
-    *,
-    layer: str | None = None,
-    crs: str | int | None = None,
-    min_step_m: float | None = None,
-) -> Track:
-    """Read a route from a GPX, KML, KMZ, GeoJSON or GeoPackage file.
-
-    Parameters
-    ----------
-    path : str or Path
-        The file; its suffix chooses the reader.
-    layer : str, optional
-        The layer of a GeoPackage with several.
-    crs : str or int, optional
-        The CRS to assume when a GeoJSON or GeoPackage layer declares none (GPX and KML are
-        always lon/lat WGS 84).
-    min_step_m : float, optional
-        When given, drop the points closer than this to the previous kept point
-        (:func:`drop_jitter`).
-
-    Returns
-    -------
-    Track
-
-    Raises
-    ------
-    TrackReadError, EmptyTrackError, TrackCoordinateError, GeometryTypeError, LayerReadError
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "ruta.kml"
-    >>> _ = p.write_text('<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><LineString>'
-    ...                  '<coordinates>-96.72,17.05,0 -96.71,17.06,0</coordinates>'
-    ...                  '</LineString></Placemark></kml>')
-    >>> read_track(p).geometry.wkt
-    'MULTILINESTRING ((-96.72 17.05, -96.71 17.06))'
-    """
-    path = Path(path)
-    if not path.exists():
-        raise TrackReadError(f"no existe el archivo {path.name}")
-    suffix = path.suffix.lower()
-    if suffix in TRACK_SUFFIXES:
-        if path.stat().st_size > MAX_TRACK_BYTES:
-            raise TrackReadError(
-                f"{path.name}: el archivo pesa más de {MAX_TRACK_BYTES // 2**20} MB"
-            )
-        if suffix == ".kmz":
-            track = parse_kmz(path.read_bytes(), path.name)
-        else:
-            reader = parse_gpx if suffix == ".gpx" else parse_kml
-            track = reader(path.read_bytes(), path.name)
-    elif suffix in LAYER_TRACK_SUFFIXES:
-        track = track_from_layer(read_layer(path, layer=layer, crs=crs), path.name)
-    else:
-        raise TrackReadError(
-            f"{path.name}: formato de ruta no reconocido; use GPX, KML, KMZ, GeoJSON "
-            "o GeoPackage (.gpkg)"
-        )
-    if min_step_m is not None:
-        track = drop_jitter(track, min_step_m)
-    log.info("route %s: %d points read, %d kept", path.name, track.points_read,
-             track.points_kept)
-    return track
-
-
-def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
-    """Read the tracks (``trk``/``trkseg``/``trkpt``) and routes (``rte``/``rtept``) of a GPX.
-
-    Every track segment and every route becomes one part of the MultiLineString; the
-    earliest and latest ``time`` of their points give the start and end.
-
-    Parameters
-    ----------
-    data : bytes
-        The GPX document (1.0 or 1.1).
-    name : str
-        How the file is named in messages.
-
-    Returns
-    -------
-    Track
-
-    Raises
-    ------
-    TrackReadError
-        The XML is damaged, declares a DTD or entities, or is not a GPX.
-    EmptyTrackError
-        No segment has two points.
-    TrackCoordinateError
-        A latitude or longitude is missing, not a number or out of range; a time is
-        unreadable.
-
-    Examples
-    --------
-    >>> parse_gpx(b'<gpx version="1.0"><trk><trkseg><trkpt lat="0" lon="0"/></trkseg></trk></gpx>')
-    Traceback (most recent call last):
-    ...
-    boundaries.tracks.EmptyTrackError: el archivo GPX: ningún tramo tiene dos puntos o más...
-    """
-    segments: list[list[tuple[str | None, str | None]]] = []
-    times: list[str] = []
-    current: list[tuple[str | None, str | None]] = []
-    pending_time: str | None = None
-    root_tag = None
-    for event, element in _iterparse(data, name):
-        if event == "start":
-            if root_tag is None:
-                root_tag = _local(element.tag)
-                if root_tag != "gpx":
-                    raise TrackReadError(f"{name}: no es un archivo GPX (raíz «{root_tag}»)")
-            continue
-        tag = _local(element.tag)
-        if tag == "time":
-            pending_time = (element.text or "").strip() or None
-        elif tag in ("trkpt", "rtept"):
-            current.append((element.get("lon"), element.get("lat")))
-            if pending_time is not None:
-                times.append(pending_time)
-            pending_time = None
-            element.clear()
-        elif tag in ("trkseg", "rte"):
-            segments.append(current)
-            current = []
-            element.clear()
-        elif tag in ("trk", "metadata", "wpt"):
-            # A time outside a point (metadata, waypoint) is not the route's time.
-            pending_time = None
-            element.clear()
-    if not any(segments):
-        raise EmptyTrackError(
-            f"{name}: el archivo GPX no tiene puntos de recorrido (trkpt) ni de ruta (rtept)"
-        )
-    parts = [_coordinates(segment, name) for segment in segments]
-    return _track(parts, _parse_times(times, name), "gpx", name)
-
-
-def parse_kml(data: bytes, name: str = "el archivo KML", source: str = "kml") -> Track:
-    """Read the lines of a KML: ``LineString`` coordinates and ``gx:Track`` coordinates.
-
-    Times come from ``gx:Track``'s ``when`` elements and from ``TimeSpan``/``TimeStamp``.
-    Points and polygons are ignored; network links are never followed.
-
-    Examples
-    --------
-    >>> kml = b'''<kml xmlns="http://www.opengis.net/kml/2.2"
-    ...   xmlns:gx="http://www.google.com/kml/ext/2.2"><Placemark><gx:Track>
-    ...   <when>2025-05-15T10:00:00-06:00</when><when>2025-05-15T11:00:00-06:00</when>
-    ...   <gx:coord>-96.72 17.05 1500</gx:coord><gx:coord>-96.71 17.06 1500</gx:coord>
-    ... </gx:Track></Placemark></kml>'''
-    >>> track = parse_kml(kml)
-    >>> track.started_at.isoformat(), len(track.geometry.geoms)
-    ('2025-05-15T16:00:00+00:00', 1)
-    """
-    parts: list[np.ndarray] = []
-    times: list[str] = []
-    gx_coords: list[tuple[str | None, str | None]] = []
-    # ElementTree has no parent pointers: the open elements tell a line's coordinates
-    # from those of a point or a polygon ring.
-    open_tags: list[str] = []
-    for event, element in _iterparse(data, name):
-        tag = _local(element.tag)
-        if event == "start":
-            if not open_tags and tag != "kml":
-                raise TrackReadError(f"{name}: no es un archivo KML (raíz «{tag}»)")
-            open_tags.append(tag)
-            continue
-        open_tags.pop()
-        parent = open_tags[-1] if open_tags else None
-        if tag == "coordinates" and parent == "LineString":
-            tokens = (element.text or "").split()
-            parts.append(
-                _coordinates([tuple((token.split(",") + [None])[:2]) for token in tokens], name)
-            )
-        elif tag == "coord":
-            values = (element.text or "").split()
-            gx_coords.append(tuple((values + [None, None])[:2]))
-        elif tag == "Track":
-            parts.append(_coordinates(gx_coords, name))
-            gx_coords = []
-        elif tag in ("when", "begin", "end"):
-            text = (element.text or "").strip()
-            if text:
-                times.append(text)
-        if tag in ("Placemark", "Track", "LineString"):
-            element.clear()
-    if not parts:
-        raise EmptyTrackError(f"{name}: el archivo no tiene líneas (LineString ni gx:Track)")
-    return _track(parts, _parse_times(times, name), source, name)
-
-
-def parse_kmz(data: bytes, name: str = "el archivo KMZ") -> Track:
-    """Read the main KML of a KMZ (``doc.kml``, or its only ``.kml``) like :func:`parse_kml`.
-
-    The archive's declared sizes are checked before anything is inflated, and the KML is
-    read with a byte limit, so a zip bomb is refused.
-
-    Examples
-    --------
-    >>> import io, zipfile
-    >>> buffer = io.BytesIO()
-    >>> with zipfile.ZipFile(buffer, "w") as kmz:
-    ...     kmz.writestr("doc.kml", '<kml><Placemark><LineString><coordinates>'
-    ...                  '-96.72,17.05 -96.71,17.06</coordinates></LineString></Placemark></kml>')
-    >>> parse_kmz(buffer.getvalue()).source
-    'kmz'
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            kmls = [i for i in archive.infolist() if i.filename.lower().endswith(".kml")]
-            main = [i for i in kmls if i.filename.lower() == "doc.kml"] or kmls
-            if len(main) != 1:
-                raise TrackReadError(
-                    f"{name}: el KMZ debe contener un doc.kml o un solo archivo .kml; "
-                    f"contiene {len(kmls)}"
-                )
-            info = main[0]
-            if info.file_size > MAX_TRACK_BYTES:
-                raise TrackReadError(f"{name}: el KML dentro del KMZ es demasiado grande")
-            with archive.open(info) as member:
-                kml = member.read(MAX_TRACK_BYTES + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise TrackReadError(f"{name}: el archivo KMZ está dañado o no es un ZIP") from exc
-    if len(kml) > MAX_TRACK_BYTES:
-        raise TrackReadError(f"{name}: el KML dentro del KMZ es demasiado grande")
-    return parse_kml(kml, name, source="kmz")
-
-
 def track_from_layer(frame: gpd.GeoDataFrame, name: str = "la capa") -> Track:
     """Make a route of the lines of a GeoJSON or GeoPackage layer, reprojected to lon/lat.
 
@@ -397,7 +137,7 @@ def track_from_layer(frame: gpd.GeoDataFrame, name: str = "la capa") -> Track:
         )
     lines = shapely.get_parts(np.asarray(geoms.values, dtype=object))
     parts = [shapely.get_coordinates(line) for line in lines]
-    return _track(parts, [], "capa", name)
+    return build_track(parts, [], "capa", name)
 
 
 def track_from_points(
@@ -432,7 +172,7 @@ def track_from_points(
     read = sum(len(part) for part in parts)
     kept_parts = []
     for index, part in enumerate(parts):
-        xy = _coordinates([(x, y) for x, y in part], "los puntos capturados")
+        xy = checked_coordinates([(x, y) for x, y in part], "los puntos capturados")
         if max_accuracy_m is not None and accuracy_m is not None:
             accuracy = np.array(
                 [np.nan if a is None else float(a) for a in accuracy_m[index]], dtype=float
@@ -440,7 +180,7 @@ def track_from_points(
             xy = xy[~(accuracy > max_accuracy_m)]
         kept_parts.append(xy)
     moments = [t if t.tzinfo else t.replace(tzinfo=dt.UTC) for t in times]
-    track = _track(kept_parts, moments, "puntos", "los puntos capturados")
+    track = build_track(kept_parts, moments, "puntos", "los puntos capturados")
     return replace(track, points_read=read)
 
 
@@ -464,7 +204,7 @@ def drop_jitter(track: Track, min_step_m: float) -> Track:
         x, y = _to_measure.transform(lonlat[:, 0], lonlat[:, 1])
         keep = _steps_to_keep(np.asarray(x), np.asarray(y), min_step_m)
         parts.append(lonlat[keep])
-    filtered = _track(parts, [], track.source, "la ruta")
+    filtered = build_track(parts, [], track.source, "la ruta")
     return replace(
         filtered,
         started_at=track.started_at,
@@ -510,16 +250,20 @@ def require_in_measure_area(geometry: BaseGeometry, what: str = "el lugar") -> N
         )
 
 
+
 _to_measure = pyproj.Transformer.from_crs(STORAGE_CRS, MEASURE_CRS, always_xy=True)
+
 
 
 def _place(x: float, y: float) -> str:
     return f"{x:.6g}, {y:.6g}"
 
 
+
 def _require_positive(value: float, what: str) -> None:
     if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
         raise InvalidParameterError(f"{what} debe ser un número positivo; se recibió {value!r}")
+
 
 
 def _steps_to_keep(x: np.ndarray, y: np.ndarray, min_step_m: float) -> np.ndarray:
@@ -541,27 +285,28 @@ def _steps_to_keep(x: np.ndarray, y: np.ndarray, min_step_m: float) -> np.ndarra
     return keep
 
 
-def _iterparse(data: bytes, name: str):
+
+def _is_number_pair(point: tuple) -> bool:
     try:
-        yield from SafeET.iterparse(
-            io.BytesIO(data), events=("start", "end"), forbid_dtd=True,
-            forbid_entities=True, forbid_external=True,
-        )
-    except defusedxml.DefusedXmlException as exc:
-        raise TrackReadError(
-            f"{name}: el archivo declara un DTD, entidades o referencias externas; "
-            "por seguridad no se lee"
-        ) from exc
-    except SafeET.ParseError as exc:
-        raise TrackReadError(f"{name}: el XML está dañado ({exc})") from exc
+        float(point[0]), float(point[1])
+    except (TypeError, ValueError, IndexError):
+        return False
+    return True
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
+def checked_coordinates(points: Sequence[tuple], name: str) -> np.ndarray:
+    """Lon/lat strings or numbers as an ``(n, 2)`` float array, checked.
 
+    Raises
+    ------
+    TrackCoordinateError
+        A point without two numbers, or a coordinate not finite or out of range.
 
-def _coordinates(points: Sequence[tuple], name: str) -> np.ndarray:
-    """Lon/lat strings or numbers as an ``(n, 2)`` float array, checked."""
+    Examples
+    --------
+    >>> checked_coordinates([("-96.72", "17.05"), (-96.71, 17.06)], "la ruta").tolist()
+    [[-96.72, 17.05], [-96.71, 17.06]]
+    """
     try:
         xy = np.array(points, dtype=float).reshape(-1, 2)
     except (TypeError, ValueError) as exc:
@@ -583,28 +328,22 @@ def _coordinates(points: Sequence[tuple], name: str) -> np.ndarray:
     return xy
 
 
-def _is_number_pair(point: tuple) -> bool:
-    try:
-        float(point[0]), float(point[1])
-    except (TypeError, ValueError, IndexError):
-        return False
-    return True
-
-
-def _parse_times(texts: list[str], name: str) -> list[dt.datetime]:
-    moments = []
-    for text in texts:
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError as exc:
-            raise TrackCoordinateError(f"{name}: hora ilegible «{text[:40]}»") from exc
-        moments.append(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
-    return moments
-
-
-def _track(
+def build_track(
     parts: list[np.ndarray], times: Sequence[dt.datetime], source: str, name: str
 ) -> Track:
+    """A :class:`Track` of checked lon/lat parts; parts of fewer than two points are left out.
+
+    Raises
+    ------
+    EmptyTrackError
+        No part has two points.
+
+    Examples
+    --------
+    >>> build_track([np.array([[-96.72, 17.05], [-96.71, 17.06]]), np.array([[-96.7, 17.0]])],
+    ...             [], "puntos", "la ruta").points_read
+    3
+    """
     read = sum(len(part) for part in parts)
     lines = [part for part in parts if len(part) >= 2]
     if not lines:

@@ -23,7 +23,8 @@ from shapely import Point
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from boundaries.tracks import Track, read_track, require_in_measure_area
+from boundaries.trackfiles import read_track
+from boundaries.tracks import Track, require_in_measure_area
 from cases.attachments import (
     LOCAL_TIMEZONE,
     MAX_ATTACHMENT_BYTES,

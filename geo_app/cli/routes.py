@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from boundaries.crs import STORAGE_CRS
 from boundaries.routes import route_split_to_dict
-from boundaries.tracks import TRACK_SUFFIXES
+from boundaries.trackfiles import TRACK_SUFFIXES
 from cases.derived import route_split
 from cases.field import read_route
 from cases.layers import disputes_frame, read_file, resolve_layers

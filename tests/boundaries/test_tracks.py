@@ -11,16 +11,13 @@ import shapely
 from shapely import LineString, MultiLineString, Point
 
 from boundaries.errors import BoundaryError, GeometryTypeError, InvalidParameterError
+from boundaries.trackfiles import parse_gpx, parse_kml, parse_kmz, read_track
 from boundaries.tracks import (
     EmptyTrackError,
     OutsideAreaError,
     TrackCoordinateError,
     TrackReadError,
     drop_jitter,
-    parse_gpx,
-    parse_kml,
-    parse_kmz,
-    read_track,
     require_in_measure_area,
     track_from_points,
 )
@@ -194,9 +191,9 @@ def test_bad_kmz_is_refused(data, words):
 
 
 def test_kmz_bomb_is_refused_before_inflating(monkeypatch):
-    import boundaries.tracks as tracks
+    import boundaries.trackfiles as trackfiles
 
-    monkeypatch.setattr(tracks, "MAX_TRACK_BYTES", 1000)
+    monkeypatch.setattr(trackfiles, "MAX_TRACK_BYTES", 1000)
     bomb = kmz({"doc.kml": b"<kml>" + b" " * 100_000 + b"</kml>"})
     assert len(bomb) < 1000
     with pytest.raises(TrackReadError, match="demasiado grande"):
