@@ -24,13 +24,7 @@ from sqlalchemy.orm import Session
 
 from boundaries.errors import EmptyLayerError
 from boundaries.tracks import Track, track_from_points
-from cases.attachments import (
-    LOCAL_TIMEZONE,
-    MAX_ATTACHMENT_BYTES,
-    AttachmentStore,
-    attach_file,
-    prepare_file,
-)
+from cases.attachments import AttachmentStore, attach_file
 from cases.derived import set_route
 from cases.errors import InvalidInputError, NotFoundError, boundary_errors
 from cases.field import (
@@ -43,6 +37,7 @@ from cases.field import (
     parse_date,
 )
 from cases.models import Attachment, Finding, FindingCategory, Inspection
+from cases.uploads import LOCAL_TIMEZONE, MAX_ATTACHMENT_BYTES, prepare_file
 
 __all__ = [
     "DEFAULT_MAX_ACCURACY_M",

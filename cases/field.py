@@ -25,14 +25,7 @@ from sqlalchemy.orm import Session
 
 from boundaries.trackfiles import read_track
 from boundaries.tracks import Track, require_in_measure_area
-from cases.attachments import (
-    LOCAL_TIMEZONE,
-    MAX_ATTACHMENT_BYTES,
-    AttachmentStore,
-    PreparedFile,
-    attach_file,
-    prepare_file,
-)
+from cases.attachments import AttachmentStore, attach_file
 from cases.derived import add_finding, set_route
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
 from cases.models import (
@@ -42,6 +35,12 @@ from cases.models import (
     FindingCategory,
     Inspection,
     Institution,
+)
+from cases.uploads import (
+    LOCAL_TIMEZONE,
+    MAX_ATTACHMENT_BYTES,
+    PreparedFile,
+    prepare_file,
 )
 
 __all__ = [

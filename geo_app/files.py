@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from cases.attachments import MAX_ATTACHMENT_BYTES, AttachmentStore
+from cases.attachments import AttachmentStore
+from cases.uploads import MAX_ATTACHMENT_BYTES
 
 __all__ = ["attachment_store", "max_attachment_bytes"]
 

@@ -13,7 +13,7 @@ from cases.models import (
     Institution,
 )
 from geo_app.testing import demo_app
-from tests.field_samples import IN_OAXACA, PDF, ROUTE, gpx, photo
+from geo_app.testing_field import IN_OAXACA, PDF, ROUTE, gpx, photo
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from cases.models import Attachment, Finding, Inspection
 from geo_app.testing import demo_app
-from tests.field_samples import IN_OAXACA, IN_OVERLAP, PDF, photo
+from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, PDF, photo
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from cases.db import unit_of_work
 from cases.models import Finding, Meeting
 from geo_app.files import attachment_store
 from geo_app.testing import demo_app
-from tests.field_samples import PDF, photo
+from geo_app.testing_field import PDF, photo
 
 
 def get(app, path):

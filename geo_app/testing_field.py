@@ -1,4 +1,4 @@
-"""Sample field files for tests: photos with and without EXIF GPS, PDFs, GPX tracks."""
+"""Sample field files for tests and benchmarks: photos with and without EXIF GPS, PDFs, GPX."""
 
 from __future__ import annotations
 
