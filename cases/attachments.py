@@ -37,6 +37,8 @@ __all__ = [
     "AttachmentStore",
     "attach_file",
     "attach_link",
+    "OWNER_KINDS",
+    "get_owner",
     "get_attachment",
     "visible_attachment",
     "can_see",
@@ -160,6 +162,33 @@ def attach_link(session: Session, owner: Owner, url: str, label: str = "") -> At
     _own(attachment, owner)
     session.add(attachment)
     return attachment
+
+
+# What an attachment may belong to, by the Spanish word users type.
+OWNER_KINDS: dict[str, type[Meeting] | type[Inspection] | type[Finding]] = {
+    "reunion": Meeting,
+    "recorrido": Inspection,
+    "hallazgo": Finding,
+}
+
+
+def get_owner(session: Session, kind: str, record_id: int) -> Owner:
+    """The meeting, inspection or finding ``record_id`` (``kind`` a key of OWNER_KINDS).
+
+    Examples
+    --------
+    >>> get_owner(None, "zona", 1)
+    Traceback (most recent call last):
+    ...
+    cases.errors.InvalidInputError: solo se adjunta a: reunion, recorrido, hallazgo
+    """
+    model = OWNER_KINDS.get(kind)
+    if model is None:
+        raise InvalidInputError(f"solo se adjunta a: {', '.join(OWNER_KINDS)}")
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFoundError(f"no existe {'la' if kind == 'reunion' else 'el'} {kind} {record_id}")
+    return record
 
 
 def get_attachment(session: Session, attachment_id: int) -> Attachment:

@@ -1,4 +1,4 @@
-"""``limites inspection add`` and ``limites finding add``: field work entered by script."""
+"""``limites inspection add``, ``finding add`` and ``attach``: field work entered by script."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from cases.attachments import OWNER_KINDS, attach_file, attach_link, get_owner
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError
 from cases.field import (
@@ -21,7 +22,7 @@ from cases.models import Finding, Inspection
 from geo_app.cli.support import crs_option, dump, handled, layer_option, open_session, progress
 from geo_app.files import attachment_store, max_attachment_bytes
 
-__all__ = ["COMMANDS", "inspection_group", "finding_group"]
+__all__ = ["COMMANDS", "inspection_group", "finding_group", "attach_command"]
 
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Imprime el resultado en JSON, para otros programas.")
@@ -158,16 +159,51 @@ def finding_add(inspection_id, category, lon, lat, photo_path, note, as_json) ->
                + (", compartido" if doc["compartido"] else "") + ")")
 
 
+@click.command("attach")
+@click.argument("kind", type=click.Choice(list(OWNER_KINDS)))
+@click.argument("record_id", type=int)
+@click.argument("file", required=False)
+@click.option("--url", help="Un enlace en lugar de un archivo.")
+@click.option("--label", default="", help="Título del adjunto (por omisión, el nombre).")
+@json_option
+@with_appcontext
+def attach_command(kind, record_id, file, url, label, as_json) -> None:
+    """Adjunta un acta (PDF), una foto (JPEG, PNG, HEIC) o un enlace a un registro.
+
+    KIND es reunion, recorrido o hallazgo. El tipo del archivo se revisa por su contenido;
+    las fotos se guardan recodificadas, sin metadatos.
+    """
+    with handled():
+        if (file is None) == (url is None):
+            raise InvalidInputError("indique un archivo o un enlace (--url), uno de los dos")
+        upload = _photo(file) if file else None
+        with open_session() as session, unit_of_work(session):
+            owner = get_owner(session, kind, record_id)
+            if upload is not None:
+                attachment = attach_file(session, attachment_store(), owner, upload.data,
+                                         upload.filename, label=label,
+                                         max_bytes=max_attachment_bytes())
+            else:
+                attachment = attach_link(session, owner, url, label)
+            session.flush()
+            doc = {"id": attachment.id, "tipo": attachment.kind.value,
+                   "titulo": attachment.label, "sha256": attachment.sha256}
+    if as_json:
+        click.echo(dump(doc))
+    else:
+        click.echo(f"Adjunto {doc['id']} ({attachment.kind.label}) agregado a {kind} {record_id}")
+
+
 def _photo(path_text: str) -> PhotoUpload:
     path = Path(path_text)
     if not path.is_file():
         raise InvalidInputError(f"no existe el archivo {path.name}")
     if path.stat().st_size > max_attachment_bytes():
         raise InvalidInputError(
-            f"{path.name}: la foto pesa más de {max_attachment_bytes() // 2**20} MB"
+            f"{path.name}: el archivo pesa más de {max_attachment_bytes() // 2**20} MB"
         )
-    progress(f"Leyendo la foto {path.name}…")
+    progress(f"Leyendo {path.name}…")
     return PhotoUpload(path.read_bytes(), path.name)
 
 
-COMMANDS = (inspection_group, finding_group)
+COMMANDS = (inspection_group, finding_group, attach_command)

@@ -216,3 +216,44 @@ def test_finding_on_a_missing_inspection(field_app, cli):
     result = cli("finding", "add", 999999, "--category", "otro", "--lon", "-96.72",
                  "--lat", "17.06")
     assert result.exit_code == 1 and "no existe el recorrido 999999" in result.output
+
+
+def test_attach_minutes_photo_and_link(field_app, cli, tmp_path):
+    from cases.models import AttachmentKind, Meeting
+
+    meeting_id = first(field_app, Meeting.id)
+    acta = tmp_path / "acta.pdf"
+    acta.write_bytes(PDF)
+    foto = tmp_path / "foto.png"
+    foto.write_bytes(photo("PNG"))
+    results = [
+        cli("attach", "reunion", meeting_id, acta, "--label", "Acta firmada", "--json"),
+        cli("attach", "reunion", meeting_id, foto, "--json"),
+        cli("attach", "reunion", meeting_id, "--url", "https://oaxaca.gob.mx/x", "--json"),
+    ]
+    assert [r.exit_code for r in results] == [0, 0, 0], [r.output for r in results]
+    kinds = [json.loads(r.stdout)["tipo"] for r in results]
+    assert kinds == [AttachmentKind.PDF, AttachmentKind.PHOTO, AttachmentKind.LINK]
+    with field_app.extensions["limites_sessions"]() as session:
+        labels = [a.label for a in session.get(Meeting, meeting_id).attachments]
+    assert labels == ["Acta firmada", "foto.png", "oaxaca.gob.mx"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["reunion", 999999, "--url", "https://x.mx"], "no existe la reunion 999999"),
+        (["recorrido", 1], "indique un archivo o un enlace"),
+        (["recorrido", 1, "--url", "javascript:alert(1)"], "http:// o https://"),
+        (["hallazgo", 1, "PAGINA"], "tipo de archivo no admitido"),
+    ],
+    ids=["missing-record", "nothing", "bad-link", "html-file"],
+)
+def test_attach_bad_input_writes_nothing(field_app, cli, tmp_path, args, message):
+    page = tmp_path / "pagina.pdf"
+    page.write_text("<html><script>alert(1)</script></html>")
+    args = [page if a == "PAGINA" else a for a in args]
+    before = counts(field_app)
+    result = cli("attach", *args)
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert counts(field_app) == before
