@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from cases.capture import DEFAULT_MAX_ACCURACY_M, parse_capture, sync_capture, sync_photo
@@ -44,6 +45,12 @@ def service_worker():
     script = render_template("field/sw.js", assets=assets, cache_name=cache_name(assets))
     return script, 200, {"Content-Type": "text/javascript; charset=utf-8",
                          "Cache-Control": "no-cache"}
+
+
+@bp.get("/token")
+def token():
+    """Un token CSRF fresco: el teléfono lo pide justo antes de enviar lo que guardó."""
+    return jsonify({"token": generate_csrf()}), 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/sincronizar")

@@ -234,3 +234,9 @@ def test_service_worker_caches_the_page_and_its_files(client):
     for url in ['"/campo/"', "/vendor/leaflet/dist/leaflet.js?v=", "/static/field/capture.js"]:
         assert url in script
     assert re.search(r'const CACHE = "limites-campo-[0-9a-f]{12}"', script)
+
+
+def test_token_for_the_phone_is_fresh_json(client):
+    response = client.get("/campo/token")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert len(response.json["token"]) > 20

@@ -7,6 +7,8 @@
   var body = document.body;
   var SYNC_URL = body.dataset.syncUrl;
   var PHOTO_URL = body.dataset.photoUrl;
+  var TOKEN_URL = body.dataset.tokenUrl;
+  var csrfToken = "";
   var RETRY_MS = 20000;
   var $ = function (id) { return document.getElementById(id); };
 
@@ -209,6 +211,21 @@
     };
   }
 
+  // A fresh CSRF token before each round of sending: the page may have been open (or
+  // cached) for hours. Being sent to the login page means the session has ended.
+  function fetchToken() {
+    return fetch(TOKEN_URL, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.redirected || !json || response.status === 401) {
+        var error = new Error("inicie sesión para enviar; lo capturado se conserva en el teléfono");
+        error.refused = true;
+        throw error;
+      }
+      if (!response.ok) return refused(response);
+      return response.json().then(function (doc) { csrfToken = doc.token; });
+    });
+  }
+
   function refused(response) {
     return response.json().catch(function () { return {}; }).then(function (doc) {
       var error = new Error(doc.error || ("el servidor respondió " + response.status));
@@ -220,7 +237,7 @@
   function sendCapture(capture) {
     var rev = capture.rev;
     return fetch(SYNC_URL, {
-      method: "POST", headers: { "Content-Type": "application/json" },
+      method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
       body: JSON.stringify(batchOf(capture)), credentials: "same-origin"
     }).then(function (response) {
       if (!response.ok) return refused(response);
@@ -237,7 +254,7 @@
     form.append("hallazgo", photo.hallazgo);
     form.append("foto", photo.blob, photo.nombre || "foto.jpg");
     return fetch(PHOTO_URL.replace("UUID", photo.uuid), {
-      method: "POST", body: form, credentials: "same-origin"
+      method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken }
     }).then(function (response) {
       if (response.status === 404) return null;  // its finding is not on the server yet
       if (!response.ok) return refused(response);
@@ -248,18 +265,21 @@
   }
 
   function sync() {
-    if (syncing || !navigator.onLine) { render(); return Promise.resolve(); }
+    var unsent = captures.filter(function (c) { return c.rev > c.enviada; });
+    var pending = photos.filter(function (p) { return !p.enviada; });
+    if (syncing || !navigator.onLine || !(unsent.length || pending.length)) {
+      render();
+      return Promise.resolve();
+    }
     syncing = true;
     render();
-    var chain = Promise.resolve();
-    captures.filter(function (c) { return c.rev > c.enviada; }).forEach(function (c) {
+    var chain = fetchToken();
+    unsent.forEach(function (c) {
       chain = chain.then(function () { return sendCapture(c); });
     });
-    chain = chain.then(function () {
-      var pending = photos.filter(function (p) { return !p.enviada; });
-      return pending.reduce(function (step, p) {
-        return step.then(function () { return sendPhoto(p); });
-      }, Promise.resolve());
+    // Photos after their findings: a photo whose finding is not on the server waits.
+    pending.forEach(function (p) {
+      chain = chain.then(function () { return sendPhoto(p); });
     });
     return chain.then(function () { showError(""); }, function (error) {
       showError(error.refused ? "El servidor no aceptó los datos: " + error.message
