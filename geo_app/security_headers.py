@@ -95,9 +95,11 @@ def content_security_policy(nonce: str, tiles: str | None = None, map_page: bool
 
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(
+    policy = content_security_policy(
         csp_nonce(), current_app.config.get("TILES"), map_page=g.get("csp_map", False)
     )
+    # A stored file (an attachment) is never a page: no scripts, forms or plugins in it.
+    headers["Content-Security-Policy"] = policy + ("; sandbox" if g.get("csp_sandbox") else "")
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     # For browsers that predate frame-ancestors.

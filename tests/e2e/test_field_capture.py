@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
@@ -84,15 +85,13 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
     before = _counts(field_server)
     try:
         page.goto(field_server.url + "/campo/")
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         page.fill("#titulo", "Recorrido por el Atoyac desde el teléfono")
         page.get_by_test_id("record").tap()
-        page.wait_for_function("document.getElementById('puntos').textContent === '1'")
+        expect(page.get_by_test_id("points")).to_have_text("1")
         for index, (lon, lat, accuracy) in enumerate(WALK[1:], start=2):
             context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": accuracy})
-            page.wait_for_function(
-                f"document.getElementById('puntos').textContent === '{index}'"
-            )
+            expect(page.get_by_test_id("points")).to_have_text(str(index))
         assert page.get_by_test_id("dropped").inner_text() == "1"
         assert "± 6 m" in page.get_by_test_id("accuracy").inner_text()
         page.get_by_test_id("record").tap()
@@ -100,25 +99,25 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
 
         context.set_offline(True)
         page.reload()  # served by the service worker, the track restored from IndexedDB
-        page.wait_for_function("document.getElementById('puntos').textContent === '6'")
+        expect(page.get_by_test_id("points")).to_have_text("6")
         assert page.get_by_test_id("network").inner_text() == "Sin conexión"
-        page.wait_for_function("document.getElementById('precision').className === 'bueno'")
+        expect(page.get_by_test_id("accuracy")).to_have_class("bueno")
         page.select_option("#categoria", "residuos_solidos")
         page.fill("#nota", "Bolsas de basura junto al cauce")
         page.set_input_files("#fotos", files=[
             {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": photo()}
         ])
         page.get_by_test_id("add-finding").tap()
-        page.wait_for_function("document.getElementById('cola').dataset.pending === '2'")
+        expect(page.get_by_test_id("queue")).to_have_attribute("data-pending", "2")
         assert "se enviará al volver la conexión" in page.get_by_test_id("queue").inner_text()
         page.screenshot(path=str(shots / "02-sin-conexion.png"), full_page=True)
         assert _counts(field_server) == before
 
         context.set_offline(False)
-        page.wait_for_function("document.getElementById('cola').dataset.pending === '0'")
+        expect(page.get_by_test_id("queue")).to_have_attribute("data-pending", "0")
         assert page.get_by_test_id("queue").inner_text() == "Todo enviado al servidor."
         page.get_by_test_id("sync").tap()  # a second send changes nothing on the server
-        page.wait_for_function("document.getElementById('cola').textContent !== 'Enviando…'")
+        expect(page.get_by_test_id("queue")).not_to_have_text("Enviando…")
         page.screenshot(path=str(shots / "03-enviado.png"), full_page=True)
     finally:
         context.close()

@@ -23,6 +23,7 @@ PAGES = [
     "/analisis/comparar?municipio=20067",
     "/indicadores/?anio=2025",
     "/informe/?trimestre=2025-T2",
+    "/campo/",
     "/no-existe",
 ]
 MAP_PAGES = {
