@@ -196,8 +196,8 @@ def add_inspection(
         with boundary_errors():
             require_in_measure_area(track.geometry, "la ruta")
     linked = [_institution(session, name) for name in institutions]
-    zone_record = _by_name(session, DisputeZone, DisputeZone.name, zone, "zona en disputa")
-    case_record = _by_name(session, Case, Case.number, case, "expediente")
+    zone_record = _by_name(session, DisputeZone.name, zone, "no existe la zona en disputa")
+    case_record = _by_name(session, Case.number, case, "no existe el expediente")
     duplicate = session.scalar(
         select(Inspection.id).where(Inspection.started_on == started_on, Inspection.title == title)
     )
@@ -239,8 +239,8 @@ def add_field_finding(
     inspection_id: int,
     category: FindingCategory | str,
     *,
-    lon: float | None = None,
-    lat: float | None = None,
+    lon: float | str | None = None,
+    lat: float | str | None = None,
     photo: PhotoUpload | None = None,
     note: str = "",
     client_uuid: str | None = None,
@@ -285,7 +285,7 @@ def add_field_finding(
 
 
 def _finding_point(
-    lon: float | None, lat: float | None, prepared: PreparedFile | None,
+    lon: float | str | None, lat: float | str | None, prepared: PreparedFile | None,
     photo: PhotoUpload | None,
 ) -> Point:
     if (lon is None) != (lat is None):
@@ -321,12 +321,11 @@ def _institution(session: Session, name: str) -> Institution:
     )
 
 
-def _by_name(session: Session, model, column, value: str | None, what: str):
+def _by_name(session: Session, column, value: str | None, missing: str):
+    """The record whose unique ``column`` equals ``value`` (None when no value is given)."""
     if value is None or not value.strip():
         return None
-    record = session.scalar(select(model).where(column == value.strip()))
+    record = session.scalar(select(column.class_).where(column == value.strip()))
     if record is None:
-        raise InvalidInputError(f"no existe la {what} «{value.strip()}»"
-                                if what.startswith("zona") else
-                                f"no existe el {what} «{value.strip()}»")
+        raise InvalidInputError(f"{missing} «{value.strip()}»")
     return record

@@ -347,7 +347,31 @@
   }
 
   // -- start ----------------------------------------------------------------------------
-  Promise.all([all("capturas"), all("fotos")]).then(function (stored) {
+  // Finished captures the server holds whole are dropped from the phone.
+  function prune(stored) {
+    var unsentPhoto = {};
+    stored[1].forEach(function (p) { if (!p.enviada) unsentPhoto[p.hallazgo] = true; });
+    var done = function (c) {
+      return c.terminada && c.rev <= c.enviada &&
+        !c.hallazgos.some(function (f) { return unsentPhoto[f.uuid]; });
+    };
+    var gone = stored[0].filter(done);
+    var goneFindings = {};
+    gone.forEach(function (c) { c.hallazgos.forEach(function (f) { goneFindings[f.uuid] = true; }); });
+    return Promise.all(
+      gone.map(function (c) { return store("capturas", "readwrite", function (s) { return s.delete(c.uuid); }); })
+        .concat(stored[1].filter(function (p) { return goneFindings[p.hallazgo]; }).map(function (p) {
+          return store("fotos", "readwrite", function (s) { return s.delete(p.uuid); });
+        }))
+    ).then(function () {
+      return [
+        stored[0].filter(function (c) { return !done(c); }),
+        stored[1].filter(function (p) { return !goneFindings[p.hallazgo]; })
+      ];
+    });
+  }
+
+  Promise.all([all("capturas"), all("fotos")]).then(prune).then(function (stored) {
     captures = stored[0];
     photos = stored[1];
     current = captures.filter(function (c) { return !c.terminada; }).pop() || null;
