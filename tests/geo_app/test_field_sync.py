@@ -240,3 +240,10 @@ def test_token_for_the_phone_is_fresh_json(client):
     response = client.get("/campo/token")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     assert len(response.json["token"]) > 20
+
+
+def test_inspection_page_shows_points_read_and_kept_and_participants(field_app, client):
+    answer = client.post("/campo/sincronizar", json=batch()).json
+    page = client.get(f"/recorridos/{answer['recorrido']['id']}").get_data(as_text=True)
+    assert "Puntos de la ruta: 11 leídos, 10 conservados" in page
+    assert "Participantes: Ana Pérez" in page
