@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import re
-import threading
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from cases.models import Attachment, Finding, Inspection
 from geo_app.testing import demo_app
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, photo
+from tests.e2e.conftest import LOCAL_HOST, PHONE, SCREENSHOTS, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -25,36 +23,14 @@ WALK = [
      200 if i == 2 else 6)
     for i in range(6)
 ]
-LOCAL_HOST = "127.0.0.1"
-PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 OFFLINE_NOISE = re.compile(r"ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED")
-
-
-class FieldServer:
-    """The demo app on its own database (this test writes), served from a thread."""
-
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server(LOCAL_HOST, 0, app, threaded=True)
-        self.url = f"http://{LOCAL_HOST}:{self.server.server_port}"
-
-    def session(self):
-        return self.app.extensions["limites_sessions"]()
 
 
 @pytest.fixture
 def field_server(tmp_path):
-    # Not conftest.serve: ``tests.e2e.conftest`` cannot be imported while an installed
-    # distribution (pygeoapi) ships a top-level ``tests`` package.
-    served = FieldServer(demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adj")))
-    thread = threading.Thread(target=served.server.serve_forever, daemon=True)
-    thread.start()
-    yield served
-    served.server.shutdown()
-    thread.join(timeout=10)
-    served.server.server_close()
-    served.app.extensions["limites_engine"].dispose()
+    """The demo app on its own database (this test writes), with no base map."""
+    with serve(demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))) as server:
+        yield server
 
 
 def _counts(server):
