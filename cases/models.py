@@ -51,6 +51,7 @@ from cases.statuses import (
     FindingCategory,
     InstitutionKind,
     MeetingKind,
+    ParticipantRole,
     ZoneKind,
     ZoneStatus,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "MeetingKind",
     "AgreementStatus",
     "FindingCategory",
+    "ParticipantRole",
     "Municipality",
     "BoundaryVersion",
     "DisputeZone",
@@ -84,6 +86,9 @@ __all__ = [
     "data_version",
     "AttachmentKind",
     "Attachment",
+    "Person",
+    "MeetingParticipant",
+    "InspectionParticipant",
 ]
 
 
@@ -275,6 +280,8 @@ class Case(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     opened_on: Mapped[dt.date] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # A demonstration record: its number is the app's own, not one the unit assigned.
+    illustrative: Mapped[bool] = mapped_column(default=False)
 
     zones: Mapped[list[DisputeZone]] = relationship(secondary=case_zones, back_populates="cases")
     parties: Mapped[list[Institution]] = relationship(secondary=case_parties)
@@ -338,7 +345,11 @@ class Indicator(Base):
     linkages_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Inspections of one case in a quarter are one activity (the 15 and 22 May recorridos).
     group_inspections: Mapped[bool] = mapped_column(default=True, server_default=true())
+    authorized_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
 
+    authorized_by: Mapped[Person | None] = relationship()
     meetings: Mapped[list[Meeting]] = relationship(back_populates="indicator")
     inspections: Mapped[list[Inspection]] = relationship(back_populates="indicator")
     goals: Mapped[list[IndicatorGoal]] = relationship(
@@ -400,11 +411,16 @@ class Meeting(Base):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
     purpose: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
+    # Who took part, in the record's own words ("representantes del Gobierno del Estado").
+    participants: Mapped[str] = mapped_column(Text, default="")
     indicator_id: Mapped[int | None] = mapped_column(
         ForeignKey("indicator.id", ondelete="SET NULL")
     )
 
     venue: Mapped[Site | None] = relationship()
+    people: Mapped[list[MeetingParticipant]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
     indicator: Mapped[Indicator | None] = relationship(back_populates="meetings")
     institutions: Mapped[list[Institution]] = relationship(secondary=meeting_institutions)
     zones: Mapped[list[DisputeZone]] = relationship(
@@ -466,6 +482,9 @@ class Inspection(SpatialMixin, Base):
     title: Mapped[str] = mapped_column(String(300))
     started_on: Mapped[dt.date] = mapped_column(Date, index=True)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The days in the field (ISO dates) when they are not every day from start to end:
+    # "los días 15 y 22 de mayo" is one inspection of two days, not of eight.
+    visit_dates: Mapped[list | None] = mapped_column(JSON)
     summary: Mapped[str] = mapped_column(Text, default="")
     route: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTILINESTRING"))
     illustrative: Mapped[bool] = mapped_column(default=False)
@@ -495,6 +514,16 @@ class Inspection(SpatialMixin, Base):
     findings: Mapped[list[Finding]] = relationship(
         back_populates="inspection", cascade="all, delete-orphan"
     )
+    people: Mapped[list[InspectionParticipant]] = relationship(
+        back_populates="inspection", cascade="all, delete-orphan"
+    )
+
+    @property
+    def days(self) -> list[dt.date]:
+        """The days in the field: the recorded visit dates, else the start day."""
+        if self.visit_dates:
+            return [dt.date.fromisoformat(day) for day in self.visit_dates]
+        return [self.started_on]
 
 
 class Finding(SpatialMixin, Base):
@@ -643,3 +672,61 @@ class Attachment(Base):
     def owner(self) -> Meeting | Inspection | Finding:
         """The record this is attached to."""
         return self.meeting or self.inspection or self.finding
+
+
+class Person(Base):
+    """A person named in the records, by name or only by position ("Fiscal General del Estado")."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(300))
+    institution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institution.id", ondelete="SET NULL")
+    )
+
+    institution: Mapped[Institution | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        """Name and position, or the position alone when the record gives no name."""
+        return f"{self.name}, {self.position}" if self.name else self.position
+
+
+class MeetingParticipant(Base):
+    """A person's part in a meeting: presided, took part, was present."""
+
+    __tablename__ = "meeting_participant"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[ParticipantRole] = mapped_column(
+        _enum(ParticipantRole), default=ParticipantRole.PARTICIPATED
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="people")
+    person: Mapped[Person] = relationship()
+
+
+class InspectionParticipant(Base):
+    """A person's part in an inspection."""
+
+    __tablename__ = "inspection_participant"
+
+    inspection_id: Mapped[int] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[ParticipantRole] = mapped_column(
+        _enum(ParticipantRole), default=ParticipantRole.PARTICIPATED
+    )
+
+    inspection: Mapped[Inspection] = relationship(back_populates="people")
+    person: Mapped[Person] = relationship()

@@ -18,6 +18,7 @@ __all__ = [
     "AgreementStatus",
     "FindingCategory",
     "AttachmentKind",
+    "ParticipantRole",
 ]
 
 
@@ -117,3 +118,11 @@ class AttachmentKind(LabelledEnum):
     PDF = "pdf", "Documento PDF (acta, oficio)"
     PHOTO = "foto", "Fotografía"
     LINK = "enlace", "Enlace"
+
+
+class ParticipantRole(LabelledEnum):
+    """What a person did in a meeting or inspection, in the words of the record."""
+
+    PRESIDED = "presidio", "Presidió"
+    PARTICIPATED = "participo", "Participó"
+    PRESENT = "presente", "Estuvo presente"

@@ -61,3 +61,26 @@ def test_upgrade_from_first_revision_keeps_stored_rows(empty_database_url):
         assert connection.execute(text("SELECT name FROM municipality")).scalar() == "Oaxaca"
         assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_upgrade_that_rebuilds_tables_keeps_the_rows_that_point_at_them(empty_database_url):
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0002")
+    with engine.begin() as connection:
+        for statement in (
+            "INSERT INTO indicator (program, level, key, name, period, goal_percent) "
+            "VALUES ('08', 'Actividad', '12.2', 'n', '2025', 100)",
+            "INSERT INTO meeting (date, kind, title, place, purpose, summary, indicator_id) "
+            "VALUES ('2025-05-14', 'reunion_trabajo', 't', '', '', '', "
+            "(SELECT id FROM indicator))",
+            "INSERT INTO case_file (number, title, status, description, opened_on) "
+            "VALUES ('1', 't', 'abierto', '', '2025-05-14')",
+            "INSERT INTO meeting_case (meeting_id, case_id) "
+            "VALUES ((SELECT id FROM meeting), (SELECT id FROM case_file))",
+        ):
+            connection.execute(text(statement))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT indicator_id FROM meeting")).scalar() is not None
+        assert connection.execute(text("SELECT count(*) FROM meeting_case")).scalar() == 1
+    engine.dispose()
