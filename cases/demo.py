@@ -1,8 +1,9 @@
 """The demo dataset: the unit's April–June 2025 report, told as records.
 
 The report's records (meetings, security tables, Mando Coordinado session, cases,
-indicators) live in :mod:`cases.demo_story`; this module adds the geometry (limits, zones,
-sites, the Atoyac, the 15 and 22 May inspections with their findings) and loads it all.
+indicators, people) live in :mod:`cases.demo_story`; this module adds the geometry (limits,
+zones, the one venue the report names, the Atoyac, the inspection of 15 and 22 May with its
+findings) and loads it all.
 
 All geometry below is ILLUSTRATIVE, authored for this project: shapes drawn roughly where the
 places are, never cut from official data. Every geometric record is flagged ``illustrative``
@@ -21,12 +22,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boundaries.crs import STORAGE_CRS
-from cases.demo_story import CASES, INDICATORS, INSTITUTIONS, MEETINGS, PERIOD, PROGRAM
+from cases.demo_story import (
+    AUTHORIZED_BY,
+    CASES,
+    INDICATORS,
+    INSTITUTIONS,
+    MEETINGS,
+    PEOPLE,
+    PERIOD,
+    PROGRAM,
+)
 from cases.derived import add_finding, set_route
 from cases.importer import add_boundaries
 from cases.layers import RIVER_NAME
 from cases.models import (
-    Agreement,
     BoundaryKind,
     Case,
     DisputeZone,
@@ -34,9 +43,12 @@ from cases.models import (
     FindingCategory,
     Indicator,
     Inspection,
+    InspectionParticipant,
     Institution,
     Meeting,
+    MeetingParticipant,
     Municipality,
+    Person,
     Site,
     Watercourse,
     ZoneKind,
@@ -125,58 +137,41 @@ ZONES = [
      "Se escuchó a sus habitantes en la reunión del 23 de junio con San Jacinto Amilpas.",
      _ring((-96.7280, 17.1005), (-96.7205, 17.0975), (-96.7165, 17.1030), (-96.7240, 17.1065))),
     ("Límites con Santa Cruz Xoxocotlán", ZoneKind.LIMITE, ZoneStatus.AT_COMMISSION, [OAX, SCX],
-     "Franja limítrofe a lo largo del río Atoyac; trabajos con la Comisión de Límites para "
-     "determinar los límites territoriales y jurisdiccionales.",
+     "Zonas limítrofes con Santa Cruz Xoxocotlán, tratadas el 23 de mayo; el 27 de mayo se "
+     "detallaron con la Comisión de Límites los trabajos para determinar los límites "
+     "territoriales y jurisdiccionales.",
      _ring((-96.745, 17.058), (-96.731, 17.047), (-96.714, 17.037), (-96.695, 17.031),
            (-96.694, 17.022), (-96.712, 17.028), (-96.727, 17.038), (-96.739, 17.051))),
 ]
 
+# Only the places the report names: the 23 May table met "en el Palacio Municipal".
 SITES = [
     ("Palacio Municipal de Oaxaca de Juárez", (-96.7256, 17.0624)),
-    ("Palacio Municipal de San Jacinto Amilpas", (-96.7600, 17.0940)),
-    ("Palacio Municipal de Santa Cruz Xoxocotlán", (-96.7350, 17.0220)),
-    ("Palacio Municipal de Santa Lucía del Camino", (-96.6720, 17.0700)),
-    ("Río Atoyac, tramo Oaxaca de Juárez – San Jacinto Amilpas", (-96.7560, 17.0710)),
-    ("Río Atoyac, tramo Oaxaca de Juárez – Santa Cruz Xoxocotlán", (-96.7200, 17.0380)),
-    ("Rancho San Rafael", (-96.7222, 17.1018)),
 ]
 
 _LIMIT_SJA = [(-96.7515, 17.0683), (-96.7418, 17.0783), (-96.7348, 17.0853),
               (-96.7278, 17.0932), (-96.7224, 17.0996)]
-_RIVER_BANK = [(-96.7700, 17.0820), (-96.7615, 17.0745), (-96.7518, 17.0678),
-               (-96.7460, 17.0615), (-96.7398, 17.0553)]
 
+# "Los días 15 y 22 de mayo": one activity of the report on two days, with its findings
+# listed for both days together, so one inspection and no day assigned to any finding.
 INSPECTIONS = [
     dict(
-        started_on=dt.date(2025, 5, 15),
-        title="Recorrido conjunto en el límite Oaxaca de Juárez – San Jacinto Amilpas",
-        summary="Inspección conjunta para identificar problemáticas ambientales que afectan a "
-        "ambas demarcaciones.",
+        visit_dates=[dt.date(2025, 5, 15), dt.date(2025, 5, 22)],
+        title="Recorridos conjuntos en el límite Oaxaca de Juárez – San Jacinto Amilpas",
+        summary="Recorridos en los límites del Municipio de Oaxaca de Juárez y San Jacinto "
+        "Amilpas, en sus zonas limítrofes con la finalidad de identificar y atender "
+        "problemáticas ambientales que afectan a ambas demarcaciones.",
+        institutions=["Municipio de Oaxaca de Juárez", "Municipio de San Jacinto Amilpas"],
+        case="UAAM/LIM/002/2025",
         route=MultiLineString([_LIMIT_SJA]),
-        zone="Fraccionamiento Los Sauces",
         findings=[
             (FindingCategory.WATER_POLLUTION, (-96.7525, 17.0690),
-             "Punto crítico de contaminación en cuerpo de agua junto al límite."),
+             "Puntos críticos de contaminación en cuerpos de agua."),
             (FindingCategory.SOLID_WASTE, (-96.7352, 17.0858),
-             "Acumulación de residuos sólidos en área compartida (Los Sauces)."),
-            (FindingCategory.SOLID_WASTE, (-96.7422, 17.0780),
-             "Acumulación de residuos sólidos en área compartida (colonia Ejidal)."),
-        ],
-    ),
-    dict(
-        started_on=dt.date(2025, 5, 22),
-        title="Recorrido conjunto en la ribera del Atoyac, límite con San Jacinto Amilpas",
-        summary="Supervisión del uso indebido de escombro por empresas privadas para rellenar "
-        "áreas aledañas al río Atoyac y habilitar estacionamientos informales.",
-        route=MultiLineString([_RIVER_BANK]),
-        zone="Colonia Ejidal",
-        findings=[
-            (FindingCategory.WATER_POLLUTION, (-96.7605, 17.0738),
-             "Descarga en el cauce del río Atoyac."),
-            (FindingCategory.RUBBLE_FILL, (-96.7466, 17.0622),
-             "Relleno con escombro de empresa privada junto al río Atoyac."),
-            (FindingCategory.IRREGULAR_PARKING, (-96.7442, 17.0598),
-             "Estacionamiento informal habilitado sobre el relleno de escombro."),
+             "Acumulación de residuos sólidos en áreas compartidas."),
+            (FindingCategory.RUBBLE_FILL, (-96.7512, 17.0690),
+             "Uso indebido de escombros por empresas privadas para rellenar áreas aledañas "
+             "al río Atoyac, con el fin de habilitar estacionamientos informales."),
         ],
     ),
 ]
@@ -223,11 +218,20 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
         )
         institutions[name] = row
         count("instituciones", new)
+    people = {}
+    for key, name, position, institution in PEOPLE:
+        row, new = _get_or_create(
+            session, Person, {"name": name, "position": position},
+            institution=institutions[institution],
+        )
+        people[key] = row
+        count("personas", new)
     indicators = {}
-    for level, key, name in INDICATORS:
+    for level, key, name, reached in INDICATORS:
         row, new = _get_or_create(
             session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
-            level=level, name=name, goal_percent=100.0, reached_percent=20.0,
+            level=level, name=name, goal_percent=None, reached_percent=reached,
+            authorized_by=people[AUTHORIZED_BY],
         )
         indicators[key] = row
         count("indicadores", new)
@@ -256,13 +260,13 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
     for number, title, status, opened, zone_names, parties, description in CASES:
         row, new = _get_or_create(
             session, Case, {"number": number}, title=title, status=status,
-            opened_on=opened, description=description,
+            opened_on=opened, description=description, illustrative=True,
             zones=[zones[z] for z in zone_names],
             parties=[institutions[p] for p in parties],
         )
         cases[number] = row
         count("expedientes", new)
-    report("Cargando reuniones, acuerdos y recorridos…")
+    report("Cargando reuniones y recorridos…")
     for spec in MEETINGS:
         _, new = _get_or_create(
             session, Meeting,
@@ -270,29 +274,28 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
             place=spec.get("place", ""),
             venue=sites.get(spec.get("venue", "")),
             purpose=spec["purpose"],
-            summary=spec["purpose"],
+            summary=spec.get("summary", ""),
+            participants=spec["participants"],
             indicator=indicators[spec["indicator"]],
             institutions=[institutions[i] for i in spec["institutions"]],
             zones=[zones[z] for z in spec.get("zones", [])],
             cases=[cases[c] for c in spec.get("cases", [])],
             sites=[sites[s] for s in spec.get("sites", [])],
             evidence=[Evidence(label=label) for label in spec.get("evidence", [])],
-            agreements=[
-                Agreement(text=text, responsible=institutions[who], due_date=due,
-                          status=status)
-                for text, who, due, status in spec.get("agreements", [])
-            ],
+            people=[MeetingParticipant(person=people[key], role=role)
+                    for key, role in spec.get("people", [])],
         )
         count("reuniones", new)
     for spec in INSPECTIONS:
+        days = spec["visit_dates"]
         inspection, new = _get_or_create(
-            session, Inspection, {"started_on": spec["started_on"], "title": spec["title"]},
-            ended_on=spec["started_on"], summary=spec["summary"],
-            illustrative=True, zone=zones[spec["zone"]], case=cases["UAAM/LIM/001/2025"],
+            session, Inspection, {"started_on": days[0], "title": spec["title"]},
+            ended_on=days[-1], visit_dates=[day.isoformat() for day in days],
+            summary=spec["summary"], illustrative=True, case=cases[spec["case"]],
             indicator=indicators["12.2"],
-            institutions=[institutions["Municipio de Oaxaca de Juárez"],
-                          institutions["Municipio de San Jacinto Amilpas"],
-                          institutions["Unidad de Atención de Asuntos Metropolitanos"]],
+            institutions=[institutions[name] for name in spec["institutions"]],
+            people=[InspectionParticipant(person=people[key], role=role)
+                    for key, role in spec.get("people", [])],
         )
         count("recorridos", new)
         if not new:

@@ -74,7 +74,7 @@ class IndicatorProgress:
 
     @property
     def percent_of_goal(self) -> float:
-        """Reached level as a share of the goal, 0–100."""
+        """Reached level as a share of the goal, 0–100 (of 100 % when no goal is recorded)."""
         reached = self.indicator.reached_percent or 0.0
         goal = self.indicator.goal_percent or 100.0
         return max(0.0, min(100.0, 100.0 * reached / goal))

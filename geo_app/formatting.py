@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask import Flask
 
-__all__ = ["long_date", "short_date", "number", "init_app"]
+__all__ = ["long_date", "day_list", "short_date", "number", "init_app"]
 
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -25,6 +25,29 @@ def long_date(value: dt.date | None, empty: str = "sin fecha") -> str:
     if value is None:
         return empty
     return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
+
+
+def day_list(values: list[dt.date], empty: str = "sin fecha") -> str:
+    """Write separate days as the report does: "15 y 22 de mayo de 2025".
+
+    Examples
+    --------
+    >>> day_list([dt.date(2025, 5, 15), dt.date(2025, 5, 22)])
+    '15 y 22 de mayo de 2025'
+    >>> day_list([dt.date(2025, 5, 30), dt.date(2025, 6, 2)])
+    '30 de mayo de 2025 y 2 de junio de 2025'
+    """
+    if not values:
+        return empty
+    if len({(day.year, day.month) for day in values}) == 1:
+        parts = [str(day.day) for day in values]
+        tail = long_date(values[-1]).split(" ", 1)[1]
+        return f"{_join(parts)} {tail}"
+    return _join([long_date(day) for day in values])
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
 
 
 def short_date(value: dt.date | None, empty: str = "—") -> str:
@@ -54,5 +77,6 @@ def number(value: float | int | None, decimals: int = 0) -> str:
 def init_app(app: Flask) -> None:
     """Register the formatters as Jinja filters."""
     app.add_template_filter(long_date, "fecha")
+    app.add_template_filter(day_list, "dias")
     app.add_template_filter(short_date, "fecha_corta")
     app.add_template_filter(number, "numero")

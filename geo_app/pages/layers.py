@@ -25,7 +25,7 @@ from cases.models import (
     Site,
     Watercourse,
 )
-from geo_app.formatting import long_date
+from geo_app.formatting import day_list, long_date
 from geo_app.maps.layers import (
     BOUNDARY_COLUMNS,
     FINDING_COLUMNS,
@@ -177,7 +177,7 @@ def routes_frame(inspections: Iterable[Inspection]) -> gpd.GeoDataFrame:
             {
                 "id": i.id,
                 "title": i.title,
-                "date_label": long_date(i.started_on),
+                "date_label": day_list(i.days),
                 "illustrative": i.illustrative,
                 "url": url_for("inspections.detail", inspection_id=i.id),
                 "geometry": i.route,

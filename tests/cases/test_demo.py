@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from cases.demo import load_demo
 from cases.models import (
+    Agreement,
     BoundaryKind,
     BoundaryVersion,
     DisputeZone,
@@ -43,19 +44,19 @@ def test_demo_tells_every_activity_of_the_report(session):
     meetings = session.scalars(select(Meeting)).all()
     assert {(m.date, m.kind, m.indicator.key) for m in meetings} == REPORT_MEETINGS
     assert all(m.institutions and m.purpose for m in meetings)
-    inspections = session.scalars(select(Inspection).order_by(Inspection.started_on)).all()
-    assert [i.started_on for i in inspections] == [dt.date(2025, 5, 15), dt.date(2025, 5, 22)]
-    categories = {f.category for i in inspections for f in i.findings}
-    assert categories == {
+    # "Los días 15 y 22 de mayo": one activity on two days, findings not split between them.
+    inspection = session.scalars(select(Inspection)).one()
+    assert inspection.days == [dt.date(2025, 5, 15), dt.date(2025, 5, 22)]
+    assert {f.category for f in inspection.findings} == {
         FindingCategory.WATER_POLLUTION,
         FindingCategory.SOLID_WASTE,
         FindingCategory.RUBBLE_FILL,
-        FindingCategory.IRREGULAR_PARKING,
     }
     indicators = session.scalars(select(Indicator).order_by(Indicator.key)).all()
-    assert [(i.key, i.reached_percent) for i in indicators] == [
-        ("12", 20.0), ("12.1", 20.0), ("12.2", 20.0)
+    assert [(i.key, i.reached_percent, i.goal_percent) for i in indicators] == [
+        ("12", 20.0, None), ("12.1", 20.0, None), ("12.2", 20.0, None)
     ]
+    assert not session.scalars(select(Agreement)).all()
     zones = {z.name for z in session.scalars(select(DisputeZone))}
     assert {"Fraccionamiento Los Sauces", "Colonia Ejidal", "Colonia Emiliano Zapata",
             "Rancho San Rafael", "Límites con Santa Cruz Xoxocotlán"} == zones
@@ -100,5 +101,9 @@ def test_geometry_is_roughly_where_the_places_are(session):
         limits = [oax.boundary.intersection(official[m.cvegeo].boundary)
                   for m in zone.municipalities if m.cvegeo != "20067"]
         assert any(zone.geometry.intersects(line) for line in limits), zone.name
+    limit_scx = oax.boundary.intersection(official["20385"].boundary)
     for inspection in session.scalars(select(Inspection)):
         assert inspection.route.distance(limit_sja) < 0.002  # within ~200 m of the limit
+        for finding in inspection.findings:  # on the San Jacinto limit, not Xoxocotlán's
+            point = finding.geometry
+            assert point.distance(limit_sja) < point.distance(limit_scx), finding.description

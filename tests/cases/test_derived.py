@@ -13,11 +13,11 @@ from cases.models import Finding, FindingCategory, Inspection
 
 def test_demo_findings_know_who_is_responsible_and_where_on_the_atoyac(demo):
     findings = {f.description: f for f in demo.scalars(select(Finding))}
-    rubble = findings["Relleno con escombro de empresa privada junto al río Atoyac."]
-    assert rubble.official_municipality.cvegeo == "20067"
-    assert rubble.shared and set(rubble.parties) == {"20067", "20385"}
-    assert rubble.river_distance_m < 50
-    waste = findings["Acumulación de residuos sólidos en área compartida (Los Sauces)."]
+    rubble = next(f for f in findings.values() if f.category is FindingCategory.RUBBLE_FILL)
+    assert rubble.official_municipality.cvegeo == "20157"
+    assert rubble.shared and set(rubble.parties) == {"20067", "20157"}
+    assert rubble.river_distance_m < 200  # "áreas aledañas al río Atoyac"
+    waste = next(f for f in findings.values() if f.category is FindingCategory.SOLID_WASTE)
     assert waste.in_dispute and waste.shared
     assert waste.claims["Oaxaca de Juárez"] == "20067"
     assert waste.claims["San Jacinto Amilpas"] == "20157"
@@ -64,7 +64,7 @@ def test_bad_finding_point_is_refused_and_nothing_written(demo, point, message):
 def test_refresh_derived_after_importing_new_limits(demo):
     assert len(official_frame(demo)) == 4
     with unit_of_work(demo):
-        assert refresh_derived(demo) == {"hallazgos": 6, "recorridos": 2}
+        assert refresh_derived(demo) == {"hallazgos": 3, "recorridos": 1}
 
 
 def test_two_use_cases_share_one_request_scoped_session(demo):
@@ -75,7 +75,7 @@ def test_two_use_cases_share_one_request_scoped_session(demo):
     with unit_of_work(demo):
         zone = zone_from_overlap(demo, None, 1.0, 0, "Franja compartida")
         counts = refresh_derived(demo)
-    assert counts["hallazgos"] == 6
+    assert counts["hallazgos"] == 3
     demo.expire_all()
     assert zone.id is not None and zone.name == "Franja compartida"
 

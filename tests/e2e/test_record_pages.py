@@ -20,8 +20,8 @@ RECORDS = {
 
 def _first_with_map(session, model):
     rows = session.scalars(select(model).order_by(model.id)).all()
-    if model is Meeting:  # a meeting draws the zones and sites it dealt with
-        rows = [m for m in rows if m.zones]
+    if model in (Meeting, Case):  # they draw the zones they dealt with; some have none
+        rows = [r for r in rows if r.zones]
     return rows[0]
 
 

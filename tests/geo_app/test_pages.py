@@ -73,7 +73,7 @@ def pages(app) -> list[str]:
 
 
 def test_every_page_is_spanish_with_title_and_breadcrumbs(client, pages):
-    assert len(pages) == len(LIST_PAGES) + 5 + 3 + 11 + 2
+    assert len(pages) == len(LIST_PAGES) + 5 + 3 + 11 + 1
     for path in pages:
         html = get_html(client, path)
         assert '<html lang="es-MX">' in html, path
@@ -97,8 +97,9 @@ def test_dates_are_written_in_spanish(app, client):
         assert meeting is not None
         meeting_id = meeting.id
     assert long_date(dt.date(2025, 5, 14)) == "14 de mayo de 2025"
-    for path in ("/reuniones/", f"/reuniones/{meeting_id}", "/"):
+    for path in ("/reuniones/", f"/reuniones/{meeting_id}"):
         assert "14 de mayo de 2025" in text_of(get_html(client, path)), path
+    assert "23 de junio de 2025" in text_of(get_html(client, "/"))  # the latest meeting
     assert "2025-05-14" not in text_of(get_html(client, f"/reuniones/{meeting_id}"))
 
 
@@ -144,18 +145,21 @@ def test_zone_page_lists_its_meetings(app, client):
             assert "Ninguna reunión registrada." in html
 
 
-def test_meeting_page_lists_its_agreements(app, client):
+def test_meeting_page_says_who_took_part_and_where_only_as_recorded(app, client):
     with app.extensions["limites_sessions"]() as session:
         meetings = session.scalars(select(Meeting).order_by(Meeting.id)).all()
         expected = {
-            m.id: [(a.text, long_date(a.due_date)) for a in m.agreements] for m in meetings
+            m.id: (m.participants, [p.person.label for p in m.people],
+                   m.venue.name if m.venue else None, bool(m.agreements))
+            for m in meetings
         }
-    assert any(expected.values())
-    for meeting_id, agreements in expected.items():
+    assert any(people for _, people, _, _ in expected.values())
+    for meeting_id, (participants, people, venue, agreements) in expected.items():
         visible = text_of(get_html(client, f"/reuniones/{meeting_id}"))
-        for text, due in agreements:
-            assert text in visible, meeting_id
-            assert due in visible, meeting_id
+        assert participants in visible, meeting_id
+        assert all(label in visible for label in people), meeting_id
+        assert ("Lugar" in visible) == (venue is not None), meeting_id
+        assert "No registrado" not in visible
         if not agreements:
             assert "Esta reunión no registró acuerdos." in visible
 
