@@ -46,6 +46,7 @@ __all__ = [
     "topology_to_dict",
     "party_polygons",
     "overlap_zones",
+    "unattended_areas",
 ]
 
 logger = logging.getLogger(__name__)
@@ -69,12 +70,19 @@ class TopologyResult:
         One row per connected area enclosed by the layers and claimed by nobody, at least
         ``min_area_m2``: ``neighbours`` (sorted tuple of the codes around it), ``area_m2``,
         ``area_ha``, polygon in EPSG:4326. Largest first.
+    unattended : GeoDataFrame
+        *Vacíos de atención*: one row per connected area the frame assigns to a party whose
+        own claim gives it up and that no other party claims, at least ``min_area_m2``:
+        ``party`` (the code the frame assigns it to), ``neighbours`` (sorted codes of the
+        other parties around it), ``area_m2``, ``area_ha``, polygon in EPSG:4326. Largest
+        first. Not gaps: the frame covers them.
     shared_borders : GeoDataFrame
         One row per pair of parties whose limits coincide along a line: ``party_a``,
         ``party_b`` (``party_a`` sorts first), ``length_m``, the common limit in EPSG:4326.
         Where two parties overlap, only the stretches where both limits run together count.
-    overlap_slivers, gap_slivers : int
-        How many overlap / gap polygons were dropped for being smaller than ``min_area_m2``.
+    overlap_slivers, gap_slivers, unattended_slivers : int
+        How many overlap / gap / unattended polygons were dropped for being smaller than
+        ``min_area_m2``.
     min_area_m2 : float
         The threshold used.
     measure_crs : str
@@ -87,6 +95,8 @@ class TopologyResult:
     overlap_slivers: int
     gap_slivers: int
     min_area_m2: float
+    unattended: gpd.GeoDataFrame
+    unattended_slivers: int
     measure_crs: str = MEASURE_CRS.to_string()
 
 
@@ -154,7 +164,68 @@ def analyze_topology(
     overlaps, overlap_slivers = _area_frame("parties", zone_parties, zones, min_area_m2)
     gaps, gap_slivers = _gaps(codes, parties, tree, dirty, min_area_m2)
     borders = shared_borders(codes, parties, dirty, left, right)
-    return TopologyResult(overlaps, gaps, borders, overlap_slivers, gap_slivers, min_area_m2)
+    unattended, unattended_slivers = _unattended(layers, codes, parties, tree, min_area_m2)
+    return TopologyResult(
+        overlaps, gaps, borders, overlap_slivers, gap_slivers, min_area_m2,
+        unattended, unattended_slivers,
+    )
+
+
+def unattended_areas(
+    frame: gpd.GeoDataFrame,
+    claims: Mapping[str, gpd.GeoDataFrame] | None = None,
+    *,
+    code_col: str = "code",
+    min_area_m2: float = 1.0,
+) -> gpd.GeoDataFrame:
+    """Find the areas nobody attends (*vacíos de atención*).
+
+    An area is unattended when the frame assigns it to a party, that party's own claim (every
+    claim feature carrying its code) leaves it out, and no claim of any other party covers
+    it. A party with no claim gives nothing up. Gaps in the frame are not reported here (see
+    :func:`analyze_topology`).
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The official frame, one (Multi)Polygon per party, party code in ``code_col``.
+    claims : mapping of str to GeoDataFrame, optional
+        Claim layers by name; same CRS and ``code_col`` as ``frame``.
+    code_col : str
+        Column with the party code.
+    min_area_m2 : float
+        Smaller areas are digitising slivers and are left out.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``party``, ``neighbours`` (sorted tuple of the other parties' codes within 1 mm),
+        ``area_m2``, ``area_ha`` and the polygon in EPSG:4326; largest first.
+
+    Raises
+    ------
+    CRSMismatchError, MissingCRSError, EmptyLayerError, MissingColumnError,
+    GeometryTypeError, InvalidGeometryError
+
+    Examples
+    --------
+    A claims only the west half of its square; B's claim takes 10 m of what A gave up:
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> frame = gpd.GeoDataFrame({"code": ["A", "B"]},
+    ...                          geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)], crs=6372)
+    >>> claims = {
+    ...     "A": gpd.GeoDataFrame({"code": ["A"]}, geometry=[box(0, 0, 50, 100)], crs=6372),
+    ...     "B": gpd.GeoDataFrame({"code": ["B"]}, geometry=[box(90, 0, 200, 100)], crs=6372),
+    ... }
+    >>> unattended_areas(frame, claims)[["party", "neighbours", "area_m2"]].to_dict("records")
+    [{'party': 'A', 'neighbours': ('B',), 'area_m2': 4000.0}]
+    """
+    layers = polygon_layers(frame, claims, code_col=code_col)
+    codes, parties = party_polygons(layers)
+    areas, _ = _unattended(layers, codes, parties, STRtree(parties), min_area_m2)
+    return areas
 
 
 def party_polygons(layers: list[PolygonLayer]) -> tuple[list[Any], np.ndarray]:
@@ -244,7 +315,9 @@ def topology_to_dict(result: TopologyResult) -> dict[str, Any]:
 
     Shape: ``{"measure_crs", "min_area_m2", "overlaps": [{"parties", "area_m2", "area_ha",
     "geometry"}], "gaps": [{"neighbours", "area_m2", "area_ha", "geometry"}],
-    "shared_borders": [{"parties": [a, b], "length_m"}], "slivers": {"overlaps", "gaps"}}``;
+    "unattended": [{"party", "neighbours", "area_m2", "area_ha", "geometry"}],
+    "shared_borders": [{"parties": [a, b], "length_m"}],
+    "slivers": {"overlaps", "gaps", "unattended"}}``;
     geometries are GeoJSON mappings in EPSG:4326, areas rounded to 0.01 m² and 0.0001 ha,
     lengths to 0.01 m.
 
@@ -258,8 +331,8 @@ def topology_to_dict(result: TopologyResult) -> dict[str, Any]:
     >>> doc = topology_to_dict(analyze_topology(frame))
     >>> json.dumps(doc)
     '{"measure_crs": "EPSG:6372", "min_area_m2": 1.0, "overlaps": [], "gaps": [], \
-"shared_borders": [{"parties": ["A", "B"], "length_m": 10.0}], \
-"slivers": {"overlaps": 0, "gaps": 0}}'
+"unattended": [], "shared_borders": [{"parties": ["A", "B"], "length_m": 10.0}], \
+"slivers": {"overlaps": 0, "gaps": 0, "unattended": 0}}'
     """
     return {
         "measure_crs": result.measure_crs,
@@ -272,11 +345,19 @@ def topology_to_dict(result: TopologyResult) -> dict[str, Any]:
             {"neighbours": list(row.neighbours), **_area_fields(row)}
             for row in result.gaps.itertuples()
         ],
+        "unattended": [
+            {"party": row.party, "neighbours": list(row.neighbours), **_area_fields(row)}
+            for row in result.unattended.itertuples()
+        ],
         "shared_borders": [
             {"parties": [row.party_a, row.party_b], "length_m": round(row.length_m, 2)}
             for row in result.shared_borders.itertuples()
         ],
-        "slivers": {"overlaps": result.overlap_slivers, "gaps": result.gap_slivers},
+        "slivers": {
+            "overlaps": result.overlap_slivers,
+            "gaps": result.gap_slivers,
+            "unattended": result.unattended_slivers,
+        },
     }
 
 
@@ -315,8 +396,56 @@ def _gaps(
     return _area_frame("neighbours", [sorted_codes(n) for n in neighbours], gaps, min_area_m2)
 
 
+def _unattended(
+    layers: list[PolygonLayer],
+    codes: list[Any],
+    parties: np.ndarray,
+    tree: STRtree,
+    min_area_m2: float,
+) -> tuple[gpd.GeoDataFrame, int]:
+    official, claimed = layers[0], layers[1:]
+    owners: list[Any] = []
+    pieces: list[Any] = []
+    if claimed:
+        claim_codes = pd.Series(np.concatenate([layer.codes for layer in claimed]), dtype=object)
+        claim_geoms = np.concatenate([layer.geoms for layer in claimed])
+        claim_tree = STRtree(claim_geoms)
+        frame_codes = pd.Series(official.codes, dtype=object)
+        for code in pd.unique(frame_codes[frame_codes.isin(set(claim_codes))]):
+            own = shapely.union_all(claim_geoms[(claim_codes == code).to_numpy()])
+            given_up = shapely.difference(
+                shapely.union_all(official.geoms[(frame_codes == code).to_numpy()]), own
+            )
+            if shapely.is_empty(given_up):
+                continue
+            near = claim_tree.query(given_up)
+            others = near[(claim_codes.iloc[near] != code).to_numpy()]
+            if len(others):
+                given_up = shapely.difference(given_up, shapely.union_all(claim_geoms[others]))
+            parts, _ = atomic_parts(np.array([given_up], dtype=object))
+            parts = parts[(shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)]
+            owners.extend([code] * len(parts))
+            pieces.extend(parts)
+    polygons = np.array(pieces, dtype=object)
+    neighbours: list[list[Any]] = [[] for _ in pieces]
+    if len(pieces):
+        piece_idx, around = tree.query(polygons, predicate="dwithin", distance=_TOUCH_M)
+        for i, p in zip(piece_idx, around, strict=True):
+            if codes[p] != owners[i]:
+                neighbours[i].append(codes[p])
+    areas, slivers = _area_frame(
+        "neighbours", [sorted_codes(n) for n in neighbours], polygons, min_area_m2,
+        party=owners,
+    )
+    return areas[["party", "neighbours", "area_m2", "area_ha", "geometry"]], slivers
+
+
 def _area_frame(
-    who: str, parties: list[tuple[Any, ...]], polygons: np.ndarray, min_area_m2: float
+    who: str,
+    parties: list[tuple[Any, ...]],
+    polygons: np.ndarray,
+    min_area_m2: float,
+    **extra: list[Any],
 ) -> tuple[gpd.GeoDataFrame, int]:
     area = shapely.area(polygons) if len(polygons) else np.empty(0)
     big = area >= min_area_m2
@@ -324,6 +453,7 @@ def _area_frame(
     kept = np.flatnonzero(big)[order]
     frame = storage_frame(
         {
+            **{k: pd.Series([v[i] for i in kept], dtype=object) for k, v in extra.items()},
             who: pd.Series([parties[i] for i in kept], dtype=object),
             "area_m2": area[kept],
             "area_ha": area[kept] / 10_000,

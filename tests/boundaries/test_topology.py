@@ -31,7 +31,12 @@ from boundaries.errors import (
     MissingColumnError,
     MissingCRSError,
 )
-from boundaries.topology import analyze_topology, overlap_zones, topology_to_dict
+from boundaries.topology import (
+    analyze_topology,
+    overlap_zones,
+    topology_to_dict,
+    unattended_areas,
+)
 
 
 def test_neighbours_share_a_border_and_nothing_else():
@@ -135,7 +140,7 @@ def test_json_shape():
     result = analyze_topology(frame({"A": SQUARE_A, "B": SQUARE_B}), {"A": frame({"A": CLAIM_A})})
     doc = json.loads(json.dumps(topology_to_dict(result)))
     assert doc["measure_crs"] == "EPSG:6372"
-    assert doc["slivers"] == {"overlaps": 0, "gaps": 0}
+    assert doc["slivers"] == {"overlaps": 0, "gaps": 0, "unattended": 0}
     (overlap,) = doc["overlaps"]
     assert overlap["parties"] == ["A", "B"]
     assert (overlap["area_m2"], overlap["area_ha"]) == (2000.0, 0.2)
@@ -240,3 +245,94 @@ def test_a_coverage_has_no_overlap_nor_gap_and_borders_add_up(nx, ny, seed):
     perimeters = grid.length.sum()
     outline = grid.union_all().length
     assert result.shared_borders.length_m.sum() == pytest.approx((perimeters - outline) / 2)
+
+
+# -- areas nobody attends (vacíos de atención) ---------------------------------------------
+
+def _in_metres(areas: gpd.GeoDataFrame) -> shapely.Geometry:
+    # The trip to EPSG:4326 and back can fold a vertex that sits a nanometre from an edge.
+    parts = shapely.make_valid(areas.to_crs(6372).geometry.to_numpy())
+    return shapely.union_all(parts) if len(areas) else None
+
+
+def test_strip_a_claim_gives_up_and_nobody_claims_is_unattended():
+    claims = {"A": frame({"A": box(0, 0, 70, 100)}), "B": frame({"B": SQUARE_B})}
+    result = analyze_topology(frame({"A": SQUARE_A, "B": SQUARE_B}), claims)
+    (row,) = result.unattended.itertuples()
+    assert (row.party, row.neighbours) == ("A", ("B",))
+    assert row.area_m2 == pytest.approx(3000) and row.area_ha == pytest.approx(0.3)
+    assert _in_metres(result.unattended).symmetric_difference(box(70, 0, 100, 100)).area < 1e-3
+    assert result.unattended.crs.to_epsg() == 4326
+    assert result.gaps.empty  # the frame covers it: not a gap in the frame
+
+
+def test_what_a_neighbour_claims_is_attended():
+    claims = {"A": frame({"A": box(0, 0, 70, 100)}), "B": frame({"B": box(70, 0, 200, 100)})}
+    result = analyze_topology(frame({"A": SQUARE_A, "B": SQUARE_B}), claims)
+    assert result.unattended.empty
+    assert len(result.overlaps) == 1  # B's claim into A is a dispute instead
+
+
+@pytest.mark.parametrize(
+    ("claims", "parties"),
+    [
+        ({}, set()),  # nobody claims anything: the frame stands
+        ({"A": frame({"A": box(0, 0, 120, 100)})}, set()),  # A's claim covers its frame
+        ({"B": frame({"B": box(100, 0, 150, 100)})}, {"B"}),  # A, with no claim, gives nothing up
+    ],
+)
+def test_only_a_party_that_gives_up_its_frame_leaves_it_unattended(claims, parties):
+    areas = unattended_areas(frame({"A": SQUARE_A, "B": SQUARE_B}), claims)
+    assert set(areas.party) == parties
+
+
+def test_unattended_slivers_are_counted_and_left_out():
+    claims = {"A": frame({"A": box(0, 0, 99.995, 100)})}
+    result = analyze_topology(frame({"A": SQUARE_A, "B": SQUARE_B}), claims, min_area_m2=1)
+    assert result.unattended.empty and result.unattended_slivers == 1
+    doc = topology_to_dict(result)
+    assert doc["unattended"] == [] and doc["slivers"]["unattended"] == 1
+
+
+def test_unattended_areas_in_json():
+    claims = {"A": frame({"A": box(0, 0, 70, 100)})}
+    doc = json.loads(json.dumps(topology_to_dict(
+        analyze_topology(frame({"A": SQUARE_A, "B": SQUARE_B}), claims)
+    )))
+    (row,) = doc["unattended"]
+    assert (row["party"], row["neighbours"], row["area_m2"]) == ("A", ["B"], 3000.0)
+    assert row["geometry"]["type"] == "Polygon"
+
+
+def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+    return shapely.union_all([p for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"])
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(
+    st.integers(1, 4), st.integers(1, 4), st.integers(0, 2**32 - 1),
+    st.floats(0.1, 0.9), st.floats(0.05, 0.9),
+)
+def test_unattended_is_exactly_the_frame_that_no_claim_covers(nx, ny, seed, keep, reach):
+    grid = jittered_grid(nx, ny, seed)
+    first, second = grid.geometry.iloc[0], grid.geometry.iloc[-1]
+    x0, y0, x1, y1 = first.bounds
+    own = box(x0, y0, x0 + keep * (x1 - x0), y1)  # the first cell keeps its west part
+    claims = {"own": frame({grid.code.iloc[0]: _polygonal(shapely.intersection(first, own))})}
+    if len(grid) > 1:  # the last cell reaches into the first
+        sx0, sy0, sx1, sy1 = second.bounds
+        claims["other"] = frame({grid.code.iloc[-1]: _polygonal(shapely.union(
+            second, box(x1 - reach * (x1 - x0), y0, x1, y1)))})
+    result = analyze_topology(grid, claims, min_area_m2=0)
+    areas = result.unattended
+    claimed = shapely.union_all([c.geometry.iloc[0] for c in claims.values()])
+    expected = shapely.difference(first, claimed)
+    found = _in_metres(areas)
+    assert set(areas.party) <= {grid.code.iloc[0]}
+    if found is None:
+        assert expected.area < 1e-6
+        return
+    assert found.symmetric_difference(expected).area < 1e-3 * max(expected.area, 1.0)
+    assert areas.area_m2.sum() == pytest.approx(expected.area, rel=1e-6, abs=1e-6)
+    assert shapely.intersection(found, claimed).area < 1e-3
+    assert list(areas.area_m2) == sorted(areas.area_m2, reverse=True)
