@@ -1,4 +1,6 @@
-"""Overlaps, gaps and shared borders of the stored frame and claims, and zones made from them.
+"""Topology of the stored frame and claims, and the dispute zones made from it.
+
+Overlaps, gaps, areas nobody attends and shared borders.
 
 The Análisis page and ``limites topology`` both call :func:`layers_topology`; the page feeds
 it :func:`~cases.layers.stored_layers`, the command whatever layers it was given.
@@ -7,10 +9,11 @@ it :func:`~cases.layers.stored_layers`, the command whatever layers it was given
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,6 +31,7 @@ __all__ = [
     "layers_topology",
     "stored_topology",
     "zone_from_overlap",
+    "zone_from_unattended",
 ]
 
 # Overlaps and gaps smaller than this (m²) are digitising slivers, counted but not listed.
@@ -117,27 +121,72 @@ def zone_from_overlap(
 
     The overlap is recomputed from what is stored (never taken from the client).
     """
+
+    def describe(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
+        parties = list(row["parties"])
+        return parties, (
+            f"Traslape de {row['area_ha']:.2f} ha reclamado por {len(parties)} partes, "
+            "creado desde el análisis de límites."
+        )
+
+    return _zone_from(session, claimants, min_area_m2, position, name, "overlaps",
+                      "el traslape", describe)
+
+
+def zone_from_unattended(
+    session: Session,
+    claimants: Iterable[str] | None,
+    min_area_m2: float,
+    position: int,
+    name: str,
+) -> DisputeZone:
+    """Turn area-nobody-attends number ``position`` of :func:`stored_topology` into a zone.
+
+    Like :func:`zone_from_overlap`, recomputed from what is stored. The zone concerns the
+    municipality the frame assigns the area to and its neighbours there.
+    """
+
+    def describe(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
+        party = names.get(row["party"], row["party"])
+        return [row["party"], *row["neighbours"]], (
+            f"Vacío de atención de {row['area_ha']:.2f} ha: el marco lo asigna a {party}, su "
+            "reclamo lo deja fuera y ninguna otra parte lo reclama. Creado desde el análisis "
+            "de límites."
+        )
+
+    return _zone_from(session, claimants, min_area_m2, position, name, "unattended",
+                      "el vacío de atención", describe)
+
+
+def _zone_from(
+    session: Session,
+    claimants: Iterable[str] | None,
+    min_area_m2: float,
+    position: int,
+    name: str,
+    table: str,
+    what: str,
+    describe: Callable[[pd.Series, dict[str, str]], tuple[list[str], str]],
+) -> DisputeZone:
     name = name.strip()
     if not name:
         raise InvalidInputError("la zona necesita un nombre")
-    result = stored_topology(session, claimants, min_area_m2).result
-    if not 0 <= position < len(result.overlaps):
-        raise NotFoundError(f"no existe el traslape número {position + 1}")
+    analysed = stored_topology(session, claimants, min_area_m2)
+    rows = getattr(analysed.result, table)
+    if not 0 <= position < len(rows):
+        raise NotFoundError(f"no existe {what} número {position + 1}")
     if session.scalar(select(DisputeZone).where(DisputeZone.name == name)):
         raise ConflictError(f"ya existe una zona llamada «{name}»")
-    row = result.overlaps.iloc[position]
-    parties = list(row["parties"])
+    row = rows.iloc[position]
+    codes, description = describe(row, analysed.names)
     zone = DisputeZone(
         name=name,
         kind=ZoneKind.LIMITE,
         status=ZoneStatus.IDENTIFIED,
-        description=(
-            f"Traslape de {row['area_ha']:.2f} ha reclamado por {len(parties)} partes, "
-            "creado desde el análisis de límites."
-        ),
+        description=description,
         geometry=to_multipolygon(row.geometry),
         municipalities=session.scalars(
-            select(Municipality).where(Municipality.cvegeo.in_(parties))
+            select(Municipality).where(Municipality.cvegeo.in_(codes))
         ).all(),
     )
     session.add(zone)

@@ -20,7 +20,7 @@ def _options(values) -> tuple[list[str] | None, float]:
 
 @bp.get("/")
 def index():
-    """Traslapes y vacíos de los reclamos elegidos, con su mapa y sus áreas."""
+    """Traslapes, vacíos y vacíos de atención de los reclamos elegidos, con mapa y áreas."""
     area_error = None
     try:
         claimants, min_area = _options(request.args)
@@ -40,7 +40,7 @@ def index():
 
 @bp.post("/zona")
 def create_zone():
-    """Convierte un traslape en zona en disputa en un solo paso."""
+    """Convierte un traslape o un vacío de atención en zona en disputa en un solo paso."""
     session = get_session()
     try:
         claimants, min_area = _options(request.form)
@@ -50,11 +50,14 @@ def create_zone():
     back = url_for(
         "analysis.index", elegido=1, reclamo=claimants or [], area_minima=min_area
     )
+    unattended = "vacio_atencion" in request.form
+    make = topology.zone_from_unattended if unattended else topology.zone_from_overlap
+    field = "vacio_atencion" if unattended else "traslape"
     try:
         with unit_of_work(session):
-            zone = topology.zone_from_overlap(
+            zone = make(
                 session, claimants, min_area,
-                request.form.get("traslape", type=int, default=0) - 1,
+                request.form.get(field, type=int, default=0) - 1,
                 request.form.get("nombre", ""),
             )
     except LimitesError as error:

@@ -1,4 +1,4 @@
-"""``limites topology``: overlaps, gaps and shared borders of boundary layers.
+"""``limites topology``: overlaps, gaps, areas nobody attends and shared borders of layers.
 
 The same use case as the Análisis page (:func:`cases.topology.layers_topology`), on any
 layers: files or the stored ``db:KIND`` layers.
@@ -37,7 +37,16 @@ def _topology_table(doc: dict, names: dict[str, str]) -> str:
     lines.append(f"Traslapes (zonas reclamadas por dos o más partes): {len(doc['overlaps'])}")
     for n, row in enumerate(doc["overlaps"], start=1):
         lines.append(f"  {n}. {who(row['parties'])}: {row['area_ha']:,.2f} ha")
-    lines.append(f"Vacíos (zonas que nadie reclama): {len(doc['gaps'])}")
+    lines.append(
+        "Vacíos de atención (el marco los asigna a un municipio cuyo reclamo los deja fuera "
+        f"y nadie más los reclama): {len(doc['unattended'])}"
+    )
+    for n, row in enumerate(doc["unattended"], start=1):
+        lines.append(
+            f"  {n}. en {who([row['party']])}, junto a {who(row['neighbours'])}: "
+            f"{row['area_ha']:,.2f} ha"
+        )
+    lines.append(f"Vacíos sin municipio (huecos del marco que nadie reclama): {len(doc['gaps'])}")
     for n, row in enumerate(doc["gaps"], start=1):
         lines.append(f"  {n}. entre {who(row['neighbours'])}: {row['area_ha']:,.2f} ha")
     lines.append(f"Límites compartidos: {len(doc['shared_borders'])}")
@@ -45,8 +54,9 @@ def _topology_table(doc: dict, names: dict[str, str]) -> str:
         lines.append(f"  {who(row['parties'])}: {row['length_m'] / 1000:,.3f} km")
     slivers = doc["slivers"]
     lines.append(
-        f"Polígonos residuales descartados por el área mínima: {slivers['overlaps']} traslapes, "
-        f"{slivers['gaps']} vacíos"
+        f"Polígonos residuales descartados por el área mínima: {slivers['overlaps']} "
+        f"traslapes, {slivers['unattended']} vacíos de atención, {slivers['gaps']} vacíos "
+        "sin municipio"
     )
     return "\n".join(lines)
 
@@ -55,13 +65,16 @@ def _topology_geojson(doc: dict, names: dict[str, str]) -> str:
     return collection([
         feature(row["geometry"], {
             "tipo": kind,
-            "partes": row[key],
-            "nombres": [names.get(c, c) for c in row[key]],
+            "partes": parties(row),
+            "nombres": [names.get(c, c) for c in parties(row)],
+            **({"vecinos": row["neighbours"]} if kind == "vacio_atencion" else {}),
             "area_m2": row["area_m2"],
             "area_ha": row["area_ha"],
         })
-        for kind, key, rows in (
-            ("traslape", "parties", doc["overlaps"]), ("vacio", "neighbours", doc["gaps"])
+        for kind, parties, rows in (
+            ("traslape", lambda row: row["parties"], doc["overlaps"]),
+            ("vacio_atencion", lambda row: [row["party"]], doc["unattended"]),
+            ("vacio", lambda row: row["neighbours"], doc["gaps"]),
         )
         for row in rows
     ])
@@ -79,7 +92,7 @@ def _topology_geojson(doc: dict, names: dict[str, str]) -> str:
 @crs_option
 @with_appcontext
 def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, crs) -> None:
-    """Traslapes, vacíos y límites compartidos entre capas de límites.
+    """Traslapes, vacíos, vacíos de atención y límites compartidos entre capas de límites.
 
     La primera capa es el marco de referencia y las demás, reclamos. Cada capa es un archivo
     (GeoJSON, GeoPackage o Shapefile en .zip) o db:TIPO para los límites guardados

@@ -1,4 +1,8 @@
-"""Map layers of the boundary analysis: overlaps (claimed twice) and gaps (claimed by nobody)."""
+"""Map layers of the boundary analysis: overlaps, gaps and areas nobody attends.
+
+Overlaps are claimed twice, gaps lie in no municipality, and areas nobody attends lie in a
+municipality whose own claim gives them up.
+"""
 
 from __future__ import annotations
 
@@ -18,21 +22,25 @@ from geo_app.maps.styles import LineStyle
 __all__ = [
     "OVERLAPS",
     "GAPS",
+    "UNATTENDED",
     "GAINED",
     "LOST",
     "ANALYSIS_LAYERS",
     "overlaps_layer",
     "gaps_layer",
+    "unattended_layer",
     "gained_layer",
     "lost_layer",
 ]
 
 OVERLAPS = "Traslapes entre reclamos"
 GAPS = "Vacíos sin municipio"
+UNATTENDED = "Vacíos de atención"
 GAINED = "Área ganada"
 LOST = "Área perdida"
 _OVERLAP_STYLE = LineStyle("#b91c1c", weight=2, dash="4 4", fill_opacity=0.45)
 _GAP_STYLE = LineStyle("#2563eb", weight=2, dash="2 4", fill_opacity=0.45)
+_UNATTENDED_STYLE = LineStyle("#a16207", weight=2, dash="6 3", fill_opacity=0.45)
 _GAINED_STYLE = LineStyle("#15803d", weight=2, fill_opacity=0.45)
 _LOST_STYLE = LineStyle("#c2410c", weight=2, dash="4 4", fill_opacity=0.45)
 
@@ -85,6 +93,20 @@ def gaps_layer(
     return _area_layer(parent, gdf, GAPS, _GAP_STYLE, "Vacío", tolerance_m, "Vecinos")
 
 
+def unattended_layer(
+    parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
+) -> MapLayer:
+    """Add areas a municipality's own claim gives up and nobody claims as "Vacíos de atención".
+
+    Same columns as :func:`overlaps_layer` (``label`` names the municipality the frame
+    assigns the area to).
+    """
+    return _area_layer(
+        parent, gdf, UNATTENDED, _UNATTENDED_STYLE, "Vacío de atención", tolerance_m,
+        "Asignado por el marco a",
+    )
+
+
 def gained_layer(
     parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
 ) -> MapLayer:
@@ -102,6 +124,7 @@ def lost_layer(
 ANALYSIS_LAYERS = {
     "overlaps": overlaps_layer,
     "gaps": gaps_layer,
+    "unattended": unattended_layer,
     "gained": gained_layer,
     "lost": lost_layer,
 }

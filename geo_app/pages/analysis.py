@@ -30,13 +30,14 @@ def version_label(version: BoundaryVersion) -> str:
 
 @dataclass
 class TopologyPage:
-    """The analysis page: chosen claims, overlaps, gaps and shared borders, and their map."""
+    """The analysis page: claims, overlaps, gaps, areas nobody attends, borders, map."""
 
     claimants: list[str]
     chosen: list[str]
     min_area_m2: float
     overlaps: gpd.GeoDataFrame
     gaps: gpd.GeoDataFrame
+    unattended: gpd.GeoDataFrame
     shared_borders: list[dict]
     slivers: dict[str, int]
     map: MapData
@@ -52,7 +53,7 @@ def _labelled(frame: gpd.GeoDataFrame, column: str, names: dict[str, str]) -> gp
 def topology_page(
     session: Session, claimants: Sequence[str] | None, min_area_m2: float
 ) -> TopologyPage:
-    """Overlaps, gaps and shared borders of the official frame and the chosen claims.
+    """Overlaps, gaps, areas nobody attends and shared borders of the frame and the claims.
 
     The map draws the versions analysed around the claims, the results and the unit's own
     records, never the whole state.
@@ -61,9 +62,15 @@ def topology_page(
     result, names = analysis.result, analysis.names
     overlaps = _labelled(result.overlaps, "parties", names)
     gaps = _labelled(result.gaps, "neighbours", names)
+    unattended = _labelled(result.unattended, "neighbours", names).assign(
+        label=[names.get(c, c) for c in result.unattended["party"]],
+        neighbours_label=[
+            ", ".join(names.get(c, c) for c in codes) for codes in result.unattended["neighbours"]
+        ],
+    )
     area = focus_of(
         *(shapely.box(*layer.total_bounds) for layer in analysis.claims.values() if len(layer)),
-        *overlaps.geometry, *gaps.geometry, pad=ANALYSIS_PAD,
+        *overlaps.geometry, *gaps.geometry, *unattended.geometry, pad=ANALYSIS_PAD,
     )
     if area is None:
         bounds = queries.records_bounds(session)
@@ -74,6 +81,7 @@ def topology_page(
         min_area_m2=analysis.min_area_m2,
         overlaps=overlaps,
         gaps=gaps,
+        unattended=unattended,
         shared_borders=[
             {"label": f"{names.get(a, a)} / {names.get(b, b)}", "length_m": length}
             for a, b, length in zip(
@@ -81,10 +89,14 @@ def topology_page(
                 result.shared_borders["length_m"], strict=True,
             )
         ],
-        slivers={"overlaps": result.overlap_slivers, "gaps": result.gap_slivers},
+        slivers={
+            "overlaps": result.overlap_slivers,
+            "gaps": result.gap_slivers,
+            "unattended": result.unattended_slivers,
+        },
         map=record_map(
             area,
-            {"overlaps": overlaps, "gaps": gaps},
+            {"overlaps": overlaps, "gaps": gaps, "unattended": unattended},
             versions=queries.versions_by_id(
                 session, analysis.version_ids, shapely.box(*area) if area else None
             ),

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError
-from cases.topology import stored_topology, zone_from_overlap
+from cases.topology import stored_topology, zone_from_overlap, zone_from_unattended
 
 
 def test_stored_topology_finds_the_overlap_of_the_two_claims(demo):
@@ -14,6 +14,28 @@ def test_stored_topology_finds_the_overlap_of_the_two_claims(demo):
     assert names["20157"] == "San Jacinto Amilpas"
     official_only = stored_topology(demo, claimants=[]).result
     assert len(official_only.overlaps) == 0 and len(official_only.gaps) == 0
+
+
+def test_the_strip_xoxocotlans_claim_gives_up_is_an_area_nobody_attends(demo):
+    result, names = stored_topology(demo)
+    (row,) = result.unattended.itertuples()
+    assert names[row.party] == "Santa Cruz Xoxocotlán"
+    assert row.area_ha == pytest.approx(166, abs=5)
+    assert row.neighbours == ("20067",)
+    assert len(result.gaps) == 0  # not a gap: the frame covers it
+    only_oaxaca, _ = stored_topology(demo, claimants=["Oaxaca de Juárez"])
+    assert only_oaxaca.unattended.empty  # Oaxaca's claim gives up nothing unclaimed
+
+
+def test_area_nobody_attends_becomes_a_dispute_zone(demo):
+    from cases.errors import NotFoundError
+
+    demo.rollback()
+    zone = zone_from_unattended(demo, None, 1.0, 0, "Ribera sin atender")
+    assert {m.cvegeo for m in zone.municipalities} == {"20385", "20067"}
+    assert zone.description.startswith("Vacío de atención de 16")
+    with pytest.raises(NotFoundError, match="vacío de atención número 2"):
+        zone_from_unattended(demo, None, 1.0, 1, "Otra")
 
 
 def test_overlap_becomes_a_dispute_zone_once(demo):

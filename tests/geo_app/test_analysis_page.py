@@ -1,3 +1,5 @@
+import re
+
 from sqlalchemy import func, select
 
 from cases.models import DisputeZone
@@ -22,7 +24,26 @@ def test_analysis_lists_overlaps_with_areas_and_draws_them(client):
 def test_choosing_no_claims_shows_the_clean_official_frame(client):
     html = client.get("/analisis/?elegido=1").get_data(as_text=True)
     assert "Ningún traslape mayor al área mínima." in html
-    assert "Ningún vacío mayor al área mínima." in html
+    assert "Ningún vacío sin municipio mayor al área mínima." in html
+    assert "Ningún vacío de atención mayor al área mínima." in html
+
+
+def test_the_strip_xoxocotlan_gives_up_is_an_area_nobody_attends(app, client):
+    html = client.get("/analisis/").get_data(as_text=True)
+    (item,) = re.findall(r'<ol[^>]*data-testid="unattended">(.*?)</ol>', html, re.S)
+    assert "En <strong>Santa Cruz Xoxocotlán</strong>: 16" in item  # ~166 ha
+    assert "Oaxaca de Juárez" in item  # its neighbour there
+    assert "Vacíos de atención" in html  # the map layer
+    before = _zones(app)
+    response = client.post("/analisis/zona", data={"vacio_atencion": "1",
+                                                    "nombre": "Ribera sin atender"})
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ribera sin atender" in page and "Vacío de atención de 16" in page
+    assert _zones(app) == before + 1
+    missing = client.post("/analisis/zona", data={"vacio_atencion": "5", "nombre": "x"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "no existe el vacío de atención número 5" in missing
+    assert _zones(app) == before + 1
 
 
 def test_overlap_becomes_a_zone_in_one_step(app, client):

@@ -125,6 +125,10 @@ def test_topology_of_stored_layers_as_table_and_json(runner, tmp_path):
     assert table.exit_code == 0, table.output
     assert "Traslapes (zonas reclamadas por dos o más partes): 1" in table.output
     assert "Oaxaca de Juárez (20067) / San Jacinto Amilpas (20157)" in table.output
+    assert "Vacíos de atención" in table.output
+    assert "1. en Santa Cruz Xoxocotlán (20385), junto a Oaxaca de Juárez (20067): 16" in (
+        table.output
+    )
     out = tmp_path / "topologia.json"
     result = runner.invoke(args=["topology", "db:oficial", "db:reclamo", "--format", "json",
                                  "--out", str(out)])
@@ -133,7 +137,10 @@ def test_topology_of_stored_layers_as_table_and_json(runner, tmp_path):
     assert doc["measure_crs"] == "EPSG:6372"
     assert doc["overlaps"][0]["parties"] == ["20067", "20157"]
     assert doc["overlaps"][0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
-    assert {"overlaps", "gaps", "shared_borders"} <= set(doc)
+    assert {"overlaps", "gaps", "unattended", "shared_borders"} <= set(doc)
+    (strip,) = doc["unattended"]
+    assert (strip["party"], strip["neighbours"]) == ("20385", ["20067"])
+    assert strip["area_ha"] == pytest.approx(166, abs=5)
 
 
 def test_topology_geojson_opens_in_gis(runner, tmp_path):
@@ -144,7 +151,9 @@ def test_topology_geojson_opens_in_gis(runner, tmp_path):
                                  "--out", str(out)])
     assert result.exit_code == 0, result.output
     frame = gpd.read_file(out)
-    assert list(frame["tipo"]) == ["traslape"] and frame.crs.to_epsg() == 4326
+    assert list(frame["tipo"]) == ["traslape", "vacio_atencion"]
+    assert frame.crs.to_epsg() == 4326
+    assert list(frame["nombres"].iloc[1]) == ["Santa Cruz Xoxocotlán"]
 
 
 @pytest.mark.slow
