@@ -17,21 +17,22 @@ def test_stored_topology_finds_the_overlap_of_the_two_claims(demo):
 
 
 def test_the_strip_xoxocotlans_claim_gives_up_is_an_area_nobody_attends(demo):
-    result, names = stored_topology(demo)
+    analysis = stored_topology(demo)
+    result, names = analysis.result, analysis.names
     (row,) = result.unattended.itertuples()
     assert names[row.party] == "Santa Cruz Xoxocotlán"
     assert row.area_ha == pytest.approx(166, abs=5)
     assert row.neighbours == ("20067",)
     assert len(result.gaps) == 0  # not a gap: the frame covers it
-    only_oaxaca, _ = stored_topology(demo, claimants=["Oaxaca de Juárez"])
+    only_oaxaca = stored_topology(demo, claimants=["Oaxaca de Juárez"]).result
     assert only_oaxaca.unattended.empty  # Oaxaca's claim gives up nothing unclaimed
 
 
 def test_area_nobody_attends_becomes_a_dispute_zone(demo):
     from cases.errors import NotFoundError
 
-    demo.rollback()
-    zone = zone_from_unattended(demo, None, 1.0, 0, "Ribera sin atender")
+    with unit_of_work(demo):
+        zone = zone_from_unattended(demo, None, 1.0, 0, "Ribera sin atender")
     assert {m.cvegeo for m in zone.municipalities} == {"20385", "20067"}
     assert zone.description.startswith("Vacío de atención de 16")
     with pytest.raises(NotFoundError, match="vacío de atención número 2"):
