@@ -33,6 +33,7 @@ from cases.demo_story import (
     PROGRAM,
 )
 from cases.derived import add_finding, set_route
+from cases.frames import DEMO_FRAME, activate_frame, frame_in_force
 from cases.importer import add_boundaries
 from cases.layers import RIVER_NAME
 from cases.models import (
@@ -206,6 +207,9 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
     claims = demo_boundaries(BoundaryKind.CLAIM)
     for claimant, group in claims.groupby("claimant"):
         created["límites"] += add_boundaries_frame(session, group, str(claimant))
+    session.flush()
+    if frame_in_force(session) is None:  # never displaces a frame the unit put in force
+        activate_frame(session, DEMO_FRAME)
     municipalities = {
         m.cvegeo: m for m in session.scalars(select(Municipality))
     }
@@ -319,5 +323,6 @@ def add_boundaries_frame(session: Session, frame: gpd.GeoDataFrame, claimant: st
         legal_reference="Demostración: sin valor legal",
         valid_from=dt.date(2025, 4, 1),
         illustrative=True,
+        frame_name=DEMO_FRAME,
     )
     return summary.added

@@ -23,6 +23,7 @@ from boundaries.validation import Repair, repair_polygons, require_polygons
 from boundaries.values import is_missing
 from cases.derived import refresh_derived
 from cases.errors import InvalidInputError, boundary_errors
+from cases.frames import activate_frame, frame_in_force, frame_name_for, get_or_create_frame
 from cases.layers import CODE_FIELDS, NAME_FIELDS, pick_field
 from cases.models import BoundaryKind, BoundaryVersion, Municipality
 
@@ -59,6 +60,8 @@ class ImportSummary:
     municipalities_created: int = 0
     repairs: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    frame: str = ""
+    frame_in_force: str = ""
 
     def as_dict(self) -> dict:
         """Return the summary as plain JSON-ready data."""
@@ -75,20 +78,32 @@ def import_boundaries(
     session: Session,
     frame: gpd.GeoDataFrame,
     progress: Callable[[str], None] | None = None,
+    *,
+    activate: bool = False,
     **options,
 ) -> ImportSummary:
     """Import boundary polygons and recompute what depends on them (caller's transaction).
 
-    Takes the options of :func:`add_boundaries`. New limits change who is responsible for
-    each finding and how routes split, so both are recomputed before the caller commits;
-    an error anywhere lets the caller roll everything back.
+    Takes the options of :func:`add_boundaries`. Official polygons join a frame; with
+    ``activate`` (or when no frame is in force yet) that frame is put in force. Limits in
+    force change who is responsible for each finding and how routes split, so both are
+    recomputed before the caller commits; an error anywhere lets the caller roll everything
+    back. Official limits of a frame not in force change nothing derived.
     """
     summary = add_boundaries(session, frame, progress=progress, **options)
-    if summary.added:
+    session.flush()
+    in_force = frame_in_force(session)
+    if summary.frame and (activate or in_force is None):
+        if progress:
+            progress(f"Poniendo en vigor «{summary.frame}» y recalculando responsables de "
+                     "hallazgos y longitudes de recorridos…")
+        activate_frame(session, summary.frame)
+    elif summary.added and not summary.frame:
         if progress:
             progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
-        session.flush()
         refresh_derived(session)
+    in_force = frame_in_force(session)
+    summary.frame_in_force = in_force.name if in_force else ""
     return summary
 
 
@@ -105,13 +120,16 @@ def add_boundaries(
     legal_reference: str | None = None,
     valid_from: dt.date | None = None,
     illustrative: bool = False,
+    frame_name: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportSummary:
     """Add the polygons of ``frame`` as boundary versions (caller's transaction).
 
     Reprojects to EPSG:4326, repairs invalid polygons (each repair is reported in the
     summary and recorded on the version), creates missing municipalities and skips versions
-    already stored (same municipality, kind, claimant and geometry).
+    already stored (same municipality, kind, claimant and geometry). Official versions join
+    the frame ``frame_name`` (by default named after the source, see
+    :func:`~cases.frames.frame_name_for`); it is created when missing, not put in force.
 
     Raises
     ------
@@ -176,6 +194,13 @@ def add_boundaries(
         )
         if claimant_row is None:
             raise InvalidInputError(f"no existe el municipio reclamante con clave {claimant}")
+    frame_row = None
+    if kind is BoundaryKind.OFFICIAL:
+        frame_row = get_or_create_frame(
+            session, frame_name or frame_name_for(source), source=source,
+            valid_from=valid_from, illustrative=illustrative,
+        )
+        summary.frame = frame_row.name
     fingerprints = [
         _fingerprint(code, str(kind), claimant, geom)
         for code, geom in zip(codes, stored.geometry, strict=True)
@@ -208,6 +233,7 @@ def add_boundaries(
                 illustrative=illustrative,
                 repair_note=repair.describe() if repair else None,
                 fingerprint=fp,
+                frame=frame_row,
             )
         )
         summary.added += 1

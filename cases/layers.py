@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from boundaries.crs import STORAGE_CRS
 from boundaries.io import read_layer
 from cases.errors import InvalidInputError, boundary_errors
-from cases.models import BoundaryKind, BoundaryVersion, DisputeZone, Watercourse
+from cases.models import BoundaryKind, BoundaryVersion, DisputeZone, Frame, Watercourse
 
 __all__ = [
     "RIVER_NAME",
@@ -27,6 +27,7 @@ __all__ = [
     "read_file",
     "versions_frame",
     "latest_versions",
+    "official_versions",
     "official_frame",
     "claim_layers",
     "disputes_frame",
@@ -109,9 +110,22 @@ def latest_versions(session: Session, kind: BoundaryKind) -> list[BoundaryVersio
     return _latest(_versions(session, kind), lambda v: v.municipality_id)
 
 
+def official_versions(session: Session) -> list[BoundaryVersion]:
+    """The frame in force: the newest version of each municipality in the active frame.
+
+    Before any frame is put in force (databases older than frames), the newest official
+    version of each municipality, whatever its frame.
+    """
+    active = session.scalar(select(Frame.id).where(Frame.active.is_(True)))
+    versions = _versions(session, BoundaryKind.OFFICIAL)
+    if active is not None:
+        versions = [v for v in versions if v.frame_id == active]
+    return _latest(versions, lambda v: v.municipality_id)
+
+
 def official_frame(session: Session) -> gpd.GeoDataFrame:
-    """The current official frame: the newest official version of each municipality."""
-    return versions_frame(latest_versions(session, BoundaryKind.OFFICIAL))
+    """The frame in force as a layer (see :func:`official_versions`)."""
+    return versions_frame(official_versions(session))
 
 
 def claim_layers(session: Session) -> dict[str, gpd.GeoDataFrame]:
@@ -164,7 +178,8 @@ def stored_layers(
     frame = official_frame(session)
     if not len(frame):
         raise InvalidInputError(
-            "no hay límites oficiales guardados; impórtelos con «limites import-boundaries»"
+            "no hay un marco de límites de referencia guardado; impórtelo con "
+            "«limites import-boundaries»"
         )
     claims = claim_layers(session)
     available = sorted(claims)
@@ -194,6 +209,9 @@ def _db_layers(session: Session, kind_text: str) -> list[tuple[str, gpd.GeoDataF
     kind = kinds[kind_text]
     if kind is BoundaryKind.CLAIM:
         layers = list(claim_layers(session).items())
+    elif kind is BoundaryKind.OFFICIAL:
+        active = session.scalar(select(Frame).where(Frame.active.is_(True)))
+        layers = [(active.name if active else kind.label, official_frame(session))]
     else:
         versions = latest_versions(session, kind)
         layers = [(kind.label, versions_frame(versions))]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     event,
     false,
     select,
+    text,
     true,
     update,
 )
@@ -86,6 +88,7 @@ __all__ = [
     "data_version",
     "AttachmentKind",
     "Attachment",
+    "Frame",
     "Person",
     "MeetingParticipant",
     "InspectionParticipant",
@@ -201,6 +204,29 @@ class Municipality(Base):
         return f"<Municipality {self.cvegeo} {self.name}>"
 
 
+class Frame(Base):
+    """A named, dated set of official versions: the INEGI frame, the demo's illustrative one.
+
+    At most one frame is *in force* (``active``); analyses and derived figures use only its
+    versions.
+    """
+
+    __tablename__ = "boundary_frame"
+    __table_args__ = (
+        Index("uq_boundary_frame_active", "active", unique=True,
+              sqlite_where=text("active"), postgresql_where=text("active")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(String(500))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    illustrative: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=False)
+
+    versions: Mapped[list[BoundaryVersion]] = relationship(back_populates="frame")
+
+
 class BoundaryVersion(SpatialMixin, Base):
     """One version of a municipality's limit: official frame, claim, agreement or ruling."""
 
@@ -224,11 +250,16 @@ class BoundaryVersion(SpatialMixin, Base):
     repair_note: Mapped[str | None] = mapped_column(Text)
     # sha256 of kind, claimant, source and WKB: re-importing the same source adds nothing.
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # The frame an official version belongs to (None for claims, agreements, rulings).
+    frame_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boundary_frame.id", ondelete="SET NULL"), index=True
+    )
 
     municipality: Mapped[Municipality] = relationship(
         back_populates="versions", foreign_keys=[municipality_id]
     )
     claimant: Mapped[Municipality | None] = relationship(foreign_keys=[claimant_id])
+    frame: Mapped[Frame | None] = relationship(back_populates="versions")
 
 
 class DisputeZone(SpatialMixin, Base):

@@ -40,7 +40,8 @@ class LabelledEnum(enum.StrEnum):
 class BoundaryKind(LabelledEnum):
     """What a boundary version is: official frame, a party's claim, an agreement, a ruling."""
 
-    OFFICIAL = "oficial", "Marco oficial"
+    # INEGI's frame is a statistical reference, not a legal limit: never "oficial" on screen.
+    OFFICIAL = "oficial", "Marco de referencia"
     CLAIM = "reclamo", "Límite reclamado"
     AGREEMENT = "acuerdo", "Acuerdo entre las partes"
     RULING = "resolucion", "Resolución de la Comisión de Límites"

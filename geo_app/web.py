@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from cases.derived import SHARED_DISTANCE_M
 from cases.errors import LimitesError
-from geo_app import formatting, vendor
+from geo_app import formatting, frame_notice, vendor
 from geo_app.blueprints import (
     analysis,
     attachments,
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)
+    frame_notice.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")
     app.add_template_global(status_css, "status_css")
     app.add_template_global(SHARED_DISTANCE_M, "shared_distance_m")

@@ -19,6 +19,7 @@ from geo_app.cli import (
     database,
     exports,
     field,
+    frames,
     imports,
     indicators,
     points,
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 COMMANDS = (
     *database.COMMANDS[:2],
     *imports.COMMANDS,
+    *frames.COMMANDS,
     *topology.COMMANDS,
     *versions.COMMANDS,
     *points.COMMANDS,

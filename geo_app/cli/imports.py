@@ -47,10 +47,15 @@ def _parse_date(ctx, param, value: str | None) -> dt.date | None:
 @click.option("--legal-reference", help="Referencia legal (acta, decreto, resolución).")
 @click.option("--date", "valid_from", callback=_parse_date, help="Fecha de la versión AAAA-MM-DD.")
 @click.option("--crs", help="CRS a suponer si la capa no lo declara (p. ej. EPSG:6372).")
+@click.option("--frame", "frame_name",
+              help="Marco al que se suman los límites oficiales (por omisión, según la fuente; "
+              "«Marco Geoestadístico (INEGI)» para datos del INEGI).")
+@click.option("--activate", is_flag=True,
+              help="Pone en vigor el marco importado y recalcula todas las cifras derivadas.")
 @click.option("--json", "as_json", is_flag=True, help="Resumen en JSON por la salida estándar.")
 def import_boundaries_command(
     path, layer, code_field, name_field, only, kind, claimant, source, legal_reference,
-    valid_from, crs, as_json,
+    valid_from, crs, frame_name, activate, as_json,
 ) -> None:
     """Importa polígonos municipales (GeoJSON, GeoPackage o Shapefile en .zip)."""
     with handled(suffix=". No se modificó la base de datos."), import_lock(engine()):
@@ -68,6 +73,8 @@ def import_boundaries_command(
                 claimant=claimant,
                 legal_reference=legal_reference,
                 valid_from=valid_from,
+                frame_name=frame_name,
+                activate=activate,
                 progress=progress,
             )
     if as_json:
@@ -83,6 +90,14 @@ def import_boundaries_command(
         f"({summary.selected} de {summary.read} polígonos leídos; "
         f"{summary.municipalities_created} municipios nuevos; {len(summary.repairs)} reparados)."
     )
+    if summary.frame:
+        click.echo(f"Marco: {summary.frame}.")
+    click.echo(f"Marco vigente: {summary.frame_in_force or 'ninguno'}.")
+    if summary.frame and summary.frame != summary.frame_in_force:
+        click.echo(
+            "Las cifras siguen calculadas con el marco vigente; para usar el importado, "
+            f"repita con --activate o use «limites frames --activate \"{summary.frame}\"»."
+        )
 
 
 COMMANDS = (import_boundaries_command,)

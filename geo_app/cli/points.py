@@ -125,7 +125,7 @@ def _responsible_table(docs: list[dict[str, Any]], distance_m: float) -> str:
         lines += [
             "",
             f"Punto {doc['number']} ({doc['lon']}, {doc['lat']})",
-            f"  Marco oficial: {who(doc['official'])}",
+            f"  Marco vigente: {who(doc['official'])}",
             *(f"  Reclamo «{name}»: {who(p)}" for name, p in doc["claims"].items()),
             f"  En disputa: {yes_no[doc['dispute']]}"
             + (f" (zona: {', '.join(doc['zones'])})" if doc["zones"] else ""),

@@ -151,7 +151,9 @@ def boundaries_layer(
     claimants = _claimant_colours(rows)
 
     def style_of(row: Mapping[str, Any]) -> LineStyle:
-        return boundary_style(row["kind"], claimants.get(text(row["claimant"])))
+        return boundary_style(
+            row["kind"], claimants.get(text(row["claimant"])), flag(row["illustrative"])
+        )
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
         return feature_properties(

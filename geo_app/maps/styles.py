@@ -100,6 +100,9 @@ BOUNDARY_STYLES: dict[BoundaryKind, LineStyle] = {
     BoundaryKind.AGREEMENT: LineStyle("#2ca02c", weight=4, dash="14 5 3 5", fill_opacity=0.03),
     BoundaryKind.RULING: LineStyle("#6a3d9a", weight=4, dash="2 7", fill_opacity=0.03),
 }
+# The official versions of an illustrative frame (the demo's) are never drawn like a real
+# frame: grey and dashed, whatever frame is in force.
+ILLUSTRATIVE_FRAME_STYLE = LineStyle("#6b7280", weight=3, dash="10 6", fill_opacity=0.02)
 # A kind added to the enum before it gets a style is drawn thin, grey and dotted.
 BOUNDARY_FALLBACK = LineStyle("#7f8c8d", weight=2, dash="1 5", fill_opacity=0.0)
 
@@ -153,7 +156,9 @@ FINDING_FALLBACK = FINDING_MARKERS[FindingCategory.OTHER]
 SITE_MARKER = MarkerStyle("handshake", "darkgreen", "#728224")
 
 
-def boundary_style(kind: str, claim_colour: str | None = None) -> LineStyle:
+def boundary_style(
+    kind: str, claim_colour: str | None = None, illustrative: bool = False
+) -> LineStyle:
     """Return the line style of a boundary version ``kind``.
 
     Parameters
@@ -162,6 +167,8 @@ def boundary_style(kind: str, claim_colour: str | None = None) -> LineStyle:
         One of ``"oficial"``, ``"reclamo"``, ``"acuerdo"``, ``"resolucion"``.
     claim_colour : str, optional
         For claims, the claimant's colour (see :data:`CLAIM_COLOURS`).
+    illustrative : bool
+        An official version of an illustrative frame gets :data:`ILLUSTRATIVE_FRAME_STYLE`.
 
     Returns
     -------
@@ -170,6 +177,8 @@ def boundary_style(kind: str, claim_colour: str | None = None) -> LineStyle:
         every :class:`~cases.statuses.BoundaryKind` has its own).
     """
     style = BOUNDARY_STYLES.get(kind, BOUNDARY_FALLBACK)
+    if kind == BoundaryKind.OFFICIAL.value and illustrative:
+        return ILLUSTRATIVE_FRAME_STYLE
     if kind == "reclamo" and claim_colour:
         return LineStyle(claim_colour, style.weight, style.dash, style.opacity, style.fill_opacity)
     return style

@@ -25,7 +25,8 @@ def version_label(version: BoundaryVersion) -> str:
     """A short Spanish description of a version: kind, party, date and number."""
     party = f" por {version.claimant.name}" if version.claimant else ""
     when = f", {version.valid_from.isoformat()}" if version.valid_from else ""
-    return f"{version.kind.label}{party}{when} (núm. {version.id})"
+    kind = version.frame.name if version.frame else version.kind.label
+    return f"{kind}{party}{when} (núm. {version.id})"
 
 
 @dataclass

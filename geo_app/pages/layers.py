@@ -126,7 +126,7 @@ def boundaries_frame(versions: Iterable[BoundaryVersion]) -> gpd.GeoDataFrame:
                 "municipality": v.municipality.name,
                 "cvegeo": v.municipality.cvegeo,
                 "kind": v.kind.value,
-                "kind_label": v.kind.label,
+                "kind_label": v.frame.name if v.frame else v.kind.label,
                 "claimant": v.claimant.name if v.claimant else None,
                 "source": v.source,
                 "illustrative": v.illustrative,

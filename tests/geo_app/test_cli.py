@@ -182,27 +182,28 @@ def test_topology_bad_layers(runner, args, message):
 
 def test_import_and_refresh_are_one_transaction(app, runner, tmp_path, inegi_three,
                                                  zip_shapefile, monkeypatch):
-    import cases.importer
+    import cases.frames
     from cases.errors import InvalidInputError
 
     def refused(session):
         raise InvalidInputError("recalcular no fue posible")
 
-    monkeypatch.setattr(cases.importer, "refresh_derived", refused)
+    monkeypatch.setattr(cases.frames, "refresh_derived", refused)
     before = (_count(app), _count(app, Municipality))
-    result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path))])
+    result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path)),
+                                 "--activate"])
     assert result.exit_code == 1 and "recalcular no fue posible" in result.output
     assert "No se modificó la base de datos" in result.output
     assert (_count(app), _count(app, Municipality)) == before
 
 
 def _inject_bug(monkeypatch):
-    import cases.importer
+    import cases.frames
 
     def broken(session):
         raise ValueError("falla simulada al recalcular")
 
-    monkeypatch.setattr(cases.importer, "refresh_derived", broken)
+    monkeypatch.setattr(cases.frames, "refresh_derived", broken)
 
 
 def test_a_bug_inside_a_use_case_is_not_shown_as_a_user_error(
@@ -210,7 +211,8 @@ def test_a_bug_inside_a_use_case_is_not_shown_as_a_user_error(
 ):
     _inject_bug(monkeypatch)
     before = (_count(app), _count(app, Municipality))
-    result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path))])
+    result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path)),
+                                 "--activate"])
     assert result.exit_code != 0
     assert "No se modificó la base de datos" not in result.output
     assert (_count(app), _count(app, Municipality)) == before
@@ -227,10 +229,10 @@ def test_a_bug_surfaces_with_its_traceback_under_debug(
     _inject_bug(monkeypatch)
     monkeypatch.setenv("LIMITES_DATABASE_URL", app.config["DATABASE_URL"])
     archive = str(zip_shapefile(inegi_three, tmp_path))
-    plain = CliRunner().invoke(main, ["import-boundaries", archive])
+    plain = CliRunner().invoke(main, ["import-boundaries", archive, "--activate"])
     assert plain.exit_code == BUG_EXIT_CODE
     assert "Error interno inesperado" in plain.output and "--debug" in plain.output
-    debug = CliRunner().invoke(main, ["--debug", "import-boundaries", archive])
+    debug = CliRunner().invoke(main, ["--debug", "import-boundaries", archive, "--activate"])
     assert debug.exit_code != 0 and isinstance(debug.exception, ValueError)
     assert "falla simulada" in str(debug.exception)
     assert "No se modificó" not in debug.output

@@ -65,7 +65,7 @@ def version_id(app):
 def test_compare_defaults_to_oldest_official_against_newest(runner, version_id):
     text = _ok(runner, "compare", "20067").output
     assert "Oaxaca de Juárez (20067)" in text
-    assert f"Anterior: Marco oficial, 2025-04-01 (núm. {version_id('20067')})" in text
+    assert f"Anterior: Marco ilustrativo de la demostración, 2025-04-01 (núm. {version_id('20067')})" in text
     assert f"(núm. {version_id('20067', 'reclamo')})" in text
     assert "Hausdorff" in text and "Cambio neto: +" in text
 
@@ -95,7 +95,7 @@ def test_compare_lists_versions(runner, fmt, version_id):
     official, claim = version_id("20157"), version_id("20157", "reclamo")
     text = _ok(runner, "compare", "20157", "--list", "--format", fmt).stdout
     if fmt == "table":
-        assert f"Marco oficial, 2025-04-01 (núm. {official})" in text
+        assert f"Marco ilustrativo de la demostración, 2025-04-01 (núm. {official})" in text
         assert f"(núm. {claim})" in text
     else:
         assert [v["id"] for v in json.loads(text)["versions"]] == [official, claim]
@@ -118,7 +118,7 @@ def test_compare_bad_input(runner, version_id, args, message):
 
 def test_compare_ambiguous_lists_the_choices(runner, version_id):
     result = _fails(runner, "compare", "20390", message="elija dos con --old y --new")
-    assert f"Marco oficial, 2025-04-01 (núm. {version_id('20390')})" in result.output
+    assert f"Marco ilustrativo de la demostración, 2025-04-01 (núm. {version_id('20390')})" in result.output
 
 
 # -- responsible ---------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_responsible_negative_distance(runner):
 def test_no_official_frame_stored(empty_runner, tmp_path, command):
     args = [str(_write(tmp_path, "ruta.geojson", [ROUTE])) if a == "RUTA" else a
             for a in command]
-    _fails(empty_runner, *args, message="no hay límites guardados de tipo «Marco oficial»")
+    _fails(empty_runner, *args, message="no hay límites guardados de tipo «Marco de referencia»")
 
 
 # -- split-route ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""people named in the records, participants' own words, visit days, illustrative cases
+"""people named in the records, participants' own words, visit days, illustrative cases,
+frames of official versions with the one in force
 
 Revision ID: 0004
 Revises: 0007
@@ -18,6 +19,26 @@ _ROLE = sa.Enum('presidio', 'participo', 'presente', name='participantrole',
 
 
 def upgrade() -> None:
+    op.create_table(
+        'boundary_frame',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('source', sa.String(length=500), nullable=False),
+        sa.Column('valid_from', sa.Date(), nullable=True),
+        sa.Column('illustrative', sa.Boolean(), nullable=False),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('name'),
+    )
+    op.create_index('uq_boundary_frame_active', 'boundary_frame', ['active'], unique=True,
+                    sqlite_where=sa.text('active'), postgresql_where=sa.text('active'))
+    with op.batch_alter_table('boundary_version', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('frame_id', sa.Integer(), nullable=True))
+        batch_op.create_index('ix_boundary_version_frame_id', ['frame_id'], unique=False)
+        batch_op.create_foreign_key(
+            'fk_boundary_version_frame', 'boundary_frame', ['frame_id'], ['id'],
+            ondelete='SET NULL',
+        )
     op.create_table(
         'person',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -74,3 +95,9 @@ def downgrade() -> None:
     op.drop_table('inspection_participant')
     op.drop_table('meeting_participant')
     op.drop_table('person')
+    with op.batch_alter_table('boundary_version', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_boundary_version_frame', type_='foreignkey')
+        batch_op.drop_index('ix_boundary_version_frame_id')
+        batch_op.drop_column('frame_id')
+    op.drop_index('uq_boundary_frame_active', table_name='boundary_frame')
+    op.drop_table('boundary_frame')
