@@ -10,6 +10,7 @@ import click
 from flask.cli import with_appcontext
 
 from cases.db import unit_of_work
+from cases.frames import frame_name_for
 from cases.importer import import_boundaries
 from cases.layers import read_file
 from cases.locks import import_lock
@@ -73,7 +74,7 @@ def import_boundaries_command(
                 claimant=claimant,
                 legal_reference=legal_reference,
                 valid_from=valid_from,
-                frame_name=frame_name,
+                frame_name=frame_name or frame_name_for(str(path)),
                 activate=activate,
                 progress=progress,
             )

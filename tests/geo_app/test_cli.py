@@ -269,3 +269,47 @@ def test_bad_crs_option_is_a_clear_error(runner, tmp_path, inegi_three, zip_shap
     archive = zip_shapefile(inegi_three, tmp_path, keep_prj=False)
     result = runner.invoke(args=["import-boundaries", str(archive), "--crs", "FOO"])
     assert result.exit_code != 0 and "CRS inválido" in result.output
+
+
+def test_importing_inegi_with_activate_makes_the_app_agree_with_the_file(
+    app, runner, client, inegi_path, tmp_path
+):
+    import geopandas as gpd
+
+    from cases.frames import INEGI_FRAME
+    from cases.models import Inspection
+
+    page = client.get("/analisis/").get_data(as_text=True)
+    assert "Marco ilustrativo de la demostración" in page
+    kept = runner.invoke(args=["import-boundaries", str(inegi_path)])
+    assert kept.exit_code == 0, kept.output
+    assert f"Marco: {INEGI_FRAME}." in kept.output
+    assert "Marco vigente: Marco ilustrativo de la demostración." in kept.output
+    assert "--activate" in kept.output
+    result = runner.invoke(args=["frames", "--activate", INEGI_FRAME])
+    assert result.exit_code == 0, result.output
+    assert f"{INEGI_FRAME} [VIGENTE]: 570 límites" in result.output
+    with app.extensions["limites_sessions"]() as session:
+        inspection = session.scalars(select(Inspection)).one()
+        stored = {p["names"][0]: p["share"] for p in inspection.route_split
+                  if p["kind"] == "municipality"}
+        route = tmp_path / "ruta.geojson"
+        gpd.GeoSeries([inspection.route], crs=4326).to_file(route)
+    cli = runner.invoke(args=["split-route", str(route), "--frame", str(inegi_path),
+                              "--format", "json"])
+    assert cli.exit_code == 0, cli.output
+    from_file = {p["names"][0]: p["share"] for p in json.loads(cli.stdout)["parts"]
+                 if p["kind"] == "municipality"}
+    assert stored == pytest.approx(from_file, abs=1e-5)  # the JSON rounds shares
+    page = client.get("/analisis/").get_data(as_text=True)
+    assert f"Análisis contra el marco vigente:\n  <strong>{INEGI_FRAME}</strong>" in page
+    assert "marco oficial" not in page.lower()
+    alone = client.get("/analisis/?elegido=1").get_data(as_text=True)
+    assert "Ningún traslape mayor al área mínima." in alone  # INEGI's frame is a clean coverage
+
+
+def test_frames_refuses_an_unknown_frame(runner):
+    result = runner.invoke(args=["frames", "--activate", "Nada"])
+    assert result.exit_code == 1
+    assert "no existe el marco «Nada»" in result.output
+    assert "No se modificó la base de datos" in result.output
