@@ -113,6 +113,8 @@ def boundaries_layer(
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     label_within: Sequence[float] | None = None,
     label_away_from: BaseGeometry | None = None,
+    name: str = LayerNames.BOUNDARIES,
+    show: bool = True,
 ) -> MapLayer:
     """Add the municipal limits, one style per version kind, as "Límites municipales".
 
@@ -132,6 +134,10 @@ def boundaries_layer(
     label_away_from : shapely geometry, optional
         What the map is about (zones, sites, routes): names are written away from it when
         the municipality has room elsewhere in ``label_within``, so they do not cover it.
+    name : str
+        The layer's name in the layer control and legend.
+    show : bool
+        Whether the layer is on when the map opens (the user can turn it on or off).
 
     Returns
     -------
@@ -139,7 +145,7 @@ def boundaries_layer(
         The layer; claims are coloured per claimant and listed so in the legend, and each
         municipality of the official frame is named inside its limit.
     """
-    require_columns(gdf, BOUNDARY_COLUMNS, LayerNames.BOUNDARIES)
+    require_columns(gdf, BOUNDARY_COLUMNS, name)
     rows = for_display(gdf, tolerance_m)
     # Drawn official first so claims, agreements and rulings lie on top of it; a kind with no
     # style yet is drawn last, in the fallback style, rather than breaking every map.
@@ -178,10 +184,11 @@ def boundaries_layer(
         entries.setdefault((row["kind"], label), LegendEntry(line_swatch(style_of(row)), label))
     layer = geojson_layer(
         parent,
-        LayerNames.BOUNDARIES,
+        name,
         feature_collection(rows, properties),
-        LegendSection(LayerNames.BOUNDARIES, list(entries.values())),
+        LegendSection(name, list(entries.values())),
         any_flag(gdf),
+        show=show,
     )
     _add_labels(
         layer,
@@ -416,9 +423,10 @@ def geojson_layer(
     collection: dict[str, Any],
     legend: LegendSection,
     illustrative: bool,
+    show: bool = True,
 ) -> MapLayer:
     """Add ``collection`` as a layer whose features bind their own escaped popups."""
-    layer = MapLayer(name, legend=legend, illustrative=illustrative)
+    layer = MapLayer(name, legend=legend, illustrative=illustrative, show=show)
     folium.GeoJson(collection, control=False, on_each_feature=_BIND_FROM_PROPERTIES).add_to(layer)
     return layer.add_to(parent)
 

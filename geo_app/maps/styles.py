@@ -45,6 +45,7 @@ class LayerNames:
     """Spanish names shown in the layer control and as legend headings."""
 
     BOUNDARIES = "Límites municipales"
+    OTHER_FRAMES = "Otros marcos de referencia (no vigentes)"
     ZONES = "Zonas en disputa"
     RIVER = RIVER_NAME
     ROUTES = "Recorridos de inspección"

@@ -21,6 +21,7 @@ from boundaries.simplify import simplify_coverage
 from cases.statuses import BoundaryKind
 from geo_app import maps
 from geo_app.maps.areas import ANALYSIS_LAYERS
+from geo_app.maps.styles import LayerNames
 from geo_app.pages.layers import MapData
 from geo_app.vendor import vendor_url
 
@@ -69,9 +70,23 @@ def display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _boundaries_layer(m, frame: gpd.GeoDataFrame, bounds=None, subject=None):
-    return maps.boundaries_layer(
-        m, display_boundaries(frame), tolerance_m=0, label_within=bounds,
+    # Only the frame in force is drawn when the map opens; other frames (the demo's
+    # illustrative one once INEGI's is in force, or the reverse) wait in the layer control.
+    # Nothing is hidden when no version of the frame in force is drawn (no frame in force
+    # yet, or none of its limits in view): the other frames are all there is to show.
+    other = frame["other_frame"].astype(bool) if "other_frame" in frame else None
+    if other is None or not other.any() or not frame["in_force"].astype(bool).any():
+        return maps.boundaries_layer(
+            m, display_boundaries(frame), tolerance_m=0, label_within=bounds,
+            label_away_from=subject,
+        )
+    maps.boundaries_layer(
+        m, display_boundaries(frame[~other]), tolerance_m=0, label_within=bounds,
         label_away_from=subject,
+    )
+    return maps.boundaries_layer(
+        m, display_boundaries(frame[other]), tolerance_m=0,
+        name=LayerNames.OTHER_FRAMES, show=False,
     )
 
 

@@ -313,3 +313,18 @@ def test_frames_refuses_an_unknown_frame(runner):
     assert result.exit_code == 1
     assert "no existe el marco «Nada»" in result.output
     assert "No se modificó la base de datos" in result.output
+
+
+def test_with_inegi_in_force_the_demo_frame_is_drawn_hidden_in_its_own_style(
+    app, runner, client, inegi_path
+):
+    from cases.frames import INEGI_FRAME
+
+    assert "Otros marcos de referencia" not in client.get("/mapa/").get_data(as_text=True)
+    result = runner.invoke(args=["import-boundaries", str(inegi_path), "--only",
+                                 "20067,20157,20385,20390", "--activate"])
+    assert result.exit_code == 0, result.output
+    html = client.get("/zonas/1").get_data(as_text=True)
+    assert "Otros marcos de referencia (no vigentes)" in html  # in the layer control
+    assert "Marco ilustrativo de la demostración" in html and INEGI_FRAME in html
+    assert '"dashArray": "10 6"' in html  # the illustrative frame's own style
