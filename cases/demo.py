@@ -234,7 +234,7 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
     for level, key, name, reached in INDICATORS:
         row, new = _get_or_create(
             session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
-            level=level, name=name, goal_percent=None, reached_percent=reached,
+            level=level, name=name, reached_percent=reached,
             authorized_by=people[AUTHORIZED_BY],
         )
         indicators[key] = row

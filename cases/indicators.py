@@ -71,8 +71,10 @@ class CountedItem:
         days = set()
         for activity in self.activities:
             days.add(activity_date(activity))
-            if isinstance(activity, Inspection) and activity.ended_on:
-                days.add(activity.ended_on)
+            if isinstance(activity, Inspection):
+                days.update(activity.days)  # "los días 15 y 22 de mayo"
+                if activity.ended_on:
+                    days.add(activity.ended_on)
         return sorted(days)
 
     @property

@@ -74,10 +74,12 @@ class IndicatorProgress:
 
     @property
     def percent_of_goal(self) -> float:
-        """Reached level as a share of the goal, 0–100 (of 100 % when no goal is recorded)."""
-        reached = self.indicator.reached_percent or 0.0
-        goal = self.indicator.goal_percent or 100.0
-        return max(0.0, min(100.0, 100.0 * reached / goal))
+        """The reached level (a percentage) clipped to 0–100, the width of its bar.
+
+        The legacy ``goal_percent`` is not read: goals are the programmed activities
+        (:mod:`cases.indicators`), never an assumed 100 %.
+        """
+        return max(0.0, min(100.0, self.indicator.reached_percent or 0.0))
 
 
 @dataclass

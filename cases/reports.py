@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cases.frames import frame_in_force
 from cases.indicators import (
     HOME_MUNICIPALITY,
     Activity,
@@ -238,9 +239,10 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
         illustrative=illustrative,
     )
     area = shapely.box(*drawn.bounds).buffer(0.01)
+    in_force = frame_in_force(session)
     drawn.limits = [
         v.geometry for v in intersecting(session, BoundaryVersion, area)
-        if v.kind is BoundaryKind.OFFICIAL
+        if v.kind is BoundaryKind.OFFICIAL and (in_force is None or v.frame_id == in_force.id)
     ]
     drawn.rivers = [w.geometry for w in intersecting(session, Watercourse, area)]
     return drawn

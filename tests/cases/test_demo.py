@@ -53,8 +53,8 @@ def test_demo_tells_every_activity_of_the_report(session):
         FindingCategory.RUBBLE_FILL,
     }
     indicators = session.scalars(select(Indicator).order_by(Indicator.key)).all()
-    assert [(i.key, i.reached_percent, i.goal_percent) for i in indicators] == [
-        ("12", 20.0, None), ("12.1", 20.0, None), ("12.2", 20.0, None)
+    assert [(i.key, i.reached_percent, i.annual_goal, i.goals) for i in indicators] == [
+        ("12", 20.0, None, []), ("12.1", 20.0, None, []), ("12.2", 20.0, None, [])
     ]
     assert not session.scalars(select(Agreement)).all()
     zones = {z.name for z in session.scalars(select(DisputeZone))}

@@ -14,7 +14,14 @@ from cases.indicators import (
     quarter_levels,
     year_progress,
 )
-from cases.models import Indicator, IndicatorOverride, Institution, Meeting, MeetingKind
+from cases.models import (
+    Indicator,
+    IndicatorOverride,
+    Inspection,
+    Institution,
+    Meeting,
+    MeetingKind,
+)
 from cases.quarters import Quarter, parse_quarter
 
 T2 = Quarter(2025, 2)
@@ -39,11 +46,19 @@ def test_levels_are_computed_from_the_recorded_activities(demo):
     }
     assert levels["12.2"].rule_text == "4 vinculaciones de 20 programadas en el año = 20 %"
     assert levels["12.1"].rule_text == "4 eventos de 20 programados en el año = 20 %"
-    inspections = [item for item in levels["12.2"].items if len(item.activities) == 2]
+    inspections = [item for item in levels["12.2"].items
+                   if isinstance(item.activities[0], Inspection)]
     assert [item.dates for item in inspections] == [[dt.date(2025, 5, 15), dt.date(2025, 5, 22)]]
 
 
 def test_each_inspection_counts_alone_when_the_indicator_does_not_group_them(demo):
+    # The demo records the 15 and 22 May recorridos as one inspection; a second one of the
+    # same case in the quarter joins it unless the indicator counts inspections one by one.
+    first = demo.scalars(select(Inspection)).one()
+    demo.add(Inspection(title="Otro recorrido", started_on=dt.date(2025, 6, 5),
+                        case=first.case, indicator=first.indicator))
+    demo.flush()
+    assert _levels(demo)["12.2"].counted == 4
     configure_indicator(demo, find_indicator(demo, "12.2", 2025), group_inspections=False)
     assert _levels(demo)["12.2"].counted == 5
 

@@ -48,7 +48,7 @@ def test_inspections_entry_has_findings_and_a_map(demo):
     section = next(s for s in report.sections if s.level.indicator.key == "12.2")
     [entry] = [e for e in section.entries if e.is_inspection]
     assert entry.dates == [dt.date(2025, 5, 15), dt.date(2025, 5, 22)]
-    assert len(entry.findings) == 6 and entry.map is not None
+    assert len(entry.findings) == 3 and entry.map is not None
     assert entry.map.routes and entry.map.limits and entry.map.illustrative
 
 

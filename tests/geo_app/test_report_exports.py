@@ -29,7 +29,9 @@ def test_docx_has_the_sheets_activities_and_signatures(seeded, runner, tmp_path)
     assert "3.\t15 y 22 de mayo de 2025." in text
     assert "1.\t9 de mayo de 2025." in text  # each sheet numbers its activities from 1
     assert text.count("Autorizó:") == 3 and SIGNER in text
-    assert len(document.inline_shapes) == 6  # the maps of the activities with geometry
+    # the maps of the activities with zones or a route: 14, 23 and 27 May, 23 June and the
+    # recorridos (the 8 April sanitation meeting is not about any zone)
+    assert len(document.inline_shapes) == 5
     assert document.sections[0].header.paragraphs[0].text.startswith("OAXACA DE JUÁREZ")
 
 
@@ -40,7 +42,7 @@ def test_printable_html_is_standalone(seeded, runner, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "Informe trimestral de actividades" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from the network
-    assert html.count('src="data:image/png;base64,') == 6
+    assert html.count('src="data:image/png;base64,') == 5
 
 
 def test_informe_page_links_every_activity_to_its_record(seeded, client):
@@ -48,8 +50,8 @@ def test_informe_page_links_every_activity_to_its_record(seeded, client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert len(re.findall(r'href="/reuniones/\d+"', html)) == 11
-    assert len(re.findall(r'href="/recorridos/\d+"', html)) == 2
-    assert html.count("<svg") == 6 and "Descargar PDF" in html
+    assert len(re.findall(r'href="/recorridos/\d+"', html)) == 1
+    assert html.count("<svg") == 5 and "Descargar PDF" in html
     assert "Nivel alcanzado:" in html and SIGNER in html
 
 
@@ -77,7 +79,7 @@ def test_indicadores_page_shows_chart_levels_and_linked_activities(seeded, clien
     assert html.count("<svg") == 1 and "Nivel alcanzado por trimestre, 2025" in html
     assert "4 vinculaciones de 20 programadas en el año = 20 %" in html
     assert len(re.findall(r'href="/reuniones/\d+"', html)) == 11
-    assert len(re.findall(r'href="/recorridos/\d+"', html)) == 2
+    assert len(re.findall(r'href="/recorridos/\d+"', html)) == 1
     assert 'href="/informe/?trimestre=2025-T2"' in html
 
 
