@@ -33,6 +33,7 @@ __all__ = [
     "disputes_frame",
     "stored_river",
     "stored_layers",
+    "claims_set_apart",
     "resolve_layers",
 ]
 
@@ -167,13 +168,46 @@ def stored_river(session: Session) -> Watercourse | None:
     return session.scalar(select(Watercourse).where(Watercourse.name == RIVER_NAME))
 
 
+def _analysable_claims(
+    session: Session,
+) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
+    """Claims that can be analysed against the frame in force, and the claimants set apart.
+
+    Illustrative claims were drawn against the illustrative frame: against a real frame
+    (INEGI's) they only produce artefacts, so they are left out while a real frame is in force.
+    """
+    claims = claim_layers(session)
+    active = session.scalar(select(Frame).where(Frame.active.is_(True)))
+    if active is None or active.illustrative:
+        return claims, []
+    drawn = set(session.scalars(
+        select(BoundaryVersion.id).where(
+            BoundaryVersion.kind == BoundaryKind.CLAIM, BoundaryVersion.illustrative.is_(True)
+        )
+    ))
+    kept, apart = {}, []
+    for name, layer in claims.items():
+        real = layer[~layer["version_id"].isin(drawn)]
+        if len(real):
+            kept[name] = real
+        else:
+            apart.append(name)
+    return kept, sorted(apart)
+
+
+def claims_set_apart(session: Session) -> list[str]:
+    """Claimants whose (illustrative) claims are not analysed against the real frame in force."""
+    return _analysable_claims(session)[1]
+
+
 def stored_layers(
     session: Session, claimants: Iterable[str] | None = None
 ) -> tuple[gpd.GeoDataFrame, dict[str, gpd.GeoDataFrame], list[str]]:
-    """The current official frame, the chosen parties' claims and every claimant's name.
+    """The frame in force, the chosen parties' claims and every claimant's name.
 
     ``claimants`` are party names as in :func:`claim_layers` (``None``: every claim); an
-    unknown one is an error.
+    unknown one is an error. Illustrative claims are left out while a real frame is in force
+    (see :func:`claims_set_apart`).
     """
     frame = official_frame(session)
     if not len(frame):
@@ -181,7 +215,7 @@ def stored_layers(
             "no hay un marco de límites de referencia guardado; impórtelo con "
             "«limites import-boundaries»"
         )
-    claims = claim_layers(session)
+    claims, _ = _analysable_claims(session)
     available = sorted(claims)
     if claimants is not None:
         wanted = set(claimants)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from boundaries.topology import TopologyResult, analyze_topology
 from boundaries.validation import to_multipolygon
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
-from cases.layers import stored_layers
+from cases.layers import claims_set_apart, stored_layers
 from cases.models import DisputeZone, Municipality
 from cases.statuses import ZoneKind, ZoneStatus
 
@@ -89,6 +89,8 @@ class StoredTopology:
     result: TopologyResult
     names: dict[str, str]
     min_area_m2: float
+    # Claimants whose illustrative claims are not compared with the real frame in force.
+    set_apart: list[str] = field(default_factory=list)
 
     @property
     def version_ids(self) -> set[int]:
@@ -107,7 +109,8 @@ def stored_topology(
     """Topology of the current official frame and the chosen parties' claims."""
     frame, claims, available = stored_layers(session, claimants)
     result, names = layers_topology(frame, claims, min_area_m2)
-    return StoredTopology(frame, claims, available, result, names, min_area(min_area_m2))
+    return StoredTopology(frame, claims, available, result, names, min_area(min_area_m2),
+                          claims_set_apart(session))
 
 
 def zone_from_overlap(

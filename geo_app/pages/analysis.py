@@ -35,6 +35,7 @@ class TopologyPage:
 
     claimants: list[str]
     chosen: list[str]
+    set_apart: list[str]
     min_area_m2: float
     overlaps: gpd.GeoDataFrame
     gaps: gpd.GeoDataFrame
@@ -79,6 +80,7 @@ def topology_page(
     return TopologyPage(
         claimants=analysis.claimants,
         chosen=sorted(analysis.claims),
+        set_apart=analysis.set_apart,
         min_area_m2=analysis.min_area_m2,
         overlaps=overlaps,
         gaps=gaps,

@@ -304,8 +304,10 @@ def test_importing_inegi_with_activate_makes_the_app_agree_with_the_file(
     page = client.get("/analisis/").get_data(as_text=True)
     assert f"Análisis contra el marco vigente:\n  <strong>{INEGI_FRAME}</strong>" in page
     assert "marco oficial" not in page.lower()
-    alone = client.get("/analisis/?elegido=1").get_data(as_text=True)
-    assert "Ningún traslape mayor al área mínima." in alone  # INEGI's frame is a clean coverage
+    # The demo's illustrative claims are not compared with INEGI's real frame (issue 11 saw
+    # 20 artefact overlaps); the page says so.
+    assert "Ningún traslape mayor al área mínima." in page
+    assert 'data-testid="claims-set-apart"' in page and "San Jacinto Amilpas" in page
 
 
 def test_frames_refuses_an_unknown_frame(runner):
