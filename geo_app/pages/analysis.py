@@ -26,7 +26,8 @@ def version_label(version: BoundaryVersion) -> str:
     party = f" por {version.claimant.name}" if version.claimant else ""
     when = f", {version.valid_from.isoformat()}" if version.valid_from else ""
     kind = version.frame.name if version.frame else version.kind.label
-    return f"{kind}{party}{when} (núm. {version.id})"
+    in_force = " [vigente]" if version.frame is not None and version.frame.active else ""
+    return f"{kind}{party}{when} (núm. {version.id}){in_force}"
 
 
 @dataclass

@@ -301,6 +301,11 @@ def test_importing_inegi_with_activate_makes_the_app_agree_with_the_file(
     from_file = {p["names"][0]: p["share"] for p in json.loads(cli.stdout)["parts"]
                  if p["kind"] == "municipality"}
     assert stored == pytest.approx(from_file, abs=1e-5)  # the JSON rounds shares
+    listed = runner.invoke(args=["compare", "20067", "--list"])
+    assert listed.exit_code == 0, listed.output
+    assert "[vigente]" in next(line for line in listed.output.splitlines() if INEGI_FRAME in line)
+    assert "[vigente]" not in next(line for line in listed.output.splitlines()
+                                   if "Marco ilustrativo" in line)
     page = client.get("/analisis/").get_data(as_text=True)
     assert f"Análisis contra el marco vigente:\n  <strong>{INEGI_FRAME}</strong>" in page
     assert "marco oficial" not in page.lower()
