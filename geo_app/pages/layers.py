@@ -127,7 +127,8 @@ def boundaries_frame(versions: Iterable[BoundaryVersion]) -> gpd.GeoDataFrame:
                 "cvegeo": v.municipality.cvegeo,
                 "kind": v.kind.value,
                 "kind_label": v.frame.name if v.frame else v.kind.label,
-                # an official version of a frame that is not in force: drawn hidden
+                # official versions of the frame in force, and of other frames (drawn hidden)
+                "in_force": v.frame is not None and v.frame.active,
                 "other_frame": v.frame is not None and not v.frame.active,
                 "claimant": v.claimant.name if v.claimant else None,
                 "source": v.source,

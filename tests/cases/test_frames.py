@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from cases.db import unit_of_work
@@ -7,7 +7,7 @@ from cases.errors import InvalidInputError, NotFoundError
 from cases.frames import DEMO_FRAME, INEGI_FRAME, activate_frame, frame_in_force, list_frames
 from cases.importer import import_boundaries
 from cases.layers import official_frame
-from cases.models import Frame, Inspection
+from cases.models import BoundaryVersion, Frame, Inspection
 from cases.topology import stored_topology
 
 INEGI_SOURCE = "../shared/data/inegi/oaxaca_municipios.geojson"
@@ -74,3 +74,17 @@ def test_the_database_allows_one_frame_in_force_at_most(demo):
     with pytest.raises(IntegrityError):
         demo.flush()
     demo.rollback()
+
+
+def test_before_any_frame_the_newest_official_versions_count_and_an_import_takes_over(
+    demo, inegi_three
+):
+    # A database upgraded from before frames: official versions in no frame, none in force.
+    with unit_of_work(demo):
+        demo.execute(update(Frame).values(active=False))
+        demo.execute(update(BoundaryVersion).values(frame_id=None))
+    demo.expire_all()
+    assert frame_in_force(demo) is None and len(official_frame(demo)) == 4
+    summary = _import(demo, inegi_three)
+    assert summary.frame_in_force == INEGI_FRAME
+    assert sorted(official_frame(demo)["code"]) == ["20067", "20157", "20385"]
