@@ -242,7 +242,13 @@ def _db_layers(session: Session, kind_text: str) -> list[tuple[str, gpd.GeoDataF
         raise InvalidInputError(f"tipo de límite desconocido «{kind_text}»; use {names}")
     kind = kinds[kind_text]
     if kind is BoundaryKind.CLAIM:
-        layers = list(claim_layers(session).items())
+        claims, apart = _analysable_claims(session)
+        if apart and not claims:
+            raise InvalidInputError(
+                f"los reclamos guardados ({', '.join(apart)}) son ilustrativos y no se comparan "
+                "con el marco vigente, que es real"
+            )
+        layers = list(claims.items())
     elif kind is BoundaryKind.OFFICIAL:
         active = session.scalar(select(Frame).where(Frame.active.is_(True)))
         layers = [(active.name if active else kind.label, official_frame(session))]

@@ -301,6 +301,8 @@ def test_importing_inegi_with_activate_makes_the_app_agree_with_the_file(
     from_file = {p["names"][0]: p["share"] for p in json.loads(cli.stdout)["parts"]
                  if p["kind"] == "municipality"}
     assert stored == pytest.approx(from_file, abs=1e-5)  # the JSON rounds shares
+    apart = runner.invoke(args=["topology", "db:oficial", "db:reclamo"])
+    assert apart.exit_code == 1 and "son ilustrativos y no se comparan" in apart.output
     listed = runner.invoke(args=["compare", "20067", "--list"])
     assert listed.exit_code == 0, listed.output
     assert "[vigente]" in next(line for line in listed.output.splitlines() if INEGI_FRAME in line)
