@@ -134,6 +134,22 @@ def demo(session):
 
 
 @pytest.fixture
+def demo_with_agreement(demo):
+    """The demo plus one agreement in a zone's meeting: the report records none, so the demo
+    has none, but agreement layers and scopes need one to be tested."""
+    from sqlalchemy import select
+
+    from cases.models import Agreement, AgreementStatus, Meeting
+
+    meeting = demo.scalar(select(Meeting).where(Meeting.zones.any()).order_by(Meeting.date))
+    meeting.agreements.append(
+        Agreement(text="Acuerdo de prueba", status=AgreementStatus.PENDING)
+    )
+    demo.commit()
+    return demo
+
+
+@pytest.fixture
 def sqlite_url(tmp_path):
     return migrate(f"sqlite:///{tmp_path / 'app.sqlite'}")
 

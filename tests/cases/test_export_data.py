@@ -12,8 +12,8 @@ from cases.statuses import AgreementStatus, BoundaryKind, ZoneStatus
 NOW = dt.datetime(2025, 6, 30, 12, 0, tzinfo=dt.UTC)
 
 
-def test_every_layer_with_its_typed_fields(demo):
-    data = export_data(demo, Scope.everything(), now=NOW)
+def test_every_layer_with_its_typed_fields(demo_with_agreement):
+    data = export_data(demo_with_agreement, Scope.everything(), now=NOW)
     assert list(data.layers) == [spec.name for spec in LAYERS]
     assert SPATIAL_LAYERS == ("limites", "zonas", "recorridos", "hallazgos", "sedes")
     assert TABLES == ("reuniones", "acuerdos", "participantes")
@@ -29,8 +29,8 @@ def test_every_layer_with_its_typed_fields(demo):
             assert frame.crs.to_epsg() == 4326
 
 
-def test_statuses_and_kinds_are_labels(demo):
-    data = export_data(demo, Scope.everything(), now=NOW)
+def test_statuses_and_kinds_are_labels(demo_with_agreement):
+    data = export_data(demo_with_agreement, Scope.everything(), now=NOW)
     assert set(data.layers["limites"].frame["tipo"]) <= {k.label for k in BoundaryKind}
     assert set(data.layers["zonas"].frame["estado"]) <= {s.label for s in ZoneStatus}
     assert set(data.layers["acuerdos"].frame["estado"]) <= {s.label for s in AgreementStatus}

@@ -72,7 +72,8 @@ def test_limits_are_those_around_the_scope(demo):
 
 
 @pytest.mark.parametrize("model", [DisputeZone, Meeting, Inspection, Finding, Site, Agreement])
-def test_a_record_outside_the_scope_is_not_found_by_id(demo, model):
+def test_a_record_outside_the_scope_is_not_found_by_id(demo_with_agreement, model):
+    demo = demo_with_agreement
     checked = 0
     for zone_id in demo.scalars(select(DisputeZone.id)):
         scope = Scope.zone(zone_id)
