@@ -68,6 +68,9 @@ def meeting(title: str, **fields) -> Meeting:
 # -- where each map opens -----------------------------------------------------------------
 
 def test_overview_opens_on_the_dispute_zones(app):
+    # A place recorded far from every zone (the demo names only the Palacio Municipal).
+    far = Site(name="Sede lejana de prueba", geometry=shapely.Point(-96.60, 17.20))
+    add(app, lambda session: [session.merge(far)])
     with app.test_request_context(), session_of(app) as session:
         data = records.overview_map(session)
         zones = session.scalars(select(DisputeZone)).all()
