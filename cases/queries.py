@@ -24,6 +24,7 @@ from cases.models import (
     CaseStatus,
     DisputeZone,
     Finding,
+    Frame,
     Indicator,
     Inspection,
     Institution,
@@ -344,12 +345,15 @@ def official_versions_of(
     })
     if not ids:
         return []
-    return list(session.scalars(
+    query = (
         _versions_query()
         .where(BoundaryVersion.municipality_id.in_(ids))
         .where(BoundaryVersion.kind == BoundaryKind.OFFICIAL)
-        .order_by(BoundaryVersion.id)
-    ))
+    )
+    in_force = session.scalar(select(Frame.id).where(Frame.active.is_(True)))
+    if in_force is not None:  # only the frame in force says where they are
+        query = query.where(BoundaryVersion.frame_id == in_force)
+    return list(session.scalars(query.order_by(BoundaryVersion.id)))
 
 
 def get_site(session: Session, site_id: int) -> Site:

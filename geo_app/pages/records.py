@@ -33,6 +33,14 @@ MUNICIPALITIES_NOTE = (
     "Esta reunión no trató zonas ni sitios con ubicación; el mapa muestra los límites de los "
     "municipios que participaron."
 )
+CASE_MUNICIPALITIES_NOTE = (
+    "Este expediente no tiene zonas, recorridos ni sitios con ubicación; el mapa muestra los "
+    "límites de los municipios que son parte."
+)
+CASE_NO_PLACE_NOTE = (
+    "Sin mapa: este expediente no tiene zonas, recorridos ni sitios con ubicación y entre sus "
+    "partes no hay un municipio con límite registrado."
+)
 NO_PLACE_NOTE = (
     "Sin mapa: esta reunión no trató zonas ni sitios con ubicación y entre sus participantes "
     "no hay un municipio con límite registrado."
@@ -96,9 +104,23 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
 
 
 def case_page(session: Session, case_id: int) -> RecordPage:
-    """A case with its zones, meetings' sites and inspections."""
+    """A case with its zones, meetings' sites and inspections.
+
+    A case with none of them (the sanitation of the Atoyac and Salado) shows the limits of
+    its municipalities instead, saying so; with no municipality either, no map at all.
+    """
     case = queries.get_case(session, case_id)
     union = shapely.union_all([z.geometry for z in case.zones]) if case.zones else None
+    sites = queries.meeting_sites(case.meetings)
+    if union is None and not sites and not any(i.route for i in case.inspections):
+        versions = queries.official_versions_of(session, case.parties)
+        if not versions:
+            return RecordPage(case, None, map_note=CASE_NO_PLACE_NOTE)
+        return RecordPage(
+            case,
+            record_map(focus_of(*(v.geometry for v in versions), pad=0.0), versions=versions),
+            map_note=CASE_MUNICIPALITIES_NOTE,
+        )
     return RecordPage(
         case,
         record_map(
@@ -107,7 +129,7 @@ def case_page(session: Session, case_id: int) -> RecordPage:
             zones=case.zones,
             inspections=case.inspections,
             findings=[f for i in case.inspections for f in i.findings],
-            sites=queries.meeting_sites(case.meetings),
+            sites=sites,
         ),
     )
 

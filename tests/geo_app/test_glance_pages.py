@@ -15,6 +15,7 @@ from cases.db import unit_of_work
 from cases.models import (
     Agreement,
     AgreementStatus,
+    Case,
     DisputeZone,
     Inspection,
     Institution,
@@ -285,3 +286,12 @@ def test_zones_a_route_crosses_link_to_their_pages(app, client):
     split = re.search(r'data-testid="route-split">(.*?)</table>', html, re.S).group(1)
     for name in crossed:
         assert f'<a href="/zonas/{zones[name]}">{name}</a>' in split
+
+
+def test_a_case_with_no_place_shows_its_municipalities_and_says_so(app, client):
+    with session_of(app) as session:
+        case = session.scalars(select(Case).where(~Case.zones.any()).order_by(Case.id)).first()
+        case_id = case.id
+    html = client.get(f"/expedientes/{case_id}").get_data(as_text=True)
+    assert records.CASE_MUNICIPALITIES_NOTE in text_of(html)
+    assert 'class="map-box"' in html
