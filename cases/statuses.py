@@ -18,6 +18,8 @@ __all__ = [
     "AgreementStatus",
     "FindingCategory",
     "AttachmentKind",
+    "Role",
+    "AuditAction",
 ]
 
 
@@ -117,3 +119,21 @@ class AttachmentKind(LabelledEnum):
     PDF = "pdf", "Documento PDF (acta, oficio)"
     PHOTO = "foto", "Fotografía"
     LINK = "enlace", "Enlace"
+
+
+class Role(LabelledEnum):
+    """What a user may do: read, write records, or also manage users and restore."""
+
+    READER = "lector", "Lector"
+    EDITOR = "editor", "Editor"
+    ADMIN = "administrador", "Administrador"
+
+
+class AuditAction(LabelledEnum):
+    """What a change written to the audit log did to its record."""
+
+    CREATE = "creacion", "Creación"
+    UPDATE = "modificacion", "Modificación"
+    DELETE = "eliminacion", "Envío a la papelera"
+    RESTORE = "restauracion", "Restauración"
+    STATUS = "cambio_estado", "Cambio de estado"

@@ -16,10 +16,14 @@ from sqlalchemy.orm import Session
 
 from boundaries.topology import TopologyResult, analyze_topology
 from boundaries.validation import to_multipolygon
+from cases.audit import record_change, snapshot
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
 from cases.layers import stored_layers
-from cases.models import DisputeZone, Municipality
+from cases.models import AuditAction, DisputeZone, Municipality, User
+from cases.records import including_deleted
+from cases.spatial import intersecting
 from cases.statuses import ZoneKind, ZoneStatus
+from cases.text import clean_name
 
 __all__ = [
     "DEFAULT_MIN_AREA_M2",
@@ -106,26 +110,45 @@ def stored_topology(
     return StoredTopology(frame, claims, available, result, names, min_area(min_area_m2))
 
 
+# Share of the larger of two shapes their intersection must cover to be "the same" area.
+SAME_AREA_SHARE = 0.99
+
+
+def _same_area(a, b) -> bool:
+    larger = max(a.area, b.area)
+    return larger > 0 and a.intersection(b).area >= SAME_AREA_SHARE * larger
+
+
 def zone_from_overlap(
     session: Session,
     claimants: Iterable[str] | None,
     min_area_m2: float,
     position: int,
     name: str,
-) -> DisputeZone:
+    actor: User | None = None,
+) -> tuple[DisputeZone, bool]:
     """Turn overlap number ``position`` of :func:`stored_topology` into a dispute zone.
 
-    The overlap is recomputed from what is stored (never taken from the client).
+    The overlap is recomputed from what is stored (never taken from the client). One
+    overlap becomes at most one zone: when a zone already covers the same area it is
+    returned instead, with ``False``; a new zone is audited and returned with ``True``.
+    Runs in the caller's transaction.
     """
-    name = name.strip()
-    if not name:
-        raise InvalidInputError("la zona necesita un nombre")
+    name = clean_name(name, "la zona")
     result = stored_topology(session, claimants, min_area_m2).result
     if not 0 <= position < len(result.overlaps):
         raise NotFoundError(f"no existe el traslape número {position + 1}")
-    if session.scalar(select(DisputeZone).where(DisputeZone.name == name)):
-        raise ConflictError(f"ya existe una zona llamada «{name}»")
     row = result.overlaps.iloc[position]
+    geometry = to_multipolygon(row.geometry)
+    for zone in intersecting(session, DisputeZone, geometry):
+        if _same_area(zone.geometry, geometry):
+            return zone, False
+    taken = session.scalar(
+        including_deleted(select(DisputeZone).where(DisputeZone.name == name))
+    )
+    if taken is not None:
+        where = " (en la papelera)" if taken.is_deleted else ""
+        raise ConflictError(f"ya existe una zona llamada «{name}»{where}")
     parties = list(row["parties"])
     zone = DisputeZone(
         name=name,
@@ -135,11 +158,12 @@ def zone_from_overlap(
             f"Traslape de {row['area_ha']:.2f} ha reclamado por {len(parties)} partes, "
             "creado desde el análisis de límites."
         ),
-        geometry=to_multipolygon(row.geometry),
+        geometry=geometry,
         municipalities=session.scalars(
             select(Municipality).where(Municipality.cvegeo.in_(parties))
         ).all(),
     )
     session.add(zone)
     session.flush()
-    return zone
+    record_change(session, actor, AuditAction.CREATE, zone, after=snapshot(zone))
+    return zone, True
