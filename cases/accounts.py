@@ -6,6 +6,7 @@ caller's transaction and audits what it changes; none commits.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from argon2 import PasswordHasher
@@ -25,10 +26,12 @@ __all__ = [
     "hash_password",
     "create_user",
     "get_user",
+    "user_by_id",
     "set_password",
     "disable_user",
     "enable_user",
     "end_sessions",
+    "check_password",
     "authenticate",
     "list_users",
     "create_demo_accounts",
@@ -47,8 +50,12 @@ DEMO_ACCOUNTS = (
 )
 
 _hasher = PasswordHasher()
-# Verified against when the account does not exist, so timing does not reveal usernames.
-_DUMMY_HASH = _hasher.hash("cuenta-inexistente")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so timing hides usernames."""
+    return _hasher.hash("cuenta-inexistente")
 
 
 def normalize_username(username: str) -> str:
@@ -123,6 +130,14 @@ def get_user(session: Session, username: str) -> User:
     return user
 
 
+def user_by_id(session: Session, user_id: int) -> User:
+    """The account number ``user_id``, or a Spanish 404 error."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"no existe el usuario número {user_id}")
+    return user
+
+
 def end_sessions(user: User) -> None:
     """End every session of ``user``: a copied session cookie stops working."""
     user.session_version += 1
@@ -157,6 +172,11 @@ def enable_user(session: Session, user: User, *, actor: User | None = None) -> N
     _set_active(session, user, True, actor)
 
 
+def check_password(user: User, password: str) -> bool:
+    """Whether ``password`` is ``user``'s current password."""
+    return len(password or "") <= MAX_PASSWORD_LENGTH and _verify(user.password_hash, password)
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active account matching ``username`` and ``password``, or ``None``.
 
@@ -170,7 +190,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == name)) if name else None
     if len(password or "") > MAX_PASSWORD_LENGTH:
         return None
-    matches = _verify(user.password_hash if user else _DUMMY_HASH, password or "")
+    matches = _verify(user.password_hash if user else _dummy_hash(), password or "")
     if user is None or not matches or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
