@@ -26,6 +26,7 @@ from geo_app.cli import (
     routes,
     simplify,
     topology,
+    users,
     versions,
 )
 
@@ -45,6 +46,7 @@ COMMANDS = (
     *indicators.COMMANDS,
     *report.COMMANDS,
     *exports.COMMANDS,
+    *users.COMMANDS,
     *database.COMMANDS[2:],
     *backup.COMMANDS,
 )
