@@ -10,6 +10,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     EqualTo,
     InputRequired,
@@ -123,7 +124,9 @@ class NewUserForm(SpanishForm):
         "Usuario", validators=[InputRequired("escriba el nombre de usuario"), Length(max=40)]
     )
     nombre = StringField("Nombre completo", validators=[Optional(), Length(max=MAX_NAME_LENGTH)])
-    rol = SelectField("Rol", choices=[(r.value, r.label) for r in Role], default=Role.READER)
+    rol = SelectField(
+        "Rol", choices=[SelectChoice(r.value, r.label) for r in Role], default=Role.READER.value
+    )
     nueva = _new_password()
     confirmacion = _confirmation()
 
@@ -138,12 +141,14 @@ class AuditFilterForm(SpanishForm):
 
     usuario = StringField("Usuario", validators=[Optional(), Length(max=80)])
     accion = SelectField(
-        "Acción", choices=[("", "Todas")] + [(a.value, a.label) for a in AuditAction],
+        "Acción",
+        choices=[SelectChoice("", "Todas")] + [SelectChoice(a.value, a.label) for a in AuditAction],
         default="",
     )
     tipo = SelectField(
         "Tipo de registro",
-        choices=[("", "Todos")] + [(t.name, t.label) for t in RECORD_TYPES.values()],
+        choices=[SelectChoice("", "Todos")]
+        + [SelectChoice(t.name, t.label) for t in RECORD_TYPES.values()],
         default="",
     )
     desde = DateField("Desde", validators=[Optional()])
