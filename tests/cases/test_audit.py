@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from cases import audit, queries, records
-from cases.analysis import disputes_frame
 from cases.db import unit_of_work
 from cases.demo import load_demo
 from cases.errors import NotFoundError, StaleRecordError
+from cases.layers import disputes_frame
 from cases.models import (
     Agreement,
     AuditAction,
