@@ -6,7 +6,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cases import audit, queries, records
 from cases.db import unit_of_work
-from cases.demo import load_demo
 from cases.errors import NotFoundError, StaleRecordError
 from cases.layers import disputes_frame
 from cases.models import (
@@ -17,12 +16,6 @@ from cases.models import (
     User,
     ZoneStatus,
 )
-
-
-@pytest.fixture
-def demo(session):
-    load_demo(session)
-    return session
 
 
 def _zone(session, name="Colonia Ejidal") -> DisputeZone:
@@ -83,11 +76,11 @@ def test_deleted_zone_disappears_everywhere_and_comes_back(demo):
     demo.expunge_all()
     with demo.begin():
         assert zone_id not in {z.id for z in queries.list_zones(demo)}
-        assert zone_id not in set(queries.overview_map(demo).zones["id"])
+        assert zone_id not in {z.id for z in queries.overview_records(demo, None).zones}
         assert zone_id not in set(disputes_frame(demo)["zone_id"])
         assert sum(n for _, n in queries.dashboard(demo).zones_by_status) == 4
         with pytest.raises(NotFoundError):
-            queries.zone_page(demo, zone_id)
+            queries.get_zone(demo, zone_id)
         for meeting in demo.scalars(select(Meeting).where(Meeting.id.in_(meetings))):
             assert zone_id not in {z.id for z in meeting.zones}
         trash = records.deleted_records(demo)
@@ -98,7 +91,7 @@ def test_deleted_zone_disappears_everywhere_and_comes_back(demo):
         records.restore(demo, None, "dispute_zone", zone_id)
     with demo.begin():
         assert zone_id in {z.id for z in queries.list_zones(demo)}
-        actions = [e.action for e in audit.history(demo, queries.zone_page(demo, zone_id).record)]
+        actions = [e.action for e in audit.history(demo, queries.get_zone(demo, zone_id))]
     assert actions == [AuditAction.RESTORE, AuditAction.DELETE]
 
 
