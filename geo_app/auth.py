@@ -26,6 +26,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    has_request_context,
     redirect,
     render_template,
     request,
@@ -122,8 +123,13 @@ class Account(UserMixin):
 
 
 def acting_user() -> User | None:
-    """The signed-in user record (the actor of audited changes), or ``None``."""
-    return current_user.user if current_user.is_authenticated else None
+    """The signed-in user record (the actor of audited changes), or ``None``.
+
+    Outside a request (a report rendered by the command line) there is nobody.
+    """
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user.user
 
 
 class LoginThrottle:
@@ -217,6 +223,7 @@ def _require_login():
     """Send anonymous visitors to the login page; refuse writes a role does not allow."""
     if _is_public():
         return None
+    get_session()  # checks the schema first: an outdated database is a clear 503 page
     if not current_user.is_authenticated:
         if request.method in SAFE_METHODS:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
