@@ -221,8 +221,8 @@ def _check_origin():
 
 def _require_login():
     """Send anonymous visitors to the login page; refuse writes a role does not allow."""
-    if _is_public():
-        return None
+    if _is_public() or request.routing_exception is not None:
+        return None  # public, or no such page: a 404 reveals nothing stored
     get_session()  # checks the schema first: an outdated database is a clear 503 page
     if not current_user.is_authenticated:
         if request.method in SAFE_METHODS:

@@ -4,7 +4,7 @@ import pytest
 from security_data import OVERLAP
 
 PAGES = ["/", "/mapa/", "/zonas/", "/zonas/1", "/expedientes/", "/reuniones/", "/recorridos/",
-         "/analisis/", "/analisis/comparar", "/cuenta/contrasena", "/no-existe"]
+         "/analisis/", "/analisis/comparar", "/cuenta/contrasena", "/indicadores/", "/informe/"]
 ADMIN_PAGES = ["/admin/usuarios", "/admin/registro", "/admin/registro.csv", "/admin/papelera"]
 
 
@@ -13,6 +13,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page(anon_client, path):
     response = anon_client.get(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/cuenta/entrar?next=")
+
+
+def test_a_page_that_does_not_exist_is_a_404_for_everyone(anon_client):
+    assert anon_client.get("/no-existe").status_code == 404
+    assert anon_client.post("/no-existe").status_code == 404
 
 
 def test_login_page_static_and_vendor_files_are_public(anon_client):
@@ -35,7 +40,7 @@ def test_anonymous_writes_are_refused_and_write_nothing(anon_client, counts, pat
 
 
 def test_a_lector_reads_every_page_but_sees_no_edit_controls(reader_client):
-    for path in PAGES[:-1]:
+    for path in PAGES:
         assert reader_client.get(path).status_code == 200, path
     html = reader_client.get("/analisis/").get_data(as_text=True)
     assert "Crear zona en disputa" not in html and "Lectora de demostración" in html
