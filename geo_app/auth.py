@@ -64,6 +64,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Endpoints anyone may reach; blueprints whose every view is public.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login"})
 PUBLIC_BLUEPRINTS = frozenset({"vendor"})
+# Blueprints read by programs (QGIS, GDAL, OWSLib): an anonymous request is a 401, never a
+# redirect to the HTML login page.
+API_BLUEPRINTS = frozenset({"ogcapi"})
 # Unsafe requests a lector may make: about their own account only.
 SELF_SERVICE = frozenset({"auth.logout", "auth.password"})
 
@@ -225,7 +228,7 @@ def _require_login():
         return None  # public, or no such page: a 404 reveals nothing stored
     get_session()  # checks the schema first: an outdated database is a clear 503 page
     if not current_user.is_authenticated:
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS and request.blueprint not in API_BLUEPRINTS:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(401)
     if (request.method not in SAFE_METHODS and request.endpoint not in SELF_SERVICE
