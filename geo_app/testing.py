@@ -152,9 +152,10 @@ class AppClient(FlaskClient):
             if origin is not None:
                 headers.setdefault("Origin", origin)
             kwargs["headers"] = headers
-            if csrf:
-                data = kwargs.get("data")
-                data = dict(data) if data is not None else {}
+            if csrf and ("json" in kwargs or not isinstance(kwargs.get("data"), dict | None)):
+                headers.setdefault("X-CSRFToken", self.csrf_token())
+            elif csrf:
+                data = dict(kwargs.get("data") or {})
                 data.setdefault("csrf_token", self.csrf_token())
                 kwargs["data"] = data
         return super().open(*args, **kwargs)
