@@ -33,7 +33,7 @@ from cases.importer import import_boundaries
 from geo_app.maps.display import for_display
 from geo_app.pages import records
 from geo_app.pages.render import display_boundaries
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, signed_in_client
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
@@ -102,7 +102,7 @@ def vertices(app) -> tuple[int, int]:
 
 
 def measure(app) -> dict[str, dict[str, float]]:
-    client = app.test_client()
+    client = signed_in_client(app, "lectora")  # every page needs an account
 
     def app_page() -> str:
         response = client.get("/mapa/")

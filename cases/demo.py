@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boundaries.crs import STORAGE_CRS
+from cases.accounts import create_demo_accounts
 from cases.demo_story import (
     AUTHORIZED_BY,
     CASES,
@@ -308,6 +309,7 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
         for category, (lon, lat), description in spec["findings"]:
             add_finding(session, inspection, category, Point(lon, lat), description,
                         illustrative=True)
+    created["cuentas de demostración"] = create_demo_accounts(session)
     log.info("demo loaded: %s", created)
     return created
 

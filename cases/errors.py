@@ -19,6 +19,7 @@ __all__ = [
     "InvalidInputError",
     "ForbiddenError",
     "ConflictError",
+    "StaleRecordError",
     "SchemaOutdatedError",
     "boundary_errors",
 ]
@@ -56,6 +57,19 @@ class ConflictError(LimitesError):
     """The input conflicts with what is already stored."""
 
     status_code = 409
+
+
+class StaleRecordError(ConflictError):
+    """The record changed since the form was built from it (optimistic locking).
+
+    ``expected`` is the version the form was built from and ``current`` the stored one.
+    """
+
+    def __init__(self, message: str, record: object, expected: int, current: int) -> None:
+        super().__init__(message)
+        self.record = record
+        self.expected = expected
+        self.current = current
 
 
 class SchemaOutdatedError(LimitesError):

@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     event,
     false,
@@ -38,28 +40,41 @@ from sqlalchemy import (
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
+    ORMExecuteState,
     Session,
     backref,
+    declared_attr,
     mapped_column,
     relationship,
+    with_loader_criteria,
 )
 
 from cases.geometry import Geometry, bounds_of
 from cases.statuses import (
     AgreementStatus,
     AttachmentKind,
+    AuditAction,
     BoundaryKind,
     CaseStatus,
     FindingCategory,
     InstitutionKind,
     MeetingKind,
     ParticipantRole,
+    Role,
     ZoneKind,
     ZoneStatus,
 )
 
 __all__ = [
     "Base",
+    "EditableMixin",
+    "INCLUDE_DELETED",
+    "UTCDateTime",
+    "utcnow",
+    "Role",
+    "AuditAction",
+    "User",
+    "AuditEntry",
     "BoundaryKind",
     "ZoneKind",
     "ZoneStatus",
@@ -109,6 +124,81 @@ def _enum(cls: type[enum.StrEnum]) -> Enum:
 
 class Base(DeclarativeBase):
     """Declarative base of every model."""
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment stored as naive UTC on every backend and read back as aware UTC.
+
+    SQLite has no time zones; storing UTC everywhere keeps both backends comparable.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        """Convert an aware moment to naive UTC; a naive one is taken as UTC already."""
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect) -> dt.datetime | None:
+        """Attach UTC to the stored naive moment."""
+        return value.replace(tzinfo=dt.UTC) if value is not None else None
+
+
+class EditableMixin:
+    """What every record staff edit shares: an optimistic-lock version and soft deletion.
+
+    ``version`` is SQLAlchemy's ``version_id_col``: every UPDATE checks and increments it,
+    so a write based on a stale read fails instead of overwriting someone else's change
+    (:func:`cases.records.check_version` compares it with the version a form was built
+    from). Changing only a many-to-many collection does not update the row; call
+    :func:`cases.records.touch` then. ``deleted_at`` moves the record to the Papelera:
+    :mod:`cases.records` hides such rows from every ORM query unless asked for them.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    @declared_attr
+    def deleted_by_id(cls) -> Mapped[int | None]:  # noqa: N805 - declared_attr takes the class
+        """Who sent the record to the Papelera."""
+        return mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - declared_attr takes the class
+        """Make ``version`` the optimistic-lock column."""
+        return {"version_id_col": cls.version}
+
+    @property
+    def is_deleted(self) -> bool:
+        """Whether the record is in the Papelera."""
+        return self.deleted_at is not None
+
+
+# Execution option that lifts the soft-delete filter for one statement
+# (see cases.records.including_deleted).
+INCLUDE_DELETED = "include_deleted"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_deleted(state: ORMExecuteState) -> None:
+    """Hide soft-deleted rows from every ORM SELECT, relationship loads included."""
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.execution_options.get(INCLUDE_DELETED, False)
+    ):
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                EditableMixin, lambda cls: cls.deleted_at.is_(None), include_aliases=True
+            )
+        )
 
 
 class SpatialMixin:
@@ -262,7 +352,7 @@ class BoundaryVersion(SpatialMixin, Base):
     frame: Mapped[Frame | None] = relationship(back_populates="versions")
 
 
-class DisputeZone(SpatialMixin, Base):
+class DisputeZone(EditableMixin, SpatialMixin, Base):
     """A disputed area (fraccionamiento, colonia, rancho…) between municipalities."""
 
     __tablename__ = "dispute_zone"
@@ -283,7 +373,7 @@ class DisputeZone(SpatialMixin, Base):
     inspections: Mapped[list[Inspection]] = relationship(back_populates="zone")
 
 
-class Institution(Base):
+class Institution(EditableMixin, Base):
     """An institution of the catalogue: municipalities, their areas, state and federal bodies."""
 
     __tablename__ = "institution"
@@ -299,7 +389,7 @@ class Institution(Base):
     municipality: Mapped[Municipality | None] = relationship()
 
 
-class Case(Base):
+class Case(EditableMixin, Base):
     """An expediente."""
 
     __tablename__ = "case_file"
@@ -322,7 +412,7 @@ class Case(Base):
     inspections: Mapped[list[Inspection]] = relationship(back_populates="case")
 
 
-class Site(SpatialMixin, Base):
+class Site(EditableMixin, SpatialMixin, Base):
     """A named place on the map: where meetings are held or what they deal with."""
 
     __tablename__ = "site"
@@ -428,7 +518,7 @@ class IndicatorOverride(Base):
     indicator: Mapped[Indicator] = relationship(back_populates="overrides")
 
 
-class Meeting(Base):
+class Meeting(EditableMixin, Base):
     """A meeting: working meeting, security table or Mando Coordinado session."""
 
     __tablename__ = "meeting"
@@ -480,7 +570,7 @@ class Evidence(Base):
     meeting: Mapped[Meeting] = relationship(back_populates="evidence")
 
 
-class Agreement(Base):
+class Agreement(EditableMixin, Base):
     """An agreement reached in a meeting, with who answers for it and by when."""
 
     __tablename__ = "agreement"
@@ -502,7 +592,7 @@ class Agreement(Base):
     responsible: Mapped[Institution | None] = relationship()
 
 
-class Inspection(SpatialMixin, Base):
+class Inspection(EditableMixin, SpatialMixin, Base):
     """A joint field inspection (recorrido) with its route."""
 
     __tablename__ = "inspection"
@@ -557,7 +647,7 @@ class Inspection(SpatialMixin, Base):
         return [self.started_on]
 
 
-class Finding(SpatialMixin, Base):
+class Finding(EditableMixin, SpatialMixin, Base):
     """Something found at a point during an inspection."""
 
     __tablename__ = "finding"
@@ -761,3 +851,50 @@ class InspectionParticipant(Base):
 
     inspection: Mapped[Inspection] = relationship(back_populates="people")
     person: Mapped[Person] = relationship()
+class User(Base):
+    """A person who signs in: a role, an Argon2 password hash and a session version.
+
+    ``session_version`` is part of every session cookie (see ``geo_app.auth``); bumping it
+    on logout or password change ends every session of the user at once.
+    """
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"
+
+
+class AuditEntry(Base):
+    """One change to one record: who, when (UTC), what, and the fields before and after.
+
+    ``username`` keeps the author's name as it was, so the log stays readable when the
+    account is renamed or removed; ``user_id`` is empty for the command line.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    username: Mapped[str] = mapped_column(String(80))
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction))
+    record_type: Mapped[str] = mapped_column(String(40), index=True)
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    record_label: Mapped[str] = mapped_column(String(300), default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    user: Mapped[User | None] = relationship()

@@ -19,6 +19,8 @@ __all__ = [
     "FindingCategory",
     "AttachmentKind",
     "ParticipantRole",
+    "Role",
+    "AuditAction",
 ]
 
 
@@ -127,3 +129,19 @@ class ParticipantRole(LabelledEnum):
     PRESIDED = "presidio", "Presidió"
     PARTICIPATED = "participo", "Participó"
     PRESENT = "presente", "Estuvo presente"
+class Role(LabelledEnum):
+    """What a user may do: read, write records, or also manage users and restore."""
+
+    READER = "lector", "Lector"
+    EDITOR = "editor", "Editor"
+    ADMIN = "administrador", "Administrador"
+
+
+class AuditAction(LabelledEnum):
+    """What a change written to the audit log did to its record."""
+
+    CREATE = "creacion", "Creación"
+    UPDATE = "modificacion", "Modificación"
+    DELETE = "eliminacion", "Envío a la papelera"
+    RESTORE = "restauracion", "Restauración"
+    STATUS = "cambio_estado", "Cambio de estado"

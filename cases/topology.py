@@ -19,10 +19,14 @@ from sqlalchemy.orm import Session
 
 from boundaries.topology import TopologyResult, analyze_topology
 from boundaries.validation import to_multipolygon
+from cases.audit import record_change, snapshot
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
 from cases.layers import claims_set_apart, stored_layers
-from cases.models import DisputeZone, Municipality
+from cases.models import AuditAction, DisputeZone, Municipality, User
+from cases.records import including_deleted
+from cases.spatial import intersecting
 from cases.statuses import ZoneKind, ZoneStatus
+from cases.text import clean_name
 
 __all__ = [
     "DEFAULT_MIN_AREA_M2",
@@ -113,16 +117,29 @@ def stored_topology(
                           claims_set_apart(session))
 
 
+# Share of the larger of two shapes their intersection must cover to be "the same" area.
+SAME_AREA_SHARE = 0.99
+
+
+def _same_area(a, b) -> bool:
+    larger = max(a.area, b.area)
+    return larger > 0 and a.intersection(b).area >= SAME_AREA_SHARE * larger
+
+
 def zone_from_overlap(
     session: Session,
     claimants: Iterable[str] | None,
     min_area_m2: float,
     position: int,
     name: str,
-) -> DisputeZone:
+    actor: User | None = None,
+) -> tuple[DisputeZone, bool]:
     """Turn overlap number ``position`` of :func:`stored_topology` into a dispute zone.
 
-    The overlap is recomputed from what is stored (never taken from the client).
+    The overlap is recomputed from what is stored (never taken from the client). One
+    overlap becomes at most one zone: when a zone already covers the same area it is
+    returned instead, with ``False``; a new zone is audited and returned with ``True``.
+    Runs in the caller's transaction.
     """
 
     def describe(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
@@ -133,7 +150,7 @@ def zone_from_overlap(
         )
 
     return _zone_from(session, claimants, min_area_m2, position, name, "overlaps",
-                      "el traslape", describe)
+                      "el traslape", describe, actor)
 
 
 def zone_from_unattended(
@@ -142,11 +159,13 @@ def zone_from_unattended(
     min_area_m2: float,
     position: int,
     name: str,
-) -> DisputeZone:
+    actor: User | None = None,
+) -> tuple[DisputeZone, bool]:
     """Turn area-nobody-attends number ``position`` of :func:`stored_topology` into a zone.
 
-    Like :func:`zone_from_overlap`, recomputed from what is stored. The zone concerns the
-    municipality the frame assigns the area to and its neighbours there.
+    Like :func:`zone_from_overlap` (recomputed from what is stored, at most one zone per
+    area, audited). The zone concerns the municipality the frame assigns the area to and
+    its neighbours there.
     """
 
     def describe(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
@@ -158,7 +177,7 @@ def zone_from_unattended(
         )
 
     return _zone_from(session, claimants, min_area_m2, position, name, "unattended",
-                      "el vacío de atención", describe)
+                      "el vacío de atención", describe, actor)
 
 
 def _zone_from(
@@ -170,28 +189,36 @@ def _zone_from(
     table: str,
     what: str,
     describe: Callable[[pd.Series, dict[str, str]], tuple[list[str], str]],
-) -> DisputeZone:
-    name = name.strip()
-    if not name:
-        raise InvalidInputError("la zona necesita un nombre")
+    actor: User | None,
+) -> tuple[DisputeZone, bool]:
+    name = clean_name(name, "la zona")
     analysed = stored_topology(session, claimants, min_area_m2)
     rows = getattr(analysed.result, table)
     if not 0 <= position < len(rows):
         raise NotFoundError(f"no existe {what} número {position + 1}")
-    if session.scalar(select(DisputeZone).where(DisputeZone.name == name)):
-        raise ConflictError(f"ya existe una zona llamada «{name}»")
     row = rows.iloc[position]
+    geometry = to_multipolygon(row.geometry)
+    for zone in intersecting(session, DisputeZone, geometry):
+        if _same_area(zone.geometry, geometry):
+            return zone, False
+    taken = session.scalar(
+        including_deleted(select(DisputeZone).where(DisputeZone.name == name))
+    )
+    if taken is not None:
+        where = " (en la papelera)" if taken.is_deleted else ""
+        raise ConflictError(f"ya existe una zona llamada «{name}»{where}")
     codes, description = describe(row, analysed.names)
     zone = DisputeZone(
         name=name,
         kind=ZoneKind.LIMITE,
         status=ZoneStatus.IDENTIFIED,
         description=description,
-        geometry=to_multipolygon(row.geometry),
+        geometry=geometry,
         municipalities=session.scalars(
             select(Municipality).where(Municipality.cvegeo.in_(codes))
         ).all(),
     )
     session.add(zone)
     session.flush()
-    return zone
+    record_change(session, actor, AuditAction.CREATE, zone, after=snapshot(zone))
+    return zone, True

@@ -8,10 +8,12 @@ import uuid
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from cases.audit import changed_fields
 from cases.derived import SHARED_DISTANCE_M
 from cases.errors import LimitesError
 from geo_app import formatting, frame_notice, vendor
 from geo_app.blueprints import (
+    admin,
     analysis,
     attachments,
     case_files,
@@ -33,6 +35,10 @@ from geo_app.maps.styles import status_css
 log = logging.getLogger(__name__)
 
 _MESSAGES = {
+    401: "Inicie sesión para continuar.",
+    403: "Su cuenta no tiene permiso para esta acción.",
+    413: "El envío es demasiado grande. Revise el texto o el archivo e intente de nuevo.",
+    429: "Demasiadas solicitudes seguidas. Espere unos minutos e intente de nuevo.",
     404: "La página que busca no existe. Revise la dirección o vuelva al tablero.",
     405: "Esa acción no está permitida en esta página.",
     500: "Ocurrió un error interno. El problema quedó registrado; intente de nuevo más tarde.",
@@ -44,7 +50,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports, exports, ogcapi, sites, attachments, field,
+        indicators, reports, exports, ogcapi, sites, attachments, field, admin,
     ):
         app.register_blueprint(module.bp)
     formatting.init_app(app)
@@ -52,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(vendor.vendor_url, "vendor")
     app.add_template_global(status_css, "status_css")
     app.add_template_global(SHARED_DISTANCE_M, "shared_distance_m")
+    app.add_template_global(changed_fields, "cambios")
     # Only relative or http(s) links reach an href: a stored "javascript:" URL never runs.
     app.add_template_filter(safe_url, "url_segura")
     app.register_error_handler(LimitesError, _domain_error)
@@ -59,8 +66,11 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
+_TITLES = {401: "Inicie sesión", 403: "Acceso denegado", 404: "Página no encontrada"}
+
+
 def _page(code: int, message: str, reference: str | None = None):
-    title = "Página no encontrada" if code == 404 else "Error"
+    title = _TITLES.get(code, "Error")
     html = render_template(
         "errors/error.html", title=title, code=code, message=message, reference=reference
     )

@@ -8,14 +8,34 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 from cases.db import make_engine, make_session_factory
-from geo_app.testing import TEST_PG_DSN, demo_app, migrate, postgres_url
+from geo_app.testing import (
+    TEST_PG_DSN,
+    AppClient,
+    demo_app,
+    migrate,
+    postgres_url,
+    signed_in_client,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 INEGI = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 PG_DSN = TEST_PG_DSN
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# The demo accounts (cases.accounts.DEMO_ACCOUNTS); their passwords are in the README.
+READER, EDITOR, ADMIN = "lectora", "editora", "administradora"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2id with tiny cost parameters: the scheme is real, the suite stays fast."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "cases.accounts._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
+        yield
 
 
 def pg_url(database: str) -> str:
@@ -155,16 +175,42 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(sqlite_url, tmp_path):
     """The app on a fresh SQLite database with the demo data loaded."""
-    app = demo_app(database_url=sqlite_url)
+    app = demo_app(database_url=sqlite_url, instance_path=tmp_path / "instance",
+                   SECRET_KEY="prueba")
     yield app
     app.extensions["limites_engine"].dispose()
 
 
 @pytest.fixture
-def client(app):
+def sign_in():
+    """Factory: a client of an app a test built itself, signed in as a demo account."""
+    return signed_in_client
+
+
+@pytest.fixture
+def anon_client(app) -> AppClient:
+    """A visitor who has not signed in."""
     return app.test_client()
+
+
+@pytest.fixture
+def client(app) -> AppClient:
+    """Signed in as the demo editor."""
+    return app.test_client().login(EDITOR)
+
+
+@pytest.fixture
+def reader_client(app) -> AppClient:
+    """Signed in as the demo lector (read-only)."""
+    return app.test_client().login(READER)
+
+
+@pytest.fixture
+def admin_client(app) -> AppClient:
+    """Signed in as the demo administrator."""
+    return app.test_client().login(ADMIN)
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from cases import topology
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
+from geo_app.auth import acting_user
 from geo_app.db import get_session
+from geo_app.forms import ZoneFromOverlapForm, first_error
 from geo_app.pages import analysis
 from geo_app.pages.render import render_map
 
@@ -40,7 +42,7 @@ def index():
 
 @bp.post("/zona")
 def create_zone():
-    """Convierte un traslape o un vacío de atención en zona en disputa en un solo paso."""
+    """Convierte un traslape o un vacío de atención en zona en disputa (una zona por área)."""
     session = get_session()
     try:
         claimants, min_area = _options(request.form)
@@ -50,20 +52,26 @@ def create_zone():
     back = url_for(
         "analysis.index", elegido=1, reclamo=claimants or [], area_minima=min_area
     )
-    unattended = "vacio_atencion" in request.form
+    form = ZoneFromOverlapForm()
+    if not form.validate():
+        flash(first_error(form), "danger")
+        return redirect(back)
+    unattended = form.vacio_atencion.data is not None
     make = topology.zone_from_unattended if unattended else topology.zone_from_overlap
-    field = "vacio_atencion" if unattended else "traslape"
+    number = form.vacio_atencion.data if unattended else form.traslape.data
     try:
         with unit_of_work(session):
-            zone = make(
-                session, claimants, min_area,
-                request.form.get(field, type=int, default=0) - 1,
-                request.form.get("nombre", ""),
+            zone, created = make(
+                session, claimants, min_area, number - 1, form.nombre.data,
+                actor=acting_user(),
             )
     except LimitesError as error:
         flash(error.message, "danger")
         return redirect(back)
-    flash(f"Se creó la zona en disputa «{zone.name}».", "success")
+    if created:
+        flash(f"Se creó la zona en disputa «{zone.name}».", "success")
+    else:
+        flash(f"Esa área ya es la zona en disputa «{zone.name}».", "info")
     return redirect(url_for("zones.detail", zone_id=zone.id))
 
 

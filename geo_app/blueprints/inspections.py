@@ -26,6 +26,7 @@ def detail(inspection_id: int):
     return render_template(
         "inspections/detail.html", title=page.record.title, inspection=page.record,
         findings=page.findings, zone_ids=page.zone_ids,
+        historial=page.history,
         map=cached_map(("recorrido", inspection_id), lambda: page.map),
         breadcrumbs=[("Recorridos", url_for("inspections.index"))],
     )

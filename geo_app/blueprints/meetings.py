@@ -25,6 +25,7 @@ def detail(meeting_id: int):
     page = records.meeting_page(get_session(), meeting_id)
     return render_template(
         "meetings/detail.html", title=page.record.title, meeting=page.record,
+        historial=page.history,
         map=cached_map(("reunion", meeting_id), lambda: page.map) if page.map else None,
         map_note=page.map_note,
         breadcrumbs=[("Reuniones", url_for("meetings.index"))],

@@ -16,5 +16,6 @@ def detail(site_id: int):
     return render_template(
         "sites/detail.html", title=page.record.name, site=page.record,
         meetings=page.meetings, map=cached_map(("sitio", site_id), lambda: page.map),
+        historial=page.history,
         breadcrumbs=[("Reuniones", url_for("meetings.index"))],
     )

@@ -27,6 +27,7 @@ from geo_app.cli import (
     routes,
     simplify,
     topology,
+    users,
     versions,
 )
 
@@ -47,6 +48,7 @@ COMMANDS = (
     *indicators.COMMANDS,
     *report.COMMANDS,
     *exports.COMMANDS,
+    *users.COMMANDS,
     *database.COMMANDS[2:],
     *backup.COMMANDS,
 )

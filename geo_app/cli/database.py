@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from cases.db import current_revision, unit_of_work, upgrade
 from cases.demo import load_demo
 from geo_app.cli.support import engine, handled, open_session, progress
+from geo_app.deployment import ensure_secret_key, exposure_problems
 from geo_app.server import DEFAULT_THREADS, serve
 
 __all__ = ["COMMANDS", "init_command", "demo_command", "serve_command"]
@@ -24,6 +25,9 @@ def init_command() -> None:
     """Crea o actualiza el esquema de la base de datos."""
     upgrade(engine())
     click.echo(f"Base de datos lista (revisión {current_revision(engine())}): {_database_label()}")
+    written = ensure_secret_key(current_app)
+    if written is not None:
+        click.echo(f"Clave secreta nueva guardada en {written} (no la comparta).")
 
 
 @click.command("demo")
@@ -51,6 +55,13 @@ def demo_command() -> None:
               help="Servidor de desarrollo de Flask, con recarga automática (solo para programar).")
 def serve_command(host: str, port: int, threads: int, dev: bool) -> None:
     """Sirve la aplicación web (waitress; con --dev, el servidor de desarrollo de Flask)."""
+    problems = exposure_problems(current_app, host)
+    if problems:
+        raise click.ClickException(
+            f"no se sirve en {host} (visible desde la red) mientras "
+            + "; y ".join(problems)
+            + ". Para probar en este equipo use --host 127.0.0.1."
+        )
     click.echo(f"Límites en http://{host}:{port}/ (Ctrl+C para detener)")
     if dev:
         current_app.run(host=host, port=port, debug=False, use_reloader=True)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import shapely
 from sqlalchemy.orm import Session
 
 from cases import queries
-from cases.models import Finding, Inspection, Meeting
+from cases.audit import history
+from cases.models import AuditEntry, Finding, Inspection, Meeting
 from geo_app.pages.layers import MapData, around, focus_of, record_map
 
 __all__ = [
@@ -63,6 +65,20 @@ class RecordPage:
     meetings: list[Meeting] = field(default_factory=list)
     # Zone pages by zone name, to link the names a page quotes (e.g. a route's split).
     zone_ids: dict[str, int] = field(default_factory=dict)
+    # The record's audit entries, newest first.
+    history: list[AuditEntry] = field(default_factory=list)
+
+
+def _with_history(page_of):
+    """Add the record's audit entries to the page ``page_of`` builds."""
+
+    @functools.wraps(page_of)
+    def build(session: Session, record_id: int) -> RecordPage:
+        page = page_of(session, record_id)
+        page.history = history(session, page.record)
+        return page
+
+    return build
 
 
 def overview_map(session: Session) -> MapData:
@@ -85,6 +101,7 @@ def overview_map(session: Session) -> MapData:
     )
 
 
+@_with_history
 def zone_page(session: Session, zone_id: int) -> RecordPage:
     """A zone with its meetings' sites, its inspections and the limits around it."""
     found = queries.zone_record(session, zone_id)
@@ -103,6 +120,7 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
     )
 
 
+@_with_history
 def case_page(session: Session, case_id: int) -> RecordPage:
     """A case with its zones, meetings' sites and inspections.
 
@@ -134,6 +152,7 @@ def case_page(session: Session, case_id: int) -> RecordPage:
     )
 
 
+@_with_history
 def meeting_page(session: Session, meeting_id: int) -> RecordPage:
     """A meeting with the zones and sites it dealt with and where it was held.
 
@@ -165,6 +184,7 @@ def meeting_page(session: Session, meeting_id: int) -> RecordPage:
     )
 
 
+@_with_history
 def site_page(session: Session, site_id: int) -> RecordPage:
     """A site, the meetings about it or held there, and the limits around it."""
     site = queries.get_site(session, site_id)
@@ -185,6 +205,7 @@ def _by_id(record) -> int:
     return record.id
 
 
+@_with_history
 def inspection_page(session: Session, inspection_id: int) -> RecordPage:
     """An inspection with its route, findings, zone and the river nearby."""
     inspection = queries.get_inspection(session, inspection_id)

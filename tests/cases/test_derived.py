@@ -73,7 +73,7 @@ def test_two_use_cases_share_one_request_scoped_session(demo):
 
     assert len(stored_topology(demo).result.overlaps) == 1
     with unit_of_work(demo):
-        zone = zone_from_overlap(demo, None, 1.0, 0, "Franja compartida")
+        zone, _ = zone_from_overlap(demo, None, 1.0, 0, "Franja compartida")
         counts = refresh_derived(demo)
     assert counts["hallazgos"] == 3
     demo.expire_all()

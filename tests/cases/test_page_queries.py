@@ -29,6 +29,9 @@ def _meeting(title: str, **fields) -> Meeting:
 
 def test_agreements_due_and_overdue_are_apart(demo):
     demo.execute(Agreement.__table__.delete())
+    # The demo's agreements may still sit in the identity map (reference cycles wait for the
+    # garbage collector) and SQLite reuses their ids: forget them before adding new ones.
+    demo.expunge_all()
     held = _meeting("Reunión con acuerdos")
     demo.add_all([
         Agreement(meeting=held, text=text, due_date=due, status=status)

@@ -32,7 +32,8 @@ def test_area_nobody_attends_becomes_a_dispute_zone(demo):
     from cases.errors import NotFoundError
 
     with unit_of_work(demo):
-        zone = zone_from_unattended(demo, None, 1.0, 0, "Ribera sin atender")
+        zone, created = zone_from_unattended(demo, None, 1.0, 0, "Ribera sin atender")
+    assert created
     assert {m.cvegeo for m in zone.municipalities} == {"20385", "20067"}
     assert zone.description.startswith("Vacío de atención de 16")
     with pytest.raises(NotFoundError, match="vacío de atención número 2"):
@@ -41,17 +42,26 @@ def test_area_nobody_attends_becomes_a_dispute_zone(demo):
 
 def test_overlap_becomes_a_dispute_zone_once(demo):
     from cases.errors import ConflictError, NotFoundError
-    from cases.models import DisputeZone, ZoneStatus
+    from cases.models import AuditAction, AuditEntry, DisputeZone, ZoneStatus
 
+    demo.rollback()
+    for position, name, error, match in [
+        (2, "Otra", NotFoundError, "traslape número 3"),
+        (0, "  ", InvalidInputError, "nombre"),
+        (0, "Colonia Ejidal", ConflictError, "ya existe una zona llamada «Colonia Ejidal»"),
+    ]:
+        with pytest.raises(error, match=match), unit_of_work(demo):
+            zone_from_overlap(demo, None, 1.0, position, name)
     with unit_of_work(demo):
-        zone = zone_from_overlap(demo, None, 1.0, 0, "Franja en disputa")
-    assert zone.status is ZoneStatus.IDENTIFIED
+        zone, created = zone_from_overlap(demo, None, 1.0, 0, "Franja en disputa")
+    assert created and zone.status is ZoneStatus.IDENTIFIED
     assert {m.cvegeo for m in zone.municipalities} == {"20067", "20157"}
-    with pytest.raises(ConflictError, match="ya existe"):
-        zone_from_overlap(demo, None, 1.0, 0, "Franja en disputa")
-    with pytest.raises(NotFoundError, match="traslape número 3"):
-        zone_from_overlap(demo, None, 1.0, 2, "Otra")
-    with pytest.raises(InvalidInputError, match="nombre"):
-        zone_from_overlap(demo, None, 1.0, 0, "  ")
+    with unit_of_work(demo):
+        again, created = zone_from_overlap(demo, None, 1.0, 0, "Otro nombre")
+    assert again.id == zone.id and not created
     demo.rollback()
     assert len(demo.scalars(select(DisputeZone)).all()) == 6
+    entries = demo.scalars(select(AuditEntry).where(AuditEntry.record_id == zone.id)).all()
+    assert [(e.action, e.record_type, e.after["name"]) for e in entries] == [
+        (AuditAction.CREATE, "dispute_zone", "Franja en disputa")
+    ]

@@ -22,7 +22,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, session_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,7 +59,8 @@ def build_app(directory: Path, prepare: Callable[[Session], None] | None = None)
 
     ``prepare`` may change the data (in the same unit of work) before the server starts.
     """
-    return demo_app(directory, prepare=prepare, TILES=TILES, TILES_ATTRIBUTION="prueba")
+    return demo_app(directory, prepare=prepare, TILES=TILES, TILES_ATTRIBUTION="prueba",
+                    SECRET_KEY="prueba-e2e")
 
 
 @dataclass
@@ -286,6 +287,7 @@ def _route(watch: Watch, tiles: str):
 def open_browser(browser, live_server, request) -> Iterator[Callable[..., Browsing]]:
     """Factory: a fresh context and page on ``server`` (default the demo server).
 
+    The browser is signed in as ``user`` (default the demo editor; ``None``: anonymous).
     ``tiles="stub"`` answers tile requests with a blank PNG, ``"abort"`` makes the tile
     server unreachable (console errors about it are then accepted, nothing else is).
     """
@@ -301,6 +303,7 @@ def open_browser(browser, live_server, request) -> Iterator[Callable[..., Browsi
         viewport: dict | None = None,
         tiles: str = "stub",
         mobile: bool = False,
+        user: str | None = "editora",
     ) -> Browsing:
         context = browser.new_context(
             locale="es-MX",
@@ -309,6 +312,13 @@ def open_browser(browser, live_server, request) -> Iterator[Callable[..., Browsi
             is_mobile=mobile,
             has_touch=mobile,
         )
+        target = server or live_server
+        if user is not None:
+            context.add_cookies([{
+                "name": target.app.config["SESSION_COOKIE_NAME"],
+                "value": session_cookie(target.app, user),
+                "url": target.url,
+            }])
         watch = Watch()
         if tiles == "abort":
             watch.ignore_console(re.escape(TILE_HOST))
@@ -331,7 +341,7 @@ def open_browser(browser, live_server, request) -> Iterator[Callable[..., Browsi
         opened.append((context, watch))
         shots = test_dir if len(opened) == 1 else test_dir / f"contexto-{len(opened)}"
         shots.mkdir(parents=True, exist_ok=True)
-        return Browsing(page, watch, (server or live_server).url, shots)
+        return Browsing(page, watch, target.url, shots)
 
     yield make
     problems = []

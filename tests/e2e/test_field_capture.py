@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from cases.models import Attachment, Finding, Inspection
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, session_cookie
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, photo
 from tests.e2e.conftest import LOCAL_HOST, PHONE, SCREENSHOTS, serve
 
@@ -50,6 +50,11 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
         has_touch=True, permissions=["geolocation"],
         geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
     )
+    context.add_cookies([{  # signed in as the demo editor
+        "name": field_server.app.config["SESSION_COOKIE_NAME"],
+        "value": session_cookie(field_server.app, "editora"),
+        "url": field_server.url,
+    }])
     problems: list[str] = []
     page = context.new_page()
     page.set_default_timeout(15_000)

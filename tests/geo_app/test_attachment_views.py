@@ -5,13 +5,13 @@ from cases.attachments import attach_file, attach_link
 from cases.db import unit_of_work
 from cases.models import Finding, Meeting
 from geo_app.files import attachment_store
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, signed_in_client
 from geo_app.testing_field import PDF, photo
 
 
 def get(app, path):
     """GET ``path``, reading and closing the streamed file."""
-    response = app.test_client().get(path)
+    response = signed_in_client(app).get(path)
     response.get_data()
     response.close()
     return response
@@ -100,7 +100,7 @@ def test_stored_files_live_in_the_instance_folder_by_default(served, tmp_path):
 
 def test_record_pages_show_thumbnails_minutes_and_links(served):
     app, ids = served
-    client = app.test_client()
+    client = signed_in_client(app)
     with app.extensions["limites_sessions"]() as session:
         finding = session.scalars(select(Finding).order_by(Finding.id)).first()
         meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
@@ -117,6 +117,6 @@ def test_finding_popups_show_the_photo_thumbnail(served):
     app, ids = served
     with app.extensions["limites_sessions"]() as session:
         inspection_id = session.scalars(select(Finding).order_by(Finding.id)).first().inspection_id
-    page = app.test_client().get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    page = signed_in_client(app).get(f"/recorridos/{inspection_id}").get_data(as_text=True)
     # The popup HTML is embedded in the map script as a JSON string.
     assert f'src=\\"/adjuntos/{ids["photo"]}/miniatura/popup\\"' in page

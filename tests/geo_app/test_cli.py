@@ -244,6 +244,7 @@ def test_commands_on_an_outdated_schema_say_how_to_fix_it(tmp_path, monkeypatch)
     from geo_app.cli import main
 
     monkeypatch.setenv("LIMITES_DATABASE_URL", f"sqlite:///{tmp_path / 'vacia.sqlite'}")
+    monkeypatch.setenv("LIMITES_SECRET_KEY", "prueba")  # init writes no key into the repo
     result = CliRunner().invoke(main, ["compare", "20067", "--list"])
     assert result.exit_code == 1
     assert "ejecute «limites init»" in result.output

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from cases.db import make_engine, make_session_factory, unit_of_work
 from cases.models import Municipality, data_version
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, signed_in_client
 
 BATCH = 20
 
@@ -85,7 +85,7 @@ def test_a_backup_taken_during_writes_restores_to_a_consistent_database(app, tmp
     with other.extensions["limites_sessions"]() as session:
         assert session.scalar(select(func.count()).select_from(Municipality)) > copied * BATCH
         assert data_version(session) > version_before  # no cached map of the old data survives
-    client = other.test_client()
+    client = signed_in_client(other)
     assert client.get("/").status_code == 200
     assert client.get("/mapa/").status_code == 200
     other.extensions["limites_engine"].dispose()

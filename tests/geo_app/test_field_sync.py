@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cases.models import Attachment, Finding, Inspection
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, signed_in_client
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, PDF, photo
 
 
@@ -20,7 +20,7 @@ def field_app(tmp_path):
 
 @pytest.fixture
 def client(field_app):
-    return field_app.test_client()
+    return signed_in_client(field_app)
 
 
 def counts(app) -> dict[str, int]:
@@ -118,7 +118,8 @@ def test_concurrent_copies_of_one_batch_store_it_once(any_backend_app):
     statuses = []
 
     def send():
-        statuses.append(field_app.test_client().post("/campo/sincronizar", json=doc).status_code)
+        client = signed_in_client(field_app)
+        statuses.append(client.post("/campo/sincronizar", json=doc).status_code)
 
     threads = [threading.Thread(target=send) for _ in range(3)]
     for thread in threads:

@@ -113,9 +113,9 @@ def test_the_map_is_rendered_once_and_again_after_a_write_from_another_process(a
 
 
 def test_the_cache_can_be_turned_off(sqlite_url):
-    from geo_app.testing import demo_app
+    from geo_app.testing import demo_app, signed_in_client
 
     app = demo_app(database_url=sqlite_url, MAP_CACHE=False)
     assert "limites_map_cache" not in app.extensions
-    assert app.test_client().get("/mapa/").status_code == 200
+    assert signed_in_client(app).get("/mapa/").status_code == 200
     app.extensions["limites_engine"].dispose()

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from cases.exports import layer_spec
 from cases.features import COLLECTIONS
-from geo_app.testing import demo_app
+from geo_app.testing import demo_app, session_cookie
 
 
 def _gdal(tool: str) -> str:
@@ -28,17 +28,37 @@ def _gdal(tool: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def api_url(tmp_path_factory):
-    """The demo app served on 127.0.0.1 from a thread; the API's landing page URL."""
+def served(tmp_path_factory):
+    """The demo app served on 127.0.0.1 from a thread: the API's URL and a session cookie."""
     app = demo_app(tmp_path_factory.mktemp("ogcapi"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="ogcapi", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/ogcapi/"
+    cookie = f"{app.config['SESSION_COOKIE_NAME']}={session_cookie(app, 'lectora')}"
+    yield f"http://127.0.0.1:{server.server_port}/ogcapi/", cookie
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
     app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def api_url(served, tmp_path_factory):
+    """The API's landing page URL, with GDAL signed in as the demo lector (its cookie)."""
+    url, cookie = served
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GDAL_HTTP_COOKIE", cookie)
+        yield url
+
+
+def test_the_api_answers_401_without_an_account(served):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(served[0] + "collections")
+    refused.value.close()
+    assert refused.value.code == 401
 
 
 def test_ogrinfo_lists_every_collection(api_url):
@@ -82,10 +102,11 @@ def test_ogrinfo_spatial_filter_uses_bbox(api_url):
     assert 0 < count < 3
 
 
-def test_owslib_features_client(api_url):
+def test_owslib_features_client(served):
     from owslib.ogcapi.features import Features
 
-    service = Features(api_url)
+    api_url, cookie = served
+    service = Features(api_url, headers={"Cookie": cookie})
     assert [c["id"] for c in service.collections()["collections"]] == [
         c.id for c in COLLECTIONS]
     assert any(c.endswith("/conf/geojson") for c in service.conformance()["conformsTo"])

@@ -200,7 +200,7 @@ def test_without_tiles_no_tile_layer_is_created(client, pages):
     assert "L.map(" in get_html(client, "/mapa/")
 
 
-def test_configured_tiles_make_a_tile_layer(sqlite_url):
+def test_configured_tiles_make_a_tile_layer(sqlite_url, sign_in):
     app = create_app(
         {
             "TESTING": True,
@@ -209,7 +209,7 @@ def test_configured_tiles_make_a_tile_layer(sqlite_url):
             "TILES_ATTRIBUTION": "prueba",
         }
     )
-    html = app.test_client().get("/mapa/").get_data(as_text=True)
+    html = sign_in(app).get("/mapa/").get_data(as_text=True)
     app.extensions["limites_engine"].dispose()
     assert html.count("L.tileLayer(") == 1
     assert "/teselas/{z}/{x}/{y}.png" in html
@@ -236,8 +236,8 @@ EMPTY_MESSAGES = {
 }
 
 
-def test_empty_database_renders_every_list_page_and_the_map(empty_app):
-    client = empty_app.test_client()
+def test_empty_database_renders_every_list_page_and_the_map(empty_app, sign_in):
+    client = sign_in(empty_app)
     for path, messages in EMPTY_MESSAGES.items():
         html = get_html(client, path)
         for message in messages:

@@ -19,9 +19,9 @@ SCRIPT = textwrap.dedent(
     import geo_app
     where = geo_app.__file__
     assert "site-packages" in where and "{root}" not in where, where
-    from geo_app.testing import demo_app
+    from geo_app.testing import demo_app, signed_in_client
     app = demo_app(__import__("pathlib").Path("."))
-    client = app.test_client()
+    client = signed_in_client(app)
     html = client.get("/mapa/").get_data(as_text=True)
     leaflet = re.search(r'src="(/vendor/leaflet/dist/leaflet\\.js[^"]*)"', html).group(1)
     response = client.get(leaflet.replace("&amp;", "&"))

@@ -1,15 +1,15 @@
 """data version: one row counting the transactions that wrote, for caches of rendered maps
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-24 06:50:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """field work: attachments, participants, route points, client UUIDs of phone captures
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-24 06:50:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,16 @@
 """people named in the records, participants' own words, visit days, illustrative cases,
 frames of official versions with the one in force
 
-Revision ID: 0004
-Revises: 0007
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-24 06:40:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0007'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,180 @@
+"""The audit log: who changed which record, when, and the fields before and after.
+
+Every use case that creates, updates, deletes, restores or changes the status of a record
+calls :func:`record_change` in the caller's transaction, so the change and its entry are
+committed (or rolled back) together.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import hashlib
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from cases.models import AuditAction, AuditEntry, User, utcnow
+from cases.record_types import RECORD_TYPES, record_label, record_type_of
+
+__all__ = [
+    "COMMAND_LINE",
+    "snapshot",
+    "record_change",
+    "history",
+    "AuditFilter",
+    "entries",
+    "changed_fields",
+    "to_csv",
+]
+
+# The author of changes made with the ``limites`` command on the server itself.
+COMMAND_LINE = "(línea de comandos)"
+# Columns never written to the log: secrets, bookkeeping, and what is derived from others.
+_SKIPPED = frozenset({
+    "id", "password_hash", "session_version", "last_login_at", "version", "deleted_at",
+    "deleted_by_id", "min_x", "min_y", "max_x", "max_y",
+})
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe form of a column value; geometry as type, vertex count and digest."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, BaseGeometry):
+        digest = hashlib.sha256(shapely.to_wkb(value)).hexdigest()[:12]
+        return f"{value.geom_type}, {shapely.get_num_coordinates(value)} vértices, {digest}"
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def snapshot(record: object) -> dict[str, Any]:
+    """The record's own columns as a JSON-safe dict (no secrets, no bookkeeping)."""
+    return {
+        column.key: _plain(getattr(record, column.key))
+        for column in inspect(type(record)).column_attrs
+        if column.key not in _SKIPPED
+    }
+
+
+def record_change(
+    session: Session,
+    actor: User | None,
+    action: AuditAction,
+    record: object,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry for ``record`` to the caller's transaction.
+
+    ``before`` and ``after`` are :func:`snapshot` dicts (or any JSON-safe dicts); for an
+    update only the fields that differ are kept. ``actor`` is ``None`` for the command line.
+    A new record is flushed first so the entry knows its id.
+    """
+    if getattr(record, "id", None) is None:
+        session.flush()
+    if before is not None and after is not None and action is not AuditAction.CREATE:
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        before = {k: v for k, v in before.items() if k in changed}
+        after = {k: v for k, v in after.items() if k in changed}
+    entry = AuditEntry(
+        at=utcnow(),
+        user_id=actor.id if actor is not None else None,
+        username=actor.username if actor is not None else COMMAND_LINE,
+        action=action,
+        record_type=record_type_of(record).name,
+        record_id=record.id,
+        record_label=record_label(record)[:300],
+        before=before,
+        after=after,
+    )
+    session.add(entry)
+    return entry
+
+
+def history(session: Session, record: object) -> list[AuditEntry]:
+    """Every audit entry of ``record``, newest first."""
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.record_type == record_type_of(record).name,
+               AuditEntry.record_id == record.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    ).all()
+
+
+@dataclass
+class AuditFilter:
+    """What the Registro de cambios page filters by; ``None`` means any."""
+
+    username: str | None = None
+    action: AuditAction | None = None
+    record_type: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def entries(session: Session, where: AuditFilter | None = None, limit: int | None = 500):
+    """Audit entries matching ``where``, newest first (``since``/``until`` inclusive, UTC)."""
+    where = where or AuditFilter()
+    query = select(AuditEntry)
+    if where.username:
+        query = query.where(AuditEntry.username == where.username)
+    if where.action:
+        query = query.where(AuditEntry.action == where.action)
+    if where.record_type:
+        query = query.where(AuditEntry.record_type == where.record_type)
+    if where.since:
+        query = query.where(AuditEntry.at >= dt.datetime.combine(where.since, dt.time(), dt.UTC))
+    if where.until:
+        end = dt.datetime.combine(where.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(AuditEntry.at < end)
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return session.scalars(query).all()
+
+
+def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
+    """``(field, before, after)`` for every field the entry mentions, by field name."""
+    before, after = entry.before or {}, entry.after or {}
+    return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+
+
+CSV_COLUMNS = [
+    "Fecha y hora (UTC)", "Usuario", "Acción", "Tipo de registro", "Número", "Registro",
+    "Campo", "Antes", "Después",
+]
+
+
+def _cell(value: Any) -> str:
+    """A value as CSV text; a leading formula sign is neutralised for spreadsheets."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_csv(rows: Iterable[AuditEntry]) -> str:
+    """The entries as CSV, one line per changed field, UTF-8 with BOM for Excel in Spanish."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry in rows:
+        kind = RECORD_TYPES.get(entry.record_type)
+        head = [
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.username, entry.action.label,
+            kind.label if kind else entry.record_type, entry.record_id, entry.record_label,
+        ]
+        for field, before, after in changed_fields(entry) or [("", None, None)]:
+            writer.writerow([_cell(v) for v in [*head, field, before, after]])
+    return out.getvalue()

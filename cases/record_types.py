@@ -1,0 +1,72 @@
+"""The kinds of record the audit log and the Papelera know, with their Spanish names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cases.models import (
+    Agreement,
+    Case,
+    DisputeZone,
+    Finding,
+    Inspection,
+    Institution,
+    Meeting,
+    Site,
+    User,
+)
+
+__all__ = ["RecordType", "RECORD_TYPES", "record_type_of", "record_label"]
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of record the audit log and the Papelera know: its model and Spanish noun."""
+
+    name: str
+    model: type
+    label: str
+
+
+RECORD_TYPES: dict[str, RecordType] = {
+    t.name: t
+    for t in (
+        RecordType("dispute_zone", DisputeZone, "Zona en disputa"),
+        RecordType("case_file", Case, "Expediente"),
+        RecordType("meeting", Meeting, "Reunión"),
+        RecordType("agreement", Agreement, "Acuerdo"),
+        RecordType("inspection", Inspection, "Recorrido"),
+        RecordType("finding", Finding, "Hallazgo"),
+        RecordType("site", Site, "Sitio"),
+        RecordType("institution", Institution, "Institución"),
+        RecordType("user_account", User, "Usuario"),
+    )
+}
+
+def record_type_of(record: object) -> RecordType:
+    """The :class:`RecordType` of ``record``."""
+    return RECORD_TYPES[type(record).__tablename__]
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def record_label(record: object) -> str:
+    """A short Spanish description of ``record`` for the log and the Papelera."""
+    match record:
+        case Case():
+            return _short(f"{record.number} — {record.title}", 300)
+        case Meeting():
+            return _short(f"{record.date.isoformat()} {record.title}", 300)
+        case Agreement():
+            return _short(record.text)
+        case Inspection():
+            return _short(f"{record.started_on.isoformat()} {record.title}", 300)
+        case Finding():
+            return _short(f"{record.category.label}: {record.description}")
+        case User():
+            return record.username
+        case _:
+            return _short(str(getattr(record, "name", record)), 300)

@@ -1,0 +1,340 @@
+"""Sign-in, sessions and the request guards: login required, same origin, CSRF, roles.
+
+* Every page needs a signed-in, active account except the login page, ``/static``,
+  ``/vendor`` and views marked :func:`public` (share links): one ``before_request`` check,
+  not a decorator per view.
+* The session cookie carries the account's ``session_version``; logout and a password
+  change bump it, so every other copy of the cookie stops working.
+* Unsafe methods need a same-origin ``Origin`` (or ``Referer``) and a CSRF token
+  (Flask-WTF), and an account that may write: a lector's forged POST is a 403.
+* After :data:`MAX_FAILURES` failed sign-ins for one account or one address within
+  :data:`FAILURE_WINDOW` seconds, sign-in answers 429 until the window passes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Hashable
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import select
+
+from cases import accounts, permissions
+from cases.db import unit_of_work
+from cases.models import User
+from geo_app.db import get_session
+from geo_app.forms import LoginForm, PasswordForm, first_error
+
+__all__ = [
+    "bp",
+    "init_app",
+    "public",
+    "acting_user",
+    "Account",
+    "LoginThrottle",
+    "MAX_FAILURES",
+    "FAILURE_WINDOW",
+]
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("auth", __name__, url_prefix="/cuenta")
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = 15 * 60
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Endpoints anyone may reach; blueprints whose every view is public.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login"})
+PUBLIC_BLUEPRINTS = frozenset({"vendor"})
+# Blueprints read by programs (QGIS, GDAL, OWSLib): an anonymous request is a 401, never a
+# redirect to the HTML login page.
+API_BLUEPRINTS = frozenset({"ogcapi"})
+# Unsafe requests a lector may make: about their own account only.
+SELF_SERVICE = frozenset({"auth.logout", "auth.password"})
+
+THROTTLED = (
+    "Demasiados intentos fallidos de inicio de sesión. Por seguridad, espere 15 minutos "
+    "antes de intentarlo de nuevo o pida ayuda a un administrador."
+)
+CROSS_ORIGIN = (
+    "La solicitud llegó desde otro sitio y se rechazó para proteger sus datos. "
+    "Vuelva a la página de Límites y repita la acción desde ahí."
+)
+CSRF_FAILED = (
+    "El formulario caducó o no es válido (falta su código de seguridad). "
+    "Recargue la página y vuelva a intentarlo."
+)
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as reachable without signing in (share links)."""
+    view.is_public = True
+    return view
+
+
+class Account(UserMixin):
+    """The signed-in :class:`~cases.models.User` as Flask-Login sees it.
+
+    The id stored in the session is ``"<user id>:<session version>"``: bumping the version
+    invalidates every session cookie issued before.
+    """
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        """The session's token for this account: id and session version."""
+        return f"{self.user.id}:{self.user.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        """Disabled accounts cannot sign in."""
+        return self.user.active
+
+    @property
+    def username(self) -> str:
+        """The account's username."""
+        return self.user.username
+
+    @property
+    def display_name(self) -> str:
+        """The name to greet the user with."""
+        return self.user.display_name or self.user.username
+
+    @property
+    def role(self):
+        """The account's role."""
+        return self.user.role
+
+
+def acting_user() -> User | None:
+    """The signed-in user record (the actor of audited changes), or ``None``.
+
+    Outside a request (a report rendered by the command line) there is nobody.
+    """
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    return current_user.user
+
+
+class LoginThrottle:
+    """Failed sign-ins per key (an account or an address) in a sliding window, in memory.
+
+    Thread-safe; a process restart forgets the counts. Keys are dropped once their failures
+    age out, so memory stays bounded by the attempts of the last window.
+    """
+
+    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._failures: dict[Hashable, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: Hashable, now: float) -> deque[float]:
+        times = self._failures.get(key, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            self._failures.pop(key, None)
+        return times
+
+    def blocked(self, *keys: Hashable) -> bool:
+        """Whether any of ``keys`` reached the limit within the window."""
+        now = self.clock()
+        with self._lock:
+            return any(len(self._recent(key, now)) >= self.limit for key in keys)
+
+    def failed(self, *keys: Hashable) -> None:
+        """Count one failure for each of ``keys``."""
+        now = self.clock()
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, now)
+                times.append(now)
+                self._failures[key] = times
+
+    def clear(self, key: Hashable) -> None:
+        """Forget the failures of ``key`` (after a successful sign-in)."""
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def _throttle() -> LoginThrottle:
+    return current_app.extensions["limites_login_throttle"]
+
+
+def _load_account(token: str) -> Account | None:
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = get_session().scalar(select(User).where(User.id == int(user_id)))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return Account(user)
+
+
+def _is_public() -> bool:
+    endpoint = request.endpoint
+    if endpoint is None:
+        return False
+    if endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
+        return True
+    view = current_app.view_functions.get(endpoint)
+    return bool(getattr(view, "is_public", False))
+
+
+def _same_origin(url: str) -> bool:
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    allowed = {request.host_url.rstrip("/").lower()}
+    allowed.update(o.rstrip("/").lower() for o in current_app.config["TRUSTED_ORIGINS"])
+    return origin in allowed
+
+
+def _check_origin():
+    """Refuse an unsafe request whose Origin (or, lacking it, Referer) is another site."""
+    if request.method in SAFE_METHODS:
+        return None
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source or source == "null" or not _same_origin(source):
+        log.warning("refused %s %s from origin %r", request.method, request.path, source)
+        return _error_page(403, CROSS_ORIGIN)
+    return None
+
+
+def _require_login():
+    """Send anonymous visitors to the login page; refuse writes a role does not allow."""
+    if _is_public() or request.routing_exception is not None:
+        return None  # public, or no such page: a 404 reveals nothing stored
+    get_session()  # checks the schema first: an outdated database is a clear 503 page
+    if not current_user.is_authenticated:
+        if request.method in SAFE_METHODS and request.blueprint not in API_BLUEPRINTS:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        abort(401)
+    if (request.method not in SAFE_METHODS and request.endpoint not in SELF_SERVICE
+            and not permissions.can_edit(current_user.user)):
+        abort(403)
+    return None
+
+
+def _error_page(code: int, message: str):
+    title = {429: "Demasiados intentos", 403: "Acceso denegado"}.get(code, "Error")
+    return render_template("errors/error.html", title=title, code=code, message=message), code
+
+
+def _csrf_error(error: CSRFError):
+    return _error_page(400, CSRF_FAILED)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never ``//host`` or a scheme) is followed after sign-in."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+def login():
+    """Inicio de sesión."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if not form.is_submitted():
+        return render_template("auth/login.html", title="Iniciar sesión", form=form)
+    username = (form.usuario.data or "").strip().lower()
+    keys = (("cuenta", username), ("dirección", request.remote_addr))
+    if _throttle().blocked(*keys):
+        return _error_page(429, THROTTLED)
+    if not form.validate():
+        return render_template("auth/login.html", title="Iniciar sesión", form=form,
+                               error=first_error(form)), 400
+    db = get_session()
+    with unit_of_work(db):
+        user = accounts.authenticate(db, username, form.contrasena.data)
+    if user is None:
+        _throttle().failed(*keys)
+        log.warning("failed sign-in for %r from %s", username[:40], request.remote_addr)
+        return render_template("auth/login.html", title="Iniciar sesión", form=form,
+                               error="Usuario o contraseña incorrectos."), 401
+    _throttle().clear(keys[0])
+    session.clear()
+    login_user(Account(user))
+    session.permanent = True
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/salir")
+def logout():
+    """Cierra la sesión en todos los dispositivos del usuario."""
+    db = get_session()
+    with unit_of_work(db):
+        accounts.end_sessions(current_user.user)
+    logout_user()
+    session.clear()
+    flash("Sesión cerrada.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/contrasena", methods=["GET", "POST"])
+def password():
+    """Cambio de la propia contraseña; cierra las demás sesiones."""
+    form = PasswordForm()
+    error = None
+    if form.validate_on_submit():
+        user = current_user.user
+        db = get_session()
+        if not accounts.check_password(user, form.actual.data):
+            error = "La contraseña actual no es correcta."
+        else:
+            with unit_of_work(db):
+                accounts.set_password(db, user, form.nueva.data, actor=user)
+            login_user(Account(user))
+            flash("Contraseña cambiada. Las demás sesiones se cerraron.", "success")
+            return redirect(url_for("dashboard.index"))
+    elif form.is_submitted():
+        error = first_error(form)
+    return render_template("auth/password.html", title="Cambiar contraseña", form=form,
+                           error=error, breadcrumbs=[]), (400 if error else 200)
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login, the request guards, CSRFProtect and the login blueprint."""
+    app.extensions["limites_login_throttle"] = LoginThrottle()
+    manager = LoginManager()
+    manager.user_loader(_load_account)
+    manager.session_protection = None  # the session version does this, across addresses
+    manager.init_app(app)
+    # Order matters: origin first, then sign-in and role, then the CSRF token.
+    app.before_request(_check_origin)
+    app.before_request(_require_login)
+    CSRFProtect(app)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _permissions() -> dict:
+        user = acting_user()
+        return {
+            "puede_editar": permissions.can_edit(user),
+            "puede_administrar": permissions.can_manage_users(user),
+        }

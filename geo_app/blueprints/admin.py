@@ -1,0 +1,112 @@
+"""Administration: accounts, the Registro de cambios (audit log) and the Papelera."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+
+from cases import accounts, audit, permissions, records
+from cases.db import unit_of_work
+from cases.errors import LimitesError
+from cases.models import AuditAction, Role
+from cases.record_types import RECORD_TYPES, record_label
+from geo_app.auth import acting_user
+from geo_app.db import get_session
+from geo_app.forms import AuditFilterForm, NewUserForm, first_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/usuarios", methods=["GET", "POST"])
+def users():
+    """Cuentas de usuario: alta, roles y estado."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    form = NewUserForm()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            with unit_of_work(session):
+                user = accounts.create_user(
+                    session, form.usuario.data, form.nueva.data, Role(form.rol.data),
+                    display_name=form.nombre.data or "", actor=acting_user(),
+                )
+        except LimitesError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Se creó la cuenta «{user.username}».", "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        flash(first_error(form), "danger")
+    return render_template(
+        "admin/users.html", title="Usuarios", breadcrumbs=[], form=form,
+        users=accounts.list_users(get_session()),
+    )
+
+
+@bp.post("/usuarios/<int:user_id>/estado")
+def user_status(user_id: int):
+    """Activa o desactiva una cuenta (y cierra sus sesiones)."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
+    with unit_of_work(session):
+        user = accounts.user_by_id(session, user_id)
+        if request.form.get("activa") == "1":
+            accounts.enable_user(session, user, actor=acting_user())
+        else:
+            accounts.disable_user(session, user, actor=acting_user())
+    flash(f"La cuenta «{user.username}» quedó {'activa' if user.active else 'desactivada'}.",
+          "success")
+    return redirect(url_for("admin.users"))
+
+
+def _audit_filter(form: AuditFilterForm) -> audit.AuditFilter:
+    return audit.AuditFilter(
+        username=(form.usuario.data or "").strip() or None,
+        action=AuditAction(form.accion.data) if form.accion.data else None,
+        record_type=form.tipo.data or None,
+        since=form.desde.data,
+        until=form.hasta.data,
+    )
+
+
+@bp.get("/registro")
+def audit_log():
+    """Registro de cambios: quién cambió qué y cuándo, con filtros."""
+    permissions.require(permissions.can_view_audit(acting_user()))
+    form = AuditFilterForm(request.args)
+    form.validate()
+    return render_template(
+        "admin/audit.html", title="Registro de cambios", breadcrumbs=[], form=form,
+        entries=audit.entries(get_session(), _audit_filter(form)), types=RECORD_TYPES,
+    )
+
+
+@bp.get("/registro.csv")
+def audit_csv():
+    """El registro de cambios filtrado, como CSV (UTF-8 con BOM, para Excel)."""
+    permissions.require(permissions.can_view_audit(acting_user()))
+    form = AuditFilterForm(request.args)
+    form.validate()
+    text = audit.to_csv(audit.entries(get_session(), _audit_filter(form), limit=None))
+    return Response(
+        text.encode("utf-8"), mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="registro_de_cambios.csv"'},
+    )
+
+
+@bp.get("/papelera")
+def trash():
+    """Papelera: registros eliminados, que un administrador puede restaurar."""
+    permissions.require(permissions.can_restore(acting_user()))
+    return render_template(
+        "admin/trash.html", title="Papelera", breadcrumbs=[],
+        items=records.deleted_records(get_session()),
+    )
+
+
+@bp.post("/papelera/<kind>/<int:record_id>/restaurar")
+def restore(kind: str, record_id: int):
+    """Restaura un registro de la papelera."""
+    permissions.require(permissions.can_restore(acting_user()))
+    session = get_session()
+    with unit_of_work(session):
+        record = records.restore(session, acting_user(), kind, record_id)
+    flash(f"Se restauró «{record_label(record)}».", "success")
+    return redirect(url_for("admin.trash"))

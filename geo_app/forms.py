@@ -1,0 +1,161 @@
+"""Flask-WTF forms: CSRF-protected, validated on the server, messages in Spanish."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from cases.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from cases.errors import InvalidInputError
+from cases.models import AuditAction, Role
+from cases.record_types import RECORD_TYPES
+from cases.text import MAX_NAME_LENGTH, clean_name
+
+__all__ = [
+    "SpanishForm",
+    "first_error",
+    "ZoneFromOverlapForm",
+    "LoginForm",
+    "PasswordForm",
+    "NewUserForm",
+    "AuditFilterForm",
+]
+
+
+class SpanishForm(FlaskForm):
+    """A form whose built-in messages come from WTForms' Spanish catalogue."""
+
+    class Meta:
+        """WTForms options: Spanish messages."""
+
+        locales = ("es_MX", "es")
+
+
+def first_error(form: FlaskForm) -> str:
+    """The first validation message of ``form``, to flash after a redirect."""
+    for messages in form.errors.values():
+        if messages:
+            return messages[0]
+    return "El formulario no es válido."
+
+
+def name_rule(what: str):
+    """A validator applying :func:`cases.text.clean_name` (length, control characters)."""
+
+    def check(form, field) -> None:
+        try:
+            field.data = clean_name(field.data, what)
+        except InvalidInputError as error:
+            raise ValidationError(error.message) from error
+
+    return check
+
+
+class ZoneFromOverlapForm(SpanishForm):
+    """Turn one overlap (``traslape``) or area nobody attends (``vacio_atencion``) into a zone."""
+
+    traslape = IntegerField("Traslape", validators=[Optional(), NumberRange(min=1)])
+    vacio_atencion = IntegerField(
+        "Vacío de atención", validators=[Optional(), NumberRange(min=1)]
+    )
+    nombre = StringField("Nombre de la zona", validators=[name_rule("la zona")])
+
+    def validate_traslape(self, field) -> None:
+        """Exactly one of the two areas is chosen."""
+        if (field.data is None) == (self.vacio_atencion.data is None):
+            raise ValidationError("indique el traslape o el vacío de atención")
+
+
+class LoginForm(SpanishForm):
+    """Sign in."""
+
+    usuario = StringField(
+        "Usuario", validators=[InputRequired("escriba su usuario"), Length(max=40)]
+    )
+    contrasena = PasswordField(
+        "Contraseña",
+        validators=[InputRequired("escriba su contraseña"), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+
+
+def _new_password() -> PasswordField:
+    return PasswordField(
+        "Contraseña nueva",
+        validators=[
+            InputRequired("escriba la contraseña nueva"),
+            Length(
+                min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+                message=f"la contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres",
+            ),
+        ],
+    )
+
+
+def _confirmation() -> PasswordField:
+    return PasswordField(
+        "Repita la contraseña nueva",
+        validators=[EqualTo("nueva", message="las dos contraseñas nuevas no coinciden")],
+    )
+
+
+class PasswordForm(SpanishForm):
+    """Change one's own password."""
+
+    actual = PasswordField(
+        "Contraseña actual", validators=[InputRequired("escriba su contraseña actual")]
+    )
+    nueva = _new_password()
+    confirmacion = _confirmation()
+
+
+class NewUserForm(SpanishForm):
+    """An administrator creates an account."""
+
+    usuario = StringField(
+        "Usuario", validators=[InputRequired("escriba el nombre de usuario"), Length(max=40)]
+    )
+    nombre = StringField("Nombre completo", validators=[Optional(), Length(max=MAX_NAME_LENGTH)])
+    rol = SelectField(
+        "Rol", choices=[SelectChoice(r.value, r.label) for r in Role], default=Role.READER.value
+    )
+    nueva = _new_password()
+    confirmacion = _confirmation()
+
+
+class AuditFilterForm(SpanishForm):
+    """Filters of the Registro de cambios (a GET form: no CSRF token needed)."""
+
+    class Meta:
+        """Read from the query string."""
+
+        csrf = False
+
+    usuario = StringField("Usuario", validators=[Optional(), Length(max=80)])
+    accion = SelectField(
+        "Acción",
+        choices=[SelectChoice("", "Todas")] + [SelectChoice(a.value, a.label) for a in AuditAction],
+        default="",
+    )
+    tipo = SelectField(
+        "Tipo de registro",
+        choices=[SelectChoice("", "Todos")]
+        + [SelectChoice(t.name, t.label) for t in RECORD_TYPES.values()],
+        default="",
+    )
+    desde = DateField("Desde", validators=[Optional()])
+    hasta = DateField("Hasta", validators=[Optional()])
