@@ -133,28 +133,50 @@ class IndicatorLevel:
         return self.override is not None and self.override.value_percent != self.computed_percent
 
     @property
+    def done_text(self) -> str:
+        """What was counted, in words: "4 vinculaciones", "1 vinculación"."""
+        unit = self.indicator.unit or "actividades"
+        return f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
+
+    @property
     def rule_text(self) -> str:
         """The computation in words: "4 vinculaciones de 20 programadas = 20 %"."""
         unit = self.indicator.unit or "actividades"
-        done = f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
         if self.annual_goal is None:
-            return f"{done} en el trimestre; sin meta anual programada, no se calcula el porcentaje"
+            return (
+                f"{self.done_text} en el trimestre; sin meta registrada: no se puede calcular "
+                "el porcentaje"
+            )
         planned = "programados" if unit.endswith("os") else "programadas"
         return (
-            f"{done} de {format_number(self.annual_goal)} {planned} en el año = "
+            f"{self.done_text} de {format_number(self.annual_goal)} {planned} en el año = "
             f"{format_percent(self.computed_percent)}"
         )
 
     @property
+    def computed_note(self) -> str | None:
+        """The computed level beside an official figure that differs or stands alone.
+
+        None when the official figure is the computed one.
+        """
+        if not self.overridden:
+            return None
+        return f"Calculado con las actividades registradas: {self.rule_text}."
+
+    @property
     def missing(self) -> list[str]:
-        """What the level lacks, in Spanish, for the report to say so."""
+        """What the level lacks, in Spanish, for the report to say so.
+
+        A missing goal is not reported when an official figure gives the level.
+        """
         notes = []
         name = f"{self.indicator.level} {self.indicator.key}"
-        if self.annual_goal is None and self.quarter_goal is None:
+        official = self.override is not None
+        if not official and self.annual_goal is None and self.quarter_goal is None:
             notes.append(f"{name}: sin meta anual ni del trimestre programadas.")
-        elif self.annual_goal is None:
+        elif not official and self.annual_goal is None:
             notes.append(f"{name}: sin meta anual programada.")
-        elif self.quarter_goal is None:
+        elif not official and self.quarter_goal is None:
             notes.append(f"{name}: sin meta para el {self.quarter.ordinal}.")
         if not self.items:
             notes.append(f"{name}: no hay actividades registradas en el trimestre.")

@@ -27,13 +27,17 @@ from cases.indicators import (
     quarter_levels,
 )
 from cases.models import (
+    Attachment,
+    AttachmentKind,
     BoundaryKind,
     BoundaryVersion,
     DisputeZone,
     Evidence,
     Finding,
+    Indicator,
     Inspection,
     Meeting,
+    Person,
     Watercourse,
 )
 from cases.quarters import Quarter, quarter_of
@@ -41,6 +45,9 @@ from cases.spatial import intersecting
 
 __all__ = [
     "ReportSettings",
+    "Signer",
+    "PersonPart",
+    "EntryPhoto",
     "EntryMap",
     "ReportEntry",
     "IndicatorSection",
@@ -62,6 +69,38 @@ class ReportSettings:
     signer_name: str = ""
     signer_position: str = ""
     home_municipality: str = HOME_MUNICIPALITY
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs "Autorizó" under a sheet."""
+
+    name: str
+    position: str
+
+    @classmethod
+    def of(cls, indicator: Indicator | None, settings: ReportSettings) -> Signer:
+        """The indicator's recorded signer, else the one in the settings."""
+        person = indicator.authorized_by if indicator is not None else None
+        if person is not None and (person.name or person.position):
+            return cls(person.name or "", person.position)
+        return cls(settings.signer_name, settings.signer_position)
+
+
+@dataclass(frozen=True)
+class PersonPart:
+    """A person named in an activity and what they did there ("Presidió")."""
+
+    person: Person
+    role: str
+
+
+@dataclass(frozen=True)
+class EntryPhoto:
+    """A photo attached to an activity or to one of its findings."""
+
+    attachment: Attachment
+    caption: str
 
 
 @dataclass
@@ -121,6 +160,40 @@ class ReportEntry:
         return list(names)
 
     @property
+    def participants_text(self) -> str:
+        """Who took part in the record's own words ("representantes del Gobierno del Estado")."""
+        texts = []
+        for activity in self.activities:
+            if isinstance(activity, Meeting):
+                texts.append(activity.participants)
+            else:
+                texts.append(", ".join(activity.participants or []))
+        return "; ".join(dict.fromkeys(t.strip().rstrip(".") for t in texts if t and t.strip()))
+
+    @property
+    def people(self) -> list[PersonPart]:
+        """The people the records name, with their role, each once, in record order."""
+        parts: dict[int, PersonPart] = {}
+        for activity in self.activities:
+            for part in activity.people:
+                parts.setdefault(part.person_id, PersonPart(part.person, part.role.label))
+        return list(parts.values())
+
+    @property
+    def photos(self) -> list[EntryPhoto]:
+        """Photos of the activities, then of their findings (numbered as in the list)."""
+        photos = [
+            EntryPhoto(a, a.label) for activity in self.activities
+            for a in activity.attachments if a.kind is AttachmentKind.PHOTO
+        ]
+        for number, finding in enumerate(self.findings, start=1):
+            photos.extend(
+                EntryPhoto(a, f"Hallazgo {number}: {a.label}") for a in finding.attachments
+                if a.kind is AttachmentKind.PHOTO
+            )
+        return photos
+
+    @property
     def purpose(self) -> str:
         """What the activity was for."""
         texts = [a.purpose if isinstance(a, Meeting) else a.summary for a in self.activities]
@@ -166,6 +239,7 @@ class IndicatorSection:
 
     level: IndicatorLevel
     entries: list[ReportEntry]
+    signer: Signer = Signer("", "")
 
     @property
     def excluded(self) -> list[Excluded]:
@@ -189,6 +263,11 @@ class QuarterReport:
         return list(dict.fromkeys(s.level.indicator.program for s in self.sections))
 
     @property
+    def signer(self) -> Signer:
+        """Who signs what no indicator covers (activities without indicator, empty report)."""
+        return Signer.of(None, self.settings)
+
+    @property
     def activity_count(self) -> int:
         """How many activities the report carries."""
         return sum(len(s.entries) for s in self.sections) + len(self.other_activities)
@@ -206,7 +285,10 @@ class QuarterReport:
             notes.append(f"No hay actividades registradas en el {self.quarter.ordinal}.")
         for section in self.sections:
             notes.extend(section.level.missing)
-        if not self.settings.signer_name:
+        signers = [s.signer for s in self.sections] or [self.signer]
+        if self.other_activities:
+            signers.append(self.signer)
+        if not all(signer.name for signer in signers):
             notes.append("Falta el nombre de quien autoriza el informe (configuración).")
         return notes
 
@@ -278,7 +360,10 @@ def build_report(
     """
     settings = settings or ReportSettings()
     sections = [
-        IndicatorSection(level, [_entry(session, item, maps) for item in level.items])
+        IndicatorSection(
+            level, [_entry(session, item, maps) for item in level.items],
+            Signer.of(level.indicator, settings),
+        )
         for level in quarter_levels(session, quarter, settings.home_municipality)
     ]
     others = [
