@@ -27,6 +27,7 @@ from cases.models import (
     InstitutionKind,
     Meeting,
     MeetingKind,
+    Person,
 )
 from cases.quarters import Quarter
 
@@ -34,6 +35,7 @@ __all__ = [
     "HOME_MUNICIPALITY",
     "Activity",
     "CountedItem",
+    "PersonPart",
     "Excluded",
     "IndicatorLevel",
     "IndicatorYear",
@@ -59,6 +61,14 @@ def activity_date(activity: Activity) -> dt.date:
     return activity.date if isinstance(activity, Meeting) else activity.started_on
 
 
+@dataclass(frozen=True)
+class PersonPart:
+    """A person named in an activity and what they did there ("Presidió")."""
+
+    person: Person
+    role: str
+
+
 @dataclass
 class CountedItem:
     """One counted activity: a meeting, or the inspections of one case in the quarter."""
@@ -81,6 +91,33 @@ class CountedItem:
     def first_date(self) -> dt.date:
         """The item's first day."""
         return self.dates[0]
+
+    @property
+    def participants(self) -> list[str]:
+        """The institutions that took part, without repeats, in record order."""
+        names: dict[str, None] = {}
+        for activity in self.activities:
+            for institution in activity.institutions:
+                names.setdefault(institution.name)
+        return list(names)
+
+    @property
+    def participants_text(self) -> str:
+        """Who took part in the record's own words ("representantes del Gobierno del Estado")."""
+        texts = [
+            a.participants if isinstance(a, Meeting) else ", ".join(a.participants or [])
+            for a in self.activities
+        ]
+        return "; ".join(dict.fromkeys(t.strip().rstrip(".") for t in texts if t and t.strip()))
+
+    @property
+    def people(self) -> list[PersonPart]:
+        """The people the records name, with their role, each once, in record order."""
+        parts: dict[int, PersonPart] = {}
+        for activity in self.activities:
+            for part in activity.people:
+                parts.setdefault(part.person_id, PersonPart(part.person, part.role.label))
+        return list(parts.values())
 
 
 @dataclass

@@ -37,7 +37,6 @@ from cases.models import (
     Indicator,
     Inspection,
     Meeting,
-    Person,
     Watercourse,
 )
 from cases.quarters import Quarter, quarter_of
@@ -46,7 +45,6 @@ from cases.spatial import intersecting
 __all__ = [
     "ReportSettings",
     "Signer",
-    "PersonPart",
     "EntryPhoto",
     "EntryMap",
     "ReportEntry",
@@ -88,14 +86,6 @@ class Signer:
 
 
 @dataclass(frozen=True)
-class PersonPart:
-    """A person named in an activity and what they did there ("Presidió")."""
-
-    person: Person
-    role: str
-
-
-@dataclass(frozen=True)
 class EntryPhoto:
     """A photo attached to an activity or to one of its findings."""
 
@@ -127,11 +117,9 @@ class EntryMap:
 
 
 @dataclass
-class ReportEntry:
+class ReportEntry(CountedItem):
     """One numbered activity of the report: a meeting, or the inspections of one case."""
 
-    activities: list[Activity]
-    dates: list[dt.date]
     map: EntryMap | None = None
 
     @property
@@ -149,35 +137,6 @@ class ReportEntry:
     def titles(self) -> list[str]:
         """The records' titles."""
         return [a.title for a in self.activities]
-
-    @property
-    def participants(self) -> list[str]:
-        """The institutions that took part, without repeats, in record order."""
-        names: dict[str, None] = {}
-        for activity in self.activities:
-            for institution in activity.institutions:
-                names.setdefault(institution.name)
-        return list(names)
-
-    @property
-    def participants_text(self) -> str:
-        """Who took part in the record's own words ("representantes del Gobierno del Estado")."""
-        texts = []
-        for activity in self.activities:
-            if isinstance(activity, Meeting):
-                texts.append(activity.participants)
-            else:
-                texts.append(", ".join(activity.participants or []))
-        return "; ".join(dict.fromkeys(t.strip().rstrip(".") for t in texts if t and t.strip()))
-
-    @property
-    def people(self) -> list[PersonPart]:
-        """The people the records name, with their role, each once, in record order."""
-        parts: dict[int, PersonPart] = {}
-        for activity in self.activities:
-            for part in activity.people:
-                parts.setdefault(part.person_id, PersonPart(part.person, part.role.label))
-        return list(parts.values())
 
     @property
     def photos(self) -> list[EntryPhoto]:
@@ -332,7 +291,7 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
 
 def _entry(session: Session, item: CountedItem, maps: bool) -> ReportEntry:
     return ReportEntry(
-        item.activities, item.dates, _entry_map(session, item.activities) if maps else None
+        item.activities, _entry_map(session, item.activities) if maps else None
     )
 
 
