@@ -58,7 +58,7 @@ def test_dashboard_shows_indicator_progress(browsing, live_server):
     levels = page.locator("[data-testid=indicator-level]")
     assert levels.count() == indicators
     for i in range(levels.count()):  # the computed level beside the official one
-        assert "sin meta registrada: no se puede calcular" in levels.nth(i).inner_text()
+        assert "calculado: sin meta registrada, no se puede calcular" in levels.nth(i).inner_text()
     assert page.locator("[data-testid=open-cases]").inner_text().strip().isdigit()
 
 
