@@ -228,7 +228,7 @@ EMPTY_MESSAGES = {
     "/reuniones/": ["Aún no hay reuniones registradas."],
     "/recorridos/": ["Aún no hay recorridos registrados."],
     "/": [
-        "No hay indicadores registrados.",
+        "No hay indicadores registrados para ",
         "No hay acuerdos pendientes.",
         "Aún no hay reuniones registradas.",
         "Aún no hay recorridos registrados.",

@@ -75,6 +75,7 @@ def test_indicadores_page_shows_chart_levels_and_linked_activities(app, client):
     assert "Nivel alcanzado según el informe de avance abril–junio 2025" in html
     assert "4 vinculaciones en el trimestre; sin meta registrada: no se puede calcular" in html
     assert "<em>Presidió:</em> Ray Chagoya, Presidente Municipal de Oaxaca de Juárez" in html
+    assert html.count("Autoriza: Sara Mariana Jara Carrasco, Titular de la Unidad") == 3
     assert len(re.findall(r'href="/reuniones/\d+"', html)) == 11
     assert len(re.findall(r'href="/recorridos/\d+"', html)) == 1
     assert 'href="/informe/?trimestre=2025-T2"' in html
@@ -96,7 +97,7 @@ def test_indicator_cli_sets_goals_and_overrides(app, runner):
                                  "--reason", "Cifra oficial enviada", "--author", "Sara Jara"])
     assert result.exit_code == 0, result.output
     listing = runner.invoke(args=["indicators", "list", "2025"]).output
-    assert "T2: 25 % (ajustado) — 4 eventos de 20 programados en el año = 20 %" in listing
+    assert "T2: 25 % (cifra oficial) — 4 eventos de 20 programados en el año = 20 %" in listing
     bad = runner.invoke(args=["indicators", "set", "12.1", "--year", "2025",
                               "--meeting-kinds", "fiesta"])
     assert bad.exit_code == 1 and "Tipo de reunión inválido" in bad.output
