@@ -29,6 +29,8 @@ from cases.demo_story import (
     INDICATORS,
     INSTITUTIONS,
     MEETINGS,
+    OFFICIAL_LEVEL_QUARTER,
+    OFFICIAL_LEVEL_REASON,
     PEOPLE,
     PERIOD,
     PROGRAM,
@@ -44,6 +46,7 @@ from cases.models import (
     Evidence,
     FindingCategory,
     Indicator,
+    IndicatorOverride,
     Inspection,
     InspectionParticipant,
     Institution,
@@ -232,14 +235,26 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
         people[key] = row
         count("personas", new)
     indicators = {}
-    for level, key, name, reached in INDICATORS:
+    signer = people[AUTHORIZED_BY]
+    for level, key, name, unit, reached in INDICATORS:
         row, new = _get_or_create(
             session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
-            level=level, name=name, reached_percent=reached,
-            authorized_by=people[AUTHORIZED_BY],
+            level=level, name=name, unit=unit, authorized_by=signer,
         )
         indicators[key] = row
         count("indicadores", new)
+        # The report's level is the quarter's official figure, recorded once with its source.
+        new = not any(
+            o.quarter == OFFICIAL_LEVEL_QUARTER and o.reason == OFFICIAL_LEVEL_REASON
+            for o in row.overrides
+        )
+        if new:
+            row.overrides.append(IndicatorOverride(
+                quarter=OFFICIAL_LEVEL_QUARTER, value_percent=reached,
+                reason=OFFICIAL_LEVEL_REASON, author=signer.name,
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+            ))
+        count("niveles oficiales", new)
     zones = {}
     for name, kind, status, codes, description, geometry in ZONES:
         row, new = _get_or_create(

@@ -21,6 +21,8 @@ __all__ = [
     "PEOPLE",
     "AUTHORIZED_BY",
     "INDICATORS",
+    "OFFICIAL_LEVEL_QUARTER",
+    "OFFICIAL_LEVEL_REASON",
     "CASES",
     "MEETINGS",
 ]
@@ -87,11 +89,19 @@ AUTHORIZED_BY = "jara"
 
 INDICATORS = [
     ("Componente", "12", "Porcentaje de estrategias de vinculación metropolitanas realizadas",
-     20.0),
-    ("Actividad", "12.1", "Porcentaje de eventos metropolitanos realizados", 20.0),
-    ("Actividad", "12.2", "Porcentaje de vinculaciones con municipios metropolitanos", 20.0),
+     "estrategias", 20.0),
+    ("Actividad", "12.1", "Porcentaje de eventos metropolitanos realizados", "eventos", 20.0),
+    ("Actividad", "12.2", "Porcentaje de vinculaciones con municipios metropolitanos",
+     "vinculaciones", 20.0),
 ]
-"""Level, key, name and reached level; the report states no goal, so none is recorded."""
+"""Level, key, name, what it counts (the name's own word) and the level the report states.
+
+The report states a reached level but no goal: the level is recorded as the official figure
+of the quarter, with the report as its reason and its signer as author; no goal is recorded,
+so the app says the level cannot be computed from the activities.
+"""
+OFFICIAL_LEVEL_QUARTER = 2
+OFFICIAL_LEVEL_REASON = "Nivel alcanzado según el informe de avance abril–junio 2025"
 
 # The app's own case files, numbered in the order they were opened; the report has none.
 CASES = [

@@ -27,6 +27,7 @@ from cases.models import (
     InstitutionKind,
     Meeting,
     MeetingKind,
+    Person,
 )
 from cases.quarters import Quarter
 
@@ -34,6 +35,7 @@ __all__ = [
     "HOME_MUNICIPALITY",
     "Activity",
     "CountedItem",
+    "PersonPart",
     "Excluded",
     "IndicatorLevel",
     "IndicatorYear",
@@ -59,6 +61,14 @@ def activity_date(activity: Activity) -> dt.date:
     return activity.date if isinstance(activity, Meeting) else activity.started_on
 
 
+@dataclass(frozen=True)
+class PersonPart:
+    """A person named in an activity and what they did there ("Presidió")."""
+
+    person: Person
+    role: str
+
+
 @dataclass
 class CountedItem:
     """One counted activity: a meeting, or the inspections of one case in the quarter."""
@@ -81,6 +91,33 @@ class CountedItem:
     def first_date(self) -> dt.date:
         """The item's first day."""
         return self.dates[0]
+
+    @property
+    def participants(self) -> list[str]:
+        """The institutions that took part, without repeats, in record order."""
+        names: dict[str, None] = {}
+        for activity in self.activities:
+            for institution in activity.institutions:
+                names.setdefault(institution.name)
+        return list(names)
+
+    @property
+    def participants_text(self) -> str:
+        """Who took part in the record's own words ("representantes del Gobierno del Estado")."""
+        texts = [
+            a.participants if isinstance(a, Meeting) else ", ".join(a.participants or [])
+            for a in self.activities
+        ]
+        return "; ".join(dict.fromkeys(t.strip().rstrip(".") for t in texts if t and t.strip()))
+
+    @property
+    def people(self) -> list[PersonPart]:
+        """The people the records name, with their role, each once, in record order."""
+        parts: dict[int, PersonPart] = {}
+        for activity in self.activities:
+            for part in activity.people:
+                parts.setdefault(part.person_id, PersonPart(part.person, part.role.label))
+        return list(parts.values())
 
 
 @dataclass
@@ -133,28 +170,50 @@ class IndicatorLevel:
         return self.override is not None and self.override.value_percent != self.computed_percent
 
     @property
+    def done_text(self) -> str:
+        """What was counted, in words: "4 vinculaciones", "1 vinculación"."""
+        unit = self.indicator.unit or "actividades"
+        return f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
+
+    @property
     def rule_text(self) -> str:
         """The computation in words: "4 vinculaciones de 20 programadas = 20 %"."""
         unit = self.indicator.unit or "actividades"
-        done = f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
         if self.annual_goal is None:
-            return f"{done} en el trimestre; sin meta anual programada, no se calcula el porcentaje"
+            return (
+                f"{self.done_text} en el trimestre; sin meta registrada: no se puede calcular "
+                "el porcentaje"
+            )
         planned = "programados" if unit.endswith("os") else "programadas"
         return (
-            f"{done} de {format_number(self.annual_goal)} {planned} en el año = "
+            f"{self.done_text} de {format_number(self.annual_goal)} {planned} en el año = "
             f"{format_percent(self.computed_percent)}"
         )
 
     @property
+    def computed_note(self) -> str | None:
+        """The computed level beside an official figure that differs or stands alone.
+
+        None when the official figure is the computed one.
+        """
+        if not self.overridden:
+            return None
+        return f"Calculado con las actividades registradas: {self.rule_text}."
+
+    @property
     def missing(self) -> list[str]:
-        """What the level lacks, in Spanish, for the report to say so."""
+        """What the level lacks, in Spanish, for the report to say so.
+
+        A missing goal is not reported when an official figure gives the level.
+        """
         notes = []
         name = f"{self.indicator.level} {self.indicator.key}"
-        if self.annual_goal is None and self.quarter_goal is None:
+        official = self.override is not None
+        if not official and self.annual_goal is None and self.quarter_goal is None:
             notes.append(f"{name}: sin meta anual ni del trimestre programadas.")
-        elif self.annual_goal is None:
+        elif not official and self.annual_goal is None:
             notes.append(f"{name}: sin meta anual programada.")
-        elif self.quarter_goal is None:
+        elif not official and self.quarter_goal is None:
             notes.append(f"{name}: sin meta para el {self.quarter.ordinal}.")
         if not self.items:
             notes.append(f"{name}: no hay actividades registradas en el trimestre.")

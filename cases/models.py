@@ -438,8 +438,9 @@ class Indicator(Base):
     """A budget-program (MIR) indicator of one year and the rule that computes its level.
 
     The reached level of a quarter is computed from the activities assigned to it
-    (:mod:`cases.indicators`); ``goal_percent`` and ``reached_percent`` are the figures typed
-    before levels were computed: only the Tablero's bars still read them.
+    (:mod:`cases.indicators`); an official figure that differs is an
+    :class:`IndicatorOverride`. ``goal_percent`` and ``reached_percent`` are the figures typed
+    before levels were computed: nothing reads or writes them any more.
     """
 
     __tablename__ = "indicator"

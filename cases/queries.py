@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cases.errors import NotFoundError
+from cases.indicators import IndicatorLevel, quarter_levels
 from cases.models import (
     Agreement,
     AgreementStatus,
@@ -25,7 +26,6 @@ from cases.models import (
     DisputeZone,
     Finding,
     Frame,
-    Indicator,
     Inspection,
     Institution,
     InstitutionKind,
@@ -34,11 +34,12 @@ from cases.models import (
     Watercourse,
     ZoneStatus,
 )
+from cases.quarters import Quarter
+from cases.reports import default_quarter
 from cases.spatial import bbox_filter, intersecting
 
 __all__ = [
     "Dashboard",
-    "IndicatorProgress",
     "OverviewRecords",
     "ZoneRecord",
     "dashboard",
@@ -67,23 +68,6 @@ __all__ = [
 # -- dashboard ---------------------------------------------------------------------------
 
 @dataclass
-class IndicatorProgress:
-    """An indicator with the activities recorded for it."""
-
-    indicator: Indicator
-    activities: int
-
-    @property
-    def percent_of_goal(self) -> float:
-        """The reached level (a percentage) clipped to 0–100, the width of its bar.
-
-        The legacy ``goal_percent`` is not read: goals are the programmed activities
-        (:mod:`cases.indicators`), never an assumed 100 %.
-        """
-        return max(0.0, min(100.0, self.indicator.reached_percent or 0.0))
-
-
-@dataclass
 class Dashboard:
     """What the Tablero shows."""
 
@@ -94,7 +78,9 @@ class Dashboard:
     overdue_agreements: list[Agreement]
     latest_meetings: list[Meeting]
     latest_inspections: list[Inspection]
-    indicators: list[IndicatorProgress] = field(default_factory=list)
+    # The levels of the quarter of the latest activity, computed as on the Indicadores page.
+    indicator_quarter: Quarter | None = None
+    indicators: list[IndicatorLevel] = field(default_factory=list)
 
 
 def _open_agreements():
@@ -108,6 +94,9 @@ def _open_agreements():
 def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) -> Dashboard:
     """Counts, agreements due next and overdue, latest meetings and inspections, indicators.
 
+    Indicators are given for the quarter of the latest recorded activity (else ``today``'s),
+    with the same levels as the Indicadores page and the report.
+
     An open agreement whose date is before ``today`` (default: the computer's date) is
     overdue and listed apart, all of them; the next ones due are the ``limit`` nearest dates
     from ``today`` on, then those without a date.
@@ -118,15 +107,7 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) ->
 
         .all()
     )
-    activities = dict(
-        session.execute(
-            select(Meeting.indicator_id, func.count()).group_by(Meeting.indicator_id)
-        ).all()
-    )
-    for indicator_id, n in session.execute(
-        select(Inspection.indicator_id, func.count()).group_by(Inspection.indicator_id)
-    ):
-        activities[indicator_id] = activities.get(indicator_id, 0) + n
+    quarter = default_quarter(session, today)
     return Dashboard(
         open_cases=session.scalar(
             select(func.count()).select_from(Case).where(Case.status != CaseStatus.CLOSED)
@@ -150,10 +131,8 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) ->
         latest_inspections=session.scalars(
             select(Inspection).order_by(Inspection.started_on.desc()).limit(limit)
         ).all(),
-        indicators=[
-            IndicatorProgress(indicator, activities.get(indicator.id, 0))
-            for indicator in session.scalars(select(Indicator).order_by(Indicator.key))
-        ],
+        indicator_quarter=quarter,
+        indicators=quarter_levels(session, quarter),
     )
 
 

@@ -27,11 +27,14 @@ from cases.indicators import (
     quarter_levels,
 )
 from cases.models import (
+    Attachment,
+    AttachmentKind,
     BoundaryKind,
     BoundaryVersion,
     DisputeZone,
     Evidence,
     Finding,
+    Indicator,
     Inspection,
     Meeting,
     Watercourse,
@@ -41,6 +44,8 @@ from cases.spatial import intersecting
 
 __all__ = [
     "ReportSettings",
+    "Signer",
+    "EntryPhoto",
     "EntryMap",
     "ReportEntry",
     "IndicatorSection",
@@ -62,6 +67,30 @@ class ReportSettings:
     signer_name: str = ""
     signer_position: str = ""
     home_municipality: str = HOME_MUNICIPALITY
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs "Autorizó" under a sheet."""
+
+    name: str
+    position: str
+
+    @classmethod
+    def of(cls, indicator: Indicator | None, settings: ReportSettings) -> Signer:
+        """The indicator's recorded signer, else the one in the settings."""
+        person = indicator.authorized_by if indicator is not None else None
+        if person is not None and (person.name or person.position):
+            return cls(person.name or "", person.position)
+        return cls(settings.signer_name, settings.signer_position)
+
+
+@dataclass(frozen=True)
+class EntryPhoto:
+    """A photo attached to an activity or to one of its findings."""
+
+    attachment: Attachment
+    caption: str
 
 
 @dataclass
@@ -88,11 +117,9 @@ class EntryMap:
 
 
 @dataclass
-class ReportEntry:
+class ReportEntry(CountedItem):
     """One numbered activity of the report: a meeting, or the inspections of one case."""
 
-    activities: list[Activity]
-    dates: list[dt.date]
     map: EntryMap | None = None
 
     @property
@@ -112,13 +139,18 @@ class ReportEntry:
         return [a.title for a in self.activities]
 
     @property
-    def participants(self) -> list[str]:
-        """The institutions that took part, without repeats, in record order."""
-        names: dict[str, None] = {}
-        for activity in self.activities:
-            for institution in activity.institutions:
-                names.setdefault(institution.name)
-        return list(names)
+    def photos(self) -> list[EntryPhoto]:
+        """Photos of the activities, then of their findings (numbered as in the list)."""
+        photos = [
+            EntryPhoto(a, a.label) for activity in self.activities
+            for a in activity.attachments if a.kind is AttachmentKind.PHOTO
+        ]
+        for number, finding in enumerate(self.findings, start=1):
+            photos.extend(
+                EntryPhoto(a, f"Hallazgo {number}: {a.label}") for a in finding.attachments
+                if a.kind is AttachmentKind.PHOTO
+            )
+        return photos
 
     @property
     def purpose(self) -> str:
@@ -166,6 +198,7 @@ class IndicatorSection:
 
     level: IndicatorLevel
     entries: list[ReportEntry]
+    signer: Signer = Signer("", "")
 
     @property
     def excluded(self) -> list[Excluded]:
@@ -189,6 +222,11 @@ class QuarterReport:
         return list(dict.fromkeys(s.level.indicator.program for s in self.sections))
 
     @property
+    def signer(self) -> Signer:
+        """Who signs what no indicator covers (activities without indicator, empty report)."""
+        return Signer.of(None, self.settings)
+
+    @property
     def activity_count(self) -> int:
         """How many activities the report carries."""
         return sum(len(s.entries) for s in self.sections) + len(self.other_activities)
@@ -206,7 +244,10 @@ class QuarterReport:
             notes.append(f"No hay actividades registradas en el {self.quarter.ordinal}.")
         for section in self.sections:
             notes.extend(section.level.missing)
-        if not self.settings.signer_name:
+        signers = [s.signer for s in self.sections] or [self.signer]
+        if self.other_activities:
+            signers.append(self.signer)
+        if not all(signer.name for signer in signers):
             notes.append("Falta el nombre de quien autoriza el informe (configuración).")
         return notes
 
@@ -250,7 +291,7 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
 
 def _entry(session: Session, item: CountedItem, maps: bool) -> ReportEntry:
     return ReportEntry(
-        item.activities, item.dates, _entry_map(session, item.activities) if maps else None
+        item.activities, _entry_map(session, item.activities) if maps else None
     )
 
 
@@ -278,7 +319,10 @@ def build_report(
     """
     settings = settings or ReportSettings()
     sections = [
-        IndicatorSection(level, [_entry(session, item, maps) for item in level.items])
+        IndicatorSection(
+            level, [_entry(session, item, maps) for item in level.items],
+            Signer.of(level.indicator, settings),
+        )
         for level in quarter_levels(session, quarter, settings.home_municipality)
     ]
     others = [

@@ -83,7 +83,11 @@ SEED_GOALS = {"12": ("estrategias", 20), "12.1": ("eventos", 20), "12.2": ("vinc
 
 
 def apply_seed_goals(session) -> None:
-    """Give the demo's 2025 indicators the goals and units the seed implies (idempotent)."""
+    """Give the demo's 2025 indicators the goals the seed's levels imply (idempotent).
+
+    Only for tests of the computation: the seed states no goal, so the demo records none and
+    gives the seed's levels as official figures.
+    """
     from cases.db import unit_of_work
     from cases.indicators import configure_indicator, find_indicator
 

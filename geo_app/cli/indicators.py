@@ -72,7 +72,7 @@ def list_command(year: int) -> None:
                 else "  Meta anual: sin meta programada"
             )
             for level in item.quarters:
-                mark = " (ajustado)" if level.overridden else ""
+                mark = " (cifra oficial)" if level.overridden else ""
                 click.echo(
                     f"  T{level.quarter.number}: {format_percent(level.official_percent)}{mark}"
                     f" — {level.rule_text}"

@@ -13,9 +13,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from cases.indicators import format_number, format_percent
-from cases.reports import IndicatorSection, QuarterReport, ReportEntry
-from geo_app.formatting import long_date
+from cases.reports import IndicatorSection, QuarterReport, ReportEntry, Signer
 from geo_app.reports.figures import entry_map_png
+from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan
 from geo_app.reports.text import date_span, level_heading, spanish_list
 
@@ -76,13 +76,14 @@ def _mir(document, section: IndicatorSection) -> None:
         rows.append(("Fórmula:", level.indicator.formula))
     goal = (
         f"{format_number(level.annual_goal)} {level.indicator.unit} en el año"
-        if level.annual_goal else "Sin meta anual programada"
+        if level.annual_goal else "Sin meta registrada"
     )
     if level.quarter_goal is not None:
         goal += f"; {format_number(level.quarter_goal)} en el trimestre"
     rows.append(("Meta:", goal))
-    official = "cifra oficial; calculado: " if level.overridden else ""
-    reached = f"{format_percent(level.official_percent)} ({official}{level.rule_text})"
+    reached = format_percent(level.official_percent) + (
+        " (cifra oficial)" if level.overridden else f" ({level.rule_text})"
+    )
     rows.append(("Nivel alcanzado:", reached))
     table = document.add_table(rows=0, cols=2)
     for label, value in rows:
@@ -94,10 +95,8 @@ def _mir(document, section: IndicatorSection) -> None:
     if level.overridden:
         note = document.add_paragraph()
         override = level.override
-        _run(note, f"Nota: el nivel oficial ({format_percent(level.official_percent)}) difiere "
-             f"del calculado con las actividades registradas ({level.rule_text}). Ajuste "
-             f"registrado por {override.author} el {long_date(override.created_at.date())}: "
-             f"«{override.reason}».", size=8.5, colour=GREY)
+        _run(note, f"Cifra oficial registrada por {override.author}: «{override.reason}». "
+             f"{level.computed_note}", size=8.5, colour=GREY)
 
 
 INDENT = Cm(0.7)
@@ -126,7 +125,12 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
     _run(paragraph, f"{date_span(entry.dates)}. ", bold=True, colour=GUINDA)
     _run(paragraph, f"{entry.kind_label}: ", italic=True)
     _run(paragraph, "; ".join(entry.titles) + ".")
-    _fact(document, "Participantes", "; ".join(entry.participants) or "No se registraron.")
+    _fact(document, "Participantes", entry.participants_text or "; ".join(entry.participants)
+          or "No se registraron.")
+    if entry.participants_text and entry.participants:
+        _fact(document, "Instituciones", "; ".join(entry.participants))
+    for part in entry.people:
+        _fact(document, part.role, part.person.label)
     _fact(document, "Objetivo", entry.purpose or "No se registró.")
     if entry.done:
         _fact(document, "Lo realizado", entry.done)
@@ -142,9 +146,26 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
     if maps and entry.map is not None:
         picture = _indented(document)
         picture.add_run().add_picture(io.BytesIO(entry_map_png(entry.map)), width=Cm(9))
+    if entry.photos:
+        _photos(document, entry)
 
 
-def _signature(document, report: QuarterReport) -> None:
+def _photos(document, entry: ReportEntry) -> None:
+    """The entry's photos, three to a row, each with its caption."""
+    table = document.add_table(rows=0, cols=3)
+    for start in range(0, len(entry.photos), 3):
+        cells = table.add_row().cells
+        for cell, photo in zip(cells, entry.photos[start:start + 3], strict=False):
+            data = photo_bytes(photo)
+            if data is None:
+                _run(cell.paragraphs[0], "Foto no disponible en el servidor", italic=True,
+                     size=8, colour=GREY)
+            else:
+                cell.paragraphs[0].add_run().add_picture(io.BytesIO(data), width=Cm(5))
+            _run(cell.add_paragraph(), photo.caption, size=7.5, colour=GREY)
+
+
+def _signature(document, signer: Signer) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.paragraph_format.space_before = Pt(30)
@@ -154,10 +175,9 @@ def _signature(document, report: QuarterReport) -> None:
     paragraph.add_run().add_break()
     _run(paragraph, "_" * 40)
     paragraph.add_run().add_break()
-    _run(paragraph, report.settings.signer_name or "Nombre de quien autoriza (pendiente)",
-         bold=True)
+    _run(paragraph, signer.name or "Nombre de quien autoriza (pendiente)", bold=True)
     paragraph.add_run().add_break()
-    _run(paragraph, report.settings.signer_position)
+    _run(paragraph, signer.position)
 
 
 def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
@@ -217,15 +237,15 @@ def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
             )
         for number, entry in enumerate(section.entries, start=1):
             _entry(document, number, entry, maps)
-        _signature(document, report)
+        _signature(document, section.signer)
     if report.other_activities:
         document.add_section(WD_SECTION.NEW_PAGE)
         document.add_heading("Otras actividades del trimestre (sin indicador asignado)", level=1)
         for number, entry in enumerate(report.other_activities, start=1):
             _entry(document, number, entry, maps)
-        _signature(document, report)
+        _signature(document, report.signer)
     elif not report.sections:
-        _signature(document, report)
+        _signature(document, report.signer)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

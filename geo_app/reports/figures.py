@@ -119,16 +119,10 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
     for site in drawn.sites:
         axes.plot(site.x, site.y, marker="^", markersize=6, color=SITE_MARKER.swatch,
                   markeredgecolor="white", markeredgewidth=0.6)
-    for number, finding in enumerate(drawn.findings, start=1):
-        swatch = finding_marker(finding.category).swatch
-        point = finding.geometry
-        axes.plot(point.x, point.y, marker="o", markersize=9, color=swatch,
-                  markeredgecolor="white", markeredgewidth=0.8)
-        axes.annotate(str(number), (point.x, point.y), fontsize=5.5, ha="center",
-                      va="center", color="white", fontweight="bold")
+    _draw_findings(figure, axes, drawn.findings)
     axes.annotate("N ↑", (0.97, 0.96), xycoords="axes fraction", ha="right", va="top",
                   fontsize=7, color="#333333")
-    axes.legend(handles=_legend(drawn), loc="lower right", fontsize=5.5, framealpha=0.85,
+    axes.legend(handles=_legend(drawn), loc="best", fontsize=5.5, framealpha=0.85,
                 borderpad=0.4, handlelength=1.6)
     if drawn.illustrative:
         axes.annotate(ILLUSTRATIVE_NOTICE, (0.02, 0.97), xycoords="axes fraction",
@@ -136,6 +130,41 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
                       bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none",
                             "alpha": 0.8})
     return figure
+
+
+# Findings closer than this (points on paper) would hide each other's numbers.
+_CROWDED_PT = 11.0
+# Where a crowded finding's number goes instead, in points from the finding.
+_OFFSETS = ((13, 11), (-13, 11), (13, -11), (-13, -11), (0, 16), (0, -16))
+
+
+def _draw_findings(figure: Figure, axes, findings) -> None:
+    """Numbered markers; a number that would cover another is set aside on a leader line."""
+    placed: list[tuple[float, float]] = []
+    crowded = 0
+    for number, finding in enumerate(findings, start=1):
+        swatch = finding_marker(finding.category).swatch
+        point = finding.geometry
+        x, y = (v * 72 / figure.dpi for v in axes.transData.transform((point.x, point.y)))
+        clash = any(math.hypot(x - px, y - py) < _CROWDED_PT for px, py in placed)
+        placed.append((x, y))
+        if not clash:
+            axes.plot(point.x, point.y, marker="o", markersize=9, color=swatch,
+                      markeredgecolor="white", markeredgewidth=0.8)
+            axes.annotate(str(number), (point.x, point.y), fontsize=5.5, ha="center",
+                          va="center", color="white", fontweight="bold")
+            continue
+        axes.plot(point.x, point.y, marker="o", markersize=4, color=swatch,
+                  markeredgecolor="white", markeredgewidth=0.5)
+        axes.annotate(
+            str(number), (point.x, point.y), xytext=_OFFSETS[crowded % len(_OFFSETS)],
+            textcoords="offset points", fontsize=5.5, ha="center", va="center",
+            color="white", fontweight="bold",
+            bbox={"boxstyle": "circle,pad=0.25", "fc": swatch, "ec": "white", "lw": 0.8},
+            arrowprops={"arrowstyle": "-", "color": swatch, "lw": 0.9, "shrinkA": 0,
+                        "shrinkB": 2},
+        )
+        crowded += 1
 
 
 def _legend(drawn: EntryMap) -> list:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from flask import render_template, url_for
 
+from cases.errors import NotFoundError
 from cases.indicators import activity_date, format_number, format_percent
 from cases.models import Meeting
-from cases.reports import QuarterReport, ReportEntry
+from cases.reports import EntryPhoto, QuarterReport, ReportEntry
+from geo_app.files import attachment_store
 from geo_app.formatting import long_date
 from geo_app.reports.figures import data_uri, entry_map_png, entry_map_svg
 from geo_app.reports.settings import slogan
 from geo_app.reports.text import date_span, level_heading, spanish_list
 
-__all__ = ["Formatter", "report_html", "report_context"]
+__all__ = ["Formatter", "report_html", "report_context", "photo_bytes"]
+
+# The thumbnail printed in the report (cases.uploads.THUMBNAIL_SIZES).
+PHOTO_SIZE = "pagina"
 
 
 class Formatter:
@@ -42,12 +47,30 @@ def _svg_map(entry: ReportEntry) -> str:
     return entry_map_svg(entry.map)
 
 
+def photo_bytes(photo: EntryPhoto) -> bytes | None:
+    """The JPEG thumbnail of a report photo, or None when its file is missing."""
+    try:
+        return attachment_store().existing(photo.attachment.sha256, PHOTO_SIZE).read_bytes()
+    except NotFoundError:
+        return None
+
+
+def _embedded_photo(photo: EntryPhoto) -> str | None:
+    data = photo_bytes(photo)
+    return data_uri(data, "image/jpeg") if data is not None else None
+
+
+def _linked_photo(photo: EntryPhoto) -> str:
+    return url_for("attachments.thumbnail", attachment_id=photo.attachment.id, size=PHOTO_SIZE)
+
+
 def report_context(report: QuarterReport, printable: bool) -> dict:
     """What the report's templates need besides the report."""
     return {
         "report": report,
         "fmt": Formatter,
         "map_for": _png_map if printable else _svg_map,
+        "photo_for": _embedded_photo if printable else _linked_photo,
         "links": not printable,
         "slogan": slogan(),
     }

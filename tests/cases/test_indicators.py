@@ -85,15 +85,27 @@ def test_linkages_only_needs_another_municipality(demo):
 def test_without_goal_the_level_is_not_invented(session):
     with unit_of_work(session):
         load_demo(session)
-    level = _levels(session)["12"]
-    assert level.computed_percent is None and level.official_percent is None
-    assert "sin meta anual programada" in level.rule_text
-    assert any("sin meta anual" in note for note in level.missing)
+    levels = _levels(session)
+    # The demo records the report's 20 % as the official figure of April–June, no goal.
+    level = levels["12"]
+    assert level.computed_percent is None and level.official_percent == 20.0
+    assert level.overridden and level.missing == []
+    assert level.override.reason == "Nivel alcanzado según el informe de avance abril–junio 2025"
+    assert level.override.author == "Sara Mariana Jara Carrasco"
+    assert level.rule_text == (
+        "4 estrategias en el trimestre; sin meta registrada: no se puede calcular el porcentaje"
+    )
+    assert level.computed_note.startswith("Calculado con las actividades registradas: 4 estr")
+    # Other quarters have no official figure: nothing is invented, and the report says why.
+    july = _levels(session, Quarter(2025, 3))["12"]
+    assert july.official_percent is None and july.computed_note is None
+    assert any("sin meta anual" in note for note in july.missing)
 
 
 def test_override_is_kept_with_reason_author_and_time_and_can_be_withdrawn(demo):
     indicator = find_indicator(demo, "12.2", 2025)
-    when = dt.datetime(2025, 7, 3, 10, 0)
+    before = len(indicator.overrides)  # the demo's official figure from the report
+    when = max(o.created_at for o in indicator.overrides) + dt.timedelta(hours=1)
     override_level(demo, indicator, 2, 25.0, "Cifra enviada a Tesorería", "Sara Jara", now=when)
     level = _levels(demo)["12.2"]
     assert level.official_percent == 25.0 and level.computed_percent == 20.0
@@ -103,7 +115,7 @@ def test_override_is_kept_with_reason_author_and_time_and_can_be_withdrawn(demo)
                    now=when + dt.timedelta(days=1))
     level = _levels(demo)["12.2"]
     assert level.official_percent == 20.0 and not level.overridden
-    assert len(demo.scalars(select(IndicatorOverride)).all()) == 2
+    assert len(indicator.overrides) == before + 2
 
 
 @pytest.mark.parametrize(
@@ -116,9 +128,10 @@ def test_override_is_kept_with_reason_author_and_time_and_can_be_withdrawn(demo)
 )
 def test_override_needs_reason_author_and_a_sane_value(demo, value, reason, author, message):
     indicator = find_indicator(demo, "12.2", 2025)
+    before = demo.scalars(select(IndicatorOverride)).all()
     with pytest.raises(InvalidInputError, match=message):
         override_level(demo, indicator, 2, value, reason, author)
-    assert demo.scalars(select(IndicatorOverride)).all() == []
+    assert demo.scalars(select(IndicatorOverride)).all() == before
 
 
 def test_invalid_goals_change_nothing(demo):

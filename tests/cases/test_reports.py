@@ -4,21 +4,22 @@ import pytest
 from seed_report import SIGNER, ZONES, apply_seed_goals, seed_indicators
 from sqlalchemy import select
 
+from cases.attachments import AttachmentStore, attach_file, attach_link
 from cases.db import unit_of_work
 from cases.demo import load_demo
 from cases.indicators import find_indicator
-from cases.models import Institution, Meeting, MeetingKind
+from cases.models import Finding, Institution, Meeting, MeetingKind
 from cases.quarters import Quarter
-from cases.reports import ReportSettings, build_report
+from cases.reports import ReportSettings, Signer, build_report
 
 SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
 
 
 @pytest.fixture
 def demo(session):
+    """The plain demo: the report's levels as official figures, no goals."""
     with unit_of_work(session):
         load_demo(session)
-    apply_seed_goals(session)
     return session
 
 
@@ -53,6 +54,7 @@ def test_inspections_entry_has_findings_and_a_map(demo):
 
 
 def test_a_third_quarter_activity_gets_its_computed_indicator(demo):
+    apply_seed_goals(demo)  # the computation needs a goal, which the report does not state
     neighbour = demo.scalars(
         select(Institution).where(Institution.name == "Municipio de Santa Cruz Xoxocotlán")
     ).one()
@@ -92,3 +94,63 @@ def test_map_numbers_findings_in_the_order_the_report_lists_them(demo):
     report = build_report(demo, Quarter(2025, 2), SETTINGS)
     entries = [e for s in report.sections for e in s.entries if e.is_inspection]
     assert all([f.id for f in e.map.findings] == [f.id for f in e.findings] for e in entries)
+
+
+def _entry(report, key, day):
+    section = next(s for s in report.sections if s.level.indicator.key == key)
+    return next(e for e in section.entries if day in e.dates)
+
+
+def test_official_level_without_goal_is_printed_with_the_computed_one_beside(demo):
+    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
+    for section in report.sections:
+        level = section.level
+        assert level.official_percent == 20.0 and level.computed_percent is None
+        assert "sin meta registrada: no se puede calcular" in level.computed_note
+
+
+def test_entries_name_institutions_and_people_with_their_role(demo):
+    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
+    table = _entry(report, "12.1", dt.date(2025, 5, 9))
+    assert table.participants_text == "Autoridades federales, estatales y municipales"
+    assert "Fiscalía General del Estado de Oaxaca" in table.participants
+    assert [(p.role, p.person.label) for p in table.people] == [
+        ("Estuvo presente", "Ray Chagoya, Presidente Municipal de Oaxaca de Juárez"),
+        ("Participó", "Jesús Romero López, Secretario de Gobierno"),
+        ("Participó", "Fiscal General del Estado"),
+    ]
+    presided = _entry(report, "12.1", dt.date(2025, 5, 23))
+    assert [(p.role, p.person.name) for p in presided.people] == [("Presidió", "Ray Chagoya")]
+
+
+def test_each_sheet_is_signed_by_its_indicators_signer_else_the_settings(demo):
+    report = build_report(demo, Quarter(2025, 2), ReportSettings(), maps=False)
+    assert {s.signer for s in report.sections} == {Signer(
+        SIGNER, "Titular de la Unidad de Atención de Asuntos Metropolitanos"
+    )}
+    assert report.missing == []  # the recorded signer needs no configuration
+    for section in report.sections:
+        section.level.indicator.authorized_by = None
+    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
+    assert {s.signer for s in report.sections} == {Signer(SIGNER, "Titular")}
+    report = build_report(demo, Quarter(2025, 2), ReportSettings(), maps=False)
+    assert "Falta el nombre de quien autoriza el informe (configuración)." in report.missing
+
+
+def test_photos_of_activities_and_findings_in_the_list_order(demo, tmp_path):
+    from geo_app.testing_field import photo
+
+    store = AttachmentStore(tmp_path)
+    meeting = demo.scalars(select(Meeting).where(Meeting.date == dt.date(2025, 5, 14))).one()
+    findings = demo.scalars(select(Finding).order_by(Finding.id)).all()
+    with unit_of_work(demo):
+        attach_file(demo, store, findings[1], photo(), "residuos.jpg", label="Residuos")
+        attach_file(demo, store, meeting, photo(), "reunion.jpg", label="Reunión")
+        attach_link(demo, meeting, "https://oaxaca.gob.mx/nota")
+    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
+    assert [p.caption for p in _entry(report, "12.2", dt.date(2025, 5, 14)).photos] == [
+        "Reunión"
+    ]
+    assert [p.caption for p in _entry(report, "12.2", dt.date(2025, 5, 15)).photos] == [
+        "Hallazgo 2: Residuos"
+    ]

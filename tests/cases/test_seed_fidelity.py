@@ -35,6 +35,7 @@ from cases.models import (
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / ".." / "shared" / "seed" / "informe_asuntos_metropolitanos_2025.md"
 YEAR = 2025
+MONTH_SPAN = "abril–junio 2025"
 MONTHS = {"abril": 4, "mayo": 5, "junio": 6, "may": 5, "jun": 6}
 HEADER_LINES = {
     "OAXACA", "DE JUÁREZ", "OAXACA DE JUÁREZ", "GOBIERNO MUNICIPAL 2025-2027",
@@ -182,7 +183,11 @@ def test_indicators_carry_the_reports_levels_and_no_invented_goal(demo, report):
         indicator = indicators[key]
         assert (indicator.level, indicator.name) == (section.level, section.name)
         assert indicator.program == section.program
-        assert indicator.reached_percent == section.reached
+        # The report's level is the quarter's official figure, its source quoted
+        [official] = indicator.overrides
+        assert (official.quarter, official.value_percent) == (2, section.reached)
+        assert f"nivel alcanzado segun el informe de avance {MONTH_SPAN}" in norm(official.reason)
+        assert official.author == section.authorized[0]
         assert indicator.annual_goal is None and not indicator.goals  # the report states none
         signer = indicator.authorized_by
         assert (signer.name, signer.position) == section.authorized

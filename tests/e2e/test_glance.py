@@ -45,6 +45,8 @@ GLANCE_JS = """() => {
     const out = {
         width: document.documentElement.scrollWidth,
         nav: document.querySelector('nav.navbar').getBoundingClientRect().height,
+        tallestRow: Math.max(0, ...[...document.querySelectorAll('table tr')]
+            .map(r => r.getBoundingClientRect().height)),
         boxes: document.querySelectorAll('.map-box').length,
         maps: [],
     };
@@ -117,6 +119,8 @@ def _problems(path: str, glance: dict, viewport: dict) -> list[str]:
     found = []
     if glance["width"] > viewport["width"]:
         found.append(f"{path}: the page is {glance['width']} px wide")
+    if glance["tallestRow"] > viewport["height"] / 3:  # text squeezed into a narrow column
+        found.append(f"{path}: a table row {glance['tallestRow']:.0f} px tall")
     if glance["nav"] > 64:
         found.append(f"{path}: the navigation takes {glance['nav']:.0f} px (more than a line)")
     if glance["boxes"] != len(glance["maps"]):

@@ -228,7 +228,7 @@ EMPTY_MESSAGES = {
     "/reuniones/": ["Aún no hay reuniones registradas."],
     "/recorridos/": ["Aún no hay recorridos registrados."],
     "/": [
-        "No hay indicadores registrados.",
+        "No hay indicadores registrados para ",
         "No hay acuerdos pendientes.",
         "Aún no hay reuniones registradas.",
         "Aún no hay recorridos registrados.",
@@ -285,3 +285,38 @@ def test_outdated_schema_is_a_clear_page(tmp_path):
     html = get_html(app.test_client(), "/", status=503)
     assert "limites init" in html
     app.extensions["limites_engine"].dispose()
+
+
+def test_dashboard_shows_indicator_levels_as_the_indicadores_page(app, client):
+    """The Tablero shows each official level with the computed one beside it."""
+    text = " ".join(text_of(client.get("/").get_data(as_text=True)).split())
+    assert "Indicadores — abril–junio 2025" in text
+    assert text.count("cifra oficial Nivel alcanzado según el informe de avance abril–junio "
+                      "2025") == 3
+    assert text.count("calculado: sin meta registrada, no se puede calcular") == 3
+    assert "4 vinculaciones en el trimestre" in text
+    assert "autorizó Sara Mariana Jara Carrasco" in text
+    indicadores = " ".join(
+        text_of(client.get("/indicadores/?anio=2025").get_data(as_text=True)).split()
+    )
+    assert "4 vinculaciones en el trimestre; sin meta registrada: no se puede calcular" in (
+        indicadores
+    )
+
+
+def test_dashboard_computes_a_level_with_a_goal_and_says_when_there_is_none(app, client):
+    from cases.indicators import configure_indicator, find_indicator
+
+    with app.extensions["limites_sessions"]() as session:
+        meeting = session.scalars(select(Meeting).order_by(Meeting.date.desc())).first()
+        session.add(Meeting(date=dt.date(2025, 7, 17), kind=meeting.kind, title="En julio",
+                            indicator=find_indicator(session, "12.2", 2025),
+                            institutions=list(meeting.institutions)))
+        configure_indicator(session, find_indicator(session, "12.2", 2025), annual_goal=20)
+        session.commit()
+    html = client.get("/").get_data(as_text=True)
+    text = " ".join(text_of(html).split())
+    assert "Indicadores — julio–septiembre 2025" in text
+    assert "Calculado: 1 vinculación de 20 programadas en el año = 5 %" in text
+    assert 'style="width: 5.0%">5 %' in html
+    assert text.count("Nivel alcanzado: sin dato") == 2  # 12 and 12.1: no goal, no figure
