@@ -138,7 +138,7 @@ def with_photos(tmp_path):
     from cases.db import unit_of_work
     from cases.models import Finding, Meeting
     from geo_app.files import attachment_store
-    from geo_app.testing import demo_app
+    from geo_app.testing import demo_app, signed_in_client
     from geo_app.testing_field import photo
 
     app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
@@ -175,7 +175,7 @@ def test_photos_appear_as_thumbnails_in_every_format(with_photos, tmp_path):
     assert kinds.count("image") == 5 + 2  # five maps and the two photos
     document = Document(str(outputs["docx"]))
     assert len(document.inline_shapes) == 5 + 2
-    page = with_photos.test_client().get("/informe/?trimestre=2025-T2").get_data(as_text=True)
+    page = signed_in_client(with_photos).get("/informe/?trimestre=2025-T2").get_data(as_text=True)
     assert len(re.findall(r'src="/adjuntos/\d+/miniatura/pagina"', page)) == 2
 
 
