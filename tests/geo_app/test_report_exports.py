@@ -138,7 +138,7 @@ def with_photos(tmp_path):
     from cases.db import unit_of_work
     from cases.models import Finding, Meeting
     from geo_app.files import attachment_store
-    from geo_app.testing import demo_app, signed_in_client
+    from geo_app.testing import demo_app
     from geo_app.testing_field import photo
 
     app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
@@ -158,6 +158,8 @@ def with_photos(tmp_path):
 
 def test_photos_appear_as_thumbnails_in_every_format(with_photos, tmp_path):
     import subprocess
+
+    from geo_app.testing import signed_in_client
 
     runner = with_photos.test_cli_runner()
     outputs = {}
