@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -35,10 +36,20 @@ SCRIPT = textwrap.dedent(
 def test_wheel_in_a_fresh_virtualenv_serves_the_map_assets(tmp_path):
     if not (ROOT / "node_modules" / "leaflet").is_dir():
         pytest.fail("faltan los paquetes npm: ejecute «npm ci»")
+    # Built from a copy of the tracked files: a stale build/ of the checkout (say, with a
+    # renamed migration) must not leak into the wheel.
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.split("\0")
+    source = tmp_path / "source"
+    for name in filter(None, tracked):
+        if (ROOT / name).is_file() and not (ROOT / name).is_symlink():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)],
+         "-w", str(wheels), str(source)],
         check=True, cwd=tmp_path,
     )
     (wheel,) = wheels.glob("limites-*.whl")
