@@ -75,6 +75,8 @@ __all__ = [
     "AuditAction",
     "User",
     "AuditEntry",
+    "ShareLink",
+    "ShareAccess",
     "BoundaryKind",
     "ZoneKind",
     "ZoneStatus",
@@ -899,3 +901,58 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
     user: Mapped[User | None] = relationship()
+
+
+class ShareLink(Base):
+    """A read-only link ``/c/<token>`` to a zone, a case or the overview map.
+
+    Only the SHA-256 hash of the token is stored: the token itself is shown once, when the
+    link is made. ``scope_kind`` is ``zona``, ``expediente`` or ``mapa`` (``layers`` then
+    lists the overview layers shared).
+    """
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope_kind: Mapped[str] = mapped_column(String(20))
+    zone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dispute_zone.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
+    )
+    layers: Mapped[list | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_by_name: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    include_attachments: Mapped[bool] = mapped_column(Boolean, default=False)
+    include_notes: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    created_by: Mapped[User | None] = relationship()
+    zone: Mapped[DisputeZone | None] = relationship()
+    case: Mapped[Case | None] = relationship()
+    accesses: Mapped[list[ShareAccess]] = relationship(
+        back_populates="link", cascade="all, delete-orphan", order_by="ShareAccess.at.desc()"
+    )
+
+
+class ShareAccess(Base):
+    """One request through a share link: when, from where and what was seen or downloaded."""
+
+    __tablename__ = "share_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(
+        ForeignKey("share_link.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    what: Mapped[str] = mapped_column(String(300), default="")
+
+    link: Mapped[ShareLink] = relationship(back_populates="accesses")

@@ -12,6 +12,7 @@ from cases.models import (
     Inspection,
     Institution,
     Meeting,
+    ShareLink,
     Site,
     User,
 )
@@ -40,6 +41,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("site", Site, "Sitio"),
         RecordType("institution", Institution, "Institución"),
         RecordType("user_account", User, "Usuario"),
+        RecordType("share_link", ShareLink, "Enlace compartido"),
     )
 }
 
@@ -68,5 +70,7 @@ def record_label(record: object) -> str:
             return _short(f"{record.category.label}: {record.description}")
         case User():
             return record.username
+        case ShareLink():
+            return _short(f"Enlace {record.scope_kind} {record.note}".strip(), 300)
         case _:
             return _short(str(getattr(record, "name", record)), 300)
