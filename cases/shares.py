@@ -1,5 +1,6 @@
-"""Share links: a read-only view of a zone, a case or the overview map for people without an
-account (the Comisión de Límites), at ``/c/<token>``.
+"""Share links: a read-only view of a zone, a case or the overview map, at ``/c/<token>``.
+
+They are for people without an account (the Comisión de Límites).
 
 The token (``secrets.token_urlsafe(32)``, 256 bits) is returned once by :func:`create_share`
 and only its SHA-256 hash is stored, so a copy of the database does not open any link.
