@@ -47,7 +47,7 @@ MAP_LAYERS = {
     "zonas": "Zonas en disputa",
     "recorridos": "Recorridos",
     "hallazgos": "Hallazgos",
-    "sitios": "Sitios",
+    "sedes": "Sedes y sitios",
 }
 MAP_KIND = "mapa"
 

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     # The CSRF token lives as long as the session (a form left open an hour still works).
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_I18N_ENABLED": False,
+    # The address share links (/c/<token>) are given with, as people outside reach it.
+    "PUBLIC_URL": "http://127.0.0.1:5000",
 }
 
 

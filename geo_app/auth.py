@@ -63,7 +63,7 @@ FAILURE_WINDOW = 15 * 60
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Endpoints anyone may reach; blueprints whose every view is public.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login"})
-PUBLIC_BLUEPRINTS = frozenset({"vendor"})
+PUBLIC_BLUEPRINTS = frozenset({"vendor", "share_ogcapi"})  # a share link's OGC API
 # Blueprints read by programs (QGIS, GDAL, OWSLib): an anonymous request is a 401, never a
 # redirect to the HTML login page.
 API_BLUEPRINTS = frozenset({"ogcapi"})

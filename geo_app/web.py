@@ -26,6 +26,7 @@ from geo_app.blueprints import (
     ogcapi,
     overview,
     reports,
+    shares,
     sites,
     zones,
 )
@@ -53,6 +54,7 @@ def init_app(app: Flask) -> None:
         indicators, reports, exports, ogcapi, sites, attachments, field, admin,
     ):
         app.register_blueprint(module.bp)
+    shares.init_app(app)
     formatting.init_app(app)
     frame_notice.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")

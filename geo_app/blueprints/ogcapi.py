@@ -26,7 +26,8 @@ def access_scope() -> Scope:
     ``Authorization: Bearer`` token (401 otherwise), and a share link's request gets the
     link's scope.
     """
-    return Scope.everything()
+    shared = g.get("share_scope")  # set by geo_app.blueprints.shares for /c/<token>/ogcapi
+    return shared if shared is not None else Scope.everything()
 
 
 @bp.before_request
@@ -35,6 +36,10 @@ def _check_access() -> None:
 
 
 def _url(endpoint: str, **values) -> str:
+    # The same views serve /ogcapi and a share link's /c/<token>/ogcapi: stay on this one.
+    blueprint, _, view = endpoint.partition(".")
+    if blueprint == bp.name and request.blueprint and request.blueprint != bp.name:
+        endpoint = f"{request.blueprint}.{view}"
     return url_for(endpoint, _external=True, **values)
 
 
@@ -50,8 +55,9 @@ def _wants_html() -> bool:
 
 def _answer(document: dict, media: str, title: str, kind: str = "document", **context):
     if _wants_html():
+        home = url_for(f"{request.blueprint}.landing")  # /ogcapi or a share link's
         return render_template("ogcapi/page.html", title=title, doc=document, kind=kind,
-                               breadcrumbs=[("OGC API", url_for("ogcapi.landing"))], **context)
+                               breadcrumbs=[("OGC API", home)], **context)
     return Response(docs.to_json(document), mimetype=media)
 
 

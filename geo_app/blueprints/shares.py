@@ -1,0 +1,255 @@
+"""Share links: the public page ``/c/<token>``, its downloads, its OGC API; "Compartidos".
+
+Editors make, list and revoke links on the "Compartidos" page.
+
+The share's OGC API is the OGC API blueprint registered a second time (as ``share_ogcapi``
+under ``/c/<token>/ogcapi``): :func:`_resolve_share` turns the token into the link's scope
+(read by ``ogcapi.access_scope``), so the same views serve only what the link shares.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import NotFound
+
+from cases import features
+from cases.db import unit_of_work
+from cases.errors import LimitesError, NotFoundError
+from cases.exports import export_data
+from cases.models import Agreement, Finding, Inspection, Meeting
+from cases.permissions import can_edit
+from cases.scope import ScopeKind, scoped
+from cases.shares import (
+    DEFAULT_DAYS,
+    MAP_KIND,
+    MAP_LAYERS,
+    ResolvedShare,
+    create_share,
+    link_state,
+    list_shares,
+    record_access,
+    resolve_token,
+    revoke_share,
+    share_title,
+)
+from geo_app.auth import acting_user, public
+from geo_app.db import get_session
+from geo_app.exports import FORMATS, file_name, write_export
+
+bp = Blueprint("shares", __name__)
+
+SHARE_OGCAPI = "share_ogcapi"
+# Spatial layers of each export the link may give (a map share: only its layers).
+_NON_SPATIAL = ("reuniones", "acuerdos", "participantes")
+
+
+def share_url(token: str) -> str:
+    """The link's public address, from ``PUBLIC_URL`` (what the CLI prints)."""
+    base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    return f"{base.rstrip('/')}/c/{token}"
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _open(token: str, what: str) -> ResolvedShare:
+    """The share of ``token`` (404/410 otherwise), with the access logged."""
+    session = get_session()
+    resolved = resolve_token(session, token)
+    with unit_of_work(session):
+        record_access(session, resolved.link, _client_ip(), what)
+    return resolved
+
+
+def _gone_page(error: LimitesError):
+    return render_template("shares/gone.html", code=error.status_code,
+                           message=error.message), error.status_code
+
+
+def _export_layers(resolved: ResolvedShare, fmt: str) -> tuple[str, ...] | None:
+    wanted = FORMATS[fmt].layers
+    if resolved.link.scope_kind != MAP_KIND:
+        return wanted
+    allowed = set(resolved.link.layers or [])
+    base = wanted if wanted is not None else (*MAP_LAYERS, *_NON_SPATIAL)
+    return tuple(name for name in base if name in allowed)
+
+
+@bp.get("/c/<token>")
+@public
+def page(token: str):
+    """Página pública de solo lectura de un enlace compartido."""
+    try:
+        resolved = _open(token, "página")
+    except LimitesError as error:
+        return _gone_page(error)
+    session = get_session()
+    scope, link = resolved.scope, resolved.link
+    records = {}
+    if link.scope_kind != MAP_KIND:
+        records = {
+            "meetings": session.scalars(scoped(scope, Meeting).order_by(Meeting.date)).all(),
+            "agreements": session.scalars(scoped(scope, Agreement)).all(),
+            "inspections": session.scalars(
+                scoped(scope, Inspection).order_by(Inspection.started_on)).all(),
+            "findings": session.scalars(scoped(scope, Finding)).all(),
+        }
+    collections = [c for c in features.COLLECTIONS
+                   if link.scope_kind != MAP_KIND or c.layer in (link.layers or [])]
+    downloads = [(key, f.label, url_for("shares.download", token=token, fmt=key))
+                 for key, f in FORMATS.items()
+                 if link.scope_kind != MAP_KIND or _export_layers(resolved, key)]
+    return render_template(
+        "shares/public.html", title=scope.title, link=link, scope=scope, token=token,
+        records=records, downloads=downloads, collections=collections,
+        ogcapi=url_for(f"{SHARE_OGCAPI}.landing", token=token),
+    )
+
+
+@bp.get("/c/<token>/descargar/<fmt>")
+@public
+def download(token: str, fmt: str):
+    """Descarga de la exportación del enlace en el formato pedido."""
+    if fmt not in FORMATS:
+        raise NotFound()
+    try:
+        resolved = _open(token, f"descarga {fmt}")
+    except LimitesError as error:
+        return _gone_page(error)
+    layers = _export_layers(resolved, fmt)
+    if layers is not None and not layers:
+        raise NotFound()
+    data = export_data(get_session(), resolved.scope, layers)
+    name = file_name(data, fmt)
+    with TemporaryDirectory() as tmp:
+        payload = write_export(data, fmt, Path(tmp) / name).read_bytes()
+    response = Response(payload, mimetype=FORMATS[fmt].media_type)
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
+
+
+# -- the "Compartidos" page (editors and administrators) ----------------------------------
+
+
+def _require_editor() -> None:
+    if not can_edit(acting_user()):
+        abort(403)
+
+
+@bp.get("/compartidos")
+def index():
+    """Enlaces compartidos: alcance, autor, vigencia y registro de accesos."""
+    _require_editor()
+    links = list_shares(get_session())
+    return render_template(
+        "shares/index.html", title="Compartidos", links=links, share_title=share_title,
+        link_state=link_state, breadcrumbs=[("Compartidos", None)],
+    )
+
+
+@bp.post("/compartidos/nuevo")
+def create():
+    """Crea un enlace (zona, expediente o mapa) y muestra su dirección una sola vez."""
+    _require_editor()
+    form = request.form
+    session = get_session()
+    kind = form.get("kind", "")
+    try:
+        days = int(form.get("days") or DEFAULT_DAYS)
+    except ValueError:
+        days = -1
+    options = {
+        "days": days, "note": form.get("note", ""),
+        "include_attachments": form.get("include_attachments") == "1",
+        "include_notes": form.get("include_notes") == "1",
+    }
+    ident = form.get("record_id", "")
+    with unit_of_work(session):
+        if kind == ScopeKind.ZONE.value and ident.isdigit():
+            new = create_share(session, acting_user(), zone=int(ident), **options)
+        elif kind == ScopeKind.CASE.value and ident.isdigit():
+            new = create_share(session, acting_user(), case=int(ident), **options)
+        elif kind == MAP_KIND:
+            new = create_share(session, acting_user(), layers=form.getlist("layers"),
+                               **options)
+        else:
+            raise NotFoundError("Indique qué compartir: una zona, un expediente o el mapa.")
+    return render_template(
+        "shares/created.html", title="Enlace creado", link=new.link,
+        url=share_url(new.token), what=share_title(new.link),
+        breadcrumbs=[("Compartidos", url_for("shares.index")), ("Enlace creado", None)],
+    )
+
+
+@bp.post("/compartidos/<int:link_id>/revocar")
+def revoke(link_id: int):
+    """Revoca un enlace: deja de abrir desde ese momento."""
+    _require_editor()
+    session = get_session()
+    with unit_of_work(session):
+        revoke_share(session, acting_user(), link_id)
+    return render_template(
+        "shares/index.html", title="Compartidos", links=list_shares(session),
+        share_title=share_title, link_state=link_state, revoked=link_id,
+        breadcrumbs=[("Compartidos", None)],
+    )
+
+
+@bp.app_template_global("share_form")
+def share_form_context(kind: str, record_id: int | None = None) -> dict:
+    """What the "Compartir" form of a zone, a case or the overview needs."""
+    return {"kind": kind, "record_id": record_id, "days": DEFAULT_DAYS,
+            "layers": MAP_LAYERS, "action": url_for("shares.create")}
+
+
+# -- the share's OGC API ----------------------------------------------------------------
+
+
+def _pop_token(endpoint: str | None, values: dict | None) -> None:
+    if endpoint and endpoint.startswith(f"{SHARE_OGCAPI}.") and values is not None:
+        g.share_token = values.pop("token", None)
+
+
+def _add_token(endpoint: str, values: dict) -> None:
+    if endpoint.startswith(f"{SHARE_OGCAPI}.") and "token" not in values:
+        token = g.get("share_token")
+        if token is not None:
+            values["token"] = token
+
+
+def _resolve_share():
+    if request.blueprint != SHARE_OGCAPI or request.endpoint is None:
+        return None
+    resolved = _open(g.share_token, f"OGC API {request.path.split('/ogcapi', 1)[-1] or '/'}")
+    link = resolved.link
+    collection_id = (request.view_args or {}).get("collection_id")
+    if collection_id and link.scope_kind == MAP_KIND:
+        if features.get_collection(collection_id).layer not in (link.layers or []):
+            raise NotFoundError(f"No existe la colección «{collection_id}».")
+    g.share_scope = resolved.scope
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Register the share pages and the OGC API a second time under ``/c/<token>/ogcapi``."""
+    from geo_app.blueprints import ogcapi
+
+    app.register_blueprint(bp)
+    app.url_value_preprocessor(_pop_token)
+    app.url_defaults(_add_token)
+    app.before_request(_resolve_share)
+    app.register_blueprint(ogcapi.bp, name=SHARE_OGCAPI, url_prefix="/c/<token>/ogcapi")
