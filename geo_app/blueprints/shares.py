@@ -48,6 +48,7 @@ from cases.shares import (
 from geo_app.auth import acting_user, public
 from geo_app.db import get_session
 from geo_app.exports import FORMATS, file_name, write_export
+from geo_app.exports.kml import ATTACHMENTS
 
 bp = Blueprint("shares", __name__)
 
@@ -134,6 +135,8 @@ def download(token: str, fmt: str):
     if layers is not None and not layers:
         raise NotFound()
     data = export_data(get_session(), resolved.scope, layers)
+    if not resolved.link.include_attachments:
+        data.extra.pop(ATTACHMENTS, None)  # photos only when the link says so
     name = file_name(data, fmt)
     with TemporaryDirectory() as tmp:
         payload = write_export(data, fmt, Path(tmp) / name).read_bytes()
