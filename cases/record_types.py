@@ -9,6 +9,8 @@ from cases.models import (
     Case,
     DisputeZone,
     Finding,
+    Frame,
+    Indicator,
     Inspection,
     Institution,
     Meeting,
@@ -40,6 +42,8 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("site", Site, "Sitio"),
         RecordType("institution", Institution, "Institución"),
         RecordType("user_account", User, "Usuario"),
+        RecordType("boundary_frame", Frame, "Marco de límites"),
+        RecordType("indicator", Indicator, "Indicador"),
     )
 }
 
@@ -68,5 +72,7 @@ def record_label(record: object) -> str:
             return _short(f"{record.category.label}: {record.description}")
         case User():
             return record.username
+        case Indicator():
+            return _short(f"{record.key} {record.name}", 300)
         case _:
             return _short(str(getattr(record, "name", record)), 300)
