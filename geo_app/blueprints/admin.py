@@ -1,6 +1,4 @@
-"""Administration: accounts, the Registro de cambios (audit log), the Papelera and the frame
-in force.
-"""
+"""Administration: accounts, audit log, Papelera and the frame in force."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
