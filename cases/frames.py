@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from cases.audit import record_change
 from cases.derived import refresh_derived
 from cases.errors import InvalidInputError, NotFoundError
-from cases.models import BoundaryKind, BoundaryVersion, Frame
+from cases.models import AuditAction, BoundaryKind, BoundaryVersion, Frame, User
 
 __all__ = [
     "INEGI_FRAME",
@@ -92,11 +93,14 @@ def get_or_create_frame(
     return frame
 
 
-def activate_frame(session: Session, frame: Frame | str) -> dict[str, int]:
+def activate_frame(
+    session: Session, frame: Frame | str, actor: User | None = None
+) -> dict[str, int]:
     """Put ``frame`` (or the frame of that name) in force and recompute every derived figure.
 
-    Runs in the caller's transaction: the switch and the recomputed route splits,
-    responsibilities and river kilometres are committed together by the caller.
+    Runs in the caller's transaction: the switch, its audit entry (by ``actor``; ``None`` is
+    the command line) and the recomputed route splits, responsibilities and river
+    kilometres are committed together by the caller.
 
     Returns
     -------
@@ -113,13 +117,20 @@ def activate_frame(session: Session, frame: Frame | str) -> dict[str, int]:
         select(func.count()).select_from(BoundaryVersion).where(BoundaryVersion.frame == frame)
     ):
         raise InvalidInputError(f"el marco «{frame.name}» no tiene límites guardados")
+    previous = frame_in_force(session)
     # Clear the old one first: the unique index allows a single active frame at any moment.
     session.execute(update(Frame).where(Frame.id != frame.id).values(active=False))
     session.flush()
     frame.active = True
     session.flush()
     log.info("frame in force: %s", frame.name)
-    return refresh_derived(session)
+    counts = refresh_derived(session)
+    record_change(
+        session, actor, AuditAction.STATUS, frame,
+        before={"marco_vigente": previous.name if previous is not None else None},
+        after={"marco_vigente": frame.name, **{f"recalculados_{k}": v for k, v in counts.items()}},
+    )
+    return counts
 
 
 def list_frames(session: Session) -> list[FrameSummary]:

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from cases.audit import record_change
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
 from cases.models import (
+    AuditAction,
     Indicator,
     IndicatorGoal,
     IndicatorOverride,
@@ -28,6 +30,7 @@ from cases.models import (
     Meeting,
     MeetingKind,
     Person,
+    User,
 )
 from cases.quarters import Quarter
 
@@ -501,10 +504,12 @@ def override_level(
     reason: str,
     author: str,
     now: dt.datetime | None = None,
+    actor: User | None = None,
 ) -> IndicatorOverride:
     """Record the official level of a quarter (``None`` withdraws the override).
 
-    The reason and the author are required; earlier overrides are kept.
+    The reason and the author are required; earlier overrides are kept. The change is
+    written to the audit log (by ``actor``; ``None`` is the command line or the demo).
     """
     if quarter not in (1, 2, 3, 4):
         raise InvalidInputError(f"Trimestre inválido: T{quarter} (use T1 a T4).")
@@ -523,4 +528,13 @@ def override_level(
     )
     indicator.overrides.append(override)
     session.flush()
+    record_change(
+        session, actor, AuditAction.UPDATE, indicator,
+        before={f"nivel_oficial_T{quarter}": None},
+        after={
+            f"nivel_oficial_T{quarter}": value_percent,
+            "motivo": override.reason,
+            "registrado_por": override.author,
+        },
+    )
     return override

@@ -9,6 +9,8 @@ from cases.models import (
     Case,
     DisputeZone,
     Finding,
+    Frame,
+    Indicator,
     Inspection,
     Institution,
     Meeting,
@@ -42,6 +44,8 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("institution", Institution, "Institución"),
         RecordType("user_account", User, "Usuario"),
         RecordType("share_link", ShareLink, "Enlace compartido"),
+        RecordType("boundary_frame", Frame, "Marco de límites"),
+        RecordType("indicator", Indicator, "Indicador"),
     )
 }
 
@@ -72,5 +76,7 @@ def record_label(record: object) -> str:
             return record.username
         case ShareLink():
             return _short(f"Enlace {record.scope_kind} {record.note}".strip(), 300)
+        case Indicator():
+            return _short(f"{record.key} {record.name}", 300)
         case _:
             return _short(str(getattr(record, "name", record)), 300)

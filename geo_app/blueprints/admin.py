@@ -1,8 +1,8 @@
-"""Administration: accounts, the Registro de cambios (audit log) and the Papelera."""
+"""Administration: accounts, audit log, Papelera and the frame in force."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from cases import accounts, audit, permissions, records
+from cases import accounts, audit, frames, permissions, records
 from cases.db import unit_of_work
 from cases.errors import LimitesError
 from cases.models import AuditAction, Role
@@ -110,3 +110,36 @@ def restore(kind: str, record_id: int):
         record = records.restore(session, acting_user(), kind, record_id)
     flash(f"Se restauró «{record_label(record)}».", "success")
     return redirect(url_for("admin.trash"))
+
+
+@bp.get("/marcos")
+def frames_index():
+    """Marcos de límites guardados y cuál está en vigor."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    return render_template(
+        "admin/frames.html", title="Marco en vigor", breadcrumbs=[],
+        frames=frames.list_frames(get_session()),
+    )
+
+
+@bp.post("/marcos/<int:frame_id>/vigor")
+def activate_frame(frame_id: int):
+    """Pone un marco en vigor y recalcula todas las cifras derivadas en una transacción."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
+    chosen = next((f for f in frames.list_frames(session) if f.id == frame_id), None)
+    if chosen is None:
+        flash("Ese marco no existe.", "danger")
+        return redirect(url_for("admin.frames_index"))
+    try:
+        with unit_of_work(session):
+            counts = frames.activate_frame(session, chosen.name, actor=acting_user())
+    except LimitesError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("admin.frames_index"))
+    flash(
+        f"«{chosen.name}» está en vigor; se recalcularon {counts['hallazgos']} hallazgos y "
+        f"{counts['recorridos']} recorridos.",
+        "success",
+    )
+    return redirect(url_for("admin.frames_index"))
