@@ -12,6 +12,7 @@ from cases.models import (
     Inspection,
     Institution,
     Meeting,
+    Person,
     Site,
     User,
 )
@@ -39,6 +40,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("finding", Finding, "Hallazgo"),
         RecordType("site", Site, "Sitio"),
         RecordType("institution", Institution, "Institución"),
+        RecordType("person", Person, "Persona"),
         RecordType("user_account", User, "Usuario"),
     )
 }
@@ -66,6 +68,8 @@ def record_label(record: object) -> str:
             return _short(f"{record.started_on.isoformat()} {record.title}", 300)
         case Finding():
             return _short(f"{record.category.label}: {record.description}")
+        case Person():
+            return _short(record.label, 300)
         case User():
             return record.username
         case _:

@@ -1,0 +1,238 @@
+"""Desk editing: create, update and send to the Papelera the records staff keep.
+
+One set of use cases for dispute zones, cases, meetings, agreements, sites, institutions and
+people. Each takes the caller's :class:`~sqlalchemy.orm.Session` and never commits (wrap
+it in :func:`cases.db.unit_of_work`); each writes its audit entry (before/after snapshots)
+in that same transaction. An update is refused with
+:class:`~cases.errors.StaleRecordError` (409) when the record changed since its form was
+built. A change of status of a zone, a case or an agreement also leaves a
+:class:`~cases.models.StatusChange` row for the record's timeline, and a new zone geometry
+recomputes the derived facts that depend on it (route splits and findings' shared flags).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from cases.audit import record_change, snapshot
+from cases.derived import annotate_findings, annotate_routes
+from cases.errors import ConflictError, InvalidInputError
+from cases.models import (
+    Agreement,
+    AuditAction,
+    Case,
+    DisputeZone,
+    EditableMixin,
+    Finding,
+    Inspection,
+    Institution,
+    Meeting,
+    Person,
+    Site,
+    StatusChange,
+    User,
+    utcnow,
+)
+from cases.record_types import record_type_of
+from cases.records import check_version, soft_delete, touch
+
+__all__ = [
+    "EDITABLE",
+    "STATUS_TRACKED",
+    "create_record",
+    "update_record",
+    "delete_record",
+    "status_history",
+]
+
+# The models this module edits, with the fields a form may set (columns and collections).
+EDITABLE: dict[type, frozenset[str]] = {
+    DisputeZone: frozenset({"name", "kind", "status", "description", "geometry",
+                            "municipalities"}),
+    Case: frozenset({"number", "title", "status", "description", "opened_on", "closed_on",
+                     "zones", "parties"}),
+    Meeting: frozenset({"date", "kind", "title", "place", "venue", "purpose", "summary",
+                        "participants", "institutions", "zones", "cases", "sites"}),
+    Agreement: frozenset({"meeting", "text", "responsible", "due_date", "status"}),
+    Site: frozenset({"name", "description", "geometry"}),
+    Institution: frozenset({"name", "short_name", "kind", "municipality"}),
+    Person: frozenset({"name", "position", "institution"}),
+}
+# The records whose status changes keep a history.
+STATUS_TRACKED = (DisputeZone, Case, Agreement)
+# Fields that must hold something, in the words a form shows.
+_REQUIRED: dict[type, dict[str, str]] = {
+    DisputeZone: {"name": "el nombre", "kind": "el tipo", "geometry": "el polígono"},
+    Case: {"number": "el número", "title": "el título", "opened_on": "la fecha de apertura"},
+    Meeting: {"date": "la fecha", "kind": "el tipo", "title": "el título"},
+    Agreement: {"meeting": "la reunión", "text": "el texto"},
+    Site: {"name": "el nombre", "geometry": "el punto"},
+    Institution: {"name": "el nombre", "short_name": "el nombre corto", "kind": "el tipo"},
+    Person: {"position": "el cargo"},
+}
+
+
+def _check_fields(model: type, values: dict[str, Any]) -> None:
+    if model not in EDITABLE:
+        raise InvalidInputError(f"no se editan registros de tipo {model.__name__} aquí")
+    unknown = set(values) - EDITABLE[model] - {"status_note"}
+    if unknown:
+        raise InvalidInputError(f"campos desconocidos: {', '.join(sorted(unknown))}")
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_required(record: object) -> None:
+    for field, words in _REQUIRED[type(record)].items():
+        if _empty(getattr(record, field)):
+            raise InvalidInputError(f"Falta {words}.")
+
+
+def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """The stored shape of a zone (MultiPolygon, valid) or a site (Point)."""
+    if geometry is None:
+        return None
+    if model is DisputeZone:
+        if isinstance(geometry, Polygon):
+            geometry = MultiPolygon([geometry])
+        if not isinstance(geometry, MultiPolygon) or geometry.is_empty:
+            raise InvalidInputError("La zona necesita un polígono (o varios).")
+        if not geometry.is_valid:
+            raise InvalidInputError(
+                "El polígono no es válido (se cruza consigo mismo o tiene anillos abiertos); "
+                "repárelo antes de guardar."
+            )
+    if model is Site and (not isinstance(geometry, Point) or geometry.is_empty):
+        raise InvalidInputError("El sitio necesita un punto.")
+    if model is Site and not (-180 <= geometry.x <= 180 and -90 <= geometry.y <= 90):
+        raise InvalidInputError("Coordenadas fuera de rango (se espera longitud, latitud).")
+    return geometry
+
+
+def _assign(record: object, values: dict[str, Any]) -> bool:
+    """Set ``values`` on ``record``; whether the geometry changed."""
+    geometry_changed = False
+    for field, value in values.items():
+        if field == "status_note":
+            continue
+        if field == "geometry":
+            value = _normalise_geometry(type(record), value)
+            old = getattr(record, "geometry", None)
+            geometry_changed = old is None or value is None or not old.equals(value)
+        if isinstance(value, list | tuple | set):
+            setattr(record, field, list(value))
+        else:
+            setattr(record, field, value)
+    return geometry_changed
+
+
+def _status_change(session: Session, actor: User | None, record: object,
+                   old: Any, new: Any, note: str) -> StatusChange:
+    from cases.audit import COMMAND_LINE
+
+    change = StatusChange(
+        record_type=record_type_of(record).name,
+        record_id=record.id,
+        at=utcnow(),
+        user_id=actor.id if actor is not None else None,
+        username=actor.username if actor is not None else COMMAND_LINE,
+        from_status=old.value if old is not None else None,
+        to_status=new.value,
+        note=(note or "").strip(),
+    )
+    session.add(change)
+    return change
+
+
+def _recompute(session: Session, record: object) -> None:
+    """Recompute the derived facts a new zone geometry changes."""
+    if isinstance(record, DisputeZone):
+        session.flush()
+        annotate_routes(session, list(session.scalars(
+            select(Inspection).where(Inspection.route.is_not(None)))))
+        annotate_findings(session, list(session.scalars(select(Finding))))
+
+
+def _flush(session: Session, record: object) -> None:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        raise ConflictError(
+            f"Ya existe un registro de tipo «{record_type_of(record).label}» con esos datos "
+            "(nombre, número o fecha y título repetidos)."
+        ) from error
+
+
+def create_record(session: Session, actor: User | None, model: type,
+                  values: dict[str, Any]) -> EditableMixin:
+    """Create a ``model`` record from ``values``, audited; returns it (flushed, with an id)."""
+    _check_fields(model, values)
+    record = model()
+    record.deleted_at = None  # in the state, so a later touch() can flag it
+    geometry_changed = _assign(record, values)
+    _check_required(record)
+    session.add(record)
+    _flush(session, record)
+    record_change(session, actor, AuditAction.CREATE, record, after=snapshot(record))
+    if isinstance(record, STATUS_TRACKED) and record.status is not None:
+        _status_change(session, actor, record, None, record.status,
+                       values.get("status_note") or "Estado inicial")
+    if geometry_changed:
+        _recompute(session, record)
+    return record
+
+
+def update_record(session: Session, actor: User | None, record: EditableMixin,
+                  values: dict[str, Any], expected_version: int | None) -> EditableMixin:
+    """Change ``record`` to ``values``, refusing a stale form (409), audited.
+
+    ``values["status_note"]`` (optional) explains a change of status.
+    """
+    _check_fields(type(record), values)
+    check_version(record, expected_version)
+    before = snapshot(record)
+    old_status = getattr(record, "status", None)
+    geometry_changed = _assign(record, values)
+    _check_required(record)
+    touch(record)
+    _flush(session, record)
+    after = snapshot(record)
+    new_status = getattr(record, "status", None)
+    status_changed = isinstance(record, STATUS_TRACKED) and new_status != old_status
+    action = AuditAction.STATUS if status_changed and set(
+        k for k in before if before.get(k) != after.get(k)) == {"status"} else AuditAction.UPDATE
+    record_change(session, actor, action, record, before=before, after=after)
+    if status_changed:
+        _status_change(session, actor, record, old_status, new_status,
+                       values.get("status_note", ""))
+    if geometry_changed:
+        _recompute(session, record)
+    return record
+
+
+def delete_record(session: Session, actor: User | None, record: EditableMixin,
+                  expected_version: int | None = None) -> None:
+    """Send ``record`` to the Papelera (version-checked, audited)."""
+    check_version(record, expected_version)
+    soft_delete(session, actor, record)
+    if isinstance(record, DisputeZone):
+        _recompute(session, record)
+
+
+def status_history(session: Session, record: object) -> list[StatusChange]:
+    """The status changes of ``record``, oldest first (the timeline's order)."""
+    return list(session.scalars(
+        select(StatusChange)
+        .where(StatusChange.record_type == record_type_of(record).name,
+               StatusChange.record_id == record.id)
+        .order_by(StatusChange.at, StatusChange.id)
+    ))
