@@ -1,0 +1,79 @@
+from sqlalchemy import select
+
+from cases.models import AuditEntry, DisputeZone, Meeting, StatusChange
+from geo_app.db import get_session
+
+
+def _zone(app, name="Colonia Ejidal"):
+    with app.app_context():
+        zone = get_session().scalar(select(DisputeZone).where(DisputeZone.name == name))
+        return zone.id, zone.version
+
+
+def test_editor_creates_a_meeting_linked_to_a_zone(app, client):
+    zone_id, _ = _zone(app)
+    page = client.get(f"/zonas/{zone_id}")
+    assert "Nueva reunión" in page.text
+    form = client.get(f"/editar/reunion/nuevo?zones={zone_id}")
+    assert form.status_code == 200 and 'placeholder="dd/mm/aaaa"' in form.text
+    assert "data-picker" in form.text
+    answer = client.post("/editar/reunion/nuevo", data={
+        "title": "Mesa técnica de prueba", "date": "02/05/2025",
+        "kind": "reunion_trabajo",
+        "zones": [str(zone_id)],
+    })
+    assert answer.status_code == 302, answer.text
+    assert "Mesa técnica de prueba" in client.get(f"/zonas/{zone_id}").text
+    with app.app_context():
+        meeting = get_session().scalar(select(Meeting).where(
+            Meeting.title == "Mesa técnica de prueba"))
+        assert meeting.date.isoformat() == "2025-05-02"
+        assert [z.id for z in meeting.zones] == [zone_id]
+        assert get_session().scalar(select(AuditEntry).where(
+            AuditEntry.record_type == "meeting", AuditEntry.record_id == meeting.id))
+
+
+def test_bad_input_shows_field_messages_in_spanish(client):
+    answer = client.post("/editar/reunion/nuevo", data={"title": "", "date": "31/02/2025"})
+    assert answer.status_code == 422
+    assert "Escriba el título." in answer.text
+    assert "dd/mm/aaaa" in answer.text and "invalid-feedback" in answer.text
+
+
+def test_zone_status_change_and_stale_form(app, client):
+    zone_id, version = _zone(app)
+    form = client.get(f"/editar/zona/{zone_id}").text
+    assert f'value="{version}"' in form
+    data = {"name": "Colonia Ejidal", "kind": "colonia", "status": "en_comision",
+            "status_note": "Turnada", "description": "nueva", "version": str(version)}
+    answer = client.post(f"/editar/zona/{zone_id}", data=data)
+    assert answer.status_code == 302, answer.text
+    stale = client.post(f"/editar/zona/{zone_id}", data={**data, "description": "otra"})
+    assert stale.status_code == 409
+    assert "Otra persona modificó" in stale.text and "otra" in stale.text
+    with app.app_context():
+        [change] = get_session().scalars(select(StatusChange)).all()
+        assert change.to_status == "en_comision" and change.note == "Turnada"
+
+
+def test_soft_delete_from_the_form(app, client):
+    zone_id, version = _zone(app)
+    answer = client.post(f"/editar/zona/{zone_id}/papelera", data={"version": str(version)})
+    assert answer.status_code == 302
+    assert client.get(f"/zonas/{zone_id}").status_code == 404
+
+
+def test_reader_sees_no_controls_and_gets_403(app, reader_client):
+    zone_id, version = _zone(app)
+    assert 'data-testid="edit-controls"' not in reader_client.get(f"/zonas/{zone_id}").text
+    answer = reader_client.post("/editar/reunion/nuevo", data={"title": "x"})
+    assert answer.status_code == 403
+    answer = reader_client.post(f"/editar/zona/{zone_id}/papelera",
+                                data={"version": str(version)})
+    assert answer.status_code == 403
+
+
+def test_every_form_renders(app, client):
+    for kind in ("reunion", "zona", "expediente", "acuerdo", "sitio", "institucion", "persona"):
+        assert client.get(f"/editar/{kind}/nuevo").status_code == 200, kind
+    assert client.get("/editar/nada/nuevo").status_code == 404
