@@ -16,6 +16,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from shapely.geometry import Point, shape
 from sqlalchemy import select
+from wtforms import DateField, StringField
 
 from cases import editing, permissions
 from cases.audit import snapshot
@@ -160,8 +161,10 @@ def _values(form, model: type, session) -> dict[str, Any]:
             values[field] = session.get(Meeting, data) if data else None
         elif (model, field) in _MODEL_ENUMS:
             values[field] = _MODEL_ENUMS[(model, field)](data)
-        elif isinstance(data, str):
-            values[field] = data.strip() if field != "name" or data.strip() else None
+        elif isinstance(getattr(form, field), StringField) and not isinstance(
+                getattr(form, field), DateField):
+            text = (data or "").strip()
+            values[field] = None if field == "name" and model is Person and not text else text
         else:
             values[field] = data
     if hasattr(form, "status_note") and form.status_note.data:
@@ -265,3 +268,39 @@ def delete(kind: str, record_id: int):
         editing.delete_record(session, user, record, form.expected_version())
     flash(f"Se envió a la papelera: {spec.noun}.", "success")
     return redirect(url_for(spec.listing))
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One status change as a record's page shows it."""
+
+    at: Any
+    username: str
+    from_label: str | None
+    to_label: str
+    note: str
+
+
+_STATUS_ENUMS = {DisputeZone: ZoneStatus, Case: CaseStatus, Agreement: AgreementStatus}
+
+
+def _label(enum, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
+@bp.app_template_global("linea_de_estados")
+def status_timeline(record) -> list[TimelineStep]:
+    """The status history of a zone, a case or an agreement, oldest first, for its page."""
+    enum = _STATUS_ENUMS.get(type(record))
+    if enum is None:
+        return []
+    return [
+        TimelineStep(s.at, s.username, _label(enum, s.from_status), _label(enum, s.to_status),
+                     s.note)
+        for s in editing.status_history(get_session(), record)
+    ]

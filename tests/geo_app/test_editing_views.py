@@ -77,3 +77,28 @@ def test_every_form_renders(app, client):
     for kind in ("reunion", "zona", "expediente", "acuerdo", "sitio", "institucion", "persona"):
         assert client.get(f"/editar/{kind}/nuevo").status_code == 200, kind
     assert client.get("/editar/nada/nuevo").status_code == 404
+
+
+def test_status_timeline_on_zone_page(app, client):
+    zone_id, version = _zone(app)
+    page = client.get(f"/zonas/{zone_id}").text
+    assert 'data-testid="status-timeline"' not in page
+    answer = client.post(f"/editar/zona/{zone_id}", data={
+        "name": "Colonia Ejidal", "kind": "colonia", "status": "en_comision",
+        "status_note": "Turnada a la Comisión", "version": str(version)})
+    assert answer.status_code == 302, answer.text
+    page = client.get(f"/zonas/{zone_id}").text
+    assert 'data-testid="status-timeline"' in page
+    assert "En la Comisión de Límites" in page and "Turnada a la Comisión" in page
+
+
+def test_agreement_status_timeline_on_meeting_page(app, client):
+    with app.app_context():
+        meeting = get_session().scalar(select(Meeting).order_by(Meeting.id))
+        meeting_id = meeting.id
+    answer = client.post("/editar/acuerdo/nuevo", data={
+        "meeting": str(meeting_id), "text": "Levantar acta", "status": "pendiente",
+        "due_date": "30/06/2025"})
+    assert answer.status_code == 302, answer.text
+    page = client.get(f"/reuniones/{meeting_id}").text
+    assert "Levantar acta" in page and 'data-testid="status-timeline"' in page
