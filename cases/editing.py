@@ -236,3 +236,64 @@ def status_history(session: Session, record: object) -> list[StatusChange]:
                StatusChange.record_id == record.id)
         .order_by(StatusChange.at, StatusChange.id)
     ))
+
+
+def prepare_geometry(model: type, geometry: BaseGeometry | None) -> tuple[BaseGeometry, list[str]]:
+    """A drawn or uploaded shape made storable for ``model``, with notes of what was done.
+
+    A zone keeps the polygons of ``geometry`` (lines and points dropped, saying so); an
+    invalid polygon is repaired with :func:`shapely.make_valid`, saying so, and refused
+    when nothing of it remains. A site takes a point (the centre of anything else, saying so).
+    """
+    import shapely
+
+    if geometry is None or geometry.is_empty:
+        raise InvalidInputError("El archivo o el dibujo no tiene ninguna geometría.")
+    notes: list[str] = []
+    if model is Site:
+        if not isinstance(geometry, Point):
+            geometry = geometry.representative_point()
+            notes.append("El sitio se colocó en un punto interior de la figura enviada.")
+        return _normalise_geometry(Site, geometry), notes
+    if not geometry.is_valid:
+        reason = shapely.is_valid_reason(geometry)
+        geometry = shapely.make_valid(geometry)
+        notes.append(f"El polígono no era válido ({reason}); se reparó automáticamente. "
+                     "Revise la vista previa antes de guardar.")
+    parts = [g for g in getattr(geometry, "geoms", [geometry])
+             if isinstance(g, Polygon | MultiPolygon)]
+    polygons = [p for g in parts for p in getattr(g, "geoms", [g]) if not p.is_empty]
+    if len(parts) < len(getattr(geometry, "geoms", [geometry])):
+        notes.append("Se descartaron líneas o puntos: una zona solo guarda polígonos.")
+    if not polygons:
+        raise InvalidInputError(
+            "La geometría no contiene ningún polígono con superficie; dibuje o suba un polígono."
+        )
+    return _normalise_geometry(DisputeZone, MultiPolygon(polygons)), notes
+
+
+def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list[str]]:
+    """The shape for ``model`` read from an uploaded GeoJSON, GeoPackage or zipped Shapefile.
+
+    Every feature is merged (zone) or the first point taken (site), in longitude/latitude.
+    """
+    from shapely import union_all
+
+    from cases.layers import read_file
+
+    frame = read_file(path)
+    if frame.crs is not None:
+        frame = frame.to_crs(4326)
+    shapes = [g for g in frame.geometry if g is not None and not g.is_empty]
+    if not shapes:
+        raise InvalidInputError(f"«{name}» no tiene ninguna geometría.")
+    if model is Site:
+        points = [g for g in shapes if isinstance(g, Point)]
+        return prepare_geometry(Site, points[0] if points else shapes[0])
+    notes = [] if len(shapes) == 1 else [f"Se unieron las {len(shapes)} figuras del archivo."]
+    valid = [g if g.is_valid else g.buffer(0) for g in shapes]
+    geometry, more = prepare_geometry(DisputeZone, union_all(valid))
+    invalid = sum(1 for g in shapes if not g.is_valid)
+    if invalid:
+        notes.append(f"{invalid} figura(s) del archivo no eran válidas y se repararon.")
+    return geometry, notes + more

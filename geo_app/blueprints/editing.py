@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from shapely.geometry import Point, shape
 from sqlalchemy import select
 from wtforms import DateField, StringField
@@ -176,7 +176,9 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
     title = f"Editar {kind.noun}" if record is not None else kind.new_title
     return render_template(
         "editing/form.html", title=title, form=form, kind_name=kind_name, kind=kind,
-        record=record, stale=stale,
+        record=record, stale=stale, geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS
+        else None, tiles=current_app.config.get("TILES") or "",
+        tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
         breadcrumbs=[(kind.noun.capitalize(), url_for(kind.listing))],
     ), code
 
@@ -304,3 +306,47 @@ def status_timeline(record) -> list[TimelineStep]:
                      s.note)
         for s in editing.status_history(get_session(), record)
     ]
+
+
+_GEOMETRY_KINDS = {"zona": DisputeZone, "sitio": Site}
+_UPLOAD_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+
+
+@bp.post("/geometria/<kind>/vista-previa")
+def geometry_preview(kind: str):
+    """Check a drawn shape (``geometry``, GeoJSON) or an uploaded file (``archivo``).
+
+    Answers JSON: the storable shape (repaired if it had to be) and notes saying what was
+    done, or a Spanish ``error`` (422). Nothing is saved here.
+    """
+    import tempfile
+    from pathlib import Path
+
+    model = _GEOMETRY_KINDS.get(kind)
+    if model is None:
+        abort(404)
+    upload = request.files.get("archivo")
+    try:
+        if upload is not None and upload.filename:
+            name = Path(upload.filename).name
+            suffix = Path(name).suffix.lower()
+            if suffix not in _UPLOAD_SUFFIXES:
+                raise InvalidInputError(
+                    f"«{name}»: suba un GeoJSON, un GeoPackage o un Shapefile comprimido (.zip).")
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"subido{suffix}"
+                upload.save(path)
+                shape_, notes = editing.geometry_from_file(model, path, name)
+        else:
+            text = request.form.get("geometry", "")
+            try:
+                data = json.loads(text)
+                shape_ = shape(data.get("geometry", data) if isinstance(data, dict) else data)
+            except (ValueError, AttributeError, KeyError, TypeError, IndexError) as error:
+                raise InvalidInputError("El dibujo enviado no es GeoJSON válido.") from error
+            shape_, notes = editing.prepare_geometry(model, shape_)
+    except LimitesError as error:
+        if error.status_code >= 500:
+            raise
+        return {"error": error.message}, 422
+    return {"geometry": shape_.__geo_interface__, "notes": notes}

@@ -157,3 +157,26 @@ def test_new_zone_geometry_recomputes_route_splits(demo):
     with demo.begin():
         after = demo.get(Inspection, inspection.id).route_split
         assert any(p["kind"] != "municipio" for p in after) or after != before
+
+
+def test_prepare_geometry_repairs_or_refuses():
+    bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    shape, notes = editing.prepare_geometry(DisputeZone, bowtie)
+    assert shape.is_valid and shape.geom_type == "MultiPolygon" and "se reparó" in notes[0]
+    with pytest.raises(InvalidInputError, match="ningún polígono"):
+        editing.prepare_geometry(DisputeZone, Polygon([(0, 0), (1, 1), (2, 2)]))
+    point, notes = editing.prepare_geometry(Site, Polygon([(0, 0), (1, 0), (1, 1)]))
+    assert point.geom_type == "Point" and notes
+
+
+def test_geometry_from_geojson_file(tmp_path):
+    import json
+
+    path = tmp_path / "zona.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "crs": {
+        "type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        "features": [{"type": "Feature", "properties": {}, "geometry": {
+            "type": "Polygon", "coordinates": [[[-96.7, 17.0], [-96.6, 17.0],
+                                                [-96.6, 17.1], [-96.7, 17.0]]]}}]}))
+    shape, notes = editing.geometry_from_file(DisputeZone, path, "zona.geojson")
+    assert shape.geom_type == "MultiPolygon" and notes == []

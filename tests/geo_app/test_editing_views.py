@@ -102,3 +102,53 @@ def test_agreement_status_timeline_on_meeting_page(app, client):
     assert answer.status_code == 302, answer.text
     page = client.get(f"/reuniones/{meeting_id}").text
     assert "Levantar acta" in page and 'data-testid="status-timeline"' in page
+
+
+def test_geometry_preview_repairs_a_bowtie_and_refuses_a_line(client):
+    bowtie = {"type": "Polygon", "coordinates": [[[-96.7, 17.0], [-96.6, 17.1], [-96.6, 17.0],
+                                                  [-96.7, 17.1], [-96.7, 17.0]]]}
+    import json
+    answer = client.post("/editar/geometria/zona/vista-previa",
+                         data={"geometry": json.dumps(bowtie)})
+    assert answer.status_code == 200
+    assert answer.json["geometry"]["type"] == "MultiPolygon"
+    assert "se reparó" in answer.json["notes"][0]
+    line = {"type": "LineString", "coordinates": [[-96.7, 17.0], [-96.6, 17.1]]}
+    answer = client.post("/editar/geometria/zona/vista-previa", data={"geometry": json.dumps(line)})
+    assert answer.status_code == 422 and "polígono" in answer.json["error"]
+
+
+def test_geometry_preview_reads_an_uploaded_geojson(client):
+    import io
+    import json
+    data = json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {}, "geometry": {"type": "Point", "coordinates": [-96.72, 17.06]}}]})
+    answer = client.post("/editar/geometria/sitio/vista-previa", data={
+        "archivo": (io.BytesIO(data.encode()), "punto.geojson")},
+        content_type="multipart/form-data")
+    assert answer.status_code == 200, answer.text
+    assert answer.json["geometry"]["type"] == "Point"
+    answer = client.post("/editar/geometria/sitio/vista-previa", data={
+        "archivo": (io.BytesIO(b"hola"), "nota.txt")}, content_type="multipart/form-data")
+    assert answer.status_code == 422 and "GeoJSON" in answer.json["error"]
+
+
+def test_new_zone_with_a_drawn_polygon_and_a_site(app, client):
+    import json
+    square = {"type": "MultiPolygon", "coordinates": [[[[-96.70, 17.00], [-96.69, 17.00],
+                                                        [-96.69, 17.01], [-96.70, 17.00]]]]}
+    answer = client.post("/editar/zona/nuevo", data={
+        "name": "Paraje de prueba", "kind": "paraje", "status": "identificada",
+        "geometry": json.dumps(square)})
+    assert answer.status_code == 302, answer.text
+    missing = client.post("/editar/zona/nuevo", data={
+        "name": "Sin polígono", "kind": "paraje", "status": "identificada"})
+    assert missing.status_code == 422 and "Falta el polígono" in missing.text
+    answer = client.post("/editar/sitio/nuevo", data={
+        "name": "Puente de prueba", "lon": "-96.71", "lat": "17.05"})
+    assert answer.status_code == 302, answer.text
+    outside = client.post("/editar/sitio/nuevo", data={
+        "name": "Lejos", "lon": "2.35", "lat": "48.85"})
+    assert outside.status_code == 422 and "México" in outside.text
+    form = client.get("/editar/zona/nuevo").text
+    assert "leaflet.draw.js" in form and 'id="geometry-map"' in form
