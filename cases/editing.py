@@ -238,6 +238,29 @@ def status_history(session: Session, record: object) -> list[StatusChange]:
     ))
 
 
+_GEOS_REASONS = {
+    "Ring Self-intersection": "un anillo se cruza consigo mismo",
+    "Self-intersection": "el contorno se cruza consigo mismo",
+    "Too few points": "tiene muy pocos vértices",
+    "Hole lies outside shell": "un hueco queda fuera del contorno",
+    "Nested shells": "hay contornos anidados",
+    "Interior is disconnected": "el interior queda partido",
+    "Duplicate Rings": "hay anillos repetidos",
+    "Invalid Coordinate": "hay coordenadas no válidas",
+}
+
+
+def invalidity(geometry: BaseGeometry) -> str:
+    """Why ``geometry`` is not valid, in Spanish (GEOS says it in English)."""
+    import shapely
+
+    reason = shapely.is_valid_reason(geometry)
+    for english, spanish in _GEOS_REASONS.items():
+        if reason.startswith(english):
+            return spanish + reason[len(english):].replace("[", " en [")
+    return reason
+
+
 def prepare_geometry(model: type, geometry: BaseGeometry | None) -> tuple[BaseGeometry, list[str]]:
     """A drawn or uploaded shape made storable for ``model``, with notes of what was done.
 
@@ -256,7 +279,7 @@ def prepare_geometry(model: type, geometry: BaseGeometry | None) -> tuple[BaseGe
             notes.append("El sitio se colocó en un punto interior de la figura enviada.")
         return _normalise_geometry(Site, geometry), notes
     if not geometry.is_valid:
-        reason = shapely.is_valid_reason(geometry)
+        reason = invalidity(geometry)
         geometry = shapely.make_valid(geometry)
         notes.append(f"El polígono no era válido ({reason}); se reparó automáticamente. "
                      "Revise la vista previa antes de guardar.")
@@ -277,7 +300,7 @@ def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list
 
     Every feature is merged (zone) or the first point taken (site), in longitude/latitude.
     """
-    from shapely import union_all
+    from shapely import make_valid, union_all
 
     from cases.layers import read_file
 
@@ -291,9 +314,11 @@ def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list
         points = [g for g in shapes if isinstance(g, Point)]
         return prepare_geometry(Site, points[0] if points else shapes[0])
     notes = [] if len(shapes) == 1 else [f"Se unieron las {len(shapes)} figuras del archivo."]
-    valid = [g if g.is_valid else g.buffer(0) for g in shapes]
-    geometry, more = prepare_geometry(DisputeZone, union_all(valid))
-    invalid = sum(1 for g in shapes if not g.is_valid)
+    invalid = [g for g in shapes if not g.is_valid]
     if invalid:
-        notes.append(f"{invalid} figura(s) del archivo no eran válidas y se repararon.")
+        notes.append(
+            f"{len(invalid)} figura(s) del archivo no eran válidas ({invalidity(invalid[0])}); "
+            "se repararon automáticamente. Revise la vista previa antes de guardar.")
+    valid = [g if g.is_valid else make_valid(g) for g in shapes]
+    geometry, more = prepare_geometry(DisputeZone, union_all(valid))
     return geometry, notes + more

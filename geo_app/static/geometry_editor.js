@@ -57,7 +57,7 @@
     });
     if (drawn.getLayers().length) {
       var bounds = drawn.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 17 }); }
+      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 17, animate: false }); }
     }
   }
 

@@ -58,6 +58,7 @@ def test_forms_at_phone_size(open_browser, live_server):
     width = browsing.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1
     browsing.open(f"/editar/zona/{_zone_id(live_server)}", wait_map=False)
+    browsing.open("/editar/sitio/nuevo", wait_map=False)
 
 
 def test_lector_sees_no_controls_and_a_forged_post_is_refused(open_browser, live_server):
@@ -78,3 +79,24 @@ def test_lector_sees_no_controls_and_a_forged_post_is_refused(open_browser, live
     assert answer.status == 403
     with live_server.session() as session:
         assert session.scalar(select(func.count()).select_from(Meeting)) == before
+
+
+def test_zone_form_draws_the_polygon_and_previews_an_upload(open_browser, live_server, tmp_path):
+    import json
+
+    browsing = open_browser()
+    page = browsing.page
+    browsing.open(f"/editar/zona/{_zone_id(live_server)}", wait_map=False)
+    page.wait_for_selector("#geometry-map .leaflet-interactive")
+    assert page.locator(".leaflet-draw-draw-polygon").count() == 1
+    browsing.shot("zona-con-poligono")
+    bowtie = tmp_path / "mono.geojson"
+    bowtie.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [
+            [[-96.7, 17.0], [-96.6, 17.1], [-96.6, 17.0], [-96.7, 17.1], [-96.7, 17.0]]]}}]}))
+    page.set_input_files("#geometry-file", str(bowtie))
+    page.wait_for_function(
+        "() => document.getElementById('geometry-notes').textContent.includes('repar')")
+    browsing.shot("zona-reparada")
+    stored = json.loads(page.input_value("input[name=geometry]"))
+    assert stored["type"] == "MultiPolygon" and len(stored["coordinates"]) == 2  # both halves
