@@ -54,26 +54,30 @@ class Kind:
     new_title: str
     page: Callable[[Any], str]
     listing: str
+    plural: str = ""
 
 
 KINDS: dict[str, Kind] = {
     "reunion": Kind(Meeting, f.MeetingForm, "reunión", "Nueva reunión",
-                    lambda r: url_for("meetings.detail", meeting_id=r.id), "meetings.index"),
+                    lambda r: url_for("meetings.detail", meeting_id=r.id), "meetings.index",
+                    "Reuniones"),
     "zona": Kind(DisputeZone, f.ZoneForm, "zona", "Nueva zona en disputa",
-                 lambda r: url_for("zones.detail", zone_id=r.id), "zones.index"),
+                 lambda r: url_for("zones.detail", zone_id=r.id), "zones.index", "Zonas"),
     "expediente": Kind(Case, f.CaseForm, "expediente", "Nuevo expediente",
-                       lambda r: url_for("case_files.detail", case_id=r.id), "case_files.index"),
+                       lambda r: url_for("case_files.detail", case_id=r.id), "case_files.index",
+                       "Expedientes"),
     "acuerdo": Kind(Agreement, f.AgreementForm, "acuerdo", "Nuevo acuerdo",
                     lambda r: url_for("meetings.detail", meeting_id=r.meeting_id),
-                    "meetings.index"),
+                    "meetings.index", "Reuniones"),
     "sitio": Kind(Site, f.SiteForm, "sitio", "Nuevo sitio",
-                  lambda r: url_for("sites.detail", site_id=r.id), "dashboard.index"),
+                  lambda r: url_for("sites.detail", site_id=r.id), "editing.listing",
+                  "Sitios"),
     "institucion": Kind(Institution, f.InstitutionForm, "institución", "Nueva institución",
                         lambda r: url_for("editing.edit", kind="institucion", record_id=r.id),
-                        "dashboard.index"),
+                        "editing.listing", "Instituciones"),
     "persona": Kind(Person, f.PersonForm, "persona", "Nueva persona",
                     lambda r: url_for("editing.edit", kind="persona", record_id=r.id),
-                    "dashboard.index"),
+                    "editing.listing", "Personas"),
 }
 
 _MODEL_ENUMS = {
@@ -179,8 +183,14 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         record=record, stale=stale, geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS
         else None, tiles=current_app.config.get("TILES") or "",
         tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
-        breadcrumbs=[(kind.noun.capitalize(), url_for(kind.listing))],
+        breadcrumbs=[(kind.plural, _listing_url(kind_name, kind))],
     ), code
+
+
+def _listing_url(kind_name: str, kind: Kind) -> str:
+    if kind.listing == "editing.listing":
+        return url_for("editing.listing", kind=kind_name)
+    return url_for(kind.listing)
 
 
 def _load(kind: Kind, record_id: int):
@@ -269,7 +279,23 @@ def delete(kind: str, record_id: int):
     with unit_of_work(session):
         editing.delete_record(session, user, record, form.expected_version())
     flash(f"Se envió a la papelera: {spec.noun}.", "success")
-    return redirect(url_for(spec.listing))
+    return redirect(_listing_url(kind, spec))
+
+
+_LISTED = {"sitio", "institucion", "persona"}
+
+
+@bp.get("/<kind>/")
+def listing(kind: str):
+    """Catálogo de sitios, instituciones o personas, con «Nuevo» y «Editar» para editores."""
+    if kind not in _LISTED:
+        abort(404)
+    spec = _kind(kind)
+    rows = get_session().scalars(select(spec.model)).all()
+    from cases.record_types import record_label
+    items = sorted(((record_label(r), r) for r in rows), key=lambda item: item[0].lower())
+    return render_template("editing/list.html", title=spec.plural, kind_name=kind, kind=spec,
+                           items=items, breadcrumbs=[])
 
 
 @dataclass(frozen=True)

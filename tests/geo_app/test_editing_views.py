@@ -152,3 +152,11 @@ def test_new_zone_with_a_drawn_polygon_and_a_site(app, client):
     assert outside.status_code == 422 and "México" in outside.text
     form = client.get("/editar/zona/nuevo").text
     assert "leaflet.draw.js" in form and 'id="geometry-map"' in form
+
+
+def test_catalogues_of_sites_institutions_and_people(client, reader_client):
+    for kind in ("sitio", "institucion", "persona"):
+        page = client.get(f"/editar/{kind}/")
+        assert page.status_code == 200 and "Editar" in page.text, kind
+        assert "Editar" not in reader_client.get(f"/editar/{kind}/").text
+    assert client.get("/editar/reunion/").status_code == 404
