@@ -33,6 +33,7 @@ from cases.models import (
     Inspection,
     Institution,
     Meeting,
+    MeetingParticipant,
     Person,
     Site,
     StatusChange,
@@ -58,7 +59,7 @@ EDITABLE: dict[type, frozenset[str]] = {
     Case: frozenset({"number", "title", "status", "description", "opened_on", "closed_on",
                      "zones", "parties"}),
     Meeting: frozenset({"date", "kind", "title", "place", "venue", "purpose", "summary",
-                        "participants", "institutions", "zones", "cases", "sites"}),
+                        "participants", "institutions", "zones", "cases", "sites", "people"}),
     Agreement: frozenset({"meeting", "text", "responsible", "due_date", "status"}),
     Site: frozenset({"name", "description", "geometry"}),
     Institution: frozenset({"name", "short_name", "kind", "municipality"}),
@@ -117,6 +118,22 @@ def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeome
     return geometry
 
 
+def _set_participants(meeting: Meeting, people) -> None:
+    """Make ``meeting``'s participants ``people``: ``(Person, ParticipantRole)`` pairs.
+
+    A person already listed keeps their row (its role updated), so no row is deleted and
+    inserted again under the same key.
+    """
+    current = {part.person_id: part for part in meeting.people if part.person_id is not None}
+    rows = []
+    for person, role in people:
+        part = current.get(person.id) or MeetingParticipant(person=person)
+        part.role = role
+        if part not in rows:
+            rows.append(part)
+    meeting.people = rows
+
+
 def _assign(record: object, values: dict[str, Any]) -> bool:
     """Set ``values`` on ``record``; whether the geometry changed."""
     geometry_changed = False
@@ -127,6 +144,9 @@ def _assign(record: object, values: dict[str, Any]) -> bool:
             value = _normalise_geometry(type(record), value)
             old = getattr(record, "geometry", None)
             geometry_changed = old is None or value is None or not old.equals(value)
+        if field == "people" and isinstance(record, Meeting):
+            _set_participants(record, value)
+            continue
         if isinstance(value, list | tuple | set):
             setattr(record, field, list(value))
         else:

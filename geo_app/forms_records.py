@@ -110,6 +110,8 @@ class MeetingForm(RecordForm):
     summary = TextAreaField("Resumen", validators=[Optional(), Length(max=20000)])
     participants = TextAreaField("Participantes (como los nombra el registro)",
                                  validators=[Optional(), Length(max=5000)])
+    presided = _picker("Personas que presidieron")
+    attendees = _picker("Personas que participaron")
     zones = _picker("Zonas tratadas")
     cases = _picker("Expedientes")
     institutions = _picker("Instituciones")

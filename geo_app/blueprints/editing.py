@@ -32,6 +32,7 @@ from cases.models import (
     InstitutionKind,
     Meeting,
     MeetingKind,
+    ParticipantRole,
     Person,
     Site,
     ZoneKind,
@@ -92,6 +93,8 @@ _PICKERS = {
     "institutions": (Institution, lambda r: r.name),
     "parties": (Institution, lambda r: r.name),
     "sites": (Site, lambda r: r.name),
+    "presided": (Person, lambda r: r.label),
+    "attendees": (Person, lambda r: r.label),
 }
 _SINGLE = {"responsible": Institution, "institution": Institution}
 
@@ -121,7 +124,11 @@ def _form_data(record) -> dict[str, Any]:
     data: dict[str, Any] = {"version": record.version}
     for field in editing.EDITABLE[type(record)]:
         value = getattr(record, field)
-        if field in _PICKERS:
+        if field == "people":
+            data["presided"] = [p.person_id for p in value if p.role is ParticipantRole.PRESIDED]
+            data["attendees"] = [p.person_id for p in value
+                                 if p.role is not ParticipantRole.PRESIDED]
+        elif field in _PICKERS:
             data[field] = [r.id for r in value]
         elif field in _SINGLE or field == "meeting":
             data[field] = value.id if value is not None else None
@@ -141,6 +148,14 @@ def _values(form, model: type, session) -> dict[str, Any]:
     """The use-case values from a validated form."""
     values: dict[str, Any] = {}
     for field in editing.EDITABLE[model]:
+        if field == "people":
+            chosen = {pid: ParticipantRole.PARTICIPATED for pid in form.attendees.data or []}
+            chosen.update({pid: ParticipantRole.PRESIDED for pid in form.presided.data or []})
+            people = {p.id: p for p in session.scalars(
+                select(Person).where(Person.id.in_(list(chosen))))} if chosen else {}
+            values["people"] = [(people[pid], role) for pid, role in chosen.items()
+                                if pid in people]
+            continue
         if field == "geometry":
             if model is Site:
                 values["geometry"] = Point(form.lon.data, form.lat.data)

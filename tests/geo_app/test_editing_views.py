@@ -160,3 +160,31 @@ def test_catalogues_of_sites_institutions_and_people(client, reader_client):
         assert page.status_code == 200 and "Editar" in page.text, kind
         assert "Editar" not in reader_client.get(f"/editar/{kind}/").text
     assert client.get("/editar/reunion/").status_code == 404
+
+
+def test_meeting_people_with_roles(app, client):
+    from cases.models import ParticipantRole, Person
+    with app.app_context():
+        session = get_session()
+        ids = [p.id for p in session.scalars(select(Person).order_by(Person.id)).all()[:2]]
+    assert len(ids) == 2
+    answer = client.post("/editar/reunion/nuevo", data={
+        "title": "Reunión con personas", "date": "03/06/2025", "kind": "reunion_trabajo",
+        "presided": [str(ids[0])], "attendees": [str(ids[0]), str(ids[1])]})
+    assert answer.status_code == 302, answer.text
+    with app.app_context():
+        meeting = get_session().scalar(select(Meeting).where(
+            Meeting.title == "Reunión con personas"))
+        roles = {p.person_id: p.role for p in meeting.people}
+        meeting_id, version = meeting.id, meeting.version
+    assert roles == {ids[0]: ParticipantRole.PRESIDED, ids[1]: ParticipantRole.PARTICIPATED}
+    form = client.get(f"/editar/reunion/{meeting_id}").text
+    answer = client.post(f"/editar/reunion/{meeting_id}", data={
+        "title": "Reunión con personas", "date": "03/06/2025", "kind": "reunion_trabajo",
+        "attendees": [str(ids[0])], "version": str(version)})
+    assert answer.status_code == 302, answer.text
+    with app.app_context():
+        meeting = get_session().get(Meeting, meeting_id)
+        assert {p.person_id: p.role for p in meeting.people} == {
+            ids[0]: ParticipantRole.PARTICIPATED}
+    assert "Personas que presidieron" in form
