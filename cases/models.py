@@ -68,6 +68,7 @@ from cases.statuses import (
 __all__ = [
     "Base",
     "EditableMixin",
+    "StatusChange",
     "INCLUDE_DELETED",
     "UTCDateTime",
     "utcnow",
@@ -798,7 +799,7 @@ class Attachment(Base):
         return self.meeting or self.inspection or self.finding
 
 
-class Person(Base):
+class Person(EditableMixin, Base):
     """A person named in the records, by name or only by position ("Fiscal General del Estado")."""
 
     __tablename__ = "person"
@@ -956,3 +957,26 @@ class ShareAccess(Base):
     what: Mapped[str] = mapped_column(String(300), default="")
 
     link: Mapped[ShareLink] = relationship(back_populates="accesses")
+class StatusChange(Base):
+    """One change of status of a zone, a case or an agreement: who, when, from, to and why.
+
+    Kept apart from the audit log so a record's page can draw its timeline; written by
+    :mod:`cases.editing` in the same transaction as the change. ``from_status`` is empty for
+    the status a record was created with.
+    """
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    username: Mapped[str] = mapped_column(String(80))
+    from_status: Mapped[str | None] = mapped_column(String(40))
+    to_status: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_status_change_record", "record_type", "record_id"),)

@@ -14,6 +14,7 @@ from cases.models import (
     Inspection,
     Institution,
     Meeting,
+    Person,
     ShareLink,
     Site,
     User,
@@ -42,6 +43,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("finding", Finding, "Hallazgo"),
         RecordType("site", Site, "Sitio"),
         RecordType("institution", Institution, "Institución"),
+        RecordType("person", Person, "Persona"),
         RecordType("user_account", User, "Usuario"),
         RecordType("share_link", ShareLink, "Enlace compartido"),
         RecordType("boundary_frame", Frame, "Marco de límites"),
@@ -72,6 +74,8 @@ def record_label(record: object) -> str:
             return _short(f"{record.started_on.isoformat()} {record.title}", 300)
         case Finding():
             return _short(f"{record.category.label}: {record.description}")
+        case Person():
+            return _short(record.label, 300)
         case User():
             return record.username
         case ShareLink():

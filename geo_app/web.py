@@ -18,6 +18,7 @@ from geo_app.blueprints import (
     attachments,
     case_files,
     dashboard,
+    editing,
     exports,
     field,
     indicators,
@@ -51,7 +52,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
-        indicators, reports, exports, ogcapi, sites, attachments, field, admin,
+        indicators, reports, exports, ogcapi, sites, attachments, field, admin, editing,
     ):
         app.register_blueprint(module.bp)
     shares.init_app(app)

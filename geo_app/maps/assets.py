@@ -75,6 +75,13 @@ CDN_ASSETS: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css": (
         "leaflet-measure/dist/leaflet-measure.css"
     ),
+    # The drawing tools of the record forms (folium's Draw plugin links the same files).
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": (
+        "leaflet-draw/dist/leaflet.draw.js"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": (
+        "leaflet-draw/dist/leaflet.draw.css"
+    ),
 }
 
 _OFF_SITE_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)

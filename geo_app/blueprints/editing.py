@@ -1,0 +1,393 @@
+"""Desk editing: "Nuevo", "Editar" and "Enviar a la papelera" for each record type.
+
+Thin views: parse the form, make one call to :mod:`cases.editing` inside a unit of work,
+redirect to the record's page. Invalid input re-renders the form with field-level Spanish
+messages (422); a stale form answers 409 with what changed meanwhile and the user's values.
+Only editors reach the writes (``geo_app.auth`` refuses other roles' POSTs with 403).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from shapely.geometry import Point, shape
+from sqlalchemy import select
+from wtforms import DateField, StringField
+
+from cases import editing, permissions
+from cases.audit import snapshot
+from cases.db import unit_of_work
+from cases.errors import InvalidInputError, LimitesError, StaleRecordError
+from cases.models import (
+    Agreement,
+    AgreementStatus,
+    Case,
+    CaseStatus,
+    DisputeZone,
+    Institution,
+    InstitutionKind,
+    Meeting,
+    MeetingKind,
+    ParticipantRole,
+    Person,
+    Site,
+    ZoneKind,
+    ZoneStatus,
+)
+from geo_app import forms_records as f
+from geo_app.auth import acting_user
+from geo_app.db import get_session
+
+bp = Blueprint("editing", __name__, url_prefix="/editar")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record type the desk edits: model, form, Spanish nouns and its page."""
+
+    model: type
+    form: type
+    noun: str
+    new_title: str
+    page: Callable[[Any], str]
+    listing: str
+    plural: str = ""
+
+
+KINDS: dict[str, Kind] = {
+    "reunion": Kind(Meeting, f.MeetingForm, "reunión", "Nueva reunión",
+                    lambda r: url_for("meetings.detail", meeting_id=r.id), "meetings.index",
+                    "Reuniones"),
+    "zona": Kind(DisputeZone, f.ZoneForm, "zona", "Nueva zona en disputa",
+                 lambda r: url_for("zones.detail", zone_id=r.id), "zones.index", "Zonas"),
+    "expediente": Kind(Case, f.CaseForm, "expediente", "Nuevo expediente",
+                       lambda r: url_for("case_files.detail", case_id=r.id), "case_files.index",
+                       "Expedientes"),
+    "acuerdo": Kind(Agreement, f.AgreementForm, "acuerdo", "Nuevo acuerdo",
+                    lambda r: url_for("meetings.detail", meeting_id=r.meeting_id),
+                    "meetings.index", "Reuniones"),
+    "sitio": Kind(Site, f.SiteForm, "sitio", "Nuevo sitio",
+                  lambda r: url_for("sites.detail", site_id=r.id), "editing.listing",
+                  "Sitios"),
+    "institucion": Kind(Institution, f.InstitutionForm, "institución", "Nueva institución",
+                        lambda r: url_for("editing.edit", kind="institucion", record_id=r.id),
+                        "editing.listing", "Instituciones"),
+    "persona": Kind(Person, f.PersonForm, "persona", "Nueva persona",
+                    lambda r: url_for("editing.edit", kind="persona", record_id=r.id),
+                    "editing.listing", "Personas"),
+}
+
+_MODEL_ENUMS = {
+    (Meeting, "kind"): MeetingKind, (DisputeZone, "kind"): ZoneKind,
+    (DisputeZone, "status"): ZoneStatus, (Case, "status"): CaseStatus,
+    (Agreement, "status"): AgreementStatus, (Institution, "kind"): InstitutionKind,
+}
+# Picker fields: the model listed and how an entry reads.
+_PICKERS = {
+    "zones": (DisputeZone, lambda r: r.name),
+    "cases": (Case, lambda r: f"{r.number} — {r.title}"),
+    "institutions": (Institution, lambda r: r.name),
+    "parties": (Institution, lambda r: r.name),
+    "sites": (Site, lambda r: r.name),
+    "presided": (Person, lambda r: r.label),
+    "attendees": (Person, lambda r: r.label),
+}
+_SINGLE = {"responsible": Institution, "institution": Institution}
+
+
+def _kind(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        abort(404)
+    return kind
+
+
+def _fill_choices(form, session) -> None:
+    for name, (model, label) in _PICKERS.items():
+        if hasattr(form, name):
+            rows = session.scalars(select(model)).all()
+            getattr(form, name).choices = sorted(
+                ((r.id, label(r)) for r in rows), key=lambda c: c[1].lower())
+    for name, model in _SINGLE.items():
+        if hasattr(form, name):
+            rows = session.scalars(select(model)).all()
+            getattr(form, name).choices = [("", "(ninguna)")] + sorted(
+                ((r.id, r.name) for r in rows), key=lambda c: c[1].lower())
+
+
+def _form_data(record) -> dict[str, Any]:
+    """The form's initial data from ``record``."""
+    data: dict[str, Any] = {"version": record.version}
+    for field in editing.EDITABLE[type(record)]:
+        value = getattr(record, field)
+        if field == "people":
+            data["presided"] = [p.person_id for p in value if p.role is ParticipantRole.PRESIDED]
+            data["attendees"] = [p.person_id for p in value
+                                 if p.role is not ParticipantRole.PRESIDED]
+        elif field in _PICKERS:
+            data[field] = [r.id for r in value]
+        elif field in _SINGLE or field == "meeting":
+            data[field] = value.id if value is not None else None
+        elif field == "geometry":
+            if isinstance(record, Site):
+                data["lon"], data["lat"] = value.x, value.y
+            else:
+                data["geometry"] = json.dumps(value.__geo_interface__)
+        elif hasattr(value, "value") and not isinstance(value, str | int):
+            data[field] = value.value
+        else:
+            data[field] = value
+    return data
+
+
+def _values(form, model: type, session) -> dict[str, Any]:
+    """The use-case values from a validated form."""
+    values: dict[str, Any] = {}
+    for field in editing.EDITABLE[model]:
+        if field == "people":
+            chosen = {pid: ParticipantRole.PARTICIPATED for pid in form.attendees.data or []}
+            chosen.update({pid: ParticipantRole.PRESIDED for pid in form.presided.data or []})
+            people = {p.id: p for p in session.scalars(
+                select(Person).where(Person.id.in_(list(chosen))))} if chosen else {}
+            values["people"] = [(people[pid], role) for pid, role in chosen.items()
+                                if pid in people]
+            continue
+        if field == "geometry":
+            if model is Site:
+                values["geometry"] = Point(form.lon.data, form.lat.data)
+            elif form.geometry.data:
+                try:
+                    values["geometry"] = shape(json.loads(form.geometry.data).get(
+                        "geometry", json.loads(form.geometry.data)))
+                except (ValueError, AttributeError, KeyError, TypeError) as error:
+                    raise InvalidInputError("El polígono enviado no es GeoJSON válido.") \
+                        from error
+            continue
+        if not hasattr(form, field):
+            continue
+        data = getattr(form, field).data
+        if field in _PICKERS:
+            target = _PICKERS[field][0]
+            values[field] = list(session.scalars(
+                select(target).where(target.id.in_(data or [])))) if data else []
+        elif field in _SINGLE:
+            values[field] = session.get(_SINGLE[field], data) if data else None
+        elif field == "meeting":
+            values[field] = session.get(Meeting, data) if data else None
+        elif (model, field) in _MODEL_ENUMS:
+            values[field] = _MODEL_ENUMS[(model, field)](data)
+        elif isinstance(getattr(form, field), StringField) and not isinstance(
+                getattr(form, field), DateField):
+            text = (data or "").strip()
+            values[field] = None if field == "name" and model is Person and not text else text
+        else:
+            values[field] = data
+    if hasattr(form, "status_note") and form.status_note.data:
+        values["status_note"] = form.status_note.data
+    return values
+
+
+def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stale=None):
+    title = f"Editar {kind.noun}" if record is not None else kind.new_title
+    return render_template(
+        "editing/form.html", title=title, form=form, kind_name=kind_name, kind=kind,
+        record=record, stale=stale, geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS
+        else None, tiles=current_app.config.get("TILES") or "",
+        tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
+        breadcrumbs=[(kind.plural, _listing_url(kind_name, kind))],
+    ), code
+
+
+def _listing_url(kind_name: str, kind: Kind) -> str:
+    if kind.listing == "editing.listing":
+        return url_for("editing.listing", kind=kind_name)
+    return url_for(kind.listing)
+
+
+def _load(kind: Kind, record_id: int):
+    record = get_session().get(kind.model, record_id)
+    if record is None or record.is_deleted:
+        abort(404)
+    return record
+
+
+def _save(kind_name: str, kind: Kind, form, record=None):
+    session = get_session()
+    if not form.validate():
+        return _render(kind_name, kind, form, record, 422)
+    user = acting_user()
+    if not permissions.can_edit(user, record):
+        abort(403)
+    try:
+        with unit_of_work(session):
+            values = _values(form, kind.model, session)
+            if record is None:
+                record = editing.create_record(session, user, kind.model, values)
+            else:
+                editing.update_record(session, user, record, values, form.expected_version())
+            target = kind.page(record)
+    except StaleRecordError:
+        current = _load(kind, record.id)
+        stale = sorted(
+            (k, v) for k, v in snapshot(current).items() if k != "geometry")
+        form.version.data = str(current.version)
+        return _render(kind_name, kind, form, current, 409, stale=stale)
+    except LimitesError as error:
+        if error.status_code >= 500:
+            raise
+        form.form_errors.append(error.message)
+        if record is not None and record.id is not None:
+            record = _load(kind, record.id)
+        return _render(kind_name, kind, form, record, 422)
+    flash(f"Se guardó la {kind.noun}." if kind.noun.endswith("a") or kind.noun.endswith("ón")
+          else f"Se guardó el {kind.noun}.", "success")
+    return redirect(target)
+
+
+@bp.route("/<kind>/nuevo", methods=["GET", "POST"])
+def new(kind: str):
+    """Formulario de un registro nuevo."""
+    spec = _kind(kind)
+    form = spec.form()
+    _fill_choices(form, get_session())
+    if request.method == "GET":
+        for name in ("zones", "cases", "sites", "institutions"):
+            preset = request.args.getlist(name, type=int)
+            if preset and hasattr(form, name):
+                getattr(form, name).data = preset
+        if hasattr(form, "meeting") and request.args.get("meeting", type=int):
+            form.meeting.data = request.args.get("meeting", type=int)
+        return _render(kind, spec, form)
+    return _save(kind, spec, form)
+
+
+@bp.route("/<kind>/<int:record_id>", methods=["GET", "POST"])
+def edit(kind: str, record_id: int):
+    """Formulario de edición de un registro."""
+    spec = _kind(kind)
+    record = _load(spec, record_id)
+    if request.method == "GET":
+        form = spec.form(data=_form_data(record))
+        _fill_choices(form, get_session())
+        return _render(kind, spec, form, record)
+    form = spec.form()
+    _fill_choices(form, get_session())
+    return _save(kind, spec, form, record)
+
+
+@bp.post("/<kind>/<int:record_id>/papelera")
+def delete(kind: str, record_id: int):
+    """Enviar un registro a la papelera."""
+    spec = _kind(kind)
+    session = get_session()
+    record = _load(spec, record_id)
+    form = f.RecordForm()
+    if not form.validate():
+        abort(400)
+    user = acting_user()
+    if not permissions.can_delete(user, record):
+        abort(403)
+    with unit_of_work(session):
+        editing.delete_record(session, user, record, form.expected_version())
+    flash(f"Se envió a la papelera: {spec.noun}.", "success")
+    return redirect(_listing_url(kind, spec))
+
+
+_LISTED = {"sitio", "institucion", "persona"}
+
+
+@bp.get("/<kind>/")
+def listing(kind: str):
+    """Catálogo de sitios, instituciones o personas, con «Nuevo» y «Editar» para editores."""
+    if kind not in _LISTED:
+        abort(404)
+    spec = _kind(kind)
+    rows = get_session().scalars(select(spec.model)).all()
+    from cases.record_types import record_label
+    items = sorted(((record_label(r), r) for r in rows), key=lambda item: item[0].lower())
+    return render_template("editing/list.html", title=spec.plural, kind_name=kind, kind=spec,
+                           items=items, breadcrumbs=[])
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One status change as a record's page shows it."""
+
+    at: Any
+    username: str
+    from_label: str | None
+    to_label: str
+    note: str
+
+
+_STATUS_ENUMS = {DisputeZone: ZoneStatus, Case: CaseStatus, Agreement: AgreementStatus}
+
+
+def _label(enum, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
+@bp.app_template_global("linea_de_estados")
+def status_timeline(record) -> list[TimelineStep]:
+    """The status history of a zone, a case or an agreement, oldest first, for its page."""
+    enum = _STATUS_ENUMS.get(type(record))
+    if enum is None:
+        return []
+    return [
+        TimelineStep(s.at, s.username, _label(enum, s.from_status), _label(enum, s.to_status),
+                     s.note)
+        for s in editing.status_history(get_session(), record)
+    ]
+
+
+_GEOMETRY_KINDS = {"zona": DisputeZone, "sitio": Site}
+_UPLOAD_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+
+
+@bp.post("/geometria/<kind>/vista-previa")
+def geometry_preview(kind: str):
+    """Check a drawn shape (``geometry``, GeoJSON) or an uploaded file (``archivo``).
+
+    Answers JSON: the storable shape (repaired if it had to be) and notes saying what was
+    done, or a Spanish ``error`` (422). Nothing is saved here.
+    """
+    import tempfile
+    from pathlib import Path
+
+    model = _GEOMETRY_KINDS.get(kind)
+    if model is None:
+        abort(404)
+    upload = request.files.get("archivo")
+    try:
+        if upload is not None and upload.filename:
+            name = Path(upload.filename).name
+            suffix = Path(name).suffix.lower()
+            if suffix not in _UPLOAD_SUFFIXES:
+                raise InvalidInputError(
+                    f"«{name}»: suba un GeoJSON, un GeoPackage o un Shapefile comprimido (.zip).")
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"subido{suffix}"
+                upload.save(path)
+                shape_, notes = editing.geometry_from_file(model, path, name)
+        else:
+            text = request.form.get("geometry", "")
+            try:
+                data = json.loads(text)
+                shape_ = shape(data.get("geometry", data) if isinstance(data, dict) else data)
+            except (ValueError, AttributeError, KeyError, TypeError, IndexError) as error:
+                raise InvalidInputError("El dibujo enviado no es GeoJSON válido.") from error
+            shape_, notes = editing.prepare_geometry(model, shape_)
+    except LimitesError as error:
+        if error.status_code >= 500:
+            raise
+        return {"error": error.message}, 422
+    return {"geometry": shape_.__geo_interface__, "notes": notes}

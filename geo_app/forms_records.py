@@ -1,0 +1,188 @@
+"""Forms of the desk editing: one per record type, validated on the server, in Spanish.
+
+Dates are Mexican (``dd/mm/aaaa``; ``aaaa-mm-dd`` is also accepted), choices come from the
+enums and the catalogues, and the many-to-many pickers are ``<select multiple>`` lists that
+``static/pickers.js`` makes filterable, so they stay usable with hundreds of entries.
+Every form carries the ``version`` it was built from (optimistic lock, 409 when stale).
+"""
+
+from __future__ import annotations
+
+from wtforms import (
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
+
+from cases.models import (
+    AgreementStatus,
+    CaseStatus,
+    InstitutionKind,
+    MeetingKind,
+    ZoneKind,
+    ZoneStatus,
+)
+from geo_app.forms import SpanishForm
+
+__all__ = [
+    "MexicanDateField",
+    "RecordForm",
+    "MeetingForm",
+    "ZoneForm",
+    "CaseForm",
+    "AgreementForm",
+    "SiteForm",
+    "InstitutionForm",
+    "PersonForm",
+    "enum_choices",
+]
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class MexicanDateField(DateField):
+    """A date typed as ``dd/mm/aaaa`` (shown that way), with a Spanish message."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=DATE_FORMATS, **kwargs)
+        self.render_kw = {"placeholder": "dd/mm/aaaa", "inputmode": "numeric",
+                          **(self.render_kw or {})}
+
+    def process_formdata(self, valuelist):  # noqa: D102 - the message is the point
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Escriba la fecha como dd/mm/aaaa (por ejemplo 02/05/2025).") \
+                from error
+
+
+def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
+    """The members of ``enum`` as choices (value, Spanish label)."""
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(m.value, m.label) for m in enum]
+
+
+def _required(what: str) -> InputRequired:
+    return InputRequired(f"Escriba {what}.")
+
+
+def _picker(label: str) -> SelectMultipleField:
+    return SelectMultipleField(label, coerce=int, validate_choice=True,
+                               render_kw={"data-picker": "1", "size": 8})
+
+
+def _choice_of(label: str, blank: str = "(ninguno)") -> SelectField:
+    return SelectField(label, coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                       validate_choice=False)
+
+
+class RecordForm(SpanishForm):
+    """What every record form has: the version it was built from."""
+
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        """The version the form was built from (``None`` for a new record)."""
+        try:
+            return int(self.version.data) if self.version.data else None
+        except ValueError:
+            return None
+
+
+class MeetingForm(RecordForm):
+    """A meeting and what it dealt with."""
+
+    title = StringField("Título", validators=[_required("el título"), Length(max=300)])
+    date = MexicanDateField("Fecha", validators=[InputRequired("Escriba la fecha.")])
+    kind = SelectField("Tipo", choices=enum_choices(MeetingKind))
+    place = StringField("Lugar", validators=[Optional(), Length(max=300)])
+    purpose = TextAreaField("Objetivo", validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField("Resumen", validators=[Optional(), Length(max=20000)])
+    participants = TextAreaField("Participantes (como los nombra el registro)",
+                                 validators=[Optional(), Length(max=5000)])
+    presided = _picker("Personas que presidieron")
+    attendees = _picker("Personas que participaron")
+    zones = _picker("Zonas tratadas")
+    cases = _picker("Expedientes")
+    institutions = _picker("Instituciones")
+    sites = _picker("Sitios")
+
+
+class ZoneForm(RecordForm):
+    """A dispute zone (its polygon comes from the map or a file)."""
+
+    name = StringField("Nombre", validators=[_required("el nombre"), Length(max=200)])
+    kind = SelectField("Tipo", choices=enum_choices(ZoneKind))
+    status = SelectField("Estado", choices=enum_choices(ZoneStatus))
+    status_note = StringField("Nota del cambio de estado",
+                              validators=[Optional(), Length(max=1000)])
+    description = TextAreaField("Descripción", validators=[Optional(), Length(max=20000)])
+    geometry = HiddenField("Polígono (GeoJSON)")
+
+
+class CaseForm(RecordForm):
+    """An expediente."""
+
+    number = StringField("Número", validators=[_required("el número"), Length(max=60)])
+    title = StringField("Título", validators=[_required("el título"), Length(max=300)])
+    status = SelectField("Estado", choices=enum_choices(CaseStatus))
+    status_note = StringField("Nota del cambio de estado",
+                              validators=[Optional(), Length(max=1000)])
+    opened_on = MexicanDateField("Fecha de apertura",
+                                 validators=[InputRequired("Escriba la fecha de apertura.")])
+    closed_on = MexicanDateField("Fecha de cierre", validators=[Optional()])
+    description = TextAreaField("Descripción", validators=[Optional(), Length(max=20000)])
+    zones = _picker("Zonas")
+    parties = _picker("Partes (instituciones)")
+
+
+class AgreementForm(RecordForm):
+    """An agreement of a meeting."""
+
+    meeting = IntegerField("Reunión", validators=[InputRequired("Falta la reunión.")])
+    text = TextAreaField("Acuerdo", validators=[_required("el acuerdo"), Length(max=5000)])
+    responsible = _choice_of("Responsable")
+    due_date = MexicanDateField("Fecha compromiso", validators=[Optional()])
+    status = SelectField("Estado", choices=enum_choices(AgreementStatus))
+    status_note = StringField("Nota del cambio de estado",
+                              validators=[Optional(), Length(max=1000)])
+
+
+class SiteForm(RecordForm):
+    """A named place (a point)."""
+
+    name = StringField("Nombre", validators=[_required("el nombre"), Length(max=200)])
+    description = TextAreaField("Descripción", validators=[Optional(), Length(max=5000)])
+    lon = FloatField("Longitud", validators=[
+        InputRequired("Escriba la longitud (o marque el punto en el mapa)."),
+        NumberRange(-118.5, -86.5, "La longitud debe estar en México (entre -118.5 y -86.5).")])
+    lat = FloatField("Latitud", validators=[
+        InputRequired("Escriba la latitud (o marque el punto en el mapa)."),
+        NumberRange(14.5, 32.8, "La latitud debe estar en México (entre 14.5 y 32.8).")])
+
+
+class InstitutionForm(RecordForm):
+    """An institution of the catalogue."""
+
+    name = StringField("Nombre", validators=[_required("el nombre"), Length(max=300)])
+    short_name = StringField("Nombre corto", validators=[_required("el nombre corto"),
+                                                         Length(max=80)])
+    kind = SelectField("Tipo", choices=enum_choices(InstitutionKind))
+
+
+class PersonForm(RecordForm):
+    """A person named in the records."""
+
+    name = StringField("Nombre", validators=[Optional(), Length(max=200)])
+    position = StringField("Cargo", validators=[_required("el cargo"), Length(max=300)])
+    institution = _choice_of("Institución")

@@ -1,0 +1,134 @@
+// Geometry of a record form: draw or edit a zone polygon / a site point with leaflet-draw,
+// or upload a file; the server checks (and repairs) it and the preview is drawn before saving.
+(function () {
+  "use strict";
+  var box = document.getElementById("geometry-map");
+  if (!box || !window.L || !L.Control.Draw) { return; }
+  var kind = box.getAttribute("data-kind");
+  var notes = document.getElementById("geometry-notes");
+  var form = box.closest("form");
+  var hidden = form.querySelector("input[name=geometry]");
+  var lon = form.querySelector("input[name=lon]");
+  var lat = form.querySelector("input[name=lat]");
+  var token = form.querySelector("input[name=csrf_token]").value;
+
+  if (L.drawLocal) {
+    var d = L.drawLocal.draw, e = L.drawLocal.edit;
+    d.toolbar.buttons.polygon = "Dibujar un polígono";
+    d.toolbar.buttons.marker = "Marcar un punto";
+    d.toolbar.actions.text = "Cancelar"; d.toolbar.actions.title = "Cancelar el dibujo";
+    d.toolbar.finish.text = "Terminar"; d.toolbar.finish.title = "Terminar el dibujo";
+    d.toolbar.undo.text = "Borrar el último vértice"; d.toolbar.undo.title = "Borrar el último vértice";
+    d.handlers.polygon.tooltip.start = "Haga clic para empezar el polígono.";
+    d.handlers.polygon.tooltip.cont = "Haga clic para seguir dibujando.";
+    d.handlers.polygon.tooltip.end = "Haga clic en el primer vértice para cerrar.";
+    d.handlers.marker.tooltip.start = "Haga clic en el mapa para marcar el punto.";
+    e.toolbar.buttons.edit = "Editar la figura"; e.toolbar.buttons.remove = "Borrar la figura";
+    e.toolbar.actions.save.text = "Guardar"; e.toolbar.actions.cancel.text = "Cancelar";
+    e.toolbar.actions.clearAll.text = "Borrar todo";
+  }
+
+  var map = L.map(box, { center: [17.07, -96.72], zoom: 12 });
+  var tiles = box.getAttribute("data-tiles");
+  if (tiles) {
+    L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution"), maxZoom: 19 }).addTo(map);
+  }
+  var drawn = new L.FeatureGroup().addTo(map);
+  map.addControl(new L.Control.Draw({
+    position: "topright",
+    edit: { featureGroup: drawn },
+    draw: {
+      polygon: kind === "zona" ? { allowIntersection: true, showArea: false } : false,
+      marker: kind === "sitio" ? {} : false,
+      polyline: false, rectangle: false, circle: false, circlemarker: false
+    }
+  }));
+
+  function say(text, bad) {
+    notes.textContent = text;
+    notes.className = "small mt-1 " + (bad ? "text-danger" : "text-body-secondary");
+  }
+
+  function show(geometry) {
+    drawn.clearLayers();
+    L.geoJSON(geometry).eachLayer(function (layer) {
+      if (layer.getLayers) { layer.getLayers().forEach(function (l) { drawn.addLayer(l); }); }
+      else { drawn.addLayer(layer); }
+    });
+    if (drawn.getLayers().length) {
+      var bounds = drawn.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 17, animate: false }); }
+    }
+  }
+
+  function store(geometry) {
+    if (kind === "sitio") {
+      lon.value = geometry.coordinates[0].toFixed(6);
+      lat.value = geometry.coordinates[1].toFixed(6);
+    } else {
+      hidden.value = JSON.stringify(geometry);
+    }
+  }
+
+  function preview(body) {
+    body.append("csrf_token", token);
+    say("Revisando la geometría…", false);
+    fetch(box.getAttribute("data-preview"), {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": token }
+    }).then(function (response) {
+      return response.json().then(function (data) { return [response.ok, data]; });
+    }).then(function (result) {
+      var data = result[1];
+      if (!result[0]) { say(data.error || "La geometría no es válida.", true); return; }
+      store(data.geometry);
+      show(data.geometry);
+      say(data.notes.length ? data.notes.join(" ") :
+        "Vista previa lista: la geometría es válida. Guarde el formulario para conservarla.", false);
+    }).catch(function () { say("No se pudo revisar la geometría; intente de nuevo.", true); });
+  }
+
+  function drawnGeometry() {
+    var shapes = drawn.toGeoJSON().features.map(function (f) { return f.geometry; });
+    if (kind === "sitio") { return shapes[shapes.length - 1]; }
+    var polygons = [];
+    shapes.forEach(function (g) {
+      if (g.type === "Polygon") { polygons.push(g.coordinates); }
+      if (g.type === "MultiPolygon") { polygons = polygons.concat(g.coordinates); }
+    });
+    return { type: "MultiPolygon", coordinates: polygons };
+  }
+
+  function changed() {
+    var geometry = drawnGeometry();
+    if (!geometry) { return; }
+    var body = new FormData();
+    body.append("geometry", JSON.stringify(geometry));
+    preview(body);
+  }
+
+  map.on(L.Draw.Event.CREATED, function (event) {
+    if (kind === "sitio") { drawn.clearLayers(); }
+    drawn.addLayer(event.layer);
+    changed();
+  });
+  map.on(L.Draw.Event.EDITED, changed);
+  map.on(L.Draw.Event.DELETED, function () {
+    if (kind === "sitio") { lon.value = ""; lat.value = ""; } else { hidden.value = ""; }
+    say("Se borró la figura.", false);
+  });
+
+  document.getElementById("geometry-file").addEventListener("change", function (event) {
+    var file = event.target.files[0];
+    if (!file) { return; }
+    var body = new FormData();
+    body.append("archivo", file);
+    preview(body);
+  });
+
+  if (kind === "sitio" && lon.value && lat.value) {
+    show({ type: "Point", coordinates: [parseFloat(lon.value), parseFloat(lat.value)] });
+  } else if (hidden && hidden.value) {
+    try { show(JSON.parse(hidden.value)); } catch (err) { say("La geometría guardada no se pudo dibujar.", true); }
+  }
+})();
