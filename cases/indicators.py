@@ -441,6 +441,14 @@ def find_indicator(
     return rows[0]
 
 
+def indicator_by_id(session: Session, indicator_id: int) -> Indicator:
+    """The indicator ``indicator_id`` or :class:`~cases.errors.NotFoundError`."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFoundError(f"No existe el indicador número {indicator_id}.")
+    return indicator
+
+
 def _check_goal(value: float | None, what: str) -> None:
     if value is not None and not value >= 0:
         raise InvalidInputError(f"La meta {what} debe ser un número mayor o igual a cero.")
@@ -458,6 +466,7 @@ def configure_indicator(
     counts_inspections: bool | None = None,
     linkages_only: bool | None = None,
     group_inspections: bool | None = None,
+    actor: User | None = None,
 ) -> Indicator:
     """Change what an administrator edits of an indicator; ``None`` leaves a field as it is.
 
@@ -471,6 +480,7 @@ def configure_indicator(
         _check_goal(goal, f"del trimestre T{number}")
     if unit is not None and not unit.strip():
         raise InvalidInputError("La unidad de medida no puede quedar vacía.")
+    before = _settings(indicator)
     if annual_goal is not None:
         indicator.annual_goal = annual_goal
     goals = {g.quarter: g for g in indicator.goals}
@@ -493,7 +503,24 @@ def configure_indicator(
         if value is not None:
             setattr(indicator, name, value)
     session.flush()
+    after = _settings(indicator)
+    if after != before:
+        record_change(session, actor, AuditAction.UPDATE, indicator, before=before, after=after)
     return indicator
+
+
+def _settings(indicator: Indicator) -> dict:
+    """What an administrator edits of ``indicator``, as the audit log records it."""
+    return {
+        "meta_anual": indicator.annual_goal,
+        **{f"meta_T{g.quarter}": g.goal for g in indicator.goals},
+        "formula": indicator.formula,
+        "unidad": indicator.unit,
+        "tipos_de_reunion": list(indicator.meeting_kinds or []),
+        "cuenta_recorridos": indicator.counts_inspections,
+        "solo_vinculaciones": indicator.linkages_only,
+        "agrupa_recorridos": indicator.group_inspections,
+    }
 
 
 def override_level(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
+    FloatField,
     IntegerField,
     PasswordField,
     SelectField,
+    SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -34,6 +38,8 @@ __all__ = [
     "PasswordForm",
     "NewUserForm",
     "AuditFilterForm",
+    "IndicatorForm",
+    "OverrideForm",
 ]
 
 
@@ -159,3 +165,35 @@ class AuditFilterForm(SpanishForm):
     )
     desde = DateField("Desde", validators=[Optional()])
     hasta = DateField("Hasta", validators=[Optional()])
+
+
+class IndicatorForm(SpanishForm):
+    """What an administrator edits of an indicator: goals, formula, unit and counting rule."""
+
+    meta_anual = FloatField("Meta anual", validators=[Optional(), NumberRange(min=0)])
+    meta_t1 = FloatField("Meta T1", validators=[Optional(), NumberRange(min=0)])
+    meta_t2 = FloatField("Meta T2", validators=[Optional(), NumberRange(min=0)])
+    meta_t3 = FloatField("Meta T3", validators=[Optional(), NumberRange(min=0)])
+    meta_t4 = FloatField("Meta T4", validators=[Optional(), NumberRange(min=0)])
+    formula = TextAreaField("Fórmula (en palabras)", validators=[Length(max=1000)])
+    unidad = StringField(
+        "Unidad de medida", validators=[InputRequired("escriba la unidad"), Length(max=60)]
+    )
+    tipos_reunion = SelectMultipleField("Tipos de reunión que cuentan (ninguno: todos)")
+    cuenta_recorridos = BooleanField("Los recorridos cuentan")
+    solo_vinculaciones = BooleanField("Solo reuniones con otro municipio (vinculaciones)")
+    agrupa_recorridos = BooleanField("Los recorridos de un expediente en un trimestre son uno")
+
+
+class OverrideForm(SpanishForm):
+    """The official level of a quarter, with its reason (empty level: withdraw it)."""
+
+    trimestre = SelectField(
+        "Trimestre", choices=[SelectChoice(str(q), f"T{q}") for q in (1, 2, 3, 4)]
+    )
+    nivel = FloatField(
+        "Nivel oficial (%)", validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
+    motivo = StringField(
+        "Motivo", validators=[InputRequired("escriba el motivo"), Length(max=500)]
+    )

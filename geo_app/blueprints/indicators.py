@@ -2,11 +2,23 @@
 
 import datetime as dt
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 
-from cases.errors import InvalidInputError
-from cases.indicators import indicator_years, year_progress
+from cases import permissions
+from cases.db import unit_of_work
+from cases.errors import InvalidInputError, LimitesError
+from cases.indicators import (
+    configure_indicator,
+    indicator_by_id,
+    indicator_years,
+    override_level,
+    year_progress,
+)
+from cases.statuses import MeetingKind
+from geo_app.auth import acting_user
 from geo_app.db import get_session
+from geo_app.forms import IndicatorForm, OverrideForm
 from geo_app.reports.figures import indicator_chart_svg
 from geo_app.reports.render import Formatter
 
@@ -36,3 +48,86 @@ def index():
         chart=indicator_chart_svg(progress, f"Nivel alcanzado por trimestre, {year}")
         if progress else None,
     )
+
+
+def _indicator_form(indicator) -> IndicatorForm:
+    form = IndicatorForm()
+    form.tipos_reunion.choices = [SelectChoice(k.value, k.label) for k in MeetingKind]
+    if request.method == "GET":
+        goals = {g.quarter: g.goal for g in indicator.goals}
+        form.meta_anual.data = indicator.annual_goal
+        for quarter in (1, 2, 3, 4):
+            getattr(form, f"meta_t{quarter}").data = goals.get(quarter)
+        form.formula.data = indicator.formula
+        form.unidad.data = indicator.unit
+        form.tipos_reunion.data = list(indicator.meeting_kinds or [])
+        form.cuenta_recorridos.data = indicator.counts_inspections
+        form.solo_vinculaciones.data = indicator.linkages_only
+        form.agrupa_recorridos.data = indicator.group_inspections
+    return form
+
+
+@bp.route("/<int:indicator_id>/editar", methods=["GET", "POST"])
+def edit(indicator_id: int):
+    """Metas, fórmula, unidad y regla de conteo de un indicador (administradores)."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
+    indicator = indicator_by_id(session, indicator_id)
+    form, override = _indicator_form(indicator), OverrideForm()
+    status = 200
+    if request.method == "POST" and form.validate():
+        try:
+            with unit_of_work(session):
+                configure_indicator(
+                    session, indicator,
+                    annual_goal=form.meta_anual.data,
+                    quarterly_goals={
+                        q: getattr(form, f"meta_t{q}").data for q in (1, 2, 3, 4)
+                        if getattr(form, f"meta_t{q}").data is not None
+                    },
+                    formula=form.formula.data or "", unit=form.unidad.data,
+                    meeting_kinds=[MeetingKind(k) for k in form.tipos_reunion.data],
+                    counts_inspections=form.cuenta_recorridos.data,
+                    linkages_only=form.solo_vinculaciones.data,
+                    group_inspections=form.agrupa_recorridos.data,
+                    actor=acting_user(),
+                )
+        except LimitesError as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"Se guardó el indicador {indicator.key}.", "success")
+            return redirect(url_for("indicators.index", anio=indicator.year))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "indicators/edit.html", title=f"Editar indicador {indicator.key}", indicator=indicator,
+        form=form, override=override, breadcrumbs=[("Indicadores", url_for("indicators.index"))],
+    ), status
+
+
+@bp.post("/<int:indicator_id>/nivel-oficial")
+def official_level(indicator_id: int):
+    """Registra (o retira) la cifra oficial de un trimestre, con su motivo (auditado)."""
+    user = acting_user()
+    permissions.require(permissions.can_manage_users(user))
+    session = get_session()
+    indicator = indicator_by_id(session, indicator_id)
+    override = OverrideForm()
+    if not override.validate():
+        form = _indicator_form(indicator)
+        return render_template(
+            "indicators/edit.html", title=f"Editar indicador {indicator.key}",
+            indicator=indicator, form=form, override=override,
+            breadcrumbs=[("Indicadores", url_for("indicators.index"))],
+        ), 422
+    try:
+        with unit_of_work(session):
+            override_level(
+                session, indicator, int(override.trimestre.data), override.nivel.data,
+                override.motivo.data, user.display_name or user.username, actor=user,
+            )
+    except LimitesError as error:
+        flash(error.message, "danger")
+        return redirect(url_for("indicators.edit", indicator_id=indicator_id))
+    flash(f"Se registró la cifra oficial del T{override.trimestre.data}.", "success")
+    return redirect(url_for("indicators.index", anio=indicator.year))

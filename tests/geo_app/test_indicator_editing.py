@@ -1,0 +1,68 @@
+"""An administrator edits an indicator's goals and rule and records official levels."""
+
+import re
+
+from sqlalchemy import select
+
+from cases.models import AuditAction, AuditEntry, Indicator
+
+
+def _indicator(app, key="12.2"):
+    with app.extensions["limites_sessions"]() as session:
+        return session.scalars(select(Indicator).where(Indicator.key == key)).one()
+
+
+def test_administrator_sets_goals_and_the_level_is_computed(app, admin_client):
+    indicator = _indicator(app)
+    page = admin_client.get("/indicadores/").get_data(as_text=True)
+    assert f"/indicadores/{indicator.id}/editar" in page
+    response = admin_client.get(f"/indicadores/{indicator.id}/editar")
+    assert response.status_code == 200, response.status_code
+    form = response.get_data(as_text=True)
+    assert "Meta anual" in form and "Cifra oficial de un trimestre" in form
+    response = admin_client.post(f"/indicadores/{indicator.id}/editar", data={
+        "meta_anual": "20", "meta_t2": "5", "unidad": "vinculaciones",
+        "formula": "vinculaciones realizadas / programadas × 100",
+        "cuenta_recorridos": "y", "agrupa_recorridos": "y",
+    })
+    assert response.status_code == 302
+    edited = _indicator(app)
+    assert edited.annual_goal == 20 and edited.unit == "vinculaciones"
+    with app.extensions["limites_sessions"]() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.record_type == "indicator")
+            .order_by(AuditEntry.id.desc())
+        ).first()
+    assert entry.action is AuditAction.UPDATE and entry.username == "administradora"
+    assert entry.after["meta_anual"] == 20 and entry.after["meta_T2"] == 5
+    page = admin_client.get("/indicadores/?anio=2025").get_data(as_text=True)
+    assert re.search(r"de 20 programad", page)
+
+
+def test_bad_goal_is_a_message_on_the_form(app, admin_client):
+    indicator = _indicator(app)
+    response = admin_client.post(f"/indicadores/{indicator.id}/editar", data={
+        "meta_anual": "-3", "unidad": "",
+    })
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "escriba la unidad" in html and "invalid-feedback" in html
+    assert _indicator(app).annual_goal is None
+
+
+def test_official_level_needs_a_reason_and_is_audited(app, admin_client, client):
+    indicator = _indicator(app)
+    url = f"/indicadores/{indicator.id}/nivel-oficial"
+    forged = client.post(url, data={"trimestre": "3", "nivel": "25", "motivo": "x"})
+    assert forged.status_code == 403
+    assert admin_client.post(url, data={"trimestre": "3", "nivel": "25"}).status_code == 422
+    response = admin_client.post(url, data={
+        "trimestre": "3", "nivel": "25", "motivo": "Cifra de la Tesorería",
+    })
+    assert response.status_code == 302
+    with app.extensions["limites_sessions"]() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.record_type == "indicator")
+            .order_by(AuditEntry.id.desc())
+        ).first()
+    assert entry.after["nivel_oficial_T3"] == 25.0 and entry.username == "administradora"
