@@ -25,7 +25,7 @@ def test_a_visitor_signs_in_and_lands_on_the_page_asked_for(open_browser):
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url("**/zonas/")
     assert page.locator("h1").inner_text() == "Zonas en disputa"
-    assert page.get_by_text("Lectora de demostración").is_visible()
+    assert page.get_by_text("lectora", exact=True).is_visible()
     browsing.shot("zonas-tras-entrar")
     page.get_by_role("button", name="Salir").click()
     page.wait_for_url("**/cuenta/entrar")
