@@ -18,10 +18,15 @@ import shapely
 from branca.element import Element
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
-from markupsafe import Markup, escape
+from markupsafe import escape
 from shapely.geometry.base import BaseGeometry
 
-from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
+from geo_app.maps.display import (
+    DEFAULT_TOLERANCE_M,
+    feature_collection,
+    for_display,
+    require_storage_crs,
+)
 from geo_app.maps.escape import (
     TOOLTIP_CLASS,
     SafePopup,
@@ -39,6 +44,7 @@ from geo_app.maps.legend import (
     line_swatch,
     marker_swatch,
 )
+from geo_app.maps.markers import CompactMarkers, MarkerRow
 from geo_app.maps.rows import any_flag, flag, items, require_columns, text
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
@@ -320,18 +326,11 @@ def routes_layer(
     )
 
 
-def _popup_photo(url: object) -> Markup:
-    # Only the app's own relative thumbnail URLs; anything else is dropped.
-    if not isinstance(url, str) or not url.startswith("/") or url.startswith("//"):
-        return Markup("")
-    return Markup(
-        '<img class="limites-popup-photo" src="{}" alt="Foto del hallazgo" width="240" '
-        'loading="lazy">'
-    ).format(url)
-
-
 def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
     """Add the inspection findings as clustered markers, one icon per category.
+
+    The markers are written as one compact array and made in the browser (see
+    :class:`~geo_app.maps.markers.CompactMarkers`): a year of findings stays light.
 
     Parameters
     ----------
@@ -350,26 +349,28 @@ def findings_layer(parent: Element, gdf: gpd.GeoDataFrame) -> MapLayer:
         The layer "Hallazgos", its markers inside a marker cluster.
     """
     require_columns(gdf, FINDING_COLUMNS, LayerNames.FINDINGS)
+    require_storage_crs(gdf, LayerNames.FINDINGS)
     layer = MapLayer(LayerNames.FINDINGS)
     cluster = MarkerCluster(control=False, options={"disableClusteringAtZoom": 18})
     cluster.add_to(layer)
     labels: dict[str, str] = {}
-    for row in for_display(gdf, 0).to_dict("records"):
-        label = text(row["category_label"]) or str(row["category"])
-        labels.setdefault(row["category"], label)
-        _marker(
-            cluster,
-            row[gdf.geometry.name],
-            finding_marker(row["category"]),
-            popup_html(
-                label,
-                [("Descripción", row["description"]), ("Inspección", row["inspection"])],
-                link=("Ver hallazgo", row["url"]),
-            ) + _popup_photo(row.get("photo")),
-            label,
-        )
+    rows = []
+    photos = gdf["photo"] if "photo" in gdf else [None] * len(gdf)
+    for category, label, description, inspection, url, photo, geometry in zip(
+        gdf["category"], gdf["category_label"], gdf["description"], gdf["inspection"],
+        gdf["url"], photos, gdf.geometry, strict=True,
+    ):
+        if geometry is None or geometry.is_empty:
+            continue
+        point = geometry if geometry.geom_type == "Point" else geometry.representative_point()
+        labels.setdefault(category, text(label) or str(category))
+        rows.append(MarkerRow(point.x, point.y, category, text(description), text(inspection),
+                              text(url) or None, text(photo) or None))
     order = list(FINDING_MARKERS)
     categories = sorted(labels, key=lambda c: order.index(c) if c in order else len(order))
+    CompactMarkers(
+        rows, {c: (labels[c], finding_marker(c)) for c in categories}
+    ).add_to(cluster)
     layer.legend = LegendSection(
         LayerNames.FINDINGS,
         [LegendEntry(marker_swatch(finding_marker(c)), labels[c]) for c in categories],

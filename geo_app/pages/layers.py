@@ -46,6 +46,7 @@ __all__ = [
     "record_map",
     "focus_of",
     "around",
+    "ROUTE_TOLERANCE_M",
 ]
 
 # How far around a record's bounds its map reaches (degrees; 0.002° is about 200 m), so a
@@ -53,6 +54,9 @@ __all__ = [
 FOCUS_PAD = 0.002
 # How far around a record the limits drawn on its map reach (about 1 km).
 NEARBY_MARGIN = 0.01
+# Display tolerance of inspection routes, in metres: a phone's GPS wanders about 5 m, so a
+# 20,000-point track keeps its shape with a few thousand vertices.
+ROUTE_TOLERANCE_M = 3.0
 
 
 @dataclass
@@ -68,6 +72,8 @@ class MapData:
     focus: tuple[float, float, float, float] | None = None
     # Analysis results drawn over the other layers: "overlaps", "gaps", "gained", "lost".
     analysis: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    # Display tolerance of the routes, in metres (see geo_app.maps.display.for_display).
+    route_tolerance_m: float = ROUTE_TOLERANCE_M
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Return the layers by name, in drawing order."""

@@ -26,6 +26,9 @@ __all__ = [
 
 # How far around the unit's records the overview map reaches, in degrees (about 3 km).
 OVERVIEW_MARGIN = 0.03
+# The overview draws a year of routes: at its opening zoom a pixel is about 10 m, and each
+# route's page draws it in full detail.
+OVERVIEW_ROUTE_TOLERANCE_M = 10.0
 # How far around the dispute zones the overview opens (about 500 m).
 ZONES_PAD = 0.005
 # How far around a site its page's map reaches (about 400 m: the streets around it).
@@ -90,7 +93,7 @@ def overview_map(session: Session) -> MapData:
     bounds = queries.records_bounds(session)
     area = shapely.box(*bounds).buffer(OVERVIEW_MARGIN, join_style="mitre") if bounds else None
     records = queries.overview_records(session, area)
-    return record_map(
+    data = record_map(
         focus_of(*(z.geometry for z in records.zones), pad=ZONES_PAD),
         versions=records.versions,
         zones=records.zones,
@@ -99,6 +102,8 @@ def overview_map(session: Session) -> MapData:
         findings=records.findings,
         sites=records.sites,
     )
+    data.route_tolerance_m = OVERVIEW_ROUTE_TOLERANCE_M
+    return data
 
 
 @_with_history

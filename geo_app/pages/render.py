@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from flask import current_app
@@ -94,7 +95,9 @@ def map_subject(data: MapData) -> BaseGeometry | None:
     """What the map is about, grown a little: the records that municipality names avoid.
 
     Zones, routes, findings and sites, each grown by a twentieth of the map's extent so a
-    name does not touch a marker or a zone's edge either.
+    name does not touch a marker or a zone's edge either. Routes and findings are snapped
+    to a grid a quarter of that margin wide before they are grown: the margin hides the
+    difference.
     """
     shapes = [
         g for frame in (data.zones, data.routes, data.findings, data.sites)
@@ -103,8 +106,56 @@ def map_subject(data: MapData) -> BaseGeometry | None:
     bounds = data.bounds
     if not shapes or bounds is None:
         return None
-    margin = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 20
-    return shapely.union_all(shapes).buffer(margin)
+    west, south, east, north = bounds
+    margin = max(east - west, north - south) / 20
+    cell = margin / 4
+    # Names are placed in the map's view and up to half its size around it (see
+    # geo_app.maps.layers._municipality_shapes): what lies further cannot touch them.
+    reach_x, reach_y = (east - west) / 2 + margin, (north - south) / 2 + margin
+    geometries = shapely.clip_by_rect(
+        np.asarray(shapes, dtype=object),
+        west - reach_x, south - reach_y, east + reach_x, north + reach_y,
+    )
+    geometries = geometries[~shapely.is_empty(geometries)]
+    if not len(geometries):
+        return None
+    # Everything becomes the cells of a grid it touches, grown on the grid: growing long,
+    # self-crossing routes or thousands of points with GEOS takes seconds.
+    areas = np.isin(shapely.get_type_id(geometries), (3, 6))  # Polygon, MultiPolygon
+    coords = shapely.get_coordinates(shapely.segmentize(geometries, cell))
+    cells = np.round(coords / cell).astype(np.int64)
+    if areas.any():
+        (low_x, low_y), (high_x, high_y) = cells.min(axis=0), cells.max(axis=0)
+        gx, gy = np.meshgrid(np.arange(low_x, high_x + 1), np.arange(low_y, high_y + 1))
+        inside = shapely.contains_xy(
+            shapely.union_all(geometries[areas]), gx.ravel() * cell, gy.ravel() * cell
+        )
+        cells = np.vstack([cells, np.column_stack([gx.ravel(), gy.ravel()])[inside]])
+    return _grown_cells(np.unique(cells, axis=0), cell, radius=4)
+
+
+def _grown_cells(cells: np.ndarray, size: float, radius: int) -> BaseGeometry:
+    """The grid cells ``cells`` (integer indices, cells ``size`` wide) grown by ``radius``."""
+    low = cells.min(axis=0) - radius
+    grid = np.zeros(tuple(cells.max(axis=0) - low + radius + 1), dtype=bool)
+    grid[tuple((cells - low).T)] = True
+    grown = np.zeros_like(grid)
+    width, height = grid.shape
+    for dx in range(-radius, radius + 1):
+        for dy in range(-radius, radius + 1):
+            if dx * dx + dy * dy > radius * radius:
+                continue
+            grown[max(dx, 0):width + min(dx, 0), max(dy, 0):height + min(dy, 0)] |= grid[
+                max(-dx, 0):width - max(dx, 0), max(-dy, 0):height - max(dy, 0)
+            ]
+    x, y = (np.argwhere(grown) + low).T * size
+    half = size / 2
+    staircase = shapely.coverage_union_all(shapely.box(x - half, y - half, x + half, y + half))
+    # A cell's width off is nothing next to the growth, and holes enclosed by routes are too
+    # small for a name: both would only slow every overlay with the subject.
+    parts = shapely.get_parts(staircase)
+    return shapely.simplify(shapely.union_all(shapely.polygons(shapely.get_exterior_ring(parts))),
+                            size)
 
 
 _BUILDERS = {
@@ -123,6 +174,8 @@ def build_map(data: MapData, tiles: str | None = None, attribution: str | None =
     for name, frame in data.layers().items():
         if name == "boundaries" and len(frame):
             _boundaries_layer(m, frame, data.bounds, map_subject(data))
+        elif name == "routes" and len(frame):
+            maps.routes_layer(m, frame, tolerance_m=data.route_tolerance_m)
         elif len(frame):
             _BUILDERS[name](m, frame)
     for name, frame in data.analysis.items():
