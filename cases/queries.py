@@ -19,12 +19,15 @@ from cases.indicators import IndicatorLevel, quarter_levels
 from cases.models import (
     Agreement,
     AgreementStatus,
+    Attachment,
+    AttachmentKind,
     BoundaryKind,
     BoundaryVersion,
     Case,
     CaseStatus,
     DisputeZone,
     Finding,
+    FindingCategory,
     Frame,
     Inspection,
     Institution,
@@ -41,6 +44,8 @@ from cases.spatial import bbox_filter, intersecting
 __all__ = [
     "Dashboard",
     "OverviewRecords",
+    "FindingPoint",
+    "finding_points",
     "ZoneRecord",
     "dashboard",
     "list_zones",
@@ -179,8 +184,46 @@ class OverviewRecords:
     zones: list[DisputeZone]
     rivers: list[Watercourse]
     inspections: list[Inspection]
-    findings: list[Finding]
+    findings: list[FindingPoint]
     sites: list[Site]
+
+
+@dataclass(frozen=True)
+class FindingPoint:
+    """What a map marker of a finding needs, read without loading the finding itself."""
+
+    id: int
+    inspection_id: int
+    inspection_title: str
+    category: FindingCategory
+    description: str
+    geometry: BaseGeometry
+    illustrative: bool
+    photo_id: int | None
+
+
+def finding_points(session: Session) -> list[FindingPoint]:
+    """Every finding as a :class:`FindingPoint`, with its first photo, in one query.
+
+    The overview map draws a year of findings (thousands): loading each as a record with
+    its inspection and attachments would cost more than drawing them.
+    """
+    photo = (
+        select(Attachment.finding_id, func.min(Attachment.id).label("photo_id"))
+        .where(Attachment.kind == AttachmentKind.PHOTO, Attachment.finding_id.is_not(None))
+        .group_by(Attachment.finding_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Finding.id, Finding.inspection_id, Inspection.title, Finding.category,
+            Finding.description, Finding.geometry, Finding.illustrative, photo.c.photo_id,
+        )
+        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .outerjoin(photo, photo.c.finding_id == Finding.id)
+        .order_by(Finding.id)
+    )
+    return [FindingPoint(*row) for row in rows]
 
 
 def _with_meetings(model):
@@ -223,11 +266,7 @@ def overview_records(session: Session, area: BaseGeometry | None) -> OverviewRec
         zones=list(session.scalars(_with_meetings(DisputeZone).order_by(DisputeZone.id))),
         rivers=list(session.scalars(select(Watercourse).order_by(Watercourse.id))),
         inspections=list(session.scalars(select(Inspection).order_by(Inspection.id))),
-        findings=list(
-            session.scalars(
-                select(Finding).options(selectinload(Finding.inspection)).order_by(Finding.id)
-            )
-        ),
+        findings=finding_points(session),
         sites=list(session.scalars(_with_meetings(Site).order_by(Site.id))),
     )
 

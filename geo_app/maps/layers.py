@@ -26,6 +26,7 @@ from geo_app.maps.display import (
     feature_collection,
     for_display,
     require_storage_crs,
+    thin_lines,
 )
 from geo_app.maps.escape import (
     TOOLTIP_CLASS,
@@ -309,7 +310,7 @@ def routes_layer(
         The layer; each popup links to the inspection's page.
     """
     require_columns(gdf, ROUTE_COLUMNS, LayerNames.ROUTES)
-    rows = for_display(gdf, tolerance_m)
+    rows = for_display(thin_lines(gdf, tolerance_m), 0)
 
     def properties(row: Mapping[str, Any]) -> dict[str, Any]:
         return feature_properties(

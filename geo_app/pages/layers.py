@@ -25,6 +25,7 @@ from cases.models import (
     Site,
     Watercourse,
 )
+from cases.queries import FindingPoint
 from geo_app.formatting import day_list, long_date
 from geo_app.maps.layers import (
     BOUNDARY_COLUMNS,
@@ -198,34 +199,46 @@ def routes_frame(inspections: Iterable[Inspection]) -> gpd.GeoDataFrame:
     )
 
 
-def findings_frame(findings: Iterable[Finding]) -> gpd.GeoDataFrame:
-    """Findings as a point layer, each linking to its place on the inspection's page."""
-    return _frame(
-        [
-            {
-                "id": f.id,
-                "category": f.category.value,
-                "category_label": f.category.label,
-                "description": f.description,
-                "inspection": f.inspection.title,
-                "illustrative": f.illustrative,
-                "url": url_for(
-                    "inspections.detail", inspection_id=f.inspection_id, _anchor=f"hallazgo-{f.id}"
-                ),
-                "photo": _thumbnail(f),
-                "geometry": f.geometry,
-            }
-            for f in findings
-        ],
-        FINDING_COLUMNS,
-    )
+def findings_frame(findings: Iterable[Finding | FindingPoint]) -> gpd.GeoDataFrame:
+    """Findings as a point layer, each linking to its place on the inspection's page.
+
+    Takes finding records or the lighter :class:`~cases.queries.FindingPoint` rows.
+    """
+    pages: dict[int, str] = {}
+    photo_url = _thumbnail_url()
+    rows = []
+    for f in findings:
+        if isinstance(f, Finding):
+            title, photo = f.inspection.title, _photo_id(f)
+        else:
+            title, photo = f.inspection_title, f.photo_id
+        if f.inspection_id not in pages:
+            pages[f.inspection_id] = url_for("inspections.detail", inspection_id=f.inspection_id)
+        rows.append({
+            "id": f.id,
+            "category": f.category.value,
+            "category_label": f.category.label,
+            "description": f.description,
+            "inspection": title,
+            "illustrative": f.illustrative,
+            "url": f"{pages[f.inspection_id]}#hallazgo-{f.id}",
+            "photo": photo_url(photo) if photo is not None else None,
+            "geometry": f.geometry,
+        })
+    return _frame(rows, FINDING_COLUMNS)
 
 
-def _thumbnail(finding: Finding) -> str | None:
+def _photo_id(finding: Finding) -> int | None:
     photo = next((a for a in finding.attachments if a.kind is AttachmentKind.PHOTO), None)
-    if photo is None:
-        return None
-    return url_for("attachments.thumbnail", attachment_id=photo.id, size="popup")
+    return None if photo is None else photo.id
+
+
+def _thumbnail_url():
+    """``id -> URL`` of a photo's popup thumbnail, with one ``url_for`` for thousands of ids."""
+    marker = 987654321
+    template = url_for("attachments.thumbnail", attachment_id=marker, size="popup")
+    head, tail = template.split(str(marker))
+    return lambda attachment_id: f"{head}{attachment_id}{tail}"
 
 
 def sites_frame(sites: Iterable[Site]) -> gpd.GeoDataFrame:

@@ -112,8 +112,11 @@ def map_subject(data: MapData) -> BaseGeometry | None:
     # Names are placed in the map's view and up to half its size around it (see
     # geo_app.maps.layers._municipality_shapes): what lies further cannot touch them.
     reach_x, reach_y = (east - west) / 2 + margin, (north - south) / 2 + margin
+    shapes = np.asarray(shapes, dtype=object)
+    lines = np.isin(shapely.get_type_id(shapes), (1, 5))  # LineString, MultiLineString
+    shapes[lines] = shapely.simplify(shapes[lines], cell, preserve_topology=False)
     geometries = shapely.clip_by_rect(
-        np.asarray(shapes, dtype=object),
+        shapes,
         west - reach_x, south - reach_y, east + reach_x, north + reach_y,
     )
     geometries = geometries[~shapely.is_empty(geometries)]
