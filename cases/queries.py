@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from cases.errors import NotFoundError
 from cases.indicators import IndicatorLevel, quarter_levels
@@ -52,6 +53,15 @@ __all__ = [
     "list_cases",
     "list_meetings",
     "list_inspections",
+    "PAGE_SIZE",
+    "Page",
+    "paginate",
+    "paginate_list",
+    "zones_page",
+    "cases_page",
+    "meetings_page",
+    "inspections_page",
+    "InspectionRow",
     "records_bounds",
     "overview_records",
     "versions_near",
@@ -143,6 +153,59 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) ->
 
 # -- lists -------------------------------------------------------------------------------
 
+# Rows per page of every list.
+PAGE_SIZE = 50
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a list: its rows, which page it is (from 1) and how many there are."""
+
+    items: list[T]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the list has (at least one, even when empty)."""
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        """Whether a page comes before this one."""
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a page comes after this one."""
+        return self.number < self.pages
+
+
+def _page_number(number: int | None, total: int, size: int) -> int:
+    last = max(1, -(-total // size))
+    return min(max(number or 1, 1), last)
+
+
+def paginate(session: Session, query, number: int | None, size: int = PAGE_SIZE) -> Page:
+    """Page ``number`` of the ORM ``query`` (SQL LIMIT/OFFSET); out of range: the nearest.
+
+    The count runs on the same query, so soft-deleted rows are left out of both.
+    """
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = _page_number(number, total, size)
+    items = session.scalars(query.limit(size).offset((number - 1) * size)).all()
+    return Page(list(items), number, size, total)
+
+
+def paginate_list(items: list[T], number: int | None, size: int = PAGE_SIZE) -> Page[T]:
+    """Page ``number`` of ``items``, a list already in memory (a short catalogue)."""
+    number = _page_number(number, len(items), size)
+    return Page(items[(number - 1) * size:number * size], number, size, len(items))
+
+
 def list_zones(session: Session) -> list[DisputeZone]:
     """Every dispute zone, by name."""
     return session.scalars(
@@ -151,11 +214,24 @@ def list_zones(session: Session) -> list[DisputeZone]:
     ).all()
 
 
+def zones_page(session: Session, number: int | None) -> Page[DisputeZone]:
+    """Page ``number`` of the dispute zones, by name."""
+    return paginate(session, select(DisputeZone).options(
+        selectinload(DisputeZone.municipalities)).order_by(DisputeZone.name, DisputeZone.id),
+        number)
+
+
 def list_cases(session: Session) -> list[Case]:
     """Every case, newest first."""
     return session.scalars(
         select(Case).options(selectinload(Case.zones)).order_by(Case.opened_on.desc())
     ).all()
+
+
+def cases_page(session: Session, number: int | None) -> Page[Case]:
+    """Page ``number`` of the cases, newest first."""
+    return paginate(session, select(Case).options(selectinload(Case.zones))
+                    .order_by(Case.opened_on.desc(), Case.id.desc()), number)
 
 
 def list_meetings(session: Session) -> list[Meeting]:
@@ -166,12 +242,42 @@ def list_meetings(session: Session) -> list[Meeting]:
     ).all()
 
 
+def meetings_page(session: Session, number: int | None) -> Page[Meeting]:
+    """Page ``number`` of the meetings, newest first."""
+    return paginate(session, select(Meeting).options(selectinload(Meeting.indicator))
+                    .order_by(Meeting.date.desc(), Meeting.id.desc()), number)
+
+
 def list_inspections(session: Session) -> list[Inspection]:
     """Every inspection, newest first."""
     return session.scalars(
         select(Inspection).options(selectinload(Inspection.findings))
         .order_by(Inspection.started_on.desc())
     ).all()
+
+
+@dataclass
+class InspectionRow:
+    """An inspection of the list and how many findings it has."""
+
+    inspection: Inspection
+    findings: int
+
+
+def inspections_page(session: Session, number: int | None) -> Page[InspectionRow]:
+    """Page ``number`` of the inspections, newest first, with their number of findings.
+
+    Findings are counted in SQL: a year of inspections has thousands of them.
+    """
+    page = paginate(session, select(Inspection).options(defer(Inspection.route)).order_by(
+        Inspection.started_on.desc(), Inspection.id.desc()), number)
+    ids = [i.id for i in page.items]
+    counts = dict(session.execute(
+        select(Finding.inspection_id, func.count()).where(Finding.inspection_id.in_(ids))
+        .group_by(Finding.inspection_id)
+    ).all()) if ids else {}
+    page.items = [InspectionRow(i, counts.get(i.id, 0)) for i in page.items]
+    return page
 
 
 # -- the overview map ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from cases import accounts, audit, frames, permissions, records
 from cases.db import unit_of_work
 from cases.errors import LimitesError
 from cases.models import AuditAction, Role
+from cases.queries import paginate_list
 from cases.record_types import RECORD_TYPES, record_label
 from geo_app.auth import acting_user
 from geo_app.db import get_session
@@ -66,6 +67,11 @@ def _audit_filter(form: AuditFilterForm) -> audit.AuditFilter:
     )
 
 
+def _entries(entries: list) -> dict:
+    page = paginate_list(entries, request.args.get("pagina", type=int))
+    return {"entries": page.items, "page": page}
+
+
 @bp.get("/registro")
 def audit_log():
     """Registro de cambios: quién cambió qué y cuándo, con filtros."""
@@ -74,7 +80,7 @@ def audit_log():
     form.validate()
     return render_template(
         "admin/audit.html", title="Registro de cambios", breadcrumbs=[], form=form,
-        entries=audit.entries(get_session(), _audit_filter(form)), types=RECORD_TYPES,
+        **_entries(audit.entries(get_session(), _audit_filter(form))), types=RECORD_TYPES,
     )
 
 
@@ -91,13 +97,18 @@ def audit_csv():
     )
 
 
+def _listed(items: list) -> dict:
+    page = paginate_list(items, request.args.get("pagina", type=int))
+    return {"items": page.items, "page": page}
+
+
 @bp.get("/papelera")
 def trash():
     """Papelera: registros eliminados, que un administrador puede restaurar."""
     permissions.require(permissions.can_restore(acting_user()))
     return render_template(
         "admin/trash.html", title="Papelera", breadcrumbs=[],
-        items=records.deleted_records(get_session()),
+        **_listed(records.deleted_records(get_session())),
     )
 
 

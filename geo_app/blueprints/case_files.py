@@ -1,6 +1,6 @@
 """Cases (expedientes): list and record page."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from cases import queries
 from geo_app.db import get_session
@@ -10,12 +10,17 @@ from geo_app.pages import records
 bp = Blueprint("case_files", __name__, url_prefix="/expedientes")
 
 
+
+def _listed(page) -> dict:
+    return {"cases": page.items, "page": page}
+
+
 @bp.get("/")
 def index():
     """Lista de expedientes."""
     return render_template(
         "case_files/index.html", title="Expedientes", breadcrumbs=[],
-        cases=queries.list_cases(get_session()),
+        **_listed(queries.cases_page(get_session(), request.args.get("pagina", type=int))),
     )
 
 

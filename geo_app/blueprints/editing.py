@@ -38,6 +38,7 @@ from cases.models import (
     ZoneKind,
     ZoneStatus,
 )
+from cases.queries import paginate_list
 from geo_app import forms_records as f
 from geo_app.auth import acting_user
 from geo_app.db import get_session
@@ -309,8 +310,9 @@ def listing(kind: str):
     rows = get_session().scalars(select(spec.model)).all()
     from cases.record_types import record_label
     items = sorted(((record_label(r), r) for r in rows), key=lambda item: item[0].lower())
+    page = paginate_list(items, request.args.get("pagina", type=int))
     return render_template("editing/list.html", title=spec.plural, kind_name=kind, kind=spec,
-                           items=items, breadcrumbs=[])
+                           items=page.items, page=page, breadcrumbs=[])
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Field inspections (recorridos): list and record page."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from cases import queries
 from geo_app.db import get_session
@@ -10,12 +10,17 @@ from geo_app.pages import records
 bp = Blueprint("inspections", __name__, url_prefix="/recorridos")
 
 
+
+def _listed(page) -> dict:
+    return {"inspections": page.items, "page": page}
+
+
 @bp.get("/")
 def index():
     """Lista de recorridos de inspección."""
     return render_template(
         "inspections/index.html", title="Recorridos de inspección", breadcrumbs=[],
-        inspections=queries.list_inspections(get_session()),
+        **_listed(queries.inspections_page(get_session(), request.args.get("pagina", type=int))),
     )
 
 

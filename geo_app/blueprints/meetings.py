@@ -1,6 +1,6 @@
 """Meetings: list and record page."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from cases import queries
 from geo_app.db import get_session
@@ -10,12 +10,17 @@ from geo_app.pages import records
 bp = Blueprint("meetings", __name__, url_prefix="/reuniones")
 
 
+
+def _listed(page) -> dict:
+    return {"meetings": page.items, "page": page}
+
+
 @bp.get("/")
 def index():
     """Lista de reuniones, de la más reciente a la más antigua."""
     return render_template(
         "meetings/index.html", title="Reuniones", breadcrumbs=[],
-        meetings=queries.list_meetings(get_session()),
+        **_listed(queries.meetings_page(get_session(), request.args.get("pagina", type=int))),
     )
 
 

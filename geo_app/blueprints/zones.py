@@ -1,6 +1,6 @@
 """Dispute zones: list and record page."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from cases import queries
 from geo_app.db import get_session
@@ -10,12 +10,17 @@ from geo_app.pages import records
 bp = Blueprint("zones", __name__, url_prefix="/zonas")
 
 
+
+def _listed(page) -> dict:
+    return {"zones": page.items, "page": page}
+
+
 @bp.get("/")
 def index():
     """Lista de zonas en disputa."""
     return render_template(
         "zones/index.html", title="Zonas en disputa", breadcrumbs=[],
-        zones=queries.list_zones(get_session()),
+        **_listed(queries.zones_page(get_session(), request.args.get("pagina", type=int))),
     )
 
 
