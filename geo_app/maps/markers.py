@@ -150,10 +150,14 @@ class CompactMarkers(MacroElement):
                 round(row.lon, 6), round(row.lat, 6), kinds.index(row.kind), description,
                 group, anchor,
             ])
+        # Leaflet.awesome-markers options, named as folium's Icon names them in JavaScript.
         self.icons = {
-            kind: folium.Icon(
-                color=style.colour, icon=style.icon, prefix="fa", icon_color="white"
-            ).options
+            kind: {
+                _camel(key): value
+                for key, value in folium.Icon(
+                    color=style.colour, icon=style.icon, prefix="fa", icon_color="white"
+                ).options.items()
+            }
             for kind, (_, style) in styles.items()
         }
         self.kinds_json = script_json([
@@ -170,3 +174,15 @@ class CompactMarkers(MacroElement):
         })
         self.popup_json = script_json(popup_options())
         self.tooltip_json = script_json({"className": TOOLTIP_CLASS, "sticky": True})
+
+
+def _camel(name: str) -> str:
+    """``marker_color`` → ``markerColor``.
+
+    Examples
+    --------
+    >>> _camel("extra_classes")
+    'extraClasses'
+    """
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)

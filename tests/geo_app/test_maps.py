@@ -42,6 +42,7 @@ from geo_app.maps import (
 )
 from geo_app.maps.escape import script_json
 from geo_app.maps.legend import IllustrativeNotice, Legend
+from geo_app.maps.markers import CompactMarkers
 from geo_app.maps.styles import (
     BOUNDARY_FALLBACK,
     BOUNDARY_STYLES,
@@ -330,10 +331,11 @@ def test_findings_are_clustered_with_one_icon_per_category():
     findings_layer(m, findings())
     clusters = [e for e in walk(m) if isinstance(e, folium.plugins.MarkerCluster)]
     assert len(clusters) == 1
-    icons = [e for e in walk(m) if isinstance(e, folium.Icon)]
+    (markers,) = [e for e in walk(m) if isinstance(e, CompactMarkers)]
+    icons = list(markers.icons.values())
     assert len(icons) == len(CATEGORIES)
-    assert all(icon.options["prefix"] == "fa" for icon in icons)
-    assert len({(i.options["icon"], i.options["marker_color"]) for i in icons}) == len(CATEGORIES)
+    assert all(icon["prefix"] == "fa" for icon in icons)
+    assert len({(i["icon"], i["markerColor"]) for i in icons}) == len(CATEGORIES)
 
 
 def test_site_popup_lists_its_meetings():
