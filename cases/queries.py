@@ -47,6 +47,8 @@ __all__ = [
     "OverviewRecords",
     "FindingPoint",
     "finding_points",
+    "findings_of",
+    "finding_counts",
     "ZoneRecord",
     "dashboard",
     "list_zones",
@@ -271,12 +273,8 @@ def inspections_page(session: Session, number: int | None) -> Page[InspectionRow
     """
     page = paginate(session, select(Inspection).options(defer(Inspection.route)).order_by(
         Inspection.started_on.desc(), Inspection.id.desc()), number)
-    ids = [i.id for i in page.items]
-    counts = dict(session.execute(
-        select(Finding.inspection_id, func.count()).where(Finding.inspection_id.in_(ids))
-        .group_by(Finding.inspection_id)
-    ).all()) if ids else {}
-    page.items = [InspectionRow(i, counts.get(i.id, 0)) for i in page.items]
+    counts = finding_counts(session, page.items)
+    page.items = [InspectionRow(i, counts[i.id]) for i in page.items]
     return page
 
 
@@ -308,8 +306,12 @@ class FindingPoint:
     photo_id: int | None
 
 
-def finding_points(session: Session) -> list[FindingPoint]:
-    """Every finding as a :class:`FindingPoint`, with its first photo, in one query.
+def finding_points(
+    session: Session, inspection_ids: Iterable[int] | None = None
+) -> list[FindingPoint]:
+    """Every finding (of ``inspection_ids`` when given) as a :class:`FindingPoint`, in one query.
+
+    Each comes with its first photo.
 
     The overview map draws a year of findings (thousands): loading each as a record with
     its inspection and attachments would cost more than drawing them.
@@ -320,7 +322,7 @@ def finding_points(session: Session) -> list[FindingPoint]:
         .group_by(Attachment.finding_id)
         .subquery()
     )
-    rows = session.execute(
+    query = (
         select(
             Finding.id, Finding.inspection_id, Inspection.title, Finding.category,
             Finding.description, Finding.geometry, Finding.illustrative, photo.c.photo_id,
@@ -329,7 +331,26 @@ def finding_points(session: Session) -> list[FindingPoint]:
         .outerjoin(photo, photo.c.finding_id == Finding.id)
         .order_by(Finding.id)
     )
-    return [FindingPoint(*row) for row in rows]
+    if inspection_ids is not None:
+        query = query.where(Finding.inspection_id.in_(list(inspection_ids)))
+    return [FindingPoint(*row) for row in session.execute(query)]
+
+
+def findings_of(session: Session, inspections: Iterable[Inspection]) -> list[FindingPoint]:
+    """The findings of ``inspections`` as :class:`FindingPoint` rows, for a map."""
+    return finding_points(session, [i.id for i in inspections])
+
+
+def finding_counts(session: Session, inspections: Iterable[Inspection]) -> dict[int, int]:
+    """How many findings each of ``inspections`` has, by inspection id (counted in SQL)."""
+    ids = [i.id for i in inspections]
+    if not ids:
+        return {}
+    counts = dict(session.execute(
+        select(Finding.inspection_id, func.count()).where(Finding.inspection_id.in_(ids))
+        .group_by(Finding.inspection_id)
+    ).all())
+    return {i: counts.get(i, 0) for i in ids}
 
 
 def _with_meetings(model):

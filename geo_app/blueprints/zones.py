@@ -30,7 +30,7 @@ def detail(zone_id: int):
     page = records.zone_page(get_session(), zone_id)
     return render_template(
         "zones/detail.html", title=page.record.name, zone=page.record,
-        historial=page.history,
+        historial=page.history, hallazgos_por_recorrido=page.finding_counts,
         inspections=page.inspections, map=cached_map(("zona", zone_id), lambda: page.map),
         breadcrumbs=[("Zonas", url_for("zones.index"))],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import shapely
@@ -57,11 +58,13 @@ class RecordPage:
     """A record, the map of everything about it and its related inspections and findings.
 
     ``map`` is ``None`` when nothing about the record has a place; ``map_note`` then says
-    why there is no map (or, with a map, what it shows instead of the record).
+    why there is no map (or, with a map, what it shows instead of the record). The map's
+    layers may be given as a function: they are then built only when ``map`` is read, so
+    a page whose rendered map is cached does not build them at all.
     """
 
     record: object
-    map: MapData | None
+    map_layers: MapData | Callable[[], MapData] | None
     inspections: list[Inspection] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     map_note: str | None = None
@@ -70,6 +73,18 @@ class RecordPage:
     zone_ids: dict[str, int] = field(default_factory=dict)
     # The record's audit entries, newest first.
     history: list[AuditEntry] = field(default_factory=list)
+    # How many findings each inspection listed on the page has, by inspection id.
+    finding_counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def has_map(self) -> bool:
+        """Whether the page has a map (without building it)."""
+        return self.map_layers is not None
+
+    @functools.cached_property
+    def map(self) -> MapData | None:
+        """The map's layers, built on first use."""
+        return self.map_layers() if callable(self.map_layers) else self.map_layers
 
 
 def _with_history(page_of):
@@ -111,17 +126,20 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
     """A zone with its meetings' sites, its inspections and the limits around it."""
     found = queries.zone_record(session, zone_id)
     zone = found.zone
-    return RecordPage(
-        zone,
-        record_map(
+
+    def layers() -> MapData:
+        return record_map(
             focus_of(zone.geometry),
             versions=queries.versions_near(session, around(zone.geometry)),
             zones=[zone],
             inspections=found.inspections,
-            findings=[f for i in found.inspections for f in i.findings],
+            findings=queries.findings_of(session, found.inspections),
             sites=found.sites,
-        ),
-        found.inspections,
+        )
+
+    return RecordPage(
+        zone, layers, found.inspections,
+        finding_counts=queries.finding_counts(session, found.inspections),
     )
 
 
@@ -144,16 +162,18 @@ def case_page(session: Session, case_id: int) -> RecordPage:
             record_map(focus_of(*(v.geometry for v in versions), pad=0.0), versions=versions),
             map_note=CASE_MUNICIPALITIES_NOTE,
         )
-    return RecordPage(
-        case,
-        record_map(
+    def layers() -> MapData:
+        return record_map(
             focus_of(union, *(i.route for i in case.inspections)),
             versions=queries.versions_near(session, around(union)),
             zones=case.zones,
             inspections=case.inspections,
-            findings=[f for i in case.inspections for f in i.findings],
+            findings=queries.findings_of(session, case.inspections),
             sites=sites,
-        ),
+        )
+
+    return RecordPage(
+        case, layers, finding_counts=queries.finding_counts(session, case.inspections)
     )
 
 
@@ -172,7 +192,7 @@ def meeting_page(session: Session, meeting_id: int) -> RecordPage:
         union = shapely.union_all(shapes)
         return RecordPage(
             meeting,
-            record_map(
+            lambda: record_map(
                 focus_of(union),
                 versions=queries.versions_near(session, around(union)),
                 zones=meeting.zones,
@@ -196,7 +216,7 @@ def site_page(session: Session, site_id: int) -> RecordPage:
     meetings = queries.site_meetings(session, site)
     return RecordPage(
         site,
-        record_map(
+        lambda: record_map(
             focus_of(site.geometry, pad=SITE_PAD),
             versions=queries.versions_near(session, around(site.geometry)),
             zones=sorted({z.id: z for m in meetings for z in m.zones}.values(), key=_by_id),
@@ -217,7 +237,7 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
     nearby = around(inspection.route)
     return RecordPage(
         inspection,
-        record_map(
+        lambda: record_map(
             focus_of(inspection.route, *(f.geometry for f in inspection.findings)),
             versions=queries.versions_near(session, nearby),
             zones=[inspection.zone] if inspection.zone else [],

@@ -151,14 +151,19 @@ def _grown_cells(cells: np.ndarray, size: float, radius: int) -> BaseGeometry:
             grown[max(dx, 0):width + min(dx, 0), max(dy, 0):height + min(dy, 0)] |= grid[
                 max(-dx, 0):width - max(dx, 0), max(-dy, 0):height - max(dy, 0)
             ]
-    x, y = (np.argwhere(grown) + low).T * size
-    half = size / 2
-    staircase = shapely.coverage_union_all(shapely.box(x - half, y - half, x + half, y + half))
+    x, y = (np.argwhere(grown) + low).T
+    # Edges from half-integers are exact, so neighbouring cells share them bit for bit and
+    # the coverage union merges them.
+    staircase = shapely.coverage_union_all(
+        shapely.box((x - 0.5) * size, (y - 0.5) * size, (x + 0.5) * size, (y + 0.5) * size)
+    )
     # A cell's width off is nothing next to the growth, and holes enclosed by routes are too
     # small for a name: both would only slow every overlay with the subject.
-    parts = shapely.get_parts(staircase)
-    return shapely.simplify(shapely.union_all(shapely.polygons(shapely.get_exterior_ring(parts))),
-                            size)
+    # The parts of a coverage never cross, so a filled part lies in another or apart from it.
+    filled = shapely.polygons(shapely.get_exterior_ring(shapely.get_parts(staircase)))
+    _, inner = shapely.STRtree(filled).query(filled, predicate="contains_properly")
+    outer = np.delete(filled, np.unique(inner))
+    return shapely.simplify(shapely.coverage_union_all(outer), size)
 
 
 _BUILDERS = {
