@@ -6,6 +6,7 @@ Builds each layer with :mod:`geo_app.maps` and serves every script and styleshee
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from boundaries.simplify import simplify_coverage
 from cases.statuses import BoundaryKind
 from geo_app import maps
 from geo_app.maps.areas import ANALYSIS_LAYERS
+from geo_app.maps.display import thin_lines
 from geo_app.maps.styles import LayerNames
 from geo_app.pages.layers import MapData
 from geo_app.vendor import vendor_url
@@ -179,6 +181,10 @@ _BUILDERS = {
 def build_map(data: MapData, tiles: str | None = None, attribution: str | None = None):
     """The Folium map of ``data``: every layer and control, assets not yet localized."""
     m = maps.base_map(data.bounds or DEFAULT_BOUNDS, tiles=tiles, attribution=attribution)
+    if len(data.routes):  # thinned once: the subject of the labels and the layer both use it
+        data = dataclasses.replace(
+            data, routes=thin_lines(data.routes, data.route_tolerance_m)
+        )
     for name, frame in data.layers().items():
         if name == "boundaries" and len(frame):
             _boundaries_layer(m, frame, data.bounds, map_subject(data))
