@@ -434,21 +434,27 @@ def zones_with_meetings(session: Session) -> list[DisputeZone]:
 
 # -- records ---------------------------------------------------------------------------------
 
-def _get(session: Session, model, record_id: int, what: str):
-    row = session.get(model, record_id)
+def _get(session: Session, model, record_id: int, what: str, options=()):
+    row = session.get(model, record_id, options=options)
     if row is None:
         raise NotFoundError(f"No existe {what} con número {record_id}.")
     return row
 
 
+def _meeting_places(model):
+    """Load options: the record's meetings with their sites and venue, in two queries."""
+    meetings = selectinload(model.meetings)
+    return (meetings.selectinload(Meeting.sites), meetings.selectinload(Meeting.venue))
+
+
 def get_zone(session: Session, zone_id: int) -> DisputeZone:
     """The dispute zone ``zone_id`` or :class:`~cases.errors.NotFoundError`."""
-    return _get(session, DisputeZone, zone_id, "la zona")
+    return _get(session, DisputeZone, zone_id, "la zona", _meeting_places(DisputeZone))
 
 
 def get_case(session: Session, case_id: int) -> Case:
     """The case ``case_id`` or :class:`~cases.errors.NotFoundError`."""
-    return _get(session, Case, case_id, "el expediente")
+    return _get(session, Case, case_id, "el expediente", _meeting_places(Case))
 
 
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
@@ -518,7 +524,7 @@ def get_site(session: Session, site_id: int) -> Site:
 def site_meetings(session: Session, site: Site) -> list[Meeting]:
     """Meetings about ``site`` or held there (its venue), newest first, each once."""
     return list(session.scalars(
-        select(Meeting)
+        select(Meeting).options(selectinload(Meeting.zones))
         .where(Meeting.sites.any(Site.id == site.id) | (Meeting.venue_id == site.id))
         .order_by(Meeting.date.desc(), Meeting.id.desc())
     ))
