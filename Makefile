@@ -82,5 +82,6 @@ bench: install-test
 	$(BENCH_VENV)/bin/python benchmarks/bench_boundaries.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_import.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_pages.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_scale.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_load.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_ogcapi.py

@@ -29,6 +29,7 @@ __all__ = [
     "popup_options",
     "safe_url",
     "script_json",
+    "template_safe",
 ]
 
 POPUP_CLASS = "limites-popup"
@@ -61,6 +62,11 @@ _SCRIPT_UNSAFE = {
 }
 _SCRIPT_UNSAFE_RE = re.compile("[<>&'\u2028\u2029]")
 
+# branca compiles every rendered script of a map as a Jinja template (MacroElement.render
+# wraps it in an Element), so "{{", "{%" or "{#" in user text would run as template code on
+# the server. JSON structure never has "{" before "{", "%" or "#": only text inside strings.
+_TEMPLATE_OPEN_RE = re.compile(r"\{(?=[{%#])")
+
 # Browsers drop tabs and newlines inside a URL ("java\tscript:") and read "\" as "/"
 # ("/\evil.example" is off-site), so such URLs are refused outright.
 _URL_FORBIDDEN_RE = re.compile(r"[\x00-\x20\x7f\\]")
@@ -85,7 +91,22 @@ def script_json(value: Any) -> str:
     '"\\u003c/script\\u003e"'
     """
     text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
+    text = _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
+    return _TEMPLATE_OPEN_RE.sub(r"\\u007b", text)
+
+
+def template_safe(html: str) -> str:
+    """Return escaped ``html`` with every ``{`` as ``&#123;``: inert for Jinja, same on screen.
+
+    For HTML that reaches a map's script outside :func:`script_json` (folium's GeoJSON
+    features carry their popups and tooltips this way).
+
+    Examples
+    --------
+    >>> template_safe("{{ 7*7 }}")
+    '&#123;&#123; 7*7 }}'
+    """
+    return html.replace("{", "&#123;")
 
 
 def safe_url(url: object) -> str | None:
@@ -185,7 +206,8 @@ def popup_html(
                 items_title or "", Markup("").join(entries)
             )
         )
-    return Markup('<div class="limites-popup-body">{}</div>').format(Markup("").join(parts))
+    body = Markup('<div class="limites-popup-body">{}</div>').format(Markup("").join(parts))
+    return Markup(template_safe(str(body)))
 
 
 def _item(item: Mapping[str, object]) -> Markup:

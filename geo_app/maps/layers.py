@@ -35,6 +35,7 @@ from geo_app.maps.escape import (
     popup_html,
     popup_options,
     script_json,
+    template_safe,
 )
 from geo_app.maps.labels import NameLabels, labels_for
 from geo_app.maps.legend import (
@@ -435,7 +436,11 @@ def geojson_layer(
 
 def feature_properties(style: LineStyle, popup: str, tooltip: str) -> dict[str, Any]:
     """Properties of a feature: its style, popup HTML and escaped tooltip."""
-    return {"style": style.leaflet(), "popup": str(popup), "tooltip": str(escape(tooltip))}
+    return {
+        "style": style.leaflet(),
+        "popup": template_safe(str(popup)),
+        "tooltip": template_safe(str(escape(tooltip))),
+    }
 
 
 def _zone_style(status: str) -> LineStyle:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 from markupsafe import escape
 
@@ -122,6 +122,11 @@ class CompactMarkers(MacroElement):
         """
     )
 
+    def render(self, **kwargs) -> None:
+        """Add the script as it is: branca would compile it, a megabyte of data, as a template."""
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
+
     def __init__(
         self,
         rows: Sequence[MarkerRow],
@@ -174,6 +179,18 @@ class CompactMarkers(MacroElement):
         })
         self.popup_json = script_json(popup_options())
         self.tooltip_json = script_json({"className": TOOLTIP_CLASS, "sticky": True})
+
+
+class _Verbatim(Element):
+    """Text added to a figure as it is, never read as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        """Return the text."""
+        return self.text
 
 
 def _camel(name: str) -> str:

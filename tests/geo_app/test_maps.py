@@ -554,3 +554,13 @@ def test_for_display_keeps_close_polygon_within_tolerance():
     circle = shapely.buffer(Point(LON, LAT), 0.01, quad_segs=256)
     out = for_display(frame([{}], [circle]), tolerance_m=2)
     assert out.geometry.iloc[0].symmetric_difference(circle).area / circle.area < 0.01
+
+
+@pytest.mark.parametrize(
+    ("text", "if_run"),
+    [("{{ 'inyec' ~ 'tado' }}", "inyectado"), ("{% for x in 'ab' %}{{ x ~ 'zq' }}{% endfor %}",
+                                              "azqbzq")],
+)
+def test_template_syntax_in_user_text_is_never_run(text, if_run):
+    # branca compiles each rendered map script as a Jinja template: user text must be inert.
+    assert if_run not in render(full_map(text))
