@@ -207,11 +207,14 @@ def findings_frame(findings: Iterable[Finding | FindingPoint]) -> gpd.GeoDataFra
     pages: dict[int, str] = {}
     photo_url = _thumbnail_url()
     rows = []
+    # Points of FindingPoint rows are made at once, after the loop (a year holds thousands).
+    lonlat: list[tuple[int, float, float]] = []
     for f in findings:
         if isinstance(f, Finding):
-            title, photo = f.inspection.title, _photo_id(f)
+            title, photo, geometry = f.inspection.title, _photo_id(f), f.geometry
         else:
-            title, photo = f.inspection_title, f.photo_id
+            title, photo, geometry = f.inspection_title, f.photo_id, None
+            lonlat.append((len(rows), f.lon, f.lat))
         if f.inspection_id not in pages:
             pages[f.inspection_id] = url_for("inspections.detail", inspection_id=f.inspection_id)
         rows.append({
@@ -223,8 +226,12 @@ def findings_frame(findings: Iterable[Finding | FindingPoint]) -> gpd.GeoDataFra
             "illustrative": f.illustrative,
             "url": f"{pages[f.inspection_id]}#hallazgo-{f.id}",
             "photo": photo_url(photo) if photo is not None else None,
-            "geometry": f.geometry,
+            "geometry": geometry,
         })
+    if lonlat:
+        index, lon, lat = zip(*lonlat, strict=True)
+        for i, point in zip(index, shapely.points(lon, lat), strict=True):
+            rows[i]["geometry"] = point
     return _frame(rows, FINDING_COLUMNS)
 
 
