@@ -14,7 +14,7 @@ It prints a table with the year/demo ratios and checks the targets of the scale
 requirement: the overview map at most 1.5 MB of HTML and 500 ms, record pages at most
 300 ms (cold map), lists paginated (at most one page of rows).
 
-Run: ``.venv/bin/python benchmarks/bench_scale.py [runs]`` (about two minutes).
+Run: ``.venv/bin/python benchmarks/bench_scale.py [runs]`` (about a minute).
 """
 
 from __future__ import annotations

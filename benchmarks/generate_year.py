@@ -18,7 +18,7 @@ Records go through the storage layer's models and the derived-field use cases
 in one unit of work. Synthetic records are flagged ``illustrative``.
 
 Run: ``.venv/bin/python benchmarks/generate_year.py --url sqlite:///year.sqlite
---attachments instance/attachments`` (about a minute on 2 cores).
+--attachments instance/attachments`` (under half a minute on 2 cores).
 """
 
 from __future__ import annotations
