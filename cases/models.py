@@ -442,8 +442,7 @@ class Indicator(Base):
 
     The reached level of a quarter is computed from the activities assigned to it
     (:mod:`cases.indicators`); an official figure that differs is an
-    :class:`IndicatorOverride`. ``goal_percent`` and ``reached_percent`` are the figures typed
-    before levels were computed: nothing reads or writes them any more.
+    :class:`IndicatorOverride`.
     """
 
     __tablename__ = "indicator"
@@ -455,8 +454,6 @@ class Indicator(Base):
     key: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))
     period: Mapped[str] = mapped_column(String(40))
-    goal_percent: Mapped[float] = mapped_column(Float, default=100.0)
-    reached_percent: Mapped[float | None] = mapped_column(Float)
     year: Mapped[int | None] = mapped_column(Integer, default=_year_of_period, index=True)
     formula: Mapped[str] = mapped_column(Text, default="", server_default="")
     unit: Mapped[str] = mapped_column(
