@@ -185,6 +185,30 @@ class IndicatorForm(SpanishForm):
     agrupa_recorridos = BooleanField("Los recorridos de un expediente en un trimestre son uno")
 
 
+class NewIndicatorForm(SpanishForm):
+    """A new MIR indicator of one year; its goals and rule are edited afterwards."""
+
+    programa = StringField(
+        "Programa presupuestario (número y nombre)",
+        validators=[InputRequired("escriba el programa"), Length(max=200)],
+    )
+    nivel = SelectField("Nivel", choices=[])
+    clave = StringField(
+        "Clave (p. ej. 12 o 12.1)", validators=[InputRequired("escriba la clave"), Length(max=20)]
+    )
+    nombre = StringField(
+        "Nombre del indicador", validators=[InputRequired("escriba el nombre"), Length(max=300)]
+    )
+    anio = IntegerField(
+        "Año", validators=[InputRequired("escriba el año"), NumberRange(min=2000, max=2100)]
+    )
+    unidad = StringField(
+        "Unidad de medida (p. ej. vinculaciones)",
+        validators=[InputRequired("escriba la unidad"), Length(max=60)],
+    )
+    autoriza = SelectField("Autoriza (firma «Autorizó»)", choices=[], coerce=str)
+
+
 class OverrideForm(SpanishForm):
     """The official level of a quarter, with its reason (empty level: withdraw it)."""
 
