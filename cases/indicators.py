@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cases.audit import record_change
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
+from cases.field import clean_text
 from cases.models import (
     AuditAction,
     Indicator,
@@ -459,20 +460,6 @@ def _check_goal(value: float | None, what: str) -> None:
 # MIR levels, top to bottom, as the unit's report names them.
 MIR_LEVELS = ("Fin", "Propósito", "Componente", "Actividad")
 _KEY = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _clean(value: str | None, what: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidInputError(f"Escriba {what}.")
-    if len(text) > limit:
-        raise InvalidInputError(f"{what[0].upper()}{what[1:]} admite a lo más {limit} caracteres.")
-    if _CONTROL.search(text):
-        raise InvalidInputError(f"{what[0].upper()}{what[1:]} contiene caracteres de control.")
-    return text
-
-
 def signer_candidates(session: Session) -> list[Person]:
     """The people who may sign an indicator's sheet, by name."""
     return sorted(session.scalars(select(Person)).all(), key=lambda p: p.label.lower())
@@ -496,18 +483,18 @@ def create_indicator(
     same program, key and year may exist only once: a second one is a
     :class:`~cases.errors.ConflictError` and nothing is written.
     """
-    program = _clean(program, "el programa presupuestario", 200)
+    program = clean_text(program, "el programa presupuestario", 200, required=True)
     if level not in MIR_LEVELS:
         raise InvalidInputError(
             f"Nivel inválido «{level}»: use {', '.join(MIR_LEVELS[:-1])} o {MIR_LEVELS[-1]}."
         )
-    key = _clean(key, "la clave del indicador", 20)
+    key = clean_text(key, "la clave del indicador", 20, required=True)
     if not _KEY.match(key):
         raise InvalidInputError(
             f"Clave inválida «{key}»: escriba números separados por puntos, p. ej. 12 o 12.1."
         )
-    name = _clean(name, "el nombre del indicador", 300)
-    unit = _clean(unit, "la unidad de medida", 60)
+    name = clean_text(name, "el nombre del indicador", 300, required=True)
+    unit = clean_text(unit, "la unidad de medida", 60, required=True)
     if not 2000 <= year <= 2100:
         raise InvalidInputError(f"Año inválido {year}: escriba un año entre 2000 y 2100.")
     authorized_by = None
