@@ -21,8 +21,12 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 
 from boundaries.crs import STORAGE_CRS
+from cases.attachments import AttachmentStore
+from cases.errors import NotFoundError
 from cases.models import (
     Agreement,
+    Attachment,
+    AttachmentKind,
     BoundaryVersion,
     Case,
     DisputeZone,
@@ -49,7 +53,11 @@ __all__ = [
     "layer_rows",
     "export_data",
     "scope_parties",
+    "ATTACHMENTS",
+    "PHOTO_SIZE",
+    "add_photos",
 ]
+
 
 SOURCE = (
     "Límites — Unidad de Atención de Asuntos Metropolitanos, Municipio de Oaxaca de Juárez"
@@ -58,6 +66,13 @@ CRS_NAME = "EPSG:4326 (WGS 84, longitud/latitud)"
 FIELD_TYPES = ("int", "float", "str", "date", "bool")
 
 Row = dict[str, Any]
+# What an export carries besides its layers (the KMZ's photos): ``ExportData.extra[ATTACHMENTS]``
+# maps ``(layer, record id)`` to ``[(file name, bytes)]``.
+ATTACHMENTS = "attachments"
+# The photos travel as their large thumbnail (800 px JPEG): enough to see in Google Earth,
+# a fraction of the original's size.
+PHOTO_SIZE = "pagina"
+_PHOTO_LAYERS = ("hallazgos",)
 
 
 @dataclass(frozen=True)
@@ -428,3 +443,35 @@ def scope_parties(session: Session, scope: Scope) -> list[str]:
         scoped(scope, DisputeZone).options(selectinload(DisputeZone.municipalities))
     )
     return sorted({m.name for zone in zones for m in zone.municipalities})
+
+
+def add_photos(data: ExportData, store: AttachmentStore) -> ExportData:
+    """Put the photos of the export's findings in ``data.extra[ATTACHMENTS]`` (for the KMZ).
+
+    Each photo goes as its :data:`PHOTO_SIZE` thumbnail (the stored image when there is
+    none); a file missing from the store is logged and left out.
+    """
+    photos: dict[tuple[str, int], list[tuple[str, bytes]]] = {}
+    for layer in _PHOTO_LAYERS:
+        for record in data.records.get(layer, []):
+            for attachment in record.attachments:
+                if attachment.kind is not AttachmentKind.PHOTO or not attachment.sha256:
+                    continue
+                photo = _photo_file(store, attachment)
+                if photo is not None:
+                    photos.setdefault((layer, record.id), []).append(photo)
+    data.extra[ATTACHMENTS] = photos
+    return data
+
+
+def _photo_file(store: AttachmentStore, attachment: Attachment) -> tuple[str, bytes] | None:
+    """A photo's name and bytes in the export: its thumbnail, or the photo itself."""
+    thumbnail = store.thumbnail_path(attachment.sha256, PHOTO_SIZE)
+    if thumbnail.is_file():
+        return f"foto-{attachment.id}.jpg", thumbnail.read_bytes()
+    try:
+        original = store.existing(attachment.sha256)
+    except NotFoundError:
+        return None  # logged by the store; the export goes on without it
+    suffix = ".png" if attachment.media_type == "image/png" else ".jpg"
+    return f"foto-{attachment.id}{suffix}", original.read_bytes()

@@ -28,7 +28,6 @@ from werkzeug.exceptions import NotFound
 from cases import features
 from cases.db import unit_of_work
 from cases.errors import LimitesError, NotFoundError
-from cases.exports import export_data
 from cases.models import Agreement, Finding, Inspection, Meeting
 from cases.permissions import can_edit
 from cases.scope import ScopeKind, scoped
@@ -47,8 +46,7 @@ from cases.shares import (
 )
 from geo_app.auth import acting_user, public
 from geo_app.db import get_session
-from geo_app.exports import FORMATS, file_name, write_export
-from geo_app.exports.kml import ATTACHMENTS
+from geo_app.exports import FORMATS, file_name, read_export, write_export
 
 bp = Blueprint("shares", __name__)
 
@@ -134,9 +132,9 @@ def download(token: str, fmt: str):
     layers = _export_layers(resolved, fmt)
     if layers is not None and not layers:
         raise NotFound()
-    data = export_data(get_session(), resolved.scope, layers)
-    if not resolved.link.include_attachments:
-        data.extra.pop(ATTACHMENTS, None)  # photos only when the link says so
+    # Photos only when the link says so.
+    data = read_export(get_session(), resolved.scope, fmt, layers,
+                       photos=resolved.link.include_attachments)
     name = file_name(data, fmt)
     with TemporaryDirectory() as tmp:
         payload = write_export(data, fmt, Path(tmp) / name).read_bytes()
