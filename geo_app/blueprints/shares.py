@@ -44,9 +44,21 @@ from cases.shares import (
     revoke_share,
     share_title,
 )
+from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.auth import acting_user, public
 from geo_app.db import get_session
 from geo_app.exports import FORMATS, file_name, read_export, write_export
+from geo_app.maps.styles import (
+    BOUNDARY_FALLBACK,
+    BOUNDARY_STYLES,
+    FINDING_MARKERS,
+    ILLUSTRATIVE_FRAME_STYLE,
+    ROUTE_STYLE,
+    SITE_MARKER,
+    ZONE_STATUS_COLOURS,
+    ZONE_STATUS_FALLBACK,
+    LineStyle,
+)
 
 bp = Blueprint("shares", __name__)
 
@@ -88,6 +100,35 @@ def _export_layers(resolved: ResolvedShare, fmt: str) -> tuple[str, ...] | None:
     return tuple(name for name in base if name in allowed)
 
 
+def _map_layers(collections: list[features.Collection]) -> list[dict]:
+    """How the public page draws each collection: the app's colours, by kind and status."""
+    layers = []
+    for c in collections:
+        layer: dict = {"id": c.id, "title": c.title}
+        if c.kind is not None:
+            layer["style"] = BOUNDARY_STYLES.get(c.kind, BOUNDARY_FALLBACK).leaflet()
+            if c.kind is BoundaryKind.OFFICIAL:  # an illustrative frame never looks real
+                layer["illustrative"] = ILLUSTRATIVE_FRAME_STYLE.leaflet()
+        elif c.layer == "zonas":
+            layer["style"] = LineStyle(ZONE_STATUS_FALLBACK, weight=3,
+                                       fill_opacity=0.3).leaflet()
+            layer["colour_by"] = ("estado", {s.label: ZONE_STATUS_COLOURS[s]
+                                             for s in ZoneStatus})
+            layer["focus"] = True
+        elif c.layer == "recorridos":
+            layer["style"] = ROUTE_STYLE.leaflet()
+            layer["focus"] = True
+        elif c.layer == "hallazgos":
+            layer["point"] = FINDING_MARKERS[FindingCategory.OTHER].swatch
+            layer["colour_by"] = ("categoria", {k.label: FINDING_MARKERS[k].swatch
+                                                for k in FindingCategory})
+            layer["focus"] = True
+        else:
+            layer["point"] = SITE_MARKER.swatch
+        layers.append(layer)
+    return layers
+
+
 @bp.get("/c/<token>")
 @public
 def page(token: str):
@@ -114,7 +155,7 @@ def page(token: str):
                  if link.scope_kind != MAP_KIND or _export_layers(resolved, key)]
     return render_template(
         "shares/public.html", title=scope.title, link=link, scope=scope, token=token,
-        records=records, downloads=downloads, collections=collections,
+        records=records, downloads=downloads, map_layers=_map_layers(collections),
         ogcapi=url_for(f"{SHARE_OGCAPI}.landing", token=token),
     )
 
