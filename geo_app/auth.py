@@ -368,7 +368,7 @@ def token_create():
     with unit_of_work(db):
         new = tokens.create_token(db, acting_user(), acting_user(), form.nombre.data)
     # Rendered, never flashed: the token must not travel in the session cookie.
-    return _account_page(new_token=new.token)
+    return _account_page(new_token=new.token, token_form=ApiTokenForm(formdata=None))
 
 
 @bp.post("/claves/<int:token_id>/revocar")

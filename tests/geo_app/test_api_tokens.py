@@ -22,7 +22,7 @@ def _create(client, name="QGIS de la oficina") -> str:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "no se volverá a mostrar" in html and "Authorization" in html
-    return re.search(r'value="(lim_[^"]+)"', html).group(1)
+    return re.search(r"data-testid=\"token-value\">(lim_[^<]+)</textarea>", html).group(1)
 
 
 def _bearer(token: str) -> dict:
