@@ -139,10 +139,12 @@ def test_gdal_and_owslib_read_with_a_personal_api_key(served, api_key):
     from owslib.ogcapi.features import Features
 
     url = served[0]
+    # Only the key: no session cookie (the module's other tests sign GDAL in with one).
+    env = {k: v for k, v in os.environ.items() if k != "GDAL_HTTP_COOKIE"}
     out = subprocess.run(
         [_gdal("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{url}", "hallazgos",
          "--config", "GDAL_HTTP_HEADERS", f"Authorization: Bearer {api_key}"],
-        capture_output=True, text=True, check=True).stdout
+        capture_output=True, text=True, check=True, env=env).stdout
     assert out.count("OGRFeature(hallazgos)") == 3
     service = Features(url, headers={"Authorization": f"Bearer {api_key}"})
     zones = service.collection_items("zonas", limit=100)
@@ -150,5 +152,5 @@ def test_gdal_and_owslib_read_with_a_personal_api_key(served, api_key):
     refused = subprocess.run(
         [_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{url}",
          "--config", "GDAL_HTTP_HEADERS", "Authorization: Bearer lim_adivinanza"],
-        capture_output=True, text=True)
+        capture_output=True, text=True, env=env)
     assert refused.returncode != 0 and "401" in refused.stderr
