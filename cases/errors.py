@@ -16,6 +16,7 @@ from boundaries.errors import BoundaryError
 __all__ = [
     "LimitesError",
     "NotFoundError",
+    "UnauthorizedError",
     "InvalidInputError",
     "ForbiddenError",
     "ConflictError",
@@ -39,6 +40,12 @@ class NotFoundError(LimitesError):
     """The requested record does not exist."""
 
     status_code = 404
+
+
+class UnauthorizedError(LimitesError):
+    """No valid credentials: no session, or an unknown, revoked or disabled API key."""
+
+    status_code = 401
 
 
 class InvalidInputError(LimitesError):

@@ -77,6 +77,7 @@ __all__ = [
     "User",
     "AuditEntry",
     "ShareLink",
+    "ApiToken",
     "ShareAccess",
     "BoundaryKind",
     "ZoneKind",
@@ -938,6 +939,29 @@ class ShareLink(Base):
     accesses: Mapped[list[ShareAccess]] = relationship(
         back_populates="link", cascade="all, delete-orphan", order_by="ShareAccess.at.desc()"
     )
+
+
+class ApiToken(Base):
+    """A personal key for programs (QGIS, GDAL, OWSLib) to read the OGC API as its owner.
+
+    Sent as ``Authorization: Bearer <token>``; only the SHA-256 hash of the token is stored
+    (the token is shown once, when it is made). A revoked key, or one whose owner is
+    disabled, opens nothing.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class ShareAccess(Base):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cases.models import (
     Agreement,
+    ApiToken,
     Case,
     DisputeZone,
     Finding,
@@ -46,6 +47,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("person", Person, "Persona"),
         RecordType("user_account", User, "Usuario"),
         RecordType("share_link", ShareLink, "Enlace compartido"),
+        RecordType("api_token", ApiToken, "Clave de acceso para QGIS"),
         RecordType("boundary_frame", Frame, "Marco de límites"),
         RecordType("indicator", Indicator, "Indicador"),
     )
@@ -80,6 +82,8 @@ def record_label(record: object) -> str:
             return record.username
         case ShareLink():
             return _short(f"Enlace {record.scope_kind} {record.note}".strip(), 300)
+        case ApiToken():
+            return _short(f"{record.name} ({record.user.username})", 300)
         case Indicator():
             return _short(f"{record.key} {record.name}", 300)
         case _:

@@ -37,6 +37,7 @@ __all__ = [
     "LoginForm",
     "PasswordForm",
     "NewUserForm",
+    "ApiTokenForm",
     "AuditFilterForm",
     "IndicatorForm",
     "OverrideForm",
@@ -141,6 +142,16 @@ class NewUserForm(SpanishForm):
     )
     nueva = _new_password()
     confirmacion = _confirmation()
+
+
+class ApiTokenForm(SpanishForm):
+    """Make a personal API key (for QGIS): only its name, to tell it apart later."""
+
+    nombre = StringField(
+        "Nombre de la clave",
+        validators=[InputRequired("escriba un nombre para la clave, p. ej. «QGIS de la oficina»"),
+                    Length(max=80, message="el nombre admite hasta 80 caracteres")],
+    )
 
 
 class AuditFilterForm(SpanishForm):

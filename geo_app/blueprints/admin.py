@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from cases import accounts, audit, frames, permissions, records
+from cases import accounts, audit, frames, permissions, records, tokens
 from cases.db import unit_of_work
 from cases.errors import LimitesError
 from cases.models import AuditAction, Role
@@ -62,6 +62,7 @@ def users():
     return render_template(
         "admin/users.html", title="Usuarios", breadcrumbs=_crumbs(), form=form,
         users=accounts.list_users(get_session()),
+        keys=tokens.list_tokens(get_session(), include_revoked=False),
     )
 
 
