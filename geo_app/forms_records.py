@@ -13,6 +13,7 @@ from wtforms import (
     FloatField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,11 +21,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from cases.models import (
     AgreementStatus,
     CaseStatus,
+    FindingCategory,
     InstitutionKind,
     MeetingKind,
     ZoneKind,
@@ -42,6 +44,8 @@ __all__ = [
     "SiteForm",
     "InstitutionForm",
     "PersonForm",
+    "InspectionForm",
+    "FindingForm",
     "enum_choices",
 ]
 
@@ -186,3 +190,49 @@ class PersonForm(RecordForm):
     name = StringField("Nombre", validators=[Optional(), Length(max=200)])
     position = StringField("Cargo", validators=[_required("el cargo"), Length(max=300)])
     institution = _choice_of("Institución")
+
+
+class InspectionForm(RecordForm):
+    """A field inspection (recorrido): who, when, why, and its route (from a file or drawn)."""
+
+    title = StringField("Título", validators=[_required("el título"), Length(max=300)])
+    started_on = MexicanDateField("Fecha de inicio",
+                                  validators=[InputRequired("Escriba la fecha de inicio.")])
+    ended_on = MexicanDateField("Fecha de término (si duró más de un día)",
+                                validators=[Optional()])
+    summary = TextAreaField("Objetivo y resumen", validators=[Optional(), Length(max=5000)])
+    participants = TextAreaField("Participantes (como los nombra el registro, uno por línea)",
+                                 validators=[Optional(), Length(max=5000)])
+    presided = _picker("Personas que presidieron o autorizaron")
+    attendees = _picker("Personas que participaron")
+    institutions = _picker("Instituciones")
+    zone = _choice_of("Zona en disputa", "(ninguna)")
+    case = _choice_of("Expediente")
+    route = HiddenField("Ruta (GeoJSON)")
+    route_points_read = HiddenField()
+
+
+class FindingForm(RecordForm):
+    """A finding of an inspection: what, where (map, coordinates or a photo's GPS), photos."""
+
+    inspection = IntegerField(widget=HiddenInput(),
+                              validators=[InputRequired("Falta el recorrido.")])
+    category = SelectField("Categoría", choices=enum_choices(FindingCategory))
+    description = TextAreaField("Nota", validators=[Optional(), Length(max=5000)])
+    lon = FloatField("Longitud", validators=[
+        Optional(),
+        NumberRange(-118.5, -86.5, "La longitud debe estar en México (entre -118.5 y -86.5).")])
+    lat = FloatField("Latitud", validators=[
+        Optional(),
+        NumberRange(14.5, 32.8, "La latitud debe estar en México (entre 14.5 y 32.8).")])
+    photos = MultipleFileField("Fotos (una foto con GPS coloca el hallazgo en su lugar)",
+                               render_kw={"accept": "image/jpeg,image/png,image/heic"})
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: D102 - the pair is the point
+        valid = super().validate(extra_validators)
+        if (self.lon.data is None) != (self.lat.data is None) and not (
+                self.lon.errors or self.lat.errors):
+            missing = self.lat if self.lat.data is None else self.lon
+            missing.errors.append("Escriba la longitud y la latitud juntas.")
+            return False
+        return valid
