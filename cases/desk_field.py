@@ -17,16 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 from shapely import Point
 from shapely.geometry import MultiLineString
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
+from boundaries.crs import STORAGE_CRS
 from boundaries.tracks import Track
 from cases.attachments import AttachmentStore, attach_file
+from cases.derived import route_split
 from cases.editing import create_record, prepare_route, update_record
 from cases.errors import InvalidInputError
 from cases.field import PhotoUpload, read_route
+from cases.layers import official_frame
 from cases.models import AttachmentKind, Finding, User
 from cases.uploads import LOCAL_TIMEZONE, MAX_ATTACHMENT_BYTES, PreparedFile, prepare_file
 
@@ -66,7 +70,9 @@ class RoutePreview:
             "points_read": self.points_read,
             "points_kept": self.points_kept,
             "started_on": self.started_on.strftime("%d/%m/%Y") if self.started_on else None,
-            "ended_on": self.ended_on.strftime("%d/%m/%Y") if self.ended_on else None,
+            # A one-day inspection has no end date of its own.
+            "ended_on": self.ended_on.strftime("%d/%m/%Y")
+            if self.ended_on and self.ended_on != self.started_on else None,
             "notes": self.notes,
         }
 
@@ -80,23 +86,42 @@ def _filter(min_step_m: float | None) -> float | None:
     return min_step_m
 
 
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def _points_note(read: int, kept: int, min_step_m: float | None) -> str:
     if min_step_m is None:
-        return f"Puntos de la ruta: {read:,} (sin filtro de ruido).".replace(",", ".")
-    text = (f"Filtro de ruido de {min_step_m:g} m: {read:,} puntos leídos, {kept:,} "
-            f"conservados ({read - kept:,} descartados).")
-    return text.replace(",", ".")
+        return f"Puntos de la ruta: {_count(read)} (sin filtro de ruido)."
+    return (f"Filtro de ruido de {min_step_m:g} m: {_count(read)} puntos leídos, "
+            f"{_count(kept)} conservados ({_count(read - kept)} descartados).")
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
     return moment.astimezone(LOCAL_TIMEZONE).date() if moment is not None else None
 
 
-def route_from_file(path: str | Path, name: str,
+def _split_note(session: Session, route: MultiLineString) -> str:
+    """How ``route`` divides among the municipalities of the frame in force."""
+    frame = official_frame(session)
+    if not len(frame):
+        return "No hay marco de límites en vigor: la ruta se medirá cuando se cargue uno."
+    names = dict(zip(frame["code"], frame["name"], strict=True))
+    result = route_split(gpd.GeoSeries([route], crs=STORAGE_CRS), frame, None)
+    parts = [
+        f"{', '.join(names.get(p, p) for p in row['parties']) or 'fuera de todo municipio'} "
+        f"{row['length_m'] / 1000:.2f} km ({100 * row['share']:.0f} %)"
+        for row in result.parts.to_dict("records")
+    ]
+    return f"Por municipio (marco vigente): {'; '.join(parts)}."
+
+
+def route_from_file(session: Session, path: str | Path, name: str,
                     min_step_m: float | None = None) -> RoutePreview:
     """The route of an uploaded file, filtered of points closer than ``min_step_m`` metres.
 
-    Its start and end days come from the track's times (in Oaxaca's time zone).
+    Its start and end days come from the track's times (in Oaxaca's time zone); the notes
+    say how it divides among the municipalities of the frame in force.
     """
     step = _filter(min_step_m)
     track: Track = read_route(path, min_step_m=step)
@@ -104,18 +129,20 @@ def route_from_file(path: str | Path, name: str,
     notes = [f"«{name}»: {len(geometry.geoms)} tramo(s)."
              if len(geometry.geoms) > 1 else f"«{name}»: un tramo.",
              _points_note(track.points_read, track.points_kept, step)]
+    notes.append(_split_note(session, geometry))
     started, ended = _day(track.started_at), _day(track.ended_at)
     if started is not None:
         notes.append("Las fechas del recorrido se tomaron de las horas del archivo.")
     return RoutePreview(geometry, track.points_read, track.points_kept, started, ended, notes)
 
 
-def route_from_drawing(geometry: BaseGeometry) -> RoutePreview:
+def route_from_drawing(session: Session, geometry: BaseGeometry) -> RoutePreview:
     """A line drawn on the map as a route (every vertex kept)."""
     route = prepare_route(geometry)
     points = sum(len(part.coords) for part in route.geoms)
     return RoutePreview(route, points, points, notes=[
-        f"Ruta dibujada: {points} vértices. Guarde el formulario para conservarla."])
+        f"Ruta dibujada: {points} vértices. Guarde el formulario para conservarla.",
+        _split_note(session, route)])
 
 
 def _photos(photos: Sequence[PhotoUpload], max_bytes: int) -> list[PreparedFile]:

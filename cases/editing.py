@@ -255,12 +255,13 @@ def create_record(session: Session, actor: User | None, model: type,
     _check_required(record)
     session.add(record)
     _flush(session, record)
+    # Derived facts first, so the audit entry shows what was computed from the geometry.
+    if geometry_changed:
+        _recompute(session, record)
     record_change(session, actor, AuditAction.CREATE, record, after=snapshot(record))
     if isinstance(record, STATUS_TRACKED) and record.status is not None:
         _status_change(session, actor, record, None, record.status,
                        values.get("status_note") or "Estado inicial")
-    if geometry_changed:
-        _recompute(session, record)
     return record
 
 
@@ -278,6 +279,8 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
     _check_required(record)
     touch(record)
     _flush(session, record)
+    if geometry_changed:
+        _recompute(session, record)
     after = snapshot(record)
     new_status = getattr(record, "status", None)
     status_changed = isinstance(record, STATUS_TRACKED) and new_status != old_status
@@ -287,8 +290,6 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
     if status_changed:
         _status_change(session, actor, record, old_status, new_status,
                        values.get("status_note", ""))
-    if geometry_changed:
-        _recompute(session, record)
     return record
 
 

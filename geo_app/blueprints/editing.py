@@ -508,10 +508,10 @@ def route_preview():
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"ruta{suffix}"
                 upload.save(path)
-                preview = desk_field.route_from_file(path, name, step)
+                preview = desk_field.route_from_file(get_session(), path, name, step)
         else:
-            preview = desk_field.route_from_drawing(
-                _geojson(request.form.get("geometry", ""), "El dibujo enviado", "route"))
+            drawn = _geojson(request.form.get("geometry", ""), "El dibujo enviado", "route")
+            preview = desk_field.route_from_drawing(get_session(), drawn)
     except LimitesError as error:
         if error.status_code >= 500:
             raise

@@ -66,17 +66,19 @@ def test_inspection_route_change_recomputes_its_split_and_is_version_checked(dem
             editing.update_record(demo, _editor(demo), inspection, {"title": "x"}, version)
 
 
-def test_route_preview_filters_jitter_and_refuses_points(tmp_path):
+def test_route_preview_filters_jitter_and_refuses_points(demo, tmp_path):
     path = tmp_path / "ruta.gpx"
     dense = [(IN_OAXACA[0] + i * 1e-5, IN_OAXACA[1]) for i in range(50)]
     path.write_text(gpx(dense))
-    preview = desk_field.route_from_file(path, "ruta.gpx", 5.0)
+    preview = desk_field.route_from_file(demo, path, "ruta.gpx", 5.0)
     assert preview.points_read == 50 and preview.points_kept < 50
     assert preview.started_on == dt.date(2025, 5, 15)
+    assert any(note.startswith("Por municipio") and "Oaxaca de Juárez" in note
+               for note in preview.notes)
     with pytest.raises(InvalidInputError, match="entre 0 y 100"):
-        desk_field.route_from_file(path, "ruta.gpx", 500.0)
+        desk_field.route_from_file(demo, path, "ruta.gpx", 500.0)
     with pytest.raises(InvalidInputError, match="línea"):
-        desk_field.route_from_drawing(Point(IN_OAXACA))
+        desk_field.route_from_drawing(demo, Point(IN_OAXACA))
 
 
 def test_finding_placed_by_its_photo_gps(demo, tmp_path):
