@@ -11,6 +11,7 @@ from cases.errors import InvalidInputError, StaleRecordError
 from cases.field import PhotoUpload
 from cases.models import (
     Attachment,
+    AuditAction,
     AuditEntry,
     DisputeZone,
     Finding,
@@ -94,6 +95,11 @@ def test_finding_placed_by_its_photo_gps(demo, tmp_path):
         finding = demo.get(Finding, finding.id)
         assert (finding.geometry.x, finding.geometry.y) == pytest.approx(IN_OAXACA, abs=1e-5)
         assert finding.official_municipality is not None and len(finding.attachments) == 1
+        entries = demo.scalars(select(AuditEntry).where(
+            AuditEntry.record_type == "finding", AuditEntry.record_id == finding.id)).all()
+        assert [e.action for e in entries] == [AuditAction.CREATE, AuditAction.UPDATE]
+        assert entries[1].after["fotos"][0].startswith("orilla.jpg")
+        assert entries[0].after["official_municipality_id"] is not None
 
 
 @pytest.mark.parametrize(("geometry", "photos", "field", "message"), [
