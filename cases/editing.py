@@ -69,7 +69,8 @@ EDITABLE: dict[type, frozenset[str]] = {
     Meeting: frozenset({"date", "kind", "title", "place", "venue", "purpose", "summary",
                         "participants", "institutions", "zones", "cases", "sites", "people"}),
     Agreement: frozenset({"meeting", "text", "responsible", "due_date", "status"}),
-    Inspection: frozenset({"title", "started_on", "ended_on", "summary", "participants",
+    Inspection: frozenset({"title", "started_on", "ended_on", "visit_dates", "summary",
+                           "participants",
                            "institutions", "zone", "case", "people", "route",
                            "route_points_read", "route_points_kept"}),
     Finding: frozenset({"inspection", "category", "description", "geometry"}),
@@ -120,6 +121,13 @@ def _check_required(record: object) -> None:
     if isinstance(record, Inspection) and started and ended and ended < started:
         raise InvalidInputError("La fecha de término es anterior a la de inicio.",
                                 field="ended_on")
+    if isinstance(record, Inspection) and record.visit_dates and started:
+        outside = [d for d in record.visit_dates
+                   if not started.isoformat() <= d <= (ended or started).isoformat()]
+        if outside:
+            raise InvalidInputError(
+                f"El día {outside[0]} no está entre la fecha de inicio y la de término.",
+                field="visit_dates")
 
 
 def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeometry | None:

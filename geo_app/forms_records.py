@@ -8,6 +8,8 @@ Every form carries the ``version`` it was built from (optimistic lock, 409 when 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from wtforms import (
     DateField,
     FloatField,
@@ -68,6 +70,35 @@ class MexicanDateField(DateField):
         except ValueError as error:
             raise ValueError("Escriba la fecha como dd/mm/aaaa (por ejemplo 02/05/2025).") \
                 from error
+
+
+class MexicanDateListField(StringField):
+    """Several dates typed ``dd/mm/aaaa``, separated by commas; ``data`` is a sorted list."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.render_kw = {"placeholder": "15/05/2025, 22/05/2025", **(self.render_kw or {})}
+
+    def process_formdata(self, valuelist):  # noqa: D102 - the message is the point
+        text = valuelist[0] if valuelist else ""
+        days = set()
+        for part in (p.strip() for p in text.replace(";", ",").split(",")):
+            if not part:
+                continue
+            for fmt in DATE_FORMATS:
+                try:
+                    days.add(dt.datetime.strptime(part, fmt).date())
+                    break
+                except ValueError:
+                    continue
+            else:
+                self.data = []
+                raise ValueError(f"«{part}» no es una fecha; escriba las fechas como "
+                                 "dd/mm/aaaa separadas por comas.")
+        self.data = sorted(days)
+
+    def _value(self):
+        return ", ".join(day.strftime("%d/%m/%Y") for day in self.data or [])
 
 
 def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
@@ -200,6 +231,8 @@ class InspectionForm(RecordForm):
                                   validators=[InputRequired("Escriba la fecha de inicio.")])
     ended_on = MexicanDateField("Fecha de término (si duró más de un día)",
                                 validators=[Optional()])
+    visit_dates = MexicanDateListField(
+        "Días en campo (solo si no fueron todos los días entre inicio y término)")
     summary = TextAreaField("Objetivo y resumen", validators=[Optional(), Length(max=5000)])
     participants = TextAreaField("Participantes (como los nombra el registro, uno por línea)",
                                  validators=[Optional(), Length(max=5000)])

@@ -8,6 +8,7 @@ Only editors reach the writes (``geo_app.auth`` refuses other roles' POSTs with 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,6 +162,8 @@ def _form_data(record) -> dict[str, Any]:
             data["route"] = json.dumps(value.__geo_interface__) if value is not None else ""
         elif field == "participants" and isinstance(record, Inspection):
             data[field] = "\n".join(value or [])
+        elif field == "visit_dates":
+            data[field] = [dt.date.fromisoformat(day) for day in value or []]
         elif hasattr(value, "value") and not isinstance(value, str | int):
             data[field] = value.value
         else:
@@ -219,6 +222,8 @@ def _values(form, model: type, session) -> dict[str, Any]:
             values[field] = editing.record_by_id(session, _SINGLE[field][0], data or None)
         elif field in _PARENTS:
             values[field] = editing.record_by_id(session, _PARENTS[field], data or None)
+        elif field == "visit_dates":
+            values[field] = [day.isoformat() for day in data] if data else None
         elif field == "participants" and model is Inspection:
             values[field] = [" ".join(line.split()) for line in (data or "").splitlines()
                              if line.strip()]

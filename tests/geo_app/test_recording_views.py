@@ -108,6 +108,9 @@ def test_editor_creates_an_inspection_split_by_municipality(app, client):
     ({"ended_on": "01/05/2025"}, "anterior a la de inicio"),
     ({"route": _route([(2.35, 48.85), (2.36, 48.86)])}, "México"),
     ({"route": "{no es json"}, "no es GeoJSON"),
+    ({"visit_dates": "15/05/2025, mañana"}, "«mañana» no es una fecha"),
+    ({"visit_dates": "15/05/2025, 22/06/2025", "ended_on": "22/05/2025"},
+     "El día 2025-06-22 no está entre la fecha de inicio y la de término."),
 ])
 def test_bad_inspection_input_writes_nothing(app, client, change, message):
     before = _counts(app)
@@ -232,3 +235,38 @@ def test_editor_sees_the_links(app, client):
     assert "Nuevo recorrido" in client.get("/recorridos/").text
     board = client.get("/").text
     assert "/editar/recorrido/nuevo" in board and "/editar/reunion/nuevo" in board
+
+
+def test_inspection_of_two_days_in_the_field(app, client):
+    answer = client.post("/editar/recorrido/nuevo", data={
+        "title": "Recorrido de dos días", "started_on": "15/05/2025",
+        "ended_on": "22/05/2025", "visit_dates": "22/05/2025; 15/05/2025"})
+    assert answer.status_code == 302, answer.text
+    inspection = _inspection(app, "Recorrido de dos días")
+    assert inspection.visit_dates == ["2025-05-15", "2025-05-22"]
+    assert inspection.route is None and inspection.route_split is None
+    form = client.get(f"/editar/recorrido/{inspection.id}").text
+    assert 'value="15/05/2025, 22/05/2025"' in form
+    assert "15 y 22 de mayo de 2025" in client.get(f"/recorridos/{inspection.id}").text
+
+
+KML_SQUARE = ('<kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><Polygon><outerBoundaryIs>'
+              '<LinearRing><coordinates>-96.73,17.05 -96.72,17.05 -96.72,17.06 -96.73,17.05'
+              '</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></kml>')
+
+
+@pytest.mark.parametrize(("kind", "name", "content", "status", "expected"), [
+    ("zona", "zona.kml", KML_SQUARE, 200, "MultiPolygon"),
+    ("sitio", "puente.gpx", '<gpx version="1.1"><wpt lat="17.06" lon="-96.72"/></gpx>', 200,
+     "Point"),
+    ("zona", "hostil.kml", '<!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                           '<kml>&x;</kml>', 422, "por seguridad"),
+    ("zona", "puente.gpx", '<gpx version="1.1"><wpt lat="17.06" lon="-96.72"/></gpx>', 422,
+     "polígono"),
+])
+def test_zone_and_site_geometry_from_kml_and_gpx(client, kind, name, content, status, expected):
+    answer = client.post(f"/editar/geometria/{kind}/vista-previa", data={
+        "archivo": (io.BytesIO(content.encode()), name)}, content_type="multipart/form-data")
+    assert answer.status_code == status, answer.text
+    assert expected in (answer.json["geometry"]["type"] if status == 200
+                        else answer.json["error"])
