@@ -41,6 +41,7 @@ __all__ = [
     "RoutePreview",
     "route_from_file",
     "route_from_drawing",
+    "route_fields",
     "save_finding",
     "PLACED_BY_PHOTO",
 ]
@@ -144,6 +145,20 @@ def route_from_drawing(session: Session, geometry: BaseGeometry) -> RoutePreview
     return RoutePreview(route, points, points, notes=[
         f"Ruta dibujada: {points} vértices. Guarde el formulario para conservarla.",
         _split_note(session, route)])
+
+
+def route_fields(route: BaseGeometry | None, points_read: int | None) -> dict[str, Any]:
+    """The inspection fields a form's route sets: the route and its points read and kept.
+
+    The points kept are those of the route; the points read (what the file had before the
+    jitter filter, as the preview reported) are never fewer.
+    """
+    if route is None:
+        return {"route": None, "route_points_read": None, "route_points_kept": None}
+    route = prepare_route(route)
+    kept = sum(len(part.coords) for part in route.geoms)
+    return {"route": route, "route_points_read": max(points_read or kept, kept),
+            "route_points_kept": kept}
 
 
 def _photos(photos: Sequence[PhotoUpload], max_bytes: int) -> list[PreparedFile]:

@@ -180,15 +180,9 @@ def _geojson(text: str, what: str, field: str):
 
 
 def _route_values(form) -> dict[str, Any]:
-    if not form.route.data:
-        return {"route": None, "route_points_read": None, "route_points_kept": None}
-    route = editing.prepare_route(_geojson(form.route.data, "La ruta enviada", "route"))
-    kept = sum(len(part.coords) for part in route.geoms)
-    try:
-        read = max(int(form.route_points_read.data or kept), kept)
-    except ValueError:
-        read = kept
-    return {"route": route, "route_points_read": read, "route_points_kept": kept}
+    route = _geojson(form.route.data, "La ruta enviada", "route") if form.route.data else None
+    text = (form.route_points_read.data or "").strip()
+    return desk_field.route_fields(route, int(text) if text.isdigit() else None)
 
 
 def _values(form, model: type, session) -> dict[str, Any]:
@@ -475,13 +469,8 @@ def geometry_preview(kind: str):
                 upload.save(path)
                 shape_, notes = editing.geometry_from_file(model, path, name)
         else:
-            text = request.form.get("geometry", "")
-            try:
-                data = json.loads(text)
-                shape_ = shape(data.get("geometry", data) if isinstance(data, dict) else data)
-            except (ValueError, AttributeError, KeyError, TypeError, IndexError) as error:
-                raise InvalidInputError("El dibujo enviado no es GeoJSON válido.") from error
-            shape_, notes = editing.prepare_geometry(model, shape_)
+            drawn = _geojson(request.form.get("geometry", ""), "El dibujo enviado", "geometry")
+            shape_, notes = editing.prepare_geometry(model, drawn)
     except LimitesError as error:
         if error.status_code >= 500:
             raise
