@@ -170,6 +170,8 @@ def test_a_photo_with_gps_places_the_finding(app, client):
         assert len(finding.attachments) == 1
     after = _counts(app)
     assert after["Attachment"] == before["Attachment"] + 1
+    form = client.get(f"/editar/hallazgo/{finding.id}").text
+    assert "Fotos ya adjuntas" in form and "orilla.jpg" in form
 
 
 @pytest.mark.parametrize(("data", "message"), [
