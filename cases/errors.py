@@ -49,9 +49,17 @@ class UnauthorizedError(LimitesError):
 
 
 class InvalidInputError(LimitesError):
-    """The input cannot be accepted as given."""
+    """The input cannot be accepted as given.
+
+    ``field`` names the form field the message belongs to, when there is one, so a form
+    can show it beside that field.
+    """
 
     status_code = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ForbiddenError(LimitesError):
