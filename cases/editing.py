@@ -67,11 +67,12 @@ EDITABLE: dict[type, frozenset[str]] = {
     Case: frozenset({"number", "title", "status", "description", "opened_on", "closed_on",
                      "zones", "parties"}),
     Meeting: frozenset({"date", "kind", "title", "place", "venue", "purpose", "summary",
-                        "participants", "institutions", "zones", "cases", "sites", "people"}),
+                        "participants", "institutions", "zones", "cases", "sites", "people",
+                        "indicator"}),
     Agreement: frozenset({"meeting", "text", "responsible", "due_date", "status"}),
     Inspection: frozenset({"title", "started_on", "ended_on", "visit_dates", "summary",
                            "participants",
-                           "institutions", "zone", "case", "people", "route",
+                           "institutions", "zone", "case", "people", "route", "indicator",
                            "route_points_read", "route_points_kept"}),
     Finding: frozenset({"inspection", "category", "description", "geometry"}),
     Site: frozenset({"name", "description", "geometry"}),
@@ -328,7 +329,7 @@ def record_by_id(session: Session, model: type, record_id: int | None):
     if record_id is None:
         return None
     record = session.get(model, record_id)
-    return None if record is None or record.is_deleted else record
+    return None if record is None or getattr(record, "is_deleted", False) else record
 
 
 def status_history(session: Session, record: object) -> list[StatusChange]:

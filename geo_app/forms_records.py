@@ -116,6 +116,10 @@ def _picker(label: str) -> SelectMultipleField:
                                render_kw={"data-picker": "1", "size": 8})
 
 
+# Meetings and inspections count in one MIR indicator (the report groups them by it).
+INDICATOR_LABEL = "Indicador en que cuenta (informe trimestral)"
+
+
 def _choice_of(label: str, blank: str = "(ninguno)") -> SelectField:
     return SelectField(label, coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                        validate_choice=False)
@@ -151,6 +155,7 @@ class MeetingForm(RecordForm):
     cases = _picker("Expedientes")
     institutions = _picker("Instituciones")
     sites = _picker("Sitios")
+    indicator = _choice_of(INDICATOR_LABEL)
 
 
 class ZoneForm(RecordForm):
@@ -213,6 +218,7 @@ class InstitutionForm(RecordForm):
     short_name = StringField("Nombre corto", validators=[_required("el nombre corto"),
                                                          Length(max=80)])
     kind = SelectField("Tipo", choices=enum_choices(InstitutionKind))
+    municipality = _choice_of("Municipio al que pertenece (municipios y áreas municipales)")
 
 
 class PersonForm(RecordForm):
@@ -241,6 +247,7 @@ class InspectionForm(RecordForm):
     institutions = _picker("Instituciones")
     zone = _choice_of("Zona en disputa", "(ninguna)")
     case = _choice_of("Expediente")
+    indicator = _choice_of(INDICATOR_LABEL)
     route = HiddenField("Ruta (GeoJSON)")
     route_points_read = HiddenField()
 

@@ -31,11 +31,13 @@ from cases.models import (
     DisputeZone,
     Finding,
     FindingCategory,
+    Indicator,
     Inspection,
     Institution,
     InstitutionKind,
     Meeting,
     MeetingKind,
+    Municipality,
     ParticipantRole,
     Person,
     Site,
@@ -114,6 +116,9 @@ _SINGLE = {
     "responsible": (Institution, lambda r: r.name, "(ninguna)"),
     "institution": (Institution, lambda r: r.name, "(ninguna)"),
     "zone": (DisputeZone, lambda r: r.name, "(ninguna)"),
+    "municipality": (Municipality, lambda r: f"{r.name} ({r.cvegeo})", "(ninguno)"),
+    "indicator": (Indicator, lambda r: f"{r.year} · {r.level} {r.key} — {r.name}",
+                  "(no cuenta en ningún indicador)"),
     "case": (Case, lambda r: f"{r.number} — {r.title}", "(ninguno)"),
 }
 # Fields that name the record a new one belongs to (given in the "Nuevo" link).
