@@ -145,6 +145,7 @@ def attach_file(
     )
     _own(attachment, owner)
     session.add(attachment)
+    session.flush()
     record_change(session, actor, AuditAction.CREATE, attachment, after=snapshot(attachment))
     log.info("attached %s (%s, %d bytes) to %s", sha[:12], prepared.media_type,
              len(prepared.data), type(owner).__name__)
@@ -175,6 +176,7 @@ def attach_link(
     )
     _own(attachment, owner)
     session.add(attachment)
+    session.flush()
     record_change(session, actor, AuditAction.CREATE, attachment, after=snapshot(attachment))
     return attachment
 
