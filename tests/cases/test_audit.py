@@ -251,7 +251,7 @@ def test_inspection_finding_and_photo_are_audited_in_the_inspections_history(dem
 def test_field_work_from_the_command_line_is_audited_as_such(demo):
     with unit_of_work(demo):
         inspection = _inspection(demo)
-        add_field_finding(demo, None, inspection.id, "contaminacion_agua", lon=-96.7256, lat=17.0624)
+        add_field_finding(demo, None, inspection.id, "otro", lon=-96.7256, lat=17.0624)
     with demo.begin():
         entries = audit.history(demo, demo.get(Inspection, inspection.id))
     assert [(e.record_type, e.username, e.user_id) for e in entries] == [
