@@ -134,6 +134,9 @@ def test_an_import_from_the_command_line_is_in_the_log(app, runner, tmp_path, ad
     log = admin_client.get("/admin/registro?tipo=boundary_import").get_data(as_text=True)
     assert "Importación de límites" in log and "limites_2026.geojson → Marco 2026" in log
     assert COMMAND_LINE in log
+    frames = admin_client.get("/admin/marcos").get_data(as_text=True)
+    assert "Últimas importaciones de límites" in frames
+    assert "limites_2026.geojson → Marco 2026" in frames and COMMAND_LINE in frames
 
 
 def test_a_refused_import_leaves_no_import_nor_audit_entry(app, runner, tmp_path):
