@@ -174,9 +174,15 @@ def entries(session: Session, where: AuditFilter | None = None, limit: int | Non
 
 
 def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """``(field, before, after)`` for every field the entry mentions, by field name."""
+    """``(field, before, after)`` for every field the entry mentions, by field name.
+
+    Fields empty on both sides (the blank columns of a new record) say nothing and are left out.
+    """
     before, after = entry.before or {}, entry.after or {}
-    return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+    return [
+        (key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())
+        if before.get(key) is not None or after.get(key) is not None
+    ]
 
 
 CSV_COLUMNS = [
