@@ -1,7 +1,7 @@
 """boundary imports: one row per run of the import, audited with who ran it
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-24 10:00:00
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from cases.models import UTCDateTime
 
-revision = '0010'
-down_revision = '0009'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
