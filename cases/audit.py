@@ -18,10 +18,18 @@ from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from cases.models import AuditAction, AuditEntry, User, utcnow
+from cases.models import (
+    AuditAction,
+    AuditEntry,
+    Finding,
+    Inspection,
+    Meeting,
+    User,
+    utcnow,
+)
 from cases.record_types import RECORD_TYPES, record_label, record_type_of
 
 __all__ = [
@@ -103,12 +111,32 @@ def record_change(
     return entry
 
 
+def _parts(record: object) -> list[object]:
+    """The records shown on ``record``'s page whose changes belong to its history.
+
+    An inspection's findings and the attachments of a meeting, an inspection or its
+    findings have no page of their own.
+    """
+    parts: list[object] = []
+    if isinstance(record, Inspection):
+        for finding in record.findings:
+            parts += [finding, *finding.attachments]
+    if isinstance(record, Meeting | Inspection | Finding):
+        parts += record.attachments
+    return parts
+
+
 def history(session: Session, record: object) -> list[AuditEntry]:
-    """Every audit entry of ``record``, newest first."""
+    """Every audit entry of ``record`` and of its parts (:func:`_parts`), newest first."""
+    ids: dict[str, set[int]] = {}
+    for item in [record, *_parts(record)]:
+        ids.setdefault(record_type_of(item).name, set()).add(item.id)
     return session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.record_type == record_type_of(record).name,
-               AuditEntry.record_id == record.id)
+        .where(or_(*(
+            and_(AuditEntry.record_type == name, AuditEntry.record_id.in_(sorted(numbers)))
+            for name, numbers in ids.items()
+        )))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     ).all()
 
@@ -146,9 +174,15 @@ def entries(session: Session, where: AuditFilter | None = None, limit: int | Non
 
 
 def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """``(field, before, after)`` for every field the entry mentions, by field name."""
+    """``(field, before, after)`` for every field the entry mentions, by field name.
+
+    Fields empty on both sides (the blank columns of a new record) say nothing and are left out.
+    """
     before, after = entry.before or {}, entry.after or {}
-    return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+    return [
+        (key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())
+        if before.get(key) is not None or after.get(key) is not None
+    ]
 
 
 CSV_COLUMNS = [

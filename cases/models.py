@@ -90,6 +90,7 @@ __all__ = [
     "ParticipantRole",
     "Municipality",
     "BoundaryVersion",
+    "BoundaryImport",
     "DisputeZone",
     "Case",
     "Institution",
@@ -354,6 +355,35 @@ class BoundaryVersion(SpatialMixin, Base):
     )
     claimant: Mapped[Municipality | None] = relationship(foreign_keys=[claimant_id])
     frame: Mapped[Frame | None] = relationship(back_populates="versions")
+
+
+class BoundaryImport(Base):
+    """One run of the boundary import: what file, into which frame, and how many versions.
+
+    Written by :func:`cases.importer.import_boundaries` in the import's own transaction, with
+    its audit entry (who ran it), so a failed import leaves neither behind.
+    """
+
+    __tablename__ = "boundary_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[BoundaryKind] = mapped_column(_enum(BoundaryKind))
+    frame_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boundary_frame.id", ondelete="SET NULL")
+    )
+    frame_name: Mapped[str] = mapped_column(String(200), default="")
+    activated: Mapped[bool] = mapped_column(default=False)
+    read: Mapped[int] = mapped_column(Integer, default=0)
+    selected: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    municipalities_created: Mapped[int] = mapped_column(Integer, default=0)
+    repaired: Mapped[int] = mapped_column(Integer, default=0)
+
+    frame: Mapped[Frame | None] = relationship()
 
 
 class DisputeZone(EditableMixin, SpatialMixin, Base):

@@ -140,11 +140,13 @@ def restore(kind: str, record_id: int):
 
 @bp.get("/marcos")
 def frames_index():
-    """Marcos de límites guardados y cuál está en vigor."""
+    """Marcos de límites guardados, cuál está en vigor y las últimas importaciones."""
     permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
     return render_template(
         "admin/frames.html", title="Marco en vigor", breadcrumbs=_crumbs(),
-        frames=frames.list_frames(get_session()),
+        frames=frames.list_frames(session),
+        imports=audit.entries(session, audit.AuditFilter(record_type="boundary_import"), 20),
     )
 
 
