@@ -26,13 +26,12 @@ from sqlalchemy.orm import Session
 from boundaries.crs import STORAGE_CRS
 from boundaries.tracks import Track
 from cases.attachments import AttachmentStore, attach_file
-from cases.audit import record_change
 from cases.derived import route_split
 from cases.editing import create_record, prepare_route, update_record
 from cases.errors import InvalidInputError
 from cases.field import PhotoUpload, read_route
 from cases.layers import official_frame
-from cases.models import AttachmentKind, AuditAction, Finding, User
+from cases.models import AttachmentKind, Finding, User
 from cases.uploads import LOCAL_TIMEZONE, MAX_ATTACHMENT_BYTES, PreparedFile, prepare_file
 
 __all__ = [
@@ -213,17 +212,10 @@ def save_finding(
     else:
         finding = update_record(session, actor, record, values, expected_version)
     if prepared:
-        before = _photo_names(finding)
+        # Each photo is an attachment of its own in the audit log, with its author.
         for photo, ready in zip(photos, prepared, strict=True):
-            attach_file(session, store, finding, photo.data, photo.filename, prepared=ready)
+            attach_file(session, store, finding, photo.data, photo.filename, prepared=ready,
+                        actor=actor)
         session.flush()
-        # Attachments are not records of their own: the finding's log says what was added.
-        record_change(session, actor, AuditAction.UPDATE, finding,
-                      before={"fotos": before}, after={"fotos": _photo_names(finding)})
         log.info("finding %s: %d photo(s) attached", finding.id, len(prepared))
     return finding, notes
-
-
-def _photo_names(finding: Finding) -> list[str]:
-    return [f"{a.original_name or a.label} ({a.sha256[:12]})" for a in finding.attachments
-            if a.kind is AttachmentKind.PHOTO]
