@@ -14,15 +14,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from shapely.geometry import Point, shape
 from wtforms import DateField, StringField
 
-from cases import desk_field, editing, permissions
+from cases import desk_field, editing, layers, permissions
 from cases.audit import snapshot
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError, StaleRecordError
 from cases.field import PhotoUpload
+from cases.indicators import HOME_MUNICIPALITY
 from cases.models import (
     Agreement,
     AgreementStatus,
@@ -250,6 +261,18 @@ def _context(kind_name: str, form, record) -> tuple[Any, str]:
     return inspection, json.dumps(inspection.route.__geo_interface__)
 
 
+def _limits() -> str:
+    """The limits around the home municipality, as GeoJSON text, for the form's map."""
+    def build() -> str:
+        return json.dumps(layers.limits_around(get_session(), HOME_MUNICIPALITY))
+
+    cache = current_app.extensions.get("limites_map_cache")
+    version = g.get("limites_data_version")
+    if cache is None or version is None:
+        return build()
+    return cache.get("form-limits", version, build)
+
+
 def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stale=None):
     title = f"Editar {kind.noun}" if record is not None else kind.new_title
     parent, context = _context(kind_name, form, record)
@@ -263,7 +286,8 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         record=record, stale=stale, geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS
         else None, tiles=current_app.config.get("TILES") or "",
         tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
-        context_geometry=context, max_filter_m=desk_field.MAX_FILTER_M,
+        context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
+        max_filter_m=desk_field.MAX_FILTER_M,
         breadcrumbs=breadcrumbs,
     ), code
 

@@ -44,6 +44,33 @@
   if (tiles) {
     L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution"), maxZoom: 19 }).addTo(map);
   }
+  // The limits in force around the municipality: where one is when there is no base map.
+  var limits = box.getAttribute("data-limits");
+  if (limits) {
+    try {
+      var limitsLayer = L.geoJSON(JSON.parse(limits), {
+        interactive: false,
+        style: function (feature) {
+          return { color: "#6c757d", weight: feature.properties.home ? 2.5 : 1.5, fill: false };
+        }
+      }).addTo(map);
+      // Each municipality named at a point inside it, as on the app's other maps.
+      JSON.parse(limits).features.forEach(function (feature) {
+        var name = document.createElement("span");
+        name.className = "limites-label limites-label-municipality";
+        name.textContent = feature.properties.name;
+        L.marker([feature.properties.label[1], feature.properties.label[0]], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "limites-label-anchor", html: name, iconSize: null })
+        }).addTo(map);
+      });
+      var home = L.geoJSON(JSON.parse(limits), {
+        filter: function (feature) { return feature.properties.home; }
+      }).getBounds();
+      if (home.isValid()) { map.fitBounds(home, { animate: false }); }
+      else if (limitsLayer.getBounds().isValid()) { map.fitBounds(limitsLayer.getBounds(), { animate: false }); }
+    } catch (err) { /* the form works without the limits drawn */ }
+  }
   var context = box.getAttribute("data-context");
   if (context) {
     try {
