@@ -50,6 +50,7 @@ __all__ = [
     "parse_gpx",
     "parse_kml",
     "parse_kmz",
+    "kmz_document",
 ]
 
 log = logging.getLogger(__name__)
@@ -274,6 +275,21 @@ def parse_kmz(data: bytes, name: str = "el archivo KMZ") -> Track:
     >>> parse_kmz(buffer.getvalue()).source
     'kmz'
     """
+    return parse_kml(kmz_document(data, name), name, source="kmz")
+
+
+
+def kmz_document(data: bytes, name: str = "el archivo KMZ") -> bytes:
+    """The main KML of a KMZ (``doc.kml``, or its only ``.kml``), read with a byte limit.
+
+    The archive's declared sizes are checked before anything is inflated, so a zip bomb
+    is refused.
+
+    Raises
+    ------
+    TrackReadError
+        Not a ZIP, no single main KML, or a KML too big.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             kmls = [i for i in archive.infolist() if i.filename.lower().endswith(".kml")]
@@ -292,8 +308,7 @@ def parse_kmz(data: bytes, name: str = "el archivo KMZ") -> Track:
         raise TrackReadError(f"{name}: el archivo KMZ está dañado o no es un ZIP") from exc
     if len(kml) > MAX_TRACK_BYTES:
         raise TrackReadError(f"{name}: el KML dentro del KMZ es demasiado grande")
-    return parse_kml(kml, name, source="kmz")
-
+    return kml
 
 
 def _iterparse(data: bytes, name: str):

@@ -23,8 +23,17 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from cases.audit import record_change, snapshot
 from cases.errors import ForbiddenError, InvalidInputError, NotFoundError
-from cases.models import Attachment, AttachmentKind, Finding, Inspection, Meeting
+from cases.models import (
+    Attachment,
+    AttachmentKind,
+    AuditAction,
+    Finding,
+    Inspection,
+    Meeting,
+    User,
+)
 from cases.uploads import (
     MAX_ATTACHMENT_BYTES,
     THUMBNAIL_SIZES,
@@ -108,10 +117,12 @@ def attach_file(
     client_uuid: str | None = None,
     max_bytes: int = MAX_ATTACHMENT_BYTES,
     prepared: PreparedFile | None = None,
+    actor: User | None = None,
 ) -> Attachment:
-    """Check, store and attach a file to ``owner``; never commits.
+    """Check, store and attach a file to ``owner``, audited by ``actor``; never commits.
 
     ``prepared`` skips a second decoding when the caller already ran :func:`prepare_file`.
+    ``actor`` ``None`` is the command line.
     """
     prepared = prepared or prepare_file(data, filename, max_bytes)
     sha = store.put(prepared.data)
@@ -134,13 +145,17 @@ def attach_file(
     )
     _own(attachment, owner)
     session.add(attachment)
+    session.flush()
+    record_change(session, actor, AuditAction.CREATE, attachment, after=snapshot(attachment))
     log.info("attached %s (%s, %d bytes) to %s", sha[:12], prepared.media_type,
              len(prepared.data), type(owner).__name__)
     return attachment
 
 
-def attach_link(session: Session, owner: Owner, url: str, label: str = "") -> Attachment:
-    """Attach an http(s) link to ``owner``; never commits.
+def attach_link(
+    session: Session, owner: Owner, url: str, label: str = "", *, actor: User | None = None
+) -> Attachment:
+    """Attach an http(s) link to ``owner``, audited by ``actor``; never commits.
 
     Examples
     --------
@@ -161,6 +176,8 @@ def attach_link(session: Session, owner: Owner, url: str, label: str = "") -> At
     )
     _own(attachment, owner)
     session.add(attachment)
+    session.flush()
+    record_change(session, actor, AuditAction.CREATE, attachment, after=snapshot(attachment))
     return attachment
 
 

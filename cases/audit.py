@@ -18,10 +18,18 @@ from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from cases.models import AuditAction, AuditEntry, User, utcnow
+from cases.models import (
+    AuditAction,
+    AuditEntry,
+    Finding,
+    Inspection,
+    Meeting,
+    User,
+    utcnow,
+)
 from cases.record_types import RECORD_TYPES, record_label, record_type_of
 
 __all__ = [
@@ -103,12 +111,32 @@ def record_change(
     return entry
 
 
+def _parts(record: object) -> list[object]:
+    """The records shown on ``record``'s page whose changes belong to its history.
+
+    An inspection's findings and the attachments of a meeting, an inspection or its
+    findings have no page of their own.
+    """
+    parts: list[object] = []
+    if isinstance(record, Inspection):
+        for finding in record.findings:
+            parts += [finding, *finding.attachments]
+    if isinstance(record, Meeting | Inspection | Finding):
+        parts += record.attachments
+    return parts
+
+
 def history(session: Session, record: object) -> list[AuditEntry]:
-    """Every audit entry of ``record``, newest first."""
+    """Every audit entry of ``record`` and of its parts (:func:`_parts`), newest first."""
+    ids: dict[str, set[int]] = {}
+    for item in [record, *_parts(record)]:
+        ids.setdefault(record_type_of(item).name, set()).add(item.id)
     return session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.record_type == record_type_of(record).name,
-               AuditEntry.record_id == record.id)
+        .where(or_(*(
+            and_(AuditEntry.record_type == name, AuditEntry.record_id.in_(sorted(numbers)))
+            for name, numbers in ids.items()
+        )))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     ).all()
 
@@ -146,9 +174,66 @@ def entries(session: Session, where: AuditFilter | None = None, limit: int | Non
 
 
 def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """``(field, before, after)`` for every field the entry mentions, by field name."""
+    """``(field, before, after)`` for every field the entry mentions, by field name.
+
+    Fields empty on both sides (the blank columns of a new record) say nothing and are left out.
+    """
     before, after = entry.before or {}, entry.after or {}
-    return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())]
+    return [
+        (key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())
+        if before.get(key) is not None or after.get(key) is not None
+    ]
+
+
+# What a person reads for each stored field in a history or the CSV (keys are column and
+# relationship names; a field not listed reads as its name with spaces).
+FIELD_LABELS = {
+    "name": "Nombre", "short_name": "Nombre corto", "kind": "Tipo", "status": "Estado",
+    "description": "Descripción", "geometry": "Geometría", "municipalities": "Municipios",
+    "number": "Número", "title": "Título", "opened_on": "Fecha de apertura",
+    "closed_on": "Fecha de cierre", "zones": "Zonas", "parties": "Partes", "date": "Fecha",
+    "place": "Lugar", "venue": "Sede", "venue_id": "Sede", "purpose": "Objetivo",
+    "summary": "Resumen", "participants": "Participantes", "institutions": "Instituciones",
+    "cases": "Expedientes", "sites": "Sitios", "people": "Personas", "meeting": "Reunión",
+    "meeting_id": "Reunión", "text": "Texto", "responsible": "Responsable",
+    "responsible_id": "Responsable", "due_date": "Fecha compromiso",
+    "started_on": "Fecha de inicio", "ended_on": "Fecha de término",
+    "visit_dates": "Días en campo", "zone": "Zona", "zone_id": "Zona", "case": "Expediente",
+    "case_id": "Expediente", "route": "Ruta", "route_length_m": "Longitud de la ruta (m)",
+    "route_split": "Ruta por municipio y zona", "route_points_read": "Puntos leídos",
+    "route_points_kept": "Puntos conservados", "inspection": "Recorrido",
+    "inspection_id": "Recorrido", "finding_id": "Hallazgo", "category": "Categoría",
+    "official_municipality_id": "Municipio responsable (marco)", "shared": "Compartido",
+    "in_dispute": "En zona en disputa", "limit_distance_m": "Distancia al límite (m)",
+    "river_km": "Km del Atoyac", "river_distance_m": "Distancia al río (m)",
+    "river_bank": "Margen del río", "position": "Cargo", "institution": "Institución",
+    "institution_id": "Institución", "municipality": "Municipio",
+    "municipality_id": "Municipio", "indicator": "Indicador", "indicator_id": "Indicador",
+    "original_name": "Archivo", "label": "Etiqueta", "url": "Enlace",
+    "media_type": "Tipo de archivo", "size_bytes": "Tamaño (bytes)", "sha256": "Huella SHA-256",
+    "taken_at": "Fecha de la foto", "lat": "Latitud", "lon": "Longitud",
+    "client_uuid": "Identificador del teléfono", "username": "Usuario",
+    "display_name": "Nombre para mostrar", "role": "Rol", "active": "Activa",
+    "expires_at": "Vence", "revoked_at": "Revocado", "note": "Nota",
+    "include_attachments": "Incluye adjuntos", "include_notes": "Incluye notas internas",
+    "scope_kind": "Alcance", "layers": "Capas", "source": "Fuente", "file_name": "Archivo",
+    "frame_name": "Marco", "activated": "Puesto en vigor", "valid_from": "Vigente desde",
+    "legal_reference": "Referencia legal", "claimant_id": "Reclamante", "repaired": "Reparado",
+    "repair_note": "Nota de reparación", "area_m2": "Área (m²)", "version": "Versión",
+    "program": "Programa", "level": "Nivel", "key": "Clave", "unit": "Unidad de medida",
+    "formula": "Fórmula", "annual_goal": "Meta anual", "authorized_by_id": "Autoriza",
+}
+
+
+def field_label(key: str) -> str:
+    """The Spanish name of a stored field, as a history or the CSV shows it.
+
+    Examples
+    --------
+    >>> field_label("route_length_m"), field_label("meta_T2")
+    ('Longitud de la ruta (m)', 'meta T2')
+    """
+    return FIELD_LABELS.get(key, key.replace("_", " "))
 
 
 CSV_COLUMNS = [
@@ -176,5 +261,6 @@ def to_csv(rows: Iterable[AuditEntry]) -> str:
             kind.label if kind else entry.record_type, entry.record_id, entry.record_label,
         ]
         for field, before, after in changed_fields(entry) or [("", None, None)]:
-            writer.writerow([_cell(v) for v in [*head, field, before, after]])
+            label = field_label(field) if field else ""
+            writer.writerow([_cell(v) for v in [*head, label, before, after]])
     return out.getvalue()

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from boundaries.errors import EmptyLayerError
 from boundaries.tracks import Track, track_from_points
 from cases.attachments import AttachmentStore, attach_file
+from cases.audit import record_change, snapshot
 from cases.derived import set_route
 from cases.errors import InvalidInputError, NotFoundError, boundary_errors
 from cases.field import (
@@ -36,7 +37,14 @@ from cases.field import (
     parse_coordinate,
     parse_date,
 )
-from cases.models import Attachment, Finding, FindingCategory, Inspection
+from cases.models import (
+    Attachment,
+    AuditAction,
+    Finding,
+    FindingCategory,
+    Inspection,
+    User,
+)
 from cases.uploads import LOCAL_TIMEZONE, MAX_ATTACHMENT_BYTES, prepare_file
 
 __all__ = [
@@ -185,12 +193,16 @@ def parse_capture(doc: Any) -> Capture:
 
 
 def sync_capture(
-    session: Session, capture: Capture, store: AttachmentStore | None = None
+    session: Session,
+    capture: Capture,
+    store: AttachmentStore | None = None,
+    actor: User | None = None,
 ) -> tuple[Inspection, SyncResult]:
     """Store a batch once: create what is new, skip what an earlier attempt stored.
 
-    Never commits; a concurrent duplicate makes the commit fail on the unique
-    ``client_uuid`` and the caller retries, finding the first attempt's records.
+    What it creates or changes is audited by ``actor``. Never commits; a concurrent
+    duplicate makes the commit fail on the unique ``client_uuid`` and the caller retries,
+    finding the first attempt's records.
     """
     inspection = session.scalar(select(Inspection).where(Inspection.client_uuid == capture.uuid))
     created = inspection is None
@@ -199,14 +211,17 @@ def sync_capture(
         inspection = add_inspection(
             session, title=capture.title, started_on=capture.started_on, track=capture.track,
             participants=capture.participants, summary=capture.summary,
-            client_uuid=capture.uuid,
+            client_uuid=capture.uuid, actor=actor,
         )
         route_updated = capture.track is not None
         _count_points(inspection, capture)
     elif capture.points_read > (inspection.route_points_read or 0):
         route_updated = True
+        before = snapshot(inspection)
         set_route(session, inspection, capture.track.geometry if capture.track else None)
         _count_points(inspection, capture)
+        record_change(session, actor, AuditAction.UPDATE, inspection,
+                      before=before, after=snapshot(inspection))
     result = SyncResult(inspection.id, created, route_updated)
     uuids = [f.uuid for f in capture.findings]
     stored = dict(session.execute(
@@ -218,7 +233,7 @@ def sync_capture(
             continue
         finding = add_field_finding(
             session, store, inspection.id, item.category, lon=item.lon, lat=item.lat,
-            note=item.note, client_uuid=item.uuid,
+            note=item.note, client_uuid=item.uuid, actor=actor,
         )
         result.findings[item.uuid] = finding.id
         result.created_findings.append(item.uuid)
@@ -235,8 +250,11 @@ def sync_photo(
     finding_uuid: str,
     upload: PhotoUpload,
     max_bytes: int = MAX_ATTACHMENT_BYTES,
+    actor: User | None = None,
 ) -> tuple[Attachment, bool]:
     """Attach a photo to the finding ``finding_uuid`` once; return it and whether it is new.
+
+    A new photo is audited by ``actor``.
 
     Raises
     ------
@@ -257,7 +275,7 @@ def sync_photo(
     if prepared.place is None:
         raise InvalidInputError(f"{upload.filename or 'el archivo'}: no es una foto")
     attachment = attach_file(session, store, finding, upload.data, upload.filename,
-                             client_uuid=photo_uuid, prepared=prepared)
+                             client_uuid=photo_uuid, prepared=prepared, actor=actor)
     session.flush()
     return attachment, True
 

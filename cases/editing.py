@@ -1,28 +1,31 @@
 """Desk editing: create, update and send to the Papelera the records staff keep.
 
-One set of use cases for dispute zones, cases, meetings, agreements, sites, institutions and
-people. Each takes the caller's :class:`~sqlalchemy.orm.Session` and never commits (wrap
-it in :func:`cases.db.unit_of_work`); each writes its audit entry (before/after snapshots)
-in that same transaction. An update is refused with
+One set of use cases for dispute zones, cases, meetings, agreements, inspections, findings,
+sites, institutions and people. Each takes the caller's :class:`~sqlalchemy.orm.Session`
+and never commits (wrap it in :func:`cases.db.unit_of_work`); each writes its audit entry
+(before/after snapshots) in that same transaction. An update is refused with
 :class:`~cases.errors.StaleRecordError` (409) when the record changed since its form was
 built. A change of status of a zone, a case or an agreement also leaves a
 :class:`~cases.models.StatusChange` row for the record's timeline, and a new zone geometry
-recomputes the derived facts that depend on it (route splits and findings' shared flags).
+recomputes the derived facts that depend on it (route splits and findings' shared flags),
+as does a new route (its split by municipality and zone) or a finding's new place (its
+responsible municipality, shared flag and km along the Atoyac).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from boundaries.tracks import require_in_measure_area
 from cases.audit import record_change, snapshot
 from cases.derived import annotate_findings, annotate_routes
-from cases.errors import ConflictError, InvalidInputError
+from cases.errors import ConflictError, InvalidInputError, boundary_errors
 from cases.models import (
     Agreement,
     AuditAction,
@@ -31,6 +34,7 @@ from cases.models import (
     EditableMixin,
     Finding,
     Inspection,
+    InspectionParticipant,
     Institution,
     Meeting,
     MeetingParticipant,
@@ -50,6 +54,10 @@ __all__ = [
     "update_record",
     "delete_record",
     "status_history",
+    "catalogue",
+    "records_by_id",
+    "record_by_id",
+    "prepare_route",
 ]
 
 # The models this module edits, with the fields a form may set (columns and collections).
@@ -59,8 +67,14 @@ EDITABLE: dict[type, frozenset[str]] = {
     Case: frozenset({"number", "title", "status", "description", "opened_on", "closed_on",
                      "zones", "parties"}),
     Meeting: frozenset({"date", "kind", "title", "place", "venue", "purpose", "summary",
-                        "participants", "institutions", "zones", "cases", "sites", "people"}),
+                        "participants", "institutions", "zones", "cases", "sites", "people",
+                        "indicator"}),
     Agreement: frozenset({"meeting", "text", "responsible", "due_date", "status"}),
+    Inspection: frozenset({"title", "started_on", "ended_on", "visit_dates", "summary",
+                           "participants",
+                           "institutions", "zone", "case", "people", "route", "indicator",
+                           "route_points_read", "route_points_kept"}),
+    Finding: frozenset({"inspection", "category", "description", "geometry"}),
     Site: frozenset({"name", "description", "geometry"}),
     Institution: frozenset({"name", "short_name", "kind", "municipality"}),
     Person: frozenset({"name", "position", "institution"}),
@@ -73,6 +87,10 @@ _REQUIRED: dict[type, dict[str, str]] = {
     Case: {"number": "el número", "title": "el título", "opened_on": "la fecha de apertura"},
     Meeting: {"date": "la fecha", "kind": "el tipo", "title": "el título"},
     Agreement: {"meeting": "la reunión", "text": "el texto"},
+    Inspection: {"title": "el título", "started_on": "la fecha de inicio"},
+    Finding: {"inspection": "el recorrido", "category": "la categoría",
+              "geometry": "el lugar del hallazgo: márquelo en el mapa, escriba la longitud y "
+                          "la latitud o suba una foto con GPS"},
     Site: {"name": "el nombre", "geometry": "el punto"},
     Institution: {"name": "el nombre", "short_name": "el nombre corto", "kind": "el tipo"},
     Person: {"position": "el cargo"},
@@ -91,10 +109,26 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# The form field a missing value is shown beside, where it is not the value's own name.
+_FIELD_OF = {(Finding, "geometry"): "lon", (Site, "geometry"): "lon"}
+
+
 def _check_required(record: object) -> None:
     for field, words in _REQUIRED[type(record)].items():
         if _empty(getattr(record, field)):
-            raise InvalidInputError(f"Falta {words}.")
+            raise InvalidInputError(f"Falta {words}.",
+                                    field=_FIELD_OF.get((type(record), field), field))
+    started, ended = getattr(record, "started_on", None), getattr(record, "ended_on", None)
+    if isinstance(record, Inspection) and started and ended and ended < started:
+        raise InvalidInputError("La fecha de término es anterior a la de inicio.",
+                                field="ended_on")
+    if isinstance(record, Inspection) and record.visit_dates and started:
+        outside = [d for d in record.visit_dates
+                   if not started.isoformat() <= d <= (ended or started).isoformat()]
+        if outside:
+            raise InvalidInputError(
+                f"El día {outside[0]} no está entre la fecha de inicio y la de término.",
+                field="visit_dates")
 
 
 def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeometry | None:
@@ -111,27 +145,49 @@ def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeome
                 "El polígono no es válido (se cruza consigo mismo o tiene anillos abiertos); "
                 "repárelo antes de guardar."
             )
-    if model is Site and (not isinstance(geometry, Point) or geometry.is_empty):
-        raise InvalidInputError("El sitio necesita un punto.")
-    if model is Site and not (-180 <= geometry.x <= 180 and -90 <= geometry.y <= 90):
-        raise InvalidInputError("Coordenadas fuera de rango (se espera longitud, latitud).")
+    if model is Inspection:
+        return prepare_route(geometry)
+    if model in (Site, Finding) and (not isinstance(geometry, Point) or geometry.is_empty):
+        raise InvalidInputError(f"El {'sitio' if model is Site else 'hallazgo'} necesita "
+                                "un punto.", field="lon")
+    if model in (Site, Finding) and not (-180 <= geometry.x <= 180 and -90 <= geometry.y <= 90):
+        raise InvalidInputError("Coordenadas fuera de rango (se espera longitud, latitud).",
+                                field="lon")
+    if model is Finding:
+        with boundary_errors():
+            require_in_measure_area(geometry, "el hallazgo")
     return geometry
 
 
-def _set_participants(meeting: Meeting, people) -> None:
-    """Make ``meeting``'s participants ``people``: ``(Person, ParticipantRole)`` pairs.
+def prepare_route(geometry: BaseGeometry) -> MultiLineString:
+    """A drawn or read route as the stored MultiLineString, checked to lie in Mexico."""
+    if isinstance(geometry, LineString):
+        geometry = MultiLineString([geometry])
+    if not isinstance(geometry, MultiLineString) or geometry.is_empty:
+        raise InvalidInputError("La ruta debe ser una línea (o varias).", field="route")
+    if any(len(part.coords) < 2 for part in geometry.geoms):
+        raise InvalidInputError("Cada tramo de la ruta necesita dos puntos o más.",
+                                field="route")
+    with boundary_errors():
+        require_in_measure_area(geometry, "la ruta")
+    return geometry
+
+
+def _set_participants(record: Meeting | Inspection, people) -> None:
+    """Make ``record``'s participants ``people``: ``(Person, ParticipantRole)`` pairs.
 
     A person already listed keeps their row (its role updated), so no row is deleted and
     inserted again under the same key.
     """
-    current = {part.person_id: part for part in meeting.people if part.person_id is not None}
+    row_type = MeetingParticipant if isinstance(record, Meeting) else InspectionParticipant
+    current = {part.person_id: part for part in record.people if part.person_id is not None}
     rows = []
     for person, role in people:
-        part = current.get(person.id) or MeetingParticipant(person=person)
+        part = current.get(person.id) or row_type(person=person)
         part.role = role
         if part not in rows:
             rows.append(part)
-    meeting.people = rows
+    record.people = rows
 
 
 def _assign(record: object, values: dict[str, Any]) -> bool:
@@ -140,11 +196,11 @@ def _assign(record: object, values: dict[str, Any]) -> bool:
     for field, value in values.items():
         if field == "status_note":
             continue
-        if field == "geometry":
+        if field in ("geometry", "route"):
             value = _normalise_geometry(type(record), value)
-            old = getattr(record, "geometry", None)
+            old = getattr(record, field, None)
             geometry_changed = old is None or value is None or not old.equals(value)
-        if field == "people" and isinstance(record, Meeting):
+        if field == "people" and isinstance(record, Meeting | Inspection):
             _set_participants(record, value)
             continue
         if isinstance(value, list | tuple | set):
@@ -173,8 +229,14 @@ def _status_change(session: Session, actor: User | None, record: object,
 
 
 def _recompute(session: Session, record: object) -> None:
-    """Recompute the derived facts a new zone geometry changes."""
-    if isinstance(record, DisputeZone):
+    """Recompute the derived facts a new zone geometry, route or finding place changes."""
+    if isinstance(record, Inspection):
+        session.flush()
+        annotate_routes(session, [record])
+        annotate_findings(session, list(record.findings))
+    elif isinstance(record, Finding):
+        annotate_findings(session, [record])
+    elif isinstance(record, DisputeZone):
         session.flush()
         annotate_routes(session, list(session.scalars(
             select(Inspection).where(Inspection.route.is_not(None)))))
@@ -202,12 +264,13 @@ def create_record(session: Session, actor: User | None, model: type,
     _check_required(record)
     session.add(record)
     _flush(session, record)
+    # Derived facts first, so the audit entry shows what was computed from the geometry.
+    if geometry_changed:
+        _recompute(session, record)
     record_change(session, actor, AuditAction.CREATE, record, after=snapshot(record))
     if isinstance(record, STATUS_TRACKED) and record.status is not None:
         _status_change(session, actor, record, None, record.status,
                        values.get("status_note") or "Estado inicial")
-    if geometry_changed:
-        _recompute(session, record)
     return record
 
 
@@ -225,6 +288,8 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
     _check_required(record)
     touch(record)
     _flush(session, record)
+    if geometry_changed:
+        _recompute(session, record)
     after = snapshot(record)
     new_status = getattr(record, "status", None)
     status_changed = isinstance(record, STATUS_TRACKED) and new_status != old_status
@@ -234,8 +299,6 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
     if status_changed:
         _status_change(session, actor, record, old_status, new_status,
                        values.get("status_note", ""))
-    if geometry_changed:
-        _recompute(session, record)
     return record
 
 
@@ -246,6 +309,27 @@ def delete_record(session: Session, actor: User | None, record: EditableMixin,
     soft_delete(session, actor, record)
     if isinstance(record, DisputeZone):
         _recompute(session, record)
+
+
+def catalogue(session: Session, model: type) -> list:
+    """Every live ``model`` record, for a form's choices (the form sorts them by label)."""
+    return list(session.scalars(select(model)))
+
+
+def records_by_id(session: Session, model: type, ids) -> list:
+    """The live ``model`` records among ``ids`` (unknown or deleted ids are left out)."""
+    wanted = [i for i in ids or [] if i is not None]
+    if not wanted:
+        return []
+    return list(session.scalars(select(model).where(model.id.in_(wanted))))
+
+
+def record_by_id(session: Session, model: type, record_id: int | None):
+    """The live ``model`` record ``record_id``, or ``None``."""
+    if record_id is None:
+        return None
+    record = session.get(model, record_id)
+    return None if record is None or getattr(record, "is_deleted", False) else record
 
 
 def status_history(session: Session, record: object) -> list[StatusChange]:
@@ -316,18 +400,28 @@ def prepare_geometry(model: type, geometry: BaseGeometry | None) -> tuple[BaseGe
 
 
 def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list[str]]:
-    """The shape for ``model`` read from an uploaded GeoJSON, GeoPackage or zipped Shapefile.
+    """The shape for ``model`` read from an uploaded file, in longitude/latitude.
 
-    Every feature is merged (zone) or the first point taken (site), in longitude/latitude.
+    GeoJSON, GeoPackage and zipped Shapefile go through :func:`cases.layers.read_file`;
+    KML and KMZ give their polygons and points, GPX its waypoints
+    (:mod:`boundaries.placefiles`). Every feature is merged (zone) or the first point
+    taken (site).
     """
+    from pathlib import Path
+
     from shapely import make_valid, union_all
 
+    from boundaries.placefiles import PLACE_SUFFIXES, read_places
     from cases.layers import read_file
 
-    frame = read_file(path)
-    if frame.crs is not None:
-        frame = frame.to_crs(4326)
-    shapes = [g for g in frame.geometry if g is not None and not g.is_empty]
+    if Path(path).suffix.lower() in PLACE_SUFFIXES:
+        with boundary_errors():
+            shapes = read_places(path)
+    else:
+        frame = read_file(path)
+        if frame.crs is not None:
+            frame = frame.to_crs(4326)
+        shapes = [g for g in frame.geometry if g is not None and not g.is_empty]
     if not shapes:
         raise InvalidInputError(f"«{name}» no tiene ninguna geometría.")
     if model is Site:

@@ -16,6 +16,7 @@ from boundaries.errors import BoundaryError
 __all__ = [
     "LimitesError",
     "NotFoundError",
+    "UnauthorizedError",
     "InvalidInputError",
     "ForbiddenError",
     "ConflictError",
@@ -41,10 +42,24 @@ class NotFoundError(LimitesError):
     status_code = 404
 
 
+class UnauthorizedError(LimitesError):
+    """No valid credentials: no session, or an unknown, revoked or disabled API key."""
+
+    status_code = 401
+
+
 class InvalidInputError(LimitesError):
-    """The input cannot be accepted as given."""
+    """The input cannot be accepted as given.
+
+    ``field`` names the form field the message belongs to, when there is one, so a form
+    can show it beside that field.
+    """
 
     status_code = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ForbiddenError(LimitesError):

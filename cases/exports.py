@@ -21,8 +21,12 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session, selectinload
 
 from boundaries.crs import STORAGE_CRS
+from cases.attachments import AttachmentStore
+from cases.errors import NotFoundError
 from cases.models import (
     Agreement,
+    Attachment,
+    AttachmentKind,
     BoundaryVersion,
     Case,
     DisputeZone,
@@ -49,7 +53,11 @@ __all__ = [
     "layer_rows",
     "export_data",
     "scope_parties",
+    "ATTACHMENTS",
+    "PHOTO_SIZE",
+    "add_photos",
 ]
+
 
 SOURCE = (
     "Límites — Unidad de Atención de Asuntos Metropolitanos, Municipio de Oaxaca de Juárez"
@@ -58,6 +66,13 @@ CRS_NAME = "EPSG:4326 (WGS 84, longitud/latitud)"
 FIELD_TYPES = ("int", "float", "str", "date", "bool")
 
 Row = dict[str, Any]
+# What an export carries besides its layers (the KMZ's photos): ``ExportData.extra[ATTACHMENTS]``
+# maps ``(layer, record id)`` to ``[(file name, bytes)]``.
+ATTACHMENTS = "attachments"
+# The photos travel as their large thumbnail (800 px JPEG): enough to see in Google Earth,
+# a fraction of the original's size.
+PHOTO_SIZE = "pagina"
+_PHOTO_LAYERS = ("hallazgos",)
 
 
 @dataclass(frozen=True)
@@ -85,116 +100,69 @@ def _names(records: Iterable, visible_records: Visible, model, attribute: str = 
     return ", ".join(getattr(r, attribute) for r in visible_records.keep(records, model))
 
 
-def _label(value) -> str | None:
-    return None if value is None else value.label
+Getter = Callable[[Any, Visible], Any]
+# A column: its type (one of FIELD_TYPES) and how to read it from a record: a dotted
+# attribute path (``None`` as soon as a link of the path is empty) or a getter.
+Column = tuple[str, "str | Getter"]
 
 
-def _limit_rows(v: BoundaryVersion, seen: Visible) -> list[Row]:
-    return [{
-        "id": v.id,
-        "municipio": v.municipality.name,
-        "cve_geo": v.municipality.cvegeo,
-        "tipo": v.kind.label,
-        "reclamante": v.claimant.name if v.claimant else None,
-        "fuente": v.source,
-        "referencia_legal": v.legal_reference,
-        "vigente_desde": v.valid_from,
-        "area_ha": round(v.area_m2 / 10_000, 4),
-        "ilustrativa": v.illustrative,
-        "nota_reparacion": v.repair_note,
-    }]
+def _path(path: str) -> Getter:
+    names = path.split(".")
+
+    def read(record, seen: Visible):
+        value = record
+        for name in names:
+            if value is None:
+                return None
+            value = getattr(value, name)
+        return value
+
+    return read
 
 
-def _zone_rows(z: DisputeZone, seen: Visible) -> list[Row]:
-    return [{
-        "id": z.id,
-        "nombre": z.name,
-        "tipo": z.kind.label,
-        "estado": z.status.label,
-        "descripcion": z.description,
-        "municipios": ", ".join(m.name for m in z.municipalities),
-        "expedientes": _names(z.cases, seen, Case, "number"),
-        "ilustrativa": z.illustrative,
-    }]
+def _one_row(columns: dict[str, Column]) -> Callable[[Any, Visible], list[Row]]:
+    """The row function of a layer with one row per record, read through ``columns``."""
+    getters = {
+        name: _path(how) if isinstance(how, str) else how for name, (_, how) in columns.items()
+    }
+
+    def rows(record, seen: Visible) -> list[Row]:
+        return [{name: read(record, seen) for name, read in getters.items()}]
+
+    return rows
 
 
-def _route_rows(i: Inspection, seen: Visible) -> list[Row]:
-    return [{
-        "id": i.id,
-        "titulo": i.title,
-        "inicio": i.started_on,
-        "fin": i.ended_on,
-        "resumen": i.summary,
-        "longitud_m": None if i.route_length_m is None else round(i.route_length_m, 2),
-        "zona": i.zone.name if i.zone and seen.keep([i.zone], DisputeZone) else None,
-        "expediente": i.case.number if i.case and seen.keep([i.case], Case) else None,
-        "instituciones": ", ".join(x.short_name for x in i.institutions),
-        "hallazgos": len(i.findings),
-        "ilustrativa": i.illustrative,
-    }]
+def _layer(name: str, title: str, model: type, geometry_type: str | None,
+           columns: dict[str, Column], geometry_attribute: str | None = None,
+           options: tuple = (), dates: tuple = ()) -> LayerSpec:
+    """A layer with one row per record, its fields and their reading in one mapping."""
+    return LayerSpec(name, title, model, geometry_type,
+                     {field: kind for field, (kind, _) in columns.items()}, _one_row(columns),
+                     geometry_attribute, options, dates)
 
 
-def _finding_rows(f: Finding, seen: Visible) -> list[Row]:
-    return [{
-        "id": f.id,
-        "recorrido_id": f.inspection_id,
-        "recorrido": f.inspection.title,
-        "fecha": f.inspection.started_on,
-        "categoria": f.category.label,
-        "descripcion": f.description,
-        "municipio_oficial": f.official_municipality.name if f.official_municipality else None,
-        "partes": ", ".join(f.parties or []),
-        "compartido": f.shared,
-        "en_disputa": f.in_dispute,
-        "distancia_limite_m": f.limit_distance_m,
-        "km_rio": f.river_km,
-        "distancia_rio_m": f.river_distance_m,
-        "margen": _BANKS.get(f.river_bank, f.river_bank),
-        "ilustrativa": f.illustrative,
-    }]
+def _rounded(path: str, digits: int, scale: float = 1.0) -> Getter:
+    read = _path(path)
+
+    def rounded(record, seen: Visible):
+        value = read(record, seen)
+        return None if value is None else round(value / scale, digits)
+
+    return rounded
+
+
+def _if_visible(path: str, model: type, attribute: str) -> Getter:
+    """``record.<path>.<attribute>`` when that related record is in the scope."""
+    read = _path(path)
+
+    def visible_only(record, seen: Visible):
+        related = read(record, seen)
+        return getattr(related, attribute) if related and seen.keep([related], model) else None
+
+    return visible_only
 
 
 _BANKS = {"left": "izquierda", "right": "derecha"}
-
-
-def _site_rows(s: Site, seen: Visible) -> list[Row]:
-    return [{
-        "id": s.id,
-        "nombre": s.name,
-        "descripcion": s.description,
-        "reuniones": len(seen.keep(s.meetings, Meeting)),
-        "ilustrativa": s.illustrative,
-    }]
-
-
-def _meeting_rows(m: Meeting, seen: Visible) -> list[Row]:
-    return [{
-        "id": m.id,
-        "fecha": m.date,
-        "tipo": m.kind.label,
-        "titulo": m.title,
-        "lugar": m.place,
-        "sede": m.venue.name if m.venue and seen.keep([m.venue], Site) else None,
-        "proposito": m.purpose,
-        "resumen": m.summary,
-        "zonas": _names(m.zones, seen, DisputeZone),
-        "expedientes": _names(m.cases, seen, Case, "number"),
-        "acuerdos": len(m.agreements),
-        "indicador": m.indicator.key if m.indicator else None,
-    }]
-
-
-def _agreement_rows(a: Agreement, seen: Visible) -> list[Row]:
-    return [{
-        "id": a.id,
-        "reunion_id": a.meeting_id,
-        "reunion": a.meeting.title,
-        "fecha_reunion": a.meeting.date,
-        "acuerdo": a.text,
-        "responsable": a.responsible.name if a.responsible else None,
-        "fecha_limite": a.due_date,
-        "estado": a.status.label,
-    }]
 
 
 def _participant_rows(m: Meeting, seen: Visible) -> list[Row]:
@@ -212,62 +180,114 @@ def _participant_rows(m: Meeting, seen: Visible) -> list[Row]:
 
 
 LAYERS: tuple[LayerSpec, ...] = (
-    LayerSpec(
+    _layer(
         "limites", "Límites municipales (todas las versiones)", BoundaryVersion, "MultiPolygon",
-        {"id": "int", "municipio": "str", "cve_geo": "str", "tipo": "str", "reclamante": "str",
-         "fuente": "str", "referencia_legal": "str", "vigente_desde": "date", "area_ha": "float",
-         "ilustrativa": "bool", "nota_reparacion": "str"},
-        _limit_rows, "geometry",
+        {"id": ("int", "id"),
+         "municipio": ("str", "municipality.name"),
+         "cve_geo": ("str", "municipality.cvegeo"),
+         "tipo": ("str", "kind.label"),
+         "reclamante": ("str", "claimant.name"),
+         "fuente": ("str", "source"),
+         "referencia_legal": ("str", "legal_reference"),
+         "vigente_desde": ("date", "valid_from"),
+         "area_ha": ("float", _rounded("area_m2", 4, 10_000)),
+         "ilustrativa": ("bool", "illustrative"),
+         "nota_reparacion": ("str", "repair_note")},
+        "geometry",
         (selectinload(BoundaryVersion.municipality), selectinload(BoundaryVersion.claimant)),
         (BoundaryVersion.valid_from, None),
     ),
-    LayerSpec(
+    _layer(
         "zonas", "Zonas en disputa", DisputeZone, "MultiPolygon",
-        {"id": "int", "nombre": "str", "tipo": "str", "estado": "str", "descripcion": "str",
-         "municipios": "str", "expedientes": "str", "ilustrativa": "bool"},
-        _zone_rows, "geometry",
+        {"id": ("int", "id"),
+         "nombre": ("str", "name"),
+         "tipo": ("str", "kind.label"),
+         "estado": ("str", "status.label"),
+         "descripcion": ("str", "description"),
+         "municipios": ("str", lambda z, seen: ", ".join(m.name for m in z.municipalities)),
+         "expedientes": ("str", lambda z, seen: _names(z.cases, seen, Case, "number")),
+         "ilustrativa": ("bool", "illustrative")},
+        "geometry",
         (selectinload(DisputeZone.municipalities), selectinload(DisputeZone.cases)),
     ),
-    LayerSpec(
+    _layer(
         "recorridos", "Recorridos de inspección", Inspection, "MultiLineString",
-        {"id": "int", "titulo": "str", "inicio": "date", "fin": "date", "resumen": "str",
-         "longitud_m": "float", "zona": "str", "expediente": "str", "instituciones": "str",
-         "hallazgos": "int", "ilustrativa": "bool"},
-        _route_rows, "route",
+        {"id": ("int", "id"),
+         "titulo": ("str", "title"),
+         "inicio": ("date", "started_on"),
+         "fin": ("date", "ended_on"),
+         "resumen": ("str", "summary"),
+         "longitud_m": ("float", _rounded("route_length_m", 2)),
+         "zona": ("str", _if_visible("zone", DisputeZone, "name")),
+         "expediente": ("str", _if_visible("case", Case, "number")),
+         "instituciones": ("str", lambda i, seen: ", ".join(x.short_name
+                                                             for x in i.institutions)),
+         "hallazgos": ("int", lambda i, seen: len(i.findings)),
+         "ilustrativa": ("bool", "illustrative")},
+        "route",
         (selectinload(Inspection.zone), selectinload(Inspection.case),
          selectinload(Inspection.institutions), selectinload(Inspection.findings)),
         (Inspection.started_on, Inspection.ended_on),
     ),
-    LayerSpec(
+    _layer(
         "hallazgos", "Hallazgos de los recorridos", Finding, "Point",
-        {"id": "int", "recorrido_id": "int", "recorrido": "str", "fecha": "date",
-         "categoria": "str", "descripcion": "str", "municipio_oficial": "str", "partes": "str",
-         "compartido": "bool", "en_disputa": "bool", "distancia_limite_m": "float",
-         "km_rio": "float", "distancia_rio_m": "float", "margen": "str", "ilustrativa": "bool"},
-        _finding_rows, "geometry",
+        {"id": ("int", "id"),
+         "recorrido_id": ("int", "inspection_id"),
+         "recorrido": ("str", "inspection.title"),
+         "fecha": ("date", "inspection.started_on"),
+         "categoria": ("str", "category.label"),
+         "descripcion": ("str", "description"),
+         "municipio_oficial": ("str", "official_municipality.name"),
+         "partes": ("str", lambda f, seen: ", ".join(f.parties or [])),
+         "compartido": ("bool", "shared"),
+         "en_disputa": ("bool", "in_dispute"),
+         "distancia_limite_m": ("float", "limit_distance_m"),
+         "km_rio": ("float", "river_km"),
+         "distancia_rio_m": ("float", "river_distance_m"),
+         "margen": ("str", lambda f, seen: _BANKS.get(f.river_bank, f.river_bank)),
+         "ilustrativa": ("bool", "illustrative")},
+        "geometry",
         (selectinload(Finding.inspection), selectinload(Finding.official_municipality)),
     ),
-    LayerSpec(
+    _layer(
         "sedes", "Sedes y sitios de reuniones", Site, "Point",
-        {"id": "int", "nombre": "str", "descripcion": "str", "reuniones": "int",
-         "ilustrativa": "bool"},
-        _site_rows, "geometry", (selectinload(Site.meetings),),
+        {"id": ("int", "id"),
+         "nombre": ("str", "name"),
+         "descripcion": ("str", "description"),
+         "reuniones": ("int", lambda s, seen: len(seen.keep(s.meetings, Meeting))),
+         "ilustrativa": ("bool", "illustrative")},
+        "geometry", (selectinload(Site.meetings),),
     ),
-    LayerSpec(
+    _layer(
         "reuniones", "Reuniones", Meeting, None,
-        {"id": "int", "fecha": "date", "tipo": "str", "titulo": "str", "lugar": "str",
-         "sede": "str", "proposito": "str", "resumen": "str", "zonas": "str",
-         "expedientes": "str", "acuerdos": "int", "indicador": "str"},
-        _meeting_rows, None,
+        {"id": ("int", "id"),
+         "fecha": ("date", "date"),
+         "tipo": ("str", "kind.label"),
+         "titulo": ("str", "title"),
+         "lugar": ("str", "place"),
+         "sede": ("str", _if_visible("venue", Site, "name")),
+         "proposito": ("str", "purpose"),
+         "resumen": ("str", "summary"),
+         "zonas": ("str", lambda m, seen: _names(m.zones, seen, DisputeZone)),
+         "expedientes": ("str", lambda m, seen: _names(m.cases, seen, Case, "number")),
+         "acuerdos": ("int", lambda m, seen: len(m.agreements)),
+         "indicador": ("str", "indicator.key")},
+        None,
         (selectinload(Meeting.venue), selectinload(Meeting.zones), selectinload(Meeting.cases),
          selectinload(Meeting.agreements), selectinload(Meeting.indicator)),
         (Meeting.date, None),
     ),
-    LayerSpec(
+    _layer(
         "acuerdos", "Acuerdos de las reuniones", Agreement, None,
-        {"id": "int", "reunion_id": "int", "reunion": "str", "fecha_reunion": "date",
-         "acuerdo": "str", "responsable": "str", "fecha_limite": "date", "estado": "str"},
-        _agreement_rows, None,
+        {"id": ("int", "id"),
+         "reunion_id": ("int", "meeting_id"),
+         "reunion": ("str", "meeting.title"),
+         "fecha_reunion": ("date", "meeting.date"),
+         "acuerdo": ("str", "text"),
+         "responsable": ("str", "responsible.name"),
+         "fecha_limite": ("date", "due_date"),
+         "estado": ("str", "status.label")},
+        None,
         (selectinload(Agreement.meeting), selectinload(Agreement.responsible)),
     ),
     LayerSpec(
@@ -428,3 +448,35 @@ def scope_parties(session: Session, scope: Scope) -> list[str]:
         scoped(scope, DisputeZone).options(selectinload(DisputeZone.municipalities))
     )
     return sorted({m.name for zone in zones for m in zone.municipalities})
+
+
+def add_photos(data: ExportData, store: AttachmentStore) -> ExportData:
+    """Put the photos of the export's findings in ``data.extra[ATTACHMENTS]`` (for the KMZ).
+
+    Each photo goes as its :data:`PHOTO_SIZE` thumbnail (the stored image when there is
+    none); a file missing from the store is logged and left out.
+    """
+    photos: dict[tuple[str, int], list[tuple[str, bytes]]] = {}
+    for layer in _PHOTO_LAYERS:
+        for record in data.records.get(layer, []):
+            for attachment in record.attachments:
+                if attachment.kind is not AttachmentKind.PHOTO or not attachment.sha256:
+                    continue
+                photo = _photo_file(store, attachment)
+                if photo is not None:
+                    photos.setdefault((layer, record.id), []).append(photo)
+    data.extra[ATTACHMENTS] = photos
+    return data
+
+
+def _photo_file(store: AttachmentStore, attachment: Attachment) -> tuple[str, bytes] | None:
+    """A photo's name and bytes in the export: its thumbnail, or the photo itself."""
+    thumbnail = store.thumbnail_path(attachment.sha256, PHOTO_SIZE)
+    if thumbnail.is_file():
+        return f"foto-{attachment.id}.jpg", thumbnail.read_bytes()
+    try:
+        original = store.existing(attachment.sha256)
+    except NotFoundError:
+        return None  # logged by the store; the export goes on without it
+    suffix = ".png" if attachment.media_type == "image/png" else ".jpg"
+    return f"foto-{attachment.id}{suffix}", original.read_bytes()

@@ -26,15 +26,18 @@ from sqlalchemy.orm import Session
 from boundaries.trackfiles import read_track
 from boundaries.tracks import Track, require_in_measure_area
 from cases.attachments import AttachmentStore, attach_file
+from cases.audit import record_change, snapshot
 from cases.derived import add_finding, set_route
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
 from cases.models import (
+    AuditAction,
     Case,
     DisputeZone,
     Finding,
     FindingCategory,
     Inspection,
     Institution,
+    User,
 )
 from cases.uploads import (
     LOCAL_TIMEZONE,
@@ -173,12 +176,14 @@ def add_inspection(
     case: str | None = None,
     summary: str = "",
     client_uuid: str | None = None,
+    actor: User | None = None,
 ) -> Inspection:
     """Record an inspection with its route; the route split is computed in this transaction.
 
     ``institutions`` are names or short names of the catalogue, ``zone`` a dispute zone's
     name, ``case`` a case number. The end date comes from the track's last time (in
-    Oaxaca's time zone) when it has times. Never commits.
+    Oaxaca's time zone) when it has times. The creation is audited by ``actor`` (``None``
+    is the command line). Never commits.
 
     Raises
     ------
@@ -229,6 +234,7 @@ def add_inspection(
     session.add(inspection)
     set_route(session, inspection, track.geometry if track else None)
     session.flush()
+    record_change(session, actor, AuditAction.CREATE, inspection, after=snapshot(inspection))
     log.info("inspection %s recorded (%s m)", inspection.id, inspection.route_length_m)
     return inspection
 
@@ -245,11 +251,13 @@ def add_field_finding(
     note: str = "",
     client_uuid: str | None = None,
     max_bytes: int = MAX_ATTACHMENT_BYTES,
+    actor: User | None = None,
 ) -> Finding:
     """Record a finding at ``lon``/``lat``, or where its photo's EXIF GPS places it.
 
     Explicit coordinates win over the photo's. The photo is checked and re-encoded before
-    anything is written, and attached to the finding. Never commits.
+    anything is written, and attached to the finding. The finding and its photo are
+    audited by ``actor`` (``None`` is the command line). Never commits.
 
     Raises
     ------
@@ -277,9 +285,11 @@ def add_field_finding(
         require_in_measure_area(point, "el hallazgo")
     finding = add_finding(session, inspection, category, point, note)
     finding.client_uuid = client_uuid
+    session.flush()
+    record_change(session, actor, AuditAction.CREATE, finding, after=snapshot(finding))
     if photo is not None and store is not None:
         attach_file(session, store, finding, photo.data, photo.filename, prepared=prepared,
-                    client_uuid=photo.client_uuid)
+                    client_uuid=photo.client_uuid, actor=actor)
     session.flush()
     return finding
 

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -21,11 +22,20 @@ from boundaries.crs import to_measure, to_storage
 from boundaries.sanity import check_coordinates, check_vertex_count, outside_bounds
 from boundaries.validation import Repair, repair_polygons, require_polygons
 from boundaries.values import is_missing
+from cases.audit import record_change, snapshot
 from cases.derived import refresh_derived
 from cases.errors import InvalidInputError, boundary_errors
 from cases.frames import activate_frame, frame_in_force, frame_name_for, get_or_create_frame
 from cases.layers import CODE_FIELDS, NAME_FIELDS, pick_field
-from cases.models import BoundaryKind, BoundaryVersion, Municipality
+from cases.models import (
+    AuditAction,
+    BoundaryImport,
+    BoundaryKind,
+    BoundaryVersion,
+    Frame,
+    Municipality,
+    User,
+)
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -80,6 +90,8 @@ def import_boundaries(
     progress: Callable[[str], None] | None = None,
     *,
     activate: bool = False,
+    actor: User | None = None,
+    file_name: str = "",
     **options,
 ) -> ImportSummary:
     """Import boundary polygons and recompute what depends on them (caller's transaction).
@@ -89,22 +101,56 @@ def import_boundaries(
     force change who is responsible for each finding and how routes split, so both are
     recomputed before the caller commits; an error anywhere lets the caller roll everything
     back. Official limits of a frame not in force change nothing derived.
+
+    The run is recorded as a :class:`~cases.models.BoundaryImport` (``file_name``, the
+    source, the counts and the frame) with its audit entry by ``actor`` (``None`` is the
+    command line), last, so an import that fails records nothing.
     """
     summary = add_boundaries(session, frame, progress=progress, **options)
     session.flush()
     in_force = frame_in_force(session)
-    if summary.frame and (activate or in_force is None):
+    activated = bool(summary.frame and (activate or in_force is None))
+    if activated:
         if progress:
             progress(f"Poniendo en vigor «{summary.frame}» y recalculando responsables de "
                      "hallazgos y longitudes de recorridos…")
-        activate_frame(session, summary.frame)
+        activate_frame(session, summary.frame, actor=actor)
     elif summary.added and not summary.frame:
         if progress:
             progress("Recalculando responsables de hallazgos y longitudes de recorridos…")
         refresh_derived(session)
     in_force = frame_in_force(session)
     summary.frame_in_force = in_force.name if in_force else ""
+    _record_import(session, summary, actor, file_name, activated)
     return summary
+
+
+def _record_import(
+    session: Session, summary: ImportSummary, actor: User | None, file_name: str,
+    activated: bool,
+) -> BoundaryImport:
+    frame_row = (
+        session.scalar(select(Frame).where(Frame.name == summary.frame))
+        if summary.frame else None
+    )
+    run = BoundaryImport(
+        source=summary.source[:500],
+        file_name=Path(file_name).name[:255] if file_name else "",
+        kind=BoundaryKind(summary.kind),
+        frame=frame_row,
+        frame_name=summary.frame,
+        activated=activated,
+        read=summary.read,
+        selected=summary.selected,
+        added=summary.added,
+        unchanged=summary.unchanged,
+        municipalities_created=summary.municipalities_created,
+        repaired=len(summary.repairs),
+    )
+    session.add(run)
+    session.flush()
+    record_change(session, actor, AuditAction.CREATE, run, after=snapshot(run))
+    return run
 
 
 def add_boundaries(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from cases.audit import record_change
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
+from cases.field import clean_text
 from cases.models import (
     AuditAction,
     Indicator,
@@ -48,6 +49,8 @@ __all__ = [
     "year_progress",
     "activities_without_indicator",
     "find_indicator",
+    "create_indicator",
+    "signer_candidates",
     "configure_indicator",
     "override_level",
     "format_percent",
@@ -452,6 +455,72 @@ def indicator_by_id(session: Session, indicator_id: int) -> Indicator:
 def _check_goal(value: float | None, what: str) -> None:
     if value is not None and not value >= 0:
         raise InvalidInputError(f"La meta {what} debe ser un número mayor o igual a cero.")
+
+
+# MIR levels, top to bottom, as the unit's report names them.
+MIR_LEVELS = ("Fin", "Propósito", "Componente", "Actividad")
+_KEY = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}$")
+def signer_candidates(session: Session) -> list[Person]:
+    """The people who may sign an indicator's sheet, by name."""
+    return sorted(session.scalars(select(Person)).all(), key=lambda p: p.label.lower())
+
+
+def create_indicator(
+    session: Session,
+    *,
+    program: str,
+    level: str,
+    key: str,
+    name: str,
+    year: int,
+    unit: str = "actividades",
+    authorized_by_id: int | None = None,
+    actor: User | None = None,
+) -> Indicator:
+    """A new indicator of ``year``, audited.
+
+    Its goals and counting rule are set afterwards with :func:`configure_indicator`. The
+    same program, key and year may exist only once: a second one is a
+    :class:`~cases.errors.ConflictError` and nothing is written.
+    """
+    program = clean_text(program, "el programa presupuestario", 200, required=True)
+    if level not in MIR_LEVELS:
+        raise InvalidInputError(
+            f"Nivel inválido «{level}»: use {', '.join(MIR_LEVELS[:-1])} o {MIR_LEVELS[-1]}."
+        )
+    key = clean_text(key, "la clave del indicador", 20, required=True)
+    if not _KEY.match(key):
+        raise InvalidInputError(
+            f"Clave inválida «{key}»: escriba números separados por puntos, p. ej. 12 o 12.1."
+        )
+    name = clean_text(name, "el nombre del indicador", 300, required=True)
+    unit = clean_text(unit, "la unidad de medida", 60, required=True)
+    if not 2000 <= year <= 2100:
+        raise InvalidInputError(f"Año inválido {year}: escriba un año entre 2000 y 2100.")
+    authorized_by = None
+    if authorized_by_id is not None:
+        authorized_by = session.get(Person, authorized_by_id)
+        if authorized_by is None or authorized_by.is_deleted:
+            raise InvalidInputError("La persona que autoriza ya no existe; elija otra.")
+    existing = session.scalars(
+        select(Indicator).where(
+            Indicator.program == program, Indicator.key == key, Indicator.year == year
+        )
+    ).first()
+    if existing is not None:
+        raise ConflictError(
+            f"Ya existe el indicador {key} de {year} en el programa «{program}»."
+        )
+    indicator = Indicator(
+        program=program, level=level, key=key, name=name, period=str(year), year=year,
+        unit=unit, authorized_by=authorized_by,
+    )
+    session.add(indicator)
+    session.flush()
+    record_change(session, actor, AuditAction.CREATE, indicator,
+                  after={"programa": program, "nivel": level, "clave": key, "nombre": name,
+                         "anio": year, "unidad": unit})
+    return indicator
 
 
 def configure_indicator(

@@ -129,6 +129,29 @@ def official_frame(session: Session) -> gpd.GeoDataFrame:
     return versions_frame(official_versions(session))
 
 
+def limits_around(session: Session, code: str, tolerance_deg: float = 0.0001) -> dict:
+    """The frame in force around municipality ``code`` (it and its neighbours) as GeoJSON.
+
+    For the context of a form's map: simplified by ``tolerance_deg`` (about 10 m), each
+    feature with its ``name`` and whether it is the ``home`` municipality. An empty
+    FeatureCollection when no frame is in force or ``code`` is not in it.
+    """
+    frame = official_frame(session)
+    home = frame[frame["code"] == code]
+    if home.empty:
+        return {"type": "FeatureCollection", "features": []}
+    near = frame[frame.intersects(home.geometry.iloc[0].buffer(tolerance_deg))]
+    features = [
+        {"type": "Feature",
+         "properties": {"name": row.name, "home": row.code == code,
+                        "label": list(row.geometry.representative_point().coords[0])},
+         "geometry": row.geometry.simplify(tolerance_deg, preserve_topology=True)
+         .__geo_interface__}
+        for row in near.itertuples()
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def claim_layers(session: Session) -> dict[str, gpd.GeoDataFrame]:
     """Each party's current claims, by the claiming party's name, code = the party."""
     versions = _latest(

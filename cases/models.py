@@ -77,6 +77,7 @@ __all__ = [
     "User",
     "AuditEntry",
     "ShareLink",
+    "ApiToken",
     "ShareAccess",
     "BoundaryKind",
     "ZoneKind",
@@ -89,6 +90,7 @@ __all__ = [
     "ParticipantRole",
     "Municipality",
     "BoundaryVersion",
+    "BoundaryImport",
     "DisputeZone",
     "Case",
     "Institution",
@@ -355,6 +357,35 @@ class BoundaryVersion(SpatialMixin, Base):
     frame: Mapped[Frame | None] = relationship(back_populates="versions")
 
 
+class BoundaryImport(Base):
+    """One run of the boundary import: what file, into which frame, and how many versions.
+
+    Written by :func:`cases.importer.import_boundaries` in the import's own transaction, with
+    its audit entry (who ran it), so a failed import leaves neither behind.
+    """
+
+    __tablename__ = "boundary_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    source: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    kind: Mapped[BoundaryKind] = mapped_column(_enum(BoundaryKind))
+    frame_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boundary_frame.id", ondelete="SET NULL")
+    )
+    frame_name: Mapped[str] = mapped_column(String(200), default="")
+    activated: Mapped[bool] = mapped_column(default=False)
+    read: Mapped[int] = mapped_column(Integer, default=0)
+    selected: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    municipalities_created: Mapped[int] = mapped_column(Integer, default=0)
+    repaired: Mapped[int] = mapped_column(Integer, default=0)
+
+    frame: Mapped[Frame | None] = relationship()
+
+
 class DisputeZone(EditableMixin, SpatialMixin, Base):
     """A disputed area (fraccionamiento, colonia, rancho…) between municipalities."""
 
@@ -442,8 +473,7 @@ class Indicator(Base):
 
     The reached level of a quarter is computed from the activities assigned to it
     (:mod:`cases.indicators`); an official figure that differs is an
-    :class:`IndicatorOverride`. ``goal_percent`` and ``reached_percent`` are the figures typed
-    before levels were computed: nothing reads or writes them any more.
+    :class:`IndicatorOverride`.
     """
 
     __tablename__ = "indicator"
@@ -455,8 +485,6 @@ class Indicator(Base):
     key: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))
     period: Mapped[str] = mapped_column(String(40))
-    goal_percent: Mapped[float] = mapped_column(Float, default=100.0)
-    reached_percent: Mapped[float | None] = mapped_column(Float)
     year: Mapped[int | None] = mapped_column(Integer, default=_year_of_period, index=True)
     formula: Mapped[str] = mapped_column(Text, default="", server_default="")
     unit: Mapped[str] = mapped_column(
@@ -941,6 +969,29 @@ class ShareLink(Base):
     accesses: Mapped[list[ShareAccess]] = relationship(
         back_populates="link", cascade="all, delete-orphan", order_by="ShareAccess.at.desc()"
     )
+
+
+class ApiToken(Base):
+    """A personal key for programs (QGIS, GDAL, OWSLib) to read the OGC API as its owner.
+
+    Sent as ``Authorization: Bearer <token>``; only the SHA-256 hash of the token is stored
+    (the token is shown once, when it is made). A revoked key, or one whose owner is
+    disabled, opens nothing.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class ShareAccess(Base):

@@ -8,7 +8,7 @@ Papelera. A disabled account may do nothing.
 from __future__ import annotations
 
 from cases.errors import ForbiddenError
-from cases.models import EditableMixin, Role, User
+from cases.models import ApiToken, EditableMixin, Role, User
 
 __all__ = [
     "can_read",
@@ -17,6 +17,7 @@ __all__ = [
     "can_restore",
     "can_manage_users",
     "can_view_audit",
+    "can_revoke_token",
     "require",
 ]
 
@@ -52,6 +53,11 @@ def can_restore(user: User | None, record: EditableMixin | None = None) -> bool:
 def can_manage_users(user: User | None) -> bool:
     """Only administrators create, disable and reset accounts."""
     return _active(user) and user.role is Role.ADMIN
+
+
+def can_revoke_token(user: User | None, token: ApiToken) -> bool:
+    """Any active account revokes its own API keys; administrators revoke anyone's."""
+    return _active(user) and (user.id == token.user_id or user.role is Role.ADMIN)
 
 
 def can_view_audit(user: User | None) -> bool:

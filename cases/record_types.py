@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from cases.models import (
     Agreement,
+    ApiToken,
+    Attachment,
+    BoundaryImport,
     Case,
     DisputeZone,
     Finding,
@@ -20,7 +23,7 @@ from cases.models import (
     User,
 )
 
-__all__ = ["RecordType", "RECORD_TYPES", "record_type_of", "record_label"]
+__all__ = ["RecordType", "RECORD_TYPES", "record_type_of", "type_label", "record_label"]
 
 
 @dataclass(frozen=True)
@@ -46,14 +49,29 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("person", Person, "Persona"),
         RecordType("user_account", User, "Usuario"),
         RecordType("share_link", ShareLink, "Enlace compartido"),
+        RecordType("api_token", ApiToken, "Clave de acceso para QGIS"),
         RecordType("boundary_frame", Frame, "Marco de límites"),
         RecordType("indicator", Indicator, "Indicador"),
+        RecordType("attachment", Attachment, "Adjunto"),
+        RecordType("boundary_import", BoundaryImport, "Importación de límites"),
     )
 }
 
 def record_type_of(record: object) -> RecordType:
     """The :class:`RecordType` of ``record``."""
     return RECORD_TYPES[type(record).__tablename__]
+
+
+def type_label(name: str) -> str:
+    """The Spanish noun of the record type ``name`` (the name itself if unknown).
+
+    Examples
+    --------
+    >>> type_label("attachment"), type_label("boundary_import")
+    ('Adjunto', 'Importación de límites')
+    """
+    kind = RECORD_TYPES.get(name)
+    return kind.label if kind else name
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -80,7 +98,14 @@ def record_label(record: object) -> str:
             return record.username
         case ShareLink():
             return _short(f"Enlace {record.scope_kind} {record.note}".strip(), 300)
+        case ApiToken():
+            return _short(f"{record.name} ({record.user.username})", 300)
         case Indicator():
             return _short(f"{record.key} {record.name}", 300)
+        case Attachment():
+            return _short(f"{record.kind.label}: {record.label}", 300)
+        case BoundaryImport():
+            into = f" → {record.frame_name}" if record.frame_name else ""
+            return _short(f"{record.file_name or record.source}{into}", 300)
         case _:
             return _short(str(getattr(record, "name", record)), 300)

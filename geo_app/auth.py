@@ -37,11 +37,12 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
 
-from cases import accounts, permissions
+from cases import accounts, permissions, tokens
 from cases.db import unit_of_work
+from cases.errors import UnauthorizedError
 from cases.models import User
 from geo_app.db import get_session
-from geo_app.forms import LoginForm, PasswordForm, first_error
+from geo_app.forms import ApiTokenForm, LoginForm, PasswordForm, first_error
 
 __all__ = [
     "bp",
@@ -65,10 +66,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login"})
 PUBLIC_BLUEPRINTS = frozenset({"vendor", "share_ogcapi"})  # a share link's OGC API
 # Blueprints read by programs (QGIS, GDAL, OWSLib): an anonymous request is a 401, never a
-# redirect to the HTML login page.
+# redirect to the HTML login page, and a personal API key (``Authorization: Bearer``) reads
+# them. Nowhere else is a key accepted.
 API_BLUEPRINTS = frozenset({"ogcapi"})
 # Unsafe requests a lector may make: about their own account only.
-SELF_SERVICE = frozenset({"auth.logout", "auth.password"})
+SELF_SERVICE = frozenset({"auth.logout", "auth.password", "auth.token_create",
+                          "auth.token_revoke"})
 
 THROTTLED = (
     "Demasiados intentos fallidos de inicio de sesión. Por seguridad, espere 15 minutos "
@@ -77,6 +80,10 @@ THROTTLED = (
 CROSS_ORIGIN = (
     "La solicitud llegó desde otro sitio y se rechazó para proteger sus datos. "
     "Vuelva a la página de Límites y repita la acción desde ahí."
+)
+API_SIGN_IN = (
+    "Este servicio requiere una sesión iniciada en Límites o una clave de acceso personal "
+    "(encabezado «Authorization: Bearer …»), que se crea en la página «Cuenta»."
 )
 CSRF_FAILED = (
     "El formulario caducó o no es válido (falta su código de seguridad). "
@@ -228,12 +235,29 @@ def _require_login():
         return None  # public, or no such page: a 404 reveals nothing stored
     get_session()  # checks the schema first: an outdated database is a clear 503 page
     if not current_user.is_authenticated:
-        if request.method in SAFE_METHODS and request.blueprint not in API_BLUEPRINTS:
+        if request.blueprint in API_BLUEPRINTS:
+            return _api_key_access()
+        if request.method in SAFE_METHODS:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(401)
     if (request.method not in SAFE_METHODS and request.endpoint not in SELF_SERVICE
             and not permissions.can_edit(current_user.user)):
         abort(403)
+    return None
+
+
+def _api_key_access():
+    """Let a program read the API with a personal key; 401 (JSON for programs) otherwise.
+
+    The key opens reads only and never creates a session: nothing is stored in the cookie.
+    """
+    if request.method not in SAFE_METHODS:
+        abort(401)
+    db = get_session()
+    with unit_of_work(db):
+        user = tokens.authenticate(db, request.headers.get("Authorization"))
+    if user is None:
+        raise UnauthorizedError(API_SIGN_IN)
     return None
 
 
@@ -315,6 +339,48 @@ def password():
         error = first_error(form)
     return render_template("auth/password.html", title="Cambiar contraseña", form=form,
                            error=error, breadcrumbs=[]), (400 if error else 200)
+
+
+def _account_page(new_token: str | None = None, token_form: ApiTokenForm | None = None,
+                  error: str | None = None, status: int = 200):
+    user = current_user.user
+    return render_template(
+        "auth/account.html", title="Cuenta", breadcrumbs=[], form=PasswordForm(),
+        token_form=token_form or ApiTokenForm(), new_token=new_token, token_error=error,
+        keys=tokens.list_tokens(get_session(), user),
+        api_url=url_for("ogcapi.landing", _external=True),
+    ), status
+
+
+@bp.get("/")
+def account():
+    """Cuenta: contraseña y claves de acceso para QGIS."""
+    return _account_page()
+
+
+@bp.post("/claves")
+def token_create():
+    """Crea una clave de acceso personal y la muestra una sola vez."""
+    form = ApiTokenForm()
+    if not form.validate():
+        return _account_page(token_form=form, error=first_error(form), status=400)
+    db = get_session()
+    with unit_of_work(db):
+        new = tokens.create_token(db, acting_user(), acting_user(), form.nombre.data)
+    # Rendered, never flashed: the token must not travel in the session cookie.
+    return _account_page(new_token=new.token, token_form=ApiTokenForm(formdata=None))
+
+
+@bp.post("/claves/<int:token_id>/revocar")
+def token_revoke(token_id: int):
+    """Revoca una clave de acceso (la propia; un administrador, la de cualquiera)."""
+    db = get_session()
+    with unit_of_work(db):
+        key = tokens.revoke_token(db, acting_user(), token_id)
+    flash(f"La clave «{key.name}» quedó revocada: ya no abre la API.", "success")
+    if request.form.get("volver") == "usuarios":
+        return redirect(url_for("admin.users"))
+    return redirect(url_for("auth.account"))
 
 
 def init_app(app: Flask) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "LoginForm",
     "PasswordForm",
     "NewUserForm",
+    "ApiTokenForm",
     "AuditFilterForm",
     "IndicatorForm",
     "OverrideForm",
@@ -143,6 +144,16 @@ class NewUserForm(SpanishForm):
     confirmacion = _confirmation()
 
 
+class ApiTokenForm(SpanishForm):
+    """Make a personal API key (for QGIS): only its name, to tell it apart later."""
+
+    nombre = StringField(
+        "Nombre de la clave",
+        validators=[InputRequired("escriba un nombre para la clave, p. ej. «QGIS de la oficina»"),
+                    Length(max=80, message="el nombre admite hasta 80 caracteres")],
+    )
+
+
 class AuditFilterForm(SpanishForm):
     """Filters of the Registro de cambios (a GET form: no CSRF token needed)."""
 
@@ -183,6 +194,30 @@ class IndicatorForm(SpanishForm):
     cuenta_recorridos = BooleanField("Los recorridos cuentan")
     solo_vinculaciones = BooleanField("Solo reuniones con otro municipio (vinculaciones)")
     agrupa_recorridos = BooleanField("Los recorridos de un expediente en un trimestre son uno")
+
+
+class NewIndicatorForm(SpanishForm):
+    """A new MIR indicator of one year; its goals and rule are edited afterwards."""
+
+    programa = StringField(
+        "Programa presupuestario (número y nombre)",
+        validators=[InputRequired("escriba el programa"), Length(max=200)],
+    )
+    nivel = SelectField("Nivel", choices=[])
+    clave = StringField(
+        "Clave (p. ej. 12 o 12.1)", validators=[InputRequired("escriba la clave"), Length(max=20)]
+    )
+    nombre = StringField(
+        "Nombre del indicador", validators=[InputRequired("escriba el nombre"), Length(max=300)]
+    )
+    anio = IntegerField(
+        "Año", validators=[InputRequired("escriba el año"), NumberRange(min=2000, max=2100)]
+    )
+    unidad = StringField(
+        "Unidad de medida (p. ej. vinculaciones)",
+        validators=[InputRequired("escriba la unidad"), Length(max=60)],
+    )
+    autoriza = SelectField("Autoriza (firma «Autorizó»)", choices=[], coerce=str)
 
 
 class OverrideForm(SpanishForm):

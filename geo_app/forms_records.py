@@ -8,11 +8,14 @@ Every form carries the ``version`` it was built from (optimistic lock, 409 when 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from wtforms import (
     DateField,
     FloatField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,11 +23,12 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import TextInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from cases.models import (
     AgreementStatus,
     CaseStatus,
+    FindingCategory,
     InstitutionKind,
     MeetingKind,
     ZoneKind,
@@ -42,6 +46,8 @@ __all__ = [
     "SiteForm",
     "InstitutionForm",
     "PersonForm",
+    "InspectionForm",
+    "FindingForm",
     "enum_choices",
 ]
 
@@ -66,6 +72,35 @@ class MexicanDateField(DateField):
                 from error
 
 
+class MexicanDateListField(StringField):
+    """Several dates typed ``dd/mm/aaaa``, separated by commas; ``data`` is a sorted list."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.render_kw = {"placeholder": "15/05/2025, 22/05/2025", **(self.render_kw or {})}
+
+    def process_formdata(self, valuelist):  # noqa: D102 - the message is the point
+        text = valuelist[0] if valuelist else ""
+        days = set()
+        for part in (p.strip() for p in text.replace(";", ",").split(",")):
+            if not part:
+                continue
+            for fmt in DATE_FORMATS:
+                try:
+                    days.add(dt.datetime.strptime(part, fmt).date())
+                    break
+                except ValueError:
+                    continue
+            else:
+                self.data = []
+                raise ValueError(f"«{part}» no es una fecha; escriba las fechas como "
+                                 "dd/mm/aaaa separadas por comas.")
+        self.data = sorted(days)
+
+    def _value(self):
+        return ", ".join(day.strftime("%d/%m/%Y") for day in self.data or [])
+
+
 def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
     """The members of ``enum`` as choices (value, Spanish label)."""
     head = [SelectChoice("", blank)] if blank is not None else []
@@ -79,6 +114,10 @@ def _required(what: str) -> InputRequired:
 def _picker(label: str) -> SelectMultipleField:
     return SelectMultipleField(label, coerce=int, validate_choice=True,
                                render_kw={"data-picker": "1", "size": 8})
+
+
+# Meetings and inspections count in one MIR indicator (the report groups them by it).
+INDICATOR_LABEL = "Indicador en que cuenta (informe trimestral)"
 
 
 def _choice_of(label: str, blank: str = "(ninguno)") -> SelectField:
@@ -116,6 +155,7 @@ class MeetingForm(RecordForm):
     cases = _picker("Expedientes")
     institutions = _picker("Instituciones")
     sites = _picker("Sitios")
+    indicator = _choice_of(INDICATOR_LABEL)
 
 
 class ZoneForm(RecordForm):
@@ -178,6 +218,7 @@ class InstitutionForm(RecordForm):
     short_name = StringField("Nombre corto", validators=[_required("el nombre corto"),
                                                          Length(max=80)])
     kind = SelectField("Tipo", choices=enum_choices(InstitutionKind))
+    municipality = _choice_of("Municipio al que pertenece (municipios y áreas municipales)")
 
 
 class PersonForm(RecordForm):
@@ -186,3 +227,52 @@ class PersonForm(RecordForm):
     name = StringField("Nombre", validators=[Optional(), Length(max=200)])
     position = StringField("Cargo", validators=[_required("el cargo"), Length(max=300)])
     institution = _choice_of("Institución")
+
+
+class InspectionForm(RecordForm):
+    """A field inspection (recorrido): who, when, why, and its route (from a file or drawn)."""
+
+    title = StringField("Título", validators=[_required("el título"), Length(max=300)])
+    started_on = MexicanDateField("Fecha de inicio",
+                                  validators=[InputRequired("Escriba la fecha de inicio.")])
+    ended_on = MexicanDateField("Fecha de término (si duró más de un día)",
+                                validators=[Optional()])
+    visit_dates = MexicanDateListField(
+        "Días en campo (solo si no fueron todos los días entre inicio y término)")
+    summary = TextAreaField("Objetivo y resumen", validators=[Optional(), Length(max=5000)])
+    participants = TextAreaField("Participantes (como los nombra el registro, uno por línea)",
+                                 validators=[Optional(), Length(max=5000)])
+    presided = _picker("Personas que presidieron o autorizaron")
+    attendees = _picker("Personas que participaron")
+    institutions = _picker("Instituciones")
+    zone = _choice_of("Zona en disputa", "(ninguna)")
+    case = _choice_of("Expediente")
+    indicator = _choice_of(INDICATOR_LABEL)
+    route = HiddenField("Ruta (GeoJSON)")
+    route_points_read = HiddenField()
+
+
+class FindingForm(RecordForm):
+    """A finding of an inspection: what, where (map, coordinates or a photo's GPS), photos."""
+
+    inspection = IntegerField(widget=HiddenInput(),
+                              validators=[InputRequired("Falta el recorrido.")])
+    category = SelectField("Categoría", choices=enum_choices(FindingCategory))
+    description = TextAreaField("Nota", validators=[Optional(), Length(max=5000)])
+    lon = FloatField("Longitud", validators=[
+        Optional(),
+        NumberRange(-118.5, -86.5, "La longitud debe estar en México (entre -118.5 y -86.5).")])
+    lat = FloatField("Latitud", validators=[
+        Optional(),
+        NumberRange(14.5, 32.8, "La latitud debe estar en México (entre 14.5 y 32.8).")])
+    photos = MultipleFileField("Fotos (una foto con GPS coloca el hallazgo en su lugar)",
+                               render_kw={"accept": "image/jpeg,image/png,image/heic"})
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: D102 - the pair is the point
+        valid = super().validate(extra_validators)
+        if (self.lon.data is None) != (self.lat.data is None) and not (
+                self.lon.errors or self.lat.errors):
+            missing = self.lat if self.lat.data is None else self.lon
+            missing.errors.append("Escriba la longitud y la latitud juntas.")
+            return False
+        return valid

@@ -7,10 +7,9 @@ renders goes through the ``nonced`` filter, which stamps the nonce on its ``<scr
 page has no nonce and the browser refuses it. Styles keep ``'unsafe-inline'``: Leaflet and
 folium write ``style`` attributes, and a style cannot run code.
 
-Pages with a map also allow ``'unsafe-eval'``: leaflet-measure (folium's MeasureControl, the
-only measuring tool folium wraps) compiles its lodash templates with ``Function()`` when it
-loads. That lets the page's own scripts evaluate strings; it does not let an injected script
-or inline handler run, which still needs the nonce. Pages without a map never allow it.
+No page allows ``'unsafe-eval'``: no script of ours or of the map plugins evaluates a string
+(the measuring tool is our own, :class:`geo_app.maps.controls.MeasureTool`, in place of
+folium's MeasureControl, whose leaflet-measure compiles templates with ``Function()``).
 
 Pages cannot be framed (``frame-ancestors 'none'``), content types are not sniffed, the
 referrer stays on this site, and ``Server`` names neither the framework nor Python.
@@ -44,10 +43,8 @@ def nonced(markup: str) -> Markup:
     """Stamp the request's nonce on every ``<script>`` tag of a map's generated markup.
 
     Only for markup the app builds (folium's map parts), whose user text is already
-    escaped, never for user input. The page's policy then allows what the map's scripts
-    need (``'unsafe-eval'``, see the module's docstring).
+    escaped, never for user input.
     """
-    g.csp_map = True
     return Markup(_SCRIPT_TAG.sub(f'<script nonce="{csp_nonce()}"', str(markup)))
 
 
@@ -62,8 +59,8 @@ def _tile_source(template: str | None) -> str:
     return f"{parts.scheme}://{host}"
 
 
-def content_security_policy(nonce: str, tiles: str | None = None, map_page: bool = False) -> str:
-    """Return the policy of a response.
+def content_security_policy(nonce: str, tiles: str | None = None) -> str:
+    """Return the policy of a response; the same for pages with and without a map.
 
     Examples
     --------
@@ -72,10 +69,10 @@ def content_security_policy(nonce: str, tiles: str | None = None, map_page: bool
     (True, True)
     >>> "frame-ancestors 'none'" in policy
     True
-    >>> "script-src 'self' 'nonce-abc' 'unsafe-eval';" in content_security_policy("abc", None, True)
-    True
+    >>> "unsafe-eval" in policy or "unsafe-inline" in policy.split("script-src")[1].split(";")[0]
+    False
     """
-    scripts = f"'self' 'nonce-{nonce}'" + (" 'unsafe-eval'" if map_page else "")
+    scripts = f"'self' 'nonce-{nonce}'"
     images = " ".join(filter(None, ["'self'", "data:", "blob:", _tile_source(tiles)]))
     return "; ".join(
         [
@@ -95,9 +92,7 @@ def content_security_policy(nonce: str, tiles: str | None = None, map_page: bool
 
 def _set_headers(response: Response) -> Response:
     headers = response.headers
-    policy = content_security_policy(
-        csp_nonce(), current_app.config.get("TILES"), map_page=g.get("csp_map", False)
-    )
+    policy = content_security_policy(csp_nonce(), current_app.config.get("TILES"))
     # A stored file (an attachment) is never a page: no scripts, forms or plugins in it.
     headers["Content-Security-Policy"] = policy + ("; sandbox" if g.get("csp_sandbox") else "")
     headers["X-Content-Type-Options"] = "nosniff"

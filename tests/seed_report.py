@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +98,33 @@ def apply_seed_goals(session) -> None:
                 session, find_indicator(session, key, YEAR), annual_goal=goal, unit=unit,
                 quarterly_goals={n: goal / 4 for n in range(1, 5)},
             )
+
+
+# Reading our own report back (its PDF text) to compare it with the seed.
+SHEET = re.compile(r"(?m)^\s*Nivel:\s+(\w+) (\S+)\s*$")
+ENTRY = re.compile(r"(?m)^\s*\d+\. (.+? de \d{4})\. ")
+
+
+def report_pdf(runner, directory: Path, quarter: str, fmt: str = "pdf") -> Path:
+    """``limites report QUARTER`` written into ``directory``."""
+    out = directory / f"informe_{quarter}.{fmt}"
+    result = runner.invoke(args=["report", quarter, "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text as poppler's ``pdftotext -layout`` reads it."""
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def report_sheets(text: str) -> dict[str, str]:
+    """The text of each indicator sheet, by key: from its program line to the next sheet."""
+    marks = list(SHEET.finditer(text))
+    starts = [text.rfind("Programa presupuestario:", 0, m.start()) for m in marks]
+    ends = starts[1:] + [len(text)]
+    return {
+        m.group(2): text[start:end] for m, start, end in zip(marks, starts, ends, strict=True)
+    }

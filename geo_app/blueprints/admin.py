@@ -2,7 +2,7 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from cases import accounts, audit, frames, permissions, records
+from cases import accounts, audit, frames, permissions, records, tokens
 from cases.db import unit_of_work
 from cases.errors import LimitesError
 from cases.models import AuditAction, Role
@@ -13,6 +13,31 @@ from geo_app.db import get_session
 from geo_app.forms import AuditFilterForm, NewUserForm, first_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _crumbs() -> list[tuple[str, str]]:
+    """Breadcrumbs of a page under Administración."""
+    return [("Administración", url_for("admin.index"))]
+
+
+# The administration pages, as the Administración page lists them.
+SECTIONS = (
+    ("admin.users", "Usuarios", "Cuentas, roles (lector, editor, administrador), contraseñas y "
+     "cuentas desactivadas."),
+    ("admin.audit_log", "Registro de cambios", "Quién cambió qué y cuándo, con los valores de "
+     "antes y después; se filtra y se descarga en CSV."),
+    ("admin.trash", "Papelera", "Registros enviados a la papelera: se restauran desde aquí."),
+    ("admin.frames_index", "Marco en vigor", "Qué conjunto de límites oficiales rige los "
+     "análisis y los mapas."),
+)
+
+
+@bp.get("/")
+def index():
+    """Administración: las páginas que solo ve un administrador."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    return render_template("admin/index.html", title="Administración", sections=SECTIONS,
+                           breadcrumbs=[])
 
 
 @bp.route("/usuarios", methods=["GET", "POST"])
@@ -36,8 +61,9 @@ def users():
     elif form.is_submitted():
         flash(first_error(form), "danger")
     return render_template(
-        "admin/users.html", title="Usuarios", breadcrumbs=[], form=form,
+        "admin/users.html", title="Usuarios", breadcrumbs=_crumbs(), form=form,
         users=accounts.list_users(get_session()),
+        keys=tokens.list_tokens(get_session(), include_revoked=False),
     )
 
 
@@ -79,7 +105,7 @@ def audit_log():
     form = AuditFilterForm(request.args)
     form.validate()
     return render_template(
-        "admin/audit.html", title="Registro de cambios", breadcrumbs=[], form=form,
+        "admin/audit.html", title="Registro de cambios", breadcrumbs=_crumbs(), form=form,
         **_entries(audit.entries(get_session(), _audit_filter(form))), types=RECORD_TYPES,
     )
 
@@ -107,7 +133,7 @@ def trash():
     """Papelera: registros eliminados, que un administrador puede restaurar."""
     permissions.require(permissions.can_restore(acting_user()))
     return render_template(
-        "admin/trash.html", title="Papelera", breadcrumbs=[],
+        "admin/trash.html", title="Papelera", breadcrumbs=_crumbs(),
         **_listed(records.deleted_records(get_session())),
     )
 
@@ -125,11 +151,13 @@ def restore(kind: str, record_id: int):
 
 @bp.get("/marcos")
 def frames_index():
-    """Marcos de límites guardados y cuál está en vigor."""
+    """Marcos de límites guardados, cuál está en vigor y las últimas importaciones."""
     permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
     return render_template(
-        "admin/frames.html", title="Marco en vigor", breadcrumbs=[],
-        frames=frames.list_frames(get_session()),
+        "admin/frames.html", title="Marco en vigor", breadcrumbs=_crumbs(),
+        frames=frames.list_frames(session),
+        imports=audit.entries(session, audit.AuditFilter(record_type="boundary_import"), 20),
     )
 
 

@@ -10,7 +10,6 @@ from geo_app.pages import records
 bp = Blueprint("case_files", __name__, url_prefix="/expedientes")
 
 
-
 def _listed(page) -> dict:
     return {"cases": page.items, "page": page}
 

@@ -8,30 +8,47 @@ Only editors reach the writes (``geo_app.auth`` refuses other roles' POSTs with 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from shapely.geometry import Point, shape
-from sqlalchemy import select
 from wtforms import DateField, StringField
 
-from cases import editing, permissions
+from cases import desk_field, editing, layers, permissions
 from cases.audit import snapshot
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError, StaleRecordError
+from cases.field import PhotoUpload
+from cases.indicators import HOME_MUNICIPALITY
 from cases.models import (
     Agreement,
     AgreementStatus,
     Case,
     CaseStatus,
     DisputeZone,
+    Finding,
+    FindingCategory,
+    Indicator,
+    Inspection,
     Institution,
     InstitutionKind,
     Meeting,
     MeetingKind,
+    Municipality,
     ParticipantRole,
     Person,
     Site,
@@ -42,6 +59,7 @@ from cases.queries import paginate_list
 from geo_app import forms_records as f
 from geo_app.auth import acting_user
 from geo_app.db import get_session
+from geo_app.files import attachment_store, max_attachment_bytes
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")
 
@@ -80,12 +98,20 @@ KINDS: dict[str, Kind] = {
     "persona": Kind(Person, f.PersonForm, "persona", "Nueva persona",
                     lambda r: url_for("editing.edit", kind="persona", record_id=r.id),
                     "editing.listing", "Personas"),
+    "recorrido": Kind(Inspection, f.InspectionForm, "recorrido", "Nuevo recorrido",
+                      lambda r: url_for("inspections.detail", inspection_id=r.id),
+                      "inspections.index", "Recorridos"),
+    "hallazgo": Kind(Finding, f.FindingForm, "hallazgo", "Nuevo hallazgo",
+                     lambda r: url_for("inspections.detail", inspection_id=r.inspection_id,
+                                       _anchor=f"hallazgo-{r.id}"),
+                     "inspections.index", "Recorridos"),
 }
 
 _MODEL_ENUMS = {
     (Meeting, "kind"): MeetingKind, (DisputeZone, "kind"): ZoneKind,
     (DisputeZone, "status"): ZoneStatus, (Case, "status"): CaseStatus,
     (Agreement, "status"): AgreementStatus, (Institution, "kind"): InstitutionKind,
+    (Finding, "category"): FindingCategory,
 }
 # Picker fields: the model listed and how an entry reads.
 _PICKERS = {
@@ -97,7 +123,18 @@ _PICKERS = {
     "presided": (Person, lambda r: r.label),
     "attendees": (Person, lambda r: r.label),
 }
-_SINGLE = {"responsible": Institution, "institution": Institution}
+# Single choices: the model, how an entry reads and what "none" reads.
+_SINGLE = {
+    "responsible": (Institution, lambda r: r.name, "(ninguna)"),
+    "institution": (Institution, lambda r: r.name, "(ninguna)"),
+    "zone": (DisputeZone, lambda r: r.name, "(ninguna)"),
+    "municipality": (Municipality, lambda r: f"{r.name} ({r.cvegeo})", "(ninguno)"),
+    "indicator": (Indicator, lambda r: f"{r.year} · {r.level} {r.key} — {r.name}",
+                  "(no cuenta en ningún indicador)"),
+    "case": (Case, lambda r: f"{r.number} — {r.title}", "(ninguno)"),
+}
+# Fields that name the record a new one belongs to (given in the "Nuevo" link).
+_PARENTS = {"meeting": Meeting, "inspection": Inspection}
 
 
 def _kind(name: str) -> Kind:
@@ -110,14 +147,14 @@ def _kind(name: str) -> Kind:
 def _fill_choices(form, session) -> None:
     for name, (model, label) in _PICKERS.items():
         if hasattr(form, name):
-            rows = session.scalars(select(model)).all()
             getattr(form, name).choices = sorted(
-                ((r.id, label(r)) for r in rows), key=lambda c: c[1].lower())
-    for name, model in _SINGLE.items():
+                ((r.id, label(r)) for r in editing.catalogue(session, model)),
+                key=lambda c: c[1].lower())
+    for name, (model, label, blank) in _SINGLE.items():
         if hasattr(form, name):
-            rows = session.scalars(select(model)).all()
-            getattr(form, name).choices = [("", "(ninguna)")] + sorted(
-                ((r.id, r.name) for r in rows), key=lambda c: c[1].lower())
+            getattr(form, name).choices = [("", blank)] + sorted(
+                ((r.id, label(r)) for r in editing.catalogue(session, model)),
+                key=lambda c: c[1].lower())
 
 
 def _form_data(record) -> dict[str, Any]:
@@ -131,18 +168,38 @@ def _form_data(record) -> dict[str, Any]:
                                  if p.role is not ParticipantRole.PRESIDED]
         elif field in _PICKERS:
             data[field] = [r.id for r in value]
-        elif field in _SINGLE or field == "meeting":
+        elif field in _SINGLE or field in _PARENTS:
             data[field] = value.id if value is not None else None
         elif field == "geometry":
-            if isinstance(record, Site):
+            if isinstance(record, Site | Finding):
                 data["lon"], data["lat"] = value.x, value.y
             else:
                 data["geometry"] = json.dumps(value.__geo_interface__)
+        elif field == "route":
+            data["route"] = json.dumps(value.__geo_interface__) if value is not None else ""
+        elif field == "participants" and isinstance(record, Inspection):
+            data[field] = "\n".join(value or [])
+        elif field == "visit_dates":
+            data[field] = [dt.date.fromisoformat(day) for day in value or []]
         elif hasattr(value, "value") and not isinstance(value, str | int):
             data[field] = value.value
         else:
             data[field] = value
     return data
+
+
+def _geojson(text: str, what: str, field: str):
+    try:
+        data = json.loads(text)
+        return shape(data.get("geometry", data) if isinstance(data, dict) else data)
+    except (ValueError, AttributeError, KeyError, TypeError, IndexError) as error:
+        raise InvalidInputError(f"{what} no es GeoJSON válido.", field=field) from error
+
+
+def _route_values(form) -> dict[str, Any]:
+    route = _geojson(form.route.data, "La ruta enviada", "route") if form.route.data else None
+    text = (form.route_points_read.data or "").strip()
+    return desk_field.route_fields(route, int(text) if text.isdigit() else None)
 
 
 def _values(form, model: type, session) -> dict[str, Any]:
@@ -152,33 +209,35 @@ def _values(form, model: type, session) -> dict[str, Any]:
         if field == "people":
             chosen = {pid: ParticipantRole.PARTICIPATED for pid in form.attendees.data or []}
             chosen.update({pid: ParticipantRole.PRESIDED for pid in form.presided.data or []})
-            people = {p.id: p for p in session.scalars(
-                select(Person).where(Person.id.in_(list(chosen))))} if chosen else {}
+            people = {p.id: p for p in editing.records_by_id(session, Person, list(chosen))}
             values["people"] = [(people[pid], role) for pid, role in chosen.items()
                                 if pid in people]
             continue
         if field == "geometry":
-            if model is Site:
-                values["geometry"] = Point(form.lon.data, form.lat.data)
+            if model in (Site, Finding):
+                both = form.lon.data is not None and form.lat.data is not None
+                values["geometry"] = Point(form.lon.data, form.lat.data) if both else None
             elif form.geometry.data:
-                try:
-                    values["geometry"] = shape(json.loads(form.geometry.data).get(
-                        "geometry", json.loads(form.geometry.data)))
-                except (ValueError, AttributeError, KeyError, TypeError) as error:
-                    raise InvalidInputError("El polígono enviado no es GeoJSON válido.") \
-                        from error
+                values["geometry"] = _geojson(form.geometry.data, "El polígono enviado",
+                                              "geometry")
+            continue
+        if field == "route":
+            values.update(_route_values(form))
             continue
         if not hasattr(form, field):
             continue
         data = getattr(form, field).data
         if field in _PICKERS:
-            target = _PICKERS[field][0]
-            values[field] = list(session.scalars(
-                select(target).where(target.id.in_(data or [])))) if data else []
+            values[field] = editing.records_by_id(session, _PICKERS[field][0], data)
         elif field in _SINGLE:
-            values[field] = session.get(_SINGLE[field], data) if data else None
-        elif field == "meeting":
-            values[field] = session.get(Meeting, data) if data else None
+            values[field] = editing.record_by_id(session, _SINGLE[field][0], data or None)
+        elif field in _PARENTS:
+            values[field] = editing.record_by_id(session, _PARENTS[field], data or None)
+        elif field == "visit_dates":
+            values[field] = [day.isoformat() for day in data] if data else None
+        elif field == "participants" and model is Inspection:
+            values[field] = [" ".join(line.split()) for line in (data or "").splitlines()
+                             if line.strip()]
         elif (model, field) in _MODEL_ENUMS:
             values[field] = _MODEL_ENUMS[(model, field)](data)
         elif isinstance(getattr(form, field), StringField) and not isinstance(
@@ -192,14 +251,45 @@ def _values(form, model: type, session) -> dict[str, Any]:
     return values
 
 
+def _context(kind_name: str, form, record) -> tuple[Any, str]:
+    """The inspection a finding belongs to and its route (GeoJSON) drawn under the form."""
+    if kind_name != "hallazgo":
+        return None, ""
+    inspection = record.inspection if record is not None else editing.record_by_id(
+        get_session(), Inspection, form.inspection.data)
+    if inspection is None or inspection.route is None:
+        return inspection, ""
+    return inspection, json.dumps(inspection.route.__geo_interface__)
+
+
+def _limits() -> str:
+    """The limits around the home municipality, as GeoJSON text, for the form's map."""
+    def build() -> str:
+        return json.dumps(layers.limits_around(get_session(), HOME_MUNICIPALITY))
+
+    cache = current_app.extensions.get("limites_map_cache")
+    version = g.get("limites_data_version")
+    if cache is None or version is None:
+        return build()
+    return cache.get("form-limits", version, build)
+
+
 def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stale=None):
     title = f"Editar {kind.noun}" if record is not None else kind.new_title
+    parent, context = _context(kind_name, form, record)
+    breadcrumbs = [(kind.plural, _listing_url(kind_name, kind))]
+    if parent is not None:
+        title = f"{title} · {parent.title}"
+        breadcrumbs.append((parent.title, url_for("inspections.detail",
+                                                  inspection_id=parent.id)))
     return render_template(
         "editing/form.html", title=title, form=form, kind_name=kind_name, kind=kind,
         record=record, stale=stale, geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS
         else None, tiles=current_app.config.get("TILES") or "",
         tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
-        breadcrumbs=[(kind.plural, _listing_url(kind_name, kind))],
+        context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
+        max_filter_m=desk_field.MAX_FILTER_M,
+        breadcrumbs=breadcrumbs,
     ), code
 
 
@@ -210,10 +300,25 @@ def _listing_url(kind_name: str, kind: Kind) -> str:
 
 
 def _load(kind: Kind, record_id: int):
-    record = get_session().get(kind.model, record_id)
-    if record is None or record.is_deleted:
+    record = editing.record_by_id(get_session(), kind.model, record_id)
+    if record is None:
         abort(404)
     return record
+
+
+def _photos() -> list[PhotoUpload]:
+    limit = max_attachment_bytes()
+    return [PhotoUpload(upload.read(limit + 1), upload.filename)
+            for upload in request.files.getlist("photos") if upload and upload.filename]
+
+
+def _show_error(form, error: InvalidInputError | LimitesError) -> None:
+    """Put ``error`` beside its field when the form shows that field, else above the form."""
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    if field is not None and getattr(field.widget, "input_type", None) != "hidden":
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
 
 
 def _save(kind_name: str, kind: Kind, form, record=None):
@@ -223,29 +328,35 @@ def _save(kind_name: str, kind: Kind, form, record=None):
     user = acting_user()
     if not permissions.can_edit(user, record):
         abort(403)
+    existing_id = record.id if record is not None else None
+    notes: list[str] = []
     try:
         with unit_of_work(session):
             values = _values(form, kind.model, session)
-            if record is None:
+            if kind.model is Finding:
+                record, notes = desk_field.save_finding(
+                    session, user, attachment_store(), record, values, _photos(),
+                    form.expected_version(), max_attachment_bytes())
+            elif record is None:
                 record = editing.create_record(session, user, kind.model, values)
             else:
                 editing.update_record(session, user, record, values, form.expected_version())
             target = kind.page(record)
     except StaleRecordError:
-        current = _load(kind, record.id)
-        stale = sorted(
-            (k, v) for k, v in snapshot(current).items() if k != "geometry")
+        current = _load(kind, existing_id)
+        stale = sorted((k, v) for k, v in snapshot(current).items()
+                       if k not in ("geometry", "route"))
         form.version.data = str(current.version)
         return _render(kind_name, kind, form, current, 409, stale=stale)
     except LimitesError as error:
         if error.status_code >= 500:
             raise
-        form.form_errors.append(error.message)
-        if record is not None and record.id is not None:
-            record = _load(kind, record.id)
+        _show_error(form, error)
+        record = _load(kind, existing_id) if existing_id is not None else None
         return _render(kind_name, kind, form, record, 422)
-    flash(f"Se guardó la {kind.noun}." if kind.noun.endswith("a") or kind.noun.endswith("ón")
-          else f"Se guardó el {kind.noun}.", "success")
+    saved = (f"Se guardó la {kind.noun}." if kind.noun.endswith("a") or kind.noun.endswith("ón")
+             else f"Se guardó el {kind.noun}.")
+    flash(" ".join([saved, *notes]), "success")
     return redirect(target)
 
 
@@ -260,8 +371,12 @@ def new(kind: str):
             preset = request.args.getlist(name, type=int)
             if preset and hasattr(form, name):
                 getattr(form, name).data = preset
-        if hasattr(form, "meeting") and request.args.get("meeting", type=int):
-            form.meeting.data = request.args.get("meeting", type=int)
+        for name in _PARENTS:
+            if hasattr(form, name) and request.args.get(name, type=int):
+                getattr(form, name).data = request.args.get(name, type=int)
+        if kind == "hallazgo" and editing.record_by_id(
+                get_session(), Inspection, form.inspection.data) is None:
+            abort(404)
         return _render(kind, spec, form)
     return _save(kind, spec, form)
 
@@ -292,10 +407,12 @@ def delete(kind: str, record_id: int):
     user = acting_user()
     if not permissions.can_delete(user, record):
         abort(403)
+    # A finding's page is its inspection's, which stays.
+    target = spec.page(record) if isinstance(record, Finding) else _listing_url(kind, spec)
     with unit_of_work(session):
         editing.delete_record(session, user, record, form.expected_version())
     flash(f"Se envió a la papelera: {spec.noun}.", "success")
-    return redirect(_listing_url(kind, spec))
+    return redirect(target)
 
 
 _LISTED = {"sitio", "institucion", "persona"}
@@ -307,7 +424,7 @@ def listing(kind: str):
     if kind not in _LISTED:
         abort(404)
     spec = _kind(kind)
-    rows = get_session().scalars(select(spec.model)).all()
+    rows = editing.catalogue(get_session(), spec.model)
     from cases.record_types import record_label
     items = sorted(((record_label(r), r) for r in rows), key=lambda item: item[0].lower())
     page = paginate_list(items, request.args.get("pagina", type=int))
@@ -351,8 +468,9 @@ def status_timeline(record) -> list[TimelineStep]:
     ]
 
 
-_GEOMETRY_KINDS = {"zona": DisputeZone, "sitio": Site}
-_UPLOAD_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip")
+_GEOMETRY_KINDS = {"zona": DisputeZone, "sitio": Site, "recorrido": Inspection,
+                   "hallazgo": Finding}
+_UPLOAD_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz", ".gpx")
 
 
 @bp.post("/geometria/<kind>/vista-previa")
@@ -366,7 +484,7 @@ def geometry_preview(kind: str):
     from pathlib import Path
 
     model = _GEOMETRY_KINDS.get(kind)
-    if model is None:
+    if model not in (DisputeZone, Site):
         abort(404)
     upload = request.files.get("archivo")
     try:
@@ -375,21 +493,52 @@ def geometry_preview(kind: str):
             suffix = Path(name).suffix.lower()
             if suffix not in _UPLOAD_SUFFIXES:
                 raise InvalidInputError(
-                    f"«{name}»: suba un GeoJSON, un GeoPackage o un Shapefile comprimido (.zip).")
+                    f"«{name}»: suba un GeoJSON, un GeoPackage, un Shapefile comprimido (.zip), "
+                    "un KML/KMZ o (para un sitio) un GPX con puntos de paso.")
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"subido{suffix}"
                 upload.save(path)
                 shape_, notes = editing.geometry_from_file(model, path, name)
         else:
-            text = request.form.get("geometry", "")
-            try:
-                data = json.loads(text)
-                shape_ = shape(data.get("geometry", data) if isinstance(data, dict) else data)
-            except (ValueError, AttributeError, KeyError, TypeError, IndexError) as error:
-                raise InvalidInputError("El dibujo enviado no es GeoJSON válido.") from error
-            shape_, notes = editing.prepare_geometry(model, shape_)
+            drawn = _geojson(request.form.get("geometry", ""), "El dibujo enviado", "geometry")
+            shape_, notes = editing.prepare_geometry(model, drawn)
     except LimitesError as error:
         if error.status_code >= 500:
             raise
         return {"error": error.message}, 422
     return {"geometry": shape_.__geo_interface__, "notes": notes}
+
+
+@bp.post("/recorrido/ruta/vista-previa")
+def route_preview():
+    """Check a route: an uploaded file (``archivo``, with ``filtro_m``) or a drawn line.
+
+    Answers JSON: the route, the points read and kept, the days its times give and notes;
+    or a Spanish ``error`` (422). Nothing is saved here.
+    """
+    import tempfile
+    from pathlib import Path
+
+    upload = request.files.get("archivo")
+    try:
+        if upload is not None and upload.filename:
+            name = Path(upload.filename).name
+            suffix = Path(name).suffix.lower()
+            if suffix not in desk_field.ROUTE_SUFFIXES:
+                raise InvalidInputError(
+                    f"«{name}»: suba la ruta en GPX, KML, KMZ, GeoJSON o GeoPackage (.gpkg).")
+            step = request.form.get("filtro_m", type=float)
+            if request.form.get("filtro_m") and step is None:
+                raise InvalidInputError("El filtro de ruido debe ser un número de metros.")
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"ruta{suffix}"
+                upload.save(path)
+                preview = desk_field.route_from_file(get_session(), path, name, step)
+        else:
+            drawn = _geojson(request.form.get("geometry", ""), "El dibujo enviado", "route")
+            preview = desk_field.route_from_drawing(get_session(), drawn)
+    except LimitesError as error:
+        if error.status_code >= 500:
+            raise
+        return {"error": error.message}, 422
+    return preview.to_dict()

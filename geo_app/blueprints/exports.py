@@ -8,10 +8,9 @@ from tempfile import TemporaryDirectory
 from flask import Blueprint, Response, url_for
 from werkzeug.exceptions import NotFound
 
-from cases.exports import export_data
 from cases.scope import Scope, resolve_scope
 from geo_app.db import get_session
-from geo_app.exports import FORMATS, file_name, write_export
+from geo_app.exports import FORMATS, file_name, read_export, write_export
 
 bp = Blueprint("exports", __name__, url_prefix="/exportar")
 
@@ -19,7 +18,7 @@ bp = Blueprint("exports", __name__, url_prefix="/exportar")
 def _download(scope: Scope, fmt: str) -> Response:
     if fmt not in FORMATS:
         raise NotFound()
-    data = export_data(get_session(), scope, FORMATS[fmt].layers)
+    data = read_export(get_session(), scope, fmt, FORMATS[fmt].layers)
     name = file_name(data, fmt)
     with TemporaryDirectory() as tmp:
         payload = write_export(data, fmt, Path(tmp) / name).read_bytes()

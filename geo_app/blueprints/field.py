@@ -20,6 +20,7 @@ from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
 from cases.field import PhotoUpload
 from cases.models import FindingCategory
+from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.files import attachment_store, max_attachment_bytes
 from geo_app.pages.field import cache_name, offline_assets
@@ -59,7 +60,7 @@ def synchronise():
     batch = parse_capture(request.get_json(silent=True))
 
     def work(session):
-        inspection, result = sync_capture(session, batch, attachment_store())
+        inspection, result = sync_capture(session, batch, attachment_store(), acting_user())
         return result.to_dict(inspection), result.inspection_created or result.created_findings
 
     answer, created = _committed(work)
@@ -78,6 +79,7 @@ def photo(photo_uuid: str):
         attachment, created = sync_photo(
             session, attachment_store(), photo_uuid, request.form.get("hallazgo", ""),
             PhotoUpload(data, upload.filename or "foto.jpg"), max_attachment_bytes(),
+            actor=acting_user(),
         )
         return {"id": attachment.id, "creado": created}, created
 

@@ -9,16 +9,19 @@ from cases import permissions
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
 from cases.indicators import (
+    MIR_LEVELS,
     configure_indicator,
+    create_indicator,
     indicator_by_id,
     indicator_years,
     override_level,
+    signer_candidates,
     year_progress,
 )
 from cases.statuses import MeetingKind
 from geo_app.auth import acting_user
 from geo_app.db import get_session
-from geo_app.forms import IndicatorForm, OverrideForm
+from geo_app.forms import IndicatorForm, NewIndicatorForm, OverrideForm
 from geo_app.reports.figures import indicator_chart_svg
 from geo_app.reports.render import Formatter
 
@@ -65,6 +68,50 @@ def _indicator_form(indicator) -> IndicatorForm:
         form.solo_vinculaciones.data = indicator.linkages_only
         form.agrupa_recorridos.data = indicator.group_inspections
     return form
+
+
+@bp.route("/nuevo", methods=["GET", "POST"])
+def new():
+    """Un indicador nuevo (administradores): programa, nivel, clave, nombre y año."""
+    user = acting_user()
+    permissions.require(permissions.can_manage_users(user))
+    session = get_session()
+    form = NewIndicatorForm()
+    form.nivel.choices = [SelectChoice(level, level) for level in MIR_LEVELS]
+    form.autoriza.choices = [SelectChoice("", "(la persona de la configuración)")] + [
+        SelectChoice(str(p.id), p.label) for p in signer_candidates(session)
+    ]
+    if request.method == "GET":
+        form.anio.data = dt.date.today().year
+        form.unidad.data = "actividades"
+        form.nivel.data = "Actividad"
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                with unit_of_work(session):
+                    indicator = create_indicator(
+                        session, program=form.programa.data, level=form.nivel.data,
+                        key=form.clave.data, name=form.nombre.data, year=form.anio.data,
+                        unit=form.unidad.data,
+                        authorized_by_id=int(form.autoriza.data) if form.autoriza.data
+                        else None,
+                        actor=user,
+                    )
+                    target = url_for("indicators.edit", indicator_id=indicator.id)
+            except LimitesError as error:
+                if error.status_code >= 500:
+                    raise
+                form.form_errors.append(error.message)
+            else:
+                flash(f"Se creó el indicador {indicator.key}: registre ahora sus metas y su "
+                      "regla de conteo.", "success")
+                return redirect(target)
+    return render_template(
+        "indicators/new.html", title="Nuevo indicador", form=form,
+        breadcrumbs=[("Indicadores", url_for("indicators.index"))],
+    ), status
 
 
 @bp.route("/<int:indicator_id>/editar", methods=["GET", "POST"])

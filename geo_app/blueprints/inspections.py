@@ -10,7 +10,6 @@ from geo_app.pages import records
 bp = Blueprint("inspections", __name__, url_prefix="/recorridos")
 
 
-
 def _listed(page) -> dict:
     return {"inspections": page.items, "page": page}
 

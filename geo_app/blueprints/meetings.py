@@ -10,7 +10,6 @@ from geo_app.pages import records
 bp = Blueprint("meetings", __name__, url_prefix="/reuniones")
 
 
-
 def _listed(page) -> dict:
     return {"meetings": page.items, "page": page}
 

@@ -16,15 +16,15 @@ from geo_app.pages import ogcapi as docs
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
-_STATUS_CODES = {400: "InvalidParameterValue", 404: "NotFound"}
+_STATUS_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 404: "NotFound"}
 
 
 def access_scope() -> Scope:
     """The records this request may read: the single access hook of the API.
 
-    Today every record; with accounts it checks the logged-in session or the
-    ``Authorization: Bearer`` token (401 otherwise), and a share link's request gets the
-    link's scope.
+    Whoever reached a view here was let in by ``geo_app.auth`` (a signed-in session or a
+    personal ``Authorization: Bearer`` key; 401 otherwise) and reads every record; a share
+    link's request gets the link's scope.
     """
     shared = g.get("share_scope")  # set by geo_app.blueprints.shares for /c/<token>/ogcapi
     return shared if shared is not None else Scope.everything()
@@ -69,9 +69,14 @@ def _error(error: LimitesError):
         "f" not in request.args
         and request.accept_mimetypes.best_match([docs.JSON, docs.HTML]) == docs.HTML
     ):
-        return render_template("errors/error.html", title="Error", code=code,
-                               message=error.message, reference=None), code
-    return Response(docs.to_json(body), status=code, mimetype=docs.JSON)
+        response = Response(render_template("errors/error.html", title="Error", code=code,
+                                            message=error.message, reference=None),
+                            status=code)
+    else:
+        response = Response(docs.to_json(body), status=code, mimetype=docs.JSON)
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="limites"'
+    return response
 
 
 @bp.get("/")

@@ -28,7 +28,6 @@ from werkzeug.exceptions import NotFound
 from cases import features
 from cases.db import unit_of_work
 from cases.errors import LimitesError, NotFoundError
-from cases.exports import export_data
 from cases.models import Agreement, Finding, Inspection, Meeting
 from cases.permissions import can_edit
 from cases.scope import ScopeKind, scoped
@@ -45,10 +44,21 @@ from cases.shares import (
     revoke_share,
     share_title,
 )
+from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.auth import acting_user, public
 from geo_app.db import get_session
-from geo_app.exports import FORMATS, file_name, write_export
-from geo_app.exports.kml import ATTACHMENTS
+from geo_app.exports import FORMATS, file_name, read_export, write_export
+from geo_app.maps.styles import (
+    BOUNDARY_FALLBACK,
+    BOUNDARY_STYLES,
+    FINDING_MARKERS,
+    ILLUSTRATIVE_FRAME_STYLE,
+    ROUTE_STYLE,
+    SITE_MARKER,
+    ZONE_STATUS_COLOURS,
+    ZONE_STATUS_FALLBACK,
+    LineStyle,
+)
 
 bp = Blueprint("shares", __name__)
 
@@ -90,6 +100,35 @@ def _export_layers(resolved: ResolvedShare, fmt: str) -> tuple[str, ...] | None:
     return tuple(name for name in base if name in allowed)
 
 
+def _map_layers(collections: list[features.Collection]) -> list[dict]:
+    """How the public page draws each collection: the app's colours, by kind and status."""
+    layers = []
+    for c in collections:
+        layer: dict = {"id": c.id, "title": c.title}
+        if c.kind is not None:
+            layer["style"] = BOUNDARY_STYLES.get(c.kind, BOUNDARY_FALLBACK).leaflet()
+            if c.kind is BoundaryKind.OFFICIAL:  # an illustrative frame never looks real
+                layer["illustrative"] = ILLUSTRATIVE_FRAME_STYLE.leaflet()
+        elif c.layer == "zonas":
+            layer["style"] = LineStyle(ZONE_STATUS_FALLBACK, weight=3,
+                                       fill_opacity=0.3).leaflet()
+            layer["colour_by"] = ("estado", {s.label: ZONE_STATUS_COLOURS[s]
+                                             for s in ZoneStatus})
+            layer["focus"] = True
+        elif c.layer == "recorridos":
+            layer["style"] = ROUTE_STYLE.leaflet()
+            layer["focus"] = True
+        elif c.layer == "hallazgos":
+            layer["point"] = FINDING_MARKERS[FindingCategory.OTHER].swatch
+            layer["colour_by"] = ("categoria", {k.label: FINDING_MARKERS[k].swatch
+                                                for k in FindingCategory})
+            layer["focus"] = True
+        else:
+            layer["point"] = SITE_MARKER.swatch
+        layers.append(layer)
+    return layers
+
+
 @bp.get("/c/<token>")
 @public
 def page(token: str):
@@ -116,7 +155,7 @@ def page(token: str):
                  if link.scope_kind != MAP_KIND or _export_layers(resolved, key)]
     return render_template(
         "shares/public.html", title=scope.title, link=link, scope=scope, token=token,
-        records=records, downloads=downloads, collections=collections,
+        records=records, downloads=downloads, map_layers=_map_layers(collections),
         ogcapi=url_for(f"{SHARE_OGCAPI}.landing", token=token),
     )
 
@@ -134,9 +173,9 @@ def download(token: str, fmt: str):
     layers = _export_layers(resolved, fmt)
     if layers is not None and not layers:
         raise NotFound()
-    data = export_data(get_session(), resolved.scope, layers)
-    if not resolved.link.include_attachments:
-        data.extra.pop(ATTACHMENTS, None)  # photos only when the link says so
+    # Photos only when the link says so.
+    data = read_export(get_session(), resolved.scope, fmt, layers,
+                       photos=resolved.link.include_attachments)
     name = file_name(data, fmt)
     with TemporaryDirectory() as tmp:
         payload = write_export(data, fmt, Path(tmp) / name).read_bytes()

@@ -10,7 +10,6 @@ from geo_app.pages import records
 bp = Blueprint("zones", __name__, url_prefix="/zonas")
 
 
-
 def _listed(page) -> dict:
     return {"zones": page.items, "page": page}
 

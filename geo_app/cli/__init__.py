@@ -27,6 +27,7 @@ from geo_app.cli import (
     routes,
     shares,
     simplify,
+    tokens,
     topology,
     users,
     versions,
@@ -51,6 +52,7 @@ COMMANDS = (
     *exports.COMMANDS,
     *shares.COMMANDS,
     *users.COMMANDS,
+    *tokens.COMMANDS,
     *database.COMMANDS[2:],
     *backup.COMMANDS,
 )

@@ -7,10 +7,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from cases.exports import export_data
 from cases.scope import resolve_scope
 from geo_app.cli.support import handled, open_session, progress
-from geo_app.exports import FORMATS, write_export
+from geo_app.exports import FORMATS, read_export, write_export
 
 __all__ = ["COMMANDS", "export_command"]
 
@@ -33,7 +32,7 @@ def export_command(zone, case, everything, fmt, out) -> None:
     with handled(), open_session() as session:
         scope = resolve_scope(session, zone=zone, case=case)
         progress(f"Exportando {scope.title} como {FORMATS[fmt].label}…")
-        data = export_data(session, scope, FORMATS[fmt].layers, progress=progress)
+        data = read_export(session, scope, fmt, FORMATS[fmt].layers, progress=progress)
         path = write_export(data, fmt, Path(out))
     progress(f"Exportación escrita en {path} ({path.stat().st_size:,} bytes)")
 

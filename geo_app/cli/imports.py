@@ -77,6 +77,7 @@ def import_boundaries_command(
                 frame_name=frame_name or frame_name_for(str(path)),
                 activate=activate,
                 progress=progress,
+                file_name=click.format_filename(path, shorten=True),
             )
     if as_json:
         json.dump(summary.as_dict(), sys.stdout, ensure_ascii=False, indent=2)

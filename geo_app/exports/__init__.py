@@ -11,10 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from cases.exports import ExportData
-from geo_app.exports import files, kml, pdf, standalone
+from sqlalchemy.orm import Session
 
-__all__ = ["ExportFormat", "FORMATS", "write_export", "file_name"]
+from cases.exports import ExportData, add_photos, export_data
+from cases.scope import Scope
+from geo_app.exports import files, kml, pdf, standalone
+from geo_app.files import attachment_store
+
+__all__ = ["ExportFormat", "FORMATS", "read_export", "write_export", "file_name"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class ExportFormat:
     write: Callable[[ExportData, Path], Path]
     # Layers the format needs (None: all); the PDF and HTML map need no attribute tables.
     layers: tuple[str, ...] | None = None
+    # Whether the file carries the findings' photos (the KMZ).
+    photos: bool = False
 
 
 FORMATS: dict[str, ExportFormat] = {
@@ -38,7 +44,7 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("kml", ".kml", "application/vnd.google-earth.kml+xml",
                      "KML (Google Earth)", kml.write_kml),
         ExportFormat("kmz", ".kmz", "application/vnd.google-earth.kmz",
-                     "KMZ (Google Earth, con fotos)", kml.write_kmz),
+                     "KMZ (Google Earth, con fotos)", kml.write_kmz, photos=True),
         ExportFormat("geojson", ".geojson.zip", "application/zip", "GeoJSON (zip)",
                      files.geojson),
         ExportFormat("csv", ".csv.zip", "application/zip", "CSV para Excel (zip)", files.csv,
@@ -55,6 +61,26 @@ def file_name(data: ExportData, fmt: str) -> str:
     """A download name such as ``limites-zona-3-20250515.gpkg``."""
     stamp = data.generated_at.strftime("%Y%m%d")
     return f"limites-{data.scope.slug}-{stamp}{FORMATS[fmt].suffix}"
+
+
+def read_export(
+    session: Session,
+    scope: Scope,
+    fmt: str,
+    layers: tuple[str, ...] | None,
+    *,
+    photos: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> ExportData:
+    """The records of ``scope`` in ``layers`` for ``fmt``, with the findings' photos.
+
+    The photos come when the format carries them and ``photos`` allows it (a share link
+    without attachments does not).
+    """
+    data = export_data(session, scope, layers, progress=progress)
+    if photos and FORMATS[fmt].photos:
+        add_photos(data, attachment_store())
+    return data
 
 
 def write_export(data: ExportData, fmt: str, out: str | Path) -> Path:

@@ -7,18 +7,23 @@ scale bar, a north arrow, a legend and a frame of longitude/latitude coordinates
 
 from __future__ import annotations
 
-import io
-import math
-
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
-from shapely.geometry.base import BaseGeometry
 
 from cases.exports import ExportData
 from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
+from geo_app.drawing import (
+    dashes,
+    draw_north_arrow,
+    draw_scale_bar,
+    lines,
+    polygons,
+    save,
+    true_aspect,
+)
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
     FINDING_MARKERS,
@@ -29,7 +34,7 @@ from geo_app.maps.styles import (
     LayerNames,
 )
 
-__all__ = ["ficha_map_png", "map_extent", "scale_bar_length"]
+__all__ = ["ficha_map_png", "map_extent"]
 
 _RC = {"font.family": "DejaVu Sans", "text.parse_math": False, "font.size": 8}
 # Margin around the records, in degrees (about 500 m).
@@ -37,34 +42,6 @@ PAD = 0.005
 _KIND_BY_LABEL = {k.label: k for k in BoundaryKind}
 _STATUS_BY_LABEL = {s.label: s for s in ZoneStatus}
 _CATEGORY_BY_LABEL = {c.label: c for c in FindingCategory}
-METRES_PER_DEGREE = 111_320.0
-
-
-def _lines(geometry: BaseGeometry):
-    kind = geometry.geom_type
-    if kind == "Polygon":
-        yield geometry.exterior.coords
-        for ring in geometry.interiors:
-            yield ring.coords
-    elif kind in ("LineString", "LinearRing"):
-        yield geometry.coords
-    elif hasattr(geometry, "geoms"):
-        for part in geometry.geoms:
-            yield from _lines(part)
-
-
-def _polygons(geometry: BaseGeometry):
-    if geometry.geom_type == "Polygon":
-        yield geometry
-    elif hasattr(geometry, "geoms"):
-        for part in geometry.geoms:
-            yield from _polygons(part)
-
-
-def _dashes(dash: str | None):
-    if not dash:
-        return "solid"
-    return (0, tuple(float(x) / 2 for x in dash.split()))
 
 
 def map_extent(data: ExportData) -> tuple[float, float, float, float] | None:
@@ -90,22 +67,6 @@ def map_extent(data: ExportData) -> tuple[float, float, float, float] | None:
     return west, south, east, north
 
 
-def scale_bar_length(width_m: float) -> float:
-    """A round length of about a fifth of ``width_m`` metres, for the scale bar.
-
-    Examples
-    --------
-    >>> scale_bar_length(4_300), scale_bar_length(900)
-    (500, 100)
-    """
-    target = width_m / 5
-    magnitude = 10 ** math.floor(math.log10(target))
-    for step in (5, 2, 1):
-        if step * magnitude <= target:
-            return step * magnitude
-    return magnitude
-
-
 def _degrees(value: float, positive: str, negative: str) -> str:
     hemisphere = positive if value >= 0 else negative
     return f"{abs(value):.3f}° {hemisphere}"
@@ -119,23 +80,23 @@ def _draw(ax, data: ExportData, extent) -> list:
         for tipo, geometry in zip(limits.frame["tipo"], limits.frame.geometry, strict=True):
             kind = _KIND_BY_LABEL.get(tipo, BoundaryKind.OFFICIAL)
             style = BOUNDARY_STYLES[kind]
-            for coords in _lines(geometry):
+            for coords in lines(geometry):
                 xs, ys = zip(*[(c[0], c[1]) for c in coords], strict=True)
                 ax.plot(xs, ys, color=style.colour, linewidth=style.weight / 2,
-                        linestyle=_dashes(style.dash), zorder=2)
+                        linestyle=dashes(style.dash), zorder=2)
             seen_kinds.add(kind)
     for kind in BoundaryKind:
         if kind in seen_kinds:
             style = BOUNDARY_STYLES[kind]
             handles.append(Line2D([], [], color=style.colour, linewidth=style.weight / 2,
-                                  linestyle=_dashes(style.dash), label=kind.label))
+                                  linestyle=dashes(style.dash), label=kind.label))
     zones = data.layers.get("zonas")
     statuses = set()
     if zones is not None:
         for estado, geometry in zip(zones.frame["estado"], zones.frame.geometry, strict=True):
             status = _STATUS_BY_LABEL.get(estado, ZoneStatus.IDENTIFIED)
             colour = ZONE_STATUS_COLOURS[status]
-            for polygon in _polygons(geometry):
+            for polygon in polygons(geometry):
                 xs, ys = polygon.exterior.xy
                 ax.fill(xs, ys, facecolor=colour, alpha=0.35, edgecolor=colour, linewidth=1.2,
                         zorder=3)
@@ -148,12 +109,12 @@ def _draw(ax, data: ExportData, extent) -> list:
     routes = data.layers.get("recorridos")
     if routes is not None and len(routes.frame):
         for geometry in routes.frame.geometry:
-            for coords in _lines(geometry):
+            for coords in lines(geometry):
                 xs, ys = zip(*[(c[0], c[1]) for c in coords], strict=True)
                 ax.plot(xs, ys, color=ROUTE_STYLE.colour, linewidth=1.6,
-                        linestyle=_dashes(ROUTE_STYLE.dash), zorder=4)
+                        linestyle=dashes(ROUTE_STYLE.dash), zorder=4)
         handles.append(Line2D([], [], color=ROUTE_STYLE.colour, linewidth=1.6,
-                              linestyle=_dashes(ROUTE_STYLE.dash), label=LayerNames.ROUTES))
+                              linestyle=dashes(ROUTE_STYLE.dash), label=LayerNames.ROUTES))
     findings = data.layers.get("hallazgos")
     categories = set()
     if findings is not None:
@@ -180,27 +141,6 @@ def _draw(ax, data: ExportData, extent) -> list:
     return handles
 
 
-def _scale_bar(ax, extent) -> None:
-    west, south, east, north = extent
-    latitude = (south + north) / 2
-    metres_per_degree = METRES_PER_DEGREE * math.cos(math.radians(latitude))
-    length_m = scale_bar_length((east - west) * metres_per_degree)
-    length_deg = length_m / metres_per_degree
-    x0 = west + (east - west) * 0.05
-    y0 = south + (north - south) * 0.05
-    ax.plot([x0, x0 + length_deg], [y0, y0], color="black", linewidth=3, zorder=8,
-            solid_capstyle="butt")
-    label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
-    ax.text(x0 + length_deg / 2, y0 + (north - south) * 0.015, label, ha="center",
-            va="bottom", fontsize=7, zorder=8)
-
-
-def _north_arrow(ax) -> None:
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.84), xycoords="axes fraction",
-                ha="center", va="center", fontsize=10, fontweight="bold",
-                arrowprops={"facecolor": "black", "width": 3, "headwidth": 9}, zorder=9)
-
-
 def ficha_map_png(data: ExportData, dpi: int = 170) -> bytes | None:
     """The ficha's map as PNG bytes, or ``None`` when the export has nothing to draw."""
     extent = map_extent(data)
@@ -214,13 +154,13 @@ def ficha_map_png(data: ExportData, dpi: int = 170) -> bytes | None:
         ax.set_xlim(west, east)
         ax.set_ylim(south, north)
         # Equal metres along both axes at this latitude.
-        ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+        ax.set_aspect(true_aspect(south, north))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "E", "O")))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "N", "S")))
         ax.tick_params(labelsize=6)
         ax.grid(color="#999999", linewidth=0.3, linestyle=":")
-        _scale_bar(ax, extent)
-        _north_arrow(ax)
+        draw_scale_bar(ax, extent)
+        draw_north_arrow(ax)
         if data.illustrative:
             ax.text(0.5, 0.98, ILLUSTRATIVE_NOTICE, transform=ax.transAxes, ha="center",
                     va="top", fontsize=8, fontweight="bold", color="#664d03",
@@ -230,6 +170,4 @@ def ficha_map_png(data: ExportData, dpi: int = 170) -> bytes | None:
                           frameon=False)
         ax.set_xlabel("Longitud (EPSG:4326)", fontsize=7)
         ax.set_ylabel("Latitud", fontsize=7)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+        return save(figure, "png", dpi)

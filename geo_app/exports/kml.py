@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 from markupsafe import Markup, escape
 from shapely.geometry.base import BaseGeometry
 
-from cases.exports import ExportData, ExportLayer
+from cases.exports import ATTACHMENTS, ExportData, ExportLayer
 from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.exports.labels import display_value, field_label
 from geo_app.maps.styles import (
@@ -29,11 +29,9 @@ from geo_app.maps.styles import (
     LayerNames,
 )
 
-__all__ = ["kml_colour", "kml_document", "write_kml", "write_kmz"]
+__all__ = ["ATTACHMENTS", "kml_colour", "kml_document", "write_kml", "write_kmz"]
 
 KML_NS = "http://www.opengis.net/kml/2.2"
-# What a KMZ holds besides doc.kml: a record's photos, as {(layer, id): [(name, bytes)]}.
-ATTACHMENTS = "attachments"
 _LAYER_TITLES = {
     "limites": LayerNames.BOUNDARIES,
     "zonas": LayerNames.ZONES,

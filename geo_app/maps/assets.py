@@ -68,13 +68,6 @@ CDN_ASSETS: dict[str, str | None] = {
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css": (
         "leaflet.fullscreen/Control.FullScreen.css"
     ),
-    # leaflet-measure 3 translates at build time: the Spanish bundle, same API as 2.1.7.
-    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js": (
-        "leaflet-measure/dist/leaflet-measure.es.js"
-    ),
-    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css": (
-        "leaflet-measure/dist/leaflet-measure.css"
-    ),
     # The drawing tools of the record forms (folium's Draw plugin links the same files).
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": (
         "leaflet-draw/dist/leaflet.draw.js"

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from pathlib import Path
 
 import folium
 from branca.element import MacroElement
-from folium.plugins import Fullscreen, MeasureControl
+from folium.plugins import Fullscreen
 from folium.template import Template
 
 from geo_app.maps.escape import script_json
 from geo_app.maps.labels import LabelLayout
 from geo_app.maps.legend import IllustrativeNotice, Legend, MapStyles, map_layers
 
-__all__ = ["ScaleBar", "SubjectView", "base_map", "add_controls"]
+__all__ = ["ScaleBar", "MeasureTool", "SubjectView", "base_map", "add_controls"]
+
+# Our measuring control; embedded in each map so a saved map (the HTML export) measures too.
+MEASURE_JS_PATH = Path(__file__).resolve().parent.parent / "static" / "measure.js"
 
 
 class ScaleBar(MacroElement):
@@ -31,6 +36,47 @@ class ScaleBar(MacroElement):
         super().__init__()
         self._name = "ScaleBar"
         self.options_json = script_json({"position": position, "metric": True, "imperial": False})
+
+
+@functools.cache
+def measure_js() -> str:
+    """Return the code of the measuring control (``static/measure.js``)."""
+    return MEASURE_JS_PATH.read_text(encoding="utf-8")
+
+
+class MeasureTool(MacroElement):
+    """«Medir distancia»: click points on the map to read the distance and enclosed area.
+
+    Distances in metres (kilometres from 1 km), areas in hectares and m². It replaces
+    folium's MeasureControl, whose leaflet-measure compiles templates with ``Function()``
+    and so needs ``'unsafe-eval'`` in the Content-Security-Policy; this one evaluates no
+    string. The code is written once in the page header (the ``nonced`` filter stamps it).
+
+    Examples
+    --------
+    >>> m = folium.Map()
+    >>> _ = MeasureTool().add_to(m)
+    >>> html = m.get_root().render()
+    >>> "L.Control.LimitesMeasure" in html, "new Function" in html, "eval(" in html
+    (True, False, False)
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<script>\n{{ this.code }}</script>\n{% endmacro %}
+        {% macro script(this, kwargs) %}
+            new L.Control.LimitesMeasure({{ this.options_json }}).addTo(
+                {{ this._parent.get_name() }}
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, position: str = "topleft"):
+        super().__init__()
+        self._name = "MeasureTool"
+        self.code = measure_js()
+        self.options_json = script_json({"position": position})
 
 
 class SubjectView(MacroElement):
@@ -206,13 +252,7 @@ def add_controls(m: folium.Map) -> None:
         title_cancel="Salir de pantalla completa",
         force_separate_button=True,
     ).add_to(m)
-    MeasureControl(
-        position="topleft",
-        primary_length_unit="meters",
-        secondary_length_unit="kilometers",
-        primary_area_unit="hectares",
-        secondary_area_unit="sqmeters",
-    ).add_to(m)
+    MeasureTool(position="topleft").add_to(m)
     layers = list(map_layers(m))
     sections = [layer.legend for layer in layers if layer.legend and layer.legend.entries]
     if sections:

@@ -100,6 +100,8 @@ def _mir(document, section: IndicatorSection) -> None:
 
 
 INDENT = Cm(0.7)
+# Nivel, Indicador, Meta anual, Actividades, Nivel alcanzado.
+SUMMARY_WIDTHS_CM = (3.0, 7.2, 2.1, 2.7, 2.5)
 
 
 def _indented(document):
@@ -213,14 +215,24 @@ def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
         level = section.level
         cells = table.add_row().cells
         cells[0].text = level_heading(level.indicator.level, level.indicator.key)
-        cells[1].text = f"{level.indicator.name}\n{level.rule_text}"
+        cells[1].text = level.indicator.name
+        _run(cells[1].add_paragraph(), level.rule_text, size=8, colour=GREY)
         cells[2].text = format_number(level.annual_goal) if level.annual_goal else "sin meta"
         cells[3].text = str(level.counted)
         cells[4].text = format_percent(level.official_percent)
+        for cell in cells[2:]:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if not report.sections:
         table.add_row().cells[0].text = (
             f"No hay indicadores registrados para {report.quarter.year}."
         )
+    # The indicator's name and rule need the room; the figures are short.
+    table.autofit = False
+    for column, width in zip(table.columns, SUMMARY_WIDTHS_CM, strict=True):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, SUMMARY_WIDTHS_CM, strict=True):
+            cell.width = Cm(width)
     if report.missing:
         document.add_heading("Información faltante en este informe", level=2)
         for note in report.missing:

@@ -7,18 +7,25 @@ they are safe in a threaded WSGI server.
 from __future__ import annotations
 
 import base64
-import io
 import math
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from shapely.geometry.base import BaseGeometry
 
 from cases.indicators import IndicatorYear
 from cases.models import BoundaryKind
 from cases.reports import EntryMap
+from geo_app.drawing import (
+    RC,
+    draw_north_arrow,
+    draw_scale_bar,
+    lines,
+    polygons,
+    save,
+    true_aspect,
+)
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
     ILLUSTRATIVE_NOTICE,
@@ -32,41 +39,9 @@ from geo_app.maps.styles import (
 
 __all__ = ["entry_map_png", "entry_map_svg", "indicator_chart_svg", "data_uri"]
 
-# Deterministic SVG ids; text kept as text (selectable, small); names with "$" stay plain
-# text instead of being parsed as mathtext.
-_RC = {
-    "svg.hashsalt": "limites",
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "text.parse_math": False,
-}
-
-
 def data_uri(payload: bytes, mime: str) -> str:
     """Embed ``payload`` in a ``data:`` URI (no file, no network)."""
     return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
-
-
-def _lines(geometry: BaseGeometry):
-    """Every line of a (multi)line or the rings of a (multi)polygon, as coordinate lists."""
-    kind = geometry.geom_type
-    if kind in ("Polygon",):
-        yield geometry.exterior.coords
-        for ring in geometry.interiors:
-            yield ring.coords
-    elif kind in ("LineString", "LinearRing"):
-        yield geometry.coords
-    elif hasattr(geometry, "geoms"):
-        for part in geometry.geoms:
-            yield from _lines(part)
-
-
-def _polygons(geometry: BaseGeometry):
-    if geometry.geom_type == "Polygon":
-        yield geometry
-    elif hasattr(geometry, "geoms"):
-        for part in geometry.geoms:
-            yield from _polygons(part)
 
 
 def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
@@ -77,7 +52,7 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
     pad_y = max((north - south) * 0.15, 0.003)
     west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
     # Degrees of longitude shrink with latitude: keep the map's shapes true.
-    aspect = 1 / math.cos(math.radians((south + north) / 2))
+    aspect = true_aspect(south, north)
     axes.set_aspect(aspect)
     # Fill the frame: widen whichever side is short for the figure's proportions.
     frame = height_cm / width_cm
@@ -97,7 +72,7 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
         spine.set_edgecolor("#999999")
     for zone in drawn.zones:
         colour = zone_colour(zone.status)
-        for polygon in _polygons(zone.geometry):
+        for polygon in polygons(zone.geometry):
             xs, ys = polygon.exterior.xy
             axes.fill(xs, ys, facecolor=colour, alpha=0.25, edgecolor=colour, linewidth=1)
         point = zone.geometry.representative_point()
@@ -105,23 +80,23 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
                       color="#333333")
     official = BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
     for limit in drawn.limits:
-        for coords in _lines(limit):
+        for coords in lines(limit):
             xs, ys = zip(*coords, strict=True)
             axes.plot(xs, ys, color=official.colour, linewidth=1.2)
     for river in drawn.rivers:
-        for coords in _lines(river):
+        for coords in lines(river):
             xs, ys = zip(*coords, strict=True)
             axes.plot(xs, ys, color=RIVER_STYLE.colour, linewidth=1.6, alpha=0.8)
     for route in drawn.routes:
-        for coords in _lines(route):
+        for coords in lines(route):
             xs, ys = zip(*coords, strict=True)
             axes.plot(xs, ys, color=ROUTE_STYLE.colour, linewidth=2, linestyle=(0, (4, 2)))
     for site in drawn.sites:
         axes.plot(site.x, site.y, marker="^", markersize=6, color=SITE_MARKER.swatch,
                   markeredgecolor="white", markeredgewidth=0.6)
     _draw_findings(figure, axes, drawn.findings)
-    axes.annotate("N ↑", (0.97, 0.96), xycoords="axes fraction", ha="right", va="top",
-                  fontsize=7, color="#333333")
+    draw_north_arrow(axes, fontsize=7)
+    draw_scale_bar(axes, (west, south, east, north), fontsize=5.5)
     axes.legend(handles=_legend(drawn), loc="best", fontsize=5.5, framealpha=0.85,
                 borderpad=0.4, handlelength=1.6)
     if drawn.illustrative:
@@ -188,27 +163,21 @@ def _legend(drawn: EntryMap) -> list:
     return handles
 
 
-def _save(figure: Figure, fmt: str, dpi: int = 200) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
-    return buffer.getvalue()
-
-
 def entry_map_png(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0) -> bytes:
     """A small map of an activity as PNG (for the PDF and the DOCX)."""
-    with matplotlib.rc_context(_RC):
-        return _save(_draw_map(drawn, width_cm, height_cm), "png")
+    with matplotlib.rc_context(RC):
+        return save(_draw_map(drawn, width_cm, height_cm), "png")
 
 
 def entry_map_svg(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0) -> str:
     """A small map of an activity as inline SVG (for the screen)."""
-    with matplotlib.rc_context(_RC):
-        return _save(_draw_map(drawn, width_cm, height_cm), "svg").decode("utf-8")
+    with matplotlib.rc_context(RC):
+        return save(_draw_map(drawn, width_cm, height_cm), "svg").decode("utf-8")
 
 
 def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
     """Bars of each indicator's level per quarter, with the quarter's goal as a mark."""
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(RC):
         figure = Figure(figsize=(7.5, 3.4))
         axes = figure.add_axes((0.08, 0.2, 0.9, 0.62))
         quarters = ["T1", "T2", "T3", "T4"]
@@ -243,4 +212,4 @@ def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
             figure.suptitle(title, fontsize=9, x=0.08, ha="left")
         figure.text(0.08, 0.03, "Barras: nivel alcanzado del trimestre. Raya negra: meta del "
                     "trimestre.", fontsize=7, color="#555555")
-        return _save(figure, "svg").decode("utf-8")
+        return save(figure, "svg").decode("utf-8")

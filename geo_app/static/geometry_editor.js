@@ -1,5 +1,7 @@
-// Geometry of a record form: draw or edit a zone polygon / a site point with leaflet-draw,
-// or upload a file; the server checks (and repairs) it and the preview is drawn before saving.
+// Geometry of a record form: draw or edit a zone polygon, a site or finding point or an
+// inspection's route with leaflet-draw, or upload a file; the server checks (and repairs) it
+// and the preview is drawn before saving. A finding's point is also set by a click on the
+// map or by typing its coordinates; its inspection's route is drawn under it.
 (function () {
   "use strict";
   var box = document.getElementById("geometry-map");
@@ -7,7 +9,12 @@
   var kind = box.getAttribute("data-kind");
   var notes = document.getElementById("geometry-notes");
   var form = box.closest("form");
-  var hidden = form.querySelector("input[name=geometry]");
+  var point = kind === "sitio" || kind === "hallazgo";
+  var hidden = form.querySelector(kind === "recorrido" ? "input[name=route]" : "input[name=geometry]");
+  var pointsRead = form.querySelector("input[name=route_points_read]");
+  var filter = document.getElementById("route-filter");
+  var fileInput = document.getElementById("geometry-file");
+  var lastFile = null;
   var lon = form.querySelector("input[name=lon]");
   var lat = form.querySelector("input[name=lat]");
   var token = form.querySelector("input[name=csrf_token]").value;
@@ -16,6 +23,10 @@
     var d = L.drawLocal.draw, e = L.drawLocal.edit;
     d.toolbar.buttons.polygon = "Dibujar un polígono";
     d.toolbar.buttons.marker = "Marcar un punto";
+    d.toolbar.buttons.polyline = "Dibujar la ruta";
+    d.handlers.polyline.tooltip.start = "Haga clic para empezar la ruta.";
+    d.handlers.polyline.tooltip.cont = "Haga clic para seguir la ruta.";
+    d.handlers.polyline.tooltip.end = "Haga clic en el último punto para terminar.";
     d.toolbar.actions.text = "Cancelar"; d.toolbar.actions.title = "Cancelar el dibujo";
     d.toolbar.finish.text = "Terminar"; d.toolbar.finish.title = "Terminar el dibujo";
     d.toolbar.undo.text = "Borrar el último vértice"; d.toolbar.undo.title = "Borrar el último vértice";
@@ -33,14 +44,51 @@
   if (tiles) {
     L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution"), maxZoom: 19 }).addTo(map);
   }
+  // The limits in force around the municipality: where one is when there is no base map.
+  var limits = box.getAttribute("data-limits");
+  if (limits) {
+    try {
+      var limitsLayer = L.geoJSON(JSON.parse(limits), {
+        interactive: false,
+        style: function (feature) {
+          return { color: "#6c757d", weight: feature.properties.home ? 2.5 : 1.5, fill: false };
+        }
+      }).addTo(map);
+      // Each municipality named at a point inside it, as on the app's other maps.
+      JSON.parse(limits).features.forEach(function (feature) {
+        var name = document.createElement("span");
+        name.className = "limites-label limites-label-municipality";
+        name.textContent = feature.properties.name;
+        L.marker([feature.properties.label[1], feature.properties.label[0]], {
+          interactive: false, keyboard: false,
+          icon: L.divIcon({ className: "limites-label-anchor", html: name, iconSize: null })
+        }).addTo(map);
+      });
+      var home = L.geoJSON(JSON.parse(limits), {
+        filter: function (feature) { return feature.properties.home; }
+      }).getBounds();
+      if (home.isValid()) { map.fitBounds(home, { animate: false }); }
+      else if (limitsLayer.getBounds().isValid()) { map.fitBounds(limitsLayer.getBounds(), { animate: false }); }
+    } catch (err) { /* the form works without the limits drawn */ }
+  }
+  var context = box.getAttribute("data-context");
+  if (context) {
+    try {
+      var routeLayer = L.geoJSON(JSON.parse(context), {
+        interactive: false, style: { color: "#555", weight: 3, dashArray: "6 6" }
+      }).addTo(map);
+      if (routeLayer.getBounds().isValid()) { map.fitBounds(routeLayer.getBounds(), { maxZoom: 16, animate: false }); }
+    } catch (err) { /* the form works without the route drawn */ }
+  }
   var drawn = new L.FeatureGroup().addTo(map);
   map.addControl(new L.Control.Draw({
     position: "topright",
     edit: { featureGroup: drawn },
     draw: {
       polygon: kind === "zona" ? { allowIntersection: true, showArea: false } : false,
-      marker: kind === "sitio" ? {} : false,
-      polyline: false, rectangle: false, circle: false, circlemarker: false
+      marker: point ? {} : false,
+      polyline: kind === "recorrido" ? { shapeOptions: { color: "#b5179e", weight: 4 } } : false,
+      rectangle: false, circle: false, circlemarker: false
     }
   }));
 
@@ -61,17 +109,25 @@
     }
   }
 
-  function store(geometry) {
-    if (kind === "sitio") {
+  function store(geometry, data) {
+    if (point) {
       lon.value = geometry.coordinates[0].toFixed(6);
       lat.value = geometry.coordinates[1].toFixed(6);
     } else {
       hidden.value = JSON.stringify(geometry);
     }
+    if (kind === "recorrido" && data) {
+      pointsRead.value = data.points_read;
+      ["started_on", "ended_on"].forEach(function (name) {
+        var input = form.querySelector("input[name=" + name + "]");
+        if (input && !input.value && data[name]) { input.value = data[name]; }
+      });
+    }
   }
 
   function preview(body) {
     body.append("csrf_token", token);
+    if (filter && body.has("archivo") && filter.value) { body.append("filtro_m", filter.value); }
     say("Revisando la geometría…", false);
     fetch(box.getAttribute("data-preview"), {
       method: "POST", body: body, credentials: "same-origin",
@@ -81,7 +137,7 @@
     }).then(function (result) {
       var data = result[1];
       if (!result[0]) { say(data.error || "La geometría no es válida.", true); return; }
-      store(data.geometry);
+      store(data.geometry, data);
       show(data.geometry);
       say(data.notes.length ? data.notes.join(" ") :
         "Vista previa lista: la geometría es válida. Guarde el formulario para conservarla.", false);
@@ -90,7 +146,15 @@
 
   function drawnGeometry() {
     var shapes = drawn.toGeoJSON().features.map(function (f) { return f.geometry; });
-    if (kind === "sitio") { return shapes[shapes.length - 1]; }
+    if (point) { return shapes[shapes.length - 1]; }
+    if (kind === "recorrido") {
+      var lines = [];
+      shapes.forEach(function (g) {
+        if (g.type === "LineString") { lines.push(g.coordinates); }
+        if (g.type === "MultiLineString") { lines = lines.concat(g.coordinates); }
+      });
+      return lines.length ? { type: "MultiLineString", coordinates: lines } : null;
+    }
     var polygons = [];
     shapes.forEach(function (g) {
       if (g.type === "Polygon") { polygons.push(g.coordinates); }
@@ -102,31 +166,68 @@
   function changed() {
     var geometry = drawnGeometry();
     if (!geometry) { return; }
+    if (kind === "hallazgo") {
+      store(geometry);
+      say("Lugar marcado: " + lat.value + ", " + lon.value + ".", false);
+      return;
+    }
     var body = new FormData();
     body.append("geometry", JSON.stringify(geometry));
     preview(body);
   }
 
   map.on(L.Draw.Event.CREATED, function (event) {
-    if (kind === "sitio") { drawn.clearLayers(); }
+    if (point) { drawn.clearLayers(); }
     drawn.addLayer(event.layer);
     changed();
   });
   map.on(L.Draw.Event.EDITED, changed);
   map.on(L.Draw.Event.DELETED, function () {
-    if (kind === "sitio") { lon.value = ""; lat.value = ""; } else { hidden.value = ""; }
+    if (point) { lon.value = ""; lat.value = ""; } else { hidden.value = ""; }
+    if (pointsRead) { pointsRead.value = ""; }
     say("Se borró la figura.", false);
   });
 
-  document.getElementById("geometry-file").addEventListener("change", function (event) {
-    var file = event.target.files[0];
-    if (!file) { return; }
+  function upload() {
+    if (!lastFile) { return; }
     var body = new FormData();
-    body.append("archivo", file);
+    body.append("archivo", lastFile);
     preview(body);
-  });
+  }
+  if (fileInput) {
+    fileInput.addEventListener("change", function (event) {
+      lastFile = event.target.files[0] || null;
+      upload();
+    });
+  }
+  // A new filter width reads the same file again, so the counts before and after show.
+  if (filter) { filter.addEventListener("change", upload); }
 
-  if (kind === "sitio" && lon.value && lat.value) {
+  if (kind === "hallazgo") {
+    var drawing = false;
+    map.on(L.Draw.Event.DRAWSTART, function () { drawing = true; });
+    map.on(L.Draw.Event.DRAWSTOP, function () { drawing = false; });
+    map.on("click", function (event) {
+      if (drawing) { return; }
+      var ll = event.latlng.wrap();
+      drawn.clearLayers();
+      drawn.addLayer(L.marker(ll));
+      lon.value = ll.lng.toFixed(6);
+      lat.value = ll.lat.toFixed(6);
+      say("Lugar marcado: " + lat.value + ", " + lon.value + ".", false);
+    });
+    var typed = function () {
+      var x = parseFloat(lon.value), y = parseFloat(lat.value);
+      if (isFinite(x) && isFinite(y)) {
+        drawn.clearLayers();
+        drawn.addLayer(L.marker([y, x]));
+      }
+    };
+    lon.addEventListener("change", typed);
+    lat.addEventListener("change", typed);
+  }
+
+  if (point && lon.value && lat.value) {
     show({ type: "Point", coordinates: [parseFloat(lon.value), parseFloat(lat.value)] });
   } else if (hidden && hidden.value) {
     try { show(JSON.parse(hidden.value)); } catch (err) { say("La geometría guardada no se pudo dibujar.", true); }

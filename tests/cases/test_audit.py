@@ -1,21 +1,33 @@
 import datetime as dt
+import uuid
 
+import geopandas as gpd
 import pytest
+from shapely import box
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from cases import audit, queries, records
+from cases.attachments import AttachmentStore, attach_link
+from cases.capture import parse_capture, sync_capture
 from cases.db import unit_of_work
-from cases.errors import NotFoundError, StaleRecordError
+from cases.errors import InvalidInputError, NotFoundError, StaleRecordError
+from cases.field import PhotoUpload, add_field_finding, add_inspection
+from cases.importer import import_boundaries
 from cases.layers import disputes_frame
 from cases.models import (
     Agreement,
     AuditAction,
+    AuditEntry,
+    BoundaryImport,
+    BoundaryVersion,
     DisputeZone,
+    Inspection,
     Meeting,
     User,
     ZoneStatus,
 )
+from geo_app.testing_field import photo
 
 
 def _zone(session, name="Colonia Ejidal") -> DisputeZone:
@@ -133,3 +145,160 @@ def test_versions_refuse_stale_writes(demo, session_factory):
         _zone(other).description = "otra persona"
     with pytest.raises(StaleDataError), unit_of_work(demo):
         zone.description = "cambio basado en la versión 2"
+
+
+# -- imports, field work and attachments -----------------------------------------------------
+
+NEW_FRAME = gpd.GeoDataFrame(
+    {"CVEGEO": ["20001"], "NOMGEO": ["Municipio de prueba"]},
+    geometry=[box(-96.76, 17.03, -96.70, 17.09)], crs="EPSG:4326",
+)
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def _entries_of(session, record_type: str) -> list[AuditEntry]:
+    return session.scalars(
+        select(AuditEntry).where(AuditEntry.record_type == record_type).order_by(AuditEntry.id)
+    ).all()
+
+
+def test_an_import_is_one_audit_entry_with_its_file_counts_frame_and_author(demo):
+    with unit_of_work(demo):
+        summary = import_boundaries(
+            demo, NEW_FRAME, source="Límites 2026", file_name="datos/limites_2026.geojson",
+            frame_name="Marco de prueba", actor=_editor(demo),
+        )
+    with demo.begin():
+        [entry] = _entries_of(demo, "boundary_import")
+        run = demo.get(BoundaryImport, entry.record_id)
+    assert (entry.action, entry.username, entry.before) == (AuditAction.CREATE, "editora", None)
+    assert entry.record_label == "limites_2026.geojson → Marco de prueba"
+    assert {k: entry.after[k] for k in ("source", "file_name", "kind", "frame_name", "read",
+                                        "added", "unchanged", "municipalities_created")} == {
+        "source": "Límites 2026", "file_name": "limites_2026.geojson", "kind": "oficial",
+        "frame_name": "Marco de prueba", "read": 1, "added": 1, "unchanged": 0,
+        "municipalities_created": 1,
+    }
+    assert entry.after["activated"] is False and summary.frame_in_force != "Marco de prueba"
+    assert run.frame.name == "Marco de prueba"
+
+
+def test_an_import_that_puts_its_frame_in_force_audits_both_by_the_command_line(demo):
+    with unit_of_work(demo):
+        import_boundaries(demo, NEW_FRAME, source="Límites 2026", frame_name="Marco de prueba",
+                          activate=True)
+    with demo.begin():
+        [run] = _entries_of(demo, "boundary_import")
+        switch = _entries_of(demo, "boundary_frame")[-1]
+    assert run.after["activated"] is True and switch.after["marco_vigente"] == "Marco de prueba"
+    assert run.username == switch.username == audit.COMMAND_LINE
+    assert run.user_id is None
+
+
+@pytest.mark.parametrize("failure", ["bad-code", "late"])
+def test_a_failed_import_writes_no_audit_entry(demo, monkeypatch, failure):
+    frame = NEW_FRAME.assign(CVEGEO=["2001"]) if failure == "bad-code" else NEW_FRAME
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("falla a mitad de la importación")
+
+    # After the versions were added and the run recorded in the session: all rolled back.
+    monkeypatch.setattr("cases.importer.activate_frame", broken)
+    with demo.begin():
+        before = {m: _count(demo, m) for m in (AuditEntry, BoundaryImport, BoundaryVersion)}
+    with pytest.raises((InvalidInputError, RuntimeError)), unit_of_work(demo):
+        import_boundaries(demo, frame, source="Límites 2026", frame_name="Marco de prueba",
+                          activate=True, actor=_editor(demo))
+    with demo.begin():
+        assert {m: _count(demo, m) for m in before} == before
+
+
+def _inspection(session, actor=None, title="Recorrido auditado") -> Inspection:
+    return add_inspection(session, title=title, started_on=dt.date(2025, 6, 2), track=None,
+                          participants=["Ana Pérez"], actor=actor)
+
+
+def test_inspection_finding_and_photo_are_audited_in_the_inspections_history(demo, tmp_path):
+    store = AttachmentStore(tmp_path)
+    with unit_of_work(demo):
+        editor = _editor(demo)
+        inspection = _inspection(demo, editor)
+        finding = add_field_finding(
+            demo, store, inspection.id, "residuos_solidos", note="Bolsas",
+            photo=PhotoUpload(photo(), "bolsas.jpg"), actor=editor,
+        )
+    with demo.begin():
+        entries = audit.history(demo, demo.get(Inspection, inspection.id))
+    assert [(e.record_type, e.action, e.username) for e in entries] == [
+        ("attachment", AuditAction.CREATE, "editora"),
+        ("finding", AuditAction.CREATE, "editora"),
+        ("inspection", AuditAction.CREATE, "editora"),
+    ]
+    attachment, found, created = entries
+    assert created.before is None and created.after["title"] == "Recorrido auditado"
+    assert created.after["participants"] == ["Ana Pérez"]
+    # The page lists what the new record holds, not its blank columns.
+    shown = {field for field, _, _ in audit.changed_fields(created)}
+    assert "title" in shown and "case_id" not in shown and created.after["case_id"] is None
+    assert found.record_id == finding.id and found.after["category"] == "residuos_solidos"
+    assert found.after["geometry"].startswith("Point, 1 vértices")
+    assert found.after["official_municipality_id"] is not None  # derived before the entry
+    assert attachment.after["kind"] == "foto" and attachment.after["finding_id"] == finding.id
+    assert attachment.after["original_name"] == "bolsas.jpg"
+    assert attachment.record_label == "Fotografía: bolsas.jpg"
+
+
+def test_field_work_from_the_command_line_is_audited_as_such(demo):
+    with unit_of_work(demo):
+        inspection = _inspection(demo)
+        add_field_finding(demo, None, inspection.id, "otro", lon=-96.7256, lat=17.0624)
+    with demo.begin():
+        entries = audit.history(demo, demo.get(Inspection, inspection.id))
+    assert [(e.record_type, e.username, e.user_id) for e in entries] == [
+        ("finding", audit.COMMAND_LINE, None), ("inspection", audit.COMMAND_LINE, None),
+    ]
+
+
+def test_refused_field_work_writes_no_audit_entry(demo):
+    with demo.begin():
+        before = _count(demo, AuditEntry)
+        inspection_id = demo.scalar(select(Inspection.id).limit(1))
+    with pytest.raises(InvalidInputError), unit_of_work(demo):
+        add_field_finding(demo, None, inspection_id, "contaminacion_agua", lon=2.35, lat=48.85,
+                          actor=_editor(demo))
+    with pytest.raises(InvalidInputError), unit_of_work(demo):
+        _inspection(demo, _editor(demo), title="x" * 400)
+    with demo.begin():
+        assert _count(demo, AuditEntry) == before
+
+
+def test_a_link_attached_to_a_meeting_is_in_its_history(demo):
+    with unit_of_work(demo):
+        meeting = demo.scalar(select(Meeting).order_by(Meeting.id).limit(1))
+        link = attach_link(demo, meeting, "https://example.org/acta", "Acta firmada",
+                           actor=_editor(demo))
+    with demo.begin():
+        [entry] = audit.history(demo, demo.get(Meeting, meeting.id))
+    assert (entry.record_type, entry.record_id, entry.username) == ("attachment", link.id,
+                                                                    "editora")
+    assert entry.after["url"] == "https://example.org/acta"
+    assert entry.after["meeting_id"] == meeting.id and entry.before is None
+
+
+def test_a_longer_track_from_the_phone_is_audited_as_an_update(demo):
+    points = [{"lon": -96.7256 + i * 0.001, "lat": 17.0624, "precision": 5} for i in range(6)]
+    doc = {"recorrido": {"uuid": str(uuid.uuid4()), "fecha": "2025-06-02"},
+           "puntos": points[:3], "hallazgos": []}
+    with unit_of_work(demo):
+        inspection, _ = sync_capture(demo, parse_capture(doc), None, _editor(demo))
+    with unit_of_work(demo):
+        sync_capture(demo, parse_capture({**doc, "puntos": points}), None, None)
+    with demo.begin():
+        update, create = audit.history(demo, demo.get(Inspection, inspection.id))
+    assert (create.action, create.username) == (AuditAction.CREATE, "editora")
+    assert (update.action, update.username) == (AuditAction.UPDATE, audit.COMMAND_LINE)
+    assert update.before["route_points_read"] == 3 and update.after["route_points_read"] == 6
+    assert update.before["route_length_m"] < update.after["route_length_m"]

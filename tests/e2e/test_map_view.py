@@ -100,6 +100,12 @@ def test_standalone_map_opens_from_a_file_without_network(browser, live_server, 
         # The markers' icon font is inlined too.
         page.evaluate("""() => document.fonts.load('900 12px "Font Awesome 6 Free"')""")
         assert page.evaluate("""() => document.fonts.check('900 12px "Font Awesome 6 Free"')""")
+        # The measuring tool is inlined too.
+        page.get_by_role("button", name="Medir distancia").click()
+        box = page.locator(".folium-map").bounding_box()
+        for fx in (.5, .8):
+            page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * .6)
+        assert page.locator(".limites-measure-result").inner_text().startswith("Distancia: ")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "mapa-independiente.png"))
     finally:

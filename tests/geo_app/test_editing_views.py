@@ -1,3 +1,7 @@
+import html
+import json
+import re
+
 from sqlalchemy import select
 
 from cases.models import AuditEntry, DisputeZone, Meeting, StatusChange
@@ -188,3 +192,13 @@ def test_meeting_people_with_roles(app, client):
         assert {p.person_id: p.role for p in meeting.people} == {
             ids[0]: ParticipantRole.PARTICIPATED}
     assert "Personas que presidieron" in form
+
+
+def test_form_maps_show_the_limits_around_the_municipality(client):
+    """Without a base map (offline), the limits in force say where one is drawing."""
+    page = client.get("/editar/recorrido/nuevo").text
+    limits = json.loads(html.unescape(re.search(r'data-limits="([^"]*)"', page).group(1)))
+    names = {f["properties"]["name"] for f in limits["features"]}
+    assert "Oaxaca de Juárez" in names and len(names) >= 3
+    assert [f["properties"]["home"] for f in limits["features"]].count(True) == 1
+    assert "map.css" in page  # the municipality labels' style

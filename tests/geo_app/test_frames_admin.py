@@ -51,3 +51,14 @@ def test_an_official_level_is_written_to_the_audit_log(app):
         "nivel_oficial_T3": 25.0, "motivo": "Cifra de la Tesorería",
         "registrado_por": "Jefa de la Unidad",
     }
+
+
+def test_administration_page_lists_the_admin_pages(admin_client, client):
+    page = admin_client.get("/").get_data(as_text=True)
+    assert 'href="/admin/"' in page and "/admin/papelera" not in page  # one entry in the nav
+    listing = admin_client.get("/admin/").get_data(as_text=True)
+    for label in ("Usuarios", "Registro de cambios", "Papelera", "Marco en vigor"):
+        assert label in listing
+    assert "Administración" in admin_client.get("/admin/papelera").get_data(as_text=True)
+    assert client.get("/admin/").status_code == 403
+    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)

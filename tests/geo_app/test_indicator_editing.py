@@ -66,3 +66,56 @@ def test_official_level_needs_a_reason_and_is_audited(app, admin_client, client)
             .order_by(AuditEntry.id.desc())
         ).first()
     assert entry.after["nivel_oficial_T3"] == 25.0 and entry.username == "administradora"
+
+
+def test_administrator_creates_an_indicator_for_a_new_year(app, admin_client):
+    page = admin_client.get("/indicadores/").get_data(as_text=True)
+    assert "/indicadores/nuevo" in page
+    form = admin_client.get("/indicadores/nuevo").get_data(as_text=True)
+    assert "Programa presupuestario" in form and "Sara Mariana Jara Carrasco" in form
+    response = admin_client.post("/indicadores/nuevo", data={
+        "programa": "08 - Gobierno Innovador y Tecnológico", "nivel": "Actividad",
+        "clave": "12.2", "nombre": "Porcentaje de vinculaciones con municipios metropolitanos",
+        "anio": "2026", "unidad": "vinculaciones", "autoriza": "",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    created = app.extensions["limites_sessions"]().scalars(
+        select(Indicator).where(Indicator.year == 2026)).one()
+    assert response.headers["Location"].endswith(f"/indicadores/{created.id}/editar")
+    assert (created.level, created.key, created.unit) == ("Actividad", "12.2", "vinculaciones")
+    with app.extensions["limites_sessions"]() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.record_type == "indicator",
+                                     AuditEntry.record_id == created.id)).one()
+    assert entry.action is AuditAction.CREATE and entry.after["clave"] == "12.2"
+    page = admin_client.get("/indicadores/?anio=2026").get_data(as_text=True)
+    assert "Porcentaje de vinculaciones con municipios metropolitanos" in page
+
+
+def _count(app):
+    with app.extensions["limites_sessions"]() as session:
+        return len(session.scalars(select(Indicator)).all())
+
+
+def test_bad_or_repeated_indicator_is_a_spanish_message_and_writes_nothing(app, admin_client):
+    before = _count(app)
+    base = {"programa": "08 - Gobierno Innovador y Tecnológico", "nivel": "Actividad",
+            "nombre": "x", "unidad": "eventos", "autoriza": ""}
+    response = admin_client.post("/indicadores/nuevo", data={**base, "clave": "doce",
+                                                              "anio": "2026"})
+    assert response.status_code == 422
+    assert "Clave inválida «doce»" in response.get_data(as_text=True)
+    demo = _indicator(app, "12.1")
+    response = admin_client.post("/indicadores/nuevo", data={
+        **base, "programa": demo.program, "clave": "12.1", "anio": str(demo.year)})
+    assert response.status_code == 422
+    assert "Ya existe el indicador 12.1 de 2025" in response.get_data(as_text=True)
+    response = admin_client.post("/indicadores/nuevo", data={**base, "clave": "1",
+                                                              "anio": "20260"})
+    assert response.status_code == 422
+    assert _count(app) == before
+
+
+def test_only_administrators_create_indicators(client):
+    assert client.get("/indicadores/nuevo").status_code == 403
+    assert "/indicadores/nuevo" not in client.get("/indicadores/").get_data(as_text=True)

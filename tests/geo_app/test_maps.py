@@ -376,8 +376,10 @@ def test_add_controls_in_spanish():
     ]:
         assert json.dumps(name) in html  # layer control entry
     assert '"title": "Pantalla completa"' in html
-    assert '"primaryAreaUnit": "hectares"' in html
-    assert '"primaryLengthUnit": "meters"' in html
+    # Our measuring tool, in metres, kilometres and hectares, and no eval (CSP).
+    assert "new L.Control.LimitesMeasure(" in html and '"Medir distancia"' in html
+    assert '" ha ("' in html and '" km"' in html and '" m"' in html
+    assert "new Function" not in html and "leaflet-measure" not in html
     assert "L.control.scale" in html and '"imperial": false' in html
     assert "L.control.layers" in html
 

@@ -12,8 +12,11 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from cases.accounts import get_user
+from cases.db import unit_of_work
 from cases.exports import layer_spec
 from cases.features import COLLECTIONS
+from cases.tokens import create_token
 from geo_app.testing import demo_app, session_cookie
 
 
@@ -28,9 +31,17 @@ def _gdal(tool: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The demo app served on 127.0.0.1 from a thread: the API's URL and a session cookie."""
+def live_app(tmp_path_factory):
+    """The demo app the live server serves."""
     app = demo_app(tmp_path_factory.mktemp("ogcapi"))
+    yield app
+    app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def served(live_app):
+    """The demo app served on 127.0.0.1 from a thread: the API's URL and a session cookie."""
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="ogcapi", daemon=True)
     thread.start()
@@ -39,7 +50,13 @@ def served(tmp_path_factory):
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
-    app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def api_key(live_app) -> str:
+    """A personal API key of the demo lector (what QGIS sends as a Bearer header)."""
+    with live_app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        return create_token(session, None, get_user(session, "lectora"), "QGIS").token
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +133,24 @@ def test_owslib_features_client(served):
     one = service.collection_item("zonas", str(zones["features"][0]["id"]))
     assert one["properties"] == zones["features"][0]["properties"]
     assert "/collections/{collectionId}/items" in service.api()["paths"]
+
+
+def test_gdal_and_owslib_read_with_a_personal_api_key(served, api_key):
+    from owslib.ogcapi.features import Features
+
+    url = served[0]
+    # Only the key: no session cookie (the module's other tests sign GDAL in with one).
+    env = {k: v for k, v in os.environ.items() if k != "GDAL_HTTP_COOKIE"}
+    out = subprocess.run(
+        [_gdal("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{url}", "hallazgos",
+         "--config", "GDAL_HTTP_HEADERS", f"Authorization: Bearer {api_key}"],
+        capture_output=True, text=True, check=True, env=env).stdout
+    assert out.count("OGRFeature(hallazgos)") == 3
+    service = Features(url, headers={"Authorization": f"Bearer {api_key}"})
+    zones = service.collection_items("zonas", limit=100)
+    assert zones["numberMatched"] == len(zones["features"]) == 5
+    refused = subprocess.run(
+        [_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{url}",
+         "--config", "GDAL_HTTP_HEADERS", "Authorization: Bearer lim_adivinanza"],
+        capture_output=True, text=True, env=env)
+    assert refused.returncode != 0 and "401" in refused.stderr

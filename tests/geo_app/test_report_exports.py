@@ -28,6 +28,10 @@ def test_docx_has_the_sheets_activities_and_signatures(app, runner, tmp_path):
     # recorridos (the 8 April sanitation meeting is not about any zone)
     assert len(document.inline_shapes) == 5
     assert document.sections[0].header.paragraphs[0].text.startswith("OAXACA DE JUÁREZ")
+    # Word and LibreOffice lay the summary out by its grid: the indicator's name gets the room.
+    summary = document.tables[0]
+    widths = [column.width.cm for column in summary.columns]
+    assert widths[1] == max(widths) and round(sum(widths), 1) <= 17.5
 
 
 def test_printable_html_is_standalone(app, runner, tmp_path):

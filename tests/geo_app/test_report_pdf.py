@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 from seed_report import (
+    ENTRY,
     INSPECTION_FINDINGS,
     POSTS,
     SIGNER,
     SIGNER_POSITION,
     ZONES,
     dates_in,
+    pdf_text,
+    report_pdf,
+    report_sheets,
     seed_indicators,
 )
 from sqlalchemy import select
@@ -25,33 +29,6 @@ from cases.models import Institution, Meeting, MeetingKind
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-output" / "report"
-SHEET = re.compile(r"(?m)^\s*Nivel:\s+(\w+) (\S+)\s*$")
-ENTRY = re.compile(r"(?m)^\s*\d+\. (.+? de \d{4})\. ")
-
-
-def _report(runner, tmp_path, quarter, fmt="pdf"):
-    out = tmp_path / f"informe_{quarter}.{fmt}"
-    result = runner.invoke(args=["report", quarter, "--format", fmt, "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def _text(pdf: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-
-
-def _sheets(text: str) -> dict[str, str]:
-    """The text of each indicator sheet, by key: from its program line to the next sheet."""
-    marks = list(SHEET.finditer(text))
-    starts = [text.rfind("Programa presupuestario:", 0, m.start()) for m in marks]
-    ends = starts[1:] + [len(text)]
-    return {
-        m.group(2): text[start:end] for m, start, end in zip(marks, starts, ends, strict=True)
-    }
-
-
 def _pages(pdf: Path, name: str) -> list[Path]:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTEFACTS.glob(f"{name}-*.png"):
@@ -60,11 +37,11 @@ def _pages(pdf: Path, name: str) -> list[Path]:
     return sorted(ARTEFACTS.glob(f"{name}-*.png"))
 
 
-def test_april_june_report_carries_every_item_of_the_units_own_report(app, runner, tmp_path):
+def test_april_june_report_carries_every_item_of_the_units_ownreport_pdf(app, runner, tmp_path):
     """The plain demo (no goals: the report states none) gives the seed's report back."""
-    pdf = _report(runner, tmp_path, "2025-T2")
-    text = _text(pdf)
-    sheets = _sheets(text)
+    pdf = report_pdf(runner, tmp_path, "2025-T2")
+    text = pdf_text(pdf)
+    sheets = report_sheets(text)
     seeds = seed_indicators()
     assert list(sheets) == [s.key for s in seeds]
     for seed in seeds:
@@ -96,11 +73,11 @@ def test_april_june_report_carries_every_item_of_the_units_own_report(app, runne
     assert "Información faltante" not in flat
 
 
-def test_report_pdf_looks_like_a_municipal_report(app, runner, tmp_path):
-    pdf = _report(runner, tmp_path, "2025-T2")
+def test_report_pdf_looks_like_a_municipalreport_pdf(app, runner, tmp_path):
+    pdf = report_pdf(runner, tmp_path, "2025-T2")
     pages = _pages(pdf, "2025-T2")
     assert len(pages) >= 4
-    text = _text(pdf)
+    text = pdf_text(pdf)
     page_texts = text.split("\f")[: len(pages)]
     for number, page in enumerate(page_texts, start=1):
         assert "OAXACA DE JUÁREZ" in page and "GOBIERNO MUNICIPAL 2025-2027" in page
@@ -124,17 +101,17 @@ def test_an_activity_recorded_for_july_appears_in_the_third_quarter(app, runner,
             purpose="Revisar la propuesta de acuerdo sobre Los Sauces.",
         ))
         session.commit()
-    pdf = _report(runner, tmp_path, "2025-T3")
+    pdf = report_pdf(runner, tmp_path, "2025-T3")
     _pages(pdf, "2025-T3")
-    sheet = " ".join(_sheets(_text(pdf))["12.2"].split())
+    sheet = " ".join(report_sheets(pdf_text(pdf))["12.2"].split())
     assert "17 de julio de 2025. Reunión de trabajo: Seguimiento del reconocimiento" in sheet
     assert "Nivel alcanzado: 5 % (1 vinculación de 20 programadas en el año = 5 %)" in sheet
 
 
 def test_an_empty_quarter_is_a_report_that_says_so(app, runner, tmp_path):
-    pdf = _report(runner, tmp_path, "2031-T1")
+    pdf = report_pdf(runner, tmp_path, "2031-T1")
     _pages(pdf, "2031-T1")
-    flat = " ".join(_text(pdf).split())
+    flat = " ".join(pdf_text(pdf).split())
     assert "No hay indicadores registrados para 2031" in flat
     assert "No hay actividades registradas en el primer trimestre de 2031" in flat
     assert "Autorizó:" in flat

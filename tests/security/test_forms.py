@@ -50,7 +50,7 @@ def test_the_overlap_zone_is_audited_with_its_fields(client, admin_client):
     assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
     text = csv.get_data().decode("utf-8")
     assert text.startswith("\ufeffFecha y hora (UTC)") and "Franja auditada" in text
-    assert ",name,,Franja auditada" in text
+    assert ",Nombre,,Franja auditada" in text  # fields named in Spanish
 
 
 def test_repeating_the_overlap_links_to_the_existing_zone(client, counts):

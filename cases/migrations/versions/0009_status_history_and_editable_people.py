@@ -11,7 +11,6 @@ from alembic import op
 from cases.models import UTCDateTime
 
 revision = '0009'
-# TEMPORARY: '0008' is added by another helper concurrently; chained on '0007' until it lands.
 down_revision = '0008'
 branch_labels = None
 depends_on = None
