@@ -27,7 +27,13 @@ from boundaries.errors import EmptyLayerError
 
 # The hardened XML reader and KMZ extraction are shared with the route reader on purpose:
 # one place decides how hostile XML is refused.
-from boundaries.trackfiles import MAX_TRACK_BYTES, _iterparse, _local, kmz_document
+from boundaries.trackfiles import (
+    MAX_TRACK_BYTES,
+    _iterparse,
+    _local,
+    kml_elements,
+    kmz_document,
+)
 from boundaries.tracks import TrackReadError, checked_coordinates
 
 __all__ = ["PLACE_SUFFIXES", "read_places", "parse_kml_places", "parse_gpx_places"]
@@ -83,15 +89,7 @@ def parse_kml_places(data: bytes, name: str = "el archivo KML") -> list[BaseGeom
     shapes: list[BaseGeometry] = []
     shell = None
     holes: list = []
-    open_tags: list[str] = []
-    for event, element in _iterparse(data, name):
-        tag = _local(element.tag)
-        if event == "start":
-            if not open_tags and tag != "kml":
-                raise TrackReadError(f"{name}: no es un archivo KML (raíz «{tag}»)")
-            open_tags.append(tag)
-            continue
-        open_tags.pop()
+    for tag, element, open_tags in kml_elements(data, name):
         if tag == "coordinates" and len(open_tags) >= 2 and open_tags[-1] == "LinearRing":
             ring = checked_coordinates(_pairs(element.text), name)
             if open_tags[-2] == "outerBoundaryIs":

@@ -24,7 +24,9 @@ import datetime as dt
 import io
 import logging
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as SafeET
@@ -51,6 +53,7 @@ __all__ = [
     "parse_kml",
     "parse_kmz",
     "kmz_document",
+    "kml_elements",
 ]
 
 log = logging.getLogger(__name__)
@@ -205,6 +208,32 @@ def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
 
 
 
+def kml_elements(data: bytes, name: str) -> Iterator[tuple[str, Any, list[str]]]:
+    """Each element of a KML document as it closes: its tag, itself and the tags around it.
+
+    ElementTree has no parent pointers: the open elements (outermost first) tell a line's
+    coordinates from those of a point or a polygon ring. The root must be ``kml``. The list of
+    open tags is the walker's own: read it before the next element.
+
+    Examples
+    --------
+    >>> kml = b"<kml><Placemark><Point><coordinates>1,2</coordinates></Point></Placemark></kml>"
+    >>> tag, _, around = next(kml_elements(kml, "x"))
+    >>> tag, around
+    ('coordinates', ['kml', 'Placemark', 'Point'])
+    """
+    open_tags: list[str] = []
+    for event, element in _iterparse(data, name):
+        tag = _local(element.tag)
+        if event == "start":
+            if not open_tags and tag != "kml":
+                raise TrackReadError(f"{name}: no es un archivo KML (raíz «{tag}»)")
+            open_tags.append(tag)
+            continue
+        open_tags.pop()
+        yield tag, element, open_tags
+
+
 def parse_kml(data: bytes, name: str = "el archivo KML", source: str = "kml") -> Track:
     """Read the lines of a KML: ``LineString`` coordinates and ``gx:Track`` coordinates.
 
@@ -225,17 +254,7 @@ def parse_kml(data: bytes, name: str = "el archivo KML", source: str = "kml") ->
     parts: list[np.ndarray] = []
     times: list[str] = []
     gx_coords: list[tuple[str | None, str | None]] = []
-    # ElementTree has no parent pointers: the open elements tell a line's coordinates
-    # from those of a point or a polygon ring.
-    open_tags: list[str] = []
-    for event, element in _iterparse(data, name):
-        tag = _local(element.tag)
-        if event == "start":
-            if not open_tags and tag != "kml":
-                raise TrackReadError(f"{name}: no es un archivo KML (raíz «{tag}»)")
-            open_tags.append(tag)
-            continue
-        open_tags.pop()
+    for tag, element, open_tags in kml_elements(data, name):
         parent = open_tags[-1] if open_tags else None
         if tag == "coordinates" and parent == "LineString":
             tokens = (element.text or "").split()
