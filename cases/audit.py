@@ -181,8 +181,38 @@ def changed_fields(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
     before, after = entry.before or {}, entry.after or {}
     return [
         (key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())
-        if before.get(key) is not None or after.get(key) is not None
+        if not (_blank(before.get(key)) and _blank(after.get(key)))
     ]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value in ("", [], {})
+
+
+def field_value(value: Any) -> str | None:
+    """A stored value as a person reads it in a history (``None`` stays empty).
+
+    Examples
+    --------
+    >>> field_value(True), field_value(5593.979335), field_value(["Ana", "Luis"])
+    ('sí', '5,593.98', 'Ana, Luis')
+    >>> field_value([{"names": ["Oaxaca de Juárez"], "length_m": 4793.4, "share": 0.857}])
+    'Oaxaca de Juárez: 4,793 m (85.7 %)'
+    """
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, list):
+        if all(isinstance(v, dict) and "length_m" in v for v in value):  # a route's split
+            return "; ".join(
+                f"{', '.join(v.get('names') or v.get('parties') or [])}: "
+                f"{v['length_m']:,.0f} m ({100 * v.get('share', 0):.1f} %)" for v in value
+            )
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 # What a person reads for each stored field in a history or the CSV (keys are column and
@@ -222,6 +252,8 @@ FIELD_LABELS = {
     "repair_note": "Nota de reparación", "area_m2": "Área (m²)", "version": "Versión",
     "program": "Programa", "level": "Nivel", "key": "Clave", "unit": "Unidad de medida",
     "formula": "Fórmula", "annual_goal": "Meta anual", "authorized_by_id": "Autoriza",
+    "illustrative": "Ilustrativo", "created_at": "Creado", "height": "Alto (px)",
+    "width": "Ancho (px)", "owner_id": "Propietario",
 }
 
 

@@ -8,7 +8,7 @@ import uuid
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
-from cases.audit import changed_fields, field_label
+from cases.audit import changed_fields, field_label, field_value
 from cases.derived import SHARED_DISTANCE_M
 from cases.errors import LimitesError
 from cases.record_types import type_label
@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(SHARED_DISTANCE_M, "shared_distance_m")
     app.add_template_global(changed_fields, "cambios")
     app.add_template_global(field_label, "campo")
+    app.add_template_global(field_value, "valor")
     app.add_template_global(type_label, "tipo_de_registro")
     # Only relative or http(s) links reach an href: a stored "javascript:" URL never runs.
     app.add_template_filter(safe_url, "url_segura")
