@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
@@ -169,15 +170,46 @@ def demo_with_agreement(demo):
     return demo
 
 
-@pytest.fixture
-def sqlite_url(tmp_path):
-    return migrate(f"sqlite:///{tmp_path / 'app.sqlite'}")
+def _copy_database(source: Path, target: Path) -> str:
+    """Copy a closed SQLite database file (and any WAL beside it); return its URL."""
+    shutil.copyfile(source, target)
+    for suffix in ("-wal", "-shm"):
+        extra = source.with_name(source.name + suffix)
+        if extra.exists():
+            shutil.copyfile(extra, target.with_name(target.name + suffix))
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite file, made once: each test gets its own copy."""
+    path = tmp_path_factory.mktemp("plantillas") / "migrada.sqlite"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory, migrated_database) -> Path:
+    """A migrated SQLite file with the demo loaded, made once: each ``app`` gets a copy."""
+    path = tmp_path_factory.mktemp("plantillas") / "demostracion.sqlite"
+    url = _copy_database(migrated_database, path)
+    built = demo_app(database_url=url, instance_path=path.parent / "instance",
+                     SECRET_KEY="prueba")
+    built.extensions["limites_engine"].dispose()
+    return path
 
 
 @pytest.fixture
-def app(sqlite_url, tmp_path):
-    """The app on a fresh SQLite database with the demo data loaded."""
-    app = demo_app(database_url=sqlite_url, instance_path=tmp_path / "instance",
+def sqlite_url(tmp_path, migrated_database):
+    return _copy_database(migrated_database, tmp_path / "app.sqlite")
+
+
+@pytest.fixture
+def app(sqlite_url, tmp_path, demo_database):
+    """The app on its own SQLite database with the demo data loaded (a copy of one built once)."""
+    url = _copy_database(demo_database, tmp_path / "app.sqlite")
+    assert url == sqlite_url
+    app = demo_app(database_url=url, instance_path=tmp_path / "instance", demo=False,
                    SECRET_KEY="prueba")
     yield app
     app.extensions["limites_engine"].dispose()
