@@ -27,6 +27,7 @@ from cases.audit import record_change, snapshot
 from cases.derived import annotate_findings, annotate_routes
 from cases.errors import ConflictError, InvalidInputError, boundary_errors
 from cases.models import (
+    MAX_RECORD_ID,
     Agreement,
     AuditAction,
     Case,
@@ -318,7 +319,7 @@ def catalogue(session: Session, model: type) -> list:
 
 def records_by_id(session: Session, model: type, ids) -> list:
     """The live ``model`` records among ``ids`` (unknown or deleted ids are left out)."""
-    wanted = [i for i in ids or [] if i is not None]
+    wanted = [i for i in ids or [] if i is not None and 0 <= i <= MAX_RECORD_ID]
     if not wanted:
         return []
     return list(session.scalars(select(model).where(model.id.in_(wanted))))
@@ -326,7 +327,7 @@ def records_by_id(session: Session, model: type, ids) -> list:
 
 def record_by_id(session: Session, model: type, record_id: int | None):
     """The live ``model`` record ``record_id``, or ``None``."""
-    if record_id is None:
+    if record_id is None or not 0 <= record_id <= MAX_RECORD_ID:
         return None
     record = session.get(model, record_id)
     return None if record is None or getattr(record, "is_deleted", False) else record

@@ -66,6 +66,7 @@ from cases.statuses import (
 )
 
 __all__ = [
+    "MAX_RECORD_ID",
     "Base",
     "EditableMixin",
     "StatusChange",
@@ -113,6 +114,11 @@ __all__ = [
     "MeetingParticipant",
     "InspectionParticipant",
 ]
+
+
+#: The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds; a larger one
+#: overflows the database driver, so lookups treat it as unknown.
+MAX_RECORD_ID = 2**63 - 1
 
 
 def _enum(cls: type[enum.StrEnum]) -> Enum:

@@ -18,7 +18,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Hashable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -36,6 +36,7 @@ from flask import (
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
+from werkzeug.urls import iri_to_uri
 
 from cases import accounts, permissions, tokens
 from cases.db import unit_of_work
@@ -49,6 +50,7 @@ __all__ = [
     "init_app",
     "public",
     "acting_user",
+    "local_path",
     "Account",
     "LoginThrottle",
     "MAX_FAILURES",
@@ -270,11 +272,43 @@ def _csrf_error(error: CSRFError):
     return _error_page(400, CSRF_FAILED)
 
 
+def local_path(target: object) -> str | None:
+    r"""``target`` if it is a path on this site, else ``None``: what sign-in may redirect to.
+
+    A path starts with one ``/`` and has no scheme, host, backslash, whitespace or control
+    character, neither as typed nor once percent-decoded, nor once Werkzeug has made the
+    ``Location`` header from it (its ``iri_to_uri`` drops tabs and line breaks, which turned
+    ``/\t/evil.example`` into the protocol-relative ``//evil.example``).
+
+    Examples
+    --------
+    >>> local_path("/zonas/3?pagina=2")
+    '/zonas/3?pagina=2'
+    >>> [local_path(t) for t in ("//evil.example", "/\t/evil.example", "/\\evil.example",
+    ...                          "https://evil.example/", "/%2F%2Fevil.example", "/a\r\nb")]
+    [None, None, None, None, None, None]
+    """
+    if not isinstance(target, str) or len(target) > 2000:
+        return None
+    try:
+        forms = (target, unquote(target), iri_to_uri(target))
+    except ValueError:
+        return None
+    for decoded, form in enumerate(forms):
+        # A percent-encoded space stays a space of the path; every other blank ends it.
+        if (not form.startswith("/") or form.startswith("//") or "\\" in form
+                or any(not char.isprintable() or (char.isspace() and decoded != 1)
+                       for char in form)):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
+
+
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site (never ``//host`` or a scheme) is followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return url_for("dashboard.index")
+    """Only a path on this site (:func:`local_path`) is followed after sign-in."""
+    return local_path(target) or url_for("dashboard.index")
 
 
 @bp.route("/entrar", methods=["GET", "POST"])

@@ -11,10 +11,9 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import BaseConverter, ValidationError
 
-__all__ = ["MAX_RECORD_ID", "RecordIdConverter", "init_app"]
+from cases.models import MAX_RECORD_ID
 
-#: The largest id a BIGINT (PostgreSQL) or INTEGER (SQLite) column holds.
-MAX_RECORD_ID = 2**63 - 1
+__all__ = ["MAX_RECORD_ID", "RecordIdConverter", "init_app"]
 
 
 class RecordIdConverter(BaseConverter):
