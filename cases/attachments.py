@@ -222,10 +222,16 @@ def visible_attachment(
     """The stored file ``attachment_id`` if ``user`` may see its record (:func:`can_see`).
 
     Links have no stored file; with ``photo`` only photos (which have thumbnails) count.
+    The file of a record in the Papelera is gone with it, for every role, like its page.
     """
     attachment = get_attachment(session, attachment_id)
     if attachment.sha256 is None or (photo and attachment.kind is not AttachmentKind.PHOTO):
         raise NotFoundError(f"el adjunto {attachment_id} no tiene {'foto' if photo else 'archivo'}")
+    # The soft-delete filter makes a trashed owner load as None.
+    owner = attachment.owner
+    parent = owner.inspection if isinstance(owner, Finding) else owner
+    if owner is None or parent is None or owner.is_deleted or parent.is_deleted:
+        raise NotFoundError(f"el adjunto {attachment_id} es de un registro en la papelera")
     if not can_see(user, attachment.owner):
         raise ForbiddenError("no tiene permiso para ver este adjunto")
     return attachment

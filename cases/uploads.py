@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from cases.errors import InvalidInputError
 from cases.statuses import AttachmentKind
@@ -195,33 +195,55 @@ def _prepare_photo(data: bytes, name: str, media_type: str) -> PreparedFile:
         except (OSError, ValueError, SyntaxError) as exc:
             raise InvalidInputError(f"{name}: la imagen está dañada ({exc})") from exc
         icc = image.info.get("icc_profile")
+    # Pillow writes a source's JPEG comment and ICC profile into whatever it saves next, and
+    # copies them to every copy: keep only what drawing the pixels needs.
+    upright = _in_srgb(upright, icc, name)
+    upright.info = {key: value for key, value in upright.info.items() if key == "transparency"}
     upright.thumbnail((MAX_SIDE_PX, MAX_SIDE_PX), Image.Resampling.LANCZOS)
     keep_png = media_type == _PNG
     out_type = _PNG if keep_png else _JPEG
-    stored = _encode(upright, "PNG" if keep_png else "JPEG", icc)
+    stored = _encode(upright, "PNG" if keep_png else "JPEG")
     thumbnails = {}
     for size, side in THUMBNAIL_SIZES.items():
         small = upright.copy()
         small.thumbnail((side, side), Image.Resampling.LANCZOS)
-        thumbnails[size] = _encode(small, "JPEG", None)
+        thumbnails[size] = _encode(small, "JPEG")
     return PreparedFile(
         AttachmentKind.PHOTO, out_type, stored, upright.width, upright.height, place, thumbnails
     )
 
 
-def _encode(image: Image.Image, fmt: str, icc: bytes | None) -> bytes:
-    # Saving without exif= (and without pnginfo) drops EXIF, XMP and text chunks.
+def _in_srgb(image: Image.Image, icc: bytes | None, name: str) -> Image.Image:
+    """``image`` converted from its ICC profile to sRGB, so no profile need be stored.
+
+    A profile is metadata like any other (it carries free text); the colours it describes
+    are kept by converting the pixels. A profile that cannot be read is dropped.
+    """
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
+                                         outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        log.info("%s: unreadable ICC profile dropped", name)
+        return image
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    # Saving without exif=, icc_profile=, comment= or pnginfo= (and with an image whose
+    # ``info`` holds none of them) writes no EXIF, XMP, ICC, comment or text chunk.
     buffer = io.BytesIO()
-    extra = {"icc_profile": icc} if icc else {}
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L"):
             flat = Image.new("RGB", image.size, "white")
             rgba = image.convert("RGBA")
             flat.paste(rgba, mask=rgba.getchannel("A"))
             image = flat
-        image.save(buffer, "JPEG", quality=88, **extra)
+        image.save(buffer, "JPEG", quality=88)
     else:
-        image.save(buffer, "PNG", **extra)
+        image.save(buffer, "PNG")
     return buffer.getvalue()
 
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import io
 
+import pytest
+from PIL import Image, ImageCms, PngImagePlugin
+from sqlalchemy import select
+
+from cases.attachments import attach_file
+from cases.db import unit_of_work
+from cases.models import Finding, Meeting
+from cases.records import soft_delete
 from geo_app.converters import MAX_RECORD_ID
+from geo_app.files import attachment_store
+from geo_app.testing_field import PDF, photo
 
 # -- sign-in redirects only to this site -----------------------------------------------------
 
@@ -64,3 +74,87 @@ def test_a_huge_choice_in_a_form_counts_as_none(client):
         "title": "Recorrido de prueba", "started_on": "01/02/2025", "zone": TOO_BIG,
         "case": TOO_BIG})
     assert response.status_code == 302
+
+
+# -- stored photos carry no metadata; a trashed record's files are gone ----------------------
+
+SCRIPT = b"<script>alert(1)</script>"
+METADATA = {"comment", "exif", "xmp", "icc_profile", "Comment", "XML:com.adobe.xmp"}
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><script>xmp()</script></x:xmpmeta>'
+
+
+def _jpeg_with_everything() -> bytes:
+    source = Image.open(io.BytesIO(photo()))
+    buffer = io.BytesIO()
+    source.save(buffer, "JPEG", comment=SCRIPT, exif=source.getexif().tobytes(), xmp=XMP,
+                icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    return buffer.getvalue()
+
+
+def _png_with_everything() -> bytes:
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", SCRIPT.decode())
+    text.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    buffer = io.BytesIO()
+    Image.new("RGBA", (40, 30), (10, 120, 30, 200)).save(
+        buffer, "PNG", pnginfo=text, exif=Image.open(io.BytesIO(photo())).getexif().tobytes(),
+        icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    return buffer.getvalue()
+
+
+def _get(client, path: str):
+    """GET ``path``, reading and closing a streamed file."""
+    response = client.get(path)
+    response.get_data()
+    response.close()
+    return response
+
+
+def _attach(app, model, data: bytes, name: str) -> int:
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        owner = session.scalars(select(model).order_by(model.id)).first()
+        attachment = attach_file(session, attachment_store(app), owner, data, name)
+        session.flush()
+        return attachment.id
+
+
+@pytest.mark.parametrize("make, name", [(_jpeg_with_everything, "IMG_0001.JPG"),
+                                        (_png_with_everything, "plano.png")])
+def test_a_stored_photo_and_its_thumbnails_keep_no_metadata(app, client, make, name):
+    original = make()
+    assert len(set(Image.open(io.BytesIO(original)).info) & METADATA) >= 4
+    attachment_id = _attach(app, Finding, original, name)
+    for path in (f"/adjuntos/{attachment_id}", f"/adjuntos/{attachment_id}/miniatura/pagina",
+                 f"/adjuntos/{attachment_id}/miniatura/popup"):
+        stored = _get(client, path).data
+        assert stored.startswith((b"\xff\xd8\xff", b"\x89PNG")), path
+        for trace in (b"<script>", b"xmp", b"Exif", b"ICC_PROFILE", b"iCCP", b"tEXt", b"iTXt",
+                      b"eXIf", b"\xff\xfe"):  # \xff\xfe starts a JPEG comment segment
+            assert trace not in stored, (path, trace)
+        assert not set(Image.open(io.BytesIO(stored)).info) & METADATA, path
+
+
+@pytest.mark.parametrize("as_user", ["lectora", "editora", "administradora"])
+def test_the_files_of_a_trashed_record_are_not_found(app, as_user):
+    minutes = _attach(app, Meeting, PDF, "acta.pdf")
+    picture = _attach(app, Finding, photo(), "IMG_0002.JPG")
+    client = app.test_client().login(as_user)
+    files = [f"/adjuntos/{minutes}", f"/adjuntos/{picture}",
+             f"/adjuntos/{picture}/miniatura/pagina", f"/adjuntos/{picture}/miniatura/popup"]
+    assert all(_get(client, path).status_code == 200 for path in files)
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
+        inspection = session.scalars(select(Finding).order_by(Finding.id)).first().inspection
+        soft_delete(session, None, meeting)
+        soft_delete(session, None, inspection)
+        pages = [f"/reuniones/{meeting.id}", f"/recorridos/{inspection.id}"]
+    for path in files + pages:
+        response = _get(client, path)
+        assert response.status_code == 404 and b"%PDF" not in response.data, path
+
+
+def test_a_file_of_a_trashed_finding_is_not_found(app, client):
+    picture = _attach(app, Finding, photo(), "IMG_0003.JPG")
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        soft_delete(session, None, session.scalars(select(Finding).order_by(Finding.id)).first())
+    assert _get(client, f"/adjuntos/{picture}").status_code == 404
