@@ -1,9 +1,11 @@
 """The records of a scope as tables with Spanish attribute names, ready for any format.
 
 Each layer is described once by a :class:`LayerSpec` (name, title, geometry type, typed
-fields, how to read the records of a :class:`~cases.scope.Scope` and how to turn one into a
-row); :func:`export_data` reads every layer of a scope into GeoDataFrames (spatial layers)
-and DataFrames (tables), and the OGC API (:mod:`cases.features`) serves the same rows.
+fields, which of them are internal notes, how to read the records of a
+:class:`~cases.scope.Scope` and how to turn one into a row); :func:`export_data` reads every
+layer the scope shares into GeoDataFrames (spatial layers) and DataFrames (tables), with the
+columns the scope allows (:func:`layer_fields`), and the OGC API (:mod:`cases.features`)
+serves the same rows.
 Dates stay dates, statuses become their Spanish labels, booleans stay booleans; every export
 states its CRS, date and source (:meth:`ExportData.about`).
 """
@@ -48,6 +50,7 @@ __all__ = [
     "SPATIAL_LAYERS",
     "TABLES",
     "layer_spec",
+    "layer_fields",
     "records_query",
     "read_records",
     "layer_rows",
@@ -89,6 +92,8 @@ class LayerSpec:
     options: tuple = ()
     # The record's date columns, for the OGC API ``datetime`` filter (start, end).
     dates: tuple = ()
+    # The fields that are internal notes: only a scope with notes gets them.
+    internal: tuple[str, ...] = ()
 
     @property
     def spatial(self) -> bool:
@@ -134,11 +139,11 @@ def _one_row(columns: dict[str, Column]) -> Callable[[Any, Visible], list[Row]]:
 
 def _layer(name: str, title: str, model: type, geometry_type: str | None,
            columns: dict[str, Column], geometry_attribute: str | None = None,
-           options: tuple = (), dates: tuple = ()) -> LayerSpec:
+           options: tuple = (), dates: tuple = (), internal: tuple[str, ...] = ()) -> LayerSpec:
     """A layer with one row per record, its fields and their reading in one mapping."""
     return LayerSpec(name, title, model, geometry_type,
                      {field: kind for field, (kind, _) in columns.items()}, _one_row(columns),
-                     geometry_attribute, options, dates)
+                     geometry_attribute, options, dates, internal)
 
 
 def _rounded(path: str, digits: int, scale: float = 1.0) -> Getter:
@@ -228,6 +233,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         (selectinload(Inspection.zone), selectinload(Inspection.case),
          selectinload(Inspection.institutions), selectinload(Inspection.findings)),
         (Inspection.started_on, Inspection.ended_on),
+        ("resumen",),
     ),
     _layer(
         "hallazgos", "Hallazgos de los recorridos", Finding, "Point",
@@ -276,6 +282,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         (selectinload(Meeting.venue), selectinload(Meeting.zones), selectinload(Meeting.cases),
          selectinload(Meeting.agreements), selectinload(Meeting.indicator)),
         (Meeting.date, None),
+        ("resumen",),
     ),
     _layer(
         "acuerdos", "Acuerdos de las reuniones", Agreement, None,
@@ -306,6 +313,11 @@ def layer_spec(name: str) -> LayerSpec:
     return next(spec for spec in LAYERS if spec.name == name)
 
 
+def layer_fields(spec: LayerSpec, scope: Scope) -> dict[str, str]:
+    """The fields of ``spec`` a reader of ``scope`` gets (internal notes only with notes)."""
+    return scope.columns(spec.fields, spec.internal)
+
+
 def _order(spec: LayerSpec):
     model = spec.model
     if model is Meeting:
@@ -333,12 +345,15 @@ def read_records(session: Session, spec: LayerSpec, scope: Scope) -> list:
     return list(session.scalars(records_query(spec, scope).order_by(*_order(spec))))
 
 
-def layer_rows(spec: LayerSpec, records: Iterable, seen: Visible) -> tuple[list[Row], list]:
-    """Rows of ``records`` and, for a spatial layer, their geometries (same order)."""
+def layer_rows(
+    spec: LayerSpec, scope: Scope, records: Iterable, seen: Visible
+) -> tuple[list[Row], list]:
+    """Rows of ``records`` with the fields ``scope`` allows, and their geometries."""
+    fields = layer_fields(spec, scope)
     rows, shapes = [], []
     for record in records:
         for row in spec.rows(record, seen):
-            rows.append(row)
+            rows.append({name: row[name] for name in fields})
             if spec.geometry_attribute:
                 shapes.append(getattr(record, spec.geometry_attribute))
     return rows, shapes
@@ -346,10 +361,11 @@ def layer_rows(spec: LayerSpec, records: Iterable, seen: Visible) -> tuple[list[
 
 @dataclass
 class ExportLayer:
-    """One layer of an export: its spec and its rows as a (Geo)DataFrame."""
+    """One layer of an export: its spec, the fields the scope allows and its rows."""
 
     spec: LayerSpec
     frame: pd.DataFrame
+    fields: dict[str, str]
 
     @property
     def name(self) -> str:
@@ -394,8 +410,7 @@ class ExportData:
         return "\n".join(f"{key}: {value}" for key, value in self.about().items())
 
 
-def _frame(spec: LayerSpec, rows: list[Row], shapes: list) -> pd.DataFrame:
-    columns = list(spec.fields)
+def _frame(spec: LayerSpec, columns: list[str], rows: list[Row], shapes: list) -> pd.DataFrame:
     data = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in columns}
     )
@@ -412,19 +427,20 @@ def export_data(
     progress: Callable[[str], None] | None = None,
     now: dt.datetime | None = None,
 ) -> ExportData:
-    """Read the records of ``scope`` into every layer (or the ``layers`` named)."""
+    """Read the records of ``scope`` into every layer it shares (or those of ``layers``)."""
     wanted = set(layers) if layers is not None else None
     seen = visible(session, scope)
     out: dict[str, ExportLayer] = {}
     records_by_layer: dict[str, list] = {}
     illustrative = False
     for spec in LAYERS:
-        if wanted is not None and spec.name not in wanted:
+        if (wanted is not None and spec.name not in wanted) or not scope.allows_layer(spec.name):
             continue
         records = read_records(session, spec, scope)
-        rows, shapes = layer_rows(spec, records, seen)
+        rows, shapes = layer_rows(spec, scope, records, seen)
         illustrative = illustrative or any(r.get("ilustrativa") for r in rows)
-        out[spec.name] = ExportLayer(spec, _frame(spec, rows, shapes))
+        fields = layer_fields(spec, scope)
+        out[spec.name] = ExportLayer(spec, _frame(spec, list(fields), rows, shapes), fields)
         records_by_layer[spec.name] = records
         if progress is not None:
             progress(f"{spec.title}: {len(rows)} registros")
@@ -454,10 +470,11 @@ def add_photos(data: ExportData, store: AttachmentStore) -> ExportData:
     """Put the photos of the export's findings in ``data.extra[ATTACHMENTS]`` (for the KMZ).
 
     Each photo goes as its :data:`PHOTO_SIZE` thumbnail (the stored image when there is
-    none); a file missing from the store is logged and left out.
+    none); a file missing from the store is logged and left out. A scope without
+    attachments gets none.
     """
     photos: dict[tuple[str, int], list[tuple[str, bytes]]] = {}
-    for layer in _PHOTO_LAYERS:
+    for layer in _PHOTO_LAYERS if data.scope.attachments else ():
         for record in data.records.get(layer, []):
             for attachment in record.attachments:
                 if attachment.kind is not AttachmentKind.PHOTO or not attachment.sha256:

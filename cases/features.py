@@ -2,8 +2,10 @@
 
 The collections serve the rows of the exports (:mod:`cases.exports`): the same Spanish
 attribute names, labels and dates in a GeoPackage and through the API. Limits are one
-collection per kind of version. Every query goes through the scope's filters
-(:func:`cases.scope.scoped`), so a record outside the scope is never listed nor found.
+collection per kind of version. The scope decides everything a reader gets: which
+collections exist for it (:func:`collections`, :func:`get_collection`), which records (every
+query goes through :func:`cases.scope.scoped`, so a record outside the scope is never listed,
+found nor counted in an extent) and which attributes (:func:`cases.exports.layer_fields`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cases.errors import InvalidInputError, NotFoundError
-from cases.exports import LayerSpec, layer_rows, layer_spec, records_query
+from cases.exports import LayerSpec, layer_fields, layer_rows, layer_spec, records_query
 from cases.models import BoundaryVersion, Finding, Inspection
 from cases.scope import Scope, visible
 from cases.spatial import bbox_filter
@@ -32,6 +34,7 @@ __all__ = [
     "Feature",
     "ItemsPage",
     "COLLECTIONS",
+    "collections",
     "get_collection",
     "collection_extent",
     "items",
@@ -67,6 +70,10 @@ class Collection:
         """The model of the collection's records."""
         return self.spec.model
 
+    def fields(self, scope: Scope) -> dict[str, str]:
+        """The attributes a reader of ``scope`` gets (name → type)."""
+        return layer_fields(self.spec, scope)
+
     @property
     def temporal(self) -> bool:
         """Whether the collection's records have dates (the ``datetime`` filter applies)."""
@@ -92,9 +99,14 @@ COLLECTIONS: tuple[Collection, ...] = (
 )
 
 
-def get_collection(collection_id: str) -> Collection:
-    """The collection ``collection_id`` or :class:`~cases.errors.NotFoundError`."""
-    for collection in COLLECTIONS:
+def collections(scope: Scope) -> list[Collection]:
+    """The collections ``scope`` shares (a map link: those of its layers only)."""
+    return [c for c in COLLECTIONS if scope.allows_layer(c.layer)]
+
+
+def get_collection(collection_id: str, scope: Scope | None = None) -> Collection:
+    """The collection ``collection_id`` if ``scope`` shares it, else NotFoundError."""
+    for collection in COLLECTIONS if scope is None else collections(scope):
         if collection.id == collection_id:
             return collection
     raise NotFoundError(f"No existe la colección «{collection_id}».")
@@ -240,6 +252,8 @@ def _date_condition(collection: Collection, interval: Interval):
 
 
 def _statement(collection: Collection, scope: Scope, bbox, interval, load: bool = True):
+    if not scope.allows_layer(collection.layer):
+        raise NotFoundError(f"No existe la colección «{collection.id}».")
     model = collection.model
     statement = records_query(collection.spec, scope, load)
     if collection.kind is not None:
@@ -256,7 +270,7 @@ def _statement(collection: Collection, scope: Scope, bbox, interval, load: bool 
 
 
 def _features(session: Session, scope: Scope, collection: Collection, records) -> list[Feature]:
-    rows, shapes = layer_rows(collection.spec, records, visible(session, scope))
+    rows, shapes = layer_rows(collection.spec, scope, records, visible(session, scope))
     return [Feature(row["id"], row, shape) for row, shape in zip(rows, shapes, strict=True)]
 
 

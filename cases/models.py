@@ -728,7 +728,7 @@ class Watercourse(SpatialMixin, Base):
 
 
 class DataVersion(Base):
-    """One row that counts the transactions that wrote anything.
+    """One row that counts the transactions that changed data (not the log of reads).
 
     Caches of rendered pages (the maps) are keyed by it: a write in any process, the web app
     or a ``limites`` command, bumps it in its own transaction, so the next reader sees a new
@@ -754,18 +754,24 @@ def _bump_data_version(session: Session) -> None:
     )
 
 
+# Tables whose writes are no change of the data: the version itself, and the bookkeeping of
+# reads (a share link's access log, an API key's last use). Counting them would make every
+# read through a link invalidate every cached map.
+_NOT_DATA = frozenset({"data_version", "share_access", "api_token"})
+
+
 @event.listens_for(Session, "before_flush")
 def _count_flushed_write(session: Session, flush_context, instances) -> None:
     changed = (*session.new, *session.dirty, *session.deleted)
-    if any(not isinstance(obj, DataVersion) for obj in changed):
+    if any(getattr(obj, "__tablename__", None) not in _NOT_DATA for obj in changed):
         _bump_data_version(session)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _count_statement_write(state) -> None:
     if (state.is_insert or state.is_update or state.is_delete) and getattr(
-        state.statement, "table", None
-    ) is not DataVersion.__table__:
+        getattr(state.statement, "table", None), "name", None
+    ) not in _NOT_DATA:
         _bump_data_version(state.session)
 
 

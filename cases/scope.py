@@ -1,8 +1,13 @@
-"""What a reader may see: every record, one zone and what relates to it, or one case.
+"""What a reader may see: which records (rows), which layers and which columns.
 
-A :class:`Scope` is turned into SQL filters only (subqueries of ids), so every export, every
-OGC API collection and, later, every share link reads records through the same ``WHERE``:
-a record outside the scope is invisible by construction, even when asked for by its id.
+A :class:`Scope` is the one place where access is decided: a lector, an API key, the CLI and
+a share link all read through one. Its records are turned into SQL filters only (subqueries
+of ids), so every export, every OGC API collection and every share link reads records
+through the same ``WHERE``: a record outside the scope is invisible by construction, even
+when asked for by its id. The same object says which layers the reader gets (a map link
+shares some layers only: the records of any other kind are outside it, the meetings of a
+shared zone included), whether internal notes (the columns a layer marks as internal, such
+as meeting and inspection summaries) and attachments are included.
 
 What relates to a zone mirrors the zone's page: its cases, the meetings that dealt with it,
 the inspections about it or about its cases, their findings, the sites of its meetings and
@@ -14,9 +19,10 @@ zones.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, literal, or_, select, union
+from sqlalchemy import Select, and_, exists, false, literal, or_, select, union
 from sqlalchemy.orm import Session
 
 from cases.errors import InvalidInputError, NotFoundError
@@ -38,6 +44,7 @@ from cases.models import (
 
 __all__ = [
     "AROUND_MARGIN",
+    "MODEL_LAYERS",
     "ScopeKind",
     "Scope",
     "resolve_scope",
@@ -51,6 +58,21 @@ __all__ = [
 # record pages (geo_app.pages.layers.NEARBY_MARGIN).
 AROUND_MARGIN = 0.01
 
+# The export layers (and OGC API collections) that show each kind of record: a scope that
+# shares some layers only keeps a kind of record when one of its layers is shared. Cases
+# and watercourses are no layer of their own: only a scope of every layer shows them.
+MODEL_LAYERS: dict[type, tuple[str, ...]] = {
+    BoundaryVersion: ("limites",),
+    DisputeZone: ("zonas",),
+    Inspection: ("recorridos",),
+    Finding: ("hallazgos",),
+    Site: ("sedes",),
+    Meeting: ("reuniones", "participantes"),
+    Agreement: ("acuerdos",),
+    Case: (),
+    Watercourse: (),
+}
+
 
 class ScopeKind(enum.StrEnum):
     """The three kinds of scope."""
@@ -62,20 +84,34 @@ class ScopeKind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Scope:
-    """A set of records: all of them, one zone's or one case's (by id).
+    """What a reader may see: records, layers, internal notes and attachments.
+
+    The records are all of them, one zone's or one case's (by id); ``layers`` names the
+    layers shared (``None``: every one).
 
     Examples
     --------
-    >>> Scope.zone(3)
-    Scope(kind=<ScopeKind.ZONE: 'zona'>, record_id=3, title='')
+    >>> Scope.zone(3).kind, Scope.zone(3).record_id
+    (<ScopeKind.ZONE: 'zona'>, 3)
     >>> Scope.everything().kind
     <ScopeKind.ALL: 'todo'>
+    >>> shared = Scope(ScopeKind.ALL, layers=frozenset({"zonas"}), notes=False)
+    >>> shared.allows_layer("zonas"), shared.allows_layer("reuniones")
+    (True, False)
+    >>> shared.layer_names(["limites", "zonas", "hallazgos"])
+    ('zonas',)
     """
 
     kind: ScopeKind
     record_id: int | None = None
     # A human title ("Zona Fraccionamiento El Rosario"), filled by resolve_scope.
     title: str = ""
+    # The layers shared (export layer names; None: every layer).
+    layers: frozenset[str] | None = None
+    # Whether the columns a layer marks as internal (summaries) are included.
+    notes: bool = True
+    # Whether attachments (photos, files, links to them) are included.
+    attachments: bool = True
 
     @classmethod
     def everything(cls) -> Scope:
@@ -96,6 +132,27 @@ class Scope:
     def slug(self) -> str:
         """A file-name friendly name: ``todo``, ``zona-3``, ``expediente-2``."""
         return self.kind.value if self.record_id is None else f"{self.kind.value}-{self.record_id}"
+
+    # -- layers and columns ---------------------------------------------------------------
+
+    def allows_layer(self, name: str) -> bool:
+        """Whether the layer (or OGC API collection's layer) ``name`` is shared."""
+        return self.layers is None or name in self.layers
+
+    def layer_names(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The layers of ``names`` that are shared, in their order."""
+        return tuple(name for name in names if self.allows_layer(name))
+
+    def allows_model(self, model) -> bool:
+        """Whether records of ``model`` may be seen at all (one of its layers is shared)."""
+        if self.layers is None:
+            return True
+        return any(name in self.layers for name in MODEL_LAYERS.get(model, ()))
+
+    def columns(self, fields: Mapping[str, str], internal: Iterable[str] = ()) -> dict:
+        """The ``fields`` (name → type) the reader gets: internal ones only with notes."""
+        hidden = set() if self.notes else set(internal)
+        return {name: kind for name, kind in fields.items() if name not in hidden}
 
     # -- ids of each kind of record in the scope (None: no restriction) ------------------
 
@@ -164,6 +221,10 @@ class Scope:
 
     def condition(self, model) -> object | None:
         """The ``WHERE`` condition that keeps only ``model``'s records in the scope."""
+        if model not in MODEL_LAYERS:
+            raise TypeError(f"no scope rule for {model.__name__}")
+        if not self.allows_model(model):
+            return false()
         if self.kind is ScopeKind.ALL:
             return None
         ids = {
@@ -179,9 +240,7 @@ class Scope:
             return Finding.inspection_id.in_(self.inspection_ids())
         if model is Agreement:
             return Agreement.meeting_id.in_(self.meeting_ids())
-        if model in (BoundaryVersion, Watercourse):
-            return self.near_zones(model)
-        raise TypeError(f"no scope rule for {model.__name__}")
+        return self.near_zones(model)  # BoundaryVersion, Watercourse
 
 
 def scoped(scope: Scope, model) -> Select:
@@ -249,9 +308,10 @@ class Visible:
 
 def visible(session: Session, scope: Scope) -> Visible:
     """The ids of zones, cases, meetings, inspections and sites in ``scope``."""
-    if scope.kind is ScopeKind.ALL:
-        return Visible({})
     ids = {}
     for model in (DisputeZone, Case, Meeting, Inspection, Site):
-        ids[model] = set(session.scalars(select(model.id).where(scope.condition(model))))
+        if not scope.allows_model(model):
+            ids[model] = frozenset()
+        elif scope.kind is not ScopeKind.ALL:
+            ids[model] = set(session.scalars(select(model.id).where(scope.condition(model))))
     return Visible(ids)

@@ -5,6 +5,15 @@ They are for people without an account (the Comisión de Límites).
 The token (``secrets.token_urlsafe(32)``, 256 bits) is returned once by :func:`create_share`
 and only its SHA-256 hash is stored, so a copy of the database does not open any link.
 Every use case runs in the caller's transaction and never commits.
+
+What a link shows is its :class:`~cases.scope.Scope` (:func:`resolve_token`): the records of
+its zone or case, or the layers of a map link, and internal notes and attachments only when
+the link includes them.
+
+Opening a link is a read: its access log is not written in the request. Each access goes to
+an :class:`AccessLog` in memory, which the app writes in one short transaction every few
+seconds (:func:`write_accesses`); the access rows are bookkeeping, not data, so writing them
+does not change the data version (:mod:`cases.models`) nor any cached map.
 """
 
 from __future__ import annotations
@@ -12,9 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cases.audit import record_change, snapshot
@@ -34,6 +45,9 @@ __all__ = [
     "revoke_share",
     "resolve_token",
     "record_access",
+    "Access",
+    "AccessLog",
+    "write_accesses",
     "hash_token",
     "share_title",
     "link_state",
@@ -199,23 +213,104 @@ def resolve_token(session: Session, token: str) -> ResolvedShare:
     if link.expires_at <= utcnow():
         raise ShareGoneError("Este enlace venció y ya no da acceso. Pida un enlace nuevo "
                              "a quien se lo compartió.")
+    columns = {"notes": bool(link.include_notes), "attachments": bool(link.include_attachments)}
     if link.scope_kind == ScopeKind.ZONE.value:
         zone = session.scalar(select(DisputeZone).where(DisputeZone.id == link.zone_id))
         if zone is None:
             raise ShareGoneError("La zona compartida ya no está disponible.")
-        scope = Scope(ScopeKind.ZONE, zone.id, f"Zona {zone.name}")
+        scope = Scope(ScopeKind.ZONE, zone.id, f"Zona {zone.name}", **columns)
     elif link.scope_kind == ScopeKind.CASE.value:
         case = session.scalar(select(Case).where(Case.id == link.case_id))
         if case is None:
             raise ShareGoneError("El expediente compartido ya no está disponible.")
-        scope = Scope(ScopeKind.CASE, case.id, f"Expediente {case.number} — {case.title}")
+        scope = Scope(ScopeKind.CASE, case.id, f"Expediente {case.number} — {case.title}",
+                      **columns)
     else:
-        scope = Scope(ScopeKind.ALL, None, "Mapa general")
+        scope = Scope(ScopeKind.ALL, None, "Mapa general",
+                      layers=frozenset(link.layers or ()), **columns)
     return ResolvedShare(link, scope)
 
 
 def record_access(session: Session, link: ShareLink, ip: str, what: str) -> ShareAccess:
-    """Add a line to the link's access log."""
+    """Add a line to the link's access log now (the app buffers them: :class:`AccessLog`)."""
     row = ShareAccess(link_id=link.id, at=utcnow(), ip=(ip or "")[:64], what=what[:300])
     session.add(row)
     return row
+
+
+@dataclass(frozen=True)
+class Access:
+    """One use of a link, waiting to be written to its access log."""
+
+    link_id: int
+    at: dt.datetime
+    ip: str
+    what: str
+
+
+class AccessLog:
+    """Accesses kept in memory until :meth:`drain` (thread-safe, bounded).
+
+    When more than ``max_pending`` wait (the database unreachable for long), the oldest are
+    dropped and counted in :attr:`dropped`.
+
+    Examples
+    --------
+    >>> log = AccessLog(max_pending=2)
+    >>> for what in ("página", "descarga csv", "OGC API /"):
+    ...     log.add(1, "10.0.0.1", what)
+    >>> [a.what for a in log.drain()], log.dropped, len(log)
+    (['descarga csv', 'OGC API /'], 1, 0)
+    """
+
+    def __init__(self, max_pending: int = 10_000) -> None:
+        self.max_pending = max_pending
+        self.dropped = 0
+        self._pending: list[Access] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def add(self, link_id: int, ip: str, what: str, at: dt.datetime | None = None) -> None:
+        """Keep one access of link ``link_id``."""
+        access = Access(link_id, at or utcnow(), (ip or "")[:64], what[:300])
+        with self._lock:
+            self._pending.append(access)
+            self._trim()
+
+    def requeue(self, accesses: Iterable[Access]) -> None:
+        """Keep ``accesses`` again, before the newer ones (their write failed)."""
+        with self._lock:
+            self._pending[:0] = accesses
+            self._trim()
+
+    def _trim(self) -> None:
+        excess = len(self._pending) - self.max_pending
+        if excess > 0:
+            del self._pending[:excess]
+            self.dropped += excess
+
+    def drain(self) -> list[Access]:
+        """Every access kept, oldest first; the log is left empty."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        return pending
+
+
+def write_accesses(session: Session, accesses: Iterable[Access]) -> int:
+    """Add ``accesses`` to their links' logs in one statement; return how many.
+
+    Accesses of links deleted meanwhile are left out.
+    """
+    accesses = list(accesses)
+    if not accesses:
+        return 0
+    existing = set(session.scalars(
+        select(ShareLink.id).where(ShareLink.id.in_({a.link_id for a in accesses}))
+    ))
+    rows = [{"link_id": a.link_id, "at": a.at, "ip": a.ip, "what": a.what}
+            for a in accesses if a.link_id in existing]
+    if rows:
+        session.execute(insert(ShareAccess), rows)
+    return len(rows)

@@ -20,11 +20,12 @@ _STATUS_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 404: "NotFou
 
 
 def access_scope() -> Scope:
-    """The records this request may read: the single access hook of the API.
+    """What this request may read: the single access hook of the API.
 
     Whoever reached a view here was let in by ``geo_app.auth`` (a signed-in session or a
-    personal ``Authorization: Bearer`` key; 401 otherwise) and reads every record; a share
-    link's request gets the link's scope.
+    personal ``Authorization: Bearer`` key; 401 otherwise) and reads every record, notes and
+    all; a share link's request gets the link's scope (records, layers, notes). The scope
+    answers every view: the collections listed, their extents, items and attributes.
     """
     shared = g.get("share_scope")  # set by geo_app.blueprints.shares for /c/<token>/ogcapi
     return shared if shared is not None else Scope.everything()
@@ -94,17 +95,16 @@ def conformance():
 @bp.get("/api")
 def api():
     """Definición OpenAPI 3.0."""
-    return Response(docs.to_json(docs.openapi(_url)), mimetype=docs.OPENAPI)
+    document = docs.openapi(_url, features.collections(g.ogcapi_scope))
+    return Response(docs.to_json(document), mimetype=docs.OPENAPI)
 
 
 @bp.get("/collections")
 def collections():
     """Las colecciones."""
-    session = get_session()
-    extents = {
-        c.id: features.collection_extent(session, g.ogcapi_scope, c)
-        for c in features.COLLECTIONS
-    }
+    session, scope = get_session(), g.ogcapi_scope
+    extents = {c: features.collection_extent(session, scope, c)
+               for c in features.collections(scope)}
     return _answer(docs.collections_doc(_url, extents), docs.JSON, "Colecciones",
                    kind="collections")
 
@@ -112,7 +112,7 @@ def collections():
 @bp.get("/collections/<collection_id>")
 def collection(collection_id: str):
     """Una colección."""
-    found = features.get_collection(collection_id)
+    found = features.get_collection(collection_id, g.ogcapi_scope)
     extent = features.collection_extent(get_session(), g.ogcapi_scope, found)
     return _answer(docs.collection_doc(_url, found, extent), docs.JSON, found.title)
 
@@ -120,7 +120,7 @@ def collection(collection_id: str):
 @bp.get("/collections/<collection_id>/items")
 def items(collection_id: str):
     """Elementos de una colección: bbox, datetime, limit y offset."""
-    found = features.get_collection(collection_id)
+    found = features.get_collection(collection_id, g.ogcapi_scope)
     args = request.args
     page = features.items(
         get_session(), g.ogcapi_scope, found,
@@ -131,13 +131,13 @@ def items(collection_id: str):
     )
     document = docs.items_doc(_url, found, page, args.to_dict())
     return _answer(document, docs.GEOJSON, found.title, kind="items", collection=found,
-                   fields=list(found.spec.fields))
+                   fields=list(found.fields(g.ogcapi_scope)))
 
 
 @bp.get("/collections/<collection_id>/items/<int:feature_id>")
 def feature(collection_id: str, feature_id: int):
     """Un elemento."""
-    found = features.get_collection(collection_id)
+    found = features.get_collection(collection_id, g.ogcapi_scope)
     record = features.item(get_session(), g.ogcapi_scope, found, feature_id)
     document = docs.feature_doc(record)
     document["links"] = [
@@ -147,4 +147,4 @@ def feature(collection_id: str, feature_id: int):
          "rel": "collection", "type": docs.JSON, "title": found.title},
     ]
     return _answer(document, docs.GEOJSON, f"{found.title}: {feature_id}", kind="feature",
-                   collection=found, fields=list(found.spec.fields))
+                   collection=found, fields=list(found.fields(g.ogcapi_scope)))

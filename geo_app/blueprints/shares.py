@@ -5,10 +5,22 @@ Editors make, list and revoke links on the "Compartidos" page.
 The share's OGC API is the OGC API blueprint registered a second time (as ``share_ogcapi``
 under ``/c/<token>/ogcapi``): :func:`_resolve_share` turns the token into the link's scope
 (read by ``ogcapi.access_scope``), so the same views serve only what the link shares.
+The page, the downloads and the API ask that scope alone what to show (records, layers,
+internal notes, attachments).
+
+Opening a link writes nothing in the request: the access goes to the app's
+:class:`AccessWriter`, which writes the waiting accesses in one short transaction at most
+every ``SHARE_ACCESS_FLUSH_SECONDS`` (default 5) from a thread of its own, and when the
+process ends.
 """
 
 from __future__ import annotations
 
+import atexit
+import logging
+import threading
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -23,26 +35,31 @@ from flask import (
     request,
     url_for,
 )
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from cases import features
 from cases.db import unit_of_work
 from cases.errors import LimitesError, NotFoundError
+from cases.exports import LAYERS
 from cases.models import Agreement, Finding, Inspection, Meeting
 from cases.permissions import can_edit
-from cases.scope import ScopeKind, scoped
+from cases.scope import Scope, ScopeKind, scoped
 from cases.shares import (
     DEFAULT_DAYS,
     MAP_KIND,
     MAP_LAYERS,
+    AccessLog,
     ResolvedShare,
     create_share,
     link_state,
     list_shares,
-    record_access,
     resolve_token,
     revoke_share,
     share_title,
+    write_accesses,
 )
 from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.auth import acting_user, public
@@ -61,10 +78,79 @@ from geo_app.maps.styles import (
 )
 
 bp = Blueprint("shares", __name__)
+logger = logging.getLogger(__name__)
 
 SHARE_OGCAPI = "share_ogcapi"
-# Spatial layers of each export the link may give (a map share: only its layers).
-_NON_SPATIAL = ("reuniones", "acuerdos", "participantes")
+FLUSH_SECONDS = 5.0
+_WRITER = "limites_share_accesses"
+
+
+class AccessWriter:
+    """Writes the accesses of an :class:`~cases.shares.AccessLog` off the request path.
+
+    The first access kept starts a timer; when it fires, every access waiting is written
+    in one transaction (a failed write keeps them for the next time). Each process of the
+    server has its own writer; they all only insert rows.
+    """
+
+    def __init__(self, sessions: Callable[[], Session], interval: float = FLUSH_SECONDS):
+        self.sessions = sessions
+        self.interval = interval
+        self.log = AccessLog()
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def add(self, link_id: int, ip: str, what: str) -> None:
+        """Keep one access; it is written within ``interval`` seconds."""
+        self.log.add(link_id, ip, what)
+        with self._lock:
+            if self._timer is None and not self._closed:
+                self._timer = threading.Timer(self.interval, self._flush_due)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _flush_due(self) -> None:
+        with self._lock:
+            self._timer = None
+        self.flush()
+
+    def flush(self) -> int:
+        """Write every access waiting now; return how many were written."""
+        accesses = self.log.drain()
+        if not accesses or self._closed:
+            return 0
+        try:
+            with self.sessions() as session, unit_of_work(session):
+                return write_accesses(session, accesses)
+        except SQLAlchemyError:
+            logger.exception("No se pudo escribir el registro de accesos de los enlaces "
+                             "compartidos; se reintentará.")
+            self.log.requeue(accesses)
+            return 0
+
+    def close(self) -> None:
+        """Stop the timer; what waits is left unwritten (the database is going away)."""
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+
+
+_WRITERS: weakref.WeakSet[AccessWriter] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for writer in list(_WRITERS):
+        writer.flush()
+
+
+def flush_accesses(app: Flask) -> int:
+    """Write the share accesses ``app`` keeps in memory now (the Compartidos page, tests)."""
+    writer: AccessWriter | None = app.extensions.get(_WRITER)
+    return 0 if writer is None else writer.flush()
 
 
 def share_url(token: str) -> str:
@@ -78,11 +164,9 @@ def _client_ip() -> str:
 
 
 def _open(token: str, what: str) -> ResolvedShare:
-    """The share of ``token`` (404/410 otherwise), with the access logged."""
-    session = get_session()
-    resolved = resolve_token(session, token)
-    with unit_of_work(session):
-        record_access(session, resolved.link, _client_ip(), what)
+    """The share of ``token`` (404/410 otherwise), with the access kept for the log."""
+    resolved = resolve_token(get_session(), token)
+    current_app.extensions[_WRITER].add(resolved.link.id, _client_ip(), what)
     return resolved
 
 
@@ -91,13 +175,9 @@ def _gone_page(error: LimitesError):
                            message=error.message), error.status_code
 
 
-def _export_layers(resolved: ResolvedShare, fmt: str) -> tuple[str, ...] | None:
-    wanted = FORMATS[fmt].layers
-    if resolved.link.scope_kind != MAP_KIND:
-        return wanted
-    allowed = set(resolved.link.layers or [])
-    base = wanted if wanted is not None else (*MAP_LAYERS, *_NON_SPATIAL)
-    return tuple(name for name in base if name in allowed)
+def _format_layers(scope: Scope, fmt: str) -> tuple[str, ...]:
+    """The layers of ``fmt`` the scope shares (none: the format has nothing to give)."""
+    return scope.layer_names(FORMATS[fmt].layers or [spec.name for spec in LAYERS])
 
 
 def _map_layers(collections: list[features.Collection]) -> list[dict]:
@@ -148,11 +228,9 @@ def page(token: str):
                 scoped(scope, Inspection).order_by(Inspection.started_on)).all(),
             "findings": session.scalars(scoped(scope, Finding)).all(),
         }
-    collections = [c for c in features.COLLECTIONS
-                   if link.scope_kind != MAP_KIND or c.layer in (link.layers or [])]
+    collections = features.collections(scope)
     downloads = [(key, f.label, url_for("shares.download", token=token, fmt=key))
-                 for key, f in FORMATS.items()
-                 if link.scope_kind != MAP_KIND or _export_layers(resolved, key)]
+                 for key, f in FORMATS.items() if _format_layers(scope, key)]
     return render_template(
         "shares/public.html", title=scope.title, link=link, scope=scope, token=token,
         records=records, downloads=downloads, map_layers=_map_layers(collections),
@@ -170,12 +248,11 @@ def download(token: str, fmt: str):
         resolved = _open(token, f"descarga {fmt}")
     except LimitesError as error:
         return _gone_page(error)
-    layers = _export_layers(resolved, fmt)
-    if layers is not None and not layers:
+    layers = _format_layers(resolved.scope, fmt)
+    if not layers:
         raise NotFound()
-    # Photos only when the link says so.
-    data = read_export(get_session(), resolved.scope, fmt, layers,
-                       photos=resolved.link.include_attachments)
+    # The scope decides the rows, the columns (notes) and the photos (attachments).
+    data = read_export(get_session(), resolved.scope, fmt, layers)
     name = file_name(data, fmt)
     with TemporaryDirectory() as tmp:
         payload = write_export(data, fmt, Path(tmp) / name).read_bytes()
@@ -196,6 +273,7 @@ def _require_editor() -> None:
 def index():
     """Enlaces compartidos: alcance, autor, vigencia y registro de accesos."""
     _require_editor()
+    flush_accesses(current_app)
     links = list_shares(get_session())
     return render_template(
         "shares/index.html", title="Compartidos", links=links, share_title=share_title,
@@ -277,12 +355,7 @@ def _resolve_share():
     if request.blueprint != SHARE_OGCAPI or request.endpoint is None:
         return None
     resolved = _open(g.share_token, f"OGC API {request.path.split('/ogcapi', 1)[-1] or '/'}")
-    link = resolved.link
-    collection_id = (request.view_args or {}).get("collection_id")
-    if collection_id and link.scope_kind == MAP_KIND:
-        if features.get_collection(collection_id).layer not in (link.layers or []):
-            raise NotFoundError(f"No existe la colección «{collection_id}».")
-    g.share_scope = resolved.scope
+    g.share_scope = resolved.scope  # every view of the API asks it (ogcapi.access_scope)
     return None
 
 
@@ -290,6 +363,12 @@ def init_app(app: Flask) -> None:
     """Register the share pages and the OGC API a second time under ``/c/<token>/ogcapi``."""
     from geo_app.blueprints import ogcapi
 
+    writer = AccessWriter(app.extensions["limites_sessions"],
+                          float(app.config.get("SHARE_ACCESS_FLUSH_SECONDS", FLUSH_SECONDS)))
+    app.extensions[_WRITER] = writer
+    _WRITERS.add(writer)
+    event.listen(app.extensions["limites_engine"], "engine_disposed",
+                 lambda engine: writer.close())
     app.register_blueprint(bp)
     app.url_value_preprocessor(_pop_token)
     app.url_defaults(_add_token)

@@ -34,7 +34,7 @@ def out_layers(data: ExportData, names=None) -> list[OutLayer]:
         OutLayer(
             name,
             data.layers[name].frame,
-            layer_spec(name).fields,
+            data.layers[name].fields,
             layer_spec(name).geometry_type,
             f"{layer_spec(name).title}. {data.about()['Contenido']}. "
             f"{data.crs}. Exportado el {data.about()['Fecha de exportación']}. "

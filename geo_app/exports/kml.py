@@ -156,7 +156,7 @@ def _folder(doc: ET.Element, layer: ExportLayer, photos: Mapping) -> None:
     folder = _sub(doc, "Folder")
     _sub(folder, "name", _LAYER_TITLES.get(layer.name, layer.spec.title))
     frame = layer.frame
-    columns = list(layer.spec.fields)
+    columns = list(layer.fields)
     for index in range(len(frame)):
         row = {c: frame[c].iloc[index] for c in columns}
         geometry = frame.geometry.iloc[index]

@@ -25,7 +25,7 @@ def _rows(data: ExportData, name: str) -> list[dict]:
     layer = data.layers.get(name)
     if layer is None:
         return []
-    columns = list(layer.spec.fields)
+    columns = list(layer.fields)
     return [
         {c: layer.frame[c].iloc[i] for c in columns} for i in range(len(layer.frame))
     ]

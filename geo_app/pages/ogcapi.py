@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from shapely.geometry import mapping
@@ -131,11 +131,11 @@ def collection_doc(url: UrlFor, collection: Collection, extent) -> dict[str, Any
     }
 
 
-def collections_doc(url: UrlFor, extents: dict[str, Any]) -> dict[str, Any]:
-    """Every collection."""
+def collections_doc(url: UrlFor, extents: dict[Collection, Any]) -> dict[str, Any]:
+    """The collections of ``extents`` (collection → extent), in their order."""
     return {
         "links": _alternates(url, "ogcapi.collections", JSON),
-        "collections": [collection_doc(url, c, extents[c.id]) for c in COLLECTIONS],
+        "collections": [collection_doc(url, c, extent) for c, extent in extents.items()],
     }
 
 
@@ -186,8 +186,8 @@ def _parameter(name: str, schema: dict, description: str, where: str = "query") 
             "description": description, "style": "form", "explode": False}
 
 
-def openapi(url: UrlFor) -> dict[str, Any]:
-    """The OpenAPI 3.0 definition of the API."""
+def openapi(url: UrlFor, collections: Sequence[Collection] = COLLECTIONS) -> dict[str, Any]:
+    """The OpenAPI 3.0 definition of the API over ``collections``."""
     f = _parameter("f", {"type": "string", "enum": ["json", "html"]}, "Formato de respuesta")
     limit = _parameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT,
                                  "default": DEFAULT_LIMIT}, "Número máximo de elementos")
@@ -199,7 +199,7 @@ def openapi(url: UrlFor) -> dict[str, Any]:
     when = _parameter("datetime", {"type": "string"},
                       "Fecha o intervalo RFC 3339 (2025-05-15, 2025-01-01/..)")
     cid = _parameter("collectionId", {"type": "string",
-                                      "enum": [c.id for c in COLLECTIONS]},
+                                      "enum": [c.id for c in collections]},
                      "Colección", "path")
     fid = _parameter("featureId", {"type": "integer"}, "Número del elemento", "path")
 

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 from cases.db import unit_of_work
 from cases.models import Case, DisputeZone, ShareAccess, ShareLink, utcnow
 from cases.shares import create_share, hash_token
+from geo_app.blueprints.shares import flush_accesses
 from geo_app.testing import demo_app, signed_in_client
 
 
@@ -57,6 +58,7 @@ def test_the_public_page_opens_without_an_account_and_logs_the_visit(app):
     assert "Comisión de Límites" in html and "Descargas" in html
     assert f"/c/{token}/descargar/gpkg" in html
     assert "/zonas" not in html and "Tablero" not in html  # no internal navigation
+    assert flush_accesses(app) == 1  # the visit is written off the request path
     with _db(app) as session:
         assert [a.what for a in session.scalars(select(ShareAccess))] == ["página"]
         assert session.scalar(select(ShareLink.token_hash)) == hash_token(token)
