@@ -54,6 +54,8 @@ def map_data(data: ExportData) -> MapData:
     for frame in built.layers().values():
         if "url" in frame.columns:
             frame["url"] = None
+    if not data.scope.attachments and "photo" in built.findings.columns:
+        built.findings["photo"] = None  # the scope shares no attachments
     for frame, rows in ((built.zones, records.get("zonas", [])),
                         (built.sites, records.get("sedes", []))):
         if len(frame):
