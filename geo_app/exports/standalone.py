@@ -13,7 +13,6 @@ import mimetypes
 import re
 from pathlib import Path, PurePosixPath
 
-from branca.element import Element
 from flask import current_app, has_request_context
 from markupsafe import Markup
 
@@ -111,27 +110,51 @@ def _inline(html: str) -> str:
     return _LINK_RE.sub(style, _SCRIPT_RE.sub(script, html))
 
 
-def _about_box(data: ExportData) -> Element:
+# The page around the map's parts; every value is escaped by Markup.format.
+_PAGE = Markup(
+    "<!DOCTYPE html>\n"
+    '<html lang="es-MX">\n'
+    "<head>\n"
+    "{header}\n"
+    "<title>{title}</title>\n"
+    "</head>\n"
+    "<body>\n"
+    "{html}\n"
+    "{about}\n"
+    "</body>\n"
+    "<script>\n"
+    "{script}\n"
+    "</script>\n"
+    "</html>\n"
+)
+
+
+def _about_box(data: ExportData) -> Markup:
     lines = Markup("<br>").join(f"{k}: {v}" for k, v in data.about().items())
-    return Element(
-        Markup(
-            '<div style="position:absolute;bottom:40px;left:10px;z-index:1000;max-width:340px;'
-            'background:rgba(255,255,255,.92);padding:6px 10px;font:12px/1.35 system-ui,'
-            'sans-serif;border-radius:4px">{}</div>'
-        ).format(lines)
-    )
+    return Markup(
+        '<div style="position:absolute;bottom:40px;left:10px;z-index:1000;max-width:340px;'
+        'background:rgba(255,255,255,.92);padding:6px 10px;font:12px/1.35 system-ui,'
+        'sans-serif;border-radius:4px">{}</div>'
+    ).format(lines)
 
 
 def standalone_html(data: ExportData) -> str:
-    """The whole map page as one HTML document with nothing to fetch."""
+    """The whole map page as one HTML document with nothing to fetch.
+
+    The title and the «Contenido» box hold names: they are escaped into the page, never
+    handed to branca (which would compile them as a template, see :mod:`geo_app.maps.figure`).
+    """
     m = build_map(map_data(data))
     maps.localize(m, lambda path: _MARK + path)
-    figure = m.get_root()
-    title = f"Límites — {data.about()['Contenido']}"
-    figure.header.add_child(Element(Markup("<title>{}</title>").format(title)), name="title")
-    figure.html.add_child(_about_box(data), name="about")
-    html = figure.render().replace("<html>", '<html lang="es-MX">', 1)
-    return _inline(html)
+    parts = maps.render_figure(m)
+    page = _PAGE.format(
+        title=f"Límites — {data.about()['Contenido']}",
+        header=parts.header,
+        html=parts.html,
+        about=_about_box(data),
+        script=parts.script,
+    )
+    return _inline(str(page))
 
 
 def write_html(data: ExportData, out: Path) -> Path:

@@ -6,13 +6,14 @@ A page builds its map in four steps::
     zones_layer(m, zones)            # … and the other *_layer builders
     add_controls(m)                  # layer control, fullscreen, measure, legend
     localize(m, vendor_url)          # JS/CSS from /vendor/, never from a CDN
-    html = m.get_root().render()
+    parts = render_figure(m)         # header, html and script; data never run as code
 """
 
 from geo_app.maps.assets import UnknownAssetError, external_references, localize
 from geo_app.maps.controls import add_controls, base_map
 from geo_app.maps.display import for_display
 from geo_app.maps.escape import POPUP_CLASS, popup_html, safe_url
+from geo_app.maps.figure import FigureParts, Verbatim, render_figure
 from geo_app.maps.layers import (
     boundaries_layer,
     findings_layer,
@@ -25,8 +26,10 @@ from geo_app.maps.legend import MapLayer
 
 __all__ = [
     "POPUP_CLASS",
+    "FigureParts",
     "MapLayer",
     "UnknownAssetError",
+    "Verbatim",
     "add_controls",
     "base_map",
     "boundaries_layer",
@@ -35,6 +38,7 @@ __all__ = [
     "for_display",
     "localize",
     "popup_html",
+    "render_figure",
     "river_layer",
     "routes_layer",
     "safe_url",

@@ -208,12 +208,11 @@ def render_map(data: MapData) -> MapParts:
         data, tiles, current_app.config.get("TILES_ATTRIBUTION") if tiles else None
     )
     maps.localize(m, vendor_url)
-    figure = m.get_root()
-    figure.render()
+    parts = maps.render_figure(m)
     return MapParts(
-        header=Markup(figure.header.render()),
-        html=Markup(figure.html.render()),
+        header=parts.header,
+        html=parts.html,
         # The figure's script section is bare JavaScript; its page template wraps it.
-        script=Markup("<script>\n") + Markup(figure.script.render()) + Markup("\n</script>"),
-        name=m.get_name(),
+        script=Markup("<script>\n") + parts.script + Markup("\n</script>"),
+        name=parts.name,
     )
