@@ -24,6 +24,9 @@ from boundaries.errors import FileFormatError, LayerReadError, MissingCRSError
 __all__ = [
     "ENGINE",
     "FORMATS",
+    "MAX_ZIP_INFLATED_BYTES",
+    "MAX_ZIP_RATIO",
+    "check_zip_sizes",
     "read_layer",
     "write_layer",
     "list_layers",
@@ -201,12 +204,52 @@ def _require(fmt: Format, head: bytes, name: str) -> None:
 _UNSAFE_MEMBER = re.compile(r"(^[/\\])|(\.\.)|[\\:\x00-\x1f]")
 
 
+#: Most bytes the members of a zipped Shapefile may inflate to (INEGI's national municipal
+#: frame is about 400 MB), and the compression ratio beyond which a big archive is a bomb:
+#: coordinates are doubles, which compress a few times, never a hundred.
+MAX_ZIP_INFLATED_BYTES = 1024 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+_RATIO_FLOOR_BYTES = 64 * 1024 * 1024
+
+
+def check_zip_sizes(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuse an archive whose members would inflate beyond what any real layer needs.
+
+    Python's :mod:`zipfile` and GDAL never inflate a member past its declared size, so the
+    declared sizes are checked before anything is read.
+
+    Examples
+    --------
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+    ...     z.writestr("a.dbf", b"0" * (65 * 2**20))
+    >>> check_zip_sizes(zipfile.ZipFile(buffer), "bomba.zip")
+    Traceback (most recent call last):
+    ...
+    boundaries.errors.FileFormatError: bomba.zip: el ZIP se expandiría a 65 MB ...
+    """
+    members = archive.infolist()
+    inflated = sum(info.file_size for info in members)
+    packed = sum(info.compress_size for info in members) or 1
+    if inflated > MAX_ZIP_INFLATED_BYTES or (
+        inflated > _RATIO_FLOOR_BYTES and inflated / packed > MAX_ZIP_RATIO
+    ):
+        raise FileFormatError(
+            f"{name}: el ZIP se expandiría a {inflated // 2**20:,} MB desde "
+            f"{packed // 2**20:,} MB comprimidos; no parece una capa real y no se abrió "
+            f"(máximo {MAX_ZIP_INFLATED_BYTES // 2**20:,} MB, o {MAX_ZIP_RATIO} veces lo "
+            "comprimido)"
+        )
+
+
 def _zipped_shapefile(path: Path) -> str:
     """Return the /vsizip/ path of the one Shapefile inside ``path``, after checking it."""
     if not zipfile.is_zipfile(path):
         raise LayerReadError(f"{path.name}: el archivo ZIP está dañado o no es un ZIP")
     try:
         with zipfile.ZipFile(path) as archive:
+            check_zip_sizes(archive, path.name)
             bad = archive.testzip()
             names = archive.namelist()
             shapefiles = [name for name in names if name.lower().endswith(".shp")]

@@ -23,7 +23,8 @@ from pathlib import Path
 from shapely import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from boundaries.errors import EmptyLayerError
+from boundaries.errors import EmptyLayerError, TooManyVerticesError
+from boundaries.sanity import MAX_VERTICES
 
 # The hardened XML reader and KMZ extraction are shared with the route reader on purpose:
 # one place decides how hostile XML is refused.
@@ -77,8 +78,23 @@ def read_places(path: str | Path) -> list[BaseGeometry]:
     return parse_kml_places(data, path.name)
 
 
-def _pairs(text: str | None) -> list[tuple[str | None, str | None]]:
-    return [tuple((token.split(",") + [None])[:2]) for token in (text or "").split()]
+def _too_many(name: str) -> TooManyVerticesError:
+    return TooManyVerticesError(
+        f"{name}: el archivo tiene más de {MAX_VERTICES:,} vértices; el máximo es "
+        f"{MAX_VERTICES:,}. Simplifique la geometría antes de subirla"
+    )
+
+
+def _pairs(text: str | None, name: str, room: int) -> list[tuple[str | None, str | None]]:
+    """The (lon, lat) strings of a ``coordinates`` text; more than ``room`` is refused."""
+    text = text or ""
+    # At least one comma per vertex: the count is bounded before the text is split.
+    if text.count(",") > 2 * room + 2:
+        raise _too_many(name)
+    tokens = text.split()
+    if len(tokens) > room:
+        raise _too_many(name)
+    return [tuple((token.split(",") + [None])[:2]) for token in tokens]
 
 
 def parse_kml_places(data: bytes, name: str = "el archivo KML") -> list[BaseGeometry]:
@@ -89,15 +105,22 @@ def parse_kml_places(data: bytes, name: str = "el archivo KML") -> list[BaseGeom
     shapes: list[BaseGeometry] = []
     shell = None
     holes: list = []
+    count = 0
     for tag, element, open_tags in kml_elements(data, name):
         if tag == "coordinates" and len(open_tags) >= 2 and open_tags[-1] == "LinearRing":
-            ring = checked_coordinates(_pairs(element.text), name)
+            pairs = _pairs(element.text, name, MAX_VERTICES - count)
+            count += len(pairs)
+            ring = checked_coordinates(pairs, name)
             if open_tags[-2] == "outerBoundaryIs":
                 shell = ring
             elif open_tags[-2] == "innerBoundaryIs":
                 holes.append(ring)
         elif tag == "coordinates" and open_tags and open_tags[-1] == "Point":
-            xy = checked_coordinates(_pairs(element.text)[:1], name)
+            count += 1
+            if count > MAX_VERTICES:
+                raise _too_many(name)
+            room = MAX_VERTICES - count + 1
+            xy = checked_coordinates(_pairs(element.text, name, room)[:1], name)
             if len(xy):
                 shapes.append(Point(xy[0]))
         elif tag == "Polygon":
@@ -124,6 +147,8 @@ def parse_gpx_places(data: bytes, name: str = "el archivo GPX") -> list[BaseGeom
                     raise TrackReadError(f"{name}: no es un archivo GPX (raíz «{root}»)")
             continue
         if _local(element.tag) == "wpt":
+            if len(points) >= MAX_VERTICES:
+                raise _too_many(name)
             points.append((element.get("lon"), element.get("lat")))
             element.clear()
     if not points:

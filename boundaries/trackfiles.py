@@ -32,13 +32,16 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 import numpy as np
 
-from boundaries.io import read_layer
+from boundaries.errors import FileFormatError
+from boundaries.io import check_zip_sizes, read_layer
 from boundaries.tracks import (
+    MAX_TRACK_POINTS,
     EmptyTrackError,
     Track,
     TrackCoordinateError,
     TrackReadError,
     build_track,
+    check_point_count,
     checked_coordinates,
     drop_jitter,
     track_from_layer,
@@ -54,6 +57,7 @@ __all__ = [
     "parse_kmz",
     "kmz_document",
     "kml_elements",
+    "coordinate_pairs",
 ]
 
 log = logging.getLogger(__name__)
@@ -175,6 +179,7 @@ def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
     current: list[tuple[str | None, str | None]] = []
     pending_time: str | None = None
     root_tag = None
+    count = 0
     for event, element in _iterparse(data, name):
         if event == "start":
             if root_tag is None:
@@ -186,6 +191,9 @@ def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
         if tag == "time":
             pending_time = (element.text or "").strip() or None
         elif tag in ("trkpt", "rtept"):
+            count += 1
+            if count > MAX_TRACK_POINTS:
+                check_point_count(count, name)
             current.append((element.get("lon"), element.get("lat")))
             if pending_time is not None:
                 times.append(pending_time)
@@ -254,13 +262,17 @@ def parse_kml(data: bytes, name: str = "el archivo KML", source: str = "kml") ->
     parts: list[np.ndarray] = []
     times: list[str] = []
     gx_coords: list[tuple[str | None, str | None]] = []
+    count = 0
     for tag, element, open_tags in kml_elements(data, name):
         parent = open_tags[-1] if open_tags else None
         if tag == "coordinates" and parent == "LineString":
-            tokens = (element.text or "").split()
-            pairs = [tuple((token.split(",") + [None])[:2]) for token in tokens]
+            pairs = coordinate_pairs(element.text, name, MAX_TRACK_POINTS - count)
+            count += len(pairs)
             parts.append(checked_coordinates(pairs, name))
         elif tag == "coord":
+            count += 1
+            if count > MAX_TRACK_POINTS:
+                check_point_count(count, name)
             values = (element.text or "").split()
             gx_coords.append(tuple((values + [None, None])[:2]))
         elif tag == "Track":
@@ -276,6 +288,33 @@ def parse_kml(data: bytes, name: str = "el archivo KML", source: str = "kml") ->
         raise EmptyTrackError(f"{name}: el archivo no tiene líneas (LineString ni gx:Track)")
     return build_track(parts, _parse_times(times, name), source, name)
 
+
+
+def coordinate_pairs(
+    text: str | None, name: str, limit: int = MAX_TRACK_POINTS
+) -> list[tuple[str | None, str | None]]:
+    """The (lon, lat) strings of a KML ``coordinates`` text, refused beyond ``limit`` pairs.
+
+    The count is bounded before the text is split, so a single element holding millions of
+    points costs no more memory than its text.
+
+    Examples
+    --------
+    >>> coordinate_pairs("-96.72,17.05,0 -96.71,17.06", "ruta.kml")
+    [('-96.72', '17.05'), ('-96.71', '17.06')]
+    >>> coordinate_pairs("1,2 3,4 5,6", "ruta.kml", limit=2)
+    Traceback (most recent call last):
+    ...
+    boundaries.tracks.TooManyPointsError: ruta.kml: la ruta tiene más de 100,000 puntos; ...
+    """
+    text = text or ""
+    # Each point is "lon,lat" or "lon,lat,alt": at least one comma per point.
+    if text.count(",") > 2 * max(limit, 0) + 2:
+        check_point_count(MAX_TRACK_POINTS + 1, name)
+    tokens = text.split()
+    if len(tokens) > limit:
+        check_point_count(MAX_TRACK_POINTS + 1, name)
+    return [tuple((token.split(",") + [None])[:2]) for token in tokens]
 
 
 def parse_kmz(data: bytes, name: str = "el archivo KMZ") -> Track:
@@ -311,6 +350,10 @@ def kmz_document(data: bytes, name: str = "el archivo KMZ") -> bytes:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            try:
+                check_zip_sizes(archive, name)
+            except FileFormatError as exc:
+                raise TrackReadError(exc.args[0]) from exc
             kmls = [i for i in archive.infolist() if i.filename.lower().endswith(".kml")]
             main = [i for i in kmls if i.filename.lower() == "doc.kml"] or kmls
             if len(main) != 1:

@@ -42,7 +42,10 @@ __all__ = [
     "EmptyTrackError",
     "TrackCoordinateError",
     "OutsideAreaError",
+    "TooManyPointsError",
+    "MAX_TRACK_POINTS",
     "Track",
+    "check_point_count",
     "checked_coordinates",
     "build_track",
     "track_from_layer",
@@ -53,6 +56,11 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: Most points one route may have, from a file or a phone: a whole day logged at one point
+#: per second is 43,200 (12 hours), so this is no limit for real work; reading stops as soon
+#: as a file holds more, before its geometry is built.
+MAX_TRACK_POINTS = 100_000
 
 
 class TrackReadError(LayerReadError):
@@ -65,6 +73,10 @@ class EmptyTrackError(EmptyLayerError):
 
 class TrackCoordinateError(BoundaryError):
     """A coordinate or a time of a route is not a number, is infinite or out of range."""
+
+
+class TooManyPointsError(TrackReadError):
+    """A route has more points than :data:`MAX_TRACK_POINTS`."""
 
 
 class OutsideAreaError(TrackCoordinateError):
@@ -170,6 +182,7 @@ def track_from_points(
     if max_accuracy_m is not None:
         _require_positive(max_accuracy_m, "la precisión máxima")
     read = sum(len(part) for part in parts)
+    check_point_count(read, "los puntos capturados")
     kept_parts = []
     for index, part in enumerate(parts):
         xy = checked_coordinates([(x, y) for x, y in part], "los puntos capturados")
@@ -328,6 +341,25 @@ def checked_coordinates(points: Sequence[tuple], name: str) -> np.ndarray:
     return xy
 
 
+def check_point_count(count: int, name: str, limit: int = MAX_TRACK_POINTS) -> None:
+    """Raise :class:`TooManyPointsError` if a route of ``count`` points exceeds ``limit``.
+
+    Examples
+    --------
+    >>> check_point_count(100_000, "ruta.gpx")
+    >>> check_point_count(100_001, "ruta.gpx")
+    Traceback (most recent call last):
+    ...
+    boundaries.tracks.TooManyPointsError: ruta.gpx: la ruta tiene más de 100,000 puntos; ...
+    """
+    if count > limit:
+        raise TooManyPointsError(
+            f"{name}: la ruta tiene más de {limit:,} puntos; el máximo es {limit:,} (un día "
+            "entero a un punto por segundo son 43,200). Divídala en varias o aplique un "
+            "filtro de ruido antes de subirla"
+        )
+
+
 def build_track(
     parts: list[np.ndarray], times: Sequence[dt.datetime], source: str, name: str
 ) -> Track:
@@ -345,6 +377,7 @@ def build_track(
     3
     """
     read = sum(len(part) for part in parts)
+    check_point_count(read, name)
     lines = [part for part in parts if len(part) >= 2]
     if not lines:
         raise EmptyTrackError(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from cases.audit import changed_fields, field_label, field_value
 from cases.derived import SHARED_DISTANCE_M
 from cases.errors import LimitesError
 from cases.record_types import type_label
-from geo_app import formatting, frame_notice, vendor
+from geo_app import formatting, frame_notice, limits, vendor
 from geo_app.blueprints import (
     admin,
     analysis,
@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     shares.init_app(app)
+    limits.init_app(app)
     formatting.init_app(app)
     frame_notice.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")
@@ -92,7 +93,16 @@ def _domain_error(error: LimitesError):
 
 def _http_error(error: HTTPException):
     code = error.code or 500
+    if code == 413 and isinstance(request, limits.LimitedRequest):
+        return _too_large(request.limit())
     return _page(code, _MESSAGES.get(code, error.description or "Error"))
+
+
+def _too_large(limit: limits.RequestLimit):
+    """A request over its endpoint's limit: the limit in Spanish, as JSON for scripts."""
+    if limit.json:
+        return jsonify({"error": limit.message}), 413
+    return _page(413, limit.message)
 
 
 def _unexpected_error(error: Exception):
