@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cases import accounts
 from cases.db import unit_of_work
 from cases.errors import ForbiddenError, InvalidInputError, UnauthorizedError
-from cases.models import ApiToken, AuditAction, AuditEntry, Role
+from cases.models import ApiToken, AuditAction, AuditEntry, Role, data_version
 from cases.tokens import authenticate, create_token, list_tokens, revoke_token
 
 
@@ -89,6 +89,16 @@ def test_last_use_is_written_at_most_every_few_minutes(session, people):
     with unit_of_work(session):
         authenticate(session, f"Bearer {new.token}", now=first + dt.timedelta(minutes=6))
     assert session.get(ApiToken, new.record.id).last_used_at > first
+
+
+def test_recording_a_key_use_is_no_data_change(session, people):
+    """Reading with a key renews no cached map: its last use is bookkeeping, not data."""
+    new = _make(session, people["lectora"])
+    version = data_version(session)
+    with unit_of_work(session):
+        authenticate(session, f"Bearer {new.token}")
+    assert session.get(ApiToken, new.record.id).last_used_at is not None
+    assert data_version(session) == version
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 81, "dos\nlíneas"])

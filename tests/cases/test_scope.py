@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from cases.errors import InvalidInputError, NotFoundError
-from cases.exports import LAYERS, read_records
+from cases.exports import LAYERS, export_data, layer_fields, layer_spec, read_records
 from cases.models import (
     Agreement,
     BoundaryVersion,
@@ -15,7 +15,7 @@ from cases.models import (
     Meeting,
     Site,
 )
-from cases.scope import Scope, ScopeKind, get_scoped, resolve_scope, scoped
+from cases.scope import Scope, ScopeKind, get_scoped, resolve_scope, scoped, visible
 
 
 def _scoped_ids(session, scope, model):
@@ -101,3 +101,27 @@ def test_every_layer_reads_only_scoped_records(demo):
     for spec in LAYERS:
         records = read_records(demo, spec, scope)
         assert {r.id for r in records} <= _scoped_ids(demo, scope, spec.model)
+
+
+def test_a_scope_of_some_layers_holds_no_record_of_other_kinds(demo):
+    """A map link of the zones: zones, and no meeting, case, site or finding at all."""
+    scope = Scope(ScopeKind.ALL, layers=frozenset({"zonas"}))
+    assert _scoped_ids(demo, scope, DisputeZone) == set(demo.scalars(select(DisputeZone.id)))
+    for model in (Meeting, Case, Site, Finding, Inspection, Agreement, BoundaryVersion):
+        assert _scoped_ids(demo, scope, model) == set(), model.__name__
+    seen = visible(demo, scope)
+    zone = demo.scalar(select(DisputeZone).where(DisputeZone.meetings.any()))
+    assert seen.keep(zone.meetings, Meeting) == [] and seen.keep(zone.cases, Case) == []
+
+
+def test_internal_notes_are_columns_the_scope_decides(demo):
+    without, with_notes = Scope(ScopeKind.ALL, notes=False), Scope.everything()
+    for name in ("reuniones", "recorridos"):
+        spec = layer_spec(name)
+        assert "resumen" in spec.internal
+        assert "resumen" not in layer_fields(spec, without)
+        assert list(layer_fields(spec, with_notes)) == list(spec.fields)
+    data = export_data(demo, without, ["reuniones", "recorridos"])
+    for layer in data.layers.values():
+        assert "resumen" not in layer.frame.columns and list(layer.fields) == [
+            c for c in layer.frame.columns if c != "geometry"]
