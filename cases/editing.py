@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from shapely import get_coordinates
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from boundaries.tracks import require_in_measure_area
+from boundaries.tracks import TrackCoordinateError, checked_coordinates, require_in_measure_area
 from cases.audit import record_change, snapshot
 from cases.derived import annotate_findings, annotate_routes
 from cases.errors import ConflictError, InvalidInputError, boundary_errors
@@ -136,6 +137,7 @@ def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeome
     """The stored shape of a zone (MultiPolygon, valid) or a site (Point)."""
     if geometry is None:
         return None
+    _check_lonlat(model, geometry)
     if model is DisputeZone:
         if isinstance(geometry, Polygon):
             geometry = MultiPolygon([geometry])
@@ -151,13 +153,27 @@ def _normalise_geometry(model: type, geometry: BaseGeometry | None) -> BaseGeome
     if model in (Site, Finding) and (not isinstance(geometry, Point) or geometry.is_empty):
         raise InvalidInputError(f"El {'sitio' if model is Site else 'hallazgo'} necesita "
                                 "un punto.", field="lon")
-    if model in (Site, Finding) and not (-180 <= geometry.x <= 180 and -90 <= geometry.y <= 90):
-        raise InvalidInputError("Coordenadas fuera de rango (se espera longitud, latitud).",
-                                field="lon")
     if model is Finding:
         with boundary_errors():
             require_in_measure_area(geometry, "el hallazgo")
     return geometry
+
+
+# What a geometry is called in messages, and the form field they are shown beside.
+_GEOMETRY_OF = {DisputeZone: ("El polígono de la zona", "geometry"),
+                Inspection: ("La ruta", "route"), Site: ("El sitio", "lon"),
+                Finding: ("El hallazgo", "lon")}
+
+
+def _check_lonlat(model: type, geometry: BaseGeometry) -> None:
+    """Refuse coordinates that are not finite degrees of longitude and latitude."""
+    what, field = _GEOMETRY_OF.get(model, ("La geometría", "geometry"))
+    try:
+        checked_coordinates(get_coordinates(geometry), what)
+    except TrackCoordinateError as error:
+        raise InvalidInputError(
+            f"{error}; la longitud va de -180 a 180 y la latitud de -90 a 90 grados.",
+            field=field) from error
 
 
 def prepare_route(geometry: BaseGeometry) -> MultiLineString:

@@ -25,6 +25,7 @@ from flask import (
     request,
     url_for,
 )
+from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 from wtforms import DateField, StringField
 
@@ -192,7 +193,8 @@ def _geojson(text: str, what: str, field: str):
     try:
         data = json.loads(text)
         return shape(data.get("geometry", data) if isinstance(data, dict) else data)
-    except (ValueError, AttributeError, KeyError, TypeError, IndexError) as error:
+    except (ValueError, AttributeError, KeyError, TypeError, IndexError, RecursionError,
+            ShapelyError) as error:
         raise InvalidInputError(f"{what} no es GeoJSON válido.", field=field) from error
 
 

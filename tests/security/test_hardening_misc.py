@@ -158,3 +158,53 @@ def test_a_file_of_a_trashed_finding_is_not_found(app, client):
     with app.extensions["limites_sessions"]() as session, unit_of_work(session):
         soft_delete(session, None, session.scalars(select(Finding).order_by(Finding.id)).first())
     assert _get(client, f"/adjuntos/{picture}").status_code == 404
+
+
+# -- typed coordinates are finite degrees ----------------------------------------------------
+
+IMPOSSIBLE = ["500", "-181", "nan", "NaN", "inf", "-Infinity", "1e308"]
+
+
+def _ring(x: str, y: str) -> str:
+    # Text, not json.dumps: "nan" or "1e308" reach the server exactly as typed.
+    corner = f"[{x}, {y}]"
+    return ('{"type": "Polygon", "coordinates": [[' + corner
+            + ', [-96.70, 17.05], [-96.69, 17.06], ' + corner + ']]}')
+
+
+@pytest.mark.parametrize("x, y", [*((x, "17.05") for x in IMPOSSIBLE), ("-96.71", "95"),
+                                  ("-96.71", "NaN")])
+def test_a_zone_polygon_with_impossible_coordinates_is_refused(app, client, counts, x, y):
+    before = counts()
+    response = client.post("/editar/zona/nuevo", data={
+        "name": "Zona de coordenadas imposibles", "kind": "colonia", "status": "identificada",
+        "geometry": _ring(x, y)})
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert any(words in text for words in ("coordenadas imposibles", "fuera de México",
+                                           "no es GeoJSON válido")), text
+    assert counts() == before
+
+
+def test_a_zone_polygon_in_oaxaca_is_saved(client):
+    response = client.post("/editar/zona/nuevo", data={
+        "name": "Zona de prueba en Oaxaca", "kind": "colonia", "status": "identificada",
+        "geometry": _ring("-96.71", "17.05")})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE)
+@pytest.mark.parametrize("kind, data", [
+    ("sitio", {"name": "Sitio de prueba"}),
+    ("hallazgo", {"inspection": "1", "category": "residuos_solidos"}),
+])
+@pytest.mark.parametrize("axis", ["lon", "lat"])
+def test_a_point_with_impossible_coordinates_is_a_field_message(client, counts, kind, data,
+                                                                axis, value):
+    before = counts()
+    place = {"lon": "-96.72", "lat": "17.06", axis: value}
+    response = client.post(f"/editar/{kind}/nuevo", data={**data, **place})
+    assert response.status_code == 422
+    assert ("debe estar en México" in response.get_data(as_text=True)
+            or "coordenadas imposibles" in response.get_data(as_text=True))
+    assert counts() == before
