@@ -176,7 +176,7 @@ def external_references(html: str) -> list[str]:
     Parameters
     ----------
     html : str
-        A rendered page, e.g. ``m.get_root().render()``.
+        A rendered page or part of one, e.g. the ``header`` of :func:`~geo_app.maps.render_figure`.
 
     Returns
     -------

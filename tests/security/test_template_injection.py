@@ -1,11 +1,12 @@
 """User text is data, never a template: template syntax in every text field reads back as typed.
 
 Every user-writable text column of every record of the demo is rewritten to hold a probe
-(``{{7*7}}``, ``{% print 1 %}``, ``${7*7}`` or ``{{ lipsum.__globals__ }}``), then every page,
-map, export (HTML, KML, KMZ, PDF, GeoJSON, CSV, Shapefile, GeoPackage), report (PDF, DOCX,
-HTML), OGC API answer and share link reachable by an administrator or a share link's visitor
-is read: each probe must appear exactly as typed («49», «1» or a dict in its place would
-mean the server ran it as code), and no page may fail.
+(``{{7*7}}``, ``{% print 1 %}``, ``${7*7}``, ``{{ lipsum.__globals__ }}`` or
+``{% endfor %}``), then every page, map, export (HTML, KML, KMZ, PDF, GeoJSON, CSV,
+Shapefile, GeoPackage), report (PDF, DOCX, HTML), OGC API answer and share link reachable by
+an administrator or a share link's visitor is read: each probe must appear exactly as typed
+(«49», «1» or a dict in its place would mean the server ran it as code), and no page may
+fail. A last test keeps the code from growing new ways to compile text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import zipfile
 from collections import Counter
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import docx
@@ -28,7 +30,9 @@ from cases.models import Base, DisputeZone
 from cases.shares import create_share
 from geo_app.testing import demo_app
 
-PROBES = ("{{7*7}}", "{% print 1 %}", "${7*7}", "{{ lipsum.__globals__ }}")
+# "{% endfor %}" cannot compile: any data handed to Jinja as a template, even one whose
+# output is then discarded, fails the page (compiling alone folds constants such as 9**9**9).
+PROBES = ("{% endfor %}", "{% print 1 %}", "${7*7}", "{{ lipsum.__globals__ }}", "{{7*7}}")
 MARK = "Sonda «"
 ADMIN = "administradora"
 
@@ -263,3 +267,24 @@ def test_the_probes_are_read_back_through_share_links(shared_pages, kind):
     texts = [text for url, (status, text) in shared_pages.items() if re.search(kind, url)]
     assert texts, f"no shared page of kind {kind} was reached"
     assert any(MARK in text for text in texts), f"no probe found in {kind}"
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# Ways to compile a string as a template: Jinja's, and branca's Element, which compiles its
+# string argument. A class attribute ``_template = Template("""...""")`` is code, not data.
+_COMPILERS = re.compile(
+    r"render_template_string|from_string\(|(?<![\w.])Environment\(|(?<![\w.])Element\("
+    r"|(?<![\w.])Template\((?!\s*$|\s*[\"'])|\.get_root\(\)\.render\("
+)
+
+
+@pytest.mark.parametrize("package", ["geo_app", "cases", "boundaries"])
+def test_no_code_compiles_a_string_but_the_figure_renderer(package):
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path.name != "figure.py" and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if _COMPILERS.search(line) and not line.lstrip().startswith(">>>")
+    ]
+    assert not found
