@@ -320,7 +320,7 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
 
 
 def delete_record(session: Session, actor: User | None, record: EditableMixin,
-                  expected_version: int | None = None) -> None:
+                  expected_version: int | None) -> None:
     """Send ``record`` to the Papelera (version-checked, audited)."""
     check_version(record, expected_version)
     soft_delete(session, actor, record)

@@ -62,9 +62,20 @@ def check_version(record: EditableMixin, expected: int | None) -> None:
     """Refuse to save ``record`` when it changed since its form was built (version ``expected``).
 
     Raises :class:`~cases.errors.StaleRecordError` (409), which carries the record as it is
-    now so the page can show what changed meanwhile.
+    now so the page can show what changed meanwhile. A form that does not say which version
+    it was built from (``None``: the field was empty or not a number) is refused the same
+    way: it cannot prove that it saw the latest changes.
     """
-    if expected is not None and expected != record.version:
+    if expected is None:
+        raise StaleRecordError(
+            "El formulario no indica de qué versión del registro partió (falta o no es "
+            "válida), así que podría borrar cambios de otra persona. Revise el registro como "
+            "está ahora y vuelva a aplicar los suyos.",
+            record,
+            None,
+            record.version,
+        )
+    if expected != record.version:
         raise StaleRecordError(
             "Otra persona modificó este registro mientras usted lo editaba "
             f"(versión {record.version}, su formulario era de la versión {expected}). "

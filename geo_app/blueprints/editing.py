@@ -276,7 +276,8 @@ def _limits() -> str:
     return cache.get("form-limits", version, build)
 
 
-def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stale=None):
+def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stale=None,
+            stale_message: str | None = None):
     title = f"Editar {kind.noun}" if record is not None else kind.new_title
     parent, context = _context(kind_name, form, record)
     breadcrumbs = [(kind.plural, _listing_url(kind_name, kind))]
@@ -286,8 +287,9 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
                                                   inspection_id=parent.id)))
     return render_template(
         "editing/form.html", title=title, form=form, kind_name=kind_name, kind=kind,
-        record=record, stale=stale, geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS
-        else None, tiles=current_app.config.get("TILES") or "",
+        record=record, stale=stale, stale_message=stale_message,
+        geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS else None,
+        tiles=current_app.config.get("TILES") or "",
         tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
         context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
         max_filter_m=desk_field.MAX_FILTER_M,
@@ -344,12 +346,14 @@ def _save(kind_name: str, kind: Kind, form, record=None):
             else:
                 editing.update_record(session, user, record, values, form.expected_version())
             target = kind.page(record)
-    except StaleRecordError:
+    except StaleRecordError as error:
         current = _load(kind, existing_id)
         stale = sorted((k, v) for k, v in snapshot(current).items()
                        if k not in ("geometry", "route"))
         form.version.data = str(current.version)
-        return _render(kind_name, kind, form, current, 409, stale=stale)
+        # Without a version the form cannot tell whether someone else changed the record.
+        return _render(kind_name, kind, form, current, 409, stale=stale,
+                       stale_message=error.message if error.expected is None else None)
     except LimitesError as error:
         if error.status_code >= 500:
             raise

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cases.attachments import attach_file
 from cases.db import unit_of_work
-from cases.models import Finding, Meeting
+from cases.models import DisputeZone, Finding, Meeting
 from cases.records import soft_delete
 from geo_app.converters import MAX_RECORD_ID
 from geo_app.files import attachment_store
@@ -208,3 +208,44 @@ def test_a_point_with_impossible_coordinates_is_a_field_message(client, counts, 
     assert ("debe estar en México" in response.get_data(as_text=True)
             or "coordenadas imposibles" in response.get_data(as_text=True))
     assert counts() == before
+
+
+# -- an edit form must say which version it was built from -----------------------------------
+
+def _zone_description(app, zone_id: int) -> str:
+    with app.extensions["limites_sessions"]() as session:
+        return session.get(DisputeZone, zone_id).description
+
+
+@pytest.mark.parametrize("version", ["", "abc", " ", "1.0", None])
+def test_an_edit_without_a_valid_version_is_refused_as_stale(app, client, version):
+    page = client.get("/editar/zona/1")
+    assert page.status_code == 200
+    with app.extensions["limites_sessions"]() as session:
+        zone = session.get(DisputeZone, 1)
+        data = {"name": zone.name, "kind": zone.kind.value, "status": zone.status.value,
+                "description": "Cambio sin versión", "geometry": ""}
+        before = zone.description
+    if version is not None:
+        data["version"] = version
+    response = client.post("/editar/zona/1", data=data)
+    assert response.status_code == 409
+    assert "no indica de qué versión del registro partió" in response.get_data(as_text=True)
+    assert _zone_description(app, 1) == before
+
+
+@pytest.mark.parametrize("version", ["", "abc"])
+def test_a_deletion_without_a_valid_version_is_refused(app, client, version):
+    response = client.post("/editar/zona/1/papelera", data={"version": version})
+    assert response.status_code == 409
+    assert "no indica de qué versión" in response.get_data(as_text=True)
+    assert client.get("/zonas/1").status_code == 200
+
+
+def test_an_edit_with_the_current_version_is_saved(app, client):
+    with app.extensions["limites_sessions"]() as session:
+        zone = session.get(DisputeZone, 1)
+        data = {"name": zone.name, "kind": zone.kind.value, "status": zone.status.value,
+                "description": "Cambio con versión", "version": str(zone.version)}
+    assert client.post("/editar/zona/1", data=data).status_code == 302
+    assert _zone_description(app, 1) == "Cambio con versión"
