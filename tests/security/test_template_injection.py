@@ -53,16 +53,23 @@ def probe(number: int) -> str:
     return f"{MARK}{PROBES[number % len(PROBES)]}» {number}"
 
 
-def _plant(session) -> None:
+def text_columns() -> dict[type, list[str]]:
+    """Every model with the user-writable text columns it holds."""
+    found = {}
     for mapper in Base.registry.mappers:
         columns = [
             column.key for column in mapper.columns
             if isinstance(column.type, String) and not isinstance(column.type, Enum)
             and column.key not in _NOT_FREE_TEXT and column.table is mapper.local_table
         ]
-        if not columns or "id" not in mapper.columns:
-            continue
-        for row in session.scalars(select(mapper.class_)):
+        if columns and "id" in mapper.columns:
+            found[mapper.class_] = columns
+    return found
+
+
+def _plant(session) -> None:
+    for model, columns in text_columns().items():
+        for row in session.scalars(select(model)):
             for key in columns:
                 setattr(row, key, probe(row.id))
 
@@ -199,10 +206,21 @@ def shared_pages(app, share_links) -> dict[str, tuple[int, str]]:
 
 
 def test_every_text_field_holds_a_probe(app):
+    planted = {f"{model.__tablename__}.{key}" for model, keys in text_columns().items()
+               for key in keys}
+    assert planted >= {
+        "dispute_zone.name", "dispute_zone.description", "case_file.number", "case_file.title",
+        "meeting.title", "meeting.summary", "meeting.participants", "agreement.text",
+        "inspection.title", "inspection.summary", "finding.description", "site.name",
+        "institution.name", "person.name", "person.position", "indicator.name",
+        "attachment.label", "attachment.original_name", "evidence.label",
+        "boundary_version.source", "boundary_version.legal_reference", "municipality.name",
+        "boundary_frame.name", "watercourse.name", "user_account.display_name", "share_link.note",
+    }
     with app.extensions["limites_sessions"]() as session:
-        zone = session.scalars(select(DisputeZone).order_by(DisputeZone.id)).first()
-        assert zone.name == probe(zone.id)
-        assert zone.description == probe(zone.id)
+        for model, keys in text_columns().items():
+            for row in session.scalars(select(model)):
+                assert all(getattr(row, key) == probe(row.id) for key in keys)
 
 
 @pytest.mark.parametrize("zone", [1, 2, 3, 4, 5])
