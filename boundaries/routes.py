@@ -46,7 +46,7 @@ from boundaries.layers import (
     storage_frame,
 )
 
-__all__ = ["RouteSplit", "split_route", "route_split_to_dict"]
+__all__ = ["RouteSplit", "RouteSplitter", "split_route", "route_split_to_dict"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,96 @@ class RouteSplit:
     measure_crs: str = MEASURE_CRS.to_string()
 
 
+class RouteSplitter:
+    """The official frame and the dispute zones, checked and projected once for many routes.
+
+    Projecting and validating a frame of hundreds of municipalities costs far more than
+    splitting one route; a caller that splits routes one at a time (each saved inspection)
+    keeps one splitter. :func:`split_route` is the one-shot form. Splitting reads the
+    prepared layers and never changes them.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The official frame (a coverage), party code in ``code_col``.
+    disputes : GeoDataFrame, optional
+        Dispute zones with a ``parties`` column, in any CRS.
+    code_col : str
+        Column with the party code in ``frame``.
+
+    Raises
+    ------
+    MissingCRSError, EmptyLayerError, MissingColumnError, GeometryTypeError,
+    InvalidGeometryError
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, box
+    >>> frame = gpd.GeoDataFrame({"code": ["A"]}, geometry=[box(0, 0, 100, 100)], crs=6372)
+    >>> splitter = RouteSplitter(frame)
+    >>> [splitter.split(gpd.GeoSeries([LineString([(0, 50), (x, 50)])], crs=6372)).length_m
+    ...  for x in (10, 20)]
+    [10.0, 20.0]
+    """
+
+    def __init__(
+        self,
+        frame: gpd.GeoDataFrame,
+        disputes: gpd.GeoDataFrame | None = None,
+        *,
+        code_col: str = "code",
+    ):
+        (layer,) = polygon_layers(frame, code_col=code_col)
+        self.crs = frame.crs
+        self._polygons = layer.geoms
+        code_id, code_list = pd.factorize(pd.Index(layer.codes.tolist(), dtype=object))
+        self._code_id, self._labels = code_id, [(c,) for c in code_list]
+        self._zones = None
+        if disputes is not None:
+            require_crs(disputes, "las zonas en disputa")
+            if "parties" not in disputes.columns:
+                raise MissingColumnError("las zonas en disputa no tienen la columna «parties»")
+            zones = polygon_geometries(disputes, "las zonas en disputa")
+            zone_id, zone_parties = pd.factorize(disputes["parties"].map(tuple))
+            self._zones = (zones, zone_id, list(zone_parties))
+
+    def split(self, route: Layer, *, with_disputes: bool = True) -> RouteSplit:
+        """Split ``route`` (same CRS as the frame); ``with_disputes=False`` skips the zones.
+
+        Raises
+        ------
+        CRSMismatchError, MissingCRSError, EmptyLayerError, GeometryTypeError
+        """
+        require_same_crs(route, gpd.GeoSeries([], crs=self.crs))
+        lines = line_geometries(route, "la ruta")
+        start, end, _ = boundary_segments(lines)
+        moving = np.any(start != end, axis=1)
+        start, end = start[moving], end[moving]
+        total = float(np.hypot(*(end - start).T).sum())
+        rows = _rows("municipality", start, end, self._polygons, self._code_id, self._labels)
+        if with_disputes and self._zones is not None:
+            zones, zone_id, zone_parties = self._zones
+            rows += [
+                row
+                for row in _rows("dispute", start, end, zones, zone_id, zone_parties)
+                if row[0] == "dispute"
+            ]
+        kinds, parties, lengths, geoms = zip(*rows, strict=True) if rows else ((), (), (), ())
+        lengths_arr = np.asarray(lengths, dtype=float)
+        parts = storage_frame(
+            {
+                "kind": list(kinds),
+                "parties": pd.Series(list(parties), dtype=object),
+                "length_m": lengths_arr,
+                "share": lengths_arr / total if total else np.zeros(len(lengths_arr)),
+            },
+            np.asarray(geoms, dtype=object),
+        )
+        logger.debug("ruta de %.1f m dividida en %d partes", total, len(parts))
+        return RouteSplit(total, parts)
+
+
 def split_route(
     route: Layer,
     frame: gpd.GeoDataFrame,
@@ -84,6 +174,8 @@ def split_route(
     code_col: str = "code",
 ) -> RouteSplit:
     """Measure the length of a route inside each municipality and each dispute zone.
+
+    One-shot form of ``RouteSplitter(frame, disputes, code_col=...).split(route)``.
 
     Parameters
     ----------
@@ -118,39 +210,7 @@ def split_route(
     [{'kind': 'municipality', 'length_m': 100.0}, {'kind': 'dispute', 'length_m': 20.0}]
     """
     require_same_crs(route, frame)
-    lines = line_geometries(route, "la ruta")
-    (layer,) = polygon_layers(frame, code_col=code_col)
-    start, end, _ = boundary_segments(lines)
-    moving = np.any(start != end, axis=1)
-    start, end = start[moving], end[moving]
-    total = float(np.hypot(*(end - start).T).sum())
-    codes = pd.Index(layer.codes.tolist(), dtype=object)
-    code_id, code_list = pd.factorize(codes)
-    rows = _rows("municipality", start, end, layer.geoms, code_id, [(c,) for c in code_list])
-    if disputes is not None:
-        require_crs(disputes, "las zonas en disputa")
-        if "parties" not in disputes.columns:
-            raise MissingColumnError("las zonas en disputa no tienen la columna «parties»")
-        zones = polygon_geometries(disputes, "las zonas en disputa")
-        zone_id, zone_parties = pd.factorize(disputes["parties"].map(tuple))
-        rows += [
-            row
-            for row in _rows("dispute", start, end, zones, zone_id, list(zone_parties))
-            if row[0] == "dispute"
-        ]
-    kinds, parties, lengths, geoms = zip(*rows, strict=True) if rows else ((), (), (), ())
-    lengths_arr = np.asarray(lengths, dtype=float)
-    parts = storage_frame(
-        {
-            "kind": list(kinds),
-            "parties": pd.Series(list(parties), dtype=object),
-            "length_m": lengths_arr,
-            "share": lengths_arr / total if total else np.zeros(len(lengths_arr)),
-        },
-        np.asarray(geoms, dtype=object),
-    )
-    logger.debug("ruta de %.1f m dividida en %d partes", total, len(parts))
-    return RouteSplit(total, parts)
+    return RouteSplitter(frame, disputes, code_col=code_col).split(route)
 
 
 def route_split_to_dict(result: RouteSplit) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cases.errors import SchemaOutdatedError
 
 __all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
     "make_engine",
     "make_session_factory",
     "unit_of_work",
@@ -37,8 +38,20 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
 
 
+# How long a SQLite write waits for another connection's write to finish before failing with
+# «database is locked» (pysqlite's default is 5 s). Reads never wait: WAL lets them go on.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite connections get WAL, foreign keys and ``synchronous=FULL``."""
+    """Create an engine; SQLite connections get WAL, foreign keys, ``synchronous=FULL``.
+
+    A SQLite write also waits up to :data:`SQLITE_BUSY_TIMEOUT_MS` for the lock held by
+    another writer. It can wait because pysqlite runs reads outside any transaction and
+    opens one just before the first write: that write starts from no transaction, where
+    SQLite calls its busy handler (a read transaction upgraded to a write would fail at
+    once, whatever the timeout).
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     engine = create_engine(url, **kwargs)
@@ -52,6 +65,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

@@ -26,11 +26,10 @@ from sqlalchemy.orm import Session
 from boundaries.crs import STORAGE_CRS
 from boundaries.tracks import Track
 from cases.attachments import AttachmentStore, attach_file
-from cases.derived import route_split
 from cases.editing import create_record, prepare_route, update_record
 from cases.errors import InvalidInputError
 from cases.field import PhotoUpload, read_route
-from cases.layers import official_frame
+from cases.frame_index import frame_index
 from cases.models import AttachmentKind, Finding, User
 from cases.uploads import LOCAL_TIMEZONE, MAX_ATTACHMENT_BYTES, PreparedFile, prepare_file
 
@@ -104,13 +103,12 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
 
 def _split_note(session: Session, route: MultiLineString) -> str:
     """How ``route`` divides among the municipalities of the frame in force."""
-    frame = official_frame(session)
-    if not len(frame):
+    index = frame_index(session)
+    result = index.split(gpd.GeoSeries([route], crs=STORAGE_CRS), with_disputes=False)
+    if result is None:
         return "No hay marco de límites en vigor: la ruta se medirá cuando se cargue uno."
-    names = dict(zip(frame["code"], frame["name"], strict=True))
-    result = route_split(gpd.GeoSeries([route], crs=STORAGE_CRS), frame, None)
     parts = [
-        f"{', '.join(names.get(p, p) for p in row['parties']) or 'fuera de todo municipio'} "
+        f"{', '.join(index.names.get(p, p) for p in row['parties']) or 'fuera de todo municipio'} "
         f"{row['length_m'] / 1000:.2f} km ({100 * row['share']:.0f} %)"
         for row in result.parts.to_dict("records")
     ]

@@ -19,6 +19,7 @@ __all__ = [
     "UnauthorizedError",
     "InvalidInputError",
     "ForbiddenError",
+    "TooLargeError",
     "ConflictError",
     "StaleRecordError",
     "SchemaOutdatedError",
@@ -60,6 +61,12 @@ class InvalidInputError(LimitesError):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class TooLargeError(InvalidInputError):
+    """The request holds more than one request may (send it in parts)."""
+
+    status_code = 413
 
 
 class ForbiddenError(LimitesError):

@@ -2,9 +2,11 @@
 
 Use cases take a session and never commit; the caller wraps them in
 :func:`cases.db.unit_of_work`. Derived facts (route length by municipality and dispute zone,
-each finding's responsible municipality and its km along the Atoyac) are recomputed by
-:mod:`cases.derived` in the same transaction, so a record is never stored without them.
-Every input is checked before the first write, so bad input writes nothing.
+each finding's responsible municipality and its km along the Atoyac) come from
+:mod:`cases.derived` in the same transaction, computed before the record is added (or
+earlier, by the caller, and passed in), so a record is never stored without them and the
+write holds no geometry work. Every input is checked before the first write, so bad input
+writes nothing.
 
 Participants are names (strings) stored on the inspection until people become records of
 their own.
@@ -27,7 +29,7 @@ from boundaries.trackfiles import read_track
 from boundaries.tracks import Track, require_in_measure_area
 from cases.attachments import AttachmentStore, attach_file
 from cases.audit import record_change, snapshot
-from cases.derived import add_finding, set_route
+from cases.derived import FindingFacts, RouteFacts, add_finding, route_facts, set_route
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
 from cases.models import (
     AuditAction,
@@ -177,8 +179,12 @@ def add_inspection(
     summary: str = "",
     client_uuid: str | None = None,
     actor: User | None = None,
+    facts: RouteFacts | None = None,
 ) -> Inspection:
     """Record an inspection with its route; the route split is computed in this transaction.
+
+    ``facts`` are the track's split computed earlier by the caller
+    (:func:`cases.derived.route_facts`); otherwise it is computed before the first write.
 
     ``institutions`` are names or short names of the catalogue, ``zone`` a dispute zone's
     name, ``case`` a case number. The end date comes from the track's last time (in
@@ -218,6 +224,8 @@ def add_inspection(
                 f"la ruta termina el {ended_on.isoformat()}, antes de la fecha del recorrido "
                 f"({started_on.isoformat()})"
             )
+    if facts is None:
+        facts = route_facts(session, track.geometry if track else None)
     inspection = Inspection(
         title=title,
         started_on=started_on,
@@ -232,7 +240,7 @@ def add_inspection(
         route_points_kept=track.points_kept if track else None,
     )
     session.add(inspection)
-    set_route(session, inspection, track.geometry if track else None)
+    set_route(session, inspection, track.geometry if track else None, facts)
     session.flush()
     record_change(session, actor, AuditAction.CREATE, inspection, after=snapshot(inspection))
     log.info("inspection %s recorded (%s m)", inspection.id, inspection.route_length_m)
@@ -252,12 +260,15 @@ def add_field_finding(
     client_uuid: str | None = None,
     max_bytes: int = MAX_ATTACHMENT_BYTES,
     actor: User | None = None,
+    facts: FindingFacts | None = None,
 ) -> Finding:
     """Record a finding at ``lon``/``lat``, or where its photo's EXIF GPS places it.
 
-    Explicit coordinates win over the photo's. The photo is checked and re-encoded before
-    anything is written, and attached to the finding. The finding and its photo are
-    audited by ``actor`` (``None`` is the command line). Never commits.
+    ``facts`` are the point's derived fields computed earlier by the caller
+    (:func:`cases.derived.finding_facts`). Explicit coordinates win over the photo's. The
+    photo is checked and re-encoded before anything is written, and attached to the finding.
+    The finding and its photo are audited by ``actor`` (``None`` is the command line). Never
+    commits.
 
     Raises
     ------
@@ -283,7 +294,7 @@ def add_field_finding(
     point = _finding_point(lon, lat, prepared, photo)
     with boundary_errors():
         require_in_measure_area(point, "el hallazgo")
-    finding = add_finding(session, inspection, category, point, note)
+    finding = add_finding(session, inspection, category, point, note, facts=facts)
     finding.client_uuid = client_uuid
     session.flush()
     record_change(session, actor, AuditAction.CREATE, finding, after=snapshot(finding))
