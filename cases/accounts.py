@@ -18,6 +18,7 @@ from cases.audit import record_change, snapshot
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
 from cases.models import AuditAction, Role, User, utcnow
 from cases.text import clean_name
+from cases.tokens import revoke_owner_tokens
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
@@ -160,10 +161,16 @@ def _set_active(session: Session, user: User, active: bool, actor: User | None) 
     user.active = active
     end_sessions(user)
     record_change(session, actor, AuditAction.STATUS, user, before=before, after=snapshot(user))
+    # Both ways: a key still in force when an account comes back was made before it was
+    # disabled (a disabled account cannot make one), e.g. disabled before keys were revoked.
+    revoke_owner_tokens(session, actor, user)
 
 
 def disable_user(session: Session, user: User, *, actor: User | None = None) -> None:
-    """Disable an account (audited): it can no longer sign in and its sessions end."""
+    """Disable an account (audited): it can no longer sign in, its sessions end.
+
+    Its API keys are revoked for good: enabling the account again brings none back.
+    """
     _set_active(session, user, False, actor)
 
 

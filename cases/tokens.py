@@ -30,6 +30,7 @@ __all__ = [
     "create_token",
     "list_tokens",
     "revoke_token",
+    "revoke_owner_tokens",
     "authenticate",
     "bearer_token",
 ]
@@ -101,11 +102,28 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
     if actor is not None:
         require(can_revoke_token(actor, record))
     if record.revoked_at is None:
-        before = _public(record)
-        record.revoked_at = utcnow()
-        record_change(session, actor, AuditAction.UPDATE, record, before=before,
-                      after=_public(record))
+        _revoke(session, actor, record)
     return record
+
+
+def revoke_owner_tokens(session: Session, actor: User | None, owner: User) -> int:
+    """Revoke every key of ``owner`` still in force, audited; return how many.
+
+    Disabling an account calls it, so enabling the account again brings no old key back:
+    keys made before may have been copied anywhere while the account was off.
+    """
+    live = session.scalars(select(ApiToken).where(ApiToken.user_id == owner.id,
+                                                  ApiToken.revoked_at.is_(None))).all()
+    for record in live:
+        _revoke(session, actor, record)
+    return len(live)
+
+
+def _revoke(session: Session, actor: User | None, record: ApiToken) -> None:
+    before = _public(record)
+    record.revoked_at = utcnow()
+    record_change(session, actor, AuditAction.UPDATE, record, before=before,
+                  after=_public(record))
 
 
 def bearer_token(header_value: str | None) -> str | None:
@@ -142,10 +160,11 @@ def authenticate(session: Session, header_value: str | None,
     )
     if record is None:
         raise UnauthorizedError(UNKNOWN)
-    if record.revoked_at is not None:
-        raise UnauthorizedError(REVOKED)
+    # Disabling revokes the keys too; say why the key stopped working.
     if not record.user.active:
         raise UnauthorizedError(DISABLED)
+    if record.revoked_at is not None:
+        raise UnauthorizedError(REVOKED)
     now = now or utcnow()
     if record.last_used_at is None or now - record.last_used_at >= _USE_RESOLUTION:
         record.last_used_at = now

@@ -8,10 +8,12 @@ import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 from sqlalchemy import select
 
+from cases.accounts import disable_user, enable_user, get_user
 from cases.attachments import attach_file
 from cases.db import unit_of_work
 from cases.models import DisputeZone, Finding, Meeting
 from cases.records import soft_delete
+from cases.tokens import create_token
 from geo_app.converters import MAX_RECORD_ID
 from geo_app.files import attachment_store
 from geo_app.testing_field import PDF, photo
@@ -249,3 +251,48 @@ def test_an_edit_with_the_current_version_is_saved(app, client):
                 "description": "Cambio con versión", "version": str(zone.version)}
     assert client.post("/editar/zona/1", data=data).status_code == 302
     assert _zone_description(app, 1) == "Cambio con versión"
+
+
+# -- enabling an account again brings back none of its API keys ------------------------------
+
+OGC_ITEMS = "/ogcapi/collections/hallazgos/items"
+
+
+@pytest.mark.parametrize("enable_through", ["admin_page", "use_case"])
+def test_a_disabled_and_re_enabled_account_has_no_working_key(app, admin_client,
+                                                             enable_through):
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        owner = get_user(session, "lectora")
+        key = create_token(session, owner, owner, "QGIS de la oficina").token
+    bearer = {"Authorization": f"Bearer {key}"}
+    anon = app.test_client()
+    assert anon.get(OGC_ITEMS, headers=bearer).status_code == 200
+    with app.extensions["limites_sessions"]() as session:
+        user_id = get_user(session, "lectora").id
+    if enable_through == "admin_page":
+        status = f"/admin/usuarios/{user_id}/estado"
+        assert admin_client.post(status, data={"activa": "0"}).status_code == 302
+        refused = anon.get(OGC_ITEMS, headers=bearer)
+        assert refused.status_code == 401 and "desactivada" in refused.json["description"]
+        assert admin_client.post(status, data={"activa": "1"}).status_code == 302
+    else:
+        with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+            disable_user(session, get_user(session, "lectora"))
+        with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+            enable_user(session, get_user(session, "lectora"))
+    with app.extensions["limites_sessions"]() as session:
+        assert get_user(session, "lectora").active
+    refused = anon.get(OGC_ITEMS, headers=bearer)
+    assert refused.status_code == 401 and "revocada" in refused.json["description"]
+
+
+def test_a_key_left_in_force_on_a_disabled_account_dies_when_it_comes_back(app):
+    # An account disabled before keys were revoked with it: its key must not come back.
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        owner = get_user(session, "lectora")
+        key = create_token(session, owner, owner, "Script").token
+        owner.active = False
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        enable_user(session, get_user(session, "lectora"))
+    refused = app.test_client().get(OGC_ITEMS, headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 401 and "revocada" in refused.json["description"]
