@@ -15,7 +15,13 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
-from cases.capture import DEFAULT_MAX_ACCURACY_M, parse_capture, sync_capture, sync_photo
+from cases.capture import (
+    DEFAULT_MAX_ACCURACY_M,
+    MAX_FINDINGS,
+    parse_capture,
+    sync_capture,
+    sync_photo,
+)
 from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
 from cases.field import PhotoUpload
@@ -36,6 +42,7 @@ def capture():
     return render_template(
         "field/capture.html", title="Captura en campo", breadcrumbs=[],
         categories=list(FindingCategory), max_accuracy_m=DEFAULT_MAX_ACCURACY_M,
+        max_findings=MAX_FINDINGS,
     )
 
 
@@ -56,7 +63,7 @@ def token():
 
 @bp.post("/sincronizar")
 def synchronise():
-    """Recibe un lote JSON del teléfono y lo guarda una sola vez."""
+    """Recibe un lote JSON del teléfono y lo guarda una sola vez (hasta MAX_FINDINGS hallazgos)."""
     batch = parse_capture(request.get_json(silent=True))
 
     def work(session):

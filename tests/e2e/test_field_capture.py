@@ -123,3 +123,74 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
         (attachment,) = finding.attachments
         assert attachment.media_type == "image/jpeg"
     assert not problems, "\n".join(problems)
+
+
+def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_server,
+                                                              monkeypatch):
+    """The server takes at most MAX_FINDINGS per request (here 2): five findings go in three
+    parts, the track with the first only, and the queue says how far it has got."""
+    monkeypatch.setattr("cases.capture.MAX_FINDINGS", 2)
+    monkeypatch.setattr("geo_app.blueprints.field.MAX_FINDINGS", 2)
+    lon, lat, accuracy = WALK[0]
+    context = browser.new_context(
+        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
+        has_touch=True, permissions=["geolocation"],
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
+    )
+    context.add_cookies([{
+        "name": field_server.app.config["SESSION_COOKIE_NAME"],
+        "value": session_cookie(field_server.app, "editora"),
+        "url": field_server.url,
+    }])
+    # Every text the queue shows, kept as it changes.
+    context.add_init_script("""
+        window.queueTexts = [];
+        document.addEventListener("DOMContentLoaded", () => {
+          const queue = document.getElementById("cola");
+          new MutationObserver(() => window.queueTexts.push(queue.textContent))
+            .observe(queue, { childList: true, characterData: true, subtree: true });
+        });
+    """)
+    problems: list[str] = []
+    batches: list[dict] = []
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda m: m.type == "error" and not OFFLINE_NOISE.search(m.text)
+            and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("request", lambda r: r.url.endswith("/campo/sincronizar")
+            and batches.append(r.post_data_json))
+    before = _counts(field_server)
+    try:
+        page.goto(field_server.url + "/campo/")
+        context.set_offline(True)  # nothing is sent until the whole list is on the phone
+        page.get_by_test_id("record").tap()
+        expect(page.get_by_test_id("points")).to_have_text("1")
+        context.set_geolocation({"longitude": WALK[1][0], "latitude": WALK[1][1], "accuracy": 5})
+        expect(page.get_by_test_id("points")).to_have_text("2")
+        for n in range(5):
+            page.fill("#nota", f"Hallazgo {n + 1}")
+            page.get_by_test_id("add-finding").tap()
+            expect(page.locator("#hallazgos li")).to_have_count(n + 1)
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.get_by_test_id("queue")).to_have_text("Todo enviado al servidor.")
+        texts = page.evaluate("window.queueTexts")
+    finally:
+        context.close()
+
+    assert "Enviando 2 de 5 hallazgos…" in texts and "Enviando 4 de 5 hallazgos…" in texts
+    sizes = [len(b["hallazgos"]) for b in batches]
+    assert sizes == [2, 2, 1], sizes
+    assert len(batches[0]["puntos"]) == 2 and all(not b["puntos"] for b in batches[1:])
+    after = _counts(field_server)
+    assert after["Inspection"] == before["Inspection"] + 1
+    assert after["Finding"] == before["Finding"] + 5
+    with field_server.session() as session:
+        inspection = session.scalars(
+            select(Inspection).where(Inspection.client_uuid.is_not(None))
+        ).one()
+        assert sorted(f.description for f in inspection.findings) == [
+            f"Hallazgo {n}" for n in range(1, 6)]
+        assert inspection.route_points_read == 2
+    assert not problems, "\n".join(problems)

@@ -1,6 +1,9 @@
 /* Captura en campo: records a track and findings on a phone, keeps them in IndexedDB and
  * sends them when the network is there. Every record has a UUID made here, so the server
- * stores a batch once however many times it is sent (see cases/capture.py). */
+ * stores a batch once however many times it is sent (see cases/capture.py). The server takes
+ * at most data-max-findings findings per request: a longer list goes in parts, the track with
+ * the first, each finding marked as sent once the server has it, so an interrupted send
+ * resumes where it stopped. */
 (function () {
   "use strict";
 
@@ -10,6 +13,8 @@
   var TOKEN_URL = body.dataset.tokenUrl;
   var csrfToken = "";
   var RETRY_MS = 20000;
+  // Findings per request: never more than the server takes, small enough to show progress.
+  var PART = Math.max(1, Math.min(50, parseInt(body.dataset.maxFindings, 10) || 50));
   var $ = function (id) { return document.getElementById(id); };
 
   // -- IndexedDB: "capturas" (one per inspection) and "fotos" (blobs, sent one by one) ----
@@ -59,6 +64,7 @@
   var lastFix = null;     // {lon, lat, precision}
   var chosen = null;      // a tapped point {lon, lat}
   var syncing = false;
+  var progress = null;    // {sent, total} findings while a long list goes in parts
   var saveTimer = null;
 
   function threshold() {
@@ -197,15 +203,17 @@
   });
 
   // -- sending --------------------------------------------------------------------------
-  function batchOf(capture) {
+  // One request: the inspection, the track when it has points the server has not seen, and
+  // one part of the findings.
+  function batchOf(capture, findings, withPoints) {
     return {
       recorrido: {
         uuid: capture.uuid, titulo: capture.titulo || null, fecha: capture.fecha,
         participantes: capture.participantes
       },
-      puntos: capture.puntos,
+      puntos: withPoints ? capture.puntos : [],
       precision_maxima: threshold(),
-      hallazgos: capture.hallazgos.map(function (f) {
+      hallazgos: findings.map(function (f) {
         return { uuid: f.uuid, categoria: f.categoria, lon: f.lon, lat: f.lat, nota: f.nota };
       })
     };
@@ -234,18 +242,41 @@
     });
   }
 
-  function sendCapture(capture) {
-    var rev = capture.rev;
+  function postBatch(batch) {
     return fetch(SYNC_URL, {
       method: "POST", headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify(batchOf(capture)), credentials: "same-origin"
+      body: JSON.stringify(batch), credentials: "same-origin"
     }).then(function (response) {
       if (!response.ok) return refused(response);
-      return response.json().then(function (answer) {
-        capture.enviada = rev;
-        capture.servidor = answer.recorrido.id;
-        return put("capturas", capture);
+      return response.json();
+    });
+  }
+
+  function sendCapture(capture) {
+    var rev = capture.rev;
+    var points = capture.puntos.length;
+    var unsent = capture.hallazgos.filter(function (f) { return !f.enviado; });
+    var parts = [];
+    for (var i = 0; i < unsent.length; i += PART) parts.push(unsent.slice(i, i + PART));
+    if (!parts.length) parts.push([]);
+    progress = unsent.length > PART ? { sent: 0, total: unsent.length } : null;
+    var chain = Promise.resolve();
+    parts.forEach(function (part, n) {
+      chain = chain.then(function () {
+        render();
+        var withPoints = n === 0 && points !== capture.puntosEnviados;
+        return postBatch(batchOf(capture, part, withPoints)).then(function (answer) {
+          if (withPoints) capture.puntosEnviados = points;
+          part.forEach(function (f) { if (answer.hallazgos[f.uuid]) f.enviado = true; });
+          capture.servidor = answer.recorrido.id;
+          if (progress) progress.sent += part.length;
+          return put("capturas", capture);
+        });
       });
+    });
+    return chain.then(function () {
+      capture.enviada = rev;
+      return put("capturas", capture);
     });
   }
 
@@ -284,7 +315,7 @@
     return chain.then(function () { showError(""); }, function (error) {
       showError(error.refused ? "El servidor no aceptó los datos: " + error.message
         : "Sin conexión con el servidor; se reintentará.");
-    }).then(function () { syncing = false; render(); });
+    }).then(function () { syncing = false; progress = null; render(); });
   }
 
   var syncTimer = null;
@@ -336,7 +367,9 @@
     var unsentCaptures = captures.filter(function (c) { return c.rev > c.enviada; }).length;
     var unsentPhotos = photos.filter(function (p) { return !p.enviada; }).length;
     var queue = $("cola");
-    if (syncing) queue.textContent = "Enviando…";
+    if (syncing && progress) {
+      queue.textContent = "Enviando " + progress.sent + " de " + progress.total + " hallazgos…";
+    } else if (syncing) queue.textContent = "Enviando…";
     else if (!unsentCaptures && !unsentPhotos) {
       queue.textContent = captures.length ? "Todo enviado al servidor." : "Nada por enviar.";
     } else {
