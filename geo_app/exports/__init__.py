@@ -69,16 +69,15 @@ def read_export(
     fmt: str,
     layers: tuple[str, ...] | None,
     *,
-    photos: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> ExportData:
     """The records of ``scope`` in ``layers`` for ``fmt``, with the findings' photos.
 
-    The photos come when the format carries them and ``photos`` allows it (a share link
-    without attachments does not).
+    The photos come when the format carries them and the scope includes attachments (a
+    share link without them does not: :func:`cases.exports.add_photos`).
     """
     data = export_data(session, scope, layers, progress=progress)
-    if photos and FORMATS[fmt].photos:
+    if FORMATS[fmt].photos:
         add_photos(data, attachment_store())
     return data
 
