@@ -36,6 +36,7 @@ __all__ = [
     "write_csv_zip",
     "csv_text",
     "shapefile_names",
+    "spreadsheet_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -243,18 +244,55 @@ def write_shapefile_zip(
     return _zip(Path(path), files), renamed
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (OWASP, "CSV
+# injection"): ``=HYPERLINK(...)`` in a name would send data off when clicked.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Return ``text`` as a spreadsheet shows it typed: a leading formula sign gets a ``'``.
+
+    Parameters
+    ----------
+    text : str
+        A text cell of a CSV file meant for Excel.
+
+    Returns
+    -------
+    str
+        ``text``, prefixed with an apostrophe if it starts with ``=``, ``+``, ``-``, ``@``,
+        a tab or a carriage return.
+
+    Examples
+    --------
+    >>> print(spreadsheet_text('=HYPERLINK("http://x.example")'))
+    '=HYPERLINK("http://x.example")
+    >>> spreadsheet_text("Zona norte")
+    'Zona norte'
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def csv_text(layer: OutLayer) -> str:
-    """The layer's fields as CSV text (dates ISO 8601, booleans ``sí``/``no``), no geometry."""
+    """The layer's fields as CSV text (dates ISO 8601, booleans ``sí``/``no``), no geometry.
+
+    Text fields pass through :func:`spreadsheet_text`, so no name becomes a formula.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(list(layer.fields))
     for record in _records(layer):
-        writer.writerow([
-            "" if value is None else ("sí" if value else "no") if layer.fields[k] == "bool"
-            else value
-            for k, value in record["properties"].items()
-        ])
+        writer.writerow([_csv_cell(value, layer.fields[k])
+                         for k, value in record["properties"].items()])
     return buffer.getvalue()
+
+
+def _csv_cell(value, kind: str):
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "sí" if value else "no"
+    return spreadsheet_text(value) if kind == "str" else value
 
 
 def write_csv_zip(path: str | Path, layers: Sequence[OutLayer], readme: str = "") -> Path:

