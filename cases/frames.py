@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from pathlib import PureWindowsPath
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -53,7 +54,10 @@ class FrameSummary:
 
 
 def frame_name_for(source: str) -> str:
-    """The default frame name of an official layer read from ``source``.
+    r"""The default frame name of an official layer read from ``source``.
+
+    A path keeps only the file's name: where the server keeps its files is nobody's business
+    and would show on every page that names the frame.
 
     Examples
     --------
@@ -61,10 +65,15 @@ def frame_name_for(source: str) -> str:
     'Marco Geoestadístico (INEGI)'
     >>> frame_name_for("limites_2026.gpkg")
     'Marco limites_2026.gpkg'
+    >>> frame_name_for("/srv/limites/privado/limites_2026.gpkg")
+    'Marco limites_2026.gpkg'
+    >>> frame_name_for(r"C:\Users\ana\Escritorio\limites 2026.zip")
+    'Marco limites 2026.zip'
     """
     if "inegi" in source.lower():
         return INEGI_FRAME
-    return f"Marco {source}"[:200]
+    # PureWindowsPath splits at both "/" and "\\", whatever the server's system.
+    return f"Marco {PureWindowsPath(source).name or source}"[:200]
 
 
 def frame_in_force(session: Session) -> Frame | None:

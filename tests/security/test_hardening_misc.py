@@ -11,7 +11,7 @@ from sqlalchemy import select
 from cases.accounts import disable_user, enable_user, get_user
 from cases.attachments import attach_file
 from cases.db import unit_of_work
-from cases.models import DisputeZone, Finding, Meeting
+from cases.models import DisputeZone, Finding, Frame, Meeting
 from cases.records import soft_delete
 from cases.tokens import create_token
 from geo_app.converters import MAX_RECORD_ID
@@ -296,3 +296,23 @@ def test_a_key_left_in_force_on_a_disabled_account_dies_when_it_comes_back(app):
         enable_user(session, get_user(session, "lectora"))
     refused = app.test_client().get(OGC_ITEMS, headers={"Authorization": f"Bearer {key}"})
     assert refused.status_code == 401 and "revocada" in refused.json["description"]
+
+
+# -- an imported frame is named after the file, never the server's folders --------------------
+
+def test_an_imported_frame_is_named_after_the_file_only(app, runner, inegi_three, tmp_path,
+                                                        admin_client):
+    folder = tmp_path / "servidor" / "datos privados"
+    folder.mkdir(parents=True)
+    path = folder / "limites_2026.geojson"
+    inegi_three.rename(columns={"cvegeo": "CLAVE", "nom_agem": "NOMBRE"}).to_file(
+        path, engine="fiona")
+    result = runner.invoke(args=["import-boundaries", str(path), "--code-field", "CLAVE",
+                                 "--name-field", "NOMBRE"])
+    assert result.exit_code == 0, result.output
+    with app.extensions["limites_sessions"]() as session:
+        names = session.scalars(select(Frame.name)).all()
+        sources = session.scalars(select(Frame.source)).all()
+    assert "Marco limites_2026.geojson" in names
+    assert not any("servidor" in text for text in names + sources)
+    assert "servidor" not in admin_client.get("/admin/marcos").get_data(as_text=True)
