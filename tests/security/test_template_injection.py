@@ -303,8 +303,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Ways to compile a string as a template: Jinja's, and branca's Element, which compiles its
 # string argument. A class attribute ``_template = Template("""...""")`` is code, not data.
 _COMPILERS = re.compile(
-    r"render_template_string|from_string\(|(?<![\w.])Environment\(|(?<![\w.])Element\("
-    r"|(?<![\w.])Template\((?!\s*$|\s*[\"'])|\.get_root\(\)\.render\("
+    r"render_template_string|from_string\(|(?<!\w)Environment\(|(?<!\w)(?<!ET\.)Element\("
+    r"|(?<!\w)Template\((?!\s*$|\s*[\"'])|\.get_root\(\)\.render\("
 )
 
 
