@@ -99,13 +99,12 @@ class AccessWriter:
         self.log = AccessLog()
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
-        self._closed = False
 
     def add(self, link_id: int, ip: str, what: str) -> None:
         """Keep one access; it is written within ``interval`` seconds."""
         self.log.add(link_id, ip, what)
         with self._lock:
-            if self._timer is None and not self._closed:
+            if self._timer is None:
                 self._timer = threading.Timer(self.interval, self._flush_due)
                 self._timer.daemon = True
                 self._timer.start()
@@ -118,7 +117,7 @@ class AccessWriter:
     def flush(self) -> int:
         """Write every access waiting now; return how many were written."""
         accesses = self.log.drain()
-        if not accesses or self._closed:
+        if not accesses:
             return 0
         try:
             with self.sessions() as session, unit_of_work(session):
@@ -129,13 +128,13 @@ class AccessWriter:
             self.log.requeue(accesses)
             return 0
 
-    def close(self) -> None:
-        """Stop the timer; what waits is left unwritten (the database is going away)."""
+    def discard(self) -> None:
+        """Stop the timer and forget what waits: the database is being closed or replaced."""
         with self._lock:
-            self._closed = True
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+        self.log.drain()
 
 
 _WRITERS: weakref.WeakSet[AccessWriter] = weakref.WeakSet()
@@ -368,7 +367,7 @@ def init_app(app: Flask) -> None:
     app.extensions[_WRITER] = writer
     _WRITERS.add(writer)
     event.listen(app.extensions["limites_engine"], "engine_disposed",
-                 lambda engine: writer.close())
+                 lambda engine: writer.discard())
     app.register_blueprint(bp)
     app.url_value_preprocessor(_pop_token)
     app.url_defaults(_add_token)
