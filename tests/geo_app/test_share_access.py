@@ -99,3 +99,20 @@ def test_an_access_row_is_no_data_change(demo):
     assert session.scalar(select(func.count(ShareAccess.id))) == 2
     assert session.scalar(select(DataVersion.id)) == 1
 
+
+
+def test_two_server_processes_each_write_their_own_accesses(app, tmp_path):
+    """Another app on the same database stands for another process of the server."""
+    from geo_app.testing import demo_app
+
+    other = demo_app(database_url=app.config["DATABASE_URL"], demo=False,
+                     instance_path=tmp_path / "otra")
+    try:
+        link = _link(app, zone=1)
+        version = _version(app)
+        for server in (app, other, app):
+            assert server.test_client().get(link).status_code == 200
+        assert flush_accesses(other) == 1 and flush_accesses(app) == 2
+        assert _accesses(app) == ["página"] * 3 and _version(app) == version
+    finally:
+        other.extensions["limites_engine"].dispose()
