@@ -29,7 +29,7 @@ from sqlalchemy import Enum, String, select
 
 from boundaries.export_io import OutLayer, csv_text
 from cases.db import unit_of_work
-from cases.models import Base, DisputeZone
+from cases.models import Base, DisputeZone, Municipality
 from cases.shares import create_share
 from geo_app.testing import demo_app
 
@@ -197,7 +197,14 @@ def crawl(client, *start: str, inside: str = "/") -> dict[str, tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def admin_pages(app) -> dict[str, tuple[int, str]]:
-    return crawl(app.test_client().login(ADMIN), "/")
+    # The comparison of two versions of a limit is reached through a form, not a link.
+    with app.extensions["limites_sessions"]() as session:
+        comparisons = [
+            f"/analisis/comparar?municipio={m.cvegeo}&anterior={ids[0]}&nueva={ids[1]}"
+            for m in session.scalars(select(Municipality).order_by(Municipality.id))
+            if len(ids := sorted(v.id for v in m.versions)) > 1
+        ]
+    return crawl(app.test_client().login(ADMIN), "/", *comparisons)
 
 
 @pytest.fixture(scope="module")
@@ -267,7 +274,7 @@ def test_no_shared_page_runs_the_probes(shared_pages):
 @pytest.mark.parametrize("kind", [
     r"^/$", r"^/mapa/$", r"^/zonas/\d+$", r"^/reuniones/\d+$", r"^/recorridos/\d+$",
     r"^/expedientes/\d+$", r"^/sitios/\d+$", r"^/indicadores/$", r"^/admin/registro$",
-    r"^/editar/[a-z-]+/\d+$", r"^/analisis/",
+    r"^/editar/[a-z-]+/\d+$", r"^/analisis/", r"^/analisis/comparar\?.*nueva=\d+",
     *(rf"^/exportar/(zona|expediente)/\d+\.{fmt}$"
       for fmt in ("html", "kml", "kmz", "pdf", "gpkg", "csv", "geojson", "shp")),
     r"^/informe/.+\.pdf$", r"^/informe/.+\.docx$", r"^/informe/.+\.html$",
