@@ -248,3 +248,90 @@ def test_inspection_page_shows_points_read_and_kept_and_participants(field_app, 
     page = client.get(f"/recorridos/{answer['recorrido']['id']}").get_data(as_text=True)
     assert "Puntos de la ruta: 11 leídos, 10 conservados" in page
     assert "Participantes: Ana Pérez" in page
+
+
+def test_more_findings_than_a_batch_may_hold_are_refused_in_spanish(field_app, client):
+    from cases.capture import MAX_FINDINGS
+
+    findings = [{"uuid": str(uuid.uuid4()), "categoria": "otro",
+                 "lon": IN_OAXACA[0], "lat": IN_OAXACA[1]} for _ in range(MAX_FINDINGS + 1)]
+    before = counts(field_app)
+    response = client.post("/campo/sincronizar", json=batch(findings=findings))
+    assert response.status_code == 413
+    assert f"el máximo por envío es {MAX_FINDINGS}" in response.json["error"]
+    assert counts(field_app) == before
+    accepted = client.post("/campo/sincronizar", json=batch(findings=findings[:MAX_FINDINGS]))
+    assert accepted.status_code == 201, accepted.json
+
+
+def test_a_repeated_finding_uuid_is_refused_in_spanish(field_app, client):
+    doc = batch()
+    doc["hallazgos"].append(dict(doc["hallazgos"][0], nota="otra vez"))
+    before = counts(field_app)
+    response = client.post("/campo/sincronizar", json=doc)
+    assert response.status_code == 400
+    assert "el hallazgo 2 repite el identificador (UUID) del hallazgo 1" in response.json["error"]
+    assert counts(field_app) == before
+
+
+def test_later_parts_without_points_add_findings_and_keep_the_route(field_app, client):
+    doc = batch()
+    first = client.post("/campo/sincronizar", json=doc).json
+    part = {**doc, "recorrido": {**doc["recorrido"], "fecha": "2025-05-15"}, "puntos": [],
+            "hallazgos": [
+        {"uuid": str(uuid.uuid4()), "categoria": "otro", "lon": IN_OVERLAP[0],
+         "lat": IN_OVERLAP[1]}]}
+    second = client.post("/campo/sincronizar", json=part)
+    assert second.status_code == 201
+    assert second.json["recorrido"]["ruta_actualizada"] is False
+    assert second.json["recorrido"]["longitud_m"] == first["recorrido"]["longitud_m"]
+    with field_app.extensions["limites_sessions"]() as session:
+        inspection = session.get(Inspection, first["recorrido"]["id"])
+        assert len(inspection.findings) == 2 and inspection.route_points_read == 11
+
+
+def test_other_people_save_and_sign_in_while_a_phone_syncs(field_app, monkeypatch):
+    """While the sync works out who is responsible for its findings, an editor saves a
+    meeting and someone signs in: neither waits for the sync, neither gets an error."""
+    from boundaries.assign import ResponsibilityIndex
+
+    phone, office = signed_in_client(field_app), signed_in_client(field_app)
+    visitor = field_app.test_client()
+    computing, released = threading.Event(), threading.Event()
+    assign = ResponsibilityIndex.assign
+    sync_thread: list[threading.Thread] = []
+
+    def held_assign(self, points):
+        if threading.current_thread() in sync_thread and not computing.is_set():
+            computing.set()
+            released.wait(timeout=60)  # until the office is done (or has failed)
+        return assign(self, points)
+
+    monkeypatch.setattr(ResponsibilityIndex, "assign", held_assign)
+    findings = [{"uuid": str(uuid.uuid4()), "categoria": "otro",
+                 "lon": IN_OAXACA[0] + i * 1e-4, "lat": IN_OAXACA[1]} for i in range(20)]
+    answers: dict[str, int] = {}
+
+    def sync() -> None:
+        response = phone.post("/campo/sincronizar", json=batch(findings=findings))
+        answers["sync"] = response.status_code
+
+    def office_work() -> None:
+        try:
+            assert computing.wait(timeout=60), "the sync never computed its findings' facts"
+            answers["meeting"] = office.post("/editar/reunion/nuevo", data={
+                "title": "Mesa técnica durante la sincronización", "date": "02/05/2025",
+                "kind": "reunion_trabajo"}).status_code
+            answers["sign_in"] = visitor.post("/cuenta/entrar", data={
+                "usuario": "lectora", "contrasena": "demo-lector"}).status_code
+        finally:
+            released.set()
+
+    sync_thread.append(threading.Thread(target=sync))
+    threads = [sync_thread[0], threading.Thread(target=office_work)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == {"sync": 201, "meeting": 302, "sign_in": 302}
+    assert counts(field_app)["Finding"] >= 20
