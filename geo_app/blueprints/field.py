@@ -26,6 +26,7 @@ from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
 from cases.field import PhotoUpload
 from cases.models import FindingCategory
+from cases.sync_payload import check_client_uuids, decode_batch
 from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.files import attachment_store, max_attachment_bytes
@@ -64,9 +65,10 @@ def token():
 @bp.post("/sincronizar")
 def synchronise():
     """Recibe un lote JSON del teléfono y lo guarda una sola vez (hasta MAX_FINDINGS hallazgos)."""
-    batch = parse_capture(request.get_json(silent=True))
+    batch = parse_capture(decode_batch(request.get_data()) if request.is_json else None)
 
     def work(session):
+        check_client_uuids(session, batch)
         inspection, result = sync_capture(session, batch, attachment_store(), acting_user())
         return result.to_dict(inspection), result.inspection_created or result.created_findings
 

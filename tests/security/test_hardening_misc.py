@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
+import uuid
 
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cases.accounts import disable_user, enable_user, get_user
 from cases.attachments import attach_file
 from cases.db import unit_of_work
-from cases.models import DisputeZone, Finding, Frame, Meeting
-from cases.records import soft_delete
+from cases.models import DisputeZone, Finding, Frame, Inspection, Meeting
+from cases.records import including_deleted, soft_delete
 from cases.tokens import create_token
 from geo_app.converters import MAX_RECORD_ID
 from geo_app.files import attachment_store
-from geo_app.testing_field import PDF, photo
+from geo_app.testing_field import IN_OAXACA, PDF, photo
 
 # -- sign-in redirects only to this site -----------------------------------------------------
 
@@ -316,3 +318,100 @@ def test_an_imported_frame_is_named_after_the_file_only(app, runner, inegi_three
     assert "Marco limites_2026.geojson" in names
     assert not any("servidor" in text for text in names + sources)
     assert "servidor" not in admin_client.get("/admin/marcos").get_data(as_text=True)
+
+
+# -- the field sync answers 4xx in Spanish to what a phone would never send -------------------
+
+SYNC = "/campo/sincronizar"
+
+
+def _batch(findings=(), inspection_uuid=None, title="Recorrido de prueba del río"):
+    points = [{"lon": IN_OAXACA[0], "lat": IN_OAXACA[1] + i * 1e-4, "precision": 5,
+               "hora": f"2025-05-15T15:0{i}:00Z"} for i in range(3)]
+    return {"recorrido": {"uuid": inspection_uuid or str(uuid.uuid4()), "titulo": title},
+            "puntos": points, "precision_maxima": 30, "hallazgos": list(findings)}
+
+
+def _found(finding_uuid=None, **values):
+    return {"uuid": finding_uuid or str(uuid.uuid4()), "categoria": "residuos_solidos",
+            "lon": IN_OAXACA[0], "lat": IN_OAXACA[1], "nota": "Bolsas", **values}
+
+
+def _field_counts(app) -> tuple[int, int]:
+    with app.extensions["limites_sessions"]() as session:
+        return tuple(session.scalar(including_deleted(select(func.count()).select_from(m)))
+                     for m in (Inspection, Finding))
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,
+    '{"recorrido": ' * 5_000 + "{}" + "}" * 5_000,
+    '{"recorrido": {"uuid": "x", "participantes": ' + "[" * 900 + "]" * 900 + "}}",
+    '{"recorrido": {"titulo": "sin cerrar"',
+    "\xff\xfe no es texto",
+])
+def test_a_body_that_is_not_a_shallow_json_batch_is_a_400(app, client, body):
+    before = _field_counts(app)
+    response = client.post(SYNC, data=body.encode("latin-1") if "\xff" in body else body,
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert response.json["error"].startswith("el lote")
+    assert _field_counts(app) == before
+
+
+def test_one_finding_uuid_twice_in_a_batch_is_a_400(app, client):
+    before = _field_counts(app)
+    twice = _found()
+    response = client.post(SYNC, json=_batch([_found(), twice, twice]))
+    assert response.status_code == 400 and "repite el identificador" in response.json["error"]
+    assert _field_counts(app) == before
+
+
+def test_a_finding_uuid_stored_on_another_inspection_is_a_409(app, client):
+    shared = str(uuid.uuid4())
+    assert client.post(SYNC, json=_batch([_found(shared)], title="Primero")).status_code == 201
+    before = _field_counts(app)
+    response = client.post(SYNC, json=_batch([_found(), _found(shared)], title="Segundo"))
+    assert response.status_code == 409
+    assert "hallazgo 2" in response.json["error"] and "otro recorrido" in response.json["error"]
+    assert _field_counts(app) == before
+
+
+@pytest.mark.parametrize("what", ["inspection", "finding"])
+def test_retrying_a_batch_whose_record_is_in_the_papelera_is_a_409(app, client, what):
+    doc = _batch([_found(), _found()])
+    assert client.post(SYNC, json=doc).status_code == 201
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        if what == "inspection":
+            record = session.scalar(select(Inspection).where(
+                Inspection.client_uuid == doc["recorrido"]["uuid"]))
+        else:
+            record = session.scalar(select(Finding).where(
+                Finding.client_uuid == doc["hallazgos"][1]["uuid"]))
+        soft_delete(session, None, record)
+    before = _field_counts(app)
+    for retry in (doc, {**doc, "hallazgos": [*doc["hallazgos"], _found()]}):
+        response = client.post(SYNC, json=retry)
+        assert response.status_code == 409, response.json
+        assert "papelera" in response.json["error"]
+    assert _field_counts(app) == before
+
+
+@pytest.mark.parametrize("value", [500, -181, 1e308, "NaN", "Infinity"])
+def test_a_synced_finding_with_impossible_coordinates_is_a_400(app, client, value):
+    before = _field_counts(app)
+    body = json.dumps(_batch([_found(lon=0)])).replace('"lon": 0', f'"lon": {value}')
+    response = client.post(SYNC, data=body, content_type="application/json")
+    assert response.status_code == 400 and "longitud del hallazgo 1" in response.json["error"]
+    assert _field_counts(app) == before
+
+
+def test_a_new_batch_named_like_an_inspection_in_the_papelera_is_a_409(app, client):
+    assert client.post(SYNC, json=_batch(title="Recorrido repetido")).status_code == 201
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        soft_delete(session, None, session.scalar(
+            select(Inspection).where(Inspection.title == "Recorrido repetido")))
+    before = _field_counts(app)
+    response = client.post(SYNC, json=_batch([_found()], title="Recorrido repetido"))
+    assert response.status_code == 409 and "papelera" in response.json["error"]
+    assert _field_counts(app) == before
