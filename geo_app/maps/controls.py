@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import folium
-from branca.element import MacroElement
 from folium.plugins import Fullscreen
 from folium.template import Template
 
 from geo_app.maps.escape import script_json
+from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.labels import LabelLayout
 from geo_app.maps.legend import IllustrativeNotice, Legend, MapStyles, map_layers
 
@@ -21,7 +21,7 @@ __all__ = ["ScaleBar", "MeasureTool", "SubjectView", "base_map", "add_controls"]
 MEASURE_JS_PATH = Path(__file__).resolve().parent.parent / "static" / "measure.js"
 
 
-class ScaleBar(MacroElement):
+class ScaleBar(VerbatimMacroElement):
     """A metric-only Leaflet scale bar (folium's ``control_scale`` adds feet and miles)."""
 
     _template = Template(
@@ -44,7 +44,7 @@ def measure_js() -> str:
     return MEASURE_JS_PATH.read_text(encoding="utf-8")
 
 
-class MeasureTool(MacroElement):
+class MeasureTool(VerbatimMacroElement):
     """«Medir distancia»: click points on the map to read the distance and enclosed area.
 
     Distances in metres (kilometres from 1 km), areas in hectares and m². It replaces
@@ -79,7 +79,7 @@ class MeasureTool(MacroElement):
         self.options_json = script_json({"position": position})
 
 
-class SubjectView(MacroElement):
+class SubjectView(VerbatimMacroElement):
     """Fit the map to its subject once the controls are drawn, clear of every one of them.
 
     Folium's ``fit_bounds`` runs before the controls exist, so the legend, the layer control

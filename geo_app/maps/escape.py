@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from branca.element import MacroElement
 from folium.template import Template
 from markupsafe import Markup, escape
+
+from geo_app.maps.figure import VerbatimMacroElement
 
 __all__ = [
     "POPUP_CLASS",
@@ -62,9 +63,10 @@ _SCRIPT_UNSAFE = {
 }
 _SCRIPT_UNSAFE_RE = re.compile("[<>&'\u2028\u2029]")
 
-# branca compiles every rendered script of a map as a Jinja template (MacroElement.render
-# wraps it in an Element), so "{{", "{%" or "{#" in user text would run as template code on
-# the server. JSON structure never has "{" before "{", "%" or "#": only text inside strings.
+# A second line behind geo_app.maps.figure: branca compiles a rendered macro as a Jinja
+# template (MacroElement.render wraps it in an Element), so "{{", "{%" or "{#" in user text
+# would be template code wherever a folium class renders it. JSON structure never has "{"
+# before "{", "%" or "#": only text inside strings.
 _TEMPLATE_OPEN_RE = re.compile(r"\{(?=[{%#])")
 
 # Browsers drop tabs and newlines inside a URL ("java\tscript:") and read "\" as "/"
@@ -98,8 +100,9 @@ def script_json(value: Any) -> str:
 def template_safe(html: str) -> str:
     """Return escaped ``html`` with every ``{`` as ``&#123;``: inert for Jinja, same on screen.
 
-    For HTML that reaches a map's script outside :func:`script_json` (folium's GeoJSON
-    features carry their popups and tooltips this way).
+    For HTML that reaches a map's script outside :func:`script_json` (GeoJSON features
+    carry their popups and tooltips this way); a second line behind
+    :mod:`geo_app.maps.figure`, like :func:`script_json`'s.
 
     Examples
     --------
@@ -226,7 +229,7 @@ def _blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-class SafePopup(MacroElement):
+class SafePopup(VerbatimMacroElement):
     """Bind pre-escaped HTML as the popup of the parent layer.
 
     Unlike :class:`folium.Popup`, the HTML reaches JavaScript as a JSON string literal
@@ -256,7 +259,7 @@ class SafePopup(MacroElement):
         self.options_json = script_json(popup_options(max_width))
 
 
-class SafeTooltip(MacroElement):
+class SafeTooltip(VerbatimMacroElement):
     """Bind plain text, escaped, as the tooltip of the parent layer.
 
     Parameters

@@ -4,13 +4,19 @@ branca compiles the string of every :class:`branca.element.Element` as a Jinja t
 and ``MacroElement.render`` wraps each rendered macro (header, html, script) in such an
 Element: left alone, a figure would render its data twice, the second time as code, so a
 name holding ``{{ 7*7 }}`` would show 49 and ``{{ lipsum.__globals__ … }}`` would run on
-the server. :func:`render_figure` renders each macro once and puts its output on the page
-as it is (:class:`Verbatim`); HTML built here from data is added as :class:`Verbatim` too.
+the server. Three pieces keep data data:
 
-Every map of the app is rendered by :func:`render_figure`; nothing calls
-``Figure.render``. Data must still reach the macros inert to Jinja's parser
-(:func:`~geo_app.maps.escape.script_json`, :func:`~geo_app.maps.escape.template_safe`),
-because branca parses each macro's output when it wraps it.
+- :class:`VerbatimMacroElement`, the base of every map element of the app that carries data
+  (popups, tooltips, labels, legend, markers; :class:`GeoJson` for features), renders its
+  macros once and adds the output as :class:`Verbatim`, never compiled;
+- HTML built from data outside a macro (the standalone export's title) is added as
+  :class:`Verbatim` or escaped into the page;
+- :func:`render_figure`, the one place a map becomes HTML, puts on the page as it is the
+  output of any other macro (folium's own), so even that is never run a second time.
+
+Escaping ``{`` in data (:func:`~geo_app.maps.escape.script_json`,
+:func:`~geo_app.maps.escape.template_safe`) stays as a second line for folium's own
+classes, which still have branca parse their output once.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from branca.element import Element, Figure
+import folium
+from branca.element import Element, Figure, MacroElement
 from markupsafe import Markup
 
-__all__ = ["FigureParts", "Verbatim", "render_figure"]
+__all__ = ["FigureParts", "GeoJson", "Verbatim", "VerbatimMacroElement", "render_figure"]
 
 
 class Verbatim(Element):
@@ -46,6 +53,36 @@ class Verbatim(Element):
     def render(self, **kwargs) -> str:
         """Return the HTML as it was given."""
         return self.html
+
+
+class VerbatimMacroElement(MacroElement):
+    """A MacroElement whose rendered macros go on the figure as they are, never compiled.
+
+    Renders as :meth:`branca.element.MacroElement.render` does, but adds each macro's
+    output as :class:`Verbatim` (branca's ``Element`` would compile it, data and all, and
+    for a megabyte of data spend tens of milliseconds doing so). A folium class renders
+    the same way when this class is its last base, e.g. :class:`GeoJson`: folium's
+    ``render`` methods end in ``super().render()``, which reaches this one.
+    """
+
+    def render(self, **kwargs) -> None:
+        """Add the rendered header, html and script macros to the figure, then the children."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{self.get_name()} is not on a branca Figure")
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            macro = macros.get(part)
+            if macro is not None:
+                getattr(figure, part).add_child(
+                    Verbatim(macro(self, kwargs)), name=self.get_name()
+                )
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class GeoJson(folium.GeoJson, VerbatimMacroElement):
+    """folium's GeoJSON layer, its features (names, popups) put on the page verbatim."""
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 import folium
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
 from geo_app.maps.escape import script_json
+from geo_app.maps.figure import VerbatimMacroElement
 
 __all__ = [
     "LABEL_PANE",
@@ -142,7 +143,7 @@ def _map_of(element: Element) -> folium.Map:
     return parent
 
 
-class NameLabels(MacroElement):
+class NameLabels(VerbatimMacroElement):
     """Permanent name labels added to the parent layer (shown and hidden with it).
 
     Parameters
@@ -209,7 +210,7 @@ class NameLabels(MacroElement):
         super().render(**kwargs)
 
 
-class LabelLayout(MacroElement):
+class LabelLayout(VerbatimMacroElement):
     """Shows each label only where it clears the labels before it and the map's controls."""
 
     _template = Template(

@@ -37,6 +37,7 @@ from geo_app.maps.escape import (
     script_json,
     template_safe,
 )
+from geo_app.maps.figure import GeoJson
 from geo_app.maps.labels import NameLabels, labels_for
 from geo_app.maps.legend import (
     LegendEntry,
@@ -430,7 +431,7 @@ def geojson_layer(
 ) -> MapLayer:
     """Add ``collection`` as a layer whose features bind their own escaped popups."""
     layer = MapLayer(name, legend=legend, illustrative=illustrative, show=show)
-    folium.GeoJson(collection, control=False, on_each_feature=_BIND_FROM_PROPERTIES).add_to(layer)
+    GeoJson(collection, control=False, on_each_feature=_BIND_FROM_PROPERTIES).add_to(layer)
     return layer.add_to(parent)
 
 

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element
 from folium.template import Template
 from markupsafe import Markup
 
 from geo_app.maps.escape import script_json
+from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.styles import ILLUSTRATIVE_NOTICE, LineStyle, MarkerStyle
 
 __all__ = [
@@ -85,7 +86,7 @@ def marker_swatch(marker: MarkerStyle) -> Markup:
     ).format(marker.swatch, marker.icon)
 
 
-class MapLayer(folium.FeatureGroup):
+class MapLayer(folium.FeatureGroup, VerbatimMacroElement):
     """A :class:`folium.FeatureGroup` that knows its legend and whether it is illustrative.
 
     Parameters
@@ -134,7 +135,7 @@ def map_css() -> str:
     return MAP_CSS_PATH.read_text(encoding="utf-8")
 
 
-class MapStyles(MacroElement):
+class MapStyles(VerbatimMacroElement):
     """The CSS of popups, legend and notice; :func:`~geo_app.maps.controls.base_map` adds it."""
 
     _template = Template(
@@ -147,7 +148,7 @@ class MapStyles(MacroElement):
         self.css = map_css()
 
 
-class Legend(MacroElement):
+class Legend(VerbatimMacroElement):
     """A collapsible legend control (a Leaflet control, so it stays in fullscreen).
 
     Parameters
@@ -198,7 +199,7 @@ class Legend(MacroElement):
         self.position_json = script_json(position)
 
 
-class IllustrativeNotice(MacroElement):
+class IllustrativeNotice(VerbatimMacroElement):
     """A small box at the top of the map saying the geometry is illustrative."""
 
     _template = Template(

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import folium
-from branca.element import Element, MacroElement
 from folium.template import Template
 from markupsafe import escape
 
 from geo_app.maps.escape import TOOLTIP_CLASS, popup_options, safe_url, script_json
+from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.styles import MarkerStyle
 
-__all__ = ["MarkerRow", "CompactMarkers", "DESCRIPTION_MAX", "render_verbatim"]
+__all__ = ["MarkerRow", "CompactMarkers", "DESCRIPTION_MAX"]
 
 # Longer descriptions are cut in the popup; the record's page shows them whole.
 DESCRIPTION_MAX = 160
@@ -40,7 +40,7 @@ class MarkerRow:
     photo: str | None = None
 
 
-class CompactMarkers(MacroElement):
+class CompactMarkers(VerbatimMacroElement):
     """Markers of ``rows`` added to the parent (a marker cluster or a layer group).
 
     Parameters
@@ -122,10 +122,6 @@ class CompactMarkers(MacroElement):
         """
     )
 
-    def render(self, **kwargs) -> None:
-        """Add the script as it is: branca would compile it, a megabyte of data, as a template."""
-        render_verbatim(self, kwargs)
-
     def __init__(
         self,
         rows: Sequence[MarkerRow],
@@ -178,35 +174,6 @@ class CompactMarkers(MacroElement):
         })
         self.popup_json = script_json(popup_options())
         self.tooltip_json = script_json({"className": TOOLTIP_CLASS, "sticky": True})
-
-
-def render_verbatim(element: MacroElement, kwargs: dict) -> None:
-    """Render ``element`` as :meth:`branca.element.MacroElement.render` does, but verbatim.
-
-    branca wraps each rendered part in an ``Element``, which compiles it as a Jinja
-    template: for a layer with a megabyte of data that is tens of milliseconds for nothing.
-    """
-    figure = element.get_root()
-    for part in ("header", "html", "script"):
-        macro = element._template.module.__dict__.get(part)
-        if macro is not None:
-            getattr(figure, part).add_child(
-                _Verbatim(macro(element, kwargs)), name=element.get_name()
-            )
-    for child in element._children.values():
-        child.render(**kwargs)
-
-
-class _Verbatim(Element):
-    """Text added to a figure as it is, never read as a template."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        """Return the text."""
-        return self.text
 
 
 def _camel(name: str) -> str:
