@@ -11,6 +11,8 @@ Spanish message instead of a server error:
   not bring it back, nor collide with it on the unique ``client_uuid``), and a finding's UUID
   stored on another inspection is not this inspection's finding. A new inspection may not
   take the title and date of one in the Papelera (they are unique together).
+* :func:`check_photo_finding`: a photo of a finding in the Papelera is refused for good, not
+  answered "not synchronised yet" (which the phone retries forever).
 
 Use cases take a session and never commit.
 """
@@ -23,12 +25,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cases.capture import Capture
+from cases.capture import Capture, parse_uuid
 from cases.errors import ConflictError, InvalidInputError
 from cases.models import Finding, Inspection
 from cases.records import including_deleted
 
-__all__ = ["MAX_DEPTH", "decode_batch", "check_client_uuids"]
+__all__ = ["MAX_DEPTH", "decode_batch", "check_client_uuids", "check_photo_finding"]
 
 #: Levels of lists and objects a batch may nest (it uses three: batch, «puntos», a point).
 MAX_DEPTH = 8
@@ -95,6 +97,24 @@ def check_client_uuids(session: Session, capture: Capture) -> None:
                 f"el hallazgo {number} lleva el identificador (UUID) de un hallazgo ya guardado "
                 f"en otro recorrido (número {inspection_id}); cada hallazgo se envía con su "
                 "propio recorrido")
+
+
+def check_photo_finding(session: Session, finding_uuid: str) -> None:
+    """Refuse (409) a photo of a finding in the Papelera: it will never be "synchronised yet".
+
+    An unknown or malformed UUID is left to :func:`cases.capture.sync_photo`.
+    """
+    try:
+        finding_uuid = parse_uuid(finding_uuid, "el hallazgo de la foto")
+    except InvalidInputError:
+        return
+    trashed = session.scalar(including_deleted(select(Finding.id).where(
+        Finding.client_uuid == finding_uuid, Finding.deleted_at.is_not(None))))
+    if trashed is not None:
+        raise ConflictError(
+            "el hallazgo de esta foto está en la papelera de Límites, así que la foto no se "
+            "guarda; descártela en el teléfono o pida a un administrador que restaure el "
+            "hallazgo")
 
 
 def _check_title_free(session: Session, capture: Capture) -> None:

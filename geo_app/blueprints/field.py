@@ -26,7 +26,7 @@ from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
 from cases.field import PhotoUpload
 from cases.models import FindingCategory
-from cases.sync_payload import check_client_uuids, decode_batch
+from cases.sync_payload import check_client_uuids, check_photo_finding, decode_batch
 from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.files import attachment_store, max_attachment_bytes
@@ -85,6 +85,7 @@ def photo(photo_uuid: str):
     data = upload.read(max_attachment_bytes() + 1)
 
     def work(session):
+        check_photo_finding(session, request.form.get("hallazgo", ""))
         attachment, created = sync_photo(
             session, attachment_store(), photo_uuid, request.form.get("hallazgo", ""),
             PhotoUpload(data, upload.filename or "foto.jpg"), max_attachment_bytes(),

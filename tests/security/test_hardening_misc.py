@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 from cases.accounts import disable_user, enable_user, get_user
 from cases.attachments import attach_file
 from cases.db import unit_of_work
-from cases.models import DisputeZone, Finding, Frame, Inspection, Meeting
+from cases.models import Case, DisputeZone, Finding, Frame, Inspection, Meeting
 from cases.records import including_deleted, soft_delete
 from cases.tokens import create_token
 from geo_app.converters import MAX_RECORD_ID
+from geo_app.exports import FORMATS
 from geo_app.files import attachment_store
 from geo_app.testing_field import IN_OAXACA, PDF, photo
 
@@ -155,6 +156,19 @@ def test_the_files_of_a_trashed_record_are_not_found(app, as_user):
     for path in files + pages:
         response = _get(client, path)
         assert response.status_code == 404 and b"%PDF" not in response.data, path
+
+
+def test_the_exports_of_a_trashed_zone_and_case_are_not_found(app, reader_client):
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        zone = session.scalars(select(DisputeZone).order_by(DisputeZone.id)).first()
+        case = session.scalars(select(Case).order_by(Case.id)).first()
+        soft_delete(session, None, zone)
+        soft_delete(session, None, case)
+        paths = [f"/exportar/zona/{zone.id}.{fmt}" for fmt in FORMATS]
+        paths += [f"/exportar/expediente/{case.id}.{fmt}" for fmt in FORMATS]
+        paths += [f"/ogcapi/collections/zonas/items/{zone.id}"]
+    for path in paths:
+        assert _get(reader_client, path).status_code == 404, path
 
 
 def test_a_file_of_a_trashed_finding_is_not_found(app, client):
@@ -415,3 +429,15 @@ def test_a_new_batch_named_like_an_inspection_in_the_papelera_is_a_409(app, clie
     response = client.post(SYNC, json=_batch([_found()], title="Recorrido repetido"))
     assert response.status_code == 409 and "papelera" in response.json["error"]
     assert _field_counts(app) == before
+
+
+def test_a_photo_of_a_finding_in_the_papelera_is_a_409_not_a_wait(app, client):
+    doc = _batch([_found()])
+    assert client.post(SYNC, json=doc).status_code == 201
+    finding_uuid = doc["hallazgos"][0]["uuid"]
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        soft_delete(session, None, session.scalar(
+            select(Finding).where(Finding.client_uuid == finding_uuid)))
+    response = client.post(f"/campo/fotos/{uuid.uuid4()}", data={
+        "hallazgo": finding_uuid, "foto": (io.BytesIO(photo()), "foto.jpg")})
+    assert response.status_code == 409 and "papelera" in response.json["error"]
