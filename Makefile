@@ -85,4 +85,5 @@ bench: install-test
 	$(BENCH_VENV)/bin/python benchmarks/bench_scale.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_load.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_ogcapi.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_sync.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_share_polling.py
