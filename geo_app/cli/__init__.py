@@ -8,6 +8,7 @@ as one Spanish line; anything else is a bug: a short notice, or the traceback wi
 
 from __future__ import annotations
 
+import errno
 import logging
 
 import click
@@ -33,7 +34,7 @@ from geo_app.cli import (
     versions,
 )
 
-__all__ = ["COMMANDS", "init_app", "main"]
+__all__ = ["COMMANDS", "DISK_FULL_EXIT_CODE", "disk_full", "init_app", "main"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,35 @@ COMMANDS = (
 
 # EX_SOFTWARE of sysexits.h: an internal error, told apart from a user error (exit 1).
 BUG_EXIT_CODE = 70
+# EX_IOERR of sysexits.h: the disk or the quota is full; nothing wrong with program or data.
+DISK_FULL_EXIT_CODE = 74
+# PostgreSQL's SQLSTATE for disk_full.
+_PG_DISK_FULL = "53100"
+
+
+def disk_full(exc: BaseException) -> str | None:
+    """Where the disk (or the quota) ran out, if that is what ``exc`` or its causes say.
+
+    The operating system says ENOSPC or EDQUOT; SQLite says «database or disk is full» and
+    PostgreSQL SQLSTATE 53100, possibly wrapped by SQLAlchemy. Returns the file named, the
+    database, or an empty string; ``None`` for any other error.
+
+    >>> disk_full(OSError(errno.ENOSPC, "No space left on device", "/copias/a.limites"))
+    '/copias/a.limites'
+    >>> disk_full(ValueError("otra cosa")) is None
+    True
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return str(current.filename or "")
+        if "database or disk is full" in str(current) or getattr(
+                current, "sqlstate", None) == _PG_DISK_FULL:
+            return "la base de datos"
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -84,6 +114,16 @@ class _LimitesGroup(click.Group):
         except Exception as exc:
             if ctx.meta.get("limites.debug"):
                 raise
+            where = disk_full(exc)
+            if where is not None:
+                log.debug("disk full", exc_info=True)
+                click.echo(
+                    "No queda espacio en el disco"
+                    + (f" ({where})" if where else "")
+                    + ". Libere espacio (o pida más cuota) y repita el comando.",
+                    err=True,
+                )
+                ctx.exit(DISK_FULL_EXIT_CODE)
             log.debug("unexpected error", exc_info=True)
             click.echo(
                 f"Error interno inesperado ({type(exc).__name__}: {exc}). Es un defecto del "

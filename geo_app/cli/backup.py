@@ -1,14 +1,18 @@
-"""``limites backup`` and ``limites restore``: copies of the database and their restore."""
+"""``limites backup`` and ``limites restore``: the database and its attachments in one archive."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
-from cases.backup import backup_sqlite, postgres_instructions, restore_sqlite
+from cases.backup import restore_backup, write_backup
 from cases.db import head_revision
 from cases.locks import import_lock
 from geo_app.cli.support import engine, handled
+from geo_app.files import attachment_store
 
 __all__ = ["COMMANDS", "backup_command", "restore_command"]
 
@@ -21,14 +25,13 @@ def _size(n: int) -> str:
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path: str) -> None:
-    """Copia la base de datos a PATH sin detener la aplicación (SQLite; PostgreSQL: pg_dump)."""
-    if engine().dialect.name == "postgresql":
-        raise click.ClickException(postgres_instructions(engine(), path))
+    """Copia la base de datos y los adjuntos a PATH (un archivo) sin detener la aplicación."""
     with handled():
-        summary = backup_sqlite(engine(), path)
+        summary = write_backup(engine(), attachment_store().root, path)
     click.echo(
         f"Copia de seguridad escrita en {summary.path} ({_size(summary.size_bytes)}, "
-        f"esquema {summary.revision}). Guárdela fuera de este equipo."
+        f"{summary.attachments} adjunto(s), esquema {summary.revision}). Guárdela fuera de "
+        "este equipo."
     )
 
 
@@ -37,9 +40,7 @@ def backup_command(path: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--yes", is_flag=True, help="No pedir confirmación.")
 def restore_command(path: str, yes: bool) -> None:
-    """Reemplaza la base de datos por la copia PATH (la actual se guarda a su lado)."""
-    if engine().dialect.name == "postgresql":
-        raise click.ClickException(postgres_instructions(engine(), path, restore=True))
+    """Reemplaza la base de datos por la de la copia PATH y le agrega sus adjuntos."""
     if not yes:
         click.confirm(
             "Se reemplazarán todos los datos por los de la copia (los actuales se guardan en "
@@ -47,8 +48,11 @@ def restore_command(path: str, yes: bool) -> None:
             abort=True,
         )
     with handled(suffix=". No se modificó la base de datos."), import_lock(engine()):
-        summary = restore_sqlite(engine(), path)
-    click.echo(f"Base restaurada desde {path} (esquema {summary.revision}).")
+        summary = restore_backup(engine(), attachment_store().root, path,
+                                 Path(current_app.instance_path))
+    engine().dispose()  # no pooled connection keeps anything of the replaced database
+    click.echo(f"Base restaurada desde {path} (esquema {summary.revision}, "
+               f"{summary.attachments} adjunto(s)).")
     if summary.previous:
         click.echo(f"La base anterior quedó en {summary.previous}.")
     if summary.revision != head_revision():
