@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from cases.errors import InvalidInputError, NotFoundError
 from cases.exports import LayerSpec, layer_fields, layer_rows, layer_spec, records_query
-from cases.models import BoundaryVersion, Finding, Inspection
+from cases.models import MAX_RECORD_ID, BoundaryVersion, Finding, Inspection
 from cases.scope import Scope, visible
 from cases.spatial import bbox_filter
 from cases.statuses import BoundaryKind
@@ -148,17 +148,31 @@ def parse_limit(text: str | None) -> int:
     """
     if text is None or text == "":
         return DEFAULT_LIMIT
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise InvalidInputError(f"«limit» debe ser un entero positivo, no «{text}»")
     return min(int(text), MAX_LIMIT)
 
 
 def parse_offset(text: str | None) -> int:
-    """The ``offset`` parameter: 0 or more."""
+    """The ``offset`` parameter: 0 or more, up to what the database can count.
+
+    Examples
+    --------
+    >>> parse_offset("20")
+    20
+    >>> parse_offset("9223372036854775808")
+    Traceback (most recent call last):
+    ...
+    cases.errors.InvalidInputError: «offset» es demasiado grande (9223372036854775808)...
+    """
     if text is None or text == "":
         return 0
-    if not text.isdigit():
+    # ASCII only: "²" or "٣" pass str.isdigit.
+    if not (text.isascii() and text.isdigit()):
         raise InvalidInputError(f"«offset» debe ser un entero no negativo, no «{text}»")
+    if int(text) > MAX_RECORD_ID:
+        raise InvalidInputError(f"«offset» es demasiado grande ({text[:40]}); el máximo es "
+                                f"{MAX_RECORD_ID}")
     return int(text)
 
 

@@ -68,6 +68,14 @@ def test_a_huge_id_in_a_query_string_is_not_found(client):
     assert client.get(f"/editar/hallazgo/nuevo?inspection={TOO_BIG}").status_code == 404
 
 
+@pytest.mark.parametrize("query", [f"offset={TOO_BIG}", "offset=" + "9" * 30, "offset=²",
+                                   "limit=²", "offset=٣"])
+def test_an_ogc_api_page_past_what_the_database_counts_is_a_400(client, query):
+    response = client.get(f"/ogcapi/collections/hallazgos/items?{query}")
+    assert response.status_code == 400
+    assert "«offset»" in response.json["description"] or "«limit»" in response.json["description"]
+
+
 def test_a_huge_parent_id_in_a_form_is_a_field_message(client):
     response = client.post("/editar/hallazgo/nuevo",
                            data={"inspection": TOO_BIG, "category": "residuos_solidos"})
