@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import docx
+import jinja2
 import pandas as pd
 import pytest
 from sqlalchemy import Enum, String, select
@@ -242,6 +243,24 @@ def test_the_standalone_map_shows_names_as_typed(app, zone):
     assert f"{probe(zone)}</title>" in text
     assert probe(zone) in text
     assert not evaluated(text)
+
+
+@pytest.mark.parametrize("url", ["/mapa/", "/zonas/5", "/expedientes/1", "/recorridos/1",
+                                 "/sitios/1", "/exportar/todo.html"])
+def test_no_data_reaches_a_template_compiler(app, monkeypatch, url):
+    """Not even compiled and thrown away: parsing alone folds constants such as 9**9**9."""
+    compiled = []
+    compile_source = jinja2.Environment.compile
+
+    def recording(self, source, *args, **kwargs):
+        compiled.append(source if isinstance(source, str) else "")
+        return compile_source(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", recording)
+    monkeypatch.delitem(app.extensions, "limites_map_cache", raising=False)
+    assert app.test_client().login(ADMIN).get(url).status_code == 200
+    assert compiled, "nothing was compiled: the check saw nothing"
+    assert not [source for source in compiled if MARK in source]
 
 
 def test_the_export_command_writes_names_as_typed(app, tmp_path):
