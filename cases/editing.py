@@ -393,6 +393,7 @@ def prepare_geometry(model: type, geometry: BaseGeometry | None) -> tuple[BaseGe
 
     if geometry is None or geometry.is_empty:
         raise InvalidInputError("El archivo o el dibujo no tiene ninguna geometría.")
+    _require_few_vertices([geometry], "La geometría")
     notes: list[str] = []
     if model is Site:
         if not isinstance(geometry, Point):
@@ -414,6 +415,19 @@ def prepare_geometry(model: type, geometry: BaseGeometry | None) -> tuple[BaseGe
             "La geometría no contiene ningún polígono con superficie; dibuje o suba un polígono."
         )
     return _normalise_geometry(DisputeZone, MultiPolygon(polygons)), notes
+
+
+def _require_few_vertices(shapes: list[BaseGeometry], what: str) -> None:
+    """Refuse shapes with more vertices in all than any real zone (and than a page can draw)."""
+    import shapely
+
+    from boundaries.sanity import MAX_VERTICES
+
+    count = int(shapely.get_num_coordinates(shapes).sum())
+    if count > MAX_VERTICES:
+        raise InvalidInputError(
+            f"{what} tiene {count:,} vértices; el máximo es {MAX_VERTICES:,}. Simplifíquela "
+            "antes de subirla.")
 
 
 def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list[str]]:
@@ -441,6 +455,7 @@ def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list
         shapes = [g for g in frame.geometry if g is not None and not g.is_empty]
     if not shapes:
         raise InvalidInputError(f"«{name}» no tiene ninguna geometría.")
+    _require_few_vertices(shapes, f"«{name}»")  # before any repair or union
     if model is Site:
         points = [g for g in shapes if isinstance(g, Point)]
         return prepare_geometry(Site, points[0] if points else shapes[0])

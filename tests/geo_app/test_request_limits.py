@@ -191,3 +191,29 @@ def test_a_long_route_is_saved_through_the_desk_form(field_app, client):
         inspection = session.scalar(select(Inspection).where(
             Inspection.title == "Recorrido de todo el día"))
         assert inspection.route_points_read == n
+
+
+def _circle(vertices: int) -> dict:
+    import math
+    ring = [[-96.72 + 0.01 * math.cos(2 * math.pi * i / vertices),
+             17.06 + 0.01 * math.sin(2 * math.pi * i / vertices)] for i in range(vertices)]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def test_a_zone_file_over_the_vertex_limit_is_refused_in_the_preview(client):
+    shape = _circle(120_000)
+    collection = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": shape}]}
+    answer = _multipart(client, "/editar/geometria/zona/vista-previa", {
+        "archivo": _file(json.dumps(collection).encode(), "zona.geojson")})
+    assert answer.status_code == 422
+    assert "120,001 vértices; el máximo es 100,000" in answer.json["error"]
+
+
+def test_a_drawn_zone_of_many_vertices_fits_the_form_and_the_limit(client):
+    fits = client.post("/editar/geometria/zona/vista-previa",
+                       data={"geometry": json.dumps(_circle(20_000))})
+    assert fits.status_code == 200, fits.text[:300]  # ~800 KB: over Werkzeug's 500 KB
+    too_many = client.post("/editar/geometria/zona/vista-previa",
+                           data={"geometry": json.dumps(_circle(100_500))})
+    assert too_many.status_code == 422 and "vértices" in too_many.json["error"]
