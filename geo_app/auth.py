@@ -42,6 +42,7 @@ from cases import accounts, permissions, tokens
 from cases.db import unit_of_work
 from cases.errors import UnauthorizedError
 from cases.models import User
+from geo_app.converters import parse_record_id
 from geo_app.db import get_session
 from geo_app.forms import ApiTokenForm, LoginForm, PasswordForm, first_error
 
@@ -193,11 +194,12 @@ def _throttle() -> LoginThrottle:
 
 
 def _load_account(token: str) -> Account | None:
-    user_id, _, version = token.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    text_id, _, text_version = token.partition(":")
+    user_id, version = parse_record_id(text_id), parse_record_id(text_version)
+    if user_id is None or version is None:
         return None
-    user = get_session().scalar(select(User).where(User.id == int(user_id)))
-    if user is None or not user.active or user.session_version != int(version):
+    user = get_session().scalar(select(User).where(User.id == user_id))
+    if user is None or not user.active or user.session_version != version:
         return None
     return Account(user)
 

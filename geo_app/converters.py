@@ -8,12 +8,14 @@ under the same name, so every ``<int:…>`` route of every blueprint gets a 404 
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from werkzeug.routing import BaseConverter, ValidationError
 
 from cases.models import MAX_RECORD_ID
 
-__all__ = ["MAX_RECORD_ID", "RecordIdConverter", "init_app"]
+__all__ = ["MAX_RECORD_ID", "RecordIdConverter", "parse_record_id", "init_app"]
 
 
 class RecordIdConverter(BaseConverter):
@@ -33,6 +35,22 @@ class RecordIdConverter(BaseConverter):
     def to_url(self, value: int) -> str:
         """Return the canonical text of an id."""
         return str(int(value))
+
+
+def parse_record_id(text: str | None) -> int | None:
+    """``text`` (a form field or query parameter) as a record id, or ``None``.
+
+    The same rule as record URLs: ASCII digits without leading zeros, below 2⁶³.
+
+    Examples
+    --------
+    >>> parse_record_id("17"), parse_record_id("²"), parse_record_id(str(MAX_RECORD_ID + 1))
+    (17, None, None)
+    """
+    if text is None or not re.fullmatch(RecordIdConverter.regex, text):
+        return None
+    number = int(text)
+    return number if number <= MAX_RECORD_ID else None
 
 
 def init_app(app: Flask) -> None:

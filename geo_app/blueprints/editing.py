@@ -59,6 +59,7 @@ from cases.models import (
 from cases.queries import paginate_list
 from geo_app import forms_records as f
 from geo_app.auth import acting_user
+from geo_app.converters import parse_record_id
 from geo_app.db import get_session
 from geo_app.files import attachment_store, max_attachment_bytes
 
@@ -201,7 +202,7 @@ def _geojson(text: str, what: str, field: str):
 def _route_values(form) -> dict[str, Any]:
     route = _geojson(form.route.data, "La ruta enviada", "route") if form.route.data else None
     text = (form.route_points_read.data or "").strip()
-    return desk_field.route_fields(route, int(text) if text.isdigit() else None)
+    return desk_field.route_fields(route, parse_record_id(text))
 
 
 def _values(form, model: type, session) -> dict[str, Any]:

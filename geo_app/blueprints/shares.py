@@ -63,6 +63,7 @@ from cases.shares import (
 )
 from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.auth import acting_user, public
+from geo_app.converters import parse_record_id
 from geo_app.db import get_session
 from geo_app.exports import FORMATS, file_name, read_export, write_export
 from geo_app.maps.styles import (
@@ -296,12 +297,12 @@ def create():
         "include_attachments": form.get("include_attachments") == "1",
         "include_notes": form.get("include_notes") == "1",
     }
-    ident = form.get("record_id", "")
+    ident = parse_record_id(form.get("record_id"))
     with unit_of_work(session):
-        if kind == ScopeKind.ZONE.value and ident.isdigit():
-            new = create_share(session, acting_user(), zone=int(ident), **options)
-        elif kind == ScopeKind.CASE.value and ident.isdigit():
-            new = create_share(session, acting_user(), case=int(ident), **options)
+        if kind == ScopeKind.ZONE.value and ident is not None:
+            new = create_share(session, acting_user(), zone=ident, **options)
+        elif kind == ScopeKind.CASE.value and ident is not None:
+            new = create_share(session, acting_user(), case=ident, **options)
         elif kind == MAP_KIND:
             new = create_share(session, acting_user(), layers=form.getlist("layers"),
                                **options)

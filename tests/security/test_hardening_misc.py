@@ -76,6 +76,21 @@ def test_an_ogc_api_page_past_what_the_database_counts_is_a_400(client, query):
     assert "«offset»" in response.json["description"] or "«limit»" in response.json["description"]
 
 
+@pytest.mark.parametrize("ident", [TOO_BIG, "9" * 30, "²", "٣"])
+@pytest.mark.parametrize("kind", ["zona", "expediente"])
+def test_a_share_link_for_an_impossible_record_id_is_not_found(admin_client, kind, ident):
+    response = admin_client.post("/compartidos/nuevo",
+                                 data={"kind": kind, "record_id": ident, "days": "7"})
+    assert response.status_code == 404
+
+
+def test_an_impossible_route_point_count_is_ignored(client):
+    response = client.post("/editar/recorrido/nuevo", data={
+        "title": "Recorrido con conteo raro", "started_on": "01/02/2025",
+        "route_points_read": "²"})
+    assert response.status_code == 302
+
+
 def test_a_huge_parent_id_in_a_form_is_a_field_message(client):
     response = client.post("/editar/hallazgo/nuevo",
                            data={"inspection": TOO_BIG, "category": "residuos_solidos"})
