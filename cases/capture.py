@@ -30,7 +30,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from boundaries.errors import EmptyLayerError
-from boundaries.tracks import Track, require_in_measure_area, track_from_points
+from boundaries.tracks import (
+    MAX_TRACK_POINTS,
+    Track,
+    require_in_measure_area,
+    track_from_points,
+)
 from cases.attachments import AttachmentStore, attach_file
 from cases.audit import record_change, snapshot
 from cases.derived import finding_facts, route_facts, set_route
@@ -72,7 +77,9 @@ log = logging.getLogger(__name__)
 
 # Points whose accuracy radius is worse than this are dropped unless the phone says otherwise.
 DEFAULT_MAX_ACCURACY_M = 30.0
-MAX_POINTS = 200_000
+# A list this long is refused before its points are read; the route's own limit
+# (MAX_TRACK_POINTS) is checked, with its message, when the route is built.
+MAX_POINTS = 2 * MAX_TRACK_POINTS
 # Findings in one batch: each is an insert and an audit entry under the write lock, so a
 # batch of this many keeps other people's saves waiting well under a second. The phone
 # sends more in parts of this size (geo_app/static/field/capture.js, data-max-findings).
