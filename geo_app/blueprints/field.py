@@ -15,6 +15,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
+from boundaries.tracks import MAX_TRACK_POINTS
 from cases.capture import (
     DEFAULT_MAX_ACCURACY_M,
     MAX_FINDINGS,
@@ -43,7 +44,7 @@ def capture():
     return render_template(
         "field/capture.html", title="Captura en campo", breadcrumbs=[],
         categories=list(FindingCategory), max_accuracy_m=DEFAULT_MAX_ACCURACY_M,
-        max_findings=MAX_FINDINGS,
+        max_findings=MAX_FINDINGS, max_points=MAX_TRACK_POINTS,
     )
 
 
@@ -64,7 +65,7 @@ def token():
 
 @bp.post("/sincronizar")
 def synchronise():
-    """Recibe un lote JSON del teléfono y lo guarda una sola vez (hasta MAX_FINDINGS hallazgos)."""
+    """Recibe un lote JSON del teléfono y lo guarda una sola vez."""
     batch = parse_capture(decode_batch(request.get_data()) if request.is_json else None)
 
     def work(session):
