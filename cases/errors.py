@@ -84,10 +84,12 @@ class ConflictError(LimitesError):
 class StaleRecordError(ConflictError):
     """The record changed since the form was built from it (optimistic locking).
 
-    ``expected`` is the version the form was built from and ``current`` the stored one.
+    ``expected`` is the version the form was built from (``None`` when the form did not say)
+    and ``current`` the stored one.
     """
 
-    def __init__(self, message: str, record: object, expected: int, current: int) -> None:
+    def __init__(self, message: str, record: object, expected: int | None,
+                 current: int) -> None:
         super().__init__(message)
         self.record = record
         self.expected = expected
