@@ -134,6 +134,15 @@
 
   function addPoint(fix) {
     var capture = ensureCapture();
+    // The server takes a route of at most data-max-points points and refuses a longer one
+    // whole: a walk that long goes on in a new inspection, the finished one sent as it is.
+    if (capture.puntos.length >= (parseInt(body.dataset.maxPoints, 10) || 100000)) {
+      capture.terminada = true;
+      changed(capture, true);
+      current = null;
+      capture = ensureCapture();
+      capture.titulo = capture.titulo && capture.titulo + " (continuación)";
+    }
     capture.puntos.push({ lon: fix.lon, lat: fix.lat, precision: fix.precision, hora: fix.hora });
     if (capture.puntos.length === 1) map.setView([fix.lat, fix.lon], 17);
     changed(capture);

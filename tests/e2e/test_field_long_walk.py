@@ -1,0 +1,65 @@
+"""A walk longer than the server takes in one route goes on in a new inspection on the phone,
+so nothing is refused whole and left queued forever."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from cases.models import Inspection
+from geo_app.testing import demo_app, session_cookie
+from geo_app.testing_field import IN_OAXACA, IN_OVERLAP
+from tests.e2e.conftest import PHONE, serve
+
+pytestmark = pytest.mark.e2e
+
+WALK = [(IN_OAXACA[0] + (IN_OVERLAP[0] - IN_OAXACA[0]) * i / 6,
+         IN_OAXACA[1] + (IN_OVERLAP[1] - IN_OAXACA[1]) * i / 6) for i in range(7)]
+
+
+@pytest.fixture
+def field_server(tmp_path):
+    with serve(demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))) as server:
+        yield server
+
+
+def test_a_walk_over_the_point_limit_continues_in_a_new_inspection(browser, field_server):
+    (lon, lat) = WALK[0]
+    context = browser.new_context(
+        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
+        has_touch=True, permissions=["geolocation"],
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": 5},
+    )
+    context.add_cookies([{
+        "name": field_server.app.config["SESSION_COOKIE_NAME"],
+        "value": session_cookie(field_server.app, "editora"),
+        "url": field_server.url,
+    }])
+    problems: list[str] = []
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    try:
+        page.goto(field_server.url + "/campo/")
+        assert page.evaluate("document.body.dataset.maxPoints") == "100000"
+        page.evaluate("document.body.dataset.maxPoints = '4'")  # the limit, made small
+        page.fill("#titulo", "Caminata del día entero")
+        page.get_by_test_id("record").tap()
+        expect(page.get_by_test_id("points")).to_have_text("1")
+        for index, (lon, lat) in enumerate(WALK[1:], start=2):
+            context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 5})
+            shown = str(index if index <= 4 else index - 4)
+            expect(page.get_by_test_id("points")).to_have_text(shown)
+        page.get_by_test_id("record").tap()
+        page.get_by_test_id("sync").tap()
+        expect(page.get_by_test_id("queue")).to_have_attribute("data-pending", "0")
+    finally:
+        context.close()
+    with field_server.session() as session:
+        routes = session.execute(
+            select(Inspection.title, Inspection.route_points_read)
+            .where(Inspection.client_uuid.is_not(None)).order_by(Inspection.id)).all()
+    assert [tuple(r) for r in routes] == [("Caminata del día entero", 4),
+                                          ("Caminata del día entero (continuación)", 3)]
+    assert not problems, "\n".join(problems)
