@@ -3,12 +3,13 @@
 import hashlib
 import io
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from cases.attachments import attach_file
+from cases.attachments import AttachmentStore, attach_file
 from cases.db import unit_of_work
 from cases.models import Attachment, Meeting
 from geo_app.files import attachment_store
@@ -140,3 +141,32 @@ def test_the_archive_holds_each_file_under_its_hash(live, tmp_path):
                      if m.name.startswith("adjuntos/") and "miniaturas" not in m.name}
     assert originals and all(hashlib.sha256(data).hexdigest() == sha
                              for sha, data in originals.items())
+
+
+def test_a_backup_taken_while_files_are_attached_restores_every_file(live, other, tmp_path):
+    store = AttachmentStore(live.config["ATTACHMENTS_DIR"])
+    stop, done = threading.Event(), []
+
+    def attach_minutes():
+        sessions = live.extensions["limites_sessions"]
+        while not stop.is_set() and len(done) < 200:
+            with sessions() as session, unit_of_work(session):
+                meeting = session.scalar(select(Meeting).order_by(Meeting.id))
+                attach_file(session, store, meeting, PDF + f"%{len(done)}\n".encode(),
+                            f"acta {len(done)}.pdf")
+            done.append(1)
+
+    writer = threading.Thread(target=attach_minutes)
+    writer.start()
+    try:
+        while len(done) < 3:
+            threading.Event().wait(0.01)
+        made = live.test_cli_runner().invoke(args=["backup", str(tmp_path / "copia.limites")])
+    finally:
+        stop.set()
+        writer.join()
+    assert made.exit_code == 0, made.output
+    restored = other.test_cli_runner().invoke(
+        args=["restore", str(tmp_path / "copia.limites"), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert len(_served(other)) >= 2 + 3  # every row restored finds its file
