@@ -6,8 +6,8 @@ imported and put in force (570 municipal limits: every finding's responsible mun
 app under waitress (``limites serve``, 8 threads) in a process of its own on 127.0.0.1 and
 measures, in one run:
 
-1. a sync of 100 findings with a photo each (one batch, then the photos one by one, as the
-   page «Captura en campo» sends them);
+1. a sync of 100 findings with a photo each (one batch, then the photos, one per request and
+   two at a time, as the page «Captura en campo» sends them);
 2. a sync of 1,000 findings, sent in parts of 50 as the page does (the server takes at most
    ``cases.capture.MAX_FINDINGS`` per request);
 3. meanwhile, another editor saves a meeting every second and someone signs in every second:
@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 THREADS = 8
 PART = 50  # findings per request, as geo_app/static/field/capture.js sends them
+PHOTO_LANES = 2  # photos sent at a time, as the page does
 EDITOR, EDITOR_PASSWORD = "editora", "demo-editor"
 READER, READER_PASSWORD = "lectora", "demo-lector"
 
@@ -305,11 +306,15 @@ def main() -> None:
                 rows.append(("100 hallazgos en un lote", f"{batch_s:.1f} s", "≤ 5 s",
                              batch_s <= 5 and status == 201))
                 start = time.perf_counter()
-                photo_statuses = [phone.photo(item["uuid"], photo, token) for item in items]
+                with ThreadPoolExecutor(PHOTO_LANES) as lanes:
+                    photo_statuses = list(lanes.map(
+                        lambda item: phone.photo(item["uuid"], photo, token), items))
                 photos_s = time.perf_counter() - start
-                rows.append(("  y sus 100 fotos, una por pedido como las envía el teléfono",
-                             f"{photos_s:.1f} s ({1000 * photos_s / 100:.0f} ms c/u)", "—",
-                             all(s == 201 for s in photo_statuses)))
+                rows.append((f"  y sus 100 fotos, una por pedido, {PHOTO_LANES} a la vez",
+                             f"{photos_s:.1f} s", "—", all(s == 201 for s in photo_statuses)))
+                total_s = batch_s + photos_s
+                rows.append(("100 hallazgos con foto (lote + fotos)", f"{total_s:.1f} s",
+                             "≤ 5 s", total_s <= 5 and status == 201))
                 start = time.perf_counter()
                 statuses = send_in_parts(phone, capture(findings(1000, seed=2)))
                 thousand_s = time.perf_counter() - start

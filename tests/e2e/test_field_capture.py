@@ -128,7 +128,8 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
 def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_server,
                                                               monkeypatch):
     """The server takes at most MAX_FINDINGS per request (here 2): five findings go in three
-    parts, the track with the first only, and the queue says how far it has got."""
+    parts, the track with the first only, then the photos two at a time; the queue says how
+    far it has got."""
     monkeypatch.setattr("cases.capture.MAX_FINDINGS", 2)
     monkeypatch.setattr("geo_app.blueprints.field.MAX_FINDINGS", 2)
     lon, lat, accuracy = WALK[0]
@@ -170,6 +171,10 @@ def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_serv
         expect(page.get_by_test_id("points")).to_have_text("2")
         for n in range(5):
             page.fill("#nota", f"Hallazgo {n + 1}")
+            if n == 0:  # three photos, sent two at a time
+                page.set_input_files("#fotos", files=[
+                    {"name": f"IMG_{k}.jpg", "mimeType": "image/jpeg", "buffer": photo()}
+                    for k in range(3)])
             page.get_by_test_id("add-finding").tap()
             expect(page.locator("#hallazgos li")).to_have_count(n + 1)
         context.set_offline(False)
@@ -180,12 +185,14 @@ def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_serv
         context.close()
 
     assert "Enviando 2 de 5 hallazgos…" in texts and "Enviando 4 de 5 hallazgos…" in texts
+    assert any(text.endswith(" de 3 fotos…") for text in texts), texts
     sizes = [len(b["hallazgos"]) for b in batches]
     assert sizes == [2, 2, 1], sizes
     assert len(batches[0]["puntos"]) == 2 and all(not b["puntos"] for b in batches[1:])
     after = _counts(field_server)
     assert after["Inspection"] == before["Inspection"] + 1
     assert after["Finding"] == before["Finding"] + 5
+    assert after["Attachment"] == before["Attachment"] + 3
     with field_server.session() as session:
         inspection = session.scalars(
             select(Inspection).where(Inspection.client_uuid.is_not(None))

@@ -15,6 +15,7 @@
   var RETRY_MS = 20000;
   // Findings per request: never more than the server takes, small enough to show progress.
   var PART = Math.max(1, Math.min(50, parseInt(body.dataset.maxFindings, 10) || 50));
+  var PHOTO_LANES = 2;
   var $ = function (id) { return document.getElementById(id); };
 
   // -- IndexedDB: "capturas" (one per inspection) and "fotos" (blobs, sent one by one) ----
@@ -64,7 +65,7 @@
   var lastFix = null;     // {lon, lat, precision}
   var chosen = null;      // a tapped point {lon, lat}
   var syncing = false;
-  var progress = null;    // {sent, total} findings while a long list goes in parts
+  var progress = null;    // {sent, total, what}: findings sent in parts, or photos
   var saveTimer = null;
 
   function threshold() {
@@ -268,7 +269,7 @@
     var parts = [];
     for (var i = 0; i < unsent.length; i += PART) parts.push(unsent.slice(i, i + PART));
     if (!parts.length) parts.push([]);
-    progress = unsent.length > PART ? { sent: 0, total: unsent.length } : null;
+    progress = unsent.length > PART ? { sent: 0, total: unsent.length, what: "hallazgos" } : null;
     var chain = Promise.resolve();
     parts.forEach(function (part, n) {
       chain = chain.then(function () {
@@ -304,6 +305,26 @@
     });
   }
 
+  // Two photos at a time, each lane one after another: the server re-encodes each photo on
+  // a core of its own. The round fails with the first refusal once both lanes have stopped.
+  function sendPhotos(pending) {
+    progress = pending.length > 1 ? { sent: 0, total: pending.length, what: "fotos" } : null;
+    var lanes = [];
+    for (var lane = 0; lane < PHOTO_LANES; lane++) {
+      var queue = pending.filter(function (p, n) { return n % PHOTO_LANES === lane; });
+      lanes.push(queue.reduce(function (done, p) {
+        return done.then(function () {
+          render();
+          return sendPhoto(p).then(function () { if (progress) progress.sent += 1; });
+        });
+      }, Promise.resolve()).then(function () { return null; }, function (error) { return error; }));
+    }
+    return Promise.all(lanes).then(function (errors) {
+      var error = errors.filter(Boolean)[0];
+      if (error) throw error;
+    });
+  }
+
   function sync() {
     var unsent = captures.filter(function (c) { return c.rev > c.enviada; });
     var pending = photos.filter(function (p) { return !p.enviada; });
@@ -318,9 +339,7 @@
       chain = chain.then(function () { return sendCapture(c); });
     });
     // Photos after their findings: a photo whose finding is not on the server waits.
-    pending.forEach(function (p) {
-      chain = chain.then(function () { return sendPhoto(p); });
-    });
+    chain = chain.then(function () { return sendPhotos(pending); });
     return chain.then(function () { showError(""); }, function (error) {
       showError(error.refused ? "El servidor no aceptó los datos: " + error.message
         : "Sin conexión con el servidor; se reintentará.");
@@ -377,7 +396,8 @@
     var unsentPhotos = photos.filter(function (p) { return !p.enviada; }).length;
     var queue = $("cola");
     if (syncing && progress) {
-      queue.textContent = "Enviando " + progress.sent + " de " + progress.total + " hallazgos…";
+      queue.textContent = "Enviando " + progress.sent + " de " + progress.total + " " +
+        progress.what + "…";
     } else if (syncing) queue.textContent = "Enviando…";
     else if (!unsentCaptures && !unsentPhotos) {
       queue.textContent = captures.length ? "Todo enviado al servidor." : "Nada por enviar.";
