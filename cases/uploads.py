@@ -206,7 +206,7 @@ def _prepare_photo(data: bytes, name: str, media_type: str) -> PreparedFile:
     thumbnails = {}
     for size, side in THUMBNAIL_SIZES.items():
         small = upright.copy()
-        small.thumbnail((side, side), Image.Resampling.LANCZOS)
+        small.thumbnail((side, side), Image.Resampling.LANCZOS, reducing_gap=1.0)
         thumbnails[size] = _encode(small, "JPEG")
     return PreparedFile(
         AttachmentKind.PHOTO, out_type, stored, upright.width, upright.height, place, thumbnails
