@@ -87,3 +87,4 @@ bench: install-test
 	$(BENCH_VENV)/bin/python benchmarks/bench_ogcapi.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_sync.py
 	$(BENCH_VENV)/bin/python benchmarks/bench_share_polling.py
+	$(BENCH_VENV)/bin/python benchmarks/bench_kmz_bomb.py
