@@ -21,8 +21,8 @@ import geopandas as gpd
 import psycopg
 
 from boundaries.io import read_layer
-from cases.db import make_engine, make_session_factory, unit_of_work, upgrade
-from cases.importer import import_boundaries
+from cases.frames.importer import import_boundaries
+from cases.storage.db import make_engine, make_session_factory, unit_of_work, upgrade
 from geo_app.testing import TEST_PG_DSN, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -57,8 +57,8 @@ def build_database(directory: Path) -> tuple[str, int]:
     from sqlalchemy import select
 
     from boundaries.io import read_layer
-    from cases.importer import import_boundaries
-    from cases.models import DisputeZone
+    from cases.frames.importer import import_boundaries
+    from cases.storage.models import DisputeZone
     from geo_app.testing import demo_app
 
     def import_state(session) -> None:

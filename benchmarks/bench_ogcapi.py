@@ -91,9 +91,9 @@ def generate_openapi(config: str, out: str) -> None:
 
 def prepare(directory: Path) -> tuple[str, Path]:
     from boundaries.io import read_layer
-    from cases.exports import export_data
-    from cases.importer import import_boundaries
-    from cases.scope import Scope
+    from cases.frames.importer import import_boundaries
+    from cases.sharing.scope import Scope
+    from cases.sharing.tables import export_data
     from geo_app.exports import write_export
     from geo_app.testing import demo_app
 
@@ -114,7 +114,7 @@ def prepare(directory: Path) -> tuple[str, Path]:
 def pygeoapi_config(gpkg: Path, port: int, path: Path) -> Path:
     import yaml
 
-    from cases.exports import SPATIAL_LAYERS
+    from cases.sharing.tables import SPATIAL_LAYERS
 
     def resource(layer: str) -> dict:
         return {

@@ -29,7 +29,7 @@ import folium
 import shapely
 
 from boundaries.io import read_layer
-from cases.importer import import_boundaries
+from cases.frames.importer import import_boundaries
 from geo_app.maps.display import for_display
 from geo_app.pages import records
 from geo_app.pages.render import display_boundaries

@@ -32,8 +32,8 @@ from pathlib import Path
 from generate_year import generate_year  # benchmarks/, beside this script
 from sqlalchemy import event, func, select
 
-from cases.attachments import AttachmentStore
-from cases.models import Case, DisputeZone, Inspection, Meeting, Site
+from cases.fieldwork.attachments import AttachmentStore
+from cases.storage.models import Case, DisputeZone, Inspection, Meeting, Site
 from geo_app.map_cache import MapCache
 from geo_app.testing import demo_app, signed_in_client
 

@@ -46,11 +46,11 @@ def build_database(directory: Path) -> tuple[str, str]:
     from sqlalchemy import select
 
     from boundaries.io import read_layer
-    from cases.accounts import create_user
-    from cases.db import unit_of_work
-    from cases.importer import import_boundaries
-    from cases.models import DisputeZone, Role
-    from cases.shares import create_share
+    from cases.access.accounts import create_user
+    from cases.frames.importer import import_boundaries
+    from cases.sharing.links import create_share
+    from cases.storage.db import unit_of_work
+    from cases.storage.models import DisputeZone, Role
     from geo_app.testing import demo_app
 
     def prepare(session) -> None:

@@ -9,7 +9,7 @@ measures, in one run:
 1. a sync of 100 findings with a photo each (one batch, then the photos, one per request and
    two at a time, as the page «Captura en campo» sends them);
 2. a sync of 1,000 findings, sent in parts of 50 as the page does (the server takes at most
-   ``cases.capture.MAX_FINDINGS`` per request);
+   ``cases.fieldwork.phone_sync.MAX_FINDINGS`` per request);
 3. meanwhile, another editor saves a meeting every second and someone signs in every second:
    their errors and slowest answer;
 4. the server's resident memory (RSS) at start and after 50 more finding saves sent by 8
@@ -53,8 +53,8 @@ READER, READER_PASSWORD = "lectora", "demo-lector"
 def build_database(directory: Path) -> str:
     """The demo plus the INEGI frame in force, and the demo accounts; return its URL."""
     from boundaries.io import read_layer
-    from cases.accounts import create_demo_accounts
-    from cases.importer import import_boundaries
+    from cases.access.accounts import create_demo_accounts
+    from cases.frames.importer import import_boundaries
     from geo_app.testing import demo_app
 
     def prepare(session) -> None:

@@ -1,20 +1,21 @@
 """A synthetic year of the Unidad's work on top of the demo, for the scale benchmark.
 
 Builds, into the database at ``--url`` (SQLite by default, PostgreSQL + PostGIS too), the
-demo (:func:`cases.demo.load_demo`) and then, deterministically from ``--seed``:
+demo (:func:`cases.demo.dataset.load_demo`) and then, deterministically from ``--seed``:
 
 - 50 inspections, each with a 20,000-point route in two segments (a walk at about 1.4 m
   per point, inside the demo frame around Oaxaca de Juárez), linked to a dispute zone and,
   for some, to a case; route lengths per municipality and zone computed as on save;
 - 100 findings per inspection (5,000), near its route, each with its derived fields and a
-  JPEG photo attached through :func:`cases.attachments.attach_file` (thumbnails for pages
+  JPEG photo attached through :func:`cases.fieldwork.attachments.attach_file` (thumbnails for pages
   and popups). Photos are stored by content hash, so a few dozen distinct images are
   shared by all findings: every finding still has its own attachment row;
 - 200 meetings with zones, sites, cases and institutions of the demo, 3 agreements each
   (600).
 
 Records go through the storage layer's models and the derived-field use cases
-(:func:`cases.derived.annotate_routes`, :func:`cases.derived.annotate_findings`) in bulk,
+(:func:`cases.frames.derived.annotate_routes`, :func:`cases.frames.derived.annotate_findings`) in
+bulk,
 in one unit of work. Synthetic records are flagged ``illustrative``.
 
 Run: ``.venv/bin/python benchmarks/generate_year.py --url sqlite:///year.sqlite
@@ -38,11 +39,12 @@ from shapely import MultiLineString, Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cases.attachments import AttachmentStore, attach_file
-from cases.db import make_engine, unit_of_work, upgrade
-from cases.demo import load_demo
-from cases.derived import annotate_findings, annotate_routes
-from cases.models import (
+from cases.demo.dataset import load_demo
+from cases.fieldwork.attachments import AttachmentStore, attach_file
+from cases.fieldwork.uploads import prepare_file
+from cases.frames.derived import annotate_findings, annotate_routes
+from cases.storage.db import make_engine, unit_of_work, upgrade
+from cases.storage.models import (
     Agreement,
     AgreementStatus,
     Case,
@@ -55,7 +57,6 @@ from cases.models import (
     MeetingKind,
     Site,
 )
-from cases.uploads import prepare_file
 
 __all__ = ["YearSize", "FULL_YEAR", "generate_year", "main"]
 

@@ -38,10 +38,10 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import select
 from werkzeug.urls import iri_to_uri
 
-from cases import accounts, permissions, tokens
-from cases.db import unit_of_work
+from cases.access import accounts, api_keys, permissions
 from cases.errors import UnauthorizedError
-from cases.models import User
+from cases.storage.db import unit_of_work
+from cases.storage.models import User
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
 from geo_app.forms import ApiTokenForm, LoginForm, PasswordForm, first_error
@@ -101,7 +101,7 @@ def public(view: Callable) -> Callable:
 
 
 class Account(UserMixin):
-    """The signed-in :class:`~cases.models.User` as Flask-Login sees it.
+    """The signed-in :class:`~cases.storage.models.User` as Flask-Login sees it.
 
     The id stored in the session is ``"<user id>:<session version>"``: bumping the version
     invalidates every session cookie issued before.
@@ -259,7 +259,7 @@ def _api_key_access():
         abort(401)
     db = get_session()
     with unit_of_work(db):
-        user = tokens.authenticate(db, request.headers.get("Authorization"))
+        user = api_keys.authenticate(db, request.headers.get("Authorization"))
     if user is None:
         raise UnauthorizedError(API_SIGN_IN)
     return None
@@ -383,7 +383,7 @@ def _account_page(new_token: str | None = None, token_form: ApiTokenForm | None 
     return render_template(
         "auth/account.html", title="Cuenta", breadcrumbs=[], form=PasswordForm(),
         token_form=token_form or ApiTokenForm(), new_token=new_token, token_error=error,
-        keys=tokens.list_tokens(get_session(), user),
+        keys=api_keys.list_tokens(get_session(), user),
         api_url=url_for("ogcapi.landing", _external=True),
     ), status
 
@@ -402,7 +402,7 @@ def token_create():
         return _account_page(token_form=form, error=first_error(form), status=400)
     db = get_session()
     with unit_of_work(db):
-        new = tokens.create_token(db, acting_user(), acting_user(), form.nombre.data)
+        new = api_keys.create_token(db, acting_user(), acting_user(), form.nombre.data)
     # Rendered, never flashed: the token must not travel in the session cookie.
     return _account_page(new_token=new.token, token_form=ApiTokenForm(formdata=None))
 
@@ -412,7 +412,7 @@ def token_revoke(token_id: int):
     """Revoca una clave de acceso (la propia; un administrador, la de cualquiera)."""
     db = get_session()
     with unit_of_work(db):
-        key = tokens.revoke_token(db, acting_user(), token_id)
+        key = api_keys.revoke_token(db, acting_user(), token_id)
     flash(f"La clave «{key.name}» quedó revocada: ya no abre la API.", "success")
     if request.form.get("volver") == "usuarios":
         return redirect(url_for("admin.users"))

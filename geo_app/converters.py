@@ -13,7 +13,7 @@ import re
 from flask import Flask
 from werkzeug.routing import BaseConverter, ValidationError
 
-from cases.models import MAX_RECORD_ID
+from cases.storage.models import MAX_RECORD_ID
 
 __all__ = ["MAX_RECORD_ID", "RecordIdConverter", "parse_record_id", "init_app"]
 

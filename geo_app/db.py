@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from cases.db import make_engine, make_session_factory, require_current_schema
+from cases.storage.db import make_engine, make_session_factory, require_current_schema
 
 __all__ = ["init_app", "get_session", "new_session"]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import inspect
 
-from cases.accounts import active_demo_accounts
+from cases.access.accounts import active_demo_accounts
 
 __all__ = [
     "DEV_SECRET_KEY",

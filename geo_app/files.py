@@ -6,8 +6,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from cases.attachments import AttachmentStore
-from cases.uploads import MAX_ATTACHMENT_BYTES
+from cases.fieldwork.attachments import AttachmentStore
+from cases.fieldwork.uploads import MAX_ATTACHMENT_BYTES
 
 __all__ = ["attachment_store", "max_attachment_bytes"]
 

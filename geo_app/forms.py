@@ -24,11 +24,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from cases.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from cases.access.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from cases.errors import InvalidInputError
-from cases.models import AuditAction, Role
-from cases.record_types import RECORD_TYPES
-from cases.text import MAX_NAME_LENGTH, clean_name
+from cases.records.record_types import RECORD_TYPES
+from cases.records.text import MAX_NAME_LENGTH, clean_name
+from cases.storage.models import AuditAction, Role
 
 __all__ = [
     "SpanishForm",
@@ -62,7 +62,7 @@ def first_error(form: FlaskForm) -> str:
 
 
 def name_rule(what: str):
-    """A validator applying :func:`cases.text.clean_name` (length, control characters)."""
+    """A validator applying :func:`cases.records.text.clean_name` (length, control characters)."""
 
     def check(form, field) -> None:
         try:

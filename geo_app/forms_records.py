@@ -25,7 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput, TextInput
 
-from cases.models import (
+from cases.storage.models import (
     AgreementStatus,
     CaseStatus,
     FindingCategory,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, g
 
-from cases.frames import frame_in_force
-from cases.models import Frame
+from cases.frames.in_force import frame_in_force
+from cases.storage.models import Frame
 from geo_app.db import get_session
 
 __all__ = ["init_app", "page_frame"]

@@ -29,8 +29,8 @@ from flask import Flask, Request, current_app, has_app_context
 from boundaries.sanity import MAX_VERTICES
 from boundaries.trackfiles import MAX_TRACK_BYTES
 from boundaries.tracks import MAX_TRACK_POINTS
-from cases.capture import MAX_FINDINGS
-from cases.uploads import MAX_ATTACHMENT_BYTES
+from cases.fieldwork.phone_sync import MAX_FINDINGS
+from cases.fieldwork.uploads import MAX_ATTACHMENT_BYTES
 
 __all__ = [
     "GEOMETRY_FORM_BYTES",

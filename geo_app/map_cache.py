@@ -2,7 +2,8 @@
 
 Rendering a map (simplifying the limits, building the folium document) is most of the cost
 of a page. :func:`cached_map` keeps the rendered :class:`~geo_app.pages.render.MapParts` of a
-page under its key and the current data version (:func:`cases.models.data_version`, bumped by
+page under its key and the current data version (:func:`cases.storage.models.data_version`, bumped
+by
 every transaction that writes, in any process): once a write commits, the next reader sees a
 new version and the map is built again, once, however many readers ask at the same time.
 Rendered parts carry no nonce (see :mod:`geo_app.security_headers`), so they are shared.
@@ -22,7 +23,7 @@ from collections.abc import Callable, Hashable
 
 from flask import Flask, current_app, g, request
 
-from cases.models import data_version
+from cases.storage.models import data_version
 from geo_app.db import get_session
 from geo_app.pages.layers import MapData
 from geo_app.pages.render import MapParts, render_map

@@ -19,9 +19,9 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from cases.accounts import create_demo_accounts, get_user
-from cases.db import make_engine, sqlite_url, unit_of_work, upgrade
-from cases.demo import load_demo
+from cases.access.accounts import create_demo_accounts, get_user
+from cases.demo.dataset import load_demo
+from cases.storage.db import make_engine, sqlite_url, unit_of_work, upgrade
 from geo_app import create_app
 from geo_app.auth import Account
 

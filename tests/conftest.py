@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from argon2 import PasswordHasher
 
-from cases.db import make_engine, make_session_factory
+from cases.storage.db import make_engine, make_session_factory
 from geo_app.testing import (
     TEST_PG_DSN,
     AppClient,
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INEGI = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 PG_DSN = TEST_PG_DSN
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-# The demo accounts (cases.accounts.DEMO_ACCOUNTS); their passwords are in the README.
+# The demo accounts (cases.access.accounts.DEMO_ACCOUNTS); their passwords are in the README.
 READER, EDITOR, ADMIN = "lectora", "editora", "administradora"
 
 
@@ -34,7 +34,8 @@ def cheap_password_hashing():
     """Argon2id with tiny cost parameters: the scheme is real, the suite stays fast."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
-            "cases.accounts._hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+            "cases.access.accounts._hasher",
+            PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
         )
         yield
 
@@ -147,7 +148,7 @@ def session(session_factory):
 @pytest.fixture
 def demo(session):
     """A session on a database holding the demo (committed)."""
-    from cases.demo import load_demo
+    from cases.demo.dataset import load_demo
 
     load_demo(session)
     session.commit()
@@ -160,7 +161,7 @@ def demo_with_agreement(demo):
     has none, but agreement layers and scopes need one to be tested."""
     from sqlalchemy import select
 
-    from cases.models import Agreement, AgreementStatus, Meeting
+    from cases.storage.models import Agreement, AgreementStatus, Meeting
 
     meeting = demo.scalar(select(Meeting).where(Meeting.zones.any()).order_by(Meeting.date))
     meeting.agreements.append(

@@ -89,8 +89,8 @@ def apply_seed_goals(session) -> None:
     Only for tests of the computation: the seed states no goal, so the demo records none and
     gives the seed's levels as official figures.
     """
-    from cases.db import unit_of_work
-    from cases.indicators import configure_indicator, find_indicator
+    from cases.reporting.indicators import configure_indicator, find_indicator
+    from cases.storage.db import unit_of_work
 
     with unit_of_work(session):
         for key, (unit, goal) in SEED_GOALS.items():

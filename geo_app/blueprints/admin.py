@@ -2,12 +2,14 @@
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from cases import accounts, audit, frames, permissions, records, tokens
-from cases.db import unit_of_work
+from cases.access import accounts, api_keys, permissions
 from cases.errors import LimitesError
-from cases.models import AuditAction, Role
-from cases.queries import paginate_list
-from cases.record_types import RECORD_TYPES, record_label
+from cases.frames import in_force
+from cases.records import audit, lifecycle
+from cases.records.queries import paginate_list
+from cases.records.record_types import RECORD_TYPES, record_label
+from cases.storage.db import unit_of_work
+from cases.storage.models import AuditAction, Role
 from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.forms import AuditFilterForm, NewUserForm, first_error
@@ -63,7 +65,7 @@ def users():
     return render_template(
         "admin/users.html", title="Usuarios", breadcrumbs=_crumbs(), form=form,
         users=accounts.list_users(get_session()),
-        keys=tokens.list_tokens(get_session(), include_revoked=False),
+        keys=api_keys.list_tokens(get_session(), include_revoked=False),
     )
 
 
@@ -134,7 +136,7 @@ def trash():
     permissions.require(permissions.can_restore(acting_user()))
     return render_template(
         "admin/trash.html", title="Papelera", breadcrumbs=_crumbs(),
-        **_listed(records.deleted_records(get_session())),
+        **_listed(lifecycle.deleted_records(get_session())),
     )
 
 
@@ -144,7 +146,7 @@ def restore(kind: str, record_id: int):
     permissions.require(permissions.can_restore(acting_user()))
     session = get_session()
     with unit_of_work(session):
-        record = records.restore(session, acting_user(), kind, record_id)
+        record = lifecycle.restore(session, acting_user(), kind, record_id)
     flash(f"Se restauró «{record_label(record)}».", "success")
     return redirect(url_for("admin.trash"))
 
@@ -156,7 +158,7 @@ def frames_index():
     session = get_session()
     return render_template(
         "admin/frames.html", title="Marco en vigor", breadcrumbs=_crumbs(),
-        frames=frames.list_frames(session),
+        frames=in_force.list_frames(session),
         imports=audit.entries(session, audit.AuditFilter(record_type="boundary_import"), 20),
     )
 
@@ -166,13 +168,13 @@ def activate_frame(frame_id: int):
     """Pone un marco en vigor y recalcula todas las cifras derivadas en una transacción."""
     permissions.require(permissions.can_manage_users(acting_user()))
     session = get_session()
-    chosen = next((f for f in frames.list_frames(session) if f.id == frame_id), None)
+    chosen = next((f for f in in_force.list_frames(session) if f.id == frame_id), None)
     if chosen is None:
         flash("Ese marco no existe.", "danger")
         return redirect(url_for("admin.frames_index"))
     try:
         with unit_of_work(session):
-            counts = frames.activate_frame(session, chosen.name, actor=acting_user())
+            counts = in_force.activate_frame(session, chosen.name, actor=acting_user())
     except LimitesError as error:
         flash(error.message, "danger")
         return redirect(url_for("admin.frames_index"))

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from cases import topology
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError, LimitesError
+from cases.frames import topology
+from cases.storage.db import unit_of_work
 from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.forms import ZoneFromOverlapForm, first_error

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, send_file
 
-from cases.attachments import visible_attachment
-from cases.models import AttachmentKind
+from cases.fieldwork.attachments import visible_attachment
+from cases.storage.models import AttachmentKind
 from geo_app.db import get_session
 from geo_app.files import attachment_store
 

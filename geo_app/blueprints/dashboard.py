@@ -4,7 +4,7 @@ import datetime as dt
 
 from flask import Blueprint, render_template
 
-from cases import queries
+from cases.records import queries
 from geo_app.db import get_session
 
 bp = Blueprint("dashboard", __name__)

@@ -1,6 +1,6 @@
 """Desk editing: "Nuevo", "Editar" and "Enviar a la papelera" for each record type.
 
-Thin views: parse the form, make one call to :mod:`cases.editing` inside a unit of work,
+Thin views: parse the form, make one call to :mod:`cases.records.editing` inside a unit of work,
 redirect to the record's page. Invalid input re-renders the form with field-level Spanish
 messages (422); a stale form answers 409 with what changed meanwhile and the user's values.
 Only editors reach the writes (``geo_app.auth`` refuses other roles' POSTs with 403).
@@ -29,13 +29,17 @@ from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 from wtforms import DateField, StringField
 
-from cases import desk_field, editing, layers, permissions
-from cases.audit import snapshot
-from cases.db import unit_of_work
+from cases.access import permissions
 from cases.errors import InvalidInputError, LimitesError, StaleRecordError
-from cases.field import PhotoUpload
-from cases.indicators import HOME_MUNICIPALITY
-from cases.models import (
+from cases.fieldwork import desk
+from cases.fieldwork.recording import PhotoUpload
+from cases.frames import stored_layers
+from cases.records import editing
+from cases.records.audit import snapshot
+from cases.records.queries import paginate_list
+from cases.reporting.indicators import HOME_MUNICIPALITY
+from cases.storage.db import unit_of_work
+from cases.storage.models import (
     Agreement,
     AgreementStatus,
     Case,
@@ -56,7 +60,6 @@ from cases.models import (
     ZoneKind,
     ZoneStatus,
 )
-from cases.queries import paginate_list
 from geo_app import forms_records as f
 from geo_app.auth import acting_user
 from geo_app.converters import parse_record_id
@@ -202,7 +205,7 @@ def _geojson(text: str, what: str, field: str):
 def _route_values(form) -> dict[str, Any]:
     route = _geojson(form.route.data, "La ruta enviada", "route") if form.route.data else None
     text = (form.route_points_read.data or "").strip()
-    return desk_field.route_fields(route, parse_record_id(text))
+    return desk.route_fields(route, parse_record_id(text))
 
 
 def _values(form, model: type, session) -> dict[str, Any]:
@@ -268,7 +271,7 @@ def _context(kind_name: str, form, record) -> tuple[Any, str]:
 def _limits() -> str:
     """The limits around the home municipality, as GeoJSON text, for the form's map."""
     def build() -> str:
-        return json.dumps(layers.limits_around(get_session(), HOME_MUNICIPALITY))
+        return json.dumps(stored_layers.limits_around(get_session(), HOME_MUNICIPALITY))
 
     cache = current_app.extensions.get("limites_map_cache")
     version = g.get("limites_data_version")
@@ -293,7 +296,7 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         tiles=current_app.config.get("TILES") or "",
         tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
         context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
-        max_filter_m=desk_field.MAX_FILTER_M,
+        max_filter_m=desk.MAX_FILTER_M,
         breadcrumbs=breadcrumbs,
     ), code
 
@@ -339,7 +342,7 @@ def _save(kind_name: str, kind: Kind, form, record=None):
         with unit_of_work(session):
             values = _values(form, kind.model, session)
             if kind.model is Finding:
-                record, notes = desk_field.save_finding(
+                record, notes = desk.save_finding(
                     session, user, attachment_store(), record, values, _photos(),
                     form.expected_version(), max_attachment_bytes())
             elif record is None:
@@ -432,7 +435,7 @@ def listing(kind: str):
         abort(404)
     spec = _kind(kind)
     rows = editing.catalogue(get_session(), spec.model)
-    from cases.record_types import record_label
+    from cases.records.record_types import record_label
     items = sorted(((record_label(r), r) for r in rows), key=lambda item: item[0].lower())
     page = paginate_list(items, request.args.get("pagina", type=int))
     return render_template("editing/list.html", title=spec.plural, kind_name=kind, kind=spec,
@@ -531,7 +534,7 @@ def route_preview():
         if upload is not None and upload.filename:
             name = Path(upload.filename).name
             suffix = Path(name).suffix.lower()
-            if suffix not in desk_field.ROUTE_SUFFIXES:
+            if suffix not in desk.ROUTE_SUFFIXES:
                 raise InvalidInputError(
                     f"«{name}»: suba la ruta en GPX, KML, KMZ, GeoJSON o GeoPackage (.gpkg).")
             step = request.form.get("filtro_m", type=float)
@@ -540,10 +543,10 @@ def route_preview():
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"ruta{suffix}"
                 upload.save(path)
-                preview = desk_field.route_from_file(get_session(), path, name, step)
+                preview = desk.route_from_file(get_session(), path, name, step)
         else:
             drawn = _geojson(request.form.get("geometry", ""), "El dibujo enviado", "route")
-            preview = desk_field.route_from_drawing(get_session(), drawn)
+            preview = desk.route_from_drawing(get_session(), drawn)
     except LimitesError as error:
         if error.status_code >= 500:
             raise

@@ -8,7 +8,7 @@ from tempfile import TemporaryDirectory
 from flask import Blueprint, Response, url_for
 from werkzeug.exceptions import NotFound
 
-from cases.scope import Scope, resolve_scope
+from cases.sharing.scope import Scope, resolve_scope
 from geo_app.db import get_session
 from geo_app.exports import FORMATS, file_name, read_export, write_export
 

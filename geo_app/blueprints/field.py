@@ -3,7 +3,7 @@
 The endpoints answer JSON (errors too: ``{"error": "…"}`` with the domain's status), so the
 page's queue can tell a refused batch (4xx: show the message, keep the data) from a network
 failure (retry later). A retry after a lost response creates nothing twice: see
-:mod:`cases.capture`. Access control is added around these views by the accounts work.
+:mod:`cases.fieldwork.phone_sync`. Access control is added around these views by the accounts work.
 """
 
 from __future__ import annotations
@@ -16,18 +16,18 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from boundaries.tracks import MAX_TRACK_POINTS
-from cases.capture import (
+from cases.errors import InvalidInputError, LimitesError
+from cases.fieldwork.phone_sync import (
     DEFAULT_MAX_ACCURACY_M,
     MAX_FINDINGS,
     parse_capture,
     sync_capture,
     sync_photo,
 )
-from cases.db import unit_of_work
-from cases.errors import InvalidInputError, LimitesError
-from cases.field import PhotoUpload
-from cases.models import FindingCategory
-from cases.sync_payload import check_client_uuids, check_photo_finding, decode_batch
+from cases.fieldwork.recording import PhotoUpload
+from cases.fieldwork.sync_payload import check_client_uuids, check_photo_finding, decode_batch
+from cases.storage.db import unit_of_work
+from cases.storage.models import FindingCategory
 from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.files import attachment_store, max_attachment_bytes

@@ -5,10 +5,9 @@ import datetime as dt
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
-from cases import permissions
-from cases.db import unit_of_work
+from cases.access import permissions
 from cases.errors import InvalidInputError, LimitesError
-from cases.indicators import (
+from cases.reporting.indicators import (
     MIR_LEVELS,
     configure_indicator,
     create_indicator,
@@ -18,7 +17,8 @@ from cases.indicators import (
     signer_candidates,
     year_progress,
 )
-from cases.statuses import MeetingKind
+from cases.storage.db import unit_of_work
+from cases.storage.statuses import MeetingKind
 from geo_app.auth import acting_user
 from geo_app.db import get_session
 from geo_app.forms import IndicatorForm, NewIndicatorForm, OverrideForm

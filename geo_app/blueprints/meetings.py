@@ -2,7 +2,7 @@
 
 from flask import Blueprint, render_template, request, url_for
 
-from cases import queries
+from cases.records import queries
 from geo_app.db import get_session
 from geo_app.map_cache import cached_map
 from geo_app.pages import records

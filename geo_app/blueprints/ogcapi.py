@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
-from cases import features
 from cases.errors import InvalidInputError, LimitesError
-from cases.scope import Scope
+from cases.sharing import features
+from cases.sharing.scope import Scope
 from geo_app.db import get_session
 from geo_app.pages import ogcapi as docs
 

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from cases.quarters import parse_quarter
-from cases.reports import build_report, default_quarter
+from cases.reporting.quarterly import build_report, default_quarter
+from cases.reporting.quarters import parse_quarter
 from geo_app.db import get_session
 from geo_app.reports.export import FORMATS, MIME_TYPES, render_report
 from geo_app.reports.render import report_context

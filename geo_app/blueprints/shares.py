@@ -40,14 +40,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
-from cases import features
-from cases.db import unit_of_work
+from cases.access.permissions import can_edit
 from cases.errors import LimitesError, NotFoundError
-from cases.exports import LAYERS
-from cases.models import Agreement, Finding, Inspection, Meeting
-from cases.permissions import can_edit
-from cases.scope import Scope, ScopeKind, scoped
-from cases.shares import (
+from cases.sharing import features
+from cases.sharing.links import (
     DEFAULT_DAYS,
     MAP_KIND,
     MAP_LAYERS,
@@ -61,7 +57,11 @@ from cases.shares import (
     share_title,
     write_accesses,
 )
-from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
+from cases.sharing.scope import Scope, ScopeKind, scoped
+from cases.sharing.tables import LAYERS
+from cases.storage.db import unit_of_work
+from cases.storage.models import Agreement, Finding, Inspection, Meeting
+from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.auth import acting_user, public
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
@@ -87,7 +87,7 @@ _WRITER = "limites_share_accesses"
 
 
 class AccessWriter:
-    """Writes the accesses of an :class:`~cases.shares.AccessLog` off the request path.
+    """Writes the accesses of an :class:`~cases.sharing.links.AccessLog` off the request path.
 
     The first access kept starts a timer; when it fires, every access waiting is written
     in one transaction (a failed write keeps them for the next time). Each process of the

@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from cases.backup import restore_backup, write_backup
-from cases.db import head_revision
-from cases.locks import import_lock
+from cases.storage.backup import restore_backup, write_backup
+from cases.storage.db import head_revision
+from cases.storage.locks import import_lock
 from geo_app.cli.support import engine, handled
 from geo_app.files import attachment_store
 

@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from cases.db import current_revision, unit_of_work, upgrade
-from cases.demo import load_demo
+from cases.demo.dataset import load_demo
+from cases.storage.db import current_revision, unit_of_work, upgrade
 from geo_app.cli.support import engine, handled, open_session, progress
 from geo_app.deployment import ensure_secret_key, exposure_problems
 from geo_app.server import DEFAULT_THREADS, serve

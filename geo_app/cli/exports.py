@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from cases.scope import resolve_scope
+from cases.sharing.scope import resolve_scope
 from geo_app.cli.support import handled, open_session, progress
 from geo_app.exports import FORMATS, read_export, write_export
 

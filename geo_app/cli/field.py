@@ -8,17 +8,17 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
-from cases.attachments import OWNER_KINDS, attach_file, attach_link, get_owner
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError
-from cases.field import (
+from cases.fieldwork.attachments import OWNER_KINDS, attach_file, attach_link, get_owner
+from cases.fieldwork.recording import (
     PhotoUpload,
     add_field_finding,
     add_inspection,
     parse_date,
     read_route,
 )
-from cases.models import Finding, Inspection
+from cases.storage.db import unit_of_work
+from cases.storage.models import Finding, Inspection
 from geo_app.cli.support import crs_option, dump, handled, layer_option, open_session, progress
 from geo_app.files import attachment_store, max_attachment_bytes
 

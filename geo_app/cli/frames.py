@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from cases.db import unit_of_work
-from cases.frames import activate_frame, list_frames
+from cases.frames.in_force import activate_frame, list_frames
+from cases.storage.db import unit_of_work
 from geo_app.cli.support import handled, open_session, progress
 from geo_app.formatting import long_date
 

@@ -9,12 +9,12 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from cases.db import unit_of_work
-from cases.frames import frame_name_for
-from cases.importer import import_boundaries
-from cases.layers import read_file
-from cases.locks import import_lock
-from cases.models import BoundaryKind
+from cases.frames.importer import import_boundaries
+from cases.frames.in_force import frame_name_for
+from cases.frames.stored_layers import read_file
+from cases.storage.db import unit_of_work
+from cases.storage.locks import import_lock
+from cases.storage.models import BoundaryKind
 from geo_app.cli.support import engine, handled, open_session, progress
 
 __all__ = ["COMMANDS", "import_boundaries_command"]

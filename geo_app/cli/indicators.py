@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError
-from cases.indicators import (
+from cases.reporting.indicators import (
     configure_indicator,
     find_indicator,
     format_number,
@@ -15,8 +14,9 @@ from cases.indicators import (
     override_level,
     year_progress,
 )
-from cases.models import MeetingKind
-from cases.quarters import parse_quarter
+from cases.reporting.quarters import parse_quarter
+from cases.storage.db import unit_of_work
+from cases.storage.models import MeetingKind
 from geo_app.cli.support import handled, open_session
 
 __all__ = ["COMMANDS", "indicators_command"]

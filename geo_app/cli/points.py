@@ -1,7 +1,7 @@
 """Commands about points: who is responsible for each, and where it lies along the Atoyac.
 
 Points come from a file or as literal ``LON,LAT`` pairs; each command makes one call into
-:mod:`cases.derived` and formats the answer as a Spanish table, JSON or GeoJSON.
+:mod:`cases.frames.derived` and formats the answer as a Spanish table, JSON or GeoJSON.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from flask.cli import with_appcontext
 
 from boundaries.crs import STORAGE_CRS
 from boundaries.values import plain_number
-from cases.derived import SHARED_DISTANCE_M, responsibility, river_positions
-from cases.layers import RIVER_NAME, claim_layers, read_file, resolve_layers
+from cases.frames.derived import SHARED_DISTANCE_M, responsibility, river_positions
+from cases.frames.stored_layers import RIVER_NAME, claim_layers, read_file, resolve_layers
 from geo_app.cli.support import (
     LAYER_SUFFIXES,
     collection,

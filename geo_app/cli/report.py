@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from cases.quarters import parse_quarter
-from cases.reports import build_report
+from cases.reporting.quarterly import build_report
+from cases.reporting.quarters import parse_quarter
 from geo_app.cli.support import handled, open_session, progress
 from geo_app.reports.export import FORMATS, render_report
 from geo_app.reports.settings import report_settings

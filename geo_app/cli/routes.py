@@ -11,9 +11,9 @@ from flask.cli import with_appcontext
 from boundaries.crs import STORAGE_CRS
 from boundaries.routes import route_split_to_dict
 from boundaries.trackfiles import TRACK_SUFFIXES
-from cases.derived import route_split
-from cases.field import read_route
-from cases.layers import disputes_frame, read_file, resolve_layers
+from cases.fieldwork.recording import read_route
+from cases.frames.derived import route_split
+from cases.frames.stored_layers import disputes_frame, read_file, resolve_layers
 from geo_app.cli.support import (
     collection,
     crs_option,

@@ -8,8 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from cases.db import unit_of_work
-from cases.shares import (
+from cases.sharing.links import (
     DEFAULT_DAYS,
     MAP_LAYERS,
     create_share,
@@ -18,6 +17,7 @@ from cases.shares import (
     revoke_share,
     share_title,
 )
+from cases.storage.db import unit_of_work
 from geo_app.cli.support import handled, open_session
 
 __all__ = ["COMMANDS", "share_group"]

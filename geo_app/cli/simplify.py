@@ -10,7 +10,7 @@ import shapely
 
 from boundaries.io import write_layer
 from boundaries.simplify import simplify_coverage
-from cases.layers import CODE_FIELDS, NAME_FIELDS, pick_field, read_file
+from cases.frames.stored_layers import CODE_FIELDS, NAME_FIELDS, pick_field, read_file
 from geo_app.cli.support import (
     WRITABLE_SUFFIXES,
     crs_option,

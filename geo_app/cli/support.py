@@ -12,9 +12,9 @@ import click
 from flask import current_app
 from sqlalchemy import Engine
 
-from cases.db import require_current_schema
 from cases.errors import LimitesError, boundary_errors
-from cases.layers import DB_PREFIX
+from cases.frames.stored_layers import DB_PREFIX
+from cases.storage.db import require_current_schema
 from geo_app.db import new_session
 
 __all__ = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from cases import accounts, tokens
-from cases.db import unit_of_work
+from cases.access import accounts, api_keys
+from cases.storage.db import unit_of_work
 from geo_app.cli.support import handled, open_session
 
 __all__ = ["COMMANDS", "token_group"]
@@ -26,7 +26,7 @@ def create_command(username: str, name: str) -> None:
     with handled(), open_session() as session:
         with unit_of_work(session):
             owner = accounts.get_user(session, username)
-            new = tokens.create_token(session, None, owner, name)
+            new = api_keys.create_token(session, None, owner, name)
         token_id = new.record.id
     click.echo(new.token)
     click.echo(f"Clave {token_id} de «{username}». Cópiela ahora: no se vuelve a mostrar. "
@@ -38,7 +38,7 @@ def create_command(username: str, name: str) -> None:
 def list_command() -> None:
     """Lista las claves: número, usuario, estado, creación, último uso y nombre."""
     with handled(), open_session() as session:
-        for key in tokens.list_tokens(session):
+        for key in api_keys.list_tokens(session):
             state = "revocada" if key.revoked_at else "vigente"
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "nunca"
             click.echo(f"{key.id}\t{key.user.username}\t{state}\t"
@@ -52,7 +52,7 @@ def revoke_command(token_id: int) -> None:
     """Revoca la clave TOKEN_ID: deja de abrir la API de inmediato."""
     with handled(), open_session() as session:
         with unit_of_work(session):
-            tokens.revoke_token(session, None, token_id)
+            api_keys.revoke_token(session, None, token_id)
     click.echo(f"Clave {token_id} revocada.")
 
 

@@ -1,6 +1,6 @@
 """``limites topology``: overlaps, gaps, areas nobody attends and shared borders of layers.
 
-The same use case as the Análisis page (:func:`cases.topology.layers_topology`), on any
+The same use case as the Análisis page (:func:`cases.frames.topology.layers_topology`), on any
 layers: files or the stored ``db:KIND`` layers.
 """
 
@@ -10,8 +10,8 @@ import click
 from flask.cli import with_appcontext
 
 from boundaries.topology import topology_to_dict
-from cases.layers import resolve_layers
-from cases.topology import DEFAULT_MIN_AREA_M2, layers_topology
+from cases.frames.stored_layers import resolve_layers
+from cases.frames.topology import DEFAULT_MIN_AREA_M2, layers_topology
 from geo_app.cli.support import (
     collection,
     crs_option,

@@ -8,9 +8,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from cases import accounts
-from cases.db import unit_of_work
-from cases.models import Role
+from cases.access import accounts
+from cases.storage.db import unit_of_work
+from cases.storage.models import Role
 from geo_app.cli.support import handled, open_session
 
 __all__ = ["COMMANDS", "user_group"]

@@ -9,9 +9,9 @@ from flask.cli import with_appcontext
 
 from boundaries.compare import comparison_to_dict
 from cases.errors import InvalidInputError
-from cases.models import BoundaryKind, BoundaryVersion
-from cases.topology import DEFAULT_MIN_AREA_M2
-from cases.versions import compare_stored_versions, version_choices
+from cases.frames.topology import DEFAULT_MIN_AREA_M2
+from cases.frames.versions import compare_stored_versions, version_choices
+from cases.storage.models import BoundaryKind, BoundaryVersion
 from geo_app.cli.support import (
     collection,
     dump,

@@ -2,7 +2,7 @@
 
 :data:`FORMATS` names each format once (suffix, media type, Spanish name, writer); the CLI
 (``limites export``) and the download buttons (:mod:`geo_app.blueprints.exports`) both call
-:func:`write_export` on the same :class:`~cases.exports.ExportData`.
+:func:`write_export` on the same :class:`~cases.sharing.tables.ExportData`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from cases.exports import ExportData, add_photos, export_data
-from cases.scope import Scope
+from cases.sharing.scope import Scope
+from cases.sharing.tables import ExportData, add_photos, export_data
 from geo_app.exports import files, kml, pdf, standalone
 from geo_app.files import attachment_store
 
@@ -74,7 +74,7 @@ def read_export(
     """The records of ``scope`` in ``layers`` for ``fmt``, with the findings' photos.
 
     The photos come when the format carries them and the scope includes attachments (a
-    share link without them does not: :func:`cases.exports.add_photos`).
+    share link without them does not: :func:`cases.sharing.tables.add_photos`).
     """
     data = export_data(session, scope, layers, progress=progress)
     if FORMATS[fmt].photos:

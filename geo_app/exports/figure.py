@@ -13,8 +13,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from cases.exports import ExportData
-from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
+from cases.sharing.tables import ExportData
+from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.drawing import (
     dashes,
     draw_north_arrow,

@@ -1,4 +1,4 @@
-"""GeoPackage, GeoJSON, Shapefile and CSV exports of an :class:`~cases.exports.ExportData`.
+"""GeoPackage, GeoJSON, Shapefile and CSV exports of an :class:`~cases.sharing.tables.ExportData`.
 
 The layers go through :mod:`boundaries.export_io`; archives carry a ``LEEME.txt`` and the
 GeoPackage an ``acerca_de`` table stating contents, CRS, date and source.
@@ -18,7 +18,7 @@ from boundaries.export_io import (
     write_gpkg,
     write_shapefile_zip,
 )
-from cases.exports import ExportData, layer_spec
+from cases.sharing.tables import ExportData, layer_spec
 
 __all__ = ["CSV_LAYERS", "out_layers", "readme", "gpkg", "geojson", "shapefile", "csv"]
 

@@ -16,8 +16,8 @@ from xml.etree import ElementTree as ET
 from markupsafe import Markup, escape
 from shapely.geometry.base import BaseGeometry
 
-from cases.exports import ATTACHMENTS, ExportData, ExportLayer
-from cases.statuses import BoundaryKind, FindingCategory, ZoneStatus
+from cases.sharing.tables import ATTACHMENTS, ExportData, ExportLayer
+from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app.exports.labels import display_value, field_label
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from flask import render_template
 
-from cases.exports import ExportData
+from cases.sharing.tables import ExportData
 from geo_app.exports.figure import ficha_map_png
 from geo_app.exports.labels import display_value
 from geo_app.maps.styles import ILLUSTRATIVE_NOTICE

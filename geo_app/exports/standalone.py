@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 from flask import current_app, has_request_context
 from markupsafe import Markup
 
-from cases.exports import ExportData
-from cases.models import Meeting
+from cases.sharing.tables import ExportData
+from cases.storage.models import Meeting
 from geo_app import maps
 from geo_app.formatting import long_date
 from geo_app.maps.assets import ROTATE_CSS_PATH, awesome_rotate_css

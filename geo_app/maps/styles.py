@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases.layers import RIVER_NAME
-from cases.statuses import (
+from cases.frames.stored_layers import RIVER_NAME
+from cases.storage.statuses import (
     AgreementStatus,
     BoundaryKind,
     CaseStatus,
@@ -175,7 +175,7 @@ def boundary_style(
     -------
     LineStyle
         The style; a kind without one gets :data:`BOUNDARY_FALLBACK` (a test checks that
-        every :class:`~cases.statuses.BoundaryKind` has its own).
+        every :class:`~cases.storage.statuses.BoundaryKind` has its own).
     """
     style = BOUNDARY_STYLES.get(kind, BOUNDARY_FALLBACK)
     if kind == BoundaryKind.OFFICIAL.value and illustrative:

@@ -10,8 +10,9 @@ import shapely
 from sqlalchemy.orm import Session
 
 from boundaries.compare import VersionComparison
-from cases import queries, topology, versions
-from cases.models import BoundaryVersion
+from cases.frames import topology, versions
+from cases.records import queries
+from cases.storage.models import BoundaryVersion
 from geo_app.pages.layers import MapData, focus_of, record_map
 from geo_app.pages.records import OVERVIEW_MARGIN
 

@@ -15,7 +15,8 @@ import shapely
 from flask import url_for
 
 from boundaries.crs import STORAGE_CRS
-from cases.models import (
+from cases.records.queries import FindingPoint
+from cases.storage.models import (
     AttachmentKind,
     BoundaryVersion,
     DisputeZone,
@@ -25,7 +26,6 @@ from cases.models import (
     Site,
     Watercourse,
 )
-from cases.queries import FindingPoint
 from geo_app.formatting import day_list, long_date
 from geo_app.maps.layers import (
     BOUNDARY_COLUMNS,
@@ -202,7 +202,7 @@ def routes_frame(inspections: Iterable[Inspection]) -> gpd.GeoDataFrame:
 def findings_frame(findings: Iterable[Finding | FindingPoint]) -> gpd.GeoDataFrame:
     """Findings as a point layer, each linking to its place on the inspection's page.
 
-    Takes finding records or the lighter :class:`~cases.queries.FindingPoint` rows.
+    Takes finding records or the lighter :class:`~cases.records.queries.FindingPoint` rows.
     """
     pages: dict[int, str] = {}
     photo_url = _thumbnail_url()

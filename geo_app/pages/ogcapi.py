@@ -1,6 +1,6 @@
 """Documents of the OGC API – Features: landing page, conformance, OpenAPI, collections, items.
 
-Pure builders of JSON-ready dicts from :mod:`cases.features` results; the blueprint
+Pure builders of JSON-ready dicts from :mod:`cases.sharing.features` results; the blueprint
 :mod:`geo_app.blueprints.ogcapi` answers them as JSON or as HTML. Every link is absolute.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from shapely.geometry import mapping
 
-from cases.features import (
+from cases.sharing.features import (
     COLLECTIONS,
     DEFAULT_LIMIT,
     MAX_LIMIT,

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import shapely
 from sqlalchemy.orm import Session
 
-from cases import queries
-from cases.audit import history
-from cases.models import AuditEntry, Finding, Inspection, Meeting
+from cases.records import queries
+from cases.records.audit import history
+from cases.storage.models import AuditEntry, Finding, Inspection, Meeting
 from geo_app.pages.layers import MapData, around, focus_of, record_map
 
 __all__ = [

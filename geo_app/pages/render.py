@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from boundaries.errors import CoverageError
 from boundaries.simplify import simplify_coverage
-from cases.statuses import BoundaryKind
+from cases.storage.statuses import BoundaryKind
 from geo_app import maps
 from geo_app.maps.areas import ANALYSIS_LAYERS
 from geo_app.maps.display import thin_lines

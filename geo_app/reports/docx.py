@@ -12,8 +12,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from cases.indicators import format_number, format_percent
-from cases.reports import IndicatorSection, QuarterReport, ReportEntry, Signer
+from cases.reporting.indicators import format_number, format_percent
+from cases.reporting.quarterly import IndicatorSection, QuarterReport, ReportEntry, Signer
 from geo_app.reports.figures import entry_map_png
 from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cases.reports import QuarterReport
+from cases.reporting.quarterly import QuarterReport
 
 __all__ = ["FORMATS", "MIME_TYPES", "render_report"]
 

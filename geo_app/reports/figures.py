@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from cases.indicators import IndicatorYear
-from cases.models import BoundaryKind
-from cases.reports import EntryMap
+from cases.reporting.indicators import IndicatorYear
+from cases.reporting.quarterly import EntryMap
+from cases.storage.models import BoundaryKind
 from geo_app.drawing import (
     RC,
     draw_north_arrow,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from cases.reports import QuarterReport
+from cases.reporting.quarterly import QuarterReport
 from geo_app.reports.render import report_html
 
 __all__ = ["report_pdf"]

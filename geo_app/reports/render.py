@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template, url_for
 
 from cases.errors import NotFoundError
-from cases.indicators import activity_date, format_number, format_percent
-from cases.models import Meeting
-from cases.reports import EntryPhoto, QuarterReport, ReportEntry
+from cases.reporting.indicators import activity_date, format_number, format_percent
+from cases.reporting.quarterly import EntryPhoto, QuarterReport, ReportEntry
+from cases.storage.models import Meeting
 from geo_app.files import attachment_store
 from geo_app.formatting import long_date
 from geo_app.reports.figures import data_uri, entry_map_png, entry_map_svg
@@ -16,7 +16,7 @@ from geo_app.reports.text import date_span, level_heading, spanish_list
 
 __all__ = ["Formatter", "report_html", "report_context", "photo_bytes"]
 
-# The thumbnail printed in the report (cases.uploads.THUMBNAIL_SIZES).
+# The thumbnail printed in the report (cases.fieldwork.uploads.THUMBNAIL_SIZES).
 PHOTO_SIZE = "pagina"
 
 

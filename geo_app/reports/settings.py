@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from cases.reports import ReportSettings
+from cases.reporting.quarterly import ReportSettings
 
 __all__ = ["DEFAULTS", "report_settings", "slogan"]
 

@@ -1,10 +1,10 @@
 import pytest
 from sqlalchemy import select
 
-from cases import accounts, permissions
-from cases.db import unit_of_work
+from cases.access import accounts, permissions
 from cases.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from cases.models import AuditAction, AuditEntry, DisputeZone, Role, User, utcnow
+from cases.storage.db import unit_of_work
+from cases.storage.models import AuditAction, AuditEntry, DisputeZone, Role, User, utcnow
 
 PASSWORD = "una clave larga"
 

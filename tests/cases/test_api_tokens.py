@@ -6,11 +6,11 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from cases import accounts
-from cases.db import unit_of_work
+from cases.access import accounts
+from cases.access.api_keys import authenticate, create_token, list_tokens, revoke_token
 from cases.errors import ForbiddenError, InvalidInputError, UnauthorizedError
-from cases.models import ApiToken, AuditAction, AuditEntry, Role, data_version
-from cases.tokens import authenticate, create_token, list_tokens, revoke_token
+from cases.storage.db import unit_of_work
+from cases.storage.models import ApiToken, AuditAction, AuditEntry, Role, data_version
 
 
 @pytest.fixture

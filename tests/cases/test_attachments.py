@@ -5,9 +5,9 @@ from shapely import Point
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from cases.attachments import AttachmentStore, attach_file, attach_link
 from cases.errors import InvalidInputError, NotFoundError
-from cases.models import (
+from cases.fieldwork.attachments import AttachmentStore, attach_file, attach_link
+from cases.storage.models import (
     Attachment,
     AttachmentKind,
     Finding,

@@ -7,15 +7,15 @@ from shapely import box
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from cases import audit, queries, records
-from cases.attachments import AttachmentStore, attach_link
-from cases.capture import parse_capture, sync_capture
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError, NotFoundError, StaleRecordError
-from cases.field import PhotoUpload, add_field_finding, add_inspection
-from cases.importer import import_boundaries
-from cases.layers import disputes_frame
-from cases.models import (
+from cases.fieldwork.attachments import AttachmentStore, attach_link
+from cases.fieldwork.phone_sync import parse_capture, sync_capture
+from cases.fieldwork.recording import PhotoUpload, add_field_finding, add_inspection
+from cases.frames.importer import import_boundaries
+from cases.frames.stored_layers import disputes_frame
+from cases.records import audit, lifecycle, queries
+from cases.storage.db import unit_of_work
+from cases.storage.models import (
     Agreement,
     AuditAction,
     AuditEntry,
@@ -86,7 +86,7 @@ def test_deleted_zone_disappears_everywhere_and_comes_back(demo):
     with unit_of_work(demo):
         zone = _zone(demo)
         zone_id, meetings = zone.id, [m.id for m in zone.meetings]
-        records.soft_delete(demo, _editor(demo), zone)
+        lifecycle.soft_delete(demo, _editor(demo), zone)
     demo.expunge_all()
     with demo.begin():
         assert zone_id not in {z.id for z in queries.list_zones(demo)}
@@ -97,12 +97,12 @@ def test_deleted_zone_disappears_everywhere_and_comes_back(demo):
             queries.get_zone(demo, zone_id)
         for meeting in demo.scalars(select(Meeting).where(Meeting.id.in_(meetings))):
             assert zone_id not in {z.id for z in meeting.zones}
-        trash = records.deleted_records(demo)
+        trash = lifecycle.deleted_records(demo)
         assert [(t.type.name, t.record.id, t.deleted_by) for t in trash] == [
             ("dispute_zone", zone_id, "editora")
         ]
     with unit_of_work(demo):
-        records.restore(demo, None, "dispute_zone", zone_id)
+        lifecycle.restore(demo, None, "dispute_zone", zone_id)
     with demo.begin():
         assert zone_id in {z.id for z in queries.list_zones(demo)}
         actions = [e.action for e in audit.history(demo, queries.get_zone(demo, zone_id))]
@@ -114,21 +114,21 @@ def test_a_meeting_goes_to_the_papelera_with_its_agreements(demo_with_agreement)
     with unit_of_work(demo):
         meeting = demo.scalar(select(Meeting).where(Meeting.agreements.any()))
         meeting_id, count = meeting.id, len(meeting.agreements)
-        records.soft_delete(demo, None, meeting)
+        lifecycle.soft_delete(demo, None, meeting)
     demo.expunge_all()
     with demo.begin():
         total = demo.scalar(select(func.count()).select_from(Agreement))
-        hidden = demo.scalar(records.including_deleted(
+        hidden = demo.scalar(lifecycle.including_deleted(
             select(func.count()).select_from(Agreement)
         ))
         assert hidden - total == count
-        assert [t.type.name for t in records.deleted_records(demo)] == ["meeting"]
+        assert [t.type.name for t in lifecycle.deleted_records(demo)] == ["meeting"]
     with unit_of_work(demo):
-        records.restore(demo, None, "meeting", meeting_id)
+        lifecycle.restore(demo, None, "meeting", meeting_id)
     with demo.begin():
         assert len(demo.get(Meeting, meeting_id).agreements) == count
     with pytest.raises(NotFoundError, match="no está en la papelera"), unit_of_work(demo):
-        records.restore(demo, None, "meeting", meeting_id)
+        lifecycle.restore(demo, None, "meeting", meeting_id)
 
 
 def test_versions_refuse_stale_writes(demo, session_factory):
@@ -138,9 +138,9 @@ def test_versions_refuse_stale_writes(demo, session_factory):
         zone.description = "nueva descripción"
     assert zone.version == 2
     with pytest.raises(StaleRecordError, match="versión 2") as caught:
-        records.check_version(zone, 1)
+        lifecycle.check_version(zone, 1)
     assert caught.value.status_code == 409 and caught.value.current == 2
-    records.check_version(zone, 2)
+    lifecycle.check_version(zone, 2)
     with session_factory() as other, other.begin():
         _zone(other).description = "otra persona"
     with pytest.raises(StaleDataError), unit_of_work(demo):
@@ -206,7 +206,7 @@ def test_a_failed_import_writes_no_audit_entry(demo, monkeypatch, failure):
         raise RuntimeError("falla a mitad de la importación")
 
     # After the versions were added and the run recorded in the session: all rolled back.
-    monkeypatch.setattr("cases.importer.activate_frame", broken)
+    monkeypatch.setattr("cases.frames.importer.activate_frame", broken)
     with demo.begin():
         before = {m: _count(demo, m) for m in (AuditEntry, BoundaryImport, BoundaryVersion)}
     with pytest.raises((InvalidInputError, RuntimeError)), unit_of_work(demo):

@@ -3,8 +3,8 @@ import datetime as dt
 import shapely
 from sqlalchemy import func, select
 
-from cases.demo import load_demo
-from cases.models import (
+from cases.demo.dataset import load_demo
+from cases.storage.models import (
     Agreement,
     BoundaryKind,
     BoundaryVersion,

@@ -4,11 +4,11 @@ import pytest
 from shapely import LineString, MultiLineString, Point
 from sqlalchemy import select
 
-from cases.db import unit_of_work
-from cases.derived import add_finding, refresh_derived, set_route
 from cases.errors import InvalidInputError
-from cases.layers import official_frame
-from cases.models import Finding, FindingCategory, Inspection
+from cases.frames.derived import add_finding, refresh_derived, set_route
+from cases.frames.stored_layers import official_frame
+from cases.storage.db import unit_of_work
+from cases.storage.models import Finding, FindingCategory, Inspection
 
 
 def test_demo_findings_know_who_is_responsible_and_where_on_the_atoyac(demo):
@@ -69,7 +69,7 @@ def test_refresh_derived_after_importing_new_limits(demo):
 
 def test_two_use_cases_share_one_request_scoped_session(demo):
     """A read, then two writing use cases, then one commit: no "transaction already begun"."""
-    from cases.topology import stored_topology, zone_from_overlap
+    from cases.frames.topology import stored_topology, zone_from_overlap
 
     assert len(stored_topology(demo).result.overlaps) == 1
     with unit_of_work(demo):

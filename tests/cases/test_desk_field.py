@@ -4,12 +4,13 @@ import pytest
 from shapely.geometry import LineString, MultiPolygon, Point
 from sqlalchemy import func, select
 
-from cases import desk_field, editing
-from cases.attachments import AttachmentStore
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError, StaleRecordError
-from cases.field import PhotoUpload
-from cases.models import (
+from cases.fieldwork import desk
+from cases.fieldwork.attachments import AttachmentStore
+from cases.fieldwork.recording import PhotoUpload
+from cases.records import editing
+from cases.storage.db import unit_of_work
+from cases.storage.models import (
     Attachment,
     AuditAction,
     AuditEntry,
@@ -71,26 +72,26 @@ def test_route_preview_filters_jitter_and_refuses_points(demo, tmp_path):
     path = tmp_path / "ruta.gpx"
     dense = [(IN_OAXACA[0] + i * 1e-5, IN_OAXACA[1]) for i in range(50)]
     path.write_text(gpx(dense))
-    preview = desk_field.route_from_file(demo, path, "ruta.gpx", 5.0)
+    preview = desk.route_from_file(demo, path, "ruta.gpx", 5.0)
     assert preview.points_read == 50 and preview.points_kept < 50
     assert preview.started_on == dt.date(2025, 5, 15)
     assert any(note.startswith("Por municipio") and "Oaxaca de Juárez" in note
                for note in preview.notes)
     with pytest.raises(InvalidInputError, match="entre 0 y 100"):
-        desk_field.route_from_file(demo, path, "ruta.gpx", 500.0)
+        desk.route_from_file(demo, path, "ruta.gpx", 500.0)
     with pytest.raises(InvalidInputError, match="línea"):
-        desk_field.route_from_drawing(demo, Point(IN_OAXACA))
+        desk.route_from_drawing(demo, Point(IN_OAXACA))
 
 
 def test_finding_placed_by_its_photo_gps(demo, tmp_path):
     store = AttachmentStore(tmp_path / "adjuntos")
     with unit_of_work(demo):
         inspection = demo.scalar(select(Inspection).order_by(Inspection.id))
-        finding, notes = desk_field.save_finding(demo, _editor(demo), store, None, {
+        finding, notes = desk.save_finding(demo, _editor(demo), store, None, {
             "inspection": inspection, "category": FindingCategory.SOLID_WASTE,
             "description": "Bolsas", "geometry": None,
         }, [PhotoUpload(photo("JPEG", place=IN_OAXACA), "orilla.jpg")])
-    assert notes == [desk_field.PLACED_BY_PHOTO]
+    assert notes == [desk.PLACED_BY_PHOTO]
     with demo.begin():
         finding = demo.get(Finding, finding.id)
         assert (finding.geometry.x, finding.geometry.y) == pytest.approx(IN_OAXACA, abs=1e-5)
@@ -118,7 +119,7 @@ def test_bad_findings_write_nothing(demo, tmp_path, geometry, photos, field, mes
     with pytest.raises(InvalidInputError, match=message) as caught:
         with unit_of_work(demo):
             inspection = demo.scalar(select(Inspection).order_by(Inspection.id))
-            desk_field.save_finding(demo, _editor(demo), store, None, {
+            desk.save_finding(demo, _editor(demo), store, None, {
                 "inspection": inspection, "category": FindingCategory.OTHER,
                 "description": "", "geometry": geometry}, photos)
     if field:

@@ -4,11 +4,11 @@ import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import func, select
 
-from cases import editing
-from cases.audit import history
-from cases.db import unit_of_work
 from cases.errors import ConflictError, InvalidInputError, StaleRecordError
-from cases.models import (
+from cases.records import editing
+from cases.records.audit import history
+from cases.storage.db import unit_of_work
+from cases.storage.models import (
     Agreement,
     AgreementStatus,
     AuditAction,

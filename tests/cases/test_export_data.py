@@ -4,10 +4,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from cases.exports import LAYERS, SPATIAL_LAYERS, TABLES, export_data
-from cases.models import Case, DisputeZone
-from cases.scope import Scope, resolve_scope
-from cases.statuses import AgreementStatus, BoundaryKind, ZoneStatus
+from cases.sharing.scope import Scope, resolve_scope
+from cases.sharing.tables import LAYERS, SPATIAL_LAYERS, TABLES, export_data
+from cases.storage.models import Case, DisputeZone
+from cases.storage.statuses import AgreementStatus, BoundaryKind, ZoneStatus
 
 NOW = dt.datetime(2025, 6, 30, 12, 0, tzinfo=dt.UTC)
 

@@ -6,16 +6,16 @@ import pytest
 from sqlalchemy import select
 
 from cases.errors import InvalidInputError, NotFoundError
-from cases.features import (
+from cases.sharing.features import (
     collection_extent,
     get_collection,
     item,
     items,
     parse_datetime,
 )
-from cases.models import BoundaryVersion, DisputeZone, Finding, Inspection
-from cases.scope import Scope
-from cases.statuses import BoundaryKind
+from cases.sharing.scope import Scope
+from cases.storage.models import BoundaryVersion, DisputeZone, Finding, Inspection
+from cases.storage.statuses import BoundaryKind
 
 ALL = Scope.everything()
 

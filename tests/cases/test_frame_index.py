@@ -8,11 +8,11 @@ from shapely import MultiPolygon, Point, box
 from sqlalchemy import select, text
 
 from boundaries.crs import STORAGE_CRS
-from cases.db import SQLITE_BUSY_TIMEOUT_MS, make_session_factory, unit_of_work
-from cases.derived import finding_facts, responsibility
-from cases.frame_index import frame_index, index_builds, layers_fingerprint
-from cases.layers import claim_layers, official_frame
-from cases.models import DisputeZone, Meeting, MeetingKind, Municipality, ZoneKind
+from cases.frames.derived import finding_facts, responsibility
+from cases.frames.index import frame_index, index_builds, layers_fingerprint
+from cases.frames.stored_layers import claim_layers, official_frame
+from cases.storage.db import SQLITE_BUSY_TIMEOUT_MS, make_session_factory, unit_of_work
+from cases.storage.models import DisputeZone, Meeting, MeetingKind, Municipality, ZoneKind
 
 # Points of our own around Oaxaca de Juárez: inside municipalities, near their limits, in the
 # demo's dispute zones and outside the frame.

@@ -2,13 +2,19 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError, NotFoundError
-from cases.frames import DEMO_FRAME, INEGI_FRAME, activate_frame, frame_in_force, list_frames
-from cases.importer import import_boundaries
-from cases.layers import official_frame
-from cases.models import BoundaryVersion, Frame, Inspection
-from cases.topology import stored_topology
+from cases.frames.importer import import_boundaries
+from cases.frames.in_force import (
+    DEMO_FRAME,
+    INEGI_FRAME,
+    activate_frame,
+    frame_in_force,
+    list_frames,
+)
+from cases.frames.stored_layers import official_frame
+from cases.frames.topology import stored_topology
+from cases.storage.db import unit_of_work
+from cases.storage.models import BoundaryVersion, Frame, Inspection
 
 INEGI_SOURCE = "../shared/data/inegi/oaxaca_municipios.geojson"
 

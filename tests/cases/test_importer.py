@@ -6,10 +6,10 @@ from shapely import LineString, MultiPolygon, Polygon, box
 from sqlalchemy import func, select
 
 from boundaries.io import read_layer
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError
-from cases.importer import import_boundaries
-from cases.models import BoundaryKind, BoundaryVersion, Municipality
+from cases.frames.importer import import_boundaries
+from cases.storage.db import unit_of_work
+from cases.storage.models import BoundaryKind, BoundaryVersion, Municipality
 
 OAX_SJA = ["20067", "20157"]
 

@@ -4,17 +4,18 @@ import pytest
 from seed_report import apply_seed_goals
 from sqlalchemy import select, text
 
-from cases.db import make_engine, unit_of_work, upgrade
-from cases.demo import load_demo
+from cases.demo.dataset import load_demo
 from cases.errors import InvalidInputError, NotFoundError
-from cases.indicators import (
+from cases.reporting.indicators import (
     configure_indicator,
     find_indicator,
     override_level,
     quarter_levels,
     year_progress,
 )
-from cases.models import (
+from cases.reporting.quarters import Quarter, parse_quarter
+from cases.storage.db import make_engine, unit_of_work, upgrade
+from cases.storage.models import (
     Indicator,
     IndicatorOverride,
     Inspection,
@@ -22,7 +23,6 @@ from cases.models import (
     Meeting,
     MeetingKind,
 )
-from cases.quarters import Quarter, parse_quarter
 
 T2 = Quarter(2025, 2)
 

@@ -3,8 +3,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from cases.db import current_revision, head_revision, include_object, make_engine, upgrade
-from cases.models import Base
+from cases.storage.db import current_revision, head_revision, include_object, make_engine, upgrade
+from cases.storage.models import Base
 
 
 def test_upgrade_from_empty_creates_every_table_and_is_idempotent(empty_database_url):

@@ -5,7 +5,7 @@ from shapely import LineString, MultiLineString, MultiPolygon, Point, box
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from cases.models import (
+from cases.storage.models import (
     Agreement,
     AgreementStatus,
     BoundaryKind,
@@ -22,7 +22,7 @@ from cases.models import (
     ZoneKind,
     ZoneStatus,
 )
-from cases.spatial import intersecting
+from cases.storage.spatial import intersecting
 
 SQUARE = MultiPolygon([box(-96.73, 17.05, -96.72, 17.06)])
 

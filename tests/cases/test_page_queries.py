@@ -7,8 +7,8 @@ import datetime as dt
 import shapely
 from sqlalchemy import select
 
-from cases import queries
-from cases.models import (
+from cases.records import queries
+from cases.storage.models import (
     Agreement,
     AgreementStatus,
     BoundaryKind,

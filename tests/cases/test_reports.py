@@ -4,13 +4,13 @@ import pytest
 from seed_report import SIGNER, ZONES, apply_seed_goals, seed_indicators
 from sqlalchemy import select
 
-from cases.attachments import AttachmentStore, attach_file, attach_link
-from cases.db import unit_of_work
-from cases.demo import load_demo
-from cases.indicators import find_indicator
-from cases.models import Finding, Institution, Meeting, MeetingKind
-from cases.quarters import Quarter
-from cases.reports import ReportSettings, Signer, build_report
+from cases.demo.dataset import load_demo
+from cases.fieldwork.attachments import AttachmentStore, attach_file, attach_link
+from cases.reporting.indicators import find_indicator
+from cases.reporting.quarterly import ReportSettings, Signer, build_report
+from cases.reporting.quarters import Quarter
+from cases.storage.db import unit_of_work
+from cases.storage.models import Finding, Institution, Meeting, MeetingKind
 
 SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
 

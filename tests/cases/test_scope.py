@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from cases.errors import InvalidInputError, NotFoundError
-from cases.exports import LAYERS, export_data, layer_fields, layer_spec, read_records
-from cases.models import (
+from cases.sharing.scope import Scope, ScopeKind, get_scoped, resolve_scope, scoped, visible
+from cases.sharing.tables import LAYERS, export_data, layer_fields, layer_spec, read_records
+from cases.storage.models import (
     Agreement,
     BoundaryVersion,
     Case,
@@ -15,7 +16,6 @@ from cases.models import (
     Meeting,
     Site,
 )
-from cases.scope import Scope, ScopeKind, get_scoped, resolve_scope, scoped, visible
 
 
 def _scoped_ids(session, scope, model):

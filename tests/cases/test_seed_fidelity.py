@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cases.db import make_engine, make_session_factory, upgrade
-from cases.demo import load_demo
-from cases.demo_story import OWN_BODIES
-from cases.models import (
+from cases.demo.dataset import load_demo
+from cases.demo.story import OWN_BODIES
+from cases.storage.db import make_engine, make_session_factory, upgrade
+from cases.storage.models import (
     Agreement,
     Case,
     DisputeZone,

@@ -6,11 +6,8 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError, NotFoundError
-from cases.models import AuditEntry, Case, DisputeZone, ShareAccess, ShareLink, utcnow
-from cases.scope import ScopeKind
-from cases.shares import (
+from cases.sharing.links import (
     ShareGoneError,
     create_share,
     list_shares,
@@ -18,6 +15,9 @@ from cases.shares import (
     resolve_token,
     revoke_share,
 )
+from cases.sharing.scope import ScopeKind
+from cases.storage.db import unit_of_work
+from cases.storage.models import AuditEntry, Case, DisputeZone, ShareAccess, ShareLink, utcnow
 
 
 def test_a_zone_link_resolves_to_the_zone_scope_and_stores_only_a_hash(demo):

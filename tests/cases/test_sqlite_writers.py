@@ -6,8 +6,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from cases.db import make_session_factory
-from cases.models import Municipality
+from cases.storage.db import make_session_factory
+from cases.storage.models import Municipality
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import select
 
-from cases.db import unit_of_work
 from cases.errors import InvalidInputError
-from cases.topology import stored_topology, zone_from_overlap, zone_from_unattended
+from cases.frames.topology import stored_topology, zone_from_overlap, zone_from_unattended
+from cases.storage.db import unit_of_work
 
 
 def test_stored_topology_finds_the_overlap_of_the_two_claims(demo):
@@ -42,7 +42,7 @@ def test_area_nobody_attends_becomes_a_dispute_zone(demo):
 
 def test_overlap_becomes_a_dispute_zone_once(demo):
     from cases.errors import ConflictError, NotFoundError
-    from cases.models import AuditAction, AuditEntry, DisputeZone, ZoneStatus
+    from cases.storage.models import AuditAction, AuditEntry, DisputeZone, ZoneStatus
 
     demo.rollback()
     for position, name, error, match in [

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from cases.errors import InvalidInputError
-from cases.models import AttachmentKind
-from cases.uploads import THUMBNAIL_SIZES, photo_place, prepare_file, sniff
+from cases.fieldwork.uploads import THUMBNAIL_SIZES, photo_place, prepare_file, sniff
+from cases.storage.models import AttachmentKind
 from geo_app.testing_field import IN_OAXACA, PDF, photo
 
 

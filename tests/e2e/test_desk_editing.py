@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import DisputeZone, Meeting
+from cases.storage.models import DisputeZone, Meeting
 from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e

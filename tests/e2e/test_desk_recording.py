@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from cases.models import Finding, Inspection
+from cases.storage.models import Finding, Inspection
 from geo_app.testing_field import gpx, photo
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from cases.models import Inspection
+from cases.storage.models import Inspection
 from geo_app.testing import demo_app, session_cookie
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP
 from tests.e2e.conftest import PHONE, serve

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from cases.models import Case, DisputeZone, Inspection, Meeting, Site
+from cases.storage.models import Case, DisputeZone, Inspection, Meeting, Site
 
 pytestmark = pytest.mark.e2e
 

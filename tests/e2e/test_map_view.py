@@ -7,8 +7,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from cases.exports import export_data
-from cases.scope import Scope
+from cases.sharing.scope import Scope
+from cases.sharing.tables import export_data
 from geo_app.exports import write_export
 from tests.e2e.conftest import DESKTOP, SCREENSHOTS
 

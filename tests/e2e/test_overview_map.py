@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from cases.models import DisputeZone
+from cases.storage.models import DisputeZone
 from geo_app.pages import records
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import Case, DisputeZone, Indicator, Inspection, Meeting
+from cases.storage.models import Case, DisputeZone, Indicator, Inspection, Meeting
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from cases.models import DisputeZone
-from cases.shares import create_share, revoke_share
+from cases.sharing.links import create_share, revoke_share
+from cases.storage.models import DisputeZone
 from tests.e2e.conftest import PHONE, build_app, serve
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
-from cases.models import DisputeZone
+from cases.storage.models import DisputeZone
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from cases.models import DisputeZone, Institution, Meeting, Site
+from cases.storage.models import DisputeZone, Institution, Meeting, Site
 from tests.e2e.conftest import XSS_IMG, XSS_SCRIPT, build_app, serve
 
 pytestmark = pytest.mark.e2e

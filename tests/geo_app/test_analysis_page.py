@@ -2,7 +2,7 @@ import re
 
 from sqlalchemy import func, select
 
-from cases.models import DisputeZone
+from cases.storage.models import DisputeZone
 
 CLAIMS = {"elegido": "1", "reclamo": ["Oaxaca de Juárez", "San Jacinto Amilpas"],
           "area_minima": "1"}

@@ -5,9 +5,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from cases import accounts
-from cases.db import unit_of_work
-from cases.models import ApiToken
+from cases.access import accounts
+from cases.storage.db import unit_of_work
+from cases.storage.models import ApiToken
 
 ITEMS = "/ogcapi/collections/hallazgos/items"
 

@@ -1,9 +1,9 @@
 import pytest
 from sqlalchemy import select
 
-from cases.attachments import attach_file, attach_link
-from cases.db import unit_of_work
-from cases.models import Finding, Meeting
+from cases.fieldwork.attachments import attach_file, attach_link
+from cases.storage.db import unit_of_work
+from cases.storage.models import Finding, Meeting
 from geo_app.files import attachment_store
 from geo_app.testing import demo_app, signed_in_client
 from geo_app.testing_field import PDF, photo
@@ -78,10 +78,10 @@ def test_missing_files_are_404_pages(served, path):
 
 
 def test_hook_refuses_users_who_may_not_see_the_record(served, monkeypatch):
-    import cases.attachments
+    import cases.fieldwork.attachments
 
     app, ids = served
-    monkeypatch.setattr(cases.attachments, "can_see", lambda user, record: False)
+    monkeypatch.setattr(cases.fieldwork.attachments, "can_see", lambda user, record: False)
     response = get(app, f"/adjuntos/{ids['photo']}")
     assert response.status_code == 403
     assert "no tiene permiso" in response.get_data(as_text=True)

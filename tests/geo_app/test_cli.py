@@ -4,8 +4,8 @@ import pytest
 from shapely import LineString, Polygon
 from sqlalchemy import func, select
 
-from cases.db import head_revision
-from cases.models import BoundaryKind, BoundaryVersion, Meeting, Municipality
+from cases.storage.db import head_revision
+from cases.storage.models import BoundaryKind, BoundaryVersion, Meeting, Municipality
 
 
 def _count(app, model=BoundaryVersion):
@@ -182,13 +182,13 @@ def test_topology_bad_layers(runner, args, message):
 
 def test_import_and_refresh_are_one_transaction(app, runner, tmp_path, inegi_three,
                                                  zip_shapefile, monkeypatch):
-    import cases.frames
+    import cases.frames.in_force
     from cases.errors import InvalidInputError
 
     def refused(session):
         raise InvalidInputError("recalcular no fue posible")
 
-    monkeypatch.setattr(cases.frames, "refresh_derived", refused)
+    monkeypatch.setattr(cases.frames.in_force, "refresh_derived", refused)
     before = (_count(app), _count(app, Municipality))
     result = runner.invoke(args=["import-boundaries", str(zip_shapefile(inegi_three, tmp_path)),
                                  "--activate"])
@@ -198,12 +198,12 @@ def test_import_and_refresh_are_one_transaction(app, runner, tmp_path, inegi_thr
 
 
 def _inject_bug(monkeypatch):
-    import cases.frames
+    import cases.frames.in_force
 
     def broken(session):
         raise ValueError("falla simulada al recalcular")
 
-    monkeypatch.setattr(cases.frames, "refresh_derived", broken)
+    monkeypatch.setattr(cases.frames.in_force, "refresh_derived", broken)
 
 
 def test_a_bug_inside_a_use_case_is_not_shown_as_a_user_error(
@@ -254,7 +254,7 @@ def test_commands_on_an_outdated_schema_say_how_to_fix_it(tmp_path, monkeypatch)
 
 
 def test_import_updates_who_is_responsible_for_findings(app, runner, inegi_path):
-    from cases.models import Finding
+    from cases.storage.models import Finding
 
     result = runner.invoke(args=["import-boundaries", str(inegi_path), "--only", "20067,20157"])
     assert result.exit_code == 0, result.output
@@ -277,8 +277,8 @@ def test_importing_inegi_with_activate_makes_the_app_agree_with_the_file(
 ):
     import geopandas as gpd
 
-    from cases.frames import INEGI_FRAME
-    from cases.models import Inspection
+    from cases.frames.in_force import INEGI_FRAME
+    from cases.storage.models import Inspection
 
     page = client.get("/analisis/").get_data(as_text=True)
     assert "Marco ilustrativo de la demostración" in page
@@ -328,7 +328,7 @@ def test_frames_refuses_an_unknown_frame(runner):
 def test_with_inegi_in_force_the_demo_frame_is_drawn_hidden_in_its_own_style(
     app, runner, client, inegi_path
 ):
-    from cases.frames import INEGI_FRAME
+    from cases.frames.in_force import INEGI_FRAME
 
     assert "Otros marcos de referencia" not in client.get("/mapa/").get_data(as_text=True)
     result = runner.invoke(args=["import-boundaries", str(inegi_path), "--only",

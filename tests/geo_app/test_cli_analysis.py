@@ -49,7 +49,7 @@ def version_id(app):
     """The id of a demo version, found by municipality and kind (never by insertion order)."""
     from sqlalchemy import select
 
-    from cases.models import BoundaryKind, BoundaryVersion, Municipality
+    from cases.storage.models import BoundaryKind, BoundaryVersion, Municipality
 
     def find(cvegeo: str, kind: str = "oficial") -> int:
         with app.extensions["limites_sessions"]() as session:

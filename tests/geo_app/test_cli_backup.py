@@ -10,8 +10,8 @@ from contextlib import closing
 import pytest
 from sqlalchemy import func, select
 
-from cases.db import make_engine, make_session_factory, unit_of_work
-from cases.models import Municipality, data_version
+from cases.storage.db import make_engine, make_session_factory, unit_of_work
+from cases.storage.models import Municipality, data_version
 from geo_app.testing import demo_app, signed_in_client
 
 BATCH = 20

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.exc import OperationalError
 
-import cases.backup
-import cases.frames
+import cases.frames.in_force
+import cases.storage.backup
 import geo_app.cli.exports
 from geo_app.cli import BUG_EXIT_CODE, DISK_FULL_EXIT_CODE, main
 
@@ -36,7 +36,7 @@ def _said_disk_full(result, where: str) -> None:
 def test_backup_on_a_full_disk(limites, tmp_path, monkeypatch):
     folder = tmp_path / "copias"
     folder.mkdir()
-    monkeypatch.setattr(cases.backup, "_copy", _no_space(folder / "base.sqlite"))
+    monkeypatch.setattr(cases.storage.backup, "_copy", _no_space(folder / "base.sqlite"))
     _said_disk_full(limites("backup", str(folder / "copia.limites")), "base.sqlite")
     assert list(folder.iterdir()) == []  # no partial archive, no scratch folder
 
@@ -54,6 +54,6 @@ def test_import_when_the_database_cannot_grow(limites, tmp_path, inegi_three, zi
     def full(session):
         raise OperationalError("INSERT INTO boundary_version …", {},
                                sqlite3.OperationalError("database or disk is full"))
-    monkeypatch.setattr(cases.frames, "refresh_derived", full)
+    monkeypatch.setattr(cases.frames.in_force, "refresh_derived", full)
     archive = str(zip_shapefile(inegi_three, tmp_path))
     _said_disk_full(limites("import-boundaries", archive, "--activate"), "la base de datos")

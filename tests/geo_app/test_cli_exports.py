@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from cases.models import DisputeZone
+from cases.storage.models import DisputeZone
 
 
 @pytest.fixture

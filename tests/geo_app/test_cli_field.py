@@ -3,7 +3,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import (
+from cases.storage.models import (
     Attachment,
     Case,
     DisputeZone,
@@ -219,7 +219,7 @@ def test_finding_on_a_missing_inspection(field_app, cli):
 
 
 def test_attach_minutes_photo_and_link(field_app, cli, tmp_path):
-    from cases.models import AttachmentKind, Meeting
+    from cases.storage.models import AttachmentKind, Meeting
 
     meeting_id = first(field_app, Meeting.id)
     acta = tmp_path / "acta.pdf"

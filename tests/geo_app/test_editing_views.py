@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from cases.models import AuditEntry, DisputeZone, Meeting, StatusChange
+from cases.storage.models import AuditEntry, DisputeZone, Meeting, StatusChange
 from geo_app.db import get_session
 
 
@@ -167,7 +167,7 @@ def test_catalogues_of_sites_institutions_and_people(client, reader_client):
 
 
 def test_meeting_people_with_roles(app, client):
-    from cases.models import ParticipantRole, Person
+    from cases.storage.models import ParticipantRole, Person
     with app.app_context():
         session = get_session()
         ids = [p.id for p in session.scalars(select(Person).order_by(Person.id)).all()[:2]]

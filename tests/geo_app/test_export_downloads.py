@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from cases.models import Case, DisputeZone
+from cases.storage.models import Case, DisputeZone
 from geo_app.exports import FORMATS
 
 

@@ -18,9 +18,9 @@ import pytest
 import shapely
 from sqlalchemy import select
 
-from cases.exports import LAYERS, SPATIAL_LAYERS, export_data, layer_spec
-from cases.models import Case
-from cases.scope import Scope, resolve_scope
+from cases.sharing.scope import Scope, resolve_scope
+from cases.sharing.tables import LAYERS, SPATIAL_LAYERS, export_data, layer_spec
+from cases.storage.models import Case
 from geo_app.exports import FORMATS, file_name, write_export
 from geo_app.maps import external_references
 from geo_app.testing import demo_app

@@ -6,7 +6,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import Attachment, Finding, Inspection
+from cases.storage.models import Attachment, Finding, Inspection
 from geo_app.testing import demo_app, signed_in_client
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, PDF, photo
 
@@ -216,7 +216,7 @@ def test_bad_photos_are_refused(field_app, client, finding_known, data, status, 
 
 
 def test_capture_page_lists_the_categories_and_loads_only_local_files(client):
-    from cases.models import FindingCategory
+    from cases.storage.models import FindingCategory
 
     response = client.get("/campo/")
     html = response.get_data(as_text=True)
@@ -251,7 +251,7 @@ def test_inspection_page_shows_points_read_and_kept_and_participants(field_app, 
 
 
 def test_more_findings_than_a_batch_may_hold_are_refused_in_spanish(field_app, client):
-    from cases.capture import MAX_FINDINGS
+    from cases.fieldwork.phone_sync import MAX_FINDINGS
 
     findings = [{"uuid": str(uuid.uuid4()), "categoria": "otro",
                  "lon": IN_OAXACA[0], "lat": IN_OAXACA[1]} for _ in range(MAX_FINDINGS + 1)]

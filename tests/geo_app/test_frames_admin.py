@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from cases.frames import DEMO_FRAME, frame_in_force, get_or_create_frame
-from cases.models import AuditAction, AuditEntry, BoundaryVersion, Frame
+from cases.frames.in_force import DEMO_FRAME, frame_in_force, get_or_create_frame
+from cases.storage.models import AuditAction, AuditEntry, BoundaryVersion, Frame
 
 
 def _frame_ids(app):
@@ -34,9 +34,9 @@ def test_administrator_switches_the_frame_in_force_and_it_is_audited(app, admin_
 
 
 def test_an_official_level_is_written_to_the_audit_log(app):
-    from cases.db import unit_of_work
-    from cases.indicators import override_level
-    from cases.models import Indicator
+    from cases.reporting.indicators import override_level
+    from cases.storage.db import unit_of_work
+    from cases.storage.models import Indicator
 
     with app.extensions["limites_sessions"]() as session, unit_of_work(session):
         indicator = session.scalars(select(Indicator).where(Indicator.key == "12.2")).one()

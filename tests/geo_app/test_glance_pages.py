@@ -10,9 +10,9 @@ import pytest
 import shapely
 from sqlalchemy import select
 
-from cases import queries
-from cases.db import unit_of_work
-from cases.models import (
+from cases.records import queries
+from cases.storage.db import unit_of_work
+from cases.storage.models import (
     Agreement,
     AgreementStatus,
     Case,

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from cases.models import AuditAction, AuditEntry, Indicator
+from cases.storage.models import AuditAction, AuditEntry, Indicator
 
 
 def _indicator(app, key="12.2"):

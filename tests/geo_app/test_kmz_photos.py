@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from cases.attachments import attach_file
-from cases.db import unit_of_work
-from cases.models import Finding
-from cases.shares import create_share
+from cases.fieldwork.attachments import attach_file
+from cases.sharing.links import create_share
+from cases.storage.db import unit_of_work
+from cases.storage.models import Finding
 from geo_app.files import attachment_store
 from geo_app.testing import demo_app, signed_in_client
 from geo_app.testing_field import photo

@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlalchemy import select, update
 
-from cases.db import make_engine, make_session_factory, unit_of_work
-from cases.models import DataVersion, DisputeZone, Municipality, data_version
+from cases.storage.db import make_engine, make_session_factory, unit_of_work
+from cases.storage.models import DataVersion, DisputeZone, Municipality, data_version
 from geo_app.map_cache import MapCache
 from geo_app.pages.render import MapParts
 

@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from shapely import LineString, Point, Polygon
 
 from boundaries.errors import CRSMismatchError
-from cases.statuses import (
+from cases.storage.statuses import (
     AgreementStatus,
     BoundaryKind,
     CaseStatus,

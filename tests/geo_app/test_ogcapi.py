@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from cases.features import COLLECTIONS, MAX_LIMIT
-from cases.models import DisputeZone, Finding
-from cases.scope import Scope
+from cases.sharing.features import COLLECTIONS, MAX_LIMIT
+from cases.sharing.scope import Scope
+from cases.storage.models import DisputeZone, Finding
 from geo_app.blueprints import ogcapi
 from geo_app.pages.ogcapi import CONFORMANCE
 

@@ -12,11 +12,11 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from cases.accounts import get_user
-from cases.db import unit_of_work
-from cases.exports import layer_spec
-from cases.features import COLLECTIONS
-from cases.tokens import create_token
+from cases.access.accounts import get_user
+from cases.access.api_keys import create_token
+from cases.sharing.features import COLLECTIONS
+from cases.sharing.tables import layer_spec
+from cases.storage.db import unit_of_work
 from geo_app.testing import demo_app, session_cookie
 
 

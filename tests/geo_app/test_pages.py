@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from cases.models import Case, DisputeZone, Inspection, Institution, Meeting, Site
+from cases.storage.models import Case, DisputeZone, Inspection, Institution, Meeting, Site
 from geo_app import create_app
 from geo_app.formatting import long_date
 from geo_app.maps import external_references
@@ -253,7 +253,7 @@ def test_empty_database_renders_every_list_page_and_the_map(empty_app, sign_in):
 def test_evidence_links_only_render_safe_urls(app, client):
     from sqlalchemy import select
 
-    from cases.models import Evidence, Meeting
+    from cases.storage.models import Evidence, Meeting
 
     with app.extensions["limites_sessions"]() as session, session.begin():
         meeting = session.scalars(select(Meeting)).first()
@@ -305,7 +305,7 @@ def test_dashboard_shows_indicator_levels_as_the_indicadores_page(app, client):
 
 
 def test_dashboard_computes_a_level_with_a_goal_and_says_when_there_is_none(app, client):
-    from cases.indicators import configure_indicator, find_indicator
+    from cases.reporting.indicators import configure_indicator, find_indicator
 
     with app.extensions["limites_sessions"]() as session:
         meeting = session.scalars(select(Meeting).order_by(Meeting.date.desc())).first()

@@ -24,7 +24,7 @@ from seed_report import (
 )
 from sqlalchemy import func, select
 
-from cases.models import (
+from cases.storage.models import (
     DisputeZone,
     Finding,
     Indicator,

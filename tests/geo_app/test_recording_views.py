@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import Attachment, AuditEntry, Finding, Inspection, Institution, Person
+from cases.storage.models import Attachment, AuditEntry, Finding, Inspection, Institution, Person
 from geo_app.db import get_session
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, gpx, photo
 

@@ -111,7 +111,7 @@ def test_indicator_cli_sets_goals_and_overrides(app, runner):
 
 
 def test_names_are_escaped_in_the_report_and_its_maps(app, client, runner, tmp_path):
-    from cases.models import DisputeZone
+    from cases.storage.models import DisputeZone
 
     hostile = "<img src=x onerror=alert(1)> $5 \\frac{"
     with app.extensions["limites_sessions"]() as session:
@@ -138,9 +138,9 @@ def test_informe_opens_on_the_quarter_of_the_latest_activity(client):
 @pytest.fixture
 def with_photos(tmp_path):
     """The demo with a photo of the 14 May meeting and one of the second finding."""
-    from cases.attachments import attach_file
-    from cases.db import unit_of_work
-    from cases.models import Finding, Meeting
+    from cases.fieldwork.attachments import attach_file
+    from cases.storage.db import unit_of_work
+    from cases.storage.models import Finding, Meeting
     from geo_app.files import attachment_store
     from geo_app.testing import demo_app
     from geo_app.testing_field import photo

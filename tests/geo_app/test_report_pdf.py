@@ -24,8 +24,8 @@ from seed_report import (
 )
 from sqlalchemy import select
 
-from cases.indicators import configure_indicator, find_indicator
-from cases.models import Institution, Meeting, MeetingKind
+from cases.reporting.indicators import configure_indicator, find_indicator
+from cases.storage.models import Institution, Meeting, MeetingKind
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-output" / "report"

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from boundaries.tracks import MAX_TRACK_POINTS
-from cases.models import Attachment, Finding, Inspection
+from cases.storage.models import Attachment, Finding, Inspection
 from geo_app.testing import demo_app, signed_in_client
 from geo_app.testing_field import IN_OAXACA, IN_OVERLAP
 

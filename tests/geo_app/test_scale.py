@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from benchmarks.generate_year import YearSize, generate_year
-from cases.attachments import AttachmentStore
-from cases.models import Attachment, Finding, Meeting
-from cases.queries import PAGE_SIZE
+from cases.fieldwork.attachments import AttachmentStore
+from cases.records.queries import PAGE_SIZE
+from cases.storage.models import Attachment, Finding, Meeting
 from geo_app.testing import demo_app, signed_in_client
 
 SMALL_YEAR = YearSize(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from cases.db import unit_of_work
-from cases.models import DataVersion, ShareAccess, data_version
-from cases.shares import AccessLog, create_share, write_accesses
+from cases.sharing.links import AccessLog, create_share, write_accesses
+from cases.storage.db import unit_of_work
+from cases.storage.models import DataVersion, ShareAccess, data_version
 from geo_app.blueprints.shares import AccessWriter, flush_accesses
 
 

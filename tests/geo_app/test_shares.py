@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from cases.db import unit_of_work
-from cases.models import Case, DisputeZone, ShareAccess, ShareLink, utcnow
-from cases.shares import create_share, hash_token
+from cases.sharing.links import create_share, hash_token
+from cases.storage.db import unit_of_work
+from cases.storage.models import Case, DisputeZone, ShareAccess, ShareLink, utcnow
 from geo_app.blueprints.shares import flush_accesses
 from geo_app.testing import demo_app, signed_in_client
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from cases.models import AuditEntry, DisputeZone, User
+from cases.storage.models import AuditEntry, DisputeZone, User
 
 
 @pytest.fixture

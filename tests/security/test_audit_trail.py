@@ -14,8 +14,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from cases.audit import COMMAND_LINE
-from cases.models import AuditEntry, BoundaryImport
+from cases.records.audit import COMMAND_LINE
+from cases.storage.models import AuditEntry, BoundaryImport
 from geo_app.testing_field import IN_OAXACA, photo
 from tests.security.test_hostile_files import assert_refused, import_file, row_counts, write_frame
 

@@ -10,12 +10,12 @@ import pytest
 from PIL import Image, ImageCms, PngImagePlugin
 from sqlalchemy import func, select
 
-from cases.accounts import disable_user, enable_user, get_user
-from cases.attachments import attach_file
-from cases.db import unit_of_work
-from cases.models import Case, DisputeZone, Finding, Frame, Inspection, Meeting
-from cases.records import including_deleted, soft_delete
-from cases.tokens import create_token
+from cases.access.accounts import disable_user, enable_user, get_user
+from cases.access.api_keys import create_token
+from cases.fieldwork.attachments import attach_file
+from cases.records.lifecycle import including_deleted, soft_delete
+from cases.storage.db import unit_of_work
+from cases.storage.models import Case, DisputeZone, Finding, Frame, Inspection, Meeting
 from geo_app.converters import MAX_RECORD_ID
 from geo_app.exports import FORMATS
 from geo_app.files import attachment_store

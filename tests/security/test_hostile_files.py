@@ -23,8 +23,8 @@ from shapely import Polygon, box
 from sqlalchemy import func, select
 
 from boundaries.sanity import MAX_VERTICES
-from cases.locks import import_lock
-from cases.models import Base
+from cases.storage.locks import import_lock
+from cases.storage.models import Base
 
 OAXACA = box(-96.76, 17.03, -96.70, 17.09)
 NEAR = box(-96.70, 17.03, -96.64, 17.09)

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from cases.accounts import disable_user
-from cases.db import unit_of_work
-from cases.models import User
+from cases.access.accounts import disable_user
+from cases.storage.db import unit_of_work
+from cases.storage.models import User
 
 
 def _login(client, username, password, **kwargs):

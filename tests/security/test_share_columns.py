@@ -13,8 +13,9 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from cases.db import unit_of_work
-from cases.models import (
+from cases.sharing.links import create_share
+from cases.storage.db import unit_of_work
+from cases.storage.models import (
     Attachment,
     AttachmentKind,
     DisputeZone,
@@ -23,7 +24,6 @@ from cases.models import (
     Meeting,
     utcnow,
 )
-from cases.shares import create_share
 from geo_app.exports import FORMATS
 from geo_app.testing import demo_app
 

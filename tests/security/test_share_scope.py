@@ -10,9 +10,9 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from cases.db import unit_of_work
-from cases.models import DisputeZone, Finding, Meeting, utcnow
-from cases.shares import create_share
+from cases.sharing.links import create_share
+from cases.storage.db import unit_of_work
+from cases.storage.models import DisputeZone, Finding, Meeting, utcnow
 from geo_app.testing import demo_app
 
 # In the demo, zone 5 (Límites con Santa Cruz Xoxocotlán) belongs to case 3 only and has no

@@ -29,9 +29,9 @@ import pytest
 from sqlalchemy import Enum, String, select
 
 from boundaries.export_io import OutLayer, csv_text
-from cases.db import unit_of_work
-from cases.models import Base, DisputeZone, Municipality
-from cases.shares import create_share
+from cases.sharing.links import create_share
+from cases.storage.db import unit_of_work
+from cases.storage.models import Base, DisputeZone, Municipality
 from geo_app.testing import demo_app
 
 # "{% endfor %}" cannot compile: any data handed to Jinja as a template, even one whose

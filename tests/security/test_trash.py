@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from cases.db import unit_of_work
-from cases.models import DisputeZone, Inspection, Meeting
-from cases.records import soft_delete
+from cases.records.lifecycle import soft_delete
+from cases.storage.db import unit_of_work
+from cases.storage.models import DisputeZone, Inspection, Meeting
 
 PAGES = ["/", "/mapa/", "/zonas/", "/expedientes/", "/reuniones/", "/recorridos/", "/analisis/",
          "/expedientes/1", "/reuniones/1"]

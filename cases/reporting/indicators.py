@@ -1,0 +1,636 @@
+"""Budget-program (MIR) indicators: their level per quarter, computed from the activities.
+
+An indicator counts the meetings and inspections assigned to it that its rule accepts
+(meeting kinds, inspections, linkages with other municipalities); inspections of one case in
+a quarter are one activity when the indicator groups them. The reached level of a quarter is
+``counted / annual goal``, as the unit reports it ("4 vinculaciones de 20 programadas =
+20 %"). An administrator may record the official figure when it differs (an override with its
+reason and author); the computed figure is always kept next to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from cases.errors import ConflictError, InvalidInputError, NotFoundError
+from cases.fieldwork.recording import clean_text
+from cases.records.audit import record_change
+from cases.reporting.quarters import Quarter
+from cases.storage.models import (
+    AuditAction,
+    Indicator,
+    IndicatorGoal,
+    IndicatorOverride,
+    Inspection,
+    InstitutionKind,
+    Meeting,
+    MeetingKind,
+    Person,
+    User,
+)
+
+__all__ = [
+    "HOME_MUNICIPALITY",
+    "Activity",
+    "CountedItem",
+    "PersonPart",
+    "Excluded",
+    "IndicatorLevel",
+    "IndicatorYear",
+    "indicators_of_year",
+    "indicator_years",
+    "quarter_levels",
+    "year_progress",
+    "activities_without_indicator",
+    "find_indicator",
+    "create_indicator",
+    "signer_candidates",
+    "configure_indicator",
+    "override_level",
+    "format_percent",
+]
+
+# The unit's own municipality (INEGI code): a meeting with any other one is a linkage.
+HOME_MUNICIPALITY = "20067"
+
+Activity = Meeting | Inspection
+
+
+def activity_date(activity: Activity) -> dt.date:
+    """The day an activity took place (an inspection's first day)."""
+    return activity.date if isinstance(activity, Meeting) else activity.started_on
+
+
+@dataclass(frozen=True)
+class PersonPart:
+    """A person named in an activity and what they did there ("Presidió")."""
+
+    person: Person
+    role: str
+
+
+@dataclass
+class CountedItem:
+    """One counted activity: a meeting, or the inspections of one case in the quarter."""
+
+    activities: list[Activity]
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """Every day of the item, in order and without repeats."""
+        days = set()
+        for activity in self.activities:
+            days.add(activity_date(activity))
+            if isinstance(activity, Inspection):
+                days.update(activity.days)  # "los días 15 y 22 de mayo"
+                if activity.ended_on:
+                    days.add(activity.ended_on)
+        return sorted(days)
+
+    @property
+    def first_date(self) -> dt.date:
+        """The item's first day."""
+        return self.dates[0]
+
+    @property
+    def participants(self) -> list[str]:
+        """The institutions that took part, without repeats, in record order."""
+        names: dict[str, None] = {}
+        for activity in self.activities:
+            for institution in activity.institutions:
+                names.setdefault(institution.name)
+        return list(names)
+
+    @property
+    def participants_text(self) -> str:
+        """Who took part in the record's own words ("representantes del Gobierno del Estado")."""
+        texts = [
+            a.participants if isinstance(a, Meeting) else ", ".join(a.participants or [])
+            for a in self.activities
+        ]
+        return "; ".join(dict.fromkeys(t.strip().rstrip(".") for t in texts if t and t.strip()))
+
+    @property
+    def people(self) -> list[PersonPart]:
+        """The people the records name, with their role, each once, in record order."""
+        parts: dict[int, PersonPart] = {}
+        for activity in self.activities:
+            for part in activity.people:
+                parts.setdefault(part.person_id, PersonPart(part.person, part.role.label))
+        return list(parts.values())
+
+
+@dataclass
+class Excluded:
+    """An activity assigned to an indicator that its rule does not count, and why."""
+
+    activity: Activity
+    reason: str
+
+
+@dataclass
+class IndicatorLevel:
+    """An indicator's level in one quarter, with everything it was computed from."""
+
+    indicator: Indicator
+    quarter: Quarter
+    items: list[CountedItem] = field(default_factory=list)
+    excluded: list[Excluded] = field(default_factory=list)
+    quarter_goal: float | None = None
+    override: IndicatorOverride | None = None
+
+    @property
+    def counted(self) -> int:
+        """How many activities count."""
+        return len(self.items)
+
+    @property
+    def annual_goal(self) -> float | None:
+        """Activities programmed for the year (None when no goal was set)."""
+        goal = self.indicator.annual_goal
+        return goal if goal else None
+
+    @property
+    def computed_percent(self) -> float | None:
+        """Counted activities as a percentage of the annual goal (None without a goal)."""
+        if self.annual_goal is None:
+            return None
+        return round(100.0 * self.counted / self.annual_goal, 1)
+
+    @property
+    def official_percent(self) -> float | None:
+        """The override when there is one, otherwise the computed level."""
+        if self.override is not None:
+            return self.override.value_percent
+        return self.computed_percent
+
+    @property
+    def overridden(self) -> bool:
+        """Whether the official figure is an override different from the computed one."""
+        return self.override is not None and self.override.value_percent != self.computed_percent
+
+    @property
+    def done_text(self) -> str:
+        """What was counted, in words: "4 vinculaciones", "1 vinculación"."""
+        unit = self.indicator.unit or "actividades"
+        return f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
+
+    @property
+    def rule_text(self) -> str:
+        """The computation in words: "4 vinculaciones de 20 programadas = 20 %"."""
+        unit = self.indicator.unit or "actividades"
+        if self.annual_goal is None:
+            return (
+                f"{self.done_text} en el trimestre; sin meta registrada: no se puede calcular "
+                "el porcentaje"
+            )
+        planned = "programados" if unit.endswith("os") else "programadas"
+        return (
+            f"{self.done_text} de {format_number(self.annual_goal)} {planned} en el año = "
+            f"{format_percent(self.computed_percent)}"
+        )
+
+    @property
+    def computed_note(self) -> str | None:
+        """The computed level beside an official figure that differs or stands alone.
+
+        None when the official figure is the computed one.
+        """
+        if not self.overridden:
+            return None
+        return f"Calculado con las actividades registradas: {self.rule_text}."
+
+    @property
+    def missing(self) -> list[str]:
+        """What the level lacks, in Spanish, for the report to say so.
+
+        A missing goal is not reported when an official figure gives the level.
+        """
+        notes = []
+        name = f"{self.indicator.level} {self.indicator.key}"
+        official = self.override is not None
+        if not official and self.annual_goal is None and self.quarter_goal is None:
+            notes.append(f"{name}: sin meta anual ni del trimestre programadas.")
+        elif not official and self.annual_goal is None:
+            notes.append(f"{name}: sin meta anual programada.")
+        elif not official and self.quarter_goal is None:
+            notes.append(f"{name}: sin meta para el {self.quarter.ordinal}.")
+        if not self.items:
+            notes.append(f"{name}: no hay actividades registradas en el trimestre.")
+        return notes
+
+
+@dataclass
+class IndicatorYear:
+    """An indicator over its year: one level per quarter and the year to date."""
+
+    indicator: Indicator
+    quarters: list[IndicatorLevel]
+
+    @property
+    def counted(self) -> int:
+        """Activities counted in the whole year."""
+        return sum(level.counted for level in self.quarters)
+
+    @property
+    def percent(self) -> float | None:
+        """The year's level: every counted activity over the annual goal."""
+        goal = self.indicator.annual_goal
+        return round(100.0 * self.counted / goal, 1) if goal else None
+
+
+def format_number(value: float) -> str:
+    """A number without a useless ".0".
+
+    Examples
+    --------
+    >>> format_number(20.0), format_number(12.5)
+    ('20', '12.5')
+    """
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def format_percent(value: float | None) -> str:
+    """A percentage as the unit writes it, or "sin dato".
+
+    Examples
+    --------
+    >>> format_percent(20.0), format_percent(6.7), format_percent(None)
+    ('20 %', '6.7 %', 'sin dato')
+    """
+    return "sin dato" if value is None else f"{format_number(value)} %"
+
+
+def singular(unit: str) -> str:
+    """The singular of a Spanish plural unit.
+
+    Examples
+    --------
+    >>> [singular(u) for u in ("vinculaciones", "actividades", "eventos", "estrategias")]
+    ['vinculación', 'actividad', 'evento', 'estrategia']
+    """
+    if unit.endswith("iones"):
+        return unit[:-5] + "ión"
+    if unit.endswith("des"):
+        return unit[:-2]
+    return unit.removesuffix("s")
+
+
+def _natural_key(indicator: Indicator) -> tuple:
+    parts = tuple(int(p) if p.isdigit() else 0 for p in re.split(r"\D+", indicator.key) if p)
+    return indicator.program, parts, indicator.key
+
+
+def indicators_of_year(session: Session, year: int) -> list[Indicator]:
+    """The indicators of a year, by program and key (12, 12.1, 12.2, 12.10)."""
+    rows = session.scalars(
+        select(Indicator)
+        .options(selectinload(Indicator.goals), selectinload(Indicator.overrides))
+        .where(Indicator.year == year)
+    ).all()
+    return sorted(rows, key=_natural_key)
+
+
+def indicator_years(session: Session) -> list[int]:
+    """The years that have indicators, oldest first."""
+    return list(session.scalars(
+        select(Indicator.year).where(Indicator.year.is_not(None)).distinct().order_by(Indicator.year)
+    ))
+
+
+def _is_linkage(meeting: Meeting, home: str) -> bool:
+    return any(
+        i.kind is InstitutionKind.MUNICIPALITY
+        and (i.municipality is None or i.municipality.cvegeo != home)
+        for i in meeting.institutions
+    )
+
+
+def _meeting_exclusion(indicator: Indicator, meeting: Meeting, home: str) -> str | None:
+    kinds = indicator.meeting_kinds
+    if kinds is not None and meeting.kind.value not in kinds:
+        allowed = ", ".join(MeetingKind(k).label.lower() for k in kinds) or "ningún tipo"
+        return f"{meeting.kind.label}: el indicador solo cuenta {allowed}."
+    if indicator.linkages_only and not _is_linkage(meeting, home):
+        return "Sin otro municipio entre los participantes: no es una vinculación."
+    return None
+
+
+def _group_inspections(indicator: Indicator, inspections: list[Inspection]) -> list[CountedItem]:
+    if not indicator.group_inspections:
+        return [CountedItem([i]) for i in inspections]
+    groups: dict[tuple, list[Inspection]] = {}
+    for inspection in inspections:
+        if inspection.case_id is not None:
+            key = ("case", inspection.case_id)
+        elif inspection.zone_id is not None:
+            key = ("zone", inspection.zone_id)
+        else:
+            key = ("inspection", inspection.id)
+        groups.setdefault(key, []).append(inspection)
+    return [CountedItem(group) for group in groups.values()]
+
+
+# What the report reads of each activity, loaded with it rather than one query per record.
+_EAGER = {
+    Meeting: (Meeting.institutions, Meeting.zones, Meeting.sites, Meeting.evidence),
+    Inspection: (Inspection.institutions, Inspection.findings, Inspection.zone),
+}
+
+
+def _in_quarter(session: Session, model, quarter: Quarter, indicator_ids: Iterable[int]):
+    day = model.date if model is Meeting else model.started_on
+    return session.scalars(
+        select(model)
+        .options(*(selectinload(attribute) for attribute in _EAGER[model]))
+        .where(day >= quarter.first_day, day <= quarter.last_day)
+        .where(model.indicator_id.in_(list(indicator_ids)))
+        .order_by(day, model.id)
+    ).all()
+
+
+def _level(
+    indicator: Indicator, quarter: Quarter, meetings, inspections, home: str
+) -> IndicatorLevel:
+    level = IndicatorLevel(indicator, quarter)
+    level.quarter_goal = next(
+        (g.goal for g in indicator.goals if g.quarter == quarter.number), None
+    )
+    overrides = [o for o in indicator.overrides if o.quarter == quarter.number]
+    latest = max(overrides, key=lambda o: (o.created_at, o.id), default=None)
+    level.override = latest if latest is not None and latest.value_percent is not None else None
+    for meeting in meetings:
+        reason = _meeting_exclusion(indicator, meeting, home)
+        if reason:
+            level.excluded.append(Excluded(meeting, reason))
+        else:
+            level.items.append(CountedItem([meeting]))
+    if indicator.counts_inspections:
+        level.items.extend(_group_inspections(indicator, list(inspections)))
+    else:
+        level.excluded.extend(
+            Excluded(i, "El indicador no cuenta recorridos.") for i in inspections
+        )
+    level.items.sort(key=lambda item: (item.first_date, activity_date(item.activities[0])))
+    return level
+
+
+def quarter_levels(
+    session: Session, quarter: Quarter, home: str = HOME_MUNICIPALITY
+) -> list[IndicatorLevel]:
+    """The level of every indicator of the quarter's year, computed from its activities."""
+    indicators = indicators_of_year(session, quarter.year)
+    ids = [i.id for i in indicators]
+    meetings = _in_quarter(session, Meeting, quarter, ids) if ids else []
+    inspections = _in_quarter(session, Inspection, quarter, ids) if ids else []
+    return [
+        _level(
+            indicator, quarter,
+            [m for m in meetings if m.indicator_id == indicator.id],
+            [i for i in inspections if i.indicator_id == indicator.id],
+            home,
+        )
+        for indicator in indicators
+    ]
+
+
+def year_progress(
+    session: Session, year: int, home: str = HOME_MUNICIPALITY
+) -> list[IndicatorYear]:
+    """Every indicator of ``year`` with its four quarterly levels."""
+    by_quarter = [quarter_levels(session, Quarter(year, n), home) for n in range(1, 5)]
+    return [
+        IndicatorYear(levels[0].indicator, list(levels)) for levels in zip(*by_quarter, strict=True)
+    ]
+
+
+def activities_without_indicator(session: Session, quarter: Quarter) -> list[Activity]:
+    """Meetings and inspections of the quarter that no indicator of its year counts for."""
+    own = {i.id for i in indicators_of_year(session, quarter.year)}
+    rows: list[Activity] = []
+    for model in (Meeting, Inspection):
+        day = model.date if model is Meeting else model.started_on
+        rows.extend(
+            r for r in session.scalars(
+                select(model).where(day >= quarter.first_day, day <= quarter.last_day)
+            )
+            if r.indicator_id not in own
+        )
+    return sorted(rows, key=lambda r: (activity_date(r), r.id))
+
+
+def find_indicator(
+    session: Session, key: str, year: int, program: str | None = None
+) -> Indicator:
+    """The indicator ``key`` of ``year`` (and ``program`` when several programs have it)."""
+    query = select(Indicator).where(Indicator.key == key.strip(), Indicator.year == year)
+    if program:
+        query = query.where(Indicator.program.startswith(program.strip()))
+    rows = session.scalars(query).all()
+    if not rows:
+        raise NotFoundError(f"No existe el indicador {key} de {year}.")
+    if len(rows) > 1:
+        programs = "; ".join(sorted(r.program for r in rows))
+        raise ConflictError(
+            f"Varios programas tienen el indicador {key} de {year} ({programs}): indique el "
+            "programa."
+        )
+    return rows[0]
+
+
+def indicator_by_id(session: Session, indicator_id: int) -> Indicator:
+    """The indicator ``indicator_id`` or :class:`~cases.errors.NotFoundError`."""
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFoundError(f"No existe el indicador número {indicator_id}.")
+    return indicator
+
+
+def _check_goal(value: float | None, what: str) -> None:
+    if value is not None and not value >= 0:
+        raise InvalidInputError(f"La meta {what} debe ser un número mayor o igual a cero.")
+
+
+# MIR levels, top to bottom, as the unit's report names them.
+MIR_LEVELS = ("Fin", "Propósito", "Componente", "Actividad")
+_KEY = re.compile(r"^\d{1,3}(\.\d{1,3}){0,2}$")
+def signer_candidates(session: Session) -> list[Person]:
+    """The people who may sign an indicator's sheet, by name."""
+    return sorted(session.scalars(select(Person)).all(), key=lambda p: p.label.lower())
+
+
+def create_indicator(
+    session: Session,
+    *,
+    program: str,
+    level: str,
+    key: str,
+    name: str,
+    year: int,
+    unit: str = "actividades",
+    authorized_by_id: int | None = None,
+    actor: User | None = None,
+) -> Indicator:
+    """A new indicator of ``year``, audited.
+
+    Its goals and counting rule are set afterwards with :func:`configure_indicator`. The
+    same program, key and year may exist only once: a second one is a
+    :class:`~cases.errors.ConflictError` and nothing is written.
+    """
+    program = clean_text(program, "el programa presupuestario", 200, required=True)
+    if level not in MIR_LEVELS:
+        raise InvalidInputError(
+            f"Nivel inválido «{level}»: use {', '.join(MIR_LEVELS[:-1])} o {MIR_LEVELS[-1]}."
+        )
+    key = clean_text(key, "la clave del indicador", 20, required=True)
+    if not _KEY.match(key):
+        raise InvalidInputError(
+            f"Clave inválida «{key}»: escriba números separados por puntos, p. ej. 12 o 12.1."
+        )
+    name = clean_text(name, "el nombre del indicador", 300, required=True)
+    unit = clean_text(unit, "la unidad de medida", 60, required=True)
+    if not 2000 <= year <= 2100:
+        raise InvalidInputError(f"Año inválido {year}: escriba un año entre 2000 y 2100.")
+    authorized_by = None
+    if authorized_by_id is not None:
+        authorized_by = session.get(Person, authorized_by_id)
+        if authorized_by is None or authorized_by.is_deleted:
+            raise InvalidInputError("La persona que autoriza ya no existe; elija otra.")
+    existing = session.scalars(
+        select(Indicator).where(
+            Indicator.program == program, Indicator.key == key, Indicator.year == year
+        )
+    ).first()
+    if existing is not None:
+        raise ConflictError(
+            f"Ya existe el indicador {key} de {year} en el programa «{program}»."
+        )
+    indicator = Indicator(
+        program=program, level=level, key=key, name=name, period=str(year), year=year,
+        unit=unit, authorized_by=authorized_by,
+    )
+    session.add(indicator)
+    session.flush()
+    record_change(session, actor, AuditAction.CREATE, indicator,
+                  after={"programa": program, "nivel": level, "clave": key, "nombre": name,
+                         "anio": year, "unidad": unit})
+    return indicator
+
+
+def configure_indicator(
+    session: Session,
+    indicator: Indicator,
+    *,
+    annual_goal: float | None = None,
+    quarterly_goals: dict[int, float] | None = None,
+    formula: str | None = None,
+    unit: str | None = None,
+    meeting_kinds: list[MeetingKind] | None = None,
+    counts_inspections: bool | None = None,
+    linkages_only: bool | None = None,
+    group_inspections: bool | None = None,
+    actor: User | None = None,
+) -> Indicator:
+    """Change what an administrator edits of an indicator; ``None`` leaves a field as it is.
+
+    ``meeting_kinds=[]`` means "every kind of meeting counts". Nothing is changed when any
+    value is invalid.
+    """
+    _check_goal(annual_goal, "anual")
+    for number, goal in (quarterly_goals or {}).items():
+        if number not in (1, 2, 3, 4):
+            raise InvalidInputError(f"Trimestre inválido: T{number} (use T1 a T4).")
+        _check_goal(goal, f"del trimestre T{number}")
+    if unit is not None and not unit.strip():
+        raise InvalidInputError("La unidad de medida no puede quedar vacía.")
+    before = _settings(indicator)
+    if annual_goal is not None:
+        indicator.annual_goal = annual_goal
+    goals = {g.quarter: g for g in indicator.goals}
+    for number, goal in sorted((quarterly_goals or {}).items()):
+        if number in goals:
+            goals[number].goal = goal
+        else:
+            indicator.goals.append(IndicatorGoal(quarter=number, goal=goal))
+    if formula is not None:
+        indicator.formula = formula.strip()
+    if unit is not None:
+        indicator.unit = unit.strip()
+    if meeting_kinds is not None:
+        indicator.meeting_kinds = [MeetingKind(k).value for k in meeting_kinds] or None
+    for name, value in (
+        ("counts_inspections", counts_inspections),
+        ("linkages_only", linkages_only),
+        ("group_inspections", group_inspections),
+    ):
+        if value is not None:
+            setattr(indicator, name, value)
+    session.flush()
+    after = _settings(indicator)
+    if after != before:
+        record_change(session, actor, AuditAction.UPDATE, indicator, before=before, after=after)
+    return indicator
+
+
+def _settings(indicator: Indicator) -> dict:
+    """What an administrator edits of ``indicator``, as the audit log records it."""
+    return {
+        "meta_anual": indicator.annual_goal,
+        **{f"meta_T{g.quarter}": g.goal for g in indicator.goals},
+        "formula": indicator.formula,
+        "unidad": indicator.unit,
+        "tipos_de_reunion": list(indicator.meeting_kinds or []),
+        "cuenta_recorridos": indicator.counts_inspections,
+        "solo_vinculaciones": indicator.linkages_only,
+        "agrupa_recorridos": indicator.group_inspections,
+    }
+
+
+def override_level(
+    session: Session,
+    indicator: Indicator,
+    quarter: int,
+    value_percent: float | None,
+    reason: str,
+    author: str,
+    now: dt.datetime | None = None,
+    actor: User | None = None,
+) -> IndicatorOverride:
+    """Record the official level of a quarter (``None`` withdraws the override).
+
+    The reason and the author are required; earlier overrides are kept. The change is
+    written to the audit log (by ``actor``; ``None`` is the command line or the demo).
+    """
+    if quarter not in (1, 2, 3, 4):
+        raise InvalidInputError(f"Trimestre inválido: T{quarter} (use T1 a T4).")
+    if value_percent is not None and not 0 <= value_percent <= 1000:
+        raise InvalidInputError("El nivel oficial debe ser un porcentaje entre 0 y 1000.")
+    if not (reason or "").strip():
+        raise InvalidInputError("Indique el motivo del ajuste del nivel alcanzado.")
+    if not (author or "").strip():
+        raise InvalidInputError("Indique quién registra el ajuste del nivel alcanzado.")
+    override = IndicatorOverride(
+        quarter=quarter,
+        value_percent=value_percent,
+        reason=reason.strip(),
+        author=author.strip(),
+        created_at=now or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+    indicator.overrides.append(override)
+    session.flush()
+    record_change(
+        session, actor, AuditAction.UPDATE, indicator,
+        before={f"nivel_oficial_T{quarter}": None},
+        after={
+            f"nivel_oficial_T{quarter}": value_percent,
+            "motivo": override.reason,
+            "registrado_por": override.author,
+        },
+    )
+    return override
