@@ -12,6 +12,7 @@ Run: ``.venv/bin/python benchmarks/bench_import.py``
 from __future__ import annotations
 
 import statistics
+import sys
 import tempfile
 import time
 import uuid
@@ -23,7 +24,9 @@ import psycopg
 from boundaries.io import read_layer
 from cases.frames.importer import import_boundaries
 from cases.storage.db import make_engine, make_session_factory, unit_of_work, upgrade
-from geo_app.testing import TEST_PG_DSN, postgres_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from limites_testing import TEST_PG_DSN, postgres_url
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"

@@ -59,7 +59,8 @@ def build_database(directory: Path) -> tuple[str, int]:
     from boundaries.io import read_layer
     from cases.frames.importer import import_boundaries
     from cases.storage.models import DisputeZone
-    from geo_app.testing import demo_app
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from limites_testing import demo_app
 
     def import_state(session) -> None:
         start = time.perf_counter()

@@ -95,7 +95,8 @@ def prepare(directory: Path) -> tuple[str, Path]:
     from cases.sharing.scope import Scope
     from cases.sharing.tables import export_data
     from geo_app.exports import write_export
-    from geo_app.testing import demo_app
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from limites_testing import demo_app
 
     def import_state(session):
         start = time.perf_counter()

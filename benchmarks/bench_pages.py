@@ -6,7 +6,7 @@ limits around the demo area). For each it measures, in one run:
 
 - app: ``GET /mapa/`` through the Flask test client (query, simplified and rounded layers,
   escaped popups, controls, page template);
-- naive: the same layers from :func:`geo_app.pages.records.overview_map`, drawn with
+- naive: the same layers from :func:`geo_app.records.pages.overview_map`, drawn with
   ``folium.GeoJson`` straight from the full-resolution GeoDataFrames with every property
   in a popup, no simplification, no rounding (what ``gdf.explore()``-style code gives);
 
@@ -31,9 +31,11 @@ import shapely
 from boundaries.io import read_layer
 from cases.frames.importer import import_boundaries
 from geo_app.maps.display import for_display
-from geo_app.pages import records
-from geo_app.pages.render import display_boundaries
-from geo_app.testing import demo_app, signed_in_client
+from geo_app.records import pages
+from geo_app.records.map_render import display_boundaries
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from limites_testing import demo_app, signed_in_client
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
@@ -67,7 +69,7 @@ def make_app(directory: Path, inegi: bool):
 def naive_page(app) -> str:
     """The overview drawn naively: every vertex, every property, folium defaults."""
     with app.test_request_context(), app.extensions["limites_sessions"]() as session:
-        data = records.overview_map(session)
+        data = pages.overview_map(session)
     west, south, east, north = data.bounds
     m = folium.Map(tiles=None)
     m.fit_bounds([[south, west], [north, east]])
@@ -87,7 +89,7 @@ def naive_page(app) -> str:
 def vertices(app) -> tuple[int, int]:
     """Vertices stored in the overview's layers, and vertices the app draws."""
     with app.test_request_context(), app.extensions["limites_sessions"]() as session:
-        data = records.overview_map(session)
+        data = pages.overview_map(session)
     stored = drawn = 0
     for name, frame in data.layers().items():
         if not len(frame):
@@ -113,7 +115,7 @@ def measure(app) -> dict[str, dict[str, float]]:
     naive_time, naive_html = median_time(lambda: naive_page(app))
     stored, drawn = vertices(app)
     with app.test_request_context(), app.extensions["limites_sessions"]() as session:
-        boundaries = len(records.overview_map(session).boundaries)
+        boundaries = len(pages.overview_map(session).boundaries)
     return {
         "app": {
             "time": app_time,

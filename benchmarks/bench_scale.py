@@ -35,7 +35,9 @@ from sqlalchemy import event, func, select
 from cases.fieldwork.attachments import AttachmentStore
 from cases.storage.models import Case, DisputeZone, Inspection, Meeting, Site
 from geo_app.map_cache import MapCache
-from geo_app.testing import demo_app, signed_in_client
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from limites_testing import demo_app, signed_in_client
 
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 MB = 1024 * 1024

@@ -51,7 +51,8 @@ def build_database(directory: Path) -> tuple[str, str]:
     from cases.sharing.links import create_share
     from cases.storage.db import unit_of_work
     from cases.storage.models import DisputeZone, Role
-    from geo_app.testing import demo_app
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from limites_testing import demo_app
 
     def prepare(session) -> None:
         start = time.perf_counter()

@@ -55,7 +55,8 @@ def build_database(directory: Path) -> str:
     from boundaries.io import read_layer
     from cases.access.accounts import create_demo_accounts
     from cases.frames.importer import import_boundaries
-    from geo_app.testing import demo_app
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from limites_testing import demo_app
 
     def prepare(session) -> None:
         start = time.perf_counter()

@@ -63,7 +63,8 @@ def create_app(
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'limites.sqlite'}"
 
-    from geo_app import auth, cli, converters, db, map_cache, security_headers
+    from geo_app import cli, converters, db, map_cache, security_headers
+    from geo_app.account import auth
 
     converters.init_app(app)
     security_headers.init_app(app)

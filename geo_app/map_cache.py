@@ -1,7 +1,7 @@
 """Rendered maps cached per data version: a burst of readers builds each map once.
 
 Rendering a map (simplifying the limits, building the folium document) is most of the cost
-of a page. :func:`cached_map` keeps the rendered :class:`~geo_app.pages.render.MapParts` of a
+of a page. :func:`cached_map` keeps the rendered :class:`~geo_app.records.map_render.MapParts` of a
 page under its key and the current data version (:func:`cases.storage.models.data_version`, bumped
 by
 every transaction that writes, in any process): once a write commits, the next reader sees a
@@ -25,8 +25,8 @@ from flask import Flask, current_app, g, request
 
 from cases.storage.models import data_version
 from geo_app.db import get_session
-from geo_app.pages.layers import MapData
-from geo_app.pages.render import MapParts, render_map
+from geo_app.records.map_layers import MapData
+from geo_app.records.map_render import MapParts, render_map
 
 __all__ = ["MapCache", "cached_map", "init_app"]
 

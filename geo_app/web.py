@@ -13,27 +13,27 @@ from cases.frames.derived import SHARED_DISTANCE_M
 from cases.records.audit import changed_fields, field_label, field_value
 from cases.records.record_types import type_label
 from geo_app import formatting, frame_notice, limits, vendor
-from geo_app.blueprints import (
-    admin,
-    analysis,
+from geo_app.admin import routes as admin
+from geo_app.analysis import routes as analysis
+from geo_app.editing import routes as editing
+from geo_app.exports import routes as exports
+from geo_app.fieldwork import routes as field
+from geo_app.indicators import routes as indicators
+from geo_app.maps import safe_url
+from geo_app.maps.styles import status_css
+from geo_app.records import (
     attachments,
     case_files,
     dashboard,
-    editing,
-    exports,
-    field,
-    indicators,
     inspections,
     meetings,
-    ogcapi,
     overview,
-    reports,
-    shares,
     sites,
     zones,
 )
-from geo_app.maps import safe_url
-from geo_app.maps.styles import status_css
+from geo_app.reports import routes as reports
+from geo_app.sharing import ogcapi
+from geo_app.sharing import routes as shares
 
 log = logging.getLogger(__name__)
 

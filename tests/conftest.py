@@ -10,9 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from argon2 import PasswordHasher
-
-from cases.storage.db import make_engine, make_session_factory
-from geo_app.testing import (
+from limites_testing import (
     TEST_PG_DSN,
     AppClient,
     demo_app,
@@ -20,6 +18,8 @@ from geo_app.testing import (
     postgres_url,
     signed_in_client,
 )
+
+from cases.storage.db import make_engine, make_session_factory
 
 ROOT = Path(__file__).resolve().parents[1]
 INEGI = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 # How far around the scope's zones the limits reach, in degrees (about 1 km), as on the
-# record pages (geo_app.pages.layers.NEARBY_MARGIN).
+# record pages (geo_app.records.map_layers.NEARBY_MARGIN).
 AROUND_MARGIN = 0.01
 
 # The export layers (and OGC API collections) that show each kind of record: a scope that

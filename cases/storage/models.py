@@ -898,7 +898,7 @@ class InspectionParticipant(Base):
 class User(Base):
     """A person who signs in: a role, an Argon2 password hash and a session version.
 
-    ``session_version`` is part of every session cookie (see ``geo_app.auth``); bumping it
+    ``session_version`` is part of every session cookie (see ``geo_app.account.auth``); bumping it
     on logout or password change ends every session of the user at once.
     """
 

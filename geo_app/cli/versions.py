@@ -12,6 +12,7 @@ from cases.errors import InvalidInputError
 from cases.frames.topology import DEFAULT_MIN_AREA_M2
 from cases.frames.versions import compare_stored_versions, version_choices
 from cases.storage.models import BoundaryKind, BoundaryVersion
+from geo_app.analysis.pages import version_label
 from geo_app.cli.support import (
     collection,
     dump,
@@ -22,7 +23,6 @@ from geo_app.cli.support import (
     open_session,
     out_option,
 )
-from geo_app.pages.analysis import version_label
 
 __all__ = ["COMMANDS", "compare_command"]
 

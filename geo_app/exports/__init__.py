@@ -1,7 +1,7 @@
 """Exports of a scope's records in the formats the Comisión de Límites opens.
 
 :data:`FORMATS` names each format once (suffix, media type, Spanish name, writer); the CLI
-(``limites export``) and the download buttons (:mod:`geo_app.blueprints.exports`) both call
+(``limites export``) and the download buttons (:mod:`geo_app.exports.routes`) both call
 :func:`write_export` on the same :class:`~cases.sharing.tables.ExportData`.
 """
 

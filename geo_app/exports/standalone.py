@@ -1,7 +1,7 @@
 """A standalone HTML map: one file that opens from a USB stick, with no network and no server.
 
-The map is the app's own (:func:`geo_app.pages.render.build_map` on the layers of
-:func:`geo_app.pages.layers.record_map`: same styles, popups, legend and controls), without
+The map is the app's own (:func:`geo_app.records.map_render.build_map` on the layers of
+:func:`geo_app.records.map_layers.record_map`: same styles, popups, legend and controls), without
 base tiles and without links to the app's pages; every script, stylesheet, image and font
 it needs is inlined from ``node_modules``.
 """
@@ -21,8 +21,8 @@ from cases.storage.models import Meeting
 from geo_app import maps
 from geo_app.formatting import long_date
 from geo_app.maps.assets import ROTATE_CSS_PATH, awesome_rotate_css
-from geo_app.pages.layers import MapData, record_map
-from geo_app.pages.render import build_map
+from geo_app.records.map_layers import MapData, record_map
+from geo_app.records.map_render import build_map
 from geo_app.vendor import vendor_dir
 
 __all__ = ["map_data", "standalone_html", "write_html"]

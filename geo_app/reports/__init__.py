@@ -1,1 +1,1 @@
-"""Renderers of the quarterly report (HTML, PDF, DOCX) and its figures (maps, charts)."""
+"""«Informe»: the quarterly report on screen (``routes``) and its renderers (HTML, PDF, DOCX)."""

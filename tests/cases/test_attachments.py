@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from limites_testing_field import IN_OAXACA, PDF, photo
 from shapely import Point
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,7 +17,6 @@ from cases.storage.models import (
     Meeting,
     MeetingKind,
 )
-from geo_app.testing_field import IN_OAXACA, PDF, photo
 
 
 def test_store_refuses_names_that_are_not_hashes(tmp_path):

@@ -3,6 +3,7 @@ import uuid
 
 import geopandas as gpd
 import pytest
+from limites_testing_field import photo
 from shapely import box
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -27,7 +28,6 @@ from cases.storage.models import (
     User,
     ZoneStatus,
 )
-from geo_app.testing_field import photo
 
 
 def _zone(session, name="Colonia Ejidal") -> DisputeZone:

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from limites_testing_field import IN_OAXACA, IN_OVERLAP, gpx, photo
 from shapely.geometry import LineString, MultiPolygon, Point
 from sqlalchemy import func, select
 
@@ -23,7 +24,6 @@ from cases.storage.models import (
     Site,
     User,
 )
-from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, gpx, photo
 
 
 def _editor(session) -> User:

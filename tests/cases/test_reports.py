@@ -138,7 +138,7 @@ def test_each_sheet_is_signed_by_its_indicators_signer_else_the_settings(demo):
 
 
 def test_photos_of_activities_and_findings_in_the_list_order(demo, tmp_path):
-    from geo_app.testing_field import photo
+    from limites_testing_field import photo
 
     store = AttachmentStore(tmp_path)
     meeting = demo.scalars(select(Meeting).where(Meeting.date == dt.date(2025, 5, 14))).one()

@@ -4,12 +4,12 @@ import struct
 import zlib
 
 import pytest
+from limites_testing_field import IN_OAXACA, PDF, photo
 from PIL import Image
 
 from cases.errors import InvalidInputError
 from cases.fieldwork.uploads import THUMBNAIL_SIZES, photo_place, prepare_file, sniff
 from cases.storage.models import AttachmentKind
-from geo_app.testing_field import IN_OAXACA, PDF, photo
 
 
 def test_photo_place_reads_gps_and_utc_time():

@@ -19,10 +19,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from limites_testing import demo_app, session_cookie
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
-
-from geo_app.testing import demo_app, session_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

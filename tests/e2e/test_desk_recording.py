@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from limites_testing_field import gpx, photo
 from sqlalchemy import select
 
 from cases.storage.models import Finding, Inspection
-from geo_app.testing_field import gpx, photo
 
 pytestmark = pytest.mark.e2e
 

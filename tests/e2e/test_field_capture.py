@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from limites_testing import demo_app, session_cookie
+from limites_testing_field import IN_OAXACA, IN_OVERLAP, photo
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from cases.storage.models import Attachment, Finding, Inspection
-from geo_app.testing import demo_app, session_cookie
-from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, photo
 from tests.e2e.conftest import LOCAL_HOST, PHONE, SCREENSHOTS, serve
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +131,7 @@ def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_serv
     parts, the track with the first only, then the photos two at a time; the queue says how
     far it has got."""
     monkeypatch.setattr("cases.fieldwork.phone_sync.MAX_FINDINGS", 2)
-    monkeypatch.setattr("geo_app.blueprints.field.MAX_FINDINGS", 2)
+    monkeypatch.setattr("geo_app.fieldwork.routes.MAX_FINDINGS", 2)
     lon, lat, accuracy = WALK[0]
     context = browser.new_context(
         locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,

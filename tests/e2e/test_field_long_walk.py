@@ -4,12 +4,12 @@ so nothing is refused whole and left queued forever."""
 from __future__ import annotations
 
 import pytest
+from limites_testing import demo_app, session_cookie
+from limites_testing_field import IN_OAXACA, IN_OVERLAP
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.storage.models import Inspection
-from geo_app.testing import demo_app, session_cookie
-from geo_app.testing_field import IN_OAXACA, IN_OVERLAP
 from tests.e2e.conftest import PHONE, serve
 
 pytestmark = pytest.mark.e2e

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from cases.storage.models import DisputeZone
-from geo_app.pages import records
+from geo_app.records import pages
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ OVERLAY_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
 def expected(live_server) -> dict[str, int]:
     """How many features of each layer the database holds for the overview."""
     with live_server.app.test_request_context(), live_server.session() as session:
-        data = records.overview_map(session)
+        data = pages.overview_map(session)
         return {name: len(frame) for name, frame in data.layers().items()}
 
 

@@ -1,12 +1,12 @@
 import pytest
+from limites_testing import demo_app, signed_in_client
+from limites_testing_field import PDF, photo
 from sqlalchemy import select
 
 from cases.fieldwork.attachments import attach_file, attach_link
 from cases.storage.db import unit_of_work
 from cases.storage.models import Finding, Meeting
 from geo_app.files import attachment_store
-from geo_app.testing import demo_app, signed_in_client
-from geo_app.testing_field import PDF, photo
 
 
 def get(app, path):

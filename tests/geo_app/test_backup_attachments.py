@@ -7,14 +7,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from limites_testing import demo_app, signed_in_client
+from limites_testing_field import PDF, photo
 from sqlalchemy import func, select
 
 from cases.fieldwork.attachments import AttachmentStore, attach_file
 from cases.storage.db import unit_of_work
 from cases.storage.models import Attachment, Meeting
 from geo_app.files import attachment_store
-from geo_app.testing import demo_app, signed_in_client
-from geo_app.testing_field import PDF, photo
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ ROUTE = LineString([(-96.7256, 17.0624), (-96.7352, 17.0858)])
 @pytest.fixture
 def empty_runner(tmp_path):
     """The CLI on a migrated database with nothing stored."""
-    from geo_app.testing import demo_app
+    from limites_testing import demo_app
 
     app = demo_app(tmp_path, demo=False)
     yield app.test_cli_runner()

@@ -8,11 +8,11 @@ import threading
 from contextlib import closing
 
 import pytest
+from limites_testing import demo_app, signed_in_client
 from sqlalchemy import func, select
 
 from cases.storage.db import make_engine, make_session_factory, unit_of_work
 from cases.storage.models import Municipality, data_version
-from geo_app.testing import demo_app, signed_in_client
 
 BATCH = 20
 

@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from limites_testing import demo_app
+from limites_testing_field import IN_OAXACA, PDF, ROUTE, gpx, photo
 from sqlalchemy import func, select
 
 from cases.storage.models import (
@@ -12,8 +14,6 @@ from cases.storage.models import (
     Inspection,
     Institution,
 )
-from geo_app.testing import demo_app
-from geo_app.testing_field import IN_OAXACA, PDF, ROUTE, gpx, photo
 
 
 @pytest.fixture

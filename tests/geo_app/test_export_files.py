@@ -16,6 +16,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import shapely
+from limites_testing import demo_app
 from sqlalchemy import select
 
 from cases.sharing.scope import Scope, resolve_scope
@@ -23,7 +24,6 @@ from cases.sharing.tables import LAYERS, SPATIAL_LAYERS, export_data, layer_spec
 from cases.storage.models import Case
 from geo_app.exports import FORMATS, file_name, write_export
 from geo_app.maps import external_references
-from geo_app.testing import demo_app
 
 VALIDATE_GPKG = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
 KML = "{http://www.opengis.net/kml/2.2}"

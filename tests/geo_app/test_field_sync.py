@@ -4,11 +4,11 @@ import threading
 import uuid
 
 import pytest
+from limites_testing import demo_app, signed_in_client
+from limites_testing_field import IN_OAXACA, IN_OVERLAP, PDF, photo
 from sqlalchemy import func, select
 
 from cases.storage.models import Attachment, Finding, Inspection
-from geo_app.testing import demo_app, signed_in_client
-from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, PDF, photo
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from cases.storage.models import (
     MeetingKind,
     Site,
 )
-from geo_app.pages import records
-from geo_app.pages.layers import focus_of
+from geo_app.records import pages
+from geo_app.records.map_layers import focus_of
 
 TODAY = dt.date(2025, 8, 1)
 
@@ -73,10 +73,10 @@ def test_overview_opens_on_the_dispute_zones(app):
     far = Site(name="Sede lejana de prueba", geometry=shapely.Point(-96.60, 17.20))
     add(app, lambda session: [session.merge(far)])
     with app.test_request_context(), session_of(app) as session:
-        data = records.overview_map(session)
+        data = pages.overview_map(session)
         zones = session.scalars(select(DisputeZone)).all()
         everything = queries.records_bounds(session)
-    assert data.focus == focus_of(*(z.geometry for z in zones), pad=records.ZONES_PAD)
+    assert data.focus == focus_of(*(z.geometry for z in zones), pad=pages.ZONES_PAD)
     # Narrower than all the unit's records (sites, routes and the river reach further) …
     assert shapely.box(*everything).area > shapely.box(*data.focus).area
     # … but the other layers are still on the map.
@@ -86,7 +86,7 @@ def test_overview_opens_on_the_dispute_zones(app):
 def test_a_zone_map_opens_on_the_zone_not_on_its_meetings_sites(app):
     with app.test_request_context(), session_of(app) as session:
         zone = next(z for z in session.scalars(select(DisputeZone)) if z.meetings)
-        page = records.zone_page(session, zone.id)
+        page = pages.zone_page(session, zone.id)
         assert page.map.focus == focus_of(zone.geometry)
 
 
@@ -99,7 +99,7 @@ def test_meeting_without_places_shows_its_municipalities_and_says_so(app, client
                       state_body(s)],
     ))])
     with app.test_request_context(), session_of(app) as session:
-        page = records.meeting_page(session, meeting_id)
+        page = pages.meeting_page(session, meeting_id)
         names = set(page.map.boundaries["municipality"])
         kinds = set(page.map.boundaries["kind"])
     assert names == {"Oaxaca de Juárez", "Santa Cruz Xoxocotlán"}
@@ -293,5 +293,5 @@ def test_a_case_with_no_place_shows_its_municipalities_and_says_so(app, client):
         case = session.scalars(select(Case).where(~Case.zones.any()).order_by(Case.id)).first()
         case_id = case.id
     html = client.get(f"/expedientes/{case_id}").get_data(as_text=True)
-    assert records.CASE_MUNICIPALITIES_NOTE in text_of(html)
+    assert pages.CASE_MUNICIPALITIES_NOTE in text_of(html)
     assert 'class="map-box"' in html

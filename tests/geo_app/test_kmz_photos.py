@@ -8,6 +8,8 @@ import zipfile
 from xml.etree import ElementTree as ET
 
 import pytest
+from limites_testing import demo_app, signed_in_client
+from limites_testing_field import photo
 from PIL import Image
 from sqlalchemy import select
 
@@ -16,8 +18,6 @@ from cases.sharing.links import create_share
 from cases.storage.db import unit_of_work
 from cases.storage.models import Finding
 from geo_app.files import attachment_store
-from geo_app.testing import demo_app, signed_in_client
-from geo_app.testing_field import photo
 
 KML = "{http://www.opengis.net/kml/2.2}"
 

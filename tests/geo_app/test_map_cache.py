@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from cases.storage.db import make_engine, make_session_factory, unit_of_work
 from cases.storage.models import DataVersion, DisputeZone, Municipality, data_version
 from geo_app.map_cache import MapCache
-from geo_app.pages.render import MapParts
+from geo_app.records.map_render import MapParts
 
 
 def parts(label: str) -> MapParts:
@@ -113,7 +113,7 @@ def test_the_map_is_rendered_once_and_again_after_a_write_from_another_process(a
 
 
 def test_the_cache_can_be_turned_off(sqlite_url):
-    from geo_app.testing import demo_app, signed_in_client
+    from limites_testing import demo_app, signed_in_client
 
     app = demo_app(database_url=sqlite_url, MAP_CACHE=False)
     assert "limites_map_cache" not in app.extensions

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from cases.sharing.features import COLLECTIONS, MAX_LIMIT
 from cases.sharing.scope import Scope
 from cases.storage.models import DisputeZone, Finding
-from geo_app.blueprints import ogcapi
-from geo_app.pages.ogcapi import CONFORMANCE
+from geo_app.sharing import ogcapi
+from geo_app.sharing.ogcapi_documents import CONFORMANCE
 
 
 def get_json(client, path, status=200):

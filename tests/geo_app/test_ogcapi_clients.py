@@ -10,6 +10,7 @@ import subprocess
 import threading
 
 import pytest
+from limites_testing import demo_app, session_cookie
 from werkzeug.serving import make_server
 
 from cases.access.accounts import get_user
@@ -17,7 +18,6 @@ from cases.access.api_keys import create_token
 from cases.sharing.features import COLLECTIONS
 from cases.sharing.tables import layer_spec
 from cases.storage.db import unit_of_work
-from geo_app.testing import demo_app, session_cookie
 
 
 def _gdal(tool: str) -> str:

@@ -7,13 +7,13 @@ import re
 from html import unescape
 
 import pytest
+from limites_testing import demo_app
 from sqlalchemy import select
 
 from cases.storage.models import Case, DisputeZone, Inspection, Institution, Meeting, Site
 from geo_app import create_app
 from geo_app.formatting import long_date
 from geo_app.maps import external_references
-from geo_app.testing import demo_app
 
 LIST_PAGES = ["/", "/mapa/", "/zonas/", "/expedientes/", "/reuniones/", "/recorridos/"]
 RECORDS = {
@@ -268,12 +268,12 @@ def test_evidence_links_only_render_safe_urls(app, client):
 def test_a_bug_inside_a_use_case_is_a_500_page_with_a_logged_reference(
     app, client, monkeypatch, caplog
 ):
-    import geo_app.pages.records
+    import geo_app.records.pages
 
     def broken(session):
         raise ValueError("falla simulada")
 
-    monkeypatch.setattr(geo_app.pages.records.queries, "records_bounds", broken)
+    monkeypatch.setattr(geo_app.records.pages.queries, "records_bounds", broken)
     html = get_html(client, "/mapa/", status=500)
     reference = re.search(r'data-testid="error-reference">(\w+)<', html).group(1)
     assert "Ocurrió un error interno" in html and "falla simulada" not in html

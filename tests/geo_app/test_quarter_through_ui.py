@@ -11,6 +11,8 @@ import json
 import re
 
 import pytest
+from limites_testing import AppClient, demo_app
+from limites_testing_field import gpx, photo
 from seed_report import (
     ENTRY,
     SIGNER,
@@ -34,8 +36,6 @@ from cases.storage.models import (
     Municipality,
     Person,
 )
-from geo_app.testing import AppClient, demo_app
-from geo_app.testing_field import gpx, photo
 
 PROGRAM = "08 - Gobierno Innovador y Tecnológico"
 PASSWORD = "contraseña-de-prueba-1"

@@ -5,11 +5,11 @@ import json
 import re
 
 import pytest
+from limites_testing_field import IN_OAXACA, IN_OVERLAP, gpx, photo
 from sqlalchemy import func, select
 
 from cases.storage.models import Attachment, AuditEntry, Finding, Inspection, Institution, Person
 from geo_app.db import get_session
-from geo_app.testing_field import IN_OAXACA, IN_OVERLAP, gpx, photo
 
 # A walk from Oaxaca de Juárez into the overlap north of it: it crosses a limit.
 CROSSING = [IN_OAXACA, ((IN_OAXACA[0] + IN_OVERLAP[0]) / 2, (IN_OAXACA[1] + IN_OVERLAP[1]) / 2),

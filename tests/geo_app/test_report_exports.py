@@ -138,12 +138,13 @@ def test_informe_opens_on_the_quarter_of_the_latest_activity(client):
 @pytest.fixture
 def with_photos(tmp_path):
     """The demo with a photo of the 14 May meeting and one of the second finding."""
+    from limites_testing import demo_app
+    from limites_testing_field import photo
+
     from cases.fieldwork.attachments import attach_file
     from cases.storage.db import unit_of_work
     from cases.storage.models import Finding, Meeting
     from geo_app.files import attachment_store
-    from geo_app.testing import demo_app
-    from geo_app.testing_field import photo
 
     app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
     store = attachment_store(app)
@@ -163,7 +164,7 @@ def with_photos(tmp_path):
 def test_photos_appear_as_thumbnails_in_every_format(with_photos, tmp_path):
     import subprocess
 
-    from geo_app.testing import signed_in_client
+    from limites_testing import signed_in_client
 
     runner = with_photos.test_cli_runner()
     outputs = {}

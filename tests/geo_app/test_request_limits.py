@@ -8,6 +8,8 @@ import uuid
 import zipfile
 
 import pytest
+from limites_testing import demo_app, signed_in_client
+from limites_testing_field import IN_OAXACA, IN_OVERLAP
 from PIL import Image
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -15,8 +17,6 @@ from werkzeug.test import encode_multipart
 
 from boundaries.tracks import MAX_TRACK_POINTS
 from cases.storage.models import Attachment, Finding, Inspection
-from geo_app.testing import demo_app, signed_in_client
-from geo_app.testing_field import IN_OAXACA, IN_OVERLAP
 
 MB = 2**20
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from limites_testing import demo_app, signed_in_client
 from sqlalchemy import func, select
 
 from benchmarks.generate_year import YearSize, generate_year
 from cases.fieldwork.attachments import AttachmentStore
 from cases.records.queries import PAGE_SIZE
 from cases.storage.models import Attachment, Finding, Meeting
-from geo_app.testing import demo_app, signed_in_client
 
 SMALL_YEAR = YearSize(
     inspections=4, points=2_000, findings_per_inspection=15, meetings=PAGE_SIZE + 3,

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from cases.sharing.links import AccessLog, create_share, write_accesses
 from cases.storage.db import unit_of_work
 from cases.storage.models import DataVersion, ShareAccess, data_version
-from geo_app.blueprints.shares import AccessWriter, flush_accesses
+from geo_app.sharing.routes import AccessWriter, flush_accesses
 
 
 def _version(app) -> int:
@@ -103,7 +103,7 @@ def test_an_access_row_is_no_data_change(demo):
 
 def test_two_server_processes_each_write_their_own_accesses(app, tmp_path):
     """Another app on the same database stands for another process of the server."""
-    from geo_app.testing import demo_app
+    from limites_testing import demo_app
 
     other = demo_app(database_url=app.config["DATABASE_URL"], demo=False,
                      instance_path=tmp_path / "otra")

@@ -11,14 +11,14 @@ import subprocess
 import threading
 
 import pytest
+from limites_testing import demo_app, signed_in_client
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from cases.sharing.links import create_share, hash_token
 from cases.storage.db import unit_of_work
 from cases.storage.models import Case, DisputeZone, ShareAccess, ShareLink, utcnow
-from geo_app.blueprints.shares import flush_accesses
-from geo_app.testing import demo_app, signed_in_client
+from geo_app.sharing.routes import flush_accesses
 
 
 def _gdal(tool: str) -> str:

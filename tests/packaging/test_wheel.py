@@ -20,7 +20,8 @@ SCRIPT = textwrap.dedent(
     import geo_app
     where = geo_app.__file__
     assert "site-packages" in where and "{root}" not in where, where
-    from geo_app.testing import demo_app, signed_in_client
+    sys.path.insert(0, "{root}/tests")
+    from limites_testing import demo_app, signed_in_client
     app = demo_app(__import__("pathlib").Path("."))
     client = signed_in_client(app)
     html = client.get("/mapa/").get_data(as_text=True)

@@ -12,11 +12,11 @@ import io
 import uuid
 
 import pytest
+from limites_testing_field import IN_OAXACA, photo
 from sqlalchemy import select
 
 from cases.records.audit import COMMAND_LINE
 from cases.storage.models import AuditEntry, BoundaryImport
-from geo_app.testing_field import IN_OAXACA, photo
 from tests.security.test_hostile_files import assert_refused, import_file, row_counts, write_frame
 
 

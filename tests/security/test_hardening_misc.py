@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+from limites_testing_field import IN_OAXACA, PDF, photo
 from PIL import Image, ImageCms, PngImagePlugin
 from sqlalchemy import func, select
 
@@ -19,7 +20,6 @@ from cases.storage.models import Case, DisputeZone, Finding, Frame, Inspection, 
 from geo_app.converters import MAX_RECORD_ID
 from geo_app.exports import FORMATS
 from geo_app.files import attachment_store
-from geo_app.testing_field import IN_OAXACA, PDF, photo
 
 # -- sign-in redirects only to this site -----------------------------------------------------
 

@@ -64,7 +64,7 @@ def test_five_failures_from_an_address_throttle_it_across_accounts(app):
 
 
 def test_the_throttle_window_passes():
-    from geo_app.auth import LoginThrottle
+    from geo_app.account.auth import LoginThrottle
 
     now = [0.0]
     throttle = LoginThrottle(limit=5, window=900, clock=lambda: now[0])

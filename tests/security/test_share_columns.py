@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 
 import pytest
+from limites_testing import demo_app
 from sqlalchemy import func, select
 
 from cases.sharing.links import create_share
@@ -25,7 +26,6 @@ from cases.storage.models import (
     utcnow,
 )
 from geo_app.exports import FORMATS
-from geo_app.testing import demo_app
 
 # Invented text, found nowhere else: summaries are internal notes.
 MEETING_NOTE = "NOTA-INTERNA-7c1-reunion"

@@ -8,12 +8,12 @@ import json
 import zipfile
 
 import pytest
+from limites_testing import demo_app
 from sqlalchemy import select
 
 from cases.sharing.links import create_share
 from cases.storage.db import unit_of_work
 from cases.storage.models import DisputeZone, Finding, Meeting, utcnow
-from geo_app.testing import demo_app
 
 # In the demo, zone 5 (Límites con Santa Cruz Xoxocotlán) belongs to case 3 only and has no
 # inspection; zones 1–4 belong to case 2, whose inspection has findings 1–3.

@@ -26,13 +26,13 @@ import docx
 import jinja2
 import pandas as pd
 import pytest
+from limites_testing import demo_app
 from sqlalchemy import Enum, String, select
 
 from boundaries.export_io import OutLayer, csv_text
 from cases.sharing.links import create_share
 from cases.storage.db import unit_of_work
 from cases.storage.models import Base, DisputeZone, Municipality
-from geo_app.testing import demo_app
 
 # "{% endfor %}" cannot compile: any data handed to Jinja as a template, even one whose
 # output is then discarded, fails the page (compiling alone folds constants such as 9**9**9).

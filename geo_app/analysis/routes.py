@@ -5,11 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from cases.errors import InvalidInputError, LimitesError
 from cases.frames import topology
 from cases.storage.db import unit_of_work
-from geo_app.auth import acting_user
+from geo_app.account.auth import acting_user
+from geo_app.analysis import pages
 from geo_app.db import get_session
 from geo_app.forms import ZoneFromOverlapForm, first_error
-from geo_app.pages import analysis
-from geo_app.pages.render import render_map
+from geo_app.records.map_render import render_map
 
 bp = Blueprint("analysis", __name__, url_prefix="/analisis")
 
@@ -31,7 +31,7 @@ def index():
         area_error = error.message
         claimants = request.args.getlist("reclamo") if "elegido" in request.args else None
         min_area = topology.DEFAULT_MIN_AREA_M2
-    page = analysis.topology_page(get_session(), claimants, min_area)
+    page = pages.topology_page(get_session(), claimants, min_area)
     html = render_template(
         "analysis/index.html", title="Análisis de límites", breadcrumbs=[], page=page,
         map=render_map(page.map), area_error=area_error,
@@ -78,7 +78,7 @@ def create_zone():
 @bp.get("/comparar")
 def compare():
     """Compara dos versiones del límite de un municipio: área ganada, perdida y distancia."""
-    page = analysis.comparison_page(
+    page = pages.comparison_page(
         get_session(),
         request.args.get("municipio") or None,
         request.args.get("anterior", type=int),

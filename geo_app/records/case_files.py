@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from cases.records import queries
 from geo_app.db import get_session
 from geo_app.map_cache import cached_map
-from geo_app.pages import records
+from geo_app.records import pages
 
 bp = Blueprint("case_files", __name__, url_prefix="/expedientes")
 
@@ -26,7 +26,7 @@ def index():
 @bp.get("/<int:case_id>")
 def detail(case_id: int):
     """Ficha de un expediente con sus zonas, reuniones y recorridos."""
-    page = records.case_page(get_session(), case_id)
+    page = pages.case_page(get_session(), case_id)
     return render_template(
         "case_files/detail.html", title=page.record.number, case=page.record,
         historial=page.history, hallazgos_por_recorrido=page.finding_counts,

@@ -3,7 +3,7 @@
 Thin views: parse the form, make one call to :mod:`cases.records.editing` inside a unit of work,
 redirect to the record's page. Invalid input re-renders the form with field-level Spanish
 messages (422); a stale form answers 409 with what changed meanwhile and the user's values.
-Only editors reach the writes (``geo_app.auth`` refuses other roles' POSTs with 403).
+Only editors reach the writes (``geo_app.account.auth`` refuses other roles' POSTs with 403).
 """
 
 from __future__ import annotations
@@ -60,10 +60,10 @@ from cases.storage.models import (
     ZoneKind,
     ZoneStatus,
 )
-from geo_app import forms_records as f
-from geo_app.auth import acting_user
+from geo_app.account.auth import acting_user
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
+from geo_app.editing import forms as f
 from geo_app.files import attachment_store, max_attachment_bytes
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 
 from geo_app.db import get_session
 from geo_app.map_cache import cached_map
-from geo_app.pages import records
+from geo_app.records import pages
 
 bp = Blueprint("overview", __name__, url_prefix="/mapa")
 
@@ -17,5 +17,5 @@ def index():
         "overview/index.html",
         title="Mapa general",
         breadcrumbs=[],
-        map=cached_map("mapa-general", lambda: records.overview_map(session)),
+        map=cached_map("mapa-general", lambda: pages.overview_map(session)),
     )

@@ -1,7 +1,7 @@
 """Documents of the OGC API – Features: landing page, conformance, OpenAPI, collections, items.
 
 Pure builders of JSON-ready dicts from :mod:`cases.sharing.features` results; the blueprint
-:mod:`geo_app.blueprints.ogcapi` answers them as JSON or as HTML. Every link is absolute.
+:mod:`geo_app.sharing.ogcapi` answers them as JSON or as HTML. Every link is absolute.
 """
 
 from __future__ import annotations

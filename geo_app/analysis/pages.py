@@ -13,8 +13,8 @@ from boundaries.compare import VersionComparison
 from cases.frames import topology, versions
 from cases.records import queries
 from cases.storage.models import BoundaryVersion
-from geo_app.pages.layers import MapData, focus_of, record_map
-from geo_app.pages.records import OVERVIEW_MARGIN
+from geo_app.records.map_layers import MapData, focus_of, record_map
+from geo_app.records.pages import OVERVIEW_MARGIN
 
 __all__ = ["TopologyPage", "ComparisonPage", "topology_page", "comparison_page", "version_label"]
 

@@ -28,10 +28,10 @@ from cases.fieldwork.recording import PhotoUpload
 from cases.fieldwork.sync_payload import check_client_uuids, check_photo_finding, decode_batch
 from cases.storage.db import unit_of_work
 from cases.storage.models import FindingCategory
-from geo_app.auth import acting_user
+from geo_app.account.auth import acting_user
 from geo_app.db import get_session
+from geo_app.fieldwork.offline import cache_name, offline_assets
 from geo_app.files import attachment_store, max_attachment_bytes
-from geo_app.pages.field import cache_name, offline_assets
 
 bp = Blueprint("field", __name__, url_prefix="/campo")
 

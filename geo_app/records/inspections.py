@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from cases.records import queries
 from geo_app.db import get_session
 from geo_app.map_cache import cached_map
-from geo_app.pages import records
+from geo_app.records import pages
 
 bp = Blueprint("inspections", __name__, url_prefix="/recorridos")
 
@@ -26,7 +26,7 @@ def index():
 @bp.get("/<int:inspection_id>")
 def detail(inspection_id: int):
     """Ficha de un recorrido: su ruta y hallazgos en el mapa."""
-    page = records.inspection_page(get_session(), inspection_id)
+    page = pages.inspection_page(get_session(), inspection_id)
     return render_template(
         "inspections/detail.html", title=page.record.title, inspection=page.record,
         findings=page.findings, zone_ids=page.zone_ids,

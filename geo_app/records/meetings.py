@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from cases.records import queries
 from geo_app.db import get_session
 from geo_app.map_cache import cached_map
-from geo_app.pages import records
+from geo_app.records import pages
 
 bp = Blueprint("meetings", __name__, url_prefix="/reuniones")
 
@@ -26,7 +26,7 @@ def index():
 @bp.get("/<int:meeting_id>")
 def detail(meeting_id: int):
     """Ficha de una reunión: zonas y sitios tratados en el mapa, y sus acuerdos."""
-    page = records.meeting_page(get_session(), meeting_id)
+    page = pages.meeting_page(get_session(), meeting_id)
     return render_template(
         "meetings/detail.html", title=page.record.title, meeting=page.record,
         historial=page.history,

@@ -12,7 +12,7 @@ from cases.errors import InvalidInputError, LimitesError
 from cases.sharing import features
 from cases.sharing.scope import Scope
 from geo_app.db import get_session
-from geo_app.pages import ogcapi as docs
+from geo_app.sharing import ogcapi_documents as docs
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
 
@@ -22,12 +22,12 @@ _STATUS_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 404: "NotFou
 def access_scope() -> Scope:
     """What this request may read: the single access hook of the API.
 
-    Whoever reached a view here was let in by ``geo_app.auth`` (a signed-in session or a
+    Whoever reached a view here was let in by ``geo_app.account.auth`` (a signed-in session or a
     personal ``Authorization: Bearer`` key; 401 otherwise) and reads every record, notes and
     all; a share link's request gets the link's scope (records, layers, notes). The scope
     answers every view: the collections listed, their extents, items and attributes.
     """
-    shared = g.get("share_scope")  # set by geo_app.blueprints.shares for /c/<token>/ogcapi
+    shared = g.get("share_scope")  # set by geo_app.sharing.routes for /c/<token>/ogcapi
     return shared if shared is not None else Scope.everything()
 
 

@@ -1,4 +1,4 @@
-"""Turns a page's :class:`~geo_app.pages.layers.MapData` into the parts of a Folium map.
+"""Turns a page's :class:`~geo_app.records.map_layers.MapData` into the parts of a Folium map.
 
 Builds each layer with :mod:`geo_app.maps` and serves every script and stylesheet from
 ``/vendor``.
@@ -25,7 +25,7 @@ from geo_app import maps
 from geo_app.maps.areas import ANALYSIS_LAYERS
 from geo_app.maps.display import thin_lines
 from geo_app.maps.styles import LayerNames
-from geo_app.pages.layers import MapData
+from geo_app.records.map_layers import MapData
 from geo_app.vendor import vendor_url
 
 __all__ = [

@@ -62,7 +62,7 @@ from cases.sharing.tables import LAYERS
 from cases.storage.db import unit_of_work
 from cases.storage.models import Agreement, Finding, Inspection, Meeting
 from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
-from geo_app.auth import acting_user, public
+from geo_app.account.auth import acting_user, public
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
 from geo_app.exports import FORMATS, file_name, read_export, write_export
@@ -361,7 +361,7 @@ def _resolve_share():
 
 def init_app(app: Flask) -> None:
     """Register the share pages and the OGC API a second time under ``/c/<token>/ogcapi``."""
-    from geo_app.blueprints import ogcapi
+    from geo_app.sharing import ogcapi
 
     writer = AccessWriter(app.extensions["limites_sessions"],
                           float(app.config.get("SHARE_ACCESS_FLUSH_SECONDS", FLUSH_SECONDS)))

@@ -23,7 +23,7 @@ from cases.access.accounts import create_demo_accounts, get_user
 from cases.demo.dataset import load_demo
 from cases.storage.db import make_engine, sqlite_url, unit_of_work, upgrade
 from geo_app import create_app
-from geo_app.auth import Account
+from geo_app.account.auth import Account
 
 __all__ = [
     "TEST_PG_DSN",

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template, request, url_for
 from cases.records import queries
 from geo_app.db import get_session
 from geo_app.map_cache import cached_map
-from geo_app.pages import records
+from geo_app.records import pages
 
 bp = Blueprint("zones", __name__, url_prefix="/zonas")
 
@@ -26,7 +26,7 @@ def index():
 @bp.get("/<int:zone_id>")
 def detail(zone_id: int):
     """Ficha de una zona: su mapa, reuniones, recorridos y expedientes."""
-    page = records.zone_page(get_session(), zone_id)
+    page = pages.zone_page(get_session(), zone_id)
     return render_template(
         "zones/detail.html", title=page.record.name, zone=page.record,
         historial=page.history, hallazgos_por_recorrido=page.finding_counts,

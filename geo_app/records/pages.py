@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cases.records import queries
 from cases.records.audit import history
 from cases.storage.models import AuditEntry, Finding, Inspection, Meeting
-from geo_app.pages.layers import MapData, around, focus_of, record_map
+from geo_app.records.map_layers import MapData, around, focus_of, record_map
 
 __all__ = [
     "OVERVIEW_MARGIN",

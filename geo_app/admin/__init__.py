@@ -1,0 +1,1 @@
+"""«Administración»: users, the audit log, the Papelera and the frame in force (``routes``)."""

@@ -1,0 +1,1 @@
+"""Desk editing: the forms that create and change records (``routes`` and ``forms``)."""

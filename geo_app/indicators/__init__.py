@@ -1,0 +1,1 @@
+"""«Indicadores»: each MIR indicator's level per quarter and its editing (``routes``)."""
