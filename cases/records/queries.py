@@ -22,7 +22,6 @@ from cases.reporting.quarterly import default_quarter
 from cases.reporting.quarters import Quarter
 from cases.storage.models import (
     Agreement,
-    AgreementStatus,
     Attachment,
     AttachmentKind,
     BoundaryKind,
@@ -101,11 +100,10 @@ class Dashboard:
     indicators: list[IndicatorLevel] = field(default_factory=list)
 
 
-def _open_agreements():
+def _agreements():
     return (
         select(Agreement)
         .options(selectinload(Agreement.meeting), selectinload(Agreement.responsible))
-        .where(Agreement.status.in_([AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS]))
     )
 
 
@@ -133,14 +131,14 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) ->
         cases_total=session.scalar(select(func.count()).select_from(Case)),
         zones_by_status=[(status, counts.get(status, 0)) for status in ZoneStatus],
         next_agreements=session.scalars(
-            _open_agreements()
-            .where(Agreement.due_date.is_(None) | (Agreement.due_date >= today))
+            _agreements()
+            .where(Agreement.is_upcoming(today))
             .order_by(Agreement.due_date.is_(None), Agreement.due_date, Agreement.id)
             .limit(limit)
         ).all(),
         overdue_agreements=session.scalars(
-            _open_agreements()
-            .where(Agreement.due_date < today)
+            _agreements()
+            .where(Agreement.is_overdue(today))
             .order_by(Agreement.due_date, Agreement.id)
         ).all(),
         latest_meetings=session.scalars(

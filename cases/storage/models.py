@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    ColumnElement,
     Date,
     DateTime,
     Enum,
@@ -30,13 +31,16 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
     event,
     false,
+    or_,
     select,
     text,
     true,
     update,
 )
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -609,7 +613,23 @@ class Evidence(Base):
 
 
 class Agreement(EditableMixin, Base):
-    """An agreement reached in a meeting, with who answers for it and by when."""
+    """An agreement reached in a meeting, with who answers for it and by when.
+
+    It is «vencido» (overdue) on a day when it is still open and was due before that day;
+    ``Agreement.is_overdue(day)`` is the same rule as a SQL condition.
+
+    Examples
+    --------
+    >>> due, day = dt.date(2025, 7, 31), dt.date(2025, 8, 1)
+    >>> Agreement(due_date=due, status=AgreementStatus.PENDING).is_overdue(day)
+    True
+    >>> Agreement(due_date=due, status=AgreementStatus.PENDING).is_overdue(due)
+    False
+    >>> Agreement(due_date=due, status=AgreementStatus.DONE).is_overdue(day)
+    False
+    >>> Agreement(status=AgreementStatus.PENDING).is_overdue(day)
+    False
+    """
 
     __tablename__ = "agreement"
 
@@ -628,6 +648,42 @@ class Agreement(EditableMixin, Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="agreements")
     responsible: Mapped[Institution | None] = relationship()
+
+    # The statuses of an agreement still to be fulfilled; the others are settled.
+    OPEN_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Whether the agreement is still to be fulfilled (pending or in progress)."""
+        return self.status in self.OPEN_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return cls.status.in_(cls.OPEN_STATUSES)
+
+    @hybrid_method
+    def is_overdue(self, today: dt.date) -> bool:
+        """Whether the agreement is «vencido» on ``today``: still open and due before it.
+
+        In a query, ``Agreement.is_overdue(today)`` is the same rule as a SQL condition.
+        """
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+    @is_overdue.inplace.expression
+    @classmethod
+    def _is_overdue_expression(cls, today: dt.date) -> ColumnElement[bool]:
+        return and_(cls.is_open, cls.due_date.is_not(None), cls.due_date < today)
+
+    @hybrid_method
+    def is_upcoming(self, today: dt.date) -> bool:
+        """Whether the agreement is still open and due on ``today`` or later, or undated."""
+        return self.is_open and (self.due_date is None or self.due_date >= today)
+
+    @is_upcoming.inplace.expression
+    @classmethod
+    def _is_upcoming_expression(cls, today: dt.date) -> ColumnElement[bool]:
+        return and_(cls.is_open, or_(cls.due_date.is_(None), cls.due_date >= today))
 
 
 class Inspection(EditableMixin, SpatialMixin, Base):
