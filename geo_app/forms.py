@@ -1,46 +1,26 @@
-"""Flask-WTF forms: CSRF-protected, validated on the server, messages in Spanish."""
+"""What every feature's forms share: Spanish messages, the first error, common fields.
+
+Each feature keeps its own forms beside its routes (``geo_app/<feature>/forms.py``); this
+module holds only the pieces two or more of them use. Forms are Flask-WTF forms:
+CSRF-protected, validated on the server, messages in Spanish.
+"""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    FloatField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    EqualTo,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    ValidationError,
-)
+from wtforms import PasswordField
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from cases.access.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from cases.errors import InvalidInputError
-from cases.records.record_types import RECORD_TYPES
-from cases.records.text import MAX_NAME_LENGTH, clean_name
-from cases.storage.models import AuditAction, Role
+from cases.records.text import clean_name
 
 __all__ = [
     "SpanishForm",
     "first_error",
-    "ZoneFromOverlapForm",
-    "LoginForm",
-    "PasswordForm",
-    "NewUserForm",
-    "ApiTokenForm",
-    "AuditFilterForm",
-    "IndicatorForm",
-    "OverrideForm",
+    "name_rule",
+    "new_password_field",
+    "password_confirmation_field",
 ]
 
 
@@ -73,34 +53,8 @@ def name_rule(what: str):
     return check
 
 
-class ZoneFromOverlapForm(SpanishForm):
-    """Turn one overlap (``traslape``) or area nobody attends (``vacio_atencion``) into a zone."""
-
-    traslape = IntegerField("Traslape", validators=[Optional(), NumberRange(min=1)])
-    vacio_atencion = IntegerField(
-        "Vacío de atención", validators=[Optional(), NumberRange(min=1)]
-    )
-    nombre = StringField("Nombre de la zona", validators=[name_rule("la zona")])
-
-    def validate_traslape(self, field) -> None:
-        """Exactly one of the two areas is chosen."""
-        if (field.data is None) == (self.vacio_atencion.data is None):
-            raise ValidationError("indique el traslape o el vacío de atención")
-
-
-class LoginForm(SpanishForm):
-    """Sign in."""
-
-    usuario = StringField(
-        "Usuario", validators=[InputRequired("escriba su usuario"), Length(max=40)]
-    )
-    contrasena = PasswordField(
-        "Contraseña",
-        validators=[InputRequired("escriba su contraseña"), Length(max=MAX_PASSWORD_LENGTH)],
-    )
-
-
-def _new_password() -> PasswordField:
+def new_password_field() -> PasswordField:
+    """A new password (field ``nueva``), long enough and not too long."""
     return PasswordField(
         "Contraseña nueva",
         validators=[
@@ -113,122 +67,9 @@ def _new_password() -> PasswordField:
     )
 
 
-def _confirmation() -> PasswordField:
+def password_confirmation_field() -> PasswordField:
+    """The new password typed again; it must equal the field ``nueva``."""
     return PasswordField(
         "Repita la contraseña nueva",
         validators=[EqualTo("nueva", message="las dos contraseñas nuevas no coinciden")],
-    )
-
-
-class PasswordForm(SpanishForm):
-    """Change one's own password."""
-
-    actual = PasswordField(
-        "Contraseña actual", validators=[InputRequired("escriba su contraseña actual")]
-    )
-    nueva = _new_password()
-    confirmacion = _confirmation()
-
-
-class NewUserForm(SpanishForm):
-    """An administrator creates an account."""
-
-    usuario = StringField(
-        "Usuario", validators=[InputRequired("escriba el nombre de usuario"), Length(max=40)]
-    )
-    nombre = StringField("Nombre completo", validators=[Optional(), Length(max=MAX_NAME_LENGTH)])
-    rol = SelectField(
-        "Rol", choices=[SelectChoice(r.value, r.label) for r in Role], default=Role.READER.value
-    )
-    nueva = _new_password()
-    confirmacion = _confirmation()
-
-
-class ApiTokenForm(SpanishForm):
-    """Make a personal API key (for QGIS): only its name, to tell it apart later."""
-
-    nombre = StringField(
-        "Nombre de la clave",
-        validators=[InputRequired("escriba un nombre para la clave, p. ej. «QGIS de la oficina»"),
-                    Length(max=80, message="el nombre admite hasta 80 caracteres")],
-    )
-
-
-class AuditFilterForm(SpanishForm):
-    """Filters of the Registro de cambios (a GET form: no CSRF token needed)."""
-
-    class Meta:
-        """Read from the query string."""
-
-        csrf = False
-
-    usuario = StringField("Usuario", validators=[Optional(), Length(max=80)])
-    accion = SelectField(
-        "Acción",
-        choices=[SelectChoice("", "Todas")] + [SelectChoice(a.value, a.label) for a in AuditAction],
-        default="",
-    )
-    tipo = SelectField(
-        "Tipo de registro",
-        choices=[SelectChoice("", "Todos")]
-        + [SelectChoice(t.name, t.label) for t in RECORD_TYPES.values()],
-        default="",
-    )
-    desde = DateField("Desde", validators=[Optional()])
-    hasta = DateField("Hasta", validators=[Optional()])
-
-
-class IndicatorForm(SpanishForm):
-    """What an administrator edits of an indicator: goals, formula, unit and counting rule."""
-
-    meta_anual = FloatField("Meta anual", validators=[Optional(), NumberRange(min=0)])
-    meta_t1 = FloatField("Meta T1", validators=[Optional(), NumberRange(min=0)])
-    meta_t2 = FloatField("Meta T2", validators=[Optional(), NumberRange(min=0)])
-    meta_t3 = FloatField("Meta T3", validators=[Optional(), NumberRange(min=0)])
-    meta_t4 = FloatField("Meta T4", validators=[Optional(), NumberRange(min=0)])
-    formula = TextAreaField("Fórmula (en palabras)", validators=[Length(max=1000)])
-    unidad = StringField(
-        "Unidad de medida", validators=[InputRequired("escriba la unidad"), Length(max=60)]
-    )
-    tipos_reunion = SelectMultipleField("Tipos de reunión que cuentan (ninguno: todos)")
-    cuenta_recorridos = BooleanField("Los recorridos cuentan")
-    solo_vinculaciones = BooleanField("Solo reuniones con otro municipio (vinculaciones)")
-    agrupa_recorridos = BooleanField("Los recorridos de un expediente en un trimestre son uno")
-
-
-class NewIndicatorForm(SpanishForm):
-    """A new MIR indicator of one year; its goals and rule are edited afterwards."""
-
-    programa = StringField(
-        "Programa presupuestario (número y nombre)",
-        validators=[InputRequired("escriba el programa"), Length(max=200)],
-    )
-    nivel = SelectField("Nivel", choices=[])
-    clave = StringField(
-        "Clave (p. ej. 12 o 12.1)", validators=[InputRequired("escriba la clave"), Length(max=20)]
-    )
-    nombre = StringField(
-        "Nombre del indicador", validators=[InputRequired("escriba el nombre"), Length(max=300)]
-    )
-    anio = IntegerField(
-        "Año", validators=[InputRequired("escriba el año"), NumberRange(min=2000, max=2100)]
-    )
-    unidad = StringField(
-        "Unidad de medida (p. ej. vinculaciones)",
-        validators=[InputRequired("escriba la unidad"), Length(max=60)],
-    )
-    autoriza = SelectField("Autoriza (firma «Autorizó»)", choices=[], coerce=str)
-
-
-class OverrideForm(SpanishForm):
-    """The official level of a quarter, with its reason (empty level: withdraw it)."""
-
-    trimestre = SelectField(
-        "Trimestre", choices=[SelectChoice(str(q), f"T{q}") for q in (1, 2, 3, 4)]
-    )
-    nivel = FloatField(
-        "Nivel oficial (%)", validators=[Optional(), NumberRange(min=0, max=1000)]
-    )
-    motivo = StringField(
-        "Motivo", validators=[InputRequired("escriba el motivo"), Length(max=500)]
     )

@@ -42,9 +42,10 @@ from cases.access import accounts, api_keys, permissions
 from cases.errors import UnauthorizedError
 from cases.storage.db import unit_of_work
 from cases.storage.models import User
+from geo_app.account.forms import ApiTokenForm, LoginForm, PasswordForm
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
-from geo_app.forms import ApiTokenForm, LoginForm, PasswordForm, first_error
+from geo_app.forms import first_error
 
 __all__ = [
     "bp",

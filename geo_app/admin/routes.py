@@ -11,8 +11,9 @@ from cases.records.record_types import RECORD_TYPES, record_label
 from cases.storage.db import unit_of_work
 from cases.storage.models import AuditAction, Role
 from geo_app.account.auth import acting_user
+from geo_app.admin.forms import AuditFilterForm, NewUserForm
 from geo_app.db import get_session
-from geo_app.forms import AuditFilterForm, NewUserForm, first_error
+from geo_app.forms import first_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -7,8 +7,9 @@ from cases.frames import topology
 from cases.storage.db import unit_of_work
 from geo_app.account.auth import acting_user
 from geo_app.analysis import pages
+from geo_app.analysis.forms import ZoneFromOverlapForm
 from geo_app.db import get_session
-from geo_app.forms import ZoneFromOverlapForm, first_error
+from geo_app.forms import first_error
 from geo_app.records.map_render import render_map
 
 bp = Blueprint("analysis", __name__, url_prefix="/analisis")
