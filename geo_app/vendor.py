@@ -4,8 +4,9 @@ Maps load Leaflet, its plugins and Font Awesome from here (see
 :func:`geo_app.maps.assets.localize`), never from a CDN. Only the npm packages the maps
 use, and only static file types, are served. The directory is the first of: the
 ``VENDOR_DIR`` setting (``LIMITES_VENDOR_DIR``), ``node_modules/`` in the working directory,
-``node_modules/`` of the source checkout; so an app installed from a wheel serves the files
-``npm ci`` installed where it runs, or wherever the setting points.
+``node_modules/`` of the source checkout, and ``geo_app/_vendor/``, the copy of those files
+a wheel carries (``setup.py`` makes it at build time); so an installed wheel serves its maps
+from any working directory.
 """
 
 from __future__ import annotations
@@ -27,12 +28,21 @@ from geo_app.maps.assets import (
     vendor_packages,
 )
 
-__all__ = ["bp", "DEFAULT_VENDOR_DIR", "find_vendor_dir", "vendor_dir", "vendor_url"]
+__all__ = [
+    "bp",
+    "DEFAULT_VENDOR_DIR",
+    "PACKAGED_VENDOR_DIR",
+    "find_vendor_dir",
+    "vendor_dir",
+    "vendor_url",
+]
 
 logger = logging.getLogger(__name__)
 
 # node_modules/ of a source checkout (an editable install); a wheel has none beside it.
 DEFAULT_VENDOR_DIR = Path(__file__).resolve().parent.parent / "node_modules"
+# The maps' files of node_modules/ that setup.py copies into a wheel (absent in a checkout).
+PACKAGED_VENDOR_DIR = Path(__file__).resolve().parent / "_vendor"
 
 # With ?v=<package version> in the URL a file never changes, so browsers may keep it a
 # year; a bare URL (fonts and images named inside CSS) is revalidated daily.
@@ -53,12 +63,13 @@ bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 def find_vendor_dir(configured: str | Path | None = None) -> Path:
     """Return where the npm packages are.
 
-    ``configured`` when given, else the first that exists of ``./node_modules`` and
-    :data:`DEFAULT_VENDOR_DIR` (the first candidate when none does).
+    ``configured`` when given, else the first that exists of ``./node_modules``,
+    :data:`DEFAULT_VENDOR_DIR` and :data:`PACKAGED_VENDOR_DIR` (the first candidate when
+    none does).
     """
     if configured:
         return Path(configured)
-    candidates = [Path.cwd() / "node_modules", DEFAULT_VENDOR_DIR]
+    candidates = [Path.cwd() / "node_modules", DEFAULT_VENDOR_DIR, PACKAGED_VENDOR_DIR]
     return next((path for path in candidates if path.is_dir()), candidates[0])
 
 
@@ -71,7 +82,7 @@ def _resolve(state: BlueprintSetupState) -> None:
 
 
 def vendor_dir() -> Path:
-    """Return the ``node_modules`` directory of the current app."""
+    """Return the directory of npm packages the current app serves."""
     return Path(current_app.config["VENDOR_DIR"])
 
 
