@@ -42,12 +42,13 @@ from boundaries.layers import (
     polygon_layers,
 )
 
-__all__ = ["ResponsibilityIndex", "assign_points", "DEFAULT_SHARED_DISTANCE_M"]
+__all__ = ["ResponsibilityIndex", "assign_points", "SHARED_DISTANCE_M"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SHARED_DISTANCE_M = 50.0
-"""A finding closer than this to a limit concerns the municipalities on both sides."""
+SHARED_DISTANCE_M = 50.0
+"""The 50 m rule: a finding closer than this (metres) to a limit concerns the municipalities
+on both sides. The one place the distance is written; every other module reads it."""
 
 
 class ResponsibilityIndex:
@@ -89,7 +90,7 @@ class ResponsibilityIndex:
         claims: Mapping[str, gpd.GeoDataFrame] | None = None,
         *,
         code_col: str = "code",
-        shared_distance_m: float = DEFAULT_SHARED_DISTANCE_M,
+        shared_distance_m: float = SHARED_DISTANCE_M,
     ):
         if not shared_distance_m >= 0:
             raise InvalidParameterError(
@@ -227,7 +228,7 @@ def assign_points(
     claims: Mapping[str, gpd.GeoDataFrame] | None = None,
     *,
     code_col: str = "code",
-    shared_distance_m: float = DEFAULT_SHARED_DISTANCE_M,
+    shared_distance_m: float = SHARED_DISTANCE_M,
 ) -> pd.DataFrame:
     """Assign points to municipalities under the official frame and each claim.
 

@@ -8,8 +8,8 @@ import uuid
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from boundaries.assign import SHARED_DISTANCE_M
 from cases.errors import LimitesError
-from cases.frames.derived import SHARED_DISTANCE_M
 from cases.records.audit import changed_fields, field_label, field_value
 from cases.records.record_types import type_label
 from geo_app import formatting, frame_notice, limits, vendor

@@ -20,7 +20,7 @@ from shapely import MultiLineString, Point
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boundaries.assign import DEFAULT_SHARED_DISTANCE_M, ResponsibilityIndex
+from boundaries.assign import SHARED_DISTANCE_M, ResponsibilityIndex
 from boundaries.crs import STORAGE_CRS
 from boundaries.linref import locate_along_river
 from boundaries.routes import split_route
@@ -31,7 +31,6 @@ from cases.frames.stored_layers import RIVER_NAME, disputes_frame, stored_river
 from cases.storage.models import Finding, FindingCategory, Inspection, Municipality
 
 __all__ = [
-    "SHARED_DISTANCE_M",
     "FindingFacts",
     "RouteFacts",
     "responsibility",
@@ -47,10 +46,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-# A finding this close to a limit (in metres) concerns both municipalities.
-SHARED_DISTANCE_M = DEFAULT_SHARED_DISTANCE_M
-
 
 @dataclass(frozen=True)
 class FindingFacts:

@@ -33,7 +33,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from boundaries.assign import DEFAULT_SHARED_DISTANCE_M, ResponsibilityIndex
+from boundaries.assign import SHARED_DISTANCE_M, ResponsibilityIndex
 from boundaries.crs import STORAGE_CRS
 from boundaries.linref import locate_along_river
 from boundaries.routes import RouteSplit, RouteSplitter
@@ -93,7 +93,7 @@ class FrameIndex:
                 self._splitter = RouteSplitter(frame, disputes if len(disputes) else None)
 
     def responsibility(
-        self, points: gpd.GeoSeries, shared_distance_m: float = DEFAULT_SHARED_DISTANCE_M
+        self, points: gpd.GeoSeries, shared_distance_m: float = SHARED_DISTANCE_M
     ) -> pd.DataFrame | None:
         """Who is responsible for each point, stored dispute zones included.
 

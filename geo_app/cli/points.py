@@ -16,9 +16,10 @@ import geopandas as gpd
 import shapely
 from flask.cli import with_appcontext
 
+from boundaries.assign import SHARED_DISTANCE_M
 from boundaries.crs import STORAGE_CRS
 from boundaries.values import plain_number
-from cases.frames.derived import SHARED_DISTANCE_M, responsibility, river_positions
+from cases.frames.derived import responsibility, river_positions
 from cases.frames.stored_layers import RIVER_NAME, claim_layers, read_file, resolve_layers
 from geo_app.cli.support import (
     LAYER_SUFFIXES,
