@@ -146,17 +146,22 @@ def test_bad_input_writes_nothing(demo):
 def test_new_zone_geometry_recomputes_route_splits(demo):
     with demo.begin():
         inspection = demo.scalar(select(Inspection).where(Inspection.route.is_not(None)))
-        if inspection is None:
-            pytest.skip("the demo has no route")
-        route = inspection.route
-        before = [p["kind"] for p in inspection.route_split or []]
+        route, length = inspection.route, inspection.route_length_m
+        before = inspection.route_split
+    assert length > 0 and not [p for p in before if "Zona alrededor" in p["names"][0]]
     with unit_of_work(demo):
         editing.create_record(demo, _editor(demo), DisputeZone, {
             "name": "Zona alrededor del recorrido", "kind": ZoneKind.PARAJE,
             "geometry": route.buffer(0.001)})
     with demo.begin():
         after = demo.get(Inspection, inspection.id).route_split
-        assert any(p["kind"] != "municipio" for p in after) or after != before
+    # The whole route runs inside the new zone; its split by municipality is unchanged.
+    [around] = [p for p in after if p["names"] == ["Zona alrededor del recorrido"]]
+    assert around["kind"] == "dispute"
+    assert around["length_m"] == pytest.approx(length, rel=1e-6)
+    assert around["share"] == pytest.approx(1.0, rel=1e-6)
+    municipalities = [p for p in before if p["kind"] == "municipality"]
+    assert municipalities and [p for p in after if p["kind"] == "municipality"] == municipalities
 
 
 def test_prepare_geometry_repairs_or_refuses():
