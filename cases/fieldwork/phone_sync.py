@@ -42,7 +42,6 @@ from cases.fieldwork.recording import (
     PhotoUpload,
     add_field_finding,
     add_inspection,
-    clean_text,
     parse_category,
     parse_coordinate,
     parse_date,
@@ -50,6 +49,7 @@ from cases.fieldwork.recording import (
 from cases.fieldwork.uploads import LOCAL_TIMEZONE, MAX_ATTACHMENT_BYTES, prepare_file
 from cases.frames.derived import finding_facts, route_facts, set_route
 from cases.records.audit import record_change, snapshot
+from cases.records.text import clean_text
 from cases.storage.models import (
     Attachment,
     AuditAction,

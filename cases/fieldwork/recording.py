@@ -37,6 +37,7 @@ from cases.fieldwork.uploads import (
 )
 from cases.frames.derived import FindingFacts, RouteFacts, add_finding, route_facts, set_route
 from cases.records.audit import record_change, snapshot
+from cases.records.text import clean_text
 from cases.storage.models import (
     AuditAction,
     Case,
@@ -54,7 +55,6 @@ __all__ = [
     "parse_date",
     "parse_coordinate",
     "parse_category",
-    "clean_text",
     "add_inspection",
     "add_field_finding",
 ]
@@ -146,24 +146,6 @@ def parse_category(text: str) -> FindingCategory:
             return category
     choices = ", ".join(f"{c.value} ({c.label})" for c in FindingCategory)
     raise InvalidInputError(f"categoría desconocida «{text}»; use una de: {choices}")
-
-
-def clean_text(value: str | None, what: str, limit: int, *, required: bool = False) -> str:
-    """Collapse whitespace; refuse control characters, over-long or (if required) empty text.
-
-    Examples
-    --------
-    >>> clean_text("  Recorrido   del Atoyac ", "el título", 300)
-    'Recorrido del Atoyac'
-    """
-    text = " ".join((value or "").split())
-    if any(ord(c) < 32 or ord(c) == 127 for c in (value or "") if c not in "\t\n\r"):
-        raise InvalidInputError(f"{what} tiene caracteres de control")
-    if len(text) > limit:
-        raise InvalidInputError(f"{what} tiene {len(text)} caracteres; el máximo es {limit}")
-    if required and not text:
-        raise InvalidInputError(f"falta {what}")
-    return text
 
 
 def add_inspection(

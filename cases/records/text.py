@@ -1,4 +1,7 @@
-"""Rules for the text people type into forms: names are short, printable and not blank."""
+"""Rules for the text people type into forms: printable, within its length, not blank.
+
+``clean_name`` for the names of records, ``clean_text`` for titles, notes and the rest.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import unicodedata
 
 from cases.errors import InvalidInputError
 
-__all__ = ["MAX_NAME_LENGTH", "clean_name"]
+__all__ = ["MAX_NAME_LENGTH", "clean_name", "clean_text"]
 
 MAX_NAME_LENGTH = 200
 
@@ -39,3 +42,21 @@ def clean_name(value: str | None, what: str = "el registro") -> str:
             "de control"
         )
     return name
+
+
+def clean_text(value: str | None, what: str, limit: int, *, required: bool = False) -> str:
+    """Collapse whitespace; refuse control characters, over-long or (if required) empty text.
+
+    Examples
+    --------
+    >>> clean_text("  Recorrido   del Atoyac ", "el título", 300)
+    'Recorrido del Atoyac'
+    """
+    text = " ".join((value or "").split())
+    if any(ord(c) < 32 or ord(c) == 127 for c in (value or "") if c not in "\t\n\r"):
+        raise InvalidInputError(f"{what} tiene caracteres de control")
+    if len(text) > limit:
+        raise InvalidInputError(f"{what} tiene {len(text)} caracteres; el máximo es {limit}")
+    if required and not text:
+        raise InvalidInputError(f"falta {what}")
+    return text

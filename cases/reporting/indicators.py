@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
-from cases.fieldwork.recording import clean_text
 from cases.records.audit import record_change
+from cases.records.text import clean_text
 from cases.reporting.quarters import Quarter
 from cases.storage.models import (
     AuditAction,
