@@ -24,6 +24,8 @@ from boundaries.errors import FileFormatError, LayerReadError, MissingCRSError
 __all__ = [
     "ENGINE",
     "FORMATS",
+    "FORMAT_NAMES",
+    "WRITE_DRIVERS",
     "MAX_ZIP_INFLATED_BYTES",
     "MAX_ZIP_RATIO",
     "check_zip_sizes",
@@ -96,6 +98,12 @@ FORMATS: dict[str, Format] = {
     ".zip": SHAPEFILE,
     ".shp": SHAPEFILE,
     ".fgb": FLATGEOBUF,
+}
+#: How a message names the formats of :data:`FORMATS` to a person.
+FORMAT_NAMES = "GeoJSON, GeoPackage (.gpkg) o un Shapefile comprimido en .zip"
+#: The GDAL driver :func:`write_layer` uses for each suffix (None: the Shapefile default).
+WRITE_DRIVERS: dict[str, str | None] = {
+    ".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".shp": None,
 }
 
 # GDAL's network access, off while a file is read: /vsicurl/ accepts no URL and every other
@@ -279,10 +287,7 @@ def _source(path: Path) -> tuple[str, Format]:
         raise LayerReadError(f"no existe el archivo {path.name}")
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise LayerReadError(
-            f"{path.name}: formato no reconocido; use GeoJSON, GeoPackage (.gpkg) "
-            "o un Shapefile comprimido en .zip"
-        )
+        raise LayerReadError(f"{path.name}: formato no reconocido; use {FORMAT_NAMES}")
     if not path.is_file():
         raise LayerReadError(f"{path.name} no es un archivo")
     if path.suffix.lower() == ".zip":
@@ -421,7 +426,6 @@ def read_layer(
 def write_layer(frame: gpd.GeoDataFrame, path: str | Path, layer: str | None = None) -> None:
     """Write ``frame`` to ``path``; the driver follows the suffix (.geojson, .gpkg, .shp)."""
     path = Path(path)
-    drivers = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG", ".shp": None}
-    driver = drivers.get(path.suffix.lower())
+    driver = WRITE_DRIVERS.get(path.suffix.lower())
     kwargs = {"driver": driver} if driver else {}
     frame.to_file(path, layer=layer, engine=ENGINE, **kwargs)

@@ -24,6 +24,7 @@ from shapely import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from boundaries.errors import EmptyLayerError, TooManyVerticesError
+from boundaries.formats import PLACE_FILES
 from boundaries.sanity import MAX_VERTICES
 
 # The hardened XML reader and KMZ extraction are shared with the route reader on purpose:
@@ -37,11 +38,9 @@ from boundaries.trackfiles import (
 )
 from boundaries.tracks import TrackReadError, checked_coordinates
 
-__all__ = ["PLACE_SUFFIXES", "read_places", "parse_kml_places", "parse_gpx_places"]
+__all__ = ["read_places", "parse_kml_places", "parse_gpx_places"]
 
 log = logging.getLogger(__name__)
-
-PLACE_SUFFIXES = {".kml", ".kmz", ".gpx"}
 
 
 def read_places(path: str | Path) -> list[BaseGeometry]:
@@ -66,8 +65,8 @@ def read_places(path: str | Path) -> list[BaseGeometry]:
     if not path.exists():
         raise TrackReadError(f"no existe el archivo {path.name}")
     suffix = path.suffix.lower()
-    if suffix not in PLACE_SUFFIXES:
-        raise TrackReadError(f"{path.name}: se esperaba un archivo KML, KMZ o GPX")
+    if suffix not in PLACE_FILES:
+        raise TrackReadError(f"{path.name}: se esperaba un archivo {PLACE_FILES.names}")
     if path.stat().st_size > MAX_TRACK_BYTES:
         raise TrackReadError(f"{path.name}: el archivo pesa más de {MAX_TRACK_BYTES // 2**20} MB")
     data = path.read_bytes()

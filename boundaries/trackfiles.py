@@ -33,6 +33,7 @@ import defusedxml.ElementTree as SafeET
 import numpy as np
 
 from boundaries.errors import FileFormatError
+from boundaries.formats import ROUTE_FILES, TRACK_FILES
 from boundaries.io import check_zip_sizes, read_layer
 from boundaries.tracks import (
     MAX_TRACK_POINTS,
@@ -48,8 +49,6 @@ from boundaries.tracks import (
 )
 
 __all__ = [
-    "TRACK_SUFFIXES",
-    "LAYER_TRACK_SUFFIXES",
     "MAX_TRACK_BYTES",
     "read_track",
     "parse_gpx",
@@ -62,10 +61,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Read here, not by boundaries.io: formats that only make sense for routes.
-TRACK_SUFFIXES = {".gpx", ".kml", ".kmz"}
-# Read through boundaries.io.read_layer.
-LAYER_TRACK_SUFFIXES = {".geojson", ".json", ".gpkg"}
 # A day of 1 Hz logging is ~90,000 points (~15 MB of GPX); anything far bigger is refused
 # before parsing, and a KMZ may not inflate beyond it.
 MAX_TRACK_BYTES = 64 * 1024 * 1024
@@ -115,7 +110,7 @@ def read_track(
     if not path.exists():
         raise TrackReadError(f"no existe el archivo {path.name}")
     suffix = path.suffix.lower()
-    if suffix in TRACK_SUFFIXES:
+    if suffix in TRACK_FILES:
         if path.stat().st_size > MAX_TRACK_BYTES:
             raise TrackReadError(
                 f"{path.name}: el archivo pesa más de {MAX_TRACK_BYTES // 2**20} MB"
@@ -125,13 +120,11 @@ def read_track(
         else:
             reader = parse_gpx if suffix == ".gpx" else parse_kml
             track = reader(path.read_bytes(), path.name)
-    elif suffix in LAYER_TRACK_SUFFIXES:
+    elif suffix in ROUTE_FILES:
         track = track_from_layer(read_layer(path, layer=layer, crs=crs), path.name)
     else:
         raise TrackReadError(
-            f"{path.name}: formato de ruta no reconocido; use GPX, KML, KMZ, GeoJSON "
-            "o GeoPackage (.gpkg)"
-        )
+            f"{path.name}: formato de ruta no reconocido; use {ROUTE_FILES.names}")
     if min_step_m is not None:
         track = drop_jitter(track, min_step_m)
     log.info("route %s: %d points read, %d kept", path.name, track.points_read,

@@ -31,3 +31,40 @@ def _assignments(name_part: str) -> list[str]:
 ])
 def test_a_rule_is_named_in_one_module(name_part, home):
     assert _assignments(name_part) == home
+
+
+_GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb", ".gpx", ".kml", ".kmz"}
+# The tables of accepted suffixes: the readers' own (io) and the one list exported from them.
+_SUFFIX_HOMES = {"boundaries/io.py", "boundaries/formats.py"}
+
+
+def _suffix_tables(path: Path) -> list[int]:
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        items = (node.keys if isinstance(node, ast.Dict)
+                 else node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [])
+        named = {item.value for item in items
+                 if isinstance(item, ast.Constant) and item.value in _GEO_SUFFIXES}
+        if len(named) >= 2:
+            lines.append(node.lineno)
+    return lines
+
+
+def test_accepted_file_suffixes_are_listed_only_in_boundaries_formats():
+    tables = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in _SUFFIX_HOMES
+        for line in _suffix_tables(path)
+    }
+    assert tables == set()
+
+
+def test_templates_take_accepted_suffixes_from_boundaries_formats():
+    written = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "geo_app" / "templates").rglob("*.html"))
+        if any(f'{s},' in path.read_text(encoding="utf-8") for s in (".gpx", ".geojson", ".kmz"))
+    ]
+    assert written == []

@@ -35,7 +35,6 @@ from cases.records.editing import create_record, prepare_route, update_record
 from cases.storage.models import AttachmentKind, Finding, User
 
 __all__ = [
-    "ROUTE_SUFFIXES",
     "MAX_FILTER_M",
     "RoutePreview",
     "route_from_file",
@@ -47,7 +46,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ROUTE_SUFFIXES = (".gpx", ".kml", ".kmz", ".geojson", ".json", ".gpkg")
 # A jitter filter wider than this would erase a walked route, not its noise.
 MAX_FILTER_M = 100.0
 PLACED_BY_PHOTO = "Ubicado por el GPS de la foto."

@@ -443,10 +443,11 @@ def geometry_from_file(model: type, path, name: str) -> tuple[BaseGeometry, list
 
     from shapely import make_valid, union_all
 
-    from boundaries.placefiles import PLACE_SUFFIXES, read_places
+    from boundaries.formats import PLACE_FILES
+    from boundaries.placefiles import read_places
     from cases.frames.stored_layers import read_file
 
-    if Path(path).suffix.lower() in PLACE_SUFFIXES:
+    if Path(path).suffix.lower() in PLACE_FILES:
         with boundary_errors():
             shapes = read_places(path)
     else:

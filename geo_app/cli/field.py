@@ -8,6 +8,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from boundaries.formats import ROUTE_FILES
 from cases.errors import InvalidInputError
 from cases.fieldwork.attachments import OWNER_KINDS, attach_file, attach_link, get_owner
 from cases.fieldwork.recording import (
@@ -95,7 +96,7 @@ def inspection_group() -> None:
 @click.option("--title", required=True, help="Título del recorrido.")
 @click.option("--date", "date_text", required=True, help="Fecha, AAAA-MM-DD.")
 @click.option("--route", "route_path", required=True,
-              help="Ruta: GPX, KML, KMZ, GeoJSON o GeoPackage.")
+              help=f"Ruta: {ROUTE_FILES.names}.")
 @click.option("--participant", "participants", multiple=True,
               help="Nombre de quien participó (repetible).")
 @click.option("--institution", "institutions", multiple=True,

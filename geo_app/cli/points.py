@@ -18,11 +18,11 @@ from flask.cli import with_appcontext
 
 from boundaries.assign import SHARED_DISTANCE_M
 from boundaries.crs import STORAGE_CRS
+from boundaries.formats import LAYER_FILES
 from boundaries.values import plain_number
 from cases.frames.derived import responsibility, river_positions
 from cases.frames.stored_layers import RIVER_NAME, claim_layers, read_file, resolve_layers
 from geo_app.cli.support import (
-    LAYER_SUFFIXES,
     collection,
     crs_option,
     dump,
@@ -76,7 +76,7 @@ def _read_points(text: str, layer: str | None, crs: str | None) -> gpd.GeoSeries
     """Points from a file, or from ``LON,LAT;LON,LAT``; in EPSG:4326, numbered from 0."""
     path = Path(text)
     looks_like_pairs = "," in text or ";" in text
-    if not path.exists() and looks_like_pairs and path.suffix.lower() not in LAYER_SUFFIXES:
+    if not path.exists() and looks_like_pairs and path.suffix.lower() not in LAYER_FILES:
         return _parse_pairs(text)
     frame = read_file(path, layer=layer, crs=crs)
     return frame.geometry.to_crs(STORAGE_CRS).reset_index(drop=True)

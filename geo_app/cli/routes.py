@@ -9,8 +9,8 @@ import click
 from flask.cli import with_appcontext
 
 from boundaries.crs import STORAGE_CRS
+from boundaries.formats import TRACK_FILES
 from boundaries.routes import route_split_to_dict
-from boundaries.trackfiles import TRACK_SUFFIXES
 from cases.fieldwork.recording import read_route
 from cases.frames.derived import route_split
 from cases.frames.stored_layers import disputes_frame, read_file, resolve_layers
@@ -73,7 +73,7 @@ def split_route_command(
     varias líneas o tramos forman una sola ruta.
     """
     with handled():
-        if Path(route).suffix.lower() in TRACK_SUFFIXES or min_step is not None:
+        if Path(route).suffix.lower() in TRACK_FILES or min_step is not None:
             track = read_route(route, layer=layer, crs=crs, min_step_m=min_step)
             progress(f"{track.points_read} puntos leídos, {track.points_kept} conservados")
             lines = track.to_series()

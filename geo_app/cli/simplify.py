@@ -8,11 +8,11 @@ import click
 import geopandas as gpd
 import shapely
 
+from boundaries.formats import WRITABLE_LAYER_FILES
 from boundaries.io import write_layer
 from boundaries.simplify import simplify_coverage
 from cases.frames.stored_layers import CODE_FIELDS, NAME_FIELDS, pick_field, read_file
 from geo_app.cli.support import (
-    WRITABLE_SUFFIXES,
     crs_option,
     dump,
     format_option,
@@ -36,7 +36,7 @@ def _label_field(frame: gpd.GeoDataFrame, given: str | None, candidates, what: s
 @click.option("--tolerance", type=float, required=True,
               help="Tolerancia en metros (Visvalingam–Whyatt).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="Archivo de la capa simplificada (.geojson, .gpkg o .shp).")
+              help=f"Archivo de la capa simplificada ({WRITABLE_LAYER_FILES.names}).")
 @click.option("--code-field", help="Campo con la clave (por omisión CVEGEO o cvegeo).")
 @click.option("--name-field", help="Campo con el nombre (por omisión NOMGEO o nom_agem).")
 @layer_option
@@ -52,10 +52,9 @@ def simplify_command(layer_path, tolerance, out, code_field, name_field, layer, 
         raise click.ClickException(
             f"la tolerancia debe ser un número de metros ≥ 0, no {tolerance:g}"
         )
-    if Path(out).suffix.lower() not in WRITABLE_SUFFIXES:
+    if Path(out).suffix.lower() not in WRITABLE_LAYER_FILES:
         raise click.ClickException(
-            f"{out}: formato de salida no reconocido; use .geojson, .gpkg o .shp"
-        )
+            f"{out}: formato de salida no reconocido; use {WRITABLE_LAYER_FILES.names}")
     with handled(prefix=Path(layer_path).name):
         frame = read_file(layer_path, layer=layer, crs=crs)
         code = _label_field(frame, code_field, CODE_FIELDS, "clave")

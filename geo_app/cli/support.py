@@ -20,8 +20,6 @@ from geo_app.db import new_session
 __all__ = [
     "handled",
     "FORMATS",
-    "LAYER_SUFFIXES",
-    "WRITABLE_SUFFIXES",
     "engine",
     "progress",
     "emit",
@@ -74,8 +72,6 @@ def emit(text: str, out: str | None) -> None:
 
 
 FORMATS = ("table", "json", "geojson")
-WRITABLE_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp"}
-LAYER_SUFFIXES = {".geojson", ".json", ".gpkg", ".zip", ".shp", ".fgb"}
 
 
 def dump(payload: Any) -> str:

@@ -29,6 +29,7 @@ from shapely.errors import ShapelyError
 from shapely.geometry import Point, shape
 from wtforms import DateField, StringField
 
+from boundaries.formats import ROUTE_FILES, SHAPE_FILES, ZONE_FILES
 from cases.access import permissions
 from cases.errors import InvalidInputError, LimitesError, StaleRecordError
 from cases.fieldwork import desk
@@ -296,7 +297,7 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         tiles=current_app.config.get("TILES") or "",
         tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
         context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
-        max_filter_m=desk.MAX_FILTER_M,
+        max_filter_m=desk.MAX_FILTER_M, accepted_files=_ACCEPTED_FILES.get(kind_name),
         breadcrumbs=breadcrumbs,
     ), code
 
@@ -480,7 +481,8 @@ def status_timeline(record) -> list[TimelineStep]:
 
 _GEOMETRY_KINDS = {"zona": DisputeZone, "sitio": Site, "recorrido": Inspection,
                    "hallazgo": Finding}
-_UPLOAD_SUFFIXES = (".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz", ".gpx")
+# The files each geometry's form offers to upload (a finding is placed by click or photo).
+_ACCEPTED_FILES = {"zona": ZONE_FILES, "sitio": SHAPE_FILES, "recorrido": ROUTE_FILES}
 
 
 @bp.post("/geometria/<kind>/vista-previa")
@@ -501,10 +503,8 @@ def geometry_preview(kind: str):
         if upload is not None and upload.filename:
             name = Path(upload.filename).name
             suffix = Path(name).suffix.lower()
-            if suffix not in _UPLOAD_SUFFIXES:
-                raise InvalidInputError(
-                    f"«{name}»: suba un GeoJSON, un GeoPackage, un Shapefile comprimido (.zip), "
-                    "un KML/KMZ o (para un sitio) un GPX con puntos de paso.")
+            if suffix not in SHAPE_FILES:
+                raise InvalidInputError(f"«{name}»: suba {SHAPE_FILES.names}.")
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"subido{suffix}"
                 upload.save(path)
@@ -534,9 +534,8 @@ def route_preview():
         if upload is not None and upload.filename:
             name = Path(upload.filename).name
             suffix = Path(name).suffix.lower()
-            if suffix not in desk.ROUTE_SUFFIXES:
-                raise InvalidInputError(
-                    f"«{name}»: suba la ruta en GPX, KML, KMZ, GeoJSON o GeoPackage (.gpkg).")
+            if suffix not in ROUTE_FILES:
+                raise InvalidInputError(f"«{name}»: suba la ruta en {ROUTE_FILES.names}.")
             step = request.form.get("filtro_m", type=float)
             if request.form.get("filtro_m") and step is None:
                 raise InvalidInputError("El filtro de ruido debe ser un número de metros.")

@@ -2,8 +2,10 @@ import html
 import json
 import re
 
+import pytest
 from sqlalchemy import select
 
+from boundaries.formats import ROUTE_FILES, SHAPE_FILES, ZONE_FILES
 from cases.storage.models import AuditEntry, DisputeZone, Meeting, StatusChange
 from geo_app.db import get_session
 
@@ -202,3 +204,26 @@ def test_form_maps_show_the_limits_around_the_municipality(client):
     assert "Oaxaca de Juárez" in names and len(names) >= 3
     assert [f["properties"]["home"] for f in limits["features"]].count(True) == 1
     assert "map.css" in page  # the municipality labels' style
+
+
+@pytest.mark.parametrize(("kind", "files"), [
+    ("zona", ZONE_FILES), ("sitio", SHAPE_FILES), ("recorrido", ROUTE_FILES),
+])
+def test_upload_fields_accept_the_files_boundaries_reads(client, kind, files):
+    form = client.get(f"/editar/{kind}/nuevo")
+    assert form.status_code == 200
+    accepts = re.findall(r'id="geometry-file"[^>]*accept="([^"]*)"', form.text)
+    assert accepts == [files.accept]
+
+
+@pytest.mark.parametrize(("url", "files"), [
+    ("/editar/geometria/zona/vista-previa", SHAPE_FILES),
+    ("/editar/recorrido/ruta/vista-previa", ROUTE_FILES),
+])
+def test_a_refused_upload_names_the_accepted_formats(client, url, files):
+    import io
+    answer = client.post(url, data={"archivo": (io.BytesIO(b"lat,lon"), "puntos.csv")},
+                         content_type="multipart/form-data")
+    assert answer.status_code == 422
+    assert answer.json["error"].startswith("«puntos.csv»: suba ")
+    assert answer.json["error"].endswith(f"{files.names}.")
