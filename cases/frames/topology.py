@@ -8,6 +8,7 @@ it :func:`~cases.frames.stored_layers.stored_layers`, the command whatever layer
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,8 +35,8 @@ __all__ = [
     "min_area",
     "layers_topology",
     "stored_topology",
-    "zone_from_overlap",
-    "zone_from_unattended",
+    "TopologyArea",
+    "zone_from_area",
 ]
 
 # Overlaps and gaps smaller than this (m²) are digitising slivers, counted but not listed.
@@ -126,74 +127,58 @@ def _same_area(a, b) -> bool:
     return larger > 0 and a.intersection(b).area >= SAME_AREA_SHARE * larger
 
 
-def zone_from_overlap(
+def _describe_overlap(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
+    parties = list(row["parties"])
+    return parties, (
+        f"Traslape de {row['area_ha']:.2f} ha reclamado por {len(parties)} partes, "
+        "creado desde el análisis de límites."
+    )
+
+
+def _describe_unattended(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
+    party = names.get(row["party"], row["party"])
+    return [row["party"], *row["neighbours"]], (
+        f"Vacío de atención de {row['area_ha']:.2f} ha: el marco lo asigna a {party}, su "
+        "reclamo lo deja fuera y ninguna otra parte lo reclama. Creado desde el análisis "
+        "de límites."
+    )
+
+
+class TopologyArea(enum.StrEnum):
+    """The kinds of area of :func:`stored_topology` that can become a dispute zone."""
+
+    OVERLAP = "overlaps"
+    UNATTENDED = "unattended"
+
+
+_Describe = Callable[[pd.Series, dict[str, str]], tuple[list[str], str]]
+_AREAS: dict[TopologyArea, tuple[str, _Describe]] = {
+    TopologyArea.OVERLAP: ("el traslape", _describe_overlap),
+    TopologyArea.UNATTENDED: ("el vacío de atención", _describe_unattended),
+}
+
+
+def zone_from_area(
     session: Session,
+    area: TopologyArea,
     claimants: Iterable[str] | None,
     min_area_m2: float,
     position: int,
     name: str,
     actor: User | None = None,
 ) -> tuple[DisputeZone, bool]:
-    """Turn overlap number ``position`` of :func:`stored_topology` into a dispute zone.
+    """Turn area number ``position`` of :func:`stored_topology` into a dispute zone.
 
-    The overlap is recomputed from what is stored (never taken from the client). One
-    overlap becomes at most one zone: when a zone already covers the same area it is
-    returned instead, with ``False``; a new zone is audited and returned with ``True``.
-    Runs in the caller's transaction.
+    The area is recomputed from what is stored (never taken from the client). One area
+    becomes at most one zone: when a zone already covers the same area it is returned
+    instead, with ``False``; a new zone is audited and returned with ``True``. An overlap's
+    zone concerns the parties claiming it; an unattended area's, the municipality the frame
+    assigns it to and its neighbours there. Runs in the caller's transaction.
     """
-
-    def describe(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
-        parties = list(row["parties"])
-        return parties, (
-            f"Traslape de {row['area_ha']:.2f} ha reclamado por {len(parties)} partes, "
-            "creado desde el análisis de límites."
-        )
-
-    return _zone_from(session, claimants, min_area_m2, position, name, "overlaps",
-                      "el traslape", describe, actor)
-
-
-def zone_from_unattended(
-    session: Session,
-    claimants: Iterable[str] | None,
-    min_area_m2: float,
-    position: int,
-    name: str,
-    actor: User | None = None,
-) -> tuple[DisputeZone, bool]:
-    """Turn area-nobody-attends number ``position`` of :func:`stored_topology` into a zone.
-
-    Like :func:`zone_from_overlap` (recomputed from what is stored, at most one zone per
-    area, audited). The zone concerns the municipality the frame assigns the area to and
-    its neighbours there.
-    """
-
-    def describe(row: pd.Series, names: dict[str, str]) -> tuple[list[str], str]:
-        party = names.get(row["party"], row["party"])
-        return [row["party"], *row["neighbours"]], (
-            f"Vacío de atención de {row['area_ha']:.2f} ha: el marco lo asigna a {party}, su "
-            "reclamo lo deja fuera y ninguna otra parte lo reclama. Creado desde el análisis "
-            "de límites."
-        )
-
-    return _zone_from(session, claimants, min_area_m2, position, name, "unattended",
-                      "el vacío de atención", describe, actor)
-
-
-def _zone_from(
-    session: Session,
-    claimants: Iterable[str] | None,
-    min_area_m2: float,
-    position: int,
-    name: str,
-    table: str,
-    what: str,
-    describe: Callable[[pd.Series, dict[str, str]], tuple[list[str], str]],
-    actor: User | None,
-) -> tuple[DisputeZone, bool]:
+    what, describe = _AREAS[area]
     name = clean_name(name, "la zona")
     analysed = stored_topology(session, claimants, min_area_m2)
-    rows = getattr(analysed.result, table)
+    rows = getattr(analysed.result, area.value)
     if not 0 <= position < len(rows):
         raise NotFoundError(f"no existe {what} número {position + 1}")
     row = rows.iloc[position]

@@ -58,12 +58,12 @@ def create_zone():
         flash(first_error(form), "danger")
         return redirect(back)
     unattended = form.vacio_atencion.data is not None
-    make = topology.zone_from_unattended if unattended else topology.zone_from_overlap
+    area = topology.TopologyArea.UNATTENDED if unattended else topology.TopologyArea.OVERLAP
     number = form.vacio_atencion.data if unattended else form.traslape.data
     try:
         with unit_of_work(session):
-            zone, created = make(
-                session, claimants, min_area, number - 1, form.nombre.data,
+            zone, created = topology.zone_from_area(
+                session, area, claimants, min_area, number - 1, form.nombre.data,
                 actor=acting_user(),
             )
     except LimitesError as error:

@@ -69,11 +69,11 @@ def test_refresh_derived_after_importing_new_limits(demo):
 
 def test_two_use_cases_share_one_request_scoped_session(demo):
     """A read, then two writing use cases, then one commit: no "transaction already begun"."""
-    from cases.frames.topology import stored_topology, zone_from_overlap
+    from cases.frames.topology import TopologyArea, stored_topology, zone_from_area
 
     assert len(stored_topology(demo).result.overlaps) == 1
     with unit_of_work(demo):
-        zone, _ = zone_from_overlap(demo, None, 1.0, 0, "Franja compartida")
+        zone, _ = zone_from_area(demo, TopologyArea.OVERLAP, None, 1.0, 0, "Franja compartida")
         counts = refresh_derived(demo)
     assert counts["hallazgos"] == 3
     demo.expire_all()

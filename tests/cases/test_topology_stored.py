@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select
 
 from cases.errors import InvalidInputError
-from cases.frames.topology import stored_topology, zone_from_overlap, zone_from_unattended
+from cases.frames.topology import TopologyArea, stored_topology, zone_from_area
 from cases.storage.db import unit_of_work
 
 
@@ -32,12 +32,14 @@ def test_area_nobody_attends_becomes_a_dispute_zone(demo):
     from cases.errors import NotFoundError
 
     with unit_of_work(demo):
-        zone, created = zone_from_unattended(demo, None, 1.0, 0, "Ribera sin atender")
+        zone, created = zone_from_area(
+            demo, TopologyArea.UNATTENDED, None, 1.0, 0, "Ribera sin atender"
+        )
     assert created
     assert {m.cvegeo for m in zone.municipalities} == {"20385", "20067"}
     assert zone.description.startswith("Vacío de atención de 16")
     with pytest.raises(NotFoundError, match="vacío de atención número 2"):
-        zone_from_unattended(demo, None, 1.0, 1, "Otra")
+        zone_from_area(demo, TopologyArea.UNATTENDED, None, 1.0, 1, "Otra")
 
 
 def test_overlap_becomes_a_dispute_zone_once(demo):
@@ -51,13 +53,15 @@ def test_overlap_becomes_a_dispute_zone_once(demo):
         (0, "Colonia Ejidal", ConflictError, "ya existe una zona llamada «Colonia Ejidal»"),
     ]:
         with pytest.raises(error, match=match), unit_of_work(demo):
-            zone_from_overlap(demo, None, 1.0, position, name)
+            zone_from_area(demo, TopologyArea.OVERLAP, None, 1.0, position, name)
     with unit_of_work(demo):
-        zone, created = zone_from_overlap(demo, None, 1.0, 0, "Franja en disputa")
+        zone, created = zone_from_area(
+            demo, TopologyArea.OVERLAP, None, 1.0, 0, "Franja en disputa"
+        )
     assert created and zone.status is ZoneStatus.IDENTIFIED
     assert {m.cvegeo for m in zone.municipalities} == {"20067", "20157"}
     with unit_of_work(demo):
-        again, created = zone_from_overlap(demo, None, 1.0, 0, "Otro nombre")
+        again, created = zone_from_area(demo, TopologyArea.OVERLAP, None, 1.0, 0, "Otro nombre")
     assert again.id == zone.id and not created
     demo.rollback()
     assert len(demo.scalars(select(DisputeZone)).all()) == 6
