@@ -23,16 +23,13 @@ from boundaries.values import plain_number
 from cases.frames.derived import responsibility, river_positions
 from cases.frames.stored_layers import RIVER_NAME, claim_layers, read_file, resolve_layers
 from geo_app.cli.support import (
+    answer_options,
     collection,
-    crs_option,
-    dump,
-    emit,
+    emit_answer,
     feature,
-    format_option,
+    field_options,
     handled,
-    layer_option,
     open_session,
-    out_option,
     party,
     who,
 )
@@ -164,12 +161,8 @@ def _responsible_geojson(docs: list[dict[str, Any]]) -> str:
 @click.option("--claims", "claim_specs", multiple=True,
               help="Capa de reclamos: archivo o db:TIPO; se puede repetir "
                    "(por omisión, los reclamos guardados).")
-@click.option("--code-field", help="Campo con la clave en los archivos de límites.")
-@click.option("--name-field", help="Campo con el nombre en los archivos de límites.")
-@layer_option
-@crs_option
-@format_option()
-@out_option
+@field_options
+@answer_options
 @with_appcontext
 def responsible_command(
     points, distance, frame_spec, claim_specs, code_field, name_field, layer, crs, fmt, out
@@ -192,12 +185,9 @@ def responsible_command(
                     names.update(zip(claim["code"], claim["name"], strict=True))
             table = responsibility(session, located, frame, claims, distance)
         docs = _responsible_docs(located, table, names)
-    if fmt == "table":
-        emit(_responsible_table(docs, distance), out)
-    elif fmt == "json":
-        emit(dump({"shared_distance_m": distance, "points": docs}), out)
-    else:
-        emit(_responsible_geojson(docs), out)
+    emit_answer(fmt, out, table=lambda: _responsible_table(docs, distance),
+                data={"shared_distance_m": distance, "points": docs},
+                geojson=lambda: _responsible_geojson(docs))
 
 
 # -- river ---------------------------------------------------------------------------------
@@ -216,10 +206,7 @@ def _river_table(doc: dict[str, Any]) -> str:
 @click.argument("points")
 @click.option("--reverse", is_flag=True,
               help="El río guardado está digitalizado de aguas abajo a aguas arriba.")
-@layer_option
-@crs_option
-@format_option()
-@out_option
+@answer_options
 @with_appcontext
 def river_command(points, reverse, layer, crs, fmt, out) -> None:
     """Kilómetro a lo largo del Río Atoyac, distancia al cauce y margen de cada punto.
@@ -241,18 +228,13 @@ def river_command(points, reverse, layer, crs, fmt, out) -> None:
             "bank": row["bank"],
         })
     doc = {"river": RIVER_NAME, "reverse": reverse, "points": rows}
-    if fmt == "table":
-        emit(_river_table(doc), out)
-    elif fmt == "json":
-        emit(dump(doc), out)
-    else:
-        emit(collection([
-            feature({"type": "Point", "coordinates": [r["lon"], r["lat"]]}, {
-                "numero": r["number"], "km": r["km"], "distancia_m": r["distance_m"],
-                "margen": r["bank"],
-            })
-            for r in rows
-        ]), out)
+    emit_answer(fmt, out, table=lambda: _river_table(doc), data=doc, geojson=lambda: collection([
+        feature({"type": "Point", "coordinates": [r["lon"], r["lat"]]}, {
+            "numero": r["number"], "km": r["km"], "distancia_m": r["distance_m"],
+            "margen": r["bank"],
+        })
+        for r in rows
+    ]))
 
 
 COMMANDS = (responsible_command, river_command)

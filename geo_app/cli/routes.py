@@ -15,16 +15,13 @@ from cases.fieldwork.recording import read_route
 from cases.frames.derived import route_split
 from cases.frames.stored_layers import disputes_frame, read_file, resolve_layers
 from geo_app.cli.support import (
+    answer_options,
     collection,
-    crs_option,
-    dump,
-    emit,
+    emit_answer,
     feature,
-    format_option,
+    field_options,
     handled,
-    layer_option,
     open_session,
-    out_option,
     progress,
 )
 
@@ -55,14 +52,10 @@ def _split_table(doc: dict[str, Any]) -> str:
 @click.argument("route")
 @click.option("--frame", "frame_spec", default="db:oficial", show_default=True,
               help="Marco de referencia: archivo o db:TIPO.")
-@click.option("--code-field", help="Campo con la clave si el marco es un archivo.")
-@click.option("--name-field", help="Campo con el nombre si el marco es un archivo.")
+@field_options
 @click.option("--min-step", type=float,
               help="Descarta los puntos a menos de N metros del anterior (ruido del GPS).")
-@layer_option
-@crs_option
-@format_option()
-@out_option
+@answer_options
 @with_appcontext
 def split_route_command(
     route, frame_spec, code_field, name_field, min_step, layer, crs, fmt, out
@@ -88,21 +81,16 @@ def split_route_command(
         doc = route_split_to_dict(result)
     for part in doc["parts"]:
         part["names"] = [names.get(p, p) for p in part["parties"]]
-    if fmt == "table":
-        emit(_split_table(doc), out)
-    elif fmt == "json":
-        emit(dump(doc), out)
-    else:
-        emit(collection([
-            feature(part["geometry"], {
-                "tipo": _PART_TITLES[part["kind"]],
-                "partes": part["parties"],
-                "nombres": part["names"],
-                "longitud_m": part["length_m"],
-                "porcentaje": round(part["share"] * 100, 4),
-            })
-            for part in doc["parts"]
-        ]), out)
+    emit_answer(fmt, out, table=lambda: _split_table(doc), data=doc, geojson=lambda: collection([
+        feature(part["geometry"], {
+            "tipo": _PART_TITLES[part["kind"]],
+            "partes": part["parties"],
+            "nombres": part["names"],
+            "longitud_m": part["length_m"],
+            "porcentaje": round(part["share"] * 100, 4),
+        })
+        for part in doc["parts"]
+    ]))
 
 
 COMMANDS = (split_route_command,)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,9 @@ __all__ = [
     "out_option",
     "crs_option",
     "layer_option",
+    "answer_options",
+    "field_options",
+    "emit_answer",
 ]
 
 
@@ -72,6 +75,27 @@ def emit(text: str, out: str | None) -> None:
 
 
 FORMATS = ("table", "json", "geojson")
+
+
+def emit_answer(
+    fmt: str,
+    out: str | None,
+    *,
+    table: Callable[[], str],
+    data: Any,
+    geojson: Callable[[], str] | None = None,
+) -> None:
+    """Write the answer in the chosen ``--format``: Spanish table, JSON or GeoJSON.
+
+    ``data`` is what the JSON holds; ``table`` and ``geojson`` are only called for their format.
+    """
+    if fmt == "table":
+        text = table()
+    elif fmt == "json" or geojson is None:
+        text = dump(data)
+    else:
+        text = geojson()
+    emit(text, out)
 
 
 def dump(payload: Any) -> str:
@@ -127,3 +151,22 @@ out_option = click.option(
 )
 crs_option = click.option("--crs", help="CRS a suponer si un archivo no lo declara.")
 layer_option = click.option("--layer", help="Capa dentro de un GeoPackage.")
+
+
+def answer_options(command):
+    """``--layer``, ``--crs``, ``--format`` and ``--out``, as every layer command takes them.
+
+    The command reads layer files and answers as a table, JSON or GeoJSON (:func:`emit_answer`).
+    """
+    for option in (out_option, format_option(), crs_option, layer_option):
+        command = option(command)
+    return command
+
+
+_code_field = click.option("--code-field", help="Campo con la clave en los archivos de límites.")
+_name_field = click.option("--name-field", help="Campo con el nombre en los archivos de límites.")
+
+
+def field_options(command):
+    """``--code-field`` and ``--name-field``: the columns of a boundary file's code and name."""
+    return _code_field(_name_field(command))

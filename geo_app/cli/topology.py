@@ -13,16 +13,13 @@ from boundaries.topology import topology_to_dict
 from cases.frames.stored_layers import resolve_layers
 from cases.frames.topology import DEFAULT_MIN_AREA_M2, layers_topology
 from geo_app.cli.support import (
+    answer_options,
     collection,
-    crs_option,
-    dump,
-    emit,
+    emit_answer,
     feature,
-    format_option,
+    field_options,
     handled,
-    layer_option,
     open_session_if_stored,
-    out_option,
     progress,
 )
 
@@ -84,12 +81,8 @@ def _topology_geojson(doc: dict, names: dict[str, str]) -> str:
 @click.argument("layers", nargs=-1, required=True)
 @click.option("--min-area", type=float, default=DEFAULT_MIN_AREA_M2, show_default=True,
               help="Área mínima en m²; lo menor es un polígono residual.")
-@format_option()
-@out_option
-@click.option("--code-field", help="Campo con la clave en los archivos.")
-@click.option("--name-field", help="Campo con el nombre en los archivos.")
-@layer_option
-@crs_option
+@field_options
+@answer_options
 @with_appcontext
 def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, crs) -> None:
     """Traslapes, vacíos, vacíos de atención y límites compartidos entre capas de límites.
@@ -107,10 +100,8 @@ def topology_command(layers, min_area, fmt, out, code_field, name_field, layer, 
         progress(f"Analizando {len(frame)} polígonos y {len(claims)} capas de reclamos…")
         result, _ = layers_topology(frame, claims, min_area)
         doc = topology_to_dict(result)
-    if fmt == "table":
-        emit(_topology_table(doc, names), out)
-    else:
-        emit(dump(doc) if fmt == "json" else _topology_geojson(doc, names), out)
+    emit_answer(fmt, out, table=lambda: _topology_table(doc, names), data=doc,
+                geojson=lambda: _topology_geojson(doc, names))
 
 
 COMMANDS = (topology_command,)

@@ -15,8 +15,7 @@ from cases.storage.models import BoundaryKind, BoundaryVersion
 from geo_app.analysis.pages import version_label
 from geo_app.cli.support import (
     collection,
-    dump,
-    emit,
+    emit_answer,
     feature,
     format_option,
     handled,
@@ -129,11 +128,9 @@ def compare_command(code, old, new, list_only, min_area, fmt, out) -> None:
         versions = version_choices(session, code)
         if list_only:
             name = versions[0].municipality.name if versions else code
-            if fmt == "table":
-                emit(_versions_text(code, name, versions), out)
-            else:
-                emit(dump({"municipality": {"code": code, "name": name},
-                             "versions": [_version_doc(v) for v in versions]}), out)
+            emit_answer(fmt, out, table=lambda: _versions_text(code, name, versions),
+                        data={"municipality": {"code": code, "name": name},
+                              "versions": [_version_doc(v) for v in versions]})
             return
         old_id, new_id = _pick_versions(code, versions, old, new)
         before, after, result = compare_stored_versions(session, old_id, new_id, min_area)
@@ -148,12 +145,8 @@ def compare_command(code, old, new, list_only, min_area, fmt, out) -> None:
             "new": _version_doc(after),
             **comparison_to_dict(result),
         }
-    if fmt == "table":
-        emit(_compare_table(doc), out)
-    elif fmt == "json":
-        emit(dump(doc), out)
-    else:
-        emit(_compare_geojson(doc), out)
+    emit_answer(fmt, out, table=lambda: _compare_table(doc), data=doc,
+                geojson=lambda: _compare_geojson(doc))
 
 
 COMMANDS = (compare_command,)
