@@ -140,9 +140,9 @@ def prepare_file(
     if not data:
         raise InvalidInputError(f"{name}: el archivo está vacío")
     if len(data) > max_bytes:
+        # The caller may stop reading just past the limit: the true size is unknown.
         raise InvalidInputError(
-            f"{name}: el archivo pesa {len(data) / 2**20:.1f} MB; el máximo es "
-            f"{max_bytes / 2**20:.0f} MB"
+            f"{name}: el archivo pesa más de {max_bytes / 2**20:.0f} MB, el máximo"
         )
     media_type = sniff(data)
     if media_type is None:

@@ -72,7 +72,7 @@ def _png_header(width: int, height: int) -> bytes:
     ("data", "limit", "message"),
     [
         (b"", None, "está vacío"),
-        (PDF, 10, "el máximo es"),
+        (PDF, 10, "pesa más de"),
         (b"%PDF-1.4 sin final", None, "incompleto o dañado"),
         (b"\xff\xd8\xff\xe0" + b"basura" * 20, None, "dañada"),
         (_png_header(30_000, 30_000), None, "demasiado grande"),
