@@ -31,6 +31,7 @@ from boundaries.trackfiles import MAX_TRACK_BYTES
 from boundaries.tracks import MAX_TRACK_POINTS
 from cases.fieldwork.phone_sync import MAX_FINDINGS
 from cases.fieldwork.uploads import MAX_ATTACHMENT_BYTES
+from geo_app.formatting import megabytes, number
 
 __all__ = [
     "GEOMETRY_FORM_BYTES",
@@ -39,7 +40,6 @@ __all__ = [
     "LimitedRequest",
     "RequestLimit",
     "request_limit",
-    "megabytes",
     "init_app",
 ]
 
@@ -68,19 +68,6 @@ class RequestLimit:
     json: bool = False
 
 
-def megabytes(n: int) -> str:
-    """``n`` bytes as whole megabytes for a message ("25 MB").
-
-    >>> megabytes(25 * 1024 * 1024)
-    '25 MB'
-    """
-    return f"{n / 2**20:,.0f} MB".replace(",", " ")
-
-
-def _points(n: int) -> str:
-    return f"{n:,}".replace(",", " ")
-
-
 def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> RequestLimit:
     """The limit of a request to ``endpoint`` (a view name such as ``field.photo``)."""
     config = app.config
@@ -91,14 +78,14 @@ def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> R
         return RequestLimit(
             attachment_bytes + _ENVELOPE_BYTES, None,
             f"La foto pesa más de {megabytes(attachment_bytes)}, el máximo de un archivo "
-            "adjunto. Redúzcala o envíela desde la oficina.", json=True)
+            "adjunto: tómela con menos resolución o redúzcala antes de adjuntarla.", json=True)
     if endpoint == "field.synchronise":
         most = (MAX_TRACK_POINTS * SYNC_BYTES_PER_POINT + MAX_FINDINGS * SYNC_BYTES_PER_FINDING
                 + form_bytes)
         return RequestLimit(
             most, most,
             f"El envío del teléfono supera {megabytes(most)}: un recorrido puede tener hasta "
-            f"{_points(MAX_TRACK_POINTS)} puntos y un envío hasta {_points(MAX_FINDINGS)} "
+            f"{number(MAX_TRACK_POINTS)} puntos y un envío hasta {number(MAX_FINDINGS)} "
             "hallazgos. Termine este recorrido y empiece otro.", json=True)
     if endpoint in _PREVIEWS:
         file_bytes = int(config["GEOMETRY_FILE_MAX_BYTES"])
@@ -115,8 +102,8 @@ def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> R
         return RequestLimit(
             GEOMETRY_FORM_BYTES, GEOMETRY_FORM_BYTES,
             f"El formulario supera {megabytes(GEOMETRY_FORM_BYTES)}: una geometría puede "
-            f"tener hasta {_points(MAX_VERTICES)} vértices y una ruta hasta "
-            f"{_points(MAX_TRACK_POINTS)} puntos. Simplifíquela e intente de nuevo.")
+            f"tener hasta {number(MAX_VERTICES)} vértices y una ruta hasta "
+            f"{number(MAX_TRACK_POINTS)} puntos. Simplifíquela e intente de nuevo.")
     return RequestLimit(
         form_bytes, None,
         f"El envío es demasiado grande: supera {megabytes(form_bytes)}, el máximo de un "

@@ -141,9 +141,9 @@ def prepare_file(
         raise InvalidInputError(f"{name}: el archivo está vacío")
     if len(data) > max_bytes:
         # The caller may stop reading just past the limit: the true size is unknown.
-        raise InvalidInputError(
-            f"{name}: el archivo pesa más de {max_bytes / 2**20:.0f} MB, el máximo"
-        )
+        limit = (f"{max_bytes / 2**20:.0f} MB" if max_bytes >= 2**20
+                 else f"{max(1, round(max_bytes / 1024))} KB")
+        raise InvalidInputError(f"{name}: el archivo pesa más de {limit}, el máximo")
     media_type = sniff(data)
     if media_type is None:
         raise InvalidInputError(

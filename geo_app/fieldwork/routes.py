@@ -1,6 +1,7 @@
 """Field capture from a phone: the "Captura en campo" page and its synchronisation endpoints.
 
-The endpoints answer JSON (errors too: ``{"error": "…"}`` with the domain's status), so the
+The endpoints answer JSON (errors too, through :func:`geo_app.errors.error_response`:
+``{"error": "…"}`` with the domain's status), so the
 page's queue can tell a refused batch (4xx: show the message, keep the data) from a network
 failure (retry later). A retry after a lost response creates nothing twice: see
 :mod:`cases.fieldwork.phone_sync`. Access control is added around these views by the accounts work.
@@ -16,7 +17,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from boundaries.tracks import MAX_TRACK_POINTS
-from cases.errors import InvalidInputError, LimitesError
+from cases.errors import InvalidInputError
 from cases.fieldwork.phone_sync import (
     DEFAULT_MAX_ACCURACY_M,
     MAX_FINDINGS,
@@ -30,6 +31,7 @@ from cases.storage.db import unit_of_work
 from cases.storage.models import FindingCategory
 from geo_app.account.auth import acting_user
 from geo_app.db import get_session
+from geo_app.errors import error_response
 from geo_app.fieldwork.offline import cache_name, offline_assets
 from geo_app.files import attachment_store, max_attachment_bytes
 
@@ -94,13 +96,13 @@ def photo(photo_uuid: str):
         )
         return {"id": attachment.id, "creado": created}, created
 
-    answer, created = _committed(work)
+    try:
+        answer, created = _committed(work)
+    except InvalidInputError as error:
+        # The file itself is refused (too big, not a photo, damaged): 422 tells the phone
+        # that sending it again cannot help, unlike a 400 for an expired CSRF token.
+        return error_response(422, error.message)
     return jsonify(answer), 201 if created else 200
-
-
-@bp.errorhandler(LimitesError)
-def _json_error(error: LimitesError):
-    return jsonify({"error": error.message}), error.status_code
 
 
 def _committed(work: Callable[..., T]) -> T:

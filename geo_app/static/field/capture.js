@@ -17,6 +17,10 @@
   var PART = Math.max(1, Math.min(50, parseInt(body.dataset.maxFindings, 10) || 50));
   var PHOTO_LANES = 2;
   var $ = function (id) { return document.getElementById(id); };
+  // Colours come from the theme's CSS custom properties (geo_app/theme.py).
+  function themeColour(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
+  }
 
   // -- IndexedDB: "capturas" (one per inspection) and "fotos" (blobs, sent one by one) ----
   var dbPromise = new Promise(function (resolve, reject) {
@@ -103,11 +107,11 @@
   if (body.dataset.tiles && body.dataset.tiles !== "none") {
     L.tileLayer(body.dataset.tiles, { attribution: body.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
   }
-  var trackLine = L.polyline([], { color: "#5b1f3a", weight: 4 }).addTo(map);
+  var trackLine = L.polyline([], { color: themeColour("route"), weight: 4 }).addTo(map);
   var findingsLayer = L.layerGroup().addTo(map);
-  var here = L.circleMarker([0, 0], { radius: 8, color: "#0d6efd", fillOpacity: 0.8 });
-  var hereCircle = L.circle([0, 0], { radius: 1, color: "#0d6efd", weight: 1, fillOpacity: 0.1 });
-  var chosenMarker = L.circleMarker([0, 0], { radius: 9, color: "#b02a37", fillOpacity: 0.3 });
+  var here = L.circleMarker([0, 0], { radius: 8, color: themeColour("here"), fillOpacity: 0.8 });
+  var hereCircle = L.circle([0, 0], { radius: 1, color: themeColour("here"), weight: 1, fillOpacity: 0.1 });
+  var chosenMarker = L.circleMarker([0, 0], { radius: 9, color: themeColour("bad"), fillOpacity: 0.3 });
 
   map.on("click", function (event) {
     chosen = { lon: event.latlng.lng, lat: event.latlng.lat };
@@ -290,6 +294,9 @@
     });
   }
 
+  // A photo still to send: not on the server, and not refused for good.
+  function waiting(photo) { return !photo.enviada && !photo.rechazada; }
+
   function sendPhoto(photo) {
     var form = new FormData();
     form.append("hallazgo", photo.hallazgo);
@@ -298,6 +305,14 @@
       method: "POST", body: form, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken }
     }).then(function (response) {
       if (response.status === 404) return null;  // its finding is not on the server yet
+      if (response.status === 413 || response.status === 409 || response.status === 422) {
+        // Sending it again would be refused again: keep it aside, with the reason, until
+        // the person discards it, instead of posting it every few seconds forever.
+        return response.json().catch(function () { return {}; }).then(function (doc) {
+          photo.rechazada = doc.error || ("el servidor respondió " + response.status);
+          return put("fotos", photo);
+        });
+      }
       if (!response.ok) return refused(response);
       photo.enviada = true;
       photo.blob = null;  // the server has it: free the phone's storage
@@ -327,7 +342,7 @@
 
   function sync() {
     var unsent = captures.filter(function (c) { return c.rev > c.enviada; });
-    var pending = photos.filter(function (p) { return !p.enviada; });
+    var pending = photos.filter(waiting);
     if (syncing || !navigator.onLine || !(unsent.length || pending.length)) {
       render();
       return Promise.resolve();
@@ -353,6 +368,15 @@
   }
 
   $("sincronizar").addEventListener("click", sync);
+  $("descartar").addEventListener("click", function () {
+    var refusedPhotos = photos.filter(function (p) { return !p.enviada && p.rechazada; });
+    Promise.all(refusedPhotos.map(function (p) {
+      return store("fotos", "readwrite", function (s) { return s.delete(p.uuid); });
+    })).then(function () {
+      photos = photos.filter(function (p) { return refusedPhotos.indexOf(p) < 0; });
+      render();
+    });
+  });
   $("nuevo").addEventListener("click", function () {
     if (current) { current.terminada = true; changed(current, true); }
     current = null;
@@ -384,7 +408,7 @@
     var list = $("hallazgos");
     list.textContent = "";
     (current ? current.hallazgos : []).forEach(function (f, i) {
-      L.circleMarker([f.lat, f.lon], { radius: 7, color: "#b02a37", fillOpacity: 0.9 }).addTo(findingsLayer);
+      L.circleMarker([f.lat, f.lon], { radius: 7, color: themeColour("bad"), fillOpacity: 0.9 }).addTo(findingsLayer);
       var item = document.createElement("li");
       item.className = "list-group-item";
       var option = $("categoria").querySelector('option[value="' + f.categoria + '"]');
@@ -393,7 +417,19 @@
       list.appendChild(item);
     });
     var unsentCaptures = captures.filter(function (c) { return c.rev > c.enviada; }).length;
-    var unsentPhotos = photos.filter(function (p) { return !p.enviada; }).length;
+    var unsentPhotos = photos.filter(waiting).length;
+    var unsentFindings = captures.reduce(function (n, c) {
+      return n + c.hallazgos.filter(function (f) { return !f.enviado; }).length;
+    }, 0);
+    var refusedPhotos = photos.filter(function (p) { return !p.enviada && p.rechazada; });
+    $("rechazadas").hidden = !refusedPhotos.length;
+    var refusedList = $("rechazadas-lista");
+    refusedList.textContent = "";
+    refusedPhotos.forEach(function (p) {
+      var item = document.createElement("li");
+      item.textContent = p.rechazada;
+      refusedList.appendChild(item);
+    });
     var queue = $("cola");
     if (syncing && progress) {
       queue.textContent = "Enviando " + progress.sent + " de " + progress.total + " " +
@@ -403,7 +439,7 @@
       queue.textContent = captures.length ? "Todo enviado al servidor." : "Nada por enviar.";
     } else {
       queue.textContent = "Pendiente de enviar: " + unsentCaptures + " recorrido(s), " +
-        unsentPhotos + " foto(s)" + (online ? "." : " — se enviará al volver la conexión.");
+        unsentFindings + " hallazgo(s), " + unsentPhotos + " foto(s)" + (online ? "." : " — se enviará al volver la conexión.");
     }
     queue.dataset.pending = String(unsentCaptures + unsentPhotos);
   }
