@@ -17,8 +17,9 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
+from boundaries.errors import TooManyPointsError
 from boundaries.trackfiles import read_track
-from boundaries.tracks import MAX_TRACK_POINTS, TooManyPointsError
+from boundaries.tracks import MAX_TRACK_POINTS
 
 
 def kmz(points: int) -> tuple[bytes, int]:

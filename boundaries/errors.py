@@ -30,6 +30,11 @@ __all__ = [
     "InvalidParameterError",
     "CoordinateError",
     "TooManyVerticesError",
+    "TrackReadError",
+    "EmptyTrackError",
+    "TrackCoordinateError",
+    "TooManyPointsError",
+    "OutsideAreaError",
 ]
 
 
@@ -100,3 +105,23 @@ class CoordinateError(InvalidGeometryError):
 
 class TooManyVerticesError(InvalidGeometryError):
     """A polygon has more vertices than any real municipal limit (see :mod:`boundaries.sanity`)."""
+
+
+class TrackReadError(LayerReadError):
+    """A route file cannot be read: damaged XML, a DTD or entities, an unknown format."""
+
+
+class EmptyTrackError(EmptyLayerError):
+    """A route file has no line to follow (no points, or a single point)."""
+
+
+class TrackCoordinateError(BoundaryError):
+    """A coordinate or a time of a route is not a number, is infinite or out of range."""
+
+
+class TooManyPointsError(TrackReadError):
+    """A route has more points than :data:`~boundaries.tracks.MAX_TRACK_POINTS`."""
+
+
+class OutsideAreaError(TrackCoordinateError):
+    """A place lies outside the area of use of :data:`~boundaries.crs.MEASURE_CRS` (Mexico)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 from shapely import Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from boundaries.errors import EmptyLayerError, TooManyVerticesError
+from boundaries.errors import EmptyLayerError, TooManyVerticesError, TrackReadError
 from boundaries.formats import PLACE_FILES
 from boundaries.sanity import MAX_VERTICES
 
@@ -36,7 +36,7 @@ from boundaries.trackfiles import (
     kml_elements,
     kmz_document,
 )
-from boundaries.tracks import TrackReadError, checked_coordinates
+from boundaries.tracks import checked_coordinates
 
 __all__ = ["read_places", "parse_kml_places", "parse_gpx_places"]
 

@@ -32,15 +32,17 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 import numpy as np
 
-from boundaries.errors import FileFormatError
+from boundaries.errors import (
+    EmptyTrackError,
+    FileFormatError,
+    TrackCoordinateError,
+    TrackReadError,
+)
 from boundaries.formats import ROUTE_FILES, TRACK_FILES
 from boundaries.io import check_zip_sizes, read_layer
 from boundaries.tracks import (
     MAX_TRACK_POINTS,
-    EmptyTrackError,
     Track,
-    TrackCoordinateError,
-    TrackReadError,
     build_track,
     check_point_count,
     checked_coordinates,
@@ -165,7 +167,7 @@ def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
     >>> parse_gpx(b'<gpx version="1.0"><trk><trkseg><trkpt lat="0" lon="0"/></trkseg></trk></gpx>')
     Traceback (most recent call last):
     ...
-    boundaries.tracks.EmptyTrackError: el archivo GPX: ningún tramo tiene dos puntos o más...
+    boundaries.errors.EmptyTrackError: el archivo GPX: ningún tramo tiene dos puntos o más...
     """
     segments: list[list[tuple[str | None, str | None]]] = []
     times: list[str] = []
@@ -298,7 +300,7 @@ def coordinate_pairs(
     >>> coordinate_pairs("1,2 3,4 5,6", "ruta.kml", limit=2)
     Traceback (most recent call last):
     ...
-    boundaries.tracks.TooManyPointsError: ruta.kml: la ruta tiene más de 100,000 puntos; ...
+    boundaries.errors.TooManyPointsError: ruta.kml: la ruta tiene más de 100,000 puntos; ...
     """
     text = text or ""
     # Each point is "lon,lat" or "lon,lat,alt": at least one comma per point.

@@ -30,19 +30,16 @@ from shapely.geometry.base import BaseGeometry
 
 from boundaries.crs import MEASURE_CRS, STORAGE_CRS
 from boundaries.errors import (
-    BoundaryError,
-    EmptyLayerError,
+    EmptyTrackError,
     GeometryTypeError,
     InvalidParameterError,
-    LayerReadError,
+    OutsideAreaError,
+    TooManyPointsError,
+    TrackCoordinateError,
+    TrackReadError,
 )
 
 __all__ = [
-    "TrackReadError",
-    "EmptyTrackError",
-    "TrackCoordinateError",
-    "OutsideAreaError",
-    "TooManyPointsError",
     "MAX_TRACK_POINTS",
     "Track",
     "check_point_count",
@@ -61,26 +58,6 @@ log = logging.getLogger(__name__)
 #: per second is 43,200 (12 hours), so this is no limit for real work; reading stops as soon
 #: as a file holds more, before its geometry is built.
 MAX_TRACK_POINTS = 100_000
-
-
-class TrackReadError(LayerReadError):
-    """A route file cannot be read: damaged XML, a DTD or entities, an unknown format."""
-
-
-class EmptyTrackError(EmptyLayerError):
-    """A route file has no line to follow (no points, or a single point)."""
-
-
-class TrackCoordinateError(BoundaryError):
-    """A coordinate or a time of a route is not a number, is infinite or out of range."""
-
-
-class TooManyPointsError(TrackReadError):
-    """A route has more points than :data:`MAX_TRACK_POINTS`."""
-
-
-class OutsideAreaError(TrackCoordinateError):
-    """A place lies outside the area of use of :data:`~boundaries.crs.MEASURE_CRS` (Mexico)."""
 
 
 @dataclass(frozen=True)
@@ -251,7 +228,7 @@ def require_in_measure_area(geometry: BaseGeometry, what: str = "el lugar") -> N
     >>> require_in_measure_area(Point(17.06, -96.72), "el hallazgo")
     Traceback (most recent call last):
     ...
-    boundaries.tracks.OutsideAreaError: el hallazgo está fuera de México (17.06, -96.72)...
+    boundaries.errors.OutsideAreaError: el hallazgo está fuera de México (17.06, -96.72)...
     """
     west, south, east, north = MEASURE_CRS.area_of_use.bounds
     min_x, min_y, max_x, max_y = geometry.bounds
@@ -350,7 +327,7 @@ def check_point_count(count: int, name: str, limit: int = MAX_TRACK_POINTS) -> N
     >>> check_point_count(100_001, "ruta.gpx")
     Traceback (most recent call last):
     ...
-    boundaries.tracks.TooManyPointsError: ruta.gpx: la ruta tiene más de 100,000 puntos; ...
+    boundaries.errors.TooManyPointsError: ruta.gpx: la ruta tiene más de 100,000 puntos; ...
     """
     if count > limit:
         raise TooManyPointsError(

@@ -23,6 +23,9 @@ __all__ = [
     "ConflictError",
     "StaleRecordError",
     "SchemaOutdatedError",
+    "ShareGoneError",
+    "ImportInProgressError",
+    "BackupToolError",
     "boundary_errors",
 ]
 
@@ -100,6 +103,27 @@ class SchemaOutdatedError(LimitesError):
     """The database schema is older (or newer) than the code expects."""
 
     status_code = 503
+
+
+class ShareGoneError(LimitesError):
+    """The link existed but was revoked or has expired (HTTP 410)."""
+
+    status_code = 410
+
+
+class ImportInProgressError(ConflictError):
+    """Another import holds the lock."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "otra importación está en curso; espere a que termine y vuelva a intentarlo"
+        )
+
+
+class BackupToolError(LimitesError):
+    """``pg_dump`` or ``pg_restore`` is missing or failed."""
+
+    status_code = 500
 
 
 @contextmanager

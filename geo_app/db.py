@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
+from cases.errors import NotFoundError
+from cases.records.editing import record_by_id
 from cases.storage.db import make_engine, make_session_factory, require_current_schema
+from geo_app.errors import MESSAGES
 
-__all__ = ["init_app", "get_session", "new_session"]
+__all__ = ["init_app", "get_session", "new_session", "get_or_404"]
 
 
 def init_app(app: Flask) -> None:
@@ -34,6 +37,14 @@ def get_session() -> Session:
             current_app.extensions["limites_schema_checked"] = True
         g.limites_session = new_session()
     return g.limites_session
+
+
+def get_or_404(model: type, record_id: int | None):
+    """The live ``model`` record ``record_id``, or the 404 answer (deleted ones are gone too)."""
+    record = record_by_id(get_session(), model, record_id)
+    if record is None:
+        raise NotFoundError(MESSAGES[404])
+    return record
 
 
 def _close_session(exception: BaseException | None = None) -> None:

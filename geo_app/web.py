@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from boundaries.assign import SHARED_DISTANCE_M
@@ -16,6 +16,7 @@ from geo_app import formatting, frame_notice, limits, vendor
 from geo_app.admin import routes as admin
 from geo_app.analysis import routes as analysis
 from geo_app.editing import routes as editing
+from geo_app.errors import MESSAGES, error_response
 from geo_app.exports import routes as exports
 from geo_app.fieldwork import routes as field
 from geo_app.indicators import routes as indicators
@@ -36,18 +37,6 @@ from geo_app.sharing import ogcapi
 from geo_app.sharing import routes as shares
 
 log = logging.getLogger(__name__)
-
-_MESSAGES = {
-    401: "Inicie sesión para continuar.",
-    403: "Su cuenta no tiene permiso para esta acción.",
-    413: "El envío es demasiado grande. Revise el texto o el archivo e intente de nuevo.",
-    429: "Demasiadas solicitudes seguidas. Espere unos minutos e intente de nuevo.",
-    404: "La página que busca no existe. Revise la dirección o vuelva al tablero.",
-    405: "Esa acción no está permitida en esta página.",
-    500: "Ocurrió un error interno. El problema quedó registrado; intente de nuevo más tarde.",
-    503: "La base de datos no está lista. Avise a quien administra el sistema.",
-}
-
 
 def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
@@ -74,39 +63,22 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected_error)
 
 
-_TITLES = {401: "Inicie sesión", 403: "Acceso denegado", 404: "Página no encontrada"}
-
-
-def _page(code: int, message: str, reference: str | None = None):
-    title = _TITLES.get(code, "Error")
-    html = render_template(
-        "errors/error.html", title=title, code=code, message=message, reference=reference
-    )
-    return html, code
-
-
 def _domain_error(error: LimitesError):
     if error.status_code >= 500:
         log.error("%s: %s", type(error).__name__, error.message)
-    return _page(error.status_code, error.message)
+    return error_response(error.status_code, error.message)
 
 
 def _http_error(error: HTTPException):
     code = error.code or 500
     if code == 413 and isinstance(request, limits.LimitedRequest):
-        return _too_large(request.limit())
-    return _page(code, _MESSAGES.get(code, error.description or "Error"))
-
-
-def _too_large(limit: limits.RequestLimit):
-    """A request over its endpoint's limit: the limit in Spanish, as JSON for scripts."""
-    if limit.json:
-        return jsonify({"error": limit.message}), 413
-    return _page(413, limit.message)
+        limit = request.limit()
+        return error_response(413, limit.message, json_body=limit.json or None)
+    return error_response(code, MESSAGES.get(code, error.description or "Error"))
 
 
 def _unexpected_error(error: Exception):
     """A bug: logged with a reference the user can quote, never shown as a user mistake."""
     reference = uuid.uuid4().hex[:8]
     log.exception("unexpected error (reference %s)", reference)
-    return _page(500, _MESSAGES[500], reference)
+    return error_response(500, MESSAGES[500], reference=reference)

@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from boundaries.tracks import TrackCoordinateError, checked_coordinates, require_in_measure_area
+from boundaries.errors import TrackCoordinateError
+from boundaries.tracks import checked_coordinates, require_in_measure_area
 from cases.errors import ConflictError, InvalidInputError, boundary_errors
 from cases.frames.derived import annotate_findings, annotate_routes
 from cases.records.audit import record_change, snapshot

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cases.errors import InvalidInputError, LimitesError, NotFoundError
+from cases.errors import InvalidInputError, NotFoundError, ShareGoneError
 from cases.records.audit import record_change, snapshot
 from cases.sharing.scope import Scope, ScopeKind
 from cases.storage.models import (
@@ -45,7 +45,6 @@ __all__ = [
     "DEFAULT_DAYS",
     "MAX_DAYS",
     "MAP_LAYERS",
-    "ShareGoneError",
     "NewShare",
     "ResolvedShare",
     "create_share",
@@ -72,12 +71,6 @@ MAP_LAYERS = {
     "sedes": "Sedes y sitios",
 }
 MAP_KIND = "mapa"
-
-
-class ShareGoneError(LimitesError):
-    """The link existed but was revoked or has expired (HTTP 410)."""
-
-    status_code = 410
 
 
 @dataclass(frozen=True)

@@ -46,12 +46,11 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, inspect, text
 
-from cases.errors import ConflictError, InvalidInputError, LimitesError
+from cases.errors import BackupToolError, ConflictError, InvalidInputError
 from cases.storage.db import MIGRATIONS, head_revision
 
 __all__ = [
     "BackupSummary",
-    "BackupToolError",
     "write_backup",
     "restore_backup",
     "backup_sqlite",
@@ -75,12 +74,6 @@ _MEMBER = re.compile(
 _ORIGINAL = re.compile(r"adjuntos/[0-9a-f]{2}/([0-9a-f]{64})")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CHUNK = 1024 * 1024
-
-
-class BackupToolError(LimitesError):
-    """``pg_dump`` or ``pg_restore`` is missing or failed."""
-
-    status_code = 500
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from typing import IO
 
 from sqlalchemy import Engine, text
 
-from cases.errors import ConflictError
+from cases.errors import ImportInProgressError
 
-__all__ = ["ImportInProgressError", "import_lock", "IMPORT_LOCK_KEY"]
+__all__ = ["import_lock", "IMPORT_LOCK_KEY"]
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +28,9 @@ log = logging.getLogger(__name__)
 IMPORT_LOCK_KEY = 0x4C494D49544553
 
 
-class ImportInProgressError(ConflictError):
-    """Another import holds the lock."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "otra importación está en curso; espere a que termine y vuelva a intentarlo"
-        )
-
-
 @contextmanager
 def import_lock(engine: Engine) -> Iterator[None]:
-    """Hold the import lock of ``engine``'s database, or raise :class:`ImportInProgressError`.
+    """Hold the import lock of ``engine``'s database, or raise ImportInProgressError.
 
     The lock is released when the block ends, and by the operating system or the server if
     the process dies, so a crashed import never blocks the next one.

@@ -45,6 +45,7 @@ from cases.storage.models import User
 from geo_app.account.forms import ApiTokenForm, LoginForm, PasswordForm
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
+from geo_app.errors import error_response
 from geo_app.forms import first_error
 
 __all__ = [
@@ -230,7 +231,7 @@ def _check_origin():
     source = request.headers.get("Origin") or request.headers.get("Referer")
     if not source or source == "null" or not _same_origin(source):
         log.warning("refused %s %s from origin %r", request.method, request.path, source)
-        return _error_page(403, CROSS_ORIGIN)
+        return error_response(403, CROSS_ORIGIN)
     return None
 
 
@@ -245,9 +246,8 @@ def _require_login():
         if request.method in SAFE_METHODS:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(401)
-    if (request.method not in SAFE_METHODS and request.endpoint not in SELF_SERVICE
-            and not permissions.can_edit(current_user.user)):
-        abort(403)
+    permissions.require(request.method in SAFE_METHODS or request.endpoint in SELF_SERVICE
+                        or permissions.can_edit(current_user.user))
     return None
 
 
@@ -266,13 +266,8 @@ def _api_key_access():
     return None
 
 
-def _error_page(code: int, message: str):
-    title = {429: "Demasiados intentos", 403: "Acceso denegado"}.get(code, "Error")
-    return render_template("errors/error.html", title=title, code=code, message=message), code
-
-
 def _csrf_error(error: CSRFError):
-    return _error_page(400, CSRF_FAILED)
+    return error_response(400, CSRF_FAILED)
 
 
 def local_path(target: object) -> str | None:
@@ -325,7 +320,7 @@ def login():
     username = (form.usuario.data or "").strip().lower()
     keys = (("cuenta", username), ("dirección", request.remote_addr))
     if _throttle().blocked(*keys):
-        return _error_page(429, THROTTLED)
+        return error_response(429, THROTTLED)
     if not form.validate():
         return render_template("auth/login.html", title="Iniciar sesión", form=form,
                                error=first_error(form)), 400

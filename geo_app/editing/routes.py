@@ -63,8 +63,9 @@ from cases.storage.models import (
 )
 from geo_app.account.auth import acting_user
 from geo_app.converters import parse_record_id
-from geo_app.db import get_session
+from geo_app.db import get_or_404, get_session
 from geo_app.editing import forms as f
+from geo_app.errors import error_response
 from geo_app.files import attachment_store, max_attachment_bytes
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")
@@ -308,13 +309,6 @@ def _listing_url(kind_name: str, kind: Kind) -> str:
     return url_for(kind.listing)
 
 
-def _load(kind: Kind, record_id: int):
-    record = editing.record_by_id(get_session(), kind.model, record_id)
-    if record is None:
-        abort(404)
-    return record
-
-
 def _photos() -> list[PhotoUpload]:
     limit = max_attachment_bytes()
     return [PhotoUpload(upload.read(limit + 1), upload.filename)
@@ -335,8 +329,7 @@ def _save(kind_name: str, kind: Kind, form, record=None):
     if not form.validate():
         return _render(kind_name, kind, form, record, 422)
     user = acting_user()
-    if not permissions.can_edit(user, record):
-        abort(403)
+    permissions.require(permissions.can_edit(user, record))
     existing_id = record.id if record is not None else None
     notes: list[str] = []
     try:
@@ -352,7 +345,7 @@ def _save(kind_name: str, kind: Kind, form, record=None):
                 editing.update_record(session, user, record, values, form.expected_version())
             target = kind.page(record)
     except StaleRecordError as error:
-        current = _load(kind, existing_id)
+        current = get_or_404(kind.model, existing_id)
         stale = sorted((k, v) for k, v in snapshot(current).items()
                        if k not in ("geometry", "route"))
         form.version.data = str(current.version)
@@ -363,7 +356,7 @@ def _save(kind_name: str, kind: Kind, form, record=None):
         if error.status_code >= 500:
             raise
         _show_error(form, error)
-        record = _load(kind, existing_id) if existing_id is not None else None
+        record = get_or_404(kind.model, existing_id) if existing_id is not None else None
         return _render(kind_name, kind, form, record, 422)
     saved = (f"Se guardó la {kind.noun}." if kind.noun.endswith("a") or kind.noun.endswith("ón")
              else f"Se guardó el {kind.noun}.")
@@ -385,9 +378,8 @@ def new(kind: str):
         for name in _PARENTS:
             if hasattr(form, name) and request.args.get(name, type=int):
                 getattr(form, name).data = request.args.get(name, type=int)
-        if kind == "hallazgo" and editing.record_by_id(
-                get_session(), Inspection, form.inspection.data) is None:
-            abort(404)
+        if kind == "hallazgo":
+            get_or_404(Inspection, form.inspection.data)
         return _render(kind, spec, form)
     return _save(kind, spec, form)
 
@@ -396,7 +388,7 @@ def new(kind: str):
 def edit(kind: str, record_id: int):
     """Formulario de edición de un registro."""
     spec = _kind(kind)
-    record = _load(spec, record_id)
+    record = get_or_404(spec.model, record_id)
     if request.method == "GET":
         form = spec.form(data=_form_data(record))
         _fill_choices(form, get_session())
@@ -411,13 +403,12 @@ def delete(kind: str, record_id: int):
     """Enviar un registro a la papelera."""
     spec = _kind(kind)
     session = get_session()
-    record = _load(spec, record_id)
+    record = get_or_404(spec.model, record_id)
     form = f.RecordForm()
     if not form.validate():
         abort(400)
     user = acting_user()
-    if not permissions.can_delete(user, record):
-        abort(403)
+    permissions.require(permissions.can_delete(user, record))
     # A finding's page is its inspection's, which stays.
     target = spec.page(record) if isinstance(record, Finding) else _listing_url(kind, spec)
     with unit_of_work(session):
@@ -515,7 +506,7 @@ def geometry_preview(kind: str):
     except LimitesError as error:
         if error.status_code >= 500:
             raise
-        return {"error": error.message}, 422
+        return error_response(422, error.message)
     return {"geometry": shape_.__geo_interface__, "notes": notes}
 
 
@@ -549,5 +540,5 @@ def route_preview():
     except LimitesError as error:
         if error.status_code >= 500:
             raise
-        return {"error": error.message}, 422
+        return error_response(422, error.message)
     return preview.to_dict()

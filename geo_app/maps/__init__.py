@@ -9,7 +9,7 @@ A page builds its map in four steps::
     parts = render_figure(m)         # header, html and script; data never run as code
 """
 
-from geo_app.maps.assets import UnknownAssetError, external_references, localize
+from geo_app.maps.assets import external_references, localize
 from geo_app.maps.controls import add_controls, base_map
 from geo_app.maps.display import for_display
 from geo_app.maps.escape import POPUP_CLASS, popup_html, safe_url
@@ -28,7 +28,6 @@ __all__ = [
     "POPUP_CLASS",
     "FigureParts",
     "MapLayer",
-    "UnknownAssetError",
     "Verbatim",
     "add_controls",
     "base_map",

@@ -16,11 +16,12 @@ from html.parser import HTMLParser
 
 from branca.element import Element, Link
 
+from geo_app.errors import UnknownAssetError
+
 __all__ = [
     "CDN_ASSETS",
     "DROPPED",
     "ROTATE_CSS_PATH",
-    "UnknownAssetError",
     "awesome_rotate_css",
     "external_references",
     "localize",
@@ -79,10 +80,6 @@ CDN_ASSETS: dict[str, str | None] = {
 
 _OFF_SITE_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 _CSS_URL_RE = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
-
-
-class UnknownAssetError(LookupError):
-    """A map element links a CDN file that has no local copy in :data:`CDN_ASSETS`."""
 
 
 def vendor_packages() -> frozenset[str]:

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
-from cases.errors import InvalidInputError, LimitesError
+from cases.errors import InvalidInputError
 from cases.sharing import features
 from cases.sharing.scope import Scope
 from geo_app.db import get_session
 from geo_app.sharing import ogcapi_documents as docs
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
-
-_STATUS_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 404: "NotFound"}
-
 
 def access_scope() -> Scope:
     """What this request may read: the single access hook of the API.
@@ -60,24 +57,6 @@ def _answer(document: dict, media: str, title: str, kind: str = "document", **co
         return render_template("ogcapi/page.html", title=title, doc=document, kind=kind,
                                breadcrumbs=[("OGC API", home)], **context)
     return Response(docs.to_json(document), mimetype=media)
-
-
-@bp.errorhandler(LimitesError)
-def _error(error: LimitesError):
-    code = error.status_code
-    body = {"code": _STATUS_CODES.get(code, "ServerError"), "description": error.message}
-    if request.args.get("f") == "html" or (
-        "f" not in request.args
-        and request.accept_mimetypes.best_match([docs.JSON, docs.HTML]) == docs.HTML
-    ):
-        response = Response(render_template("errors/error.html", title="Error", code=code,
-                                            message=error.message, reference=None),
-                            status=code)
-    else:
-        response = Response(docs.to_json(body), status=code, mimetype=docs.JSON)
-    if code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="limites"'
-    return response
 
 
 @bp.get("/")

@@ -28,7 +28,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    abort,
     current_app,
     g,
     render_template,
@@ -40,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
-from cases.access.permissions import can_edit
+from cases.access.permissions import can_edit, require
 from cases.errors import LimitesError, NotFoundError
 from cases.sharing import features
 from cases.sharing.links import (
@@ -265,8 +264,7 @@ def download(token: str, fmt: str):
 
 
 def _require_editor() -> None:
-    if not can_edit(acting_user()):
-        abort(403)
+    require(can_edit(acting_user()))
 
 
 @bp.get("/compartidos")

@@ -6,12 +6,12 @@ import zipfile
 
 import pytest
 
-from boundaries.errors import FileFormatError, TooManyVerticesError
+from boundaries.errors import FileFormatError, TooManyPointsError, TooManyVerticesError
 from boundaries.io import check_zip_sizes, read_layer
 from boundaries.placefiles import parse_kml_places, read_places
 from boundaries.sanity import MAX_VERTICES
 from boundaries.trackfiles import parse_gpx, parse_kml, read_track
-from boundaries.tracks import MAX_TRACK_POINTS, TooManyPointsError, track_from_points
+from boundaries.tracks import MAX_TRACK_POINTS, track_from_points
 
 MILLION = 1_000_001
 

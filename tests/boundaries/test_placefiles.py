@@ -3,9 +3,8 @@ import zipfile
 
 import pytest
 
-from boundaries.errors import BoundaryError, EmptyLayerError
+from boundaries.errors import BoundaryError, EmptyLayerError, TrackReadError
 from boundaries.placefiles import read_places
-from boundaries.tracks import TrackReadError
 
 KML = """<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
 <Placemark><name>Zona</name><Polygon><outerBoundaryIs><LinearRing><coordinates>

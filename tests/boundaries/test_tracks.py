@@ -10,13 +10,17 @@ import pytest
 import shapely
 from shapely import LineString, MultiLineString, Point
 
-from boundaries.errors import BoundaryError, GeometryTypeError, InvalidParameterError
-from boundaries.trackfiles import parse_gpx, parse_kml, parse_kmz, read_track
-from boundaries.tracks import (
+from boundaries.errors import (
+    BoundaryError,
     EmptyTrackError,
+    GeometryTypeError,
+    InvalidParameterError,
     OutsideAreaError,
     TrackCoordinateError,
     TrackReadError,
+)
+from boundaries.trackfiles import parse_gpx, parse_kml, parse_kmz, read_track
+from boundaries.tracks import (
     drop_jitter,
     require_in_measure_area,
     track_from_points,

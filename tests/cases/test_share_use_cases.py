@@ -6,9 +6,8 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from cases.errors import InvalidInputError, NotFoundError
+from cases.errors import InvalidInputError, NotFoundError, ShareGoneError
 from cases.sharing.links import (
-    ShareGoneError,
     create_share,
     list_shares,
     record_access,

@@ -22,10 +22,10 @@ from cases.storage.statuses import (
     FindingCategory,
     ZoneStatus,
 )
+from geo_app.errors import UnknownAssetError
 from geo_app.maps import (
     POPUP_CLASS,
     MapLayer,
-    UnknownAssetError,
     add_controls,
     base_map,
     boundaries_layer,
