@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -15,6 +14,7 @@ from limites_testing import (
     AppClient,
     demo_app,
     migrate,
+    missing,
     postgres_url,
     signed_in_client,
 )
@@ -58,15 +58,9 @@ def postgres_available() -> None:
                 "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'"
             ).fetchone()
     except psycopg.OperationalError as exc:
-        reason = f"PostgreSQL no responde en {PG_DSN}: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs PostgreSQL: {reason}")
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+        missing(f"PostgreSQL no responde en {PG_DSN}: {exc}")
     if row is None:
-        reason = "PostGIS is not installed (apt-get install postgresql-15-postgis-3)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+        missing("PostGIS is not installed (apt-get install postgresql-15-postgis-3)")
 
 
 @pytest.fixture(scope="session")
@@ -212,6 +206,14 @@ def app(sqlite_url, tmp_path, demo_database):
     assert url == sqlite_url
     app = demo_app(database_url=url, instance_path=tmp_path / "instance", demo=False,
                    SECRET_KEY="prueba")
+    yield app
+    app.extensions["limites_engine"].dispose()
+
+
+@pytest.fixture
+def field_app(tmp_path):
+    """A demo app of its own that keeps attachments (photos, PDFs) under ``tmp_path``."""
+    app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
     yield app
     app.extensions["limites_engine"].dispose()
 

@@ -7,15 +7,17 @@ One helper, so the suites and the benchmarks measure the same thing the README's
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,9 @@ __all__ = [
     "session_cookie",
     "AppClient",
     "signed_in_client",
+    "row_count",
+    "missing",
+    "system_tool",
 ]
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -167,3 +172,29 @@ def signed_in_client(app: Flask, username: str = "editora") -> AppClient:
         create_demo_accounts(session)
     app.test_client_class = AppClient
     return app.test_client().login(username)
+
+
+def row_count(app: Flask, model: type) -> int:
+    """How many rows of ``model`` the app's database holds."""
+    with app.extensions["limites_sessions"]() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def missing(reason: str) -> NoReturn:
+    """Something the suite needs from the system is missing: fail in CI, skip loudly elsewhere."""
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(f"SKIPPED LOUDLY — {reason}")
+
+
+def system_tool(tool: str, packages: str = "gdal-bin") -> str:
+    """The path of a Debian tool (``make system-deps`` installs it), or :func:`missing`.
+
+    ``tool`` is a command name or a path.
+    """
+    path = shutil.which(tool) if "/" not in tool else (tool if Path(tool).exists() else None)
+    if path is None:
+        missing(f"{tool} not found (apt-get install {packages}; make system-deps)")
+    return path

@@ -1,10 +1,16 @@
-"""Sample field files for tests and benchmarks: photos with and without EXIF GPS, PDFs, GPX."""
+"""Sample field files for tests and benchmarks (photos with and without EXIF GPS, PDFs, GPX),
+and the count of field records a test compares before and after.
+"""
 
 from __future__ import annotations
 
 import io
 
+from flask import Flask
+from limites_testing import row_count
 from PIL import ExifTags, Image
+
+from cases.storage.models import Attachment, Finding, Inspection
 
 # Inside Oaxaca de Juárez, near the Atoyac (as in tests/geo_app/test_cli_analysis.py).
 IN_OAXACA = (-96.7256, 17.0624)
@@ -66,3 +72,8 @@ def gpx(points=ROUTE, *, times: bool = True) -> str:
         '<gpx version="1.1" creator="prueba" xmlns="http://www.topografix.com/GPX/1/1">'
         f"<trk><name>Recorrido</name><trkseg>{rows}</trkseg></trk></gpx>"
     )
+
+
+def field_counts(app: Flask) -> dict[str, int]:
+    """How many inspections, findings and attachments the app holds, by model name."""
+    return {model.__name__: row_count(app, model) for model in (Inspection, Finding, Attachment)}

@@ -8,7 +8,6 @@ Every page a test visits is saved as a screenshot under ``test-output/screenshot
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from limites_testing import demo_app, session_cookie
+from limites_testing import demo_app, missing, session_cookie
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
@@ -100,10 +99,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        reason = f"system Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs the browser: {reason}")
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+        missing(f"system Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,9 +1,8 @@
 import json
 
 import pytest
-from limites_testing import demo_app
-from limites_testing_field import IN_OAXACA, PDF, ROUTE, gpx, photo
-from sqlalchemy import func, select
+from limites_testing_field import IN_OAXACA, PDF, ROUTE, field_counts, gpx, photo
+from sqlalchemy import select
 
 from cases.storage.models import (
     Attachment,
@@ -17,13 +16,6 @@ from cases.storage.models import (
 
 
 @pytest.fixture
-def field_app(tmp_path):
-    app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
-    yield app
-    app.extensions["limites_engine"].dispose()
-
-
-@pytest.fixture
 def cli(field_app):
     runner = field_app.test_cli_runner()
 
@@ -31,14 +23,6 @@ def cli(field_app):
         return runner.invoke(args=[str(a) for a in args])
 
     return invoke
-
-
-def counts(app) -> dict[str, int]:
-    with app.extensions["limites_sessions"]() as session:
-        return {
-            model.__name__: session.scalar(select(func.count()).select_from(model))
-            for model in (Inspection, Finding, Attachment)
-        }
 
 
 def first(app, column):
@@ -121,22 +105,22 @@ def test_inspection_add_bad_input_writes_nothing(field_app, cli, route_gpx, tmp_
     options = {"--title": "Recorrido", "--date": "2025-05-15", "--route": route_gpx}
     for key, value in change.items():
         options[key] = value(tmp_path) if callable(value) else value
-    before = counts(field_app)
+    before = field_counts(field_app)
     result = cli("inspection", "add", *[x for pair in options.items() for x in pair])
     assert result.exit_code == 1, result.output
     assert message in result.output
     assert "Traceback" not in result.output
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
 
 
 def test_same_title_and_date_is_a_conflict(field_app, cli, route_gpx):
     args = ("inspection", "add", "--title", "Dos veces", "--date", "2025-05-15", "--route",
             route_gpx)
     assert cli(*args).exit_code == 0
-    before = counts(field_app)
+    before = field_counts(field_app)
     result = cli(*args)
     assert result.exit_code == 1 and "ya existe el recorrido «Dos veces»" in result.output
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
 
 
 @pytest.fixture
@@ -204,11 +188,11 @@ def _write(name, data):
 def test_finding_add_bad_input_writes_nothing(field_app, cli, inspection_id, tmp_path, args,
                                               message):
     args = [a(tmp_path) if callable(a) else a for a in args]
-    before = counts(field_app)
+    before = field_counts(field_app)
     result = cli("finding", "add", inspection_id, *args)
     assert result.exit_code == 1, result.output
     assert message in result.output
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
     assert not (tmp_path / "adjuntos").exists()
 
 
@@ -253,7 +237,7 @@ def test_attach_bad_input_writes_nothing(field_app, cli, tmp_path, args, message
     page = tmp_path / "pagina.pdf"
     page.write_text("<html><script>alert(1)</script></html>")
     args = [page if a == "PAGINA" else a for a in args]
-    before = counts(field_app)
+    before = field_counts(field_app)
     result = cli("attach", *args)
     assert result.exit_code == 1 and message in result.output, result.output
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before

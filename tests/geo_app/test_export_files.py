@@ -6,9 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,7 +14,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import shapely
-from limites_testing import demo_app
+from limites_testing import demo_app, system_tool
 from sqlalchemy import select
 
 from cases.sharing.scope import Scope, resolve_scope
@@ -32,14 +30,8 @@ OGR_TYPES = {"int": "Integer64", "float": "Real", "str": "String", "date": "Date
 
 
 def need(tool: str) -> str:
-    """The path of a Debian tool (make system-deps installs it); fail in CI, skip loudly else."""
-    path = shutil.which(tool) if "/" not in tool else (tool if Path(tool).exists() else None)
-    if path is None:
-        reason = f"{tool} not found (apt-get install gdal-bin python3-gdal poppler-utils)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
-    return path
+    """The path of a GDAL or poppler tool (or a skip, a failure in CI)."""
+    return system_tool(tool, "gdal-bin python3-gdal poppler-utils")
 
 
 @pytest.fixture(scope="module")

@@ -5,30 +5,14 @@ import uuid
 
 import pytest
 from limites_testing import demo_app, signed_in_client
-from limites_testing_field import IN_OAXACA, IN_OVERLAP, PDF, photo
-from sqlalchemy import func, select
+from limites_testing_field import IN_OAXACA, IN_OVERLAP, PDF, field_counts, photo
 
 from cases.storage.models import Attachment, Finding, Inspection
 
 
 @pytest.fixture
-def field_app(tmp_path):
-    app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
-    yield app
-    app.extensions["limites_engine"].dispose()
-
-
-@pytest.fixture
 def client(field_app):
     return signed_in_client(field_app)
-
-
-def counts(app) -> dict[str, int]:
-    with app.extensions["limites_sessions"]() as session:
-        return {
-            model.__name__: session.scalar(select(func.count()).select_from(model))
-            for model in (Inspection, Finding, Attachment)
-        }
 
 
 def batch(points=None, findings=None, **head):
@@ -53,7 +37,7 @@ def batch(points=None, findings=None, **head):
 
 
 def test_batch_creates_inspection_route_and_findings(field_app, client):
-    before = counts(field_app)
+    before = field_counts(field_app)
     doc = batch()
     response = client.post("/campo/sincronizar", json=doc)
     assert response.status_code == 201, response.json
@@ -64,7 +48,7 @@ def test_batch_creates_inspection_route_and_findings(field_app, client):
     assert answer["recorrido"]["longitud_m"] > 2000
     key = doc["hallazgos"][0]["uuid"]
     assert answer["hallazgos"][key]["creado"] is True
-    assert counts(field_app) == {**before, "Inspection": before["Inspection"] + 1,
+    assert field_counts(field_app) == {**before, "Inspection": before["Inspection"] + 1,
                                  "Finding": before["Finding"] + 1}
     with field_app.extensions["limites_sessions"]() as session:
         stored = session.get(Inspection, answer["recorrido"]["id"])
@@ -78,7 +62,7 @@ def test_batch_creates_inspection_route_and_findings(field_app, client):
 def test_a_retried_batch_creates_nothing_twice(field_app, client):
     doc = batch()
     first = client.post("/campo/sincronizar", json=doc)
-    after_first = counts(field_app)
+    after_first = field_counts(field_app)
     again = client.post("/campo/sincronizar", json=doc)
     assert again.status_code == 200
     assert again.json["recorrido"]["creado"] is False
@@ -86,7 +70,7 @@ def test_a_retried_batch_creates_nothing_twice(field_app, client):
     assert again.json["hallazgos"] == {
         key: {**value, "creado": False} for key, value in first.json["hallazgos"].items()
     }
-    assert counts(field_app) == after_first
+    assert field_counts(field_app) == after_first
 
 
 def test_a_later_batch_extends_the_route_and_adds_new_findings(field_app, client):
@@ -114,7 +98,7 @@ def any_backend_app(database_url, tmp_path):
 def test_concurrent_copies_of_one_batch_store_it_once(any_backend_app):
     field_app = any_backend_app
     doc = batch()
-    before = counts(field_app)
+    before = field_counts(field_app)
     statuses = []
 
     def send():
@@ -127,8 +111,8 @@ def test_concurrent_copies_of_one_batch_store_it_once(any_backend_app):
     for thread in threads:
         thread.join()
     assert sorted(statuses)[-1] == 201 and all(s in (200, 201) for s in statuses)
-    assert counts(field_app)["Inspection"] == before["Inspection"] + 1
-    assert counts(field_app)["Finding"] == before["Finding"] + 1
+    assert field_counts(field_app)["Inspection"] == before["Inspection"] + 1
+    assert field_counts(field_app)["Finding"] == before["Finding"] + 1
 
 
 def test_a_track_without_accurate_points_still_records_the_findings(field_app, client):
@@ -161,11 +145,11 @@ def test_bad_batches_are_refused_in_spanish_and_write_nothing(field_app, client,
                                                                message):
     doc = batch()
     mutate(doc)
-    before = counts(field_app)
+    before = field_counts(field_app)
     response = client.post("/campo/sincronizar", json=doc)
     assert response.status_code == 400
     assert message in response.json["error"]
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
 
 
 def test_not_json_is_refused(client):
@@ -187,10 +171,10 @@ def test_photos_are_attached_once_to_their_finding(field_app, client):
     finding_uuid, photo_uuid = doc["hallazgos"][0]["uuid"], str(uuid.uuid4())
     first = _send_photo(client, photo_uuid, finding_uuid, photo())
     assert first.status_code == 201 and first.json["creado"] is True
-    before = counts(field_app)
+    before = field_counts(field_app)
     again = _send_photo(client, photo_uuid, finding_uuid, photo())
     assert again.status_code == 200 and again.json == {**first.json, "creado": False}
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
     with field_app.extensions["limites_sessions"]() as session:
         attachment = session.get(Attachment, first.json["id"])
         assert attachment.finding.client_uuid == finding_uuid
@@ -209,10 +193,10 @@ def test_bad_photos_are_refused(field_app, client, finding_known, data, status, 
     doc = batch()
     client.post("/campo/sincronizar", json=doc)
     finding_uuid = doc["hallazgos"][0]["uuid"] if finding_known else str(uuid.uuid4())
-    before = counts(field_app)
+    before = field_counts(field_app)
     response = _send_photo(client, str(uuid.uuid4()), finding_uuid, data or photo())
     assert response.status_code == status and message in response.json["error"]
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
 
 
 def test_capture_page_lists_the_categories_and_loads_only_local_files(client):
@@ -255,11 +239,11 @@ def test_more_findings_than_a_batch_may_hold_are_refused_in_spanish(field_app, c
 
     findings = [{"uuid": str(uuid.uuid4()), "categoria": "otro",
                  "lon": IN_OAXACA[0], "lat": IN_OAXACA[1]} for _ in range(MAX_FINDINGS + 1)]
-    before = counts(field_app)
+    before = field_counts(field_app)
     response = client.post("/campo/sincronizar", json=batch(findings=findings))
     assert response.status_code == 413
     assert f"el máximo por envío es {MAX_FINDINGS}" in response.json["error"]
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
     accepted = client.post("/campo/sincronizar", json=batch(findings=findings[:MAX_FINDINGS]))
     assert accepted.status_code == 201, accepted.json
 
@@ -267,11 +251,11 @@ def test_more_findings_than_a_batch_may_hold_are_refused_in_spanish(field_app, c
 def test_a_repeated_finding_uuid_is_refused_in_spanish(field_app, client):
     doc = batch()
     doc["hallazgos"].append(dict(doc["hallazgos"][0], nota="otra vez"))
-    before = counts(field_app)
+    before = field_counts(field_app)
     response = client.post("/campo/sincronizar", json=doc)
     assert response.status_code == 400
     assert "el hallazgo 2 repite el identificador (UUID) del hallazgo 1" in response.json["error"]
-    assert counts(field_app) == before
+    assert field_counts(field_app) == before
 
 
 def test_later_parts_without_points_add_findings_and_keep_the_route(field_app, client):
@@ -334,4 +318,4 @@ def test_other_people_save_and_sign_in_while_a_phone_syncs(field_app, monkeypatc
     for thread in threads:
         thread.join()
     assert answers == {"sync": 201, "meeting": 302, "sign_in": 302}
-    assert counts(field_app)["Finding"] >= 20
+    assert field_counts(field_app)["Finding"] >= 20

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import threading
 
 import pytest
-from limites_testing import demo_app, session_cookie
+from limites_testing import demo_app, session_cookie, system_tool
 from werkzeug.serving import make_server
 
 from cases.access.accounts import get_user
@@ -18,16 +17,6 @@ from cases.access.api_keys import create_token
 from cases.sharing.features import COLLECTIONS
 from cases.sharing.tables import layer_spec
 from cases.storage.db import unit_of_work
-
-
-def _gdal(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        reason = f"{tool} not found (apt-get install gdal-bin; make system-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +68,7 @@ def test_the_api_answers_401_without_an_account(served):
 
 
 def test_ogrinfo_lists_every_collection(api_url):
-    out = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{api_url}"],
+    out = subprocess.run([system_tool("ogrinfo"), "-ro", "-so", f"OAPIF:{api_url}"],
                          capture_output=True, text=True, check=True).stdout
     listed = re.findall(r"^\d+: (\S+) ", out, re.M)
     assert listed == [c.id for c in COLLECTIONS]
@@ -87,7 +76,7 @@ def test_ogrinfo_lists_every_collection(api_url):
 
 def test_ogrinfo_reads_every_attribute_with_its_type(api_url):
     out = subprocess.run(
-        [_gdal("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{api_url}", "hallazgos"],
+        [system_tool("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{api_url}", "hallazgos"],
         capture_output=True, text=True, check=True).stdout
     for field in layer_spec("hallazgos").fields:
         assert re.search(rf"^  {field} \(", out, re.M), field
@@ -99,20 +88,20 @@ def test_ogrinfo_reads_every_attribute_with_its_type(api_url):
 def test_ogr2ogr_copies_every_collection(api_url, tmp_path):
     out = tmp_path / "copia.gpkg"
     # A small page size makes GDAL follow the next links.
-    subprocess.run([_gdal("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{api_url}",
+    subprocess.run([system_tool("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{api_url}",
                     "-oo", "PAGE_SIZE=2"], capture_output=True, text=True, check=True)
-    info = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", str(out), "zonas"],
+    info = subprocess.run([system_tool("ogrinfo"), "-ro", "-so", str(out), "zonas"],
                           capture_output=True, text=True, check=True).stdout
     assert "Feature Count: 5" in info
     assert re.search(r"^estado: String", info, re.M)
-    routes = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", str(out), "recorridos"],
+    routes = subprocess.run([system_tool("ogrinfo"), "-ro", "-so", str(out), "recorridos"],
                             capture_output=True, text=True, check=True).stdout
     assert "Feature Count: 1" in routes and re.search(r"^inicio: Date", routes, re.M)
 
 
 def test_ogrinfo_spatial_filter_uses_bbox(api_url):
     out = subprocess.run(
-        [_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{api_url}", "hallazgos",
+        [system_tool("ogrinfo"), "-ro", "-so", f"OAPIF:{api_url}", "hallazgos",
          "-spat", "-96.76", "17.06", "-96.74", "17.08"],
         capture_output=True, text=True, check=True).stdout
     count = int(re.search(r"Feature Count: (\d+)", out).group(1))
@@ -142,7 +131,7 @@ def test_gdal_and_owslib_read_with_a_personal_api_key(served, api_key):
     # Only the key: no session cookie (the module's other tests sign GDAL in with one).
     env = {k: v for k, v in os.environ.items() if k != "GDAL_HTTP_COOKIE"}
     out = subprocess.run(
-        [_gdal("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{url}", "hallazgos",
+        [system_tool("ogrinfo"), "-ro", "-al", "-q", f"OAPIF:{url}", "hallazgos",
          "--config", "GDAL_HTTP_HEADERS", f"Authorization: Bearer {api_key}"],
         capture_output=True, text=True, check=True, env=env).stdout
     assert out.count("OGRFeature(hallazgos)") == 3
@@ -150,7 +139,7 @@ def test_gdal_and_owslib_read_with_a_personal_api_key(served, api_key):
     zones = service.collection_items("zonas", limit=100)
     assert zones["numberMatched"] == len(zones["features"]) == 5
     refused = subprocess.run(
-        [_gdal("ogrinfo"), "-ro", "-so", f"OAPIF:{url}",
+        [system_tool("ogrinfo"), "-ro", "-so", f"OAPIF:{url}",
          "--config", "GDAL_HTTP_HEADERS", "Authorization: Bearer lim_adivinanza"],
         capture_output=True, text=True, env=env)
     assert refused.returncode != 0 and "401" in refused.stderr

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import subprocess
 import threading
 
 import pytest
-from limites_testing import demo_app, signed_in_client
+from limites_testing import demo_app, signed_in_client, system_tool
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -19,16 +17,6 @@ from cases.sharing.links import create_share, hash_token
 from cases.storage.db import unit_of_work
 from cases.storage.models import Case, DisputeZone, ShareAccess, ShareLink, utcnow
 from geo_app.sharing.routes import flush_accesses
-
-
-def _gdal(tool: str) -> str:
-    path = shutil.which(tool)
-    if path is None:
-        reason = f"{tool} not found (apt-get install gdal-bin; make system-deps)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
-    return path
 
 
 @pytest.fixture
@@ -166,15 +154,15 @@ def test_someone_with_only_the_link_downloads_a_gpkg_ogrinfo_opens(live_share, t
     out = tmp_path / "zona.gpkg"
     with urllib.request.urlopen(f"{live_share}/descargar/gpkg") as answer:
         out.write_bytes(answer.read())
-    listing = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", str(out)],
+    listing = subprocess.run([system_tool("ogrinfo"), "-ro", "-so", str(out)],
                              capture_output=True, text=True, check=True).stdout
     assert "zonas" in listing and "hallazgos" in listing
 
 
 def test_ogr2ogr_copies_the_share_collections(live_share, tmp_path):
     out = tmp_path / "copia.gpkg"
-    subprocess.run([_gdal("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{live_share}/ogcapi/",
+    subprocess.run([system_tool("ogr2ogr"), "-f", "GPKG", str(out), f"OAPIF:{live_share}/ogcapi/",
                     "zonas"], capture_output=True, text=True, check=True)
-    summary = subprocess.run([_gdal("ogrinfo"), "-ro", "-so", str(out), "zonas"],
+    summary = subprocess.run([system_tool("ogrinfo"), "-ro", "-so", str(out), "zonas"],
                              capture_output=True, text=True, check=True).stdout
     assert "Feature Count: 1" in summary

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 
 import pytest
 from flask import Flask
+from limites_testing import missing
 
 from geo_app.maps.assets import CDN_ASSETS
 from geo_app.vendor import DEFAULT_VENDOR_DIR, bp, vendor_url
@@ -15,10 +15,7 @@ from geo_app.vendor import DEFAULT_VENDOR_DIR, bp, vendor_url
 @pytest.fixture(scope="module")
 def node_modules():
     if not (DEFAULT_VENDOR_DIR / "leaflet" / "dist" / "leaflet.js").is_file():
-        reason = f"faltan los paquetes npm en {DEFAULT_VENDOR_DIR}: ejecute «npm ci»"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(f"SKIPPED LOUDLY — {reason}")
+        missing(f"faltan los paquetes npm en {DEFAULT_VENDOR_DIR}: ejecute «npm ci»")
     return DEFAULT_VENDOR_DIR
 
 
