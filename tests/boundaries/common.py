@@ -7,7 +7,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely import LineString, Polygon, box
+from hypothesis import strategies as st
+from shapely import LineString, MultiPoint, Polygon, box
 
 CRS = 6372
 
@@ -34,6 +35,16 @@ RING_C = shapely.union(box(200, 100, 300, 200), box(0, 200, 300, 300))
 HOLE = box(100, 100, 200, 200)
 ISLAND = box(140, 140, 160, 160)
 ROUTE = LineString([(50, 50), (150, 50), (250, 50)])
+
+
+def convex_polygons(extent: int) -> st.SearchStrategy[Polygon]:
+    """Convex polygons with 3 to 8 integer vertices in [0, extent]² (hypothesis strategy)."""
+    corners = st.tuples(st.integers(0, extent), st.integers(0, extent))
+    return (
+        st.lists(corners, min_size=3, max_size=8)
+        .map(lambda pts: shapely.convex_hull(MultiPoint(pts)))
+        .filter(lambda hull: hull.geom_type == "Polygon")
+    )
 
 
 def frame(geometries: dict[str, object], crs: int = CRS) -> gpd.GeoDataFrame:
