@@ -1,4 +1,10 @@
-"""How dates and numbers are written for the unit's staff (Mexican Spanish)."""
+"""How dates and numbers are written for the unit's staff (Mexican Spanish).
+
+The one home of these formats: pages, the report (HTML, PDF, DOCX), map popups and the CLI
+write every user-visible figure through this module, with one convention: thousands separated
+by commas and a decimal point («1,234.5»), dates day first. ``cases/`` and ``boundaries/``
+return numbers and dates.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,10 @@ import datetime as dt
 
 from flask import Flask
 
-__all__ = ["long_date", "day_list", "short_date", "number", "init_app"]
+__all__ = [
+    "long_date", "day_list", "short_date", "short_dates", "number", "figure", "percent",
+    "megabytes", "file_size", "init_app",
+]
 
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -61,6 +70,17 @@ def short_date(value: dt.date | None, empty: str = "—") -> str:
     return empty if value is None else value.strftime("%d/%m/%Y")
 
 
+def short_dates(values: list[dt.date] | None) -> str:
+    """Write separate days as a form field holds them: "15/05/2025, 22/05/2025".
+
+    Examples
+    --------
+    >>> short_dates([dt.date(2025, 5, 15), dt.date(2025, 5, 22)])
+    '15/05/2025, 22/05/2025'
+    """
+    return ", ".join(short_date(day) for day in values or [])
+
+
 def number(value: float | int | None, decimals: int = 0) -> str:
     """Write a number with thousands separated by commas and a decimal point.
 
@@ -74,9 +94,58 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def figure(value: float) -> str:
+    """Write a goal or a level with one decimal at most, without a useless ".0".
+
+    Examples
+    --------
+    >>> figure(20.0), figure(12.5), figure(1500)
+    ('20', '12.5', '1,500')
+    """
+    return number(value, 1).removesuffix(".0")
+
+
+def percent(value: float | None) -> str:
+    """Write a percentage as the unit does ("6.7 %"), or "sin dato".
+
+    Examples
+    --------
+    >>> percent(20.0), percent(6.7), percent(None)
+    ('20 %', '6.7 %', 'sin dato')
+    """
+    return "sin dato" if value is None else f"{figure(value)} %"
+
+
+def megabytes(n: int) -> str:
+    """``n`` bytes as whole megabytes for a message ("25 MB").
+
+    Examples
+    --------
+    >>> megabytes(25 * 2**20), megabytes(2048 * 2**20)
+    ('25 MB', '2,048 MB')
+    """
+    return f"{number(n / 2**20)} MB"
+
+
+def file_size(n: int) -> str:
+    """``n`` bytes in MB with a decimal, or in whole KB below one megabyte.
+
+    Examples
+    --------
+    >>> file_size(3 * 2**20 + 2**19), file_size(5000)
+    ('3.5 MB', '5 KB')
+    """
+    return f"{number(n / 2**20, 1)} MB" if n >= 2**20 else f"{number(n / 1024)} KB"
+
+
 def init_app(app: Flask) -> None:
     """Register the formatters as Jinja filters."""
+    from geo_app.reports.text import computed_note, rule_text
+
     app.add_template_filter(long_date, "fecha")
     app.add_template_filter(day_list, "dias")
     app.add_template_filter(short_date, "fecha_corta")
     app.add_template_filter(number, "numero")
+    app.add_template_filter(percent, "porcentaje")
+    app.add_template_filter(rule_text, "regla")
+    app.add_template_filter(computed_note, "nota_calculada")

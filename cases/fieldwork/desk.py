@@ -86,7 +86,8 @@ def _filter(min_step_m: float | None) -> float | None:
 
 
 def _count(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
+    # The app's convention (geo_app.formatting.number): thousands separated by commas.
+    return f"{number:,}"
 
 
 def _points_note(read: int, kept: int, min_step_m: float | None) -> str:

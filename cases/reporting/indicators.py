@@ -53,7 +53,6 @@ __all__ = [
     "signer_candidates",
     "configure_indicator",
     "override_level",
-    "format_percent",
 ]
 
 # The unit's own municipality (INEGI code): a meeting with any other one is a linkage.
@@ -182,31 +181,6 @@ class IndicatorLevel:
         return f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
 
     @property
-    def rule_text(self) -> str:
-        """The computation in words: "4 vinculaciones de 20 programadas = 20 %"."""
-        unit = self.indicator.unit or "actividades"
-        if self.annual_goal is None:
-            return (
-                f"{self.done_text} en el trimestre; sin meta registrada: no se puede calcular "
-                "el porcentaje"
-            )
-        planned = "programados" if unit.endswith("os") else "programadas"
-        return (
-            f"{self.done_text} de {format_number(self.annual_goal)} {planned} en el año = "
-            f"{format_percent(self.computed_percent)}"
-        )
-
-    @property
-    def computed_note(self) -> str | None:
-        """The computed level beside an official figure that differs or stands alone.
-
-        None when the official figure is the computed one.
-        """
-        if not self.overridden:
-            return None
-        return f"Calculado con las actividades registradas: {self.rule_text}."
-
-    @property
     def missing(self) -> list[str]:
         """What the level lacks, in Spanish, for the report to say so.
 
@@ -243,28 +217,6 @@ class IndicatorYear:
         """The year's level: every counted activity over the annual goal."""
         goal = self.indicator.annual_goal
         return round(100.0 * self.counted / goal, 1) if goal else None
-
-
-def format_number(value: float) -> str:
-    """A number without a useless ".0".
-
-    Examples
-    --------
-    >>> format_number(20.0), format_number(12.5)
-    ('20', '12.5')
-    """
-    return f"{value:,.1f}".removesuffix(".0")
-
-
-def format_percent(value: float | None) -> str:
-    """A percentage as the unit writes it, or "sin dato".
-
-    Examples
-    --------
-    >>> format_percent(20.0), format_percent(6.7), format_percent(None)
-    ('20 %', '6.7 %', 'sin dato')
-    """
-    return "sin dato" if value is None else f"{format_number(value)} %"
 
 
 def singular(unit: str) -> str:

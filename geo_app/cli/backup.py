@@ -13,12 +13,9 @@ from cases.storage.db import head_revision
 from cases.storage.locks import import_lock
 from geo_app.cli.support import engine, handled
 from geo_app.files import attachment_store
+from geo_app.formatting import file_size
 
 __all__ = ["COMMANDS", "backup_command", "restore_command"]
-
-
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:,.1f} MB" if n >= 1_048_576 else f"{n / 1024:,.0f} KB"
 
 
 @click.command("backup")
@@ -29,7 +26,7 @@ def backup_command(path: str) -> None:
     with handled():
         summary = write_backup(engine(), attachment_store().root, path)
     click.echo(
-        f"Copia de seguridad escrita en {summary.path} ({_size(summary.size_bytes)}, "
+        f"Copia de seguridad escrita en {summary.path} ({file_size(summary.size_bytes)}, "
         f"{summary.attachments} adjunto(s), esquema {summary.revision}). Guárdela fuera de "
         "este equipo."
     )

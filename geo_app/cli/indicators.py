@@ -9,8 +9,6 @@ from cases.errors import InvalidInputError
 from cases.reporting.indicators import (
     configure_indicator,
     find_indicator,
-    format_number,
-    format_percent,
     override_level,
     year_progress,
 )
@@ -18,6 +16,8 @@ from cases.reporting.quarters import parse_quarter
 from cases.storage.db import unit_of_work
 from cases.storage.models import MeetingKind
 from geo_app.cli.support import handled, open_session
+from geo_app.formatting import figure, percent
+from geo_app.reports.text import rule_text
 
 __all__ = ["COMMANDS", "indicators_command"]
 
@@ -68,14 +68,14 @@ def list_command(year: int) -> None:
             click.echo(f"  Programa: {indicator.program}")
             goal = indicator.annual_goal
             click.echo(
-                f"  Meta anual: {format_number(goal)} {indicator.unit}" if goal
+                f"  Meta anual: {figure(goal)} {indicator.unit}" if goal
                 else "  Meta anual: sin meta programada"
             )
             for level in item.quarters:
                 mark = " (cifra oficial)" if level.overridden else ""
                 click.echo(
-                    f"  T{level.quarter.number}: {format_percent(level.official_percent)}{mark}"
-                    f" — {level.rule_text}"
+                    f"  T{level.quarter.number}: {percent(level.official_percent)}{mark}"
+                    f" — {rule_text(level)}"
                 )
 
 
@@ -130,7 +130,7 @@ def override_command(key, quarter, value, reason, author, program) -> None:
     if value is None:
         click.echo(f"Ajuste retirado: el indicador {key} de {period} vuelve al nivel calculado.")
     else:
-        click.echo(f"Nivel oficial del indicador {key} en {period}: {format_percent(value)}.")
+        click.echo(f"Nivel oficial del indicador {key} en {period}: {percent(value)}.")
 
 
 COMMANDS = (indicators_command,)

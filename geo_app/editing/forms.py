@@ -34,6 +34,7 @@ from cases.storage.models import (
     ZoneKind,
     ZoneStatus,
 )
+from geo_app.formatting import short_dates
 from geo_app.forms import SpanishForm
 
 __all__ = [
@@ -98,7 +99,7 @@ class MexicanDateListField(StringField):
         self.data = sorted(days)
 
     def _value(self):
-        return ", ".join(day.strftime("%d/%m/%Y") for day in self.data or [])
+        return short_dates(self.data)
 
 
 def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:

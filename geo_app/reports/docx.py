@@ -12,12 +12,18 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from cases.reporting.indicators import format_number, format_percent
 from cases.reporting.quarterly import IndicatorSection, QuarterReport, ReportEntry, Signer
 from geo_app.reports.figures import entry_map_png
+from geo_app.formatting import figure, percent
 from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan
-from geo_app.reports.text import date_span, level_heading, spanish_list
+from geo_app.reports.text import (
+    computed_note,
+    date_span,
+    level_heading,
+    rule_text,
+    spanish_list,
+)
 
 __all__ = ["report_docx"]
 
@@ -75,14 +81,14 @@ def _mir(document, section: IndicatorSection) -> None:
     if level.indicator.formula:
         rows.append(("Fórmula:", level.indicator.formula))
     goal = (
-        f"{format_number(level.annual_goal)} {level.indicator.unit} en el año"
+        f"{figure(level.annual_goal)} {level.indicator.unit} en el año"
         if level.annual_goal else "Sin meta registrada"
     )
     if level.quarter_goal is not None:
-        goal += f"; {format_number(level.quarter_goal)} en el trimestre"
+        goal += f"; {figure(level.quarter_goal)} en el trimestre"
     rows.append(("Meta:", goal))
-    reached = format_percent(level.official_percent) + (
-        " (cifra oficial)" if level.overridden else f" ({level.rule_text})"
+    reached = percent(level.official_percent) + (
+        " (cifra oficial)" if level.overridden else f" ({rule_text(level)})"
     )
     rows.append(("Nivel alcanzado:", reached))
     table = document.add_table(rows=0, cols=2)
@@ -96,7 +102,7 @@ def _mir(document, section: IndicatorSection) -> None:
         note = document.add_paragraph()
         override = level.override
         _run(note, f"Cifra oficial registrada por {override.author}: «{override.reason}». "
-             f"{level.computed_note}", size=8.5, colour=GREY)
+             f"{computed_note(level)}", size=8.5, colour=GREY)
 
 
 INDENT = Cm(0.7)
@@ -216,10 +222,10 @@ def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
         cells = table.add_row().cells
         cells[0].text = level_heading(level.indicator.level, level.indicator.key)
         cells[1].text = level.indicator.name
-        _run(cells[1].add_paragraph(), level.rule_text, size=8, colour=GREY)
-        cells[2].text = format_number(level.annual_goal) if level.annual_goal else "sin meta"
+        _run(cells[1].add_paragraph(), rule_text(level), size=8, colour=GREY)
+        cells[2].text = figure(level.annual_goal) if level.annual_goal else "sin meta"
         cells[3].text = str(level.counted)
-        cells[4].text = format_percent(level.official_percent)
+        cells[4].text = percent(level.official_percent)
         for cell in cells[2:]:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if not report.sections:

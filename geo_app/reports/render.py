@@ -5,14 +5,20 @@ from __future__ import annotations
 from flask import render_template, url_for
 
 from cases.errors import NotFoundError
-from cases.reporting.indicators import activity_date, format_number, format_percent
+from cases.reporting.indicators import activity_date
 from cases.reporting.quarterly import EntryPhoto, QuarterReport, ReportEntry
 from cases.storage.models import Meeting
 from geo_app.files import attachment_store
-from geo_app.formatting import long_date
+from geo_app.formatting import figure, long_date, percent
 from geo_app.reports.figures import data_uri, entry_map_png, entry_map_svg
 from geo_app.reports.settings import slogan
-from geo_app.reports.text import date_span, level_heading, spanish_list
+from geo_app.reports.text import (
+    computed_note,
+    date_span,
+    level_heading,
+    rule_text,
+    spanish_list,
+)
 
 __all__ = ["Formatter", "report_html", "report_context", "photo_bytes"]
 
@@ -27,8 +33,10 @@ class Formatter:
     spanish_list = staticmethod(spanish_list)
     level_heading = staticmethod(level_heading)
     long_date = staticmethod(long_date)
-    percent = staticmethod(format_percent)
-    number = staticmethod(format_number)
+    percent = staticmethod(percent)
+    number = staticmethod(figure)
+    rule_text = staticmethod(rule_text)
+    computed_note = staticmethod(computed_note)
     activity_date = staticmethod(activity_date)
 
     @staticmethod

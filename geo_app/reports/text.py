@@ -1,13 +1,14 @@
-"""How the report writes dates, lists and levels in Spanish."""
+"""How the report, the Indicadores page and the Tablero write dates, lists and levels."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from geo_app.formatting import MONTHS
+from cases.reporting.indicators import IndicatorLevel
+from geo_app.formatting import MONTHS, figure, percent
 
-__all__ = ["spanish_list", "date_span", "level_heading"]
+__all__ = ["spanish_list", "date_span", "level_heading", "rule_text", "computed_note"]
 
 
 def spanish_list(items: Sequence[str]) -> str:
@@ -58,3 +59,24 @@ def level_heading(level: str, key: str) -> str:
     'Actividad 12.1'
     """
     return f"{level} {key}".strip()
+
+
+def rule_text(level: IndicatorLevel) -> str:
+    """The computation in words: "4 vinculaciones de 20 programadas en el año = 20 %"."""
+    if level.annual_goal is None:
+        return (f"{level.done_text} en el trimestre; sin meta registrada: no se puede calcular "
+                "el porcentaje")
+    unit = level.indicator.unit or "actividades"
+    planned = "programados" if unit.endswith("os") else "programadas"
+    return (f"{level.done_text} de {figure(level.annual_goal)} {planned} en el año = "
+            f"{percent(level.computed_percent)}")
+
+
+def computed_note(level: IndicatorLevel) -> str | None:
+    """The computed level beside an official figure that differs or stands alone.
+
+    None when the official figure is the computed one.
+    """
+    if not level.overridden:
+        return None
+    return f"Calculado con las actividades registradas: {rule_text(level)}."

@@ -23,6 +23,7 @@ from cases.storage.models import (
     Meeting,
     MeetingKind,
 )
+from geo_app.reports.text import computed_note, rule_text
 
 T2 = Quarter(2025, 2)
 
@@ -44,8 +45,8 @@ def test_levels_are_computed_from_the_recorded_activities(demo):
     assert {k: (v.counted, v.computed_percent) for k, v in levels.items()} == {
         "12": (4, 20.0), "12.1": (4, 20.0), "12.2": (4, 20.0),
     }
-    assert levels["12.2"].rule_text == "4 vinculaciones de 20 programadas en el año = 20 %"
-    assert levels["12.1"].rule_text == "4 eventos de 20 programados en el año = 20 %"
+    assert rule_text(levels["12.2"]) == "4 vinculaciones de 20 programadas en el año = 20 %"
+    assert rule_text(levels["12.1"]) == "4 eventos de 20 programados en el año = 20 %"
     inspections = [item for item in levels["12.2"].items
                    if isinstance(item.activities[0], Inspection)]
     assert [item.dates for item in inspections] == [[dt.date(2025, 5, 15), dt.date(2025, 5, 22)]]
@@ -92,13 +93,13 @@ def test_without_goal_the_level_is_not_invented(session):
     assert level.overridden and level.missing == []
     assert level.override.reason == "Nivel alcanzado según el informe de avance abril–junio 2025"
     assert level.override.author == "Sara Mariana Jara Carrasco"
-    assert level.rule_text == (
+    assert rule_text(level) == (
         "4 estrategias en el trimestre; sin meta registrada: no se puede calcular el porcentaje"
     )
-    assert level.computed_note.startswith("Calculado con las actividades registradas: 4 estr")
+    assert computed_note(level).startswith("Calculado con las actividades registradas: 4 estr")
     # Other quarters have no official figure: nothing is invented, and the report says why.
     july = _levels(session, Quarter(2025, 3))["12"]
-    assert july.official_percent is None and july.computed_note is None
+    assert july.official_percent is None and computed_note(july) is None
     assert any("sin meta anual" in note for note in july.missing)
 
 
@@ -160,7 +161,7 @@ def test_an_activity_of_the_third_quarter_moves_only_that_quarter(demo):
     demo.commit()
     progress = {p.indicator.key: p for p in year_progress(demo, 2025)}["12.2"]
     assert [q.counted for q in progress.quarters] == [0, 4, 1, 0]
-    assert progress.quarters[2].rule_text == "1 vinculación de 20 programadas en el año = 5 %"
+    assert rule_text(progress.quarters[2]) == "1 vinculación de 20 programadas en el año = 5 %"
     assert progress.percent == 25.0
 
 

@@ -11,6 +11,7 @@ from cases.reporting.quarterly import ReportSettings, Signer, build_report
 from cases.reporting.quarters import Quarter
 from cases.storage.db import unit_of_work
 from cases.storage.models import Finding, Institution, Meeting, MeetingKind
+from geo_app.reports.text import computed_note, rule_text
 
 SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
 
@@ -67,7 +68,7 @@ def test_a_third_quarter_activity_gets_its_computed_indicator(demo):
     demo.commit()
     report = build_report(demo, Quarter(2025, 3), SETTINGS)
     levels = {s.level.indicator.key: s.level for s in report.sections}
-    assert levels["12.2"].rule_text == "1 vinculación de 20 programadas en el año = 5 %"
+    assert rule_text(levels["12.2"]) == "1 vinculación de 20 programadas en el año = 5 %"
     assert levels["12"].counted == 0
     assert "Actividad 12.1: no hay actividades registradas en el trimestre." in report.missing
 
@@ -106,7 +107,7 @@ def test_official_level_without_goal_is_printed_with_the_computed_one_beside(dem
     for section in report.sections:
         level = section.level
         assert level.official_percent == 20.0 and level.computed_percent is None
-        assert "sin meta registrada: no se puede calcular" in level.computed_note
+        assert "sin meta registrada: no se puede calcular" in computed_note(level)
 
 
 def test_entries_name_institutions_and_people_with_their_role(demo):
