@@ -8,10 +8,10 @@ import uuid
 import zipfile
 
 import pytest
-from limites_testing import demo_app, signed_in_client
+from limites_testing import row_count, signed_in_client
 from limites_testing_field import IN_OAXACA, IN_OVERLAP
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
@@ -33,20 +33,8 @@ def phone_photo() -> bytes:
 
 
 @pytest.fixture
-def field_app(tmp_path):
-    app = demo_app(tmp_path, ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))
-    yield app
-    app.extensions["limites_engine"].dispose()
-
-
-@pytest.fixture
 def client(field_app):
     return signed_in_client(field_app)
-
-
-def _count(app, model) -> int:
-    with app.extensions["limites_sessions"]() as session:
-        return session.scalar(select(func.count()).select_from(model))
 
 
 def _walk(n: int) -> list[dict]:
@@ -89,7 +77,7 @@ def test_a_phone_photo_is_accepted_from_the_phone(field_app, client, phone_photo
     assert client.post("/campo/sincronizar", json=doc).status_code == 201
     answer = _send_photo(client, doc["hallazgos"][0]["uuid"], phone_photo)
     assert answer.status_code == 201, answer.text
-    assert _count(field_app, Attachment) >= 1
+    assert row_count(field_app, Attachment) >= 1
 
 
 def test_a_phone_photo_is_accepted_on_the_desk_form(field_app, client, phone_photo):
@@ -109,24 +97,24 @@ def test_a_phone_photo_is_accepted_on_the_desk_form(field_app, client, phone_pho
 def test_a_photo_over_the_attachment_limit_is_refused_in_spanish(field_app, client, size_mb):
     doc = _batch(_walk(20))
     client.post("/campo/sincronizar", json=doc)
-    before = _count(field_app, Attachment)
+    before = row_count(field_app, Attachment)
     answer = _send_photo(client, doc["hallazgos"][0]["uuid"], b"\xff" * int(size_mb * MB))
     assert answer.status_code in (400, 413)
     assert "25 MB" in answer.json["error"]
-    assert _count(field_app, Attachment) == before
+    assert row_count(field_app, Attachment) == before
 
 
 def test_photos_over_the_limit_on_the_desk_form_get_a_page_saying_it(field_app, client):
     with field_app.extensions["limites_sessions"]() as session:
         inspection_id = session.scalar(select(Inspection.id).order_by(Inspection.id))
-    before = _count(field_app, Finding)
+    before = row_count(field_app, Finding)
     answer = _multipart(client, "/editar/hallazgo/nuevo", [
         ("inspection", str(inspection_id)), ("category", "otro"),
         ("lon", str(IN_OAXACA[0])), ("lat", str(IN_OAXACA[1])),
         *(("photos", _file(b"\xff" * 20 * MB, f"{n}.jpg")) for n in range(2))])
     assert answer.status_code == 413
     assert "Las fotos de un envío pueden sumar hasta 25 MB" in answer.text
-    assert _count(field_app, Finding) == before
+    assert row_count(field_app, Finding) == before
 
 
 def test_a_long_walk_is_accepted_on_sync(field_app, client):
@@ -140,11 +128,11 @@ def test_a_long_walk_is_accepted_on_sync(field_app, client):
 
 
 def test_a_track_over_the_limit_is_refused_with_a_clear_message(field_app, client):
-    before = _count(field_app, Inspection)
+    before = row_count(field_app, Inspection)
     answer = client.post("/campo/sincronizar", json=_batch(_walk(MAX_TRACK_POINTS + 1)))
     assert 400 <= answer.status_code < 500  # the phone keeps it and says why, never retries
     assert "más de 100,000 puntos" in answer.json["error"]
-    assert _count(field_app, Inspection) == before
+    assert row_count(field_app, Inspection) == before
 
 
 def test_a_body_over_the_sync_limit_is_refused_as_json_in_spanish(client):
