@@ -12,7 +12,7 @@ from boundaries.assign import SHARED_DISTANCE_M
 from cases.errors import LimitesError
 from cases.records.audit import changed_fields, field_label, field_value
 from cases.records.record_types import type_label
-from geo_app import formatting, frame_notice, limits, vendor
+from geo_app import formatting, frame_notice, limits, theme, vendor
 from geo_app.admin import routes as admin
 from geo_app.analysis import routes as analysis
 from geo_app.editing import routes as editing
@@ -21,7 +21,6 @@ from geo_app.exports import routes as exports
 from geo_app.fieldwork import routes as field
 from geo_app.indicators import routes as indicators
 from geo_app.maps import safe_url
-from geo_app.maps.styles import status_css
 from geo_app.records import (
     attachments,
     case_files,
@@ -50,7 +49,8 @@ def init_app(app: Flask) -> None:
     formatting.init_app(app)
     frame_notice.init_app(app)
     app.add_template_global(vendor.vendor_url, "vendor")
-    app.add_template_global(status_css, "status_css")
+    app.add_template_global(theme.theme_css, "theme_css")
+    app.add_template_global(theme, "theme")
     app.add_template_global(SHARED_DISTANCE_M, "shared_distance_m")
     app.add_template_global(changed_fields, "cambios")
     app.add_template_global(field_label, "campo")

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from cases.sharing.tables import ATTACHMENTS, ExportData, ExportLayer
 from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
+from geo_app import theme
 from geo_app.exports.labels import display_value, field_label
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
@@ -25,7 +26,6 @@ from geo_app.maps.styles import (
     ILLUSTRATIVE_NOTICE,
     ROUTE_STYLE,
     SITE_MARKER,
-    ZONE_STATUS_COLOURS,
     LayerNames,
 )
 
@@ -90,7 +90,7 @@ def _styles(doc: ET.Element) -> None:
         style = BOUNDARY_STYLES[kind]
         _line_poly_style(doc, f"limite-{kind.value}", style.colour, style.weight, 0.0)
     for status in ZoneStatus:
-        _line_poly_style(doc, f"zona-{status.value}", ZONE_STATUS_COLOURS[status], 2, 0.35)
+        _line_poly_style(doc, f"zona-{status.value}", theme.ZONE_STATUS_COLOURS[status], 2, 0.35)
     _line_poly_style(doc, "recorrido", ROUTE_STYLE.colour, ROUTE_STYLE.weight, 0.0)
     for category in FindingCategory:
         _point_style(doc, f"hallazgo-{category.value}", FINDING_MARKERS[category].swatch)

@@ -1,6 +1,6 @@
 """The PDF ficha of a zone or a case, through WeasyPrint (as the quarterly report).
 
-Title, the map drawn on the server (:mod:`geo_app.exports.figure`), the parties, the
+Title, the map drawn on the server (:mod:`geo_app.figures.ficha`), the parties, the
 timeline of meetings and agreements, the findings table, the source and date of every limit,
 the "geometría ilustrativa" mark where it applies, page numbers and a signature block.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 from flask import render_template
 
 from cases.sharing.tables import ExportData
-from geo_app.exports.figure import ficha_map_png
 from geo_app.exports.labels import display_value
+from geo_app.figures.ficha import ficha_map_png
 from geo_app.maps.styles import ILLUSTRATIVE_NOTICE
 
 __all__ = ["ficha_html", "write_pdf"]

@@ -21,8 +21,8 @@ from cases.storage.db import unit_of_work
 from cases.storage.statuses import MeetingKind
 from geo_app.account.auth import acting_user
 from geo_app.db import get_session
+from geo_app.figures.report import indicator_chart_svg
 from geo_app.indicators.forms import IndicatorForm, NewIndicatorForm, OverrideForm
-from geo_app.reports.figures import indicator_chart_svg
 from geo_app.reports.render import Formatter
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicadores")

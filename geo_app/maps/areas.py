@@ -12,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 from branca.element import Element
 
+from geo_app import theme
 from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
 from geo_app.maps.escape import popup_html
 from geo_app.maps.layers import feature_properties, geojson_layer
@@ -38,11 +39,12 @@ GAPS = "Vacíos sin municipio"
 UNATTENDED = "Vacíos de atención"
 GAINED = "Área ganada"
 LOST = "Área perdida"
-_OVERLAP_STYLE = LineStyle("#b91c1c", weight=2, dash="4 4", fill_opacity=0.45)
-_GAP_STYLE = LineStyle("#2563eb", weight=2, dash="2 4", fill_opacity=0.45)
-_UNATTENDED_STYLE = LineStyle("#a16207", weight=2, dash="6 3", fill_opacity=0.45)
-_GAINED_STYLE = LineStyle("#15803d", weight=2, fill_opacity=0.45)
-_LOST_STYLE = LineStyle("#c2410c", weight=2, dash="4 4", fill_opacity=0.45)
+_OVERLAP_STYLE = LineStyle(theme.AREA_COLOURS["overlap"], weight=2, dash="4 4", fill_opacity=0.45)
+_GAP_STYLE = LineStyle(theme.AREA_COLOURS["gap"], weight=2, dash="2 4", fill_opacity=0.45)
+_UNATTENDED_STYLE = LineStyle(theme.AREA_COLOURS["unattended"], weight=2, dash="6 3",
+                              fill_opacity=0.45)
+_GAINED_STYLE = LineStyle(theme.AREA_COLOURS["gained"], weight=2, fill_opacity=0.45)
+_LOST_STYLE = LineStyle(theme.AREA_COLOURS["lost"], weight=2, dash="4 4", fill_opacity=0.45)
 
 
 def _area_layer(

@@ -21,6 +21,7 @@ from folium.utilities import JsCode
 from markupsafe import escape
 from shapely.geometry.base import BaseGeometry
 
+from geo_app import theme
 from geo_app.maps.display import (
     DEFAULT_TOLERANCE_M,
     feature_collection,
@@ -51,13 +52,11 @@ from geo_app.maps.markers import CompactMarkers, MarkerRow
 from geo_app.maps.rows import any_flag, flag, items, require_columns, text
 from geo_app.maps.styles import (
     BOUNDARY_STYLES,
-    CLAIM_COLOURS,
     FINDING_MARKERS,
     ILLUSTRATIVE_NOTICE,
     RIVER_STYLE,
     ROUTE_STYLE,
     SITE_MARKER,
-    ZONE_STATUS_COLOURS,
     LayerNames,
     LineStyle,
     MarkerStyle,
@@ -247,7 +246,7 @@ def zones_layer(
             f"{text(row['name'])} — {text(row['status_label'])}",
         )
 
-    order = list(ZONE_STATUS_COLOURS)
+    order = list(theme.ZONE_STATUS_COLOURS)
     labels: dict[str, str] = {}
     for status, label in zip(rows["status"], rows["status_label"], strict=True):
         labels.setdefault(status, text(label) or str(status))
@@ -512,7 +511,7 @@ def _claimant_colours(rows: gpd.GeoDataFrame) -> dict[str, str]:
     for kind, claimant in zip(rows["kind"], rows["claimant"], strict=True):
         name = text(claimant)
         if kind == "reclamo" and name and name not in colours:
-            colours[name] = CLAIM_COLOURS[len(colours) % len(CLAIM_COLOURS)]
+            colours[name] = theme.CLAIM_COLOURS[len(colours) % len(theme.CLAIM_COLOURS)]
     return colours
 
 

@@ -17,6 +17,7 @@ from branca.element import Element
 from folium.template import Template
 from markupsafe import Markup
 
+from geo_app import theme
 from geo_app.maps.escape import script_json
 from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.styles import ILLUSTRATIVE_NOTICE, LineStyle, MarkerStyle
@@ -131,8 +132,11 @@ MAP_CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "map.css"
 
 @functools.cache
 def map_css() -> str:
-    """Return the CSS of popups, legend and notice (``static/map.css``)."""
-    return MAP_CSS_PATH.read_text(encoding="utf-8")
+    """Return the CSS of popups, legend and notice (``static/map.css``) with the theme's colours.
+
+    The colours come along as CSS custom properties, so a map saved on its own keeps them.
+    """
+    return f"{theme.root_css()}\n{MAP_CSS_PATH.read_text(encoding='utf-8')}"
 
 
 class MapStyles(VerbatimMacroElement):

@@ -1,7 +1,7 @@
-"""Colours, dash patterns, icons and Spanish labels of the map layers, in one place.
+"""Dash patterns, weights, icons and Spanish labels of the map layers, in one place.
 
 Every map legend is generated from these tables, so a style changed here changes the
-map and its legend together.
+map and its legend together. The colours come from :mod:`geo_app.theme`.
 """
 
 from __future__ import annotations
@@ -9,26 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.frames.stored_layers import RIVER_NAME
-from cases.storage.statuses import (
-    AgreementStatus,
-    BoundaryKind,
-    CaseStatus,
-    FindingCategory,
-    LabelledEnum,
-    ZoneStatus,
-)
+from cases.storage.statuses import BoundaryKind, FindingCategory
+from geo_app import theme
 
 __all__ = [
     "LayerNames",
     "LineStyle",
     "MarkerStyle",
     "BOUNDARY_STYLES",
-    "CLAIM_COLOURS",
-    "ZONE_STATUS_COLOURS",
-    "ZONE_STATUS_FALLBACK",
     "BOUNDARY_FALLBACK",
-    "STATUS_COLOURS",
-    "status_css",
     "RIVER_STYLE",
     "ROUTE_STYLE",
     "FINDING_MARKERS",
@@ -93,68 +82,42 @@ class MarkerStyle:
     swatch: str
 
 
-# Official limit solid dark grey; each other kind its own colour *and* dash pattern so
-# the kinds stay distinguishable in greyscale prints and for colour-blind readers.
+# Each kind its own colour *and* dash pattern so the kinds stay distinguishable in
+# greyscale prints and for colour-blind readers.
 BOUNDARY_STYLES: dict[BoundaryKind, LineStyle] = {
-    BoundaryKind.OFFICIAL: LineStyle("#333333", weight=3, fill_opacity=0.03),
-    BoundaryKind.CLAIM: LineStyle("#d62728", weight=3, dash="10 6", fill_opacity=0.03),
-    BoundaryKind.AGREEMENT: LineStyle("#2ca02c", weight=4, dash="14 5 3 5", fill_opacity=0.03),
-    BoundaryKind.RULING: LineStyle("#6a3d9a", weight=4, dash="2 7", fill_opacity=0.03),
+    BoundaryKind.OFFICIAL: LineStyle(theme.BOUNDARY_COLOURS[BoundaryKind.OFFICIAL], weight=3,
+                                     fill_opacity=0.03),
+    BoundaryKind.CLAIM: LineStyle(theme.BOUNDARY_COLOURS[BoundaryKind.CLAIM], weight=3,
+                                  dash="10 6", fill_opacity=0.03),
+    BoundaryKind.AGREEMENT: LineStyle(theme.BOUNDARY_COLOURS[BoundaryKind.AGREEMENT], weight=4,
+                                      dash="14 5 3 5", fill_opacity=0.03),
+    BoundaryKind.RULING: LineStyle(theme.BOUNDARY_COLOURS[BoundaryKind.RULING], weight=4,
+                                   dash="2 7", fill_opacity=0.03),
 }
 # The official versions of an illustrative frame (the demo's) are never drawn like a real
 # frame: grey and dashed, whatever frame is in force.
-ILLUSTRATIVE_FRAME_STYLE = LineStyle("#6b7280", weight=3, dash="10 6", fill_opacity=0.02)
+ILLUSTRATIVE_FRAME_STYLE = LineStyle(theme.ILLUSTRATIVE_FRAME, weight=3, dash="10 6",
+                                     fill_opacity=0.02)
 # A kind added to the enum before it gets a style is drawn thin, grey and dotted.
-BOUNDARY_FALLBACK = LineStyle("#7f8c8d", weight=2, dash="1 5", fill_opacity=0.0)
+BOUNDARY_FALLBACK = LineStyle(theme.BOUNDARY_FALLBACK, weight=2, dash="1 5", fill_opacity=0.0)
 
-# Claims are told apart by claimant: the n-th claimant (in order of appearance) gets the
-# n-th colour. None of these is the agreement green or the ruling purple.
-CLAIM_COLOURS: tuple[str, ...] = (
-    "#d62728",
-    "#ff7f0e",
-    "#1f77b4",
-    "#8c564b",
-    "#e377c2",
-    "#17becf",
-    "#bcbd22",
-)
+RIVER_STYLE = LineStyle(theme.RIVER, weight=4, opacity=0.8)
+ROUTE_STYLE = LineStyle(theme.ROUTE, weight=3, dash="6 4", opacity=0.85)
 
-ZONE_STATUS_COLOURS: dict[ZoneStatus, str] = {
-    ZoneStatus.IDENTIFIED: "#c0392b",
-    ZoneStatus.NEGOTIATING: "#d35400",
-    ZoneStatus.AT_COMMISSION: "#7d3c98",
-    ZoneStatus.AGREED: "#1e8449",
-    ZoneStatus.RESOLVED: "#2471a3",
+_FINDING_ICONS: dict[FindingCategory, str] = {
+    FindingCategory.WATER_POLLUTION: "droplet",
+    FindingCategory.SOLID_WASTE: "trash-can",
+    FindingCategory.RUBBLE_FILL: "truck",
+    FindingCategory.IRREGULAR_PARKING: "car",
+    FindingCategory.OTHER: "circle-exclamation",
 }
-ZONE_STATUS_FALLBACK = "#7f8c8d"
-
-# Badge colours of every status shown on the pages; zones share the map's colours, so a
-# zone reads the same on its badge and on the map. White text stays legible on each.
-STATUS_COLOURS: dict[LabelledEnum, str] = {
-    **ZONE_STATUS_COLOURS,
-    CaseStatus.OPEN: "#b91c1c",
-    CaseStatus.IN_PROGRESS: "#c2410c",
-    CaseStatus.SUSPENDED: "#52525b",
-    CaseStatus.CLOSED: "#1e3a8a",
-    AgreementStatus.PENDING: "#b91c1c",
-    AgreementStatus.IN_PROGRESS: "#c2410c",
-    AgreementStatus.DONE: "#15803d",
-    AgreementStatus.CANCELLED: "#52525b",
-}
-
-RIVER_STYLE = LineStyle("#1e88e5", weight=4, opacity=0.8)
-ROUTE_STYLE = LineStyle("#c2185b", weight=3, dash="6 4", opacity=0.85)
-
 FINDING_MARKERS: dict[FindingCategory, MarkerStyle] = {
-    FindingCategory.WATER_POLLUTION: MarkerStyle("droplet", "blue", "#38aadd"),
-    FindingCategory.SOLID_WASTE: MarkerStyle("trash-can", "orange", "#f69730"),
-    FindingCategory.RUBBLE_FILL: MarkerStyle("truck", "darkred", "#a23336"),
-    FindingCategory.IRREGULAR_PARKING: MarkerStyle("car", "cadetblue", "#436978"),
-    FindingCategory.OTHER: MarkerStyle("circle-exclamation", "gray", "#575757"),
+    category: MarkerStyle(icon, *theme.FINDING_COLOURS[category])
+    for category, icon in _FINDING_ICONS.items()
 }
 FINDING_FALLBACK = FINDING_MARKERS[FindingCategory.OTHER]
 
-SITE_MARKER = MarkerStyle("handshake", "darkgreen", "#728224")
+SITE_MARKER = MarkerStyle("handshake", *theme.SITE_MARKER_COLOUR)
 
 
 def boundary_style(
@@ -167,7 +130,7 @@ def boundary_style(
     kind : str
         One of ``"oficial"``, ``"reclamo"``, ``"acuerdo"``, ``"resolucion"``.
     claim_colour : str, optional
-        For claims, the claimant's colour (see :data:`CLAIM_COLOURS`).
+        For claims, the claimant's colour (see :data:`geo_app.theme.CLAIM_COLOURS`).
     illustrative : bool
         An official version of an illustrative frame gets :data:`ILLUSTRATIVE_FRAME_STYLE`.
 
@@ -187,23 +150,9 @@ def boundary_style(
 
 def zone_colour(status: str) -> str:
     """Return the fill colour of a dispute zone in ``status`` (grey if unknown)."""
-    return ZONE_STATUS_COLOURS.get(status, ZONE_STATUS_FALLBACK)
+    return theme.ZONE_STATUS_COLOURS.get(status, theme.ZONE_STATUS_FALLBACK)
 
 
 def finding_marker(category: str) -> MarkerStyle:
     """Return the marker of a finding ``category`` (the "otro" marker if unknown)."""
     return FINDING_MARKERS.get(category, FINDING_FALLBACK)
-
-
-def status_css() -> str:
-    """Return the CSS of the status badges (``.status-<value>``), from :data:`STATUS_COLOURS`.
-
-    Examples
-    --------
-    >>> ".status-identificada { background: #c0392b; }" in status_css()
-    True
-    """
-    rules = {}
-    for status, colour in STATUS_COLOURS.items():
-        rules.setdefault(f".status-{status.value}", colour)
-    return "\n".join(f"{rule} {{ background: {colour}; }}" for rule, colour in rules.items())

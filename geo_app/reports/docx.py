@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from cases.reporting.quarterly import IndicatorSection, QuarterReport, ReportEntry, Signer
-from geo_app.reports.figures import entry_map_png
+from geo_app.figures.report import entry_map_png
 from geo_app.formatting import figure, percent
 from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan
@@ -24,11 +24,12 @@ from geo_app.reports.text import (
     rule_text,
     spanish_list,
 )
+from geo_app.theme import Print, rgb
 
 __all__ = ["report_docx"]
 
-GUINDA = RGBColor(0x5B, 0x1F, 0x3A)
-GREY = RGBColor(0x55, 0x55, 0x55)
+GUINDA = RGBColor(*rgb(Print.BRAND))
+GREY = RGBColor(*rgb(Print.TEXT_MUTED))
 
 
 def _run(paragraph, text: str, bold: bool = False, italic: bool = False, size: float | None = None,

@@ -8,9 +8,10 @@ from cases.errors import NotFoundError
 from cases.reporting.indicators import activity_date
 from cases.reporting.quarterly import EntryPhoto, QuarterReport, ReportEntry
 from cases.storage.models import Meeting
+from geo_app.figures.drawing import data_uri
+from geo_app.figures.report import entry_map_png, entry_map_svg
 from geo_app.files import attachment_store
 from geo_app.formatting import figure, long_date, percent
-from geo_app.reports.figures import data_uri, entry_map_png, entry_map_svg
 from geo_app.reports.settings import slogan
 from geo_app.reports.text import (
     computed_note,

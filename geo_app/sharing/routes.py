@@ -61,6 +61,7 @@ from cases.sharing.tables import LAYERS
 from cases.storage.db import unit_of_work
 from cases.storage.models import Agreement, Finding, Inspection, Meeting
 from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
+from geo_app import theme
 from geo_app.account.auth import acting_user, public
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
@@ -72,8 +73,6 @@ from geo_app.maps.styles import (
     ILLUSTRATIVE_FRAME_STYLE,
     ROUTE_STYLE,
     SITE_MARKER,
-    ZONE_STATUS_COLOURS,
-    ZONE_STATUS_FALLBACK,
     LineStyle,
 )
 
@@ -189,9 +188,9 @@ def _map_layers(collections: list[features.Collection]) -> list[dict]:
             if c.kind is BoundaryKind.OFFICIAL:  # an illustrative frame never looks real
                 layer["illustrative"] = ILLUSTRATIVE_FRAME_STYLE.leaflet()
         elif c.layer == "zonas":
-            layer["style"] = LineStyle(ZONE_STATUS_FALLBACK, weight=3,
+            layer["style"] = LineStyle(theme.ZONE_STATUS_FALLBACK, weight=3,
                                        fill_opacity=0.3).leaflet()
-            layer["colour_by"] = ("estado", {s.label: ZONE_STATUS_COLOURS[s]
+            layer["colour_by"] = ("estado", {s.label: theme.ZONE_STATUS_COLOURS[s]
                                              for s in ZoneStatus})
             layer["focus"] = True
         elif c.layer == "recorridos":

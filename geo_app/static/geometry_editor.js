@@ -18,6 +18,10 @@
   var lon = form.querySelector("input[name=lon]");
   var lat = form.querySelector("input[name=lat]");
   var token = form.querySelector("input[name=csrf_token]").value;
+  // Colours come from the theme's CSS custom properties (geo_app/theme.py).
+  function themeColour(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
+  }
 
   if (L.drawLocal) {
     var d = L.drawLocal.draw, e = L.drawLocal.edit;
@@ -51,7 +55,7 @@
       var limitsLayer = L.geoJSON(JSON.parse(limits), {
         interactive: false,
         style: function (feature) {
-          return { color: "#6c757d", weight: feature.properties.home ? 2.5 : 1.5, fill: false };
+          return { color: themeColour("neighbour-limit"), weight: feature.properties.home ? 2.5 : 1.5, fill: false };
         }
       }).addTo(map);
       // Each municipality named at a point inside it, as on the app's other maps.
@@ -75,7 +79,7 @@
   if (context) {
     try {
       var routeLayer = L.geoJSON(JSON.parse(context), {
-        interactive: false, style: { color: "#555", weight: 3, dashArray: "6 6" }
+        interactive: false, style: { color: themeColour("reference-line"), weight: 3, dashArray: "6 6" }
       }).addTo(map);
       if (routeLayer.getBounds().isValid()) { map.fitBounds(routeLayer.getBounds(), { maxZoom: 16, animate: false }); }
     } catch (err) { /* the form works without the route drawn */ }
@@ -87,7 +91,7 @@
     draw: {
       polygon: kind === "zona" ? { allowIntersection: true, showArea: false } : false,
       marker: point ? {} : false,
-      polyline: kind === "recorrido" ? { shapeOptions: { color: "#b5179e", weight: 4 } } : false,
+      polyline: kind === "recorrido" ? { shapeOptions: { color: themeColour("route"), weight: 4 } } : false,
       rectangle: false, circle: false, circlemarker: false
     }
   }));

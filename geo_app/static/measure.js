@@ -15,9 +15,18 @@
     var EARTH_RADIUS_M = 6378137;
     var whole = new Intl.NumberFormat("es-MX", {maximumFractionDigits: 0});
     var two = new Intl.NumberFormat("es-MX", {minimumFractionDigits: 2, maximumFractionDigits: 2});
-    var STYLE = {color: "#7a1f4b", weight: 3, dashArray: "6 6", interactive: false};
-    var VERTEX = {radius: 4, color: "#7a1f4b", weight: 2, fillColor: "#fff", fillOpacity: 1,
-                  interactive: false};
+    // The colour comes from the theme's CSS custom properties (geo_app/theme.py), read
+    // when a shape is drawn: by then the map's stylesheet is on the page.
+    function measureColour() {
+        return getComputedStyle(document.documentElement).getPropertyValue("--measure").trim();
+    }
+    function lineStyle() {
+        return {color: measureColour(), weight: 3, dashArray: "6 6", interactive: false};
+    }
+    function vertexStyle() {
+        return {radius: 4, color: measureColour(), weight: 2, fillColor: "#fff", fillOpacity: 1,
+                interactive: false};
+    }
 
     function lengthText(metres) {
         return metres < 1000 ? whole.format(metres) + " m" : two.format(metres / 1000) + " km";
@@ -188,14 +197,14 @@
             var points = this._points;
             this._layer.clearLayers();
             if (points.length >= 3) {
-                L.polygon(points, L.extend({}, STYLE, {weight: 0, fillOpacity: 0.12}))
+                L.polygon(points, L.extend(lineStyle(), {weight: 0, fillOpacity: 0.12}))
                     .addTo(this._layer);
             }
             if (points.length >= 2) {
-                L.polyline(points, STYLE).addTo(this._layer);
+                L.polyline(points, lineStyle()).addTo(this._layer);
             }
             points.forEach(function (point) {
-                L.circleMarker(point, VERTEX).addTo(this._layer);
+                L.circleMarker(point, vertexStyle()).addTo(this._layer);
             }, this);
             if (points.length >= 2) {
                 L.tooltip({permanent: true, direction: "auto",

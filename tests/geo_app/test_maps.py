@@ -47,10 +47,8 @@ from geo_app.maps.styles import (
     BOUNDARY_FALLBACK,
     BOUNDARY_STYLES,
     FINDING_MARKERS,
-    STATUS_COLOURS,
-    ZONE_STATUS_COLOURS,
-    status_css,
 )
+from geo_app.theme import STATUS_COLOURS, ZONE_STATUS_COLOURS, theme_css
 
 # Tiny shapes around the centre of Oaxaca de Juárez.
 LON, LAT = -96.72, 17.06
@@ -306,7 +304,7 @@ def test_every_enum_value_has_a_style(table, enum):
 
 
 def test_badge_css_matches_the_map_colour_of_each_zone_status():
-    css = status_css()
+    css = theme_css()
     for status, colour in ZONE_STATUS_COLOURS.items():
         assert f".status-{status.value} {{ background: {colour}; }}" in css
 

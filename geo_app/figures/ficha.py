@@ -1,8 +1,7 @@
-"""The map of a PDF ficha, drawn on the server with matplotlib.
+"""The map of a PDF ficha (a zone or a case), drawn on the server.
 
 Limits (styled by kind), the zones (by status), routes, numbered findings and sites, with a
-scale bar, a north arrow, a legend and a frame of longitude/latitude coordinates. Built with
-:class:`matplotlib.figure.Figure` (no pyplot, no global state): safe in a threaded server.
+scale bar, a north arrow, a legend and a frame of longitude/latitude coordinates.
 """
 
 from __future__ import annotations
@@ -15,28 +14,13 @@ from matplotlib.ticker import FuncFormatter
 
 from cases.sharing.tables import ExportData
 from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
-from geo_app.drawing import (
-    dashes,
-    draw_north_arrow,
-    draw_scale_bar,
-    lines,
-    polygons,
-    save,
-    true_aspect,
-)
-from geo_app.maps.styles import (
-    BOUNDARY_STYLES,
-    FINDING_MARKERS,
-    ILLUSTRATIVE_NOTICE,
-    ROUTE_STYLE,
-    SITE_MARKER,
-    ZONE_STATUS_COLOURS,
-    LayerNames,
-)
+from geo_app.figures import drawing
+from geo_app.maps import styles
+from geo_app.theme import ZONE_STATUS_COLOURS, Print
 
 __all__ = ["ficha_map_png", "map_extent"]
 
-_RC = {"font.family": "DejaVu Sans", "text.parse_math": False, "font.size": 8}
+_FICHA_RC = {**drawing.RC, "font.size": 8}
 # Margin around the records, in degrees (about 500 m).
 PAD = 0.005
 _KIND_BY_LABEL = {k.label: k for k in BoundaryKind}
@@ -48,7 +32,7 @@ def map_extent(data: ExportData) -> tuple[float, float, float, float] | None:
     """``(west, south, east, north)`` of the zones, routes, findings and sites, padded.
 
     The limits are drawn only where they cross this extent (a state-wide frame would make
-    the records invisible).
+                                                            the records invisible).
     """
     boxes = []
     for name in ("zonas", "recorridos", "hallazgos", "sedes"):
@@ -79,42 +63,35 @@ def _draw(ax, data: ExportData, extent) -> list:
     if limits is not None:
         for tipo, geometry in zip(limits.frame["tipo"], limits.frame.geometry, strict=True):
             kind = _KIND_BY_LABEL.get(tipo, BoundaryKind.OFFICIAL)
-            style = BOUNDARY_STYLES[kind]
-            for coords in lines(geometry):
-                xs, ys = zip(*[(c[0], c[1]) for c in coords], strict=True)
-                ax.plot(xs, ys, color=style.colour, linewidth=style.weight / 2,
-                        linestyle=dashes(style.dash), zorder=2)
+            style = styles.BOUNDARY_STYLES[kind]
+            drawing.plot_lines(ax, geometry, color=style.colour, linewidth=style.weight / 2,
+                               linestyle=drawing.dashes(style.dash), zorder=2)
             seen_kinds.add(kind)
     for kind in BoundaryKind:
         if kind in seen_kinds:
-            style = BOUNDARY_STYLES[kind]
+            style = styles.BOUNDARY_STYLES[kind]
             handles.append(Line2D([], [], color=style.colour, linewidth=style.weight / 2,
-                                  linestyle=dashes(style.dash), label=kind.label))
+                                  linestyle=drawing.dashes(style.dash), label=kind.label))
     zones = data.layers.get("zonas")
     statuses = set()
     if zones is not None:
         for estado, geometry in zip(zones.frame["estado"], zones.frame.geometry, strict=True):
             status = _STATUS_BY_LABEL.get(estado, ZoneStatus.IDENTIFIED)
-            colour = ZONE_STATUS_COLOURS[status]
-            for polygon in polygons(geometry):
-                xs, ys = polygon.exterior.xy
-                ax.fill(xs, ys, facecolor=colour, alpha=0.35, edgecolor=colour, linewidth=1.2,
-                        zorder=3)
+            drawing.fill_polygons(ax, geometry, ZONE_STATUS_COLOURS[status], 0.35, 1.2, zorder=3)
             statuses.add(status)
     for status in ZoneStatus:
         if status in statuses:
             colour = ZONE_STATUS_COLOURS[status]
             handles.append(Patch(facecolor=colour, alpha=0.5, edgecolor=colour,
-                                 label=f"{LayerNames.ZONES}: {status.label}"))
+                                 label=f"{styles.LayerNames.ZONES}: {status.label}"))
     routes = data.layers.get("recorridos")
     if routes is not None and len(routes.frame):
         for geometry in routes.frame.geometry:
-            for coords in lines(geometry):
-                xs, ys = zip(*[(c[0], c[1]) for c in coords], strict=True)
-                ax.plot(xs, ys, color=ROUTE_STYLE.colour, linewidth=1.6,
-                        linestyle=dashes(ROUTE_STYLE.dash), zorder=4)
-        handles.append(Line2D([], [], color=ROUTE_STYLE.colour, linewidth=1.6,
-                              linestyle=dashes(ROUTE_STYLE.dash), label=LayerNames.ROUTES))
+            drawing.plot_lines(ax, geometry, color=styles.ROUTE_STYLE.colour, linewidth=1.6,
+                               linestyle=drawing.dashes(styles.ROUTE_STYLE.dash), zorder=4)
+        handles.append(Line2D([], [], color=styles.ROUTE_STYLE.colour, linewidth=1.6,
+                              linestyle=drawing.dashes(styles.ROUTE_STYLE.dash),
+                              label=styles.LayerNames.ROUTES))
     findings = data.layers.get("hallazgos")
     categories = set()
     if findings is not None:
@@ -122,7 +99,7 @@ def _draw(ax, data: ExportData, extent) -> list:
             zip(findings.frame["categoria"], findings.frame.geometry, strict=True), start=1
         ):
             category = _CATEGORY_BY_LABEL.get(categoria, FindingCategory.OTHER)
-            ax.scatter([point.x], [point.y], s=60, color=FINDING_MARKERS[category].swatch,
+            ax.scatter([point.x], [point.y], s=60, color=styles.FINDING_MARKERS[category].swatch,
                        edgecolors="white", linewidths=0.8, zorder=6)
             ax.annotate(str(number), (point.x, point.y), xytext=(4, 4),
                         textcoords="offset points", fontsize=7, fontweight="bold", zorder=7)
@@ -130,14 +107,14 @@ def _draw(ax, data: ExportData, extent) -> list:
     for category in FindingCategory:
         if category in categories:
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=6,
-                                  color=FINDING_MARKERS[category].swatch,
+                                  color=styles.FINDING_MARKERS[category].swatch,
                                   label=f"Hallazgo: {category.label}"))
     sites = data.layers.get("sedes")
     if sites is not None and len(sites.frame):
         ax.scatter(sites.frame.geometry.x, sites.frame.geometry.y, marker="^", s=55,
-                   color=SITE_MARKER.swatch, edgecolors="white", linewidths=0.8, zorder=5)
+                   color=styles.SITE_MARKER.swatch, edgecolors="white", linewidths=0.8, zorder=5)
         handles.append(Line2D([], [], marker="^", linestyle="none", markersize=6,
-                              color=SITE_MARKER.swatch, label=LayerNames.SITES))
+                              color=styles.SITE_MARKER.swatch, label=styles.LayerNames.SITES))
     return handles
 
 
@@ -147,27 +124,28 @@ def ficha_map_png(data: ExportData, dpi: int = 170) -> bytes | None:
     if extent is None:
         return None
     west, south, east, north = extent
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_FICHA_RC):
         figure = Figure(figsize=(7.0, 5.6), layout="constrained")
         ax = figure.add_subplot()
         handles = _draw(ax, data, extent)
         ax.set_xlim(west, east)
         ax.set_ylim(south, north)
         # Equal metres along both axes at this latitude.
-        ax.set_aspect(true_aspect(south, north))
+        ax.set_aspect(drawing.true_aspect(south, north))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "E", "O")))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _degrees(v, "N", "S")))
         ax.tick_params(labelsize=6)
-        ax.grid(color="#999999", linewidth=0.3, linestyle=":")
-        draw_scale_bar(ax, extent)
-        draw_north_arrow(ax)
+        ax.grid(color=Print.MAP_FRAME, linewidth=0.3, linestyle=":")
+        drawing.draw_scale_bar(ax, extent)
+        drawing.draw_north_arrow(ax)
         if data.illustrative:
-            ax.text(0.5, 0.98, ILLUSTRATIVE_NOTICE, transform=ax.transAxes, ha="center",
-                    va="top", fontsize=8, fontweight="bold", color="#664d03",
-                    bbox={"facecolor": "#fff3cd", "edgecolor": "#e0b400"}, zorder=10)
+            ax.text(0.5, 0.98, styles.ILLUSTRATIVE_NOTICE, transform=ax.transAxes, ha="center",
+                    va="top", fontsize=8, fontweight="bold", color=Print.NOTICE_TEXT,
+                    bbox={"facecolor": Print.NOTICE_BG, "edgecolor": Print.NOTICE_BORDER},
+                    zorder=10)
         if handles:
             figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=6.5,
                           frameon=False)
         ax.set_xlabel("Longitud (EPSG:4326)", fontsize=7)
         ax.set_ylabel("Latitud", fontsize=7)
-        return save(figure, "png", dpi)
+        return drawing.save(figure, "png", dpi)

@@ -1,12 +1,11 @@
-"""Matplotlib primitives shared by every map drawn on the server (PDF ficha, report maps).
+"""What every server-drawn figure shares: geometry to lines, scale bar, north arrow, saving.
 
-Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global state), so
-they are safe in a threaded WSGI server. Coordinates are EPSG:4326 longitude/latitude; the
-axes keep true shapes by stretching latitude with :func:`true_aspect`.
+The axes keep true shapes by stretching latitude with :func:`true_aspect`.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 from collections.abc import Iterator, Sequence
@@ -18,9 +17,12 @@ from shapely.geometry.base import BaseGeometry
 __all__ = [
     "RC",
     "dashes",
+    "data_uri",
     "draw_north_arrow",
     "draw_scale_bar",
+    "fill_polygons",
     "lines",
+    "plot_lines",
     "polygons",
     "save",
     "scale_bar_length",
@@ -133,3 +135,30 @@ def save(figure: Figure, fmt: str, dpi: int = 200) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()
+
+
+def data_uri(payload: bytes, mime: str) -> str:
+    """Embed ``payload`` in a ``data:`` URI (no file, no network).
+
+    Examples
+    --------
+    >>> data_uri(b"hola", "text/plain")
+    'data:text/plain;base64,aG9sYQ=='
+    """
+    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+
+
+def plot_lines(axes, geometry: BaseGeometry, **style) -> None:
+    """Draw every line (or ring) of ``geometry`` with the matplotlib line ``style``."""
+    for coords in lines(geometry):
+        xs, ys = zip(*[(c[0], c[1]) for c in coords], strict=True)
+        axes.plot(xs, ys, **style)
+
+
+def fill_polygons(axes, geometry: BaseGeometry, colour: str, alpha: float, linewidth: float,
+                  **style) -> None:
+    """Fill the polygons of ``geometry`` in ``colour``, outlined in the same colour."""
+    for polygon in polygons(geometry):
+        xs, ys = polygon.exterior.xy
+        axes.fill(xs, ys, facecolor=colour, alpha=alpha, edgecolor=colour, linewidth=linewidth,
+                  **style)

@@ -1,12 +1,7 @@
-"""The report's figures drawn on the server with matplotlib: small maps and indicator charts.
-
-Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global state), so
-they are safe in a threaded WSGI server.
-"""
+"""The quarterly report's figures: small maps of its activities and the indicator chart."""
 
 from __future__ import annotations
 
-import base64
 import math
 
 import matplotlib
@@ -16,32 +11,12 @@ from matplotlib.patches import Patch
 
 from cases.reporting.indicators import IndicatorYear
 from cases.reporting.quarterly import EntryMap
-from cases.storage.models import BoundaryKind
-from geo_app.drawing import (
-    RC,
-    draw_north_arrow,
-    draw_scale_bar,
-    lines,
-    polygons,
-    save,
-    true_aspect,
-)
-from geo_app.maps.styles import (
-    BOUNDARY_STYLES,
-    ILLUSTRATIVE_NOTICE,
-    RIVER_STYLE,
-    ROUTE_STYLE,
-    SITE_MARKER,
-    LayerNames,
-    finding_marker,
-    zone_colour,
-)
+from cases.storage.statuses import BoundaryKind, FindingCategory
+from geo_app.figures import drawing
+from geo_app.maps import styles
+from geo_app.theme import CHART_SERIES, Print
 
-__all__ = ["entry_map_png", "entry_map_svg", "indicator_chart_svg", "data_uri"]
-
-def data_uri(payload: bytes, mime: str) -> str:
-    """Embed ``payload`` in a ``data:`` URI (no file, no network)."""
-    return f"data:{mime};base64,{base64.b64encode(payload).decode('ascii')}"
+__all__ = ["entry_map_png", "entry_map_svg", "indicator_chart_svg"]
 
 
 def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
@@ -52,7 +27,7 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
     pad_y = max((north - south) * 0.15, 0.003)
     west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
     # Degrees of longitude shrink with latitude: keep the map's shapes true.
-    aspect = true_aspect(south, north)
+    aspect = drawing.true_aspect(south, north)
     axes.set_aspect(aspect)
     # Fill the frame: widen whichever side is short for the figure's proportions.
     frame = height_cm / width_cm
@@ -65,43 +40,35 @@ def _draw_map(drawn: EntryMap, width_cm: float, height_cm: float) -> Figure:
         west, east = west - extra, east + extra
     axes.set_xlim(west, east)
     axes.set_ylim(south, north)
-    axes.set_facecolor("#f7f5f0")
+    axes.set_facecolor(Print.MAP_PAPER)
     axes.set_xticks([])
     axes.set_yticks([])
     for spine in axes.spines.values():
-        spine.set_edgecolor("#999999")
+        spine.set_edgecolor(Print.MAP_FRAME)
     for zone in drawn.zones:
-        colour = zone_colour(zone.status)
-        for polygon in polygons(zone.geometry):
-            xs, ys = polygon.exterior.xy
-            axes.fill(xs, ys, facecolor=colour, alpha=0.25, edgecolor=colour, linewidth=1)
+        drawing.fill_polygons(axes, zone.geometry, styles.zone_colour(zone.status), 0.25, 1)
         point = zone.geometry.representative_point()
         axes.annotate(zone.name, (point.x, point.y), fontsize=6, ha="center", va="center",
-                      color="#333333")
-    official = BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
+                      color=Print.MAP_LABEL)
+    official = styles.BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
     for limit in drawn.limits:
-        for coords in lines(limit):
-            xs, ys = zip(*coords, strict=True)
-            axes.plot(xs, ys, color=official.colour, linewidth=1.2)
+        drawing.plot_lines(axes, limit, color=official.colour, linewidth=1.2)
     for river in drawn.rivers:
-        for coords in lines(river):
-            xs, ys = zip(*coords, strict=True)
-            axes.plot(xs, ys, color=RIVER_STYLE.colour, linewidth=1.6, alpha=0.8)
+        drawing.plot_lines(axes, river, color=styles.RIVER_STYLE.colour, linewidth=1.6, alpha=0.8)
     for route in drawn.routes:
-        for coords in lines(route):
-            xs, ys = zip(*coords, strict=True)
-            axes.plot(xs, ys, color=ROUTE_STYLE.colour, linewidth=2, linestyle=(0, (4, 2)))
+        drawing.plot_lines(axes, route, color=styles.ROUTE_STYLE.colour, linewidth=2,
+                           linestyle=(0, (4, 2)))
     for site in drawn.sites:
-        axes.plot(site.x, site.y, marker="^", markersize=6, color=SITE_MARKER.swatch,
+        axes.plot(site.x, site.y, marker="^", markersize=6, color=styles.SITE_MARKER.swatch,
                   markeredgecolor="white", markeredgewidth=0.6)
     _draw_findings(figure, axes, drawn.findings)
-    draw_north_arrow(axes, fontsize=7)
-    draw_scale_bar(axes, (west, south, east, north), fontsize=5.5)
+    drawing.draw_north_arrow(axes, fontsize=7)
+    drawing.draw_scale_bar(axes, (west, south, east, north), fontsize=5.5)
     axes.legend(handles=_legend(drawn), loc="best", fontsize=5.5, framealpha=0.85,
                 borderpad=0.4, handlelength=1.6)
     if drawn.illustrative:
-        axes.annotate(ILLUSTRATIVE_NOTICE, (0.02, 0.97), xycoords="axes fraction",
-                      fontsize=5.5, color="#8a1c1c", ha="left", va="top",
+        axes.annotate(styles.ILLUSTRATIVE_NOTICE, (0.02, 0.97), xycoords="axes fraction",
+                      fontsize=5.5, color=Print.MAP_NOTE, ha="left", va="top",
                       bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none",
                             "alpha": 0.8})
     return figure
@@ -118,7 +85,7 @@ def _draw_findings(figure: Figure, axes, findings) -> None:
     placed: list[tuple[float, float]] = []
     crowded = 0
     for number, finding in enumerate(findings, start=1):
-        swatch = finding_marker(finding.category).swatch
+        swatch = styles.finding_marker(finding.category).swatch
         point = finding.geometry
         x, y = (v * 72 / figure.dpi for v in axes.transData.transform((point.x, point.y)))
         clash = any(math.hypot(x - px, y - py) < _CROWDED_PT for px, py in placed)
@@ -143,53 +110,53 @@ def _draw_findings(figure: Figure, axes, findings) -> None:
 
 
 def _legend(drawn: EntryMap) -> list:
-    official = BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
+    official = styles.BOUNDARY_STYLES[BoundaryKind.OFFICIAL]
     handles = [Line2D([], [], color=official.colour, linewidth=1.2, label="Límite municipal")]
     if drawn.rivers:
-        handles.append(Line2D([], [], color=RIVER_STYLE.colour, linewidth=1.6,
-                              label=LayerNames.RIVER))
+        handles.append(Line2D([], [], color=styles.RIVER_STYLE.colour, linewidth=1.6,
+                              label=styles.LayerNames.RIVER))
     if drawn.zones:
-        handles.append(Patch(facecolor=zone_colour(drawn.zones[0].status), alpha=0.35,
-                             label=LayerNames.ZONES))
+        handles.append(Patch(facecolor=styles.zone_colour(drawn.zones[0].status), alpha=0.35,
+                             label=styles.LayerNames.ZONES))
     if drawn.routes:
-        handles.append(Line2D([], [], color=ROUTE_STYLE.colour, linewidth=2,
+        handles.append(Line2D([], [], color=styles.ROUTE_STYLE.colour, linewidth=2,
                               linestyle=(0, (4, 2)), label="Recorrido"))
     if drawn.findings:
-        handles.append(Line2D([], [], color="#575757", marker="o", linestyle="none",
-                              markersize=5, label="Hallazgo (número de la lista)"))
+        handles.append(Line2D([], [], color=styles.FINDING_MARKERS[FindingCategory.OTHER].swatch,
+                              marker="o", linestyle="none", markersize=5,
+                              label="Hallazgo (número de la lista)"))
     if drawn.sites:
-        handles.append(Line2D([], [], color=SITE_MARKER.swatch, marker="^", linestyle="none",
+        handles.append(Line2D([], [], color=styles.SITE_MARKER.swatch, marker="^", linestyle="none",
                               markersize=5, label="Sitio tratado"))
     return handles
 
 
 def entry_map_png(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0) -> bytes:
     """A small map of an activity as PNG (for the PDF and the DOCX)."""
-    with matplotlib.rc_context(RC):
-        return save(_draw_map(drawn, width_cm, height_cm), "png")
+    with matplotlib.rc_context(drawing.RC):
+        return drawing.save(_draw_map(drawn, width_cm, height_cm), "png")
 
 
 def entry_map_svg(drawn: EntryMap, width_cm: float = 8.0, height_cm: float = 6.0) -> str:
     """A small map of an activity as inline SVG (for the screen)."""
-    with matplotlib.rc_context(RC):
-        return save(_draw_map(drawn, width_cm, height_cm), "svg").decode("utf-8")
+    with matplotlib.rc_context(drawing.RC):
+        return drawing.save(_draw_map(drawn, width_cm, height_cm), "svg").decode("utf-8")
 
 
 def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
     """Bars of each indicator's level per quarter, with the quarter's goal as a mark."""
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(drawing.RC):
         figure = Figure(figsize=(7.5, 3.4))
         axes = figure.add_axes((0.08, 0.2, 0.9, 0.62))
         quarters = ["T1", "T2", "T3", "T4"]
         count = max(len(progress), 1)
         width = 0.8 / count
-        colours = ("#5b1f3a", "#c2185b", "#b7950b", "#2471a3", "#27ae60", "#7f8c8d")
         for n, item in enumerate(progress):
             offsets = [q + (n - (count - 1) / 2) * width for q in range(4)]
             levels = [level.official_percent or 0.0 for level in item.quarters]
             label = f"{item.indicator.level} {item.indicator.key}"
             bars = axes.bar(offsets, levels, width * 0.9, label=label,
-                            color=colours[n % len(colours)])
+                            color=CHART_SERIES[n % len(CHART_SERIES)])
             axes.bar_label(bars, labels=[f"{v:g} %" if v else "" for v in levels], fontsize=7)
             goal = item.indicator.annual_goal
             goals = [
@@ -199,7 +166,7 @@ def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
             for x, value in zip(offsets, goals, strict=True):
                 if value is not None:
                     axes.plot([x - width * 0.45, x + width * 0.45], [value, value],
-                              color="#222222", linewidth=1.4)
+                              color=Print.CHART_GOAL, linewidth=1.4)
         axes.set_xticks(range(4), quarters)
         axes.set_ylabel("% de la meta anual")
         top = max([v.official_percent or 0 for p in progress for v in p.quarters] + [25.0])
@@ -211,5 +178,5 @@ def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
         if title:
             figure.suptitle(title, fontsize=9, x=0.08, ha="left")
         figure.text(0.08, 0.03, "Barras: nivel alcanzado del trimestre. Raya negra: meta del "
-                    "trimestre.", fontsize=7, color="#555555")
-        return save(figure, "svg").decode("utf-8")
+                    "trimestre.", fontsize=7, color=Print.TEXT_MUTED)
+        return drawing.save(figure, "svg").decode("utf-8")
