@@ -94,6 +94,13 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         yield server
 
 
+@pytest.fixture
+def field_server(tmp_path) -> Iterator[LiveServer]:
+    """The demo app on its own database (the test writes), keeping photos, with no base map."""
+    with serve(demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))) as server:
+        yield server
+
+
 # -- the browser ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
@@ -352,3 +359,21 @@ def open_browser(browser, live_server, request) -> Iterator[Callable[..., Browsi
 def browsing(open_browser) -> Browsing:
     """A desktop page on the demo server, tiles stubbed."""
     return open_browser()
+
+
+# -- a phone in the field -------------------------------------------------------------------
+
+def phone_context(browser, server: LiveServer, place: tuple[float, float], accuracy: float = 5):
+    """A phone's browser standing at ``place`` (lon, lat), signed in as the demo editor."""
+    lon, lat = place
+    context = browser.new_context(
+        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
+        has_touch=True, permissions=["geolocation"],
+        geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
+    )
+    context.add_cookies([{
+        "name": server.app.config["SESSION_COOKIE_NAME"],
+        "value": session_cookie(server.app, "editora"),
+        "url": server.url,
+    }])
+    return context

@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from limites_testing import demo_app, session_cookie
-from limites_testing_field import IN_OAXACA, IN_OVERLAP, photo
-from playwright.sync_api import expect
-from sqlalchemy import func, select
+from limites_testing_field import IN_OAXACA, IN_OVERLAP, field_counts, photo
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
-from cases.storage.models import Attachment, Finding, Inspection
-from tests.e2e.conftest import LOCAL_HOST, PHONE, SCREENSHOTS, serve
+from cases.storage.models import Inspection
+from tests.e2e.conftest import LOCAL_HOST, SCREENSHOTS, phone_context
 
 pytestmark = pytest.mark.e2e
 
@@ -26,44 +25,26 @@ WALK = [
 OFFLINE_NOISE = re.compile(r"ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED")
 
 
-@pytest.fixture
-def field_server(tmp_path):
-    """The demo app on its own database (this test writes), with no base map."""
-    with serve(demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))) as server:
-        yield server
-
-
-def _counts(server):
-    with server.session() as session:
-        return {
-            model.__name__: session.scalar(select(func.count()).select_from(model))
-            for model in (Inspection, Finding, Attachment)
-        }
-
-
-def test_offline_capture_syncs_exactly_once(browser, field_server):
-    shots = SCREENSHOTS / "test_offline_capture_syncs_exactly_once"
-    shots.mkdir(parents=True, exist_ok=True)
-    lon, lat, accuracy = WALK[0]
-    context = browser.new_context(
-        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
-        has_touch=True, permissions=["geolocation"],
-        geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
-    )
-    context.add_cookies([{  # signed in as the demo editor
-        "name": field_server.app.config["SESSION_COOKIE_NAME"],
-        "value": session_cookie(field_server.app, "editora"),
-        "url": field_server.url,
-    }])
+def _phone_page(context) -> tuple[Page, list[str]]:
+    """A page of ``context`` and the errors it logs (being offline is not one)."""
     problems: list[str] = []
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("console", lambda m: m.type == "error" and not OFFLINE_NOISE.search(m.text)
             and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return page, problems
+
+
+def test_offline_capture_syncs_exactly_once(browser, field_server):
+    shots = SCREENSHOTS / "test_offline_capture_syncs_exactly_once"
+    shots.mkdir(parents=True, exist_ok=True)
+    lon, lat, accuracy = WALK[0]
+    context = phone_context(browser, field_server, (lon, lat), accuracy)
+    page, problems = _phone_page(context)
     context.on("request", lambda r: LOCAL_HOST not in r.url
                and problems.append(f"off-site request: {r.url}"))
-    before = _counts(field_server)
+    before = field_counts(field_server.app)
     try:
         page.goto(field_server.url + "/campo/")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
@@ -92,7 +73,7 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
         expect(page.get_by_test_id("queue")).to_have_attribute("data-pending", "2")
         assert "se enviará al volver la conexión" in page.get_by_test_id("queue").inner_text()
         page.screenshot(path=str(shots / "02-sin-conexion.png"), full_page=True)
-        assert _counts(field_server) == before
+        assert field_counts(field_server.app) == before
 
         context.set_offline(False)
         expect(page.get_by_test_id("queue")).to_have_attribute("data-pending", "0")
@@ -103,7 +84,7 @@ def test_offline_capture_syncs_exactly_once(browser, field_server):
     finally:
         context.close()
 
-    assert _counts(field_server) == {
+    assert field_counts(field_server.app) == {
         "Inspection": before["Inspection"] + 1,
         "Finding": before["Finding"] + 1,
         "Attachment": before["Attachment"] + 1,
@@ -133,16 +114,7 @@ def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_serv
     monkeypatch.setattr("cases.fieldwork.phone_sync.MAX_FINDINGS", 2)
     monkeypatch.setattr("geo_app.fieldwork.routes.MAX_FINDINGS", 2)
     lon, lat, accuracy = WALK[0]
-    context = browser.new_context(
-        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
-        has_touch=True, permissions=["geolocation"],
-        geolocation={"longitude": lon, "latitude": lat, "accuracy": accuracy},
-    )
-    context.add_cookies([{
-        "name": field_server.app.config["SESSION_COOKIE_NAME"],
-        "value": session_cookie(field_server.app, "editora"),
-        "url": field_server.url,
-    }])
+    context = phone_context(browser, field_server, (lon, lat), accuracy)
     # Every text the queue shows, kept as it changes.
     context.add_init_script("""
         window.queueTexts = [];
@@ -152,16 +124,11 @@ def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_serv
             .observe(queue, { childList: true, characterData: true, subtree: true });
         });
     """)
-    problems: list[str] = []
     batches: list[dict] = []
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("console", lambda m: m.type == "error" and not OFFLINE_NOISE.search(m.text)
-            and problems.append(f"console: {m.text}"))
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page, problems = _phone_page(context)
     page.on("request", lambda r: r.url.endswith("/campo/sincronizar")
             and batches.append(r.post_data_json))
-    before = _counts(field_server)
+    before = field_counts(field_server.app)
     try:
         page.goto(field_server.url + "/campo/")
         context.set_offline(True)  # nothing is sent until the whole list is on the phone
@@ -189,7 +156,7 @@ def test_a_long_list_of_findings_goes_in_parts_with_progress(browser, field_serv
     sizes = [len(b["hallazgos"]) for b in batches]
     assert sizes == [2, 2, 1], sizes
     assert len(batches[0]["puntos"]) == 2 and all(not b["puntos"] for b in batches[1:])
-    after = _counts(field_server)
+    after = field_counts(field_server.app)
     assert after["Inspection"] == before["Inspection"] + 1
     assert after["Finding"] == before["Finding"] + 5
     assert after["Attachment"] == before["Attachment"] + 3

@@ -4,13 +4,12 @@ so nothing is refused whole and left queued forever."""
 from __future__ import annotations
 
 import pytest
-from limites_testing import demo_app, session_cookie
 from limites_testing_field import IN_OAXACA, IN_OVERLAP
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.storage.models import Inspection
-from tests.e2e.conftest import PHONE, serve
+from tests.e2e.conftest import phone_context
 
 pytestmark = pytest.mark.e2e
 
@@ -18,24 +17,8 @@ WALK = [(IN_OAXACA[0] + (IN_OVERLAP[0] - IN_OAXACA[0]) * i / 6,
          IN_OAXACA[1] + (IN_OVERLAP[1] - IN_OAXACA[1]) * i / 6) for i in range(7)]
 
 
-@pytest.fixture
-def field_server(tmp_path):
-    with serve(demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"))) as server:
-        yield server
-
-
 def test_a_walk_over_the_point_limit_continues_in_a_new_inspection(browser, field_server):
-    (lon, lat) = WALK[0]
-    context = browser.new_context(
-        locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
-        has_touch=True, permissions=["geolocation"],
-        geolocation={"longitude": lon, "latitude": lat, "accuracy": 5},
-    )
-    context.add_cookies([{
-        "name": field_server.app.config["SESSION_COOKIE_NAME"],
-        "value": session_cookie(field_server.app, "editora"),
-        "url": field_server.url,
-    }])
+    context = phone_context(browser, field_server, WALK[0])
     problems: list[str] = []
     page = context.new_page()
     page.set_default_timeout(15_000)

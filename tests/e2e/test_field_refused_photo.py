@@ -4,13 +4,13 @@ request, instead of being posted again every few seconds for ever."""
 from __future__ import annotations
 
 import pytest
-from limites_testing import demo_app, session_cookie
+from limites_testing import demo_app
 from limites_testing_field import IN_OAXACA, photo
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from cases.storage.models import Attachment, Finding
-from tests.e2e.conftest import PHONE, SCREENSHOTS, serve
+from tests.e2e.conftest import SCREENSHOTS, phone_context, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -22,17 +22,7 @@ def test_a_photo_over_the_limit_is_set_aside_not_retried(browser, tmp_path):
     app = demo_app(tmp_path, TILES="", ATTACHMENTS_DIR=str(tmp_path / "adjuntos"),
                    ATTACHMENT_MAX_BYTES=len(big) // 2)
     with serve(app) as server:
-        lon, lat = IN_OAXACA
-        context = browser.new_context(
-            locale="es-MX", timezone_id="America/Mexico_City", viewport=PHONE, is_mobile=True,
-            has_touch=True, permissions=["geolocation"],
-            geolocation={"longitude": lon, "latitude": lat, "accuracy": 5},
-        )
-        context.add_cookies([{
-            "name": server.app.config["SESSION_COOKIE_NAME"],
-            "value": session_cookie(server.app, "editora"),
-            "url": server.url,
-        }])
+        context = phone_context(browser, server, IN_OAXACA)
         posts: list[str] = []
         context.on("request", lambda r: r.method == "POST" and "/campo/fotos/" in r.url
                    and posts.append(r.url))
