@@ -102,7 +102,7 @@ COLLECTIONS: tuple[Collection, ...] = (
 
 def collections(scope: Scope) -> list[Collection]:
     """The collections ``scope`` shares (a map link: those of its layers only)."""
-    return [c for c in COLLECTIONS if scope.allows_layer(c.layer)]
+    return [c for c in COLLECTIONS if scope.allows(c)]
 
 
 def get_collection(collection_id: str, scope: Scope | None = None) -> Collection:
@@ -267,7 +267,7 @@ def _date_condition(collection: Collection, interval: Interval):
 
 
 def _statement(collection: Collection, scope: Scope, bbox, interval, load: bool = True):
-    if not scope.allows_layer(collection.layer):
+    if not scope.allows(collection):
         raise NotFoundError(f"No existe la colección «{collection.id}».")
     model = collection.model
     statement = records_query(collection.spec, scope, load)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import Select, and_, exists, false, literal, or_, select, union
 from sqlalchemy.orm import Session
@@ -45,6 +46,7 @@ from cases.storage.models import (
 __all__ = [
     "AROUND_MARGIN",
     "MODEL_LAYERS",
+    "HasLayer",
     "ScopeKind",
     "Scope",
     "resolve_scope",
@@ -74,6 +76,12 @@ MODEL_LAYERS: dict[type, tuple[str, ...]] = {
 }
 
 
+class HasLayer(Protocol):
+    """Anything shared as one layer (an OGC API collection): ``layer`` names it."""
+
+    layer: str
+
+
 class ScopeKind(enum.StrEnum):
     """The three kinds of scope."""
 
@@ -96,8 +104,10 @@ class Scope:
     >>> Scope.everything().kind
     <ScopeKind.ALL: 'todo'>
     >>> shared = Scope(ScopeKind.ALL, layers=frozenset({"zonas"}), notes=False)
-    >>> shared.allows_layer("zonas"), shared.allows_layer("reuniones")
+    >>> shared.allows("zonas"), shared.allows("reuniones")
     (True, False)
+    >>> shared.lists_records, Scope.zone(3).lists_records
+    (False, True)
     >>> shared.layer_names(["limites", "zonas", "hallazgos"])
     ('zonas',)
     """
@@ -135,13 +145,19 @@ class Scope:
 
     # -- layers and columns ---------------------------------------------------------------
 
-    def allows_layer(self, name: str) -> bool:
-        """Whether the layer (or OGC API collection's layer) ``name`` is shared."""
+    def allows(self, collection: str | HasLayer) -> bool:
+        """Whether ``collection`` is shared: an export layer's name or an OGC API collection."""
+        name = collection if isinstance(collection, str) else collection.layer
         return self.layers is None or name in self.layers
 
     def layer_names(self, names: Iterable[str]) -> tuple[str, ...]:
         """The layers of ``names`` that are shared, in their order."""
-        return tuple(name for name in names if self.allows_layer(name))
+        return tuple(name for name in names if self.allows(name))
+
+    @property
+    def lists_records(self) -> bool:
+        """Whether the reader gets the records' lists (a map link shares its layers only)."""
+        return self.layers is None
 
     def allows_model(self, model) -> bool:
         """Whether records of ``model`` may be seen at all (one of its layers is shared)."""

@@ -434,7 +434,7 @@ def export_data(
     records_by_layer: dict[str, list] = {}
     illustrative = False
     for spec in LAYERS:
-        if (wanted is not None and spec.name not in wanted) or not scope.allows_layer(spec.name):
+        if (wanted is not None and spec.name not in wanted) or not scope.allows(spec.name):
             continue
         records = read_records(session, spec, scope)
         rows, shapes = layer_rows(spec, scope, records, seen)

@@ -218,7 +218,7 @@ def page(token: str):
     session = get_session()
     scope, link = resolved.scope, resolved.link
     records = {}
-    if link.scope_kind != MAP_KIND:
+    if scope.lists_records:
         records = {
             "meetings": session.scalars(scoped(scope, Meeting).order_by(Meeting.date)).all(),
             "agreements": session.scalars(scoped(scope, Agreement)).all(),

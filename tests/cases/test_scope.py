@@ -125,3 +125,39 @@ def test_internal_notes_are_columns_the_scope_decides(demo):
     for layer in data.layers.values():
         assert "resumen" not in layer.frame.columns and list(layer.fields) == [
             c for c in layer.frame.columns if c != "geometry"]
+
+
+def test_the_scope_answers_for_a_collection_or_a_layer_name():
+    """The OGC API, the exports and the share page ask the same question of one object."""
+    from cases.sharing.features import COLLECTIONS, collections, get_collection
+
+    shared = Scope(ScopeKind.ALL, layers=frozenset({"hallazgos", "sedes"}), notes=False)
+    assert [c.id for c in COLLECTIONS if shared.allows(c)] == [c.id for c in collections(shared)]
+    assert {c.layer for c in collections(shared)} == {"hallazgos", "sedes"}
+    assert shared.allows("sedes") and not shared.allows("zonas")
+    with pytest.raises(NotFoundError):
+        get_collection("zonas", shared)
+    assert all(Scope.zone(7).allows(c) for c in COLLECTIONS)
+
+
+@pytest.mark.parametrize(("scope", "lists"), [
+    (Scope.everything(), True),
+    (Scope.zone(1), True),
+    (Scope.case(2), True),
+    (Scope(ScopeKind.ALL, layers=frozenset({"zonas"})), False),  # a map link: its layers only
+])
+def test_a_map_scope_shares_layers_not_record_lists(scope, lists):
+    assert scope.lists_records is lists
+
+
+def test_no_share_view_decides_access_itself():
+    """Routes ask the scope; none looks at a link's kind, layers or flags on its own."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    views = ["geo_app/sharing/routes.py", "geo_app/sharing/ogcapi.py", "geo_app/exports/routes.py"]
+    found = [f"{name}: {line.strip()}" for name in views
+             for line in (root / name).read_text("utf-8").splitlines()
+             if re.search(r"\bscope_kind\b|\blink\.(layers|include_\w+)\b|allows_layer", line)]
+    assert found == []
