@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from geo_app.maps.assets import npm_package, vendor_packages
+from geo_app.maps.assets import CDN_ASSETS, ROTATE_CSS_PATH, npm_package, vendor_packages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +75,9 @@ def test_wheel_in_a_fresh_virtualenv_serves_the_map_assets(tmp_path):
         names = archive.namelist()
     assert not [name for name in names if "testing" in name.rsplit("/", 1)[-1]]
     vendored = [name.split("/", 2)[2] for name in names if name.startswith("geo_app/_vendor/")]
-    assert "leaflet/dist/leaflet.js" in vendored
+    assert {path for path in CDN_ASSETS.values() if path not in (None, ROTATE_CSS_PATH)} <= set(
+        vendored
+    )
     # Only the packages the maps use, and not their whole folders (Font Awesome's 2000 SVGs).
     assert {npm_package(name) for name in vendored} == vendor_packages()
     assert len(vendored) < 100, len(vendored)
