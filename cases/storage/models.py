@@ -239,53 +239,31 @@ def _refresh_bounds(session: Session, flush_context, instances) -> None:
             obj.refresh_bounds()
 
 
-zone_municipalities = Table(
-    "zone_municipality",
-    Base.metadata,
-    Column("zone_id", ForeignKey("dispute_zone.id", ondelete="CASCADE"), primary_key=True),
-    Column("municipality_id", ForeignKey("municipality.id", ondelete="CASCADE"), primary_key=True),
+def _link_table(name: str, *sides: tuple[str, str]) -> Table:
+    """A many-to-many table whose columns together are its primary key.
+
+    Each ``(prefix, table)`` is a column ``prefix_id``: a foreign key to ``table.id``, deleted
+    with its row.
+    """
+    return Table(name, Base.metadata, *(
+        Column(f"{prefix}_id", ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True)
+        for prefix, table in sides
+    ))
+
+
+zone_municipalities = _link_table(
+    "zone_municipality", ("zone", "dispute_zone"), ("municipality", "municipality")
 )
-case_zones = Table(
-    "case_zone",
-    Base.metadata,
-    Column("case_id", ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True),
-    Column("zone_id", ForeignKey("dispute_zone.id", ondelete="CASCADE"), primary_key=True),
+case_zones = _link_table("case_zone", ("case", "case_file"), ("zone", "dispute_zone"))
+case_parties = _link_table("case_party", ("case", "case_file"), ("institution", "institution"))
+meeting_institutions = _link_table(
+    "meeting_institution", ("meeting", "meeting"), ("institution", "institution")
 )
-case_parties = Table(
-    "case_party",
-    Base.metadata,
-    Column("case_id", ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True),
-    Column("institution_id", ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True),
-)
-meeting_institutions = Table(
-    "meeting_institution",
-    Base.metadata,
-    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    Column("institution_id", ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True),
-)
-meeting_zones = Table(
-    "meeting_zone",
-    Base.metadata,
-    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    Column("zone_id", ForeignKey("dispute_zone.id", ondelete="CASCADE"), primary_key=True),
-)
-meeting_cases = Table(
-    "meeting_case",
-    Base.metadata,
-    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    Column("case_id", ForeignKey("case_file.id", ondelete="CASCADE"), primary_key=True),
-)
-meeting_sites = Table(
-    "meeting_site",
-    Base.metadata,
-    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    Column("site_id", ForeignKey("site.id", ondelete="CASCADE"), primary_key=True),
-)
-inspection_institutions = Table(
-    "inspection_institution",
-    Base.metadata,
-    Column("inspection_id", ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True),
-    Column("institution_id", ForeignKey("institution.id", ondelete="CASCADE"), primary_key=True),
+meeting_zones = _link_table("meeting_zone", ("meeting", "meeting"), ("zone", "dispute_zone"))
+meeting_cases = _link_table("meeting_case", ("meeting", "meeting"), ("case", "case_file"))
+meeting_sites = _link_table("meeting_site", ("meeting", "meeting"), ("site", "site"))
+inspection_institutions = _link_table(
+    "inspection_institution", ("inspection", "inspection"), ("institution", "institution")
 )
 
 
