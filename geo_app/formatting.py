@@ -13,8 +13,8 @@ import datetime as dt
 from flask import Flask
 
 __all__ = [
-    "long_date", "day_list", "short_date", "short_dates", "number", "figure", "percent",
-    "megabytes", "file_size", "init_app",
+    "long_date", "day_list", "short_date", "short_dates", "date_time", "number", "figure",
+    "percent", "megabytes", "file_size", "init_app",
 ]
 
 MONTHS = (
@@ -79,6 +79,21 @@ def short_dates(values: list[dt.date] | None) -> str:
     '15/05/2025, 22/05/2025'
     """
     return ", ".join(short_date(day) for day in values or [])
+
+
+def date_time(value: dt.datetime | None, seconds: bool = False, empty: str = "—") -> str:
+    """Write a moment as "14/05/2025 09:30" (day first), with seconds for a log.
+
+    Examples
+    --------
+    >>> date_time(dt.datetime(2025, 5, 14, 9, 30, 5)), date_time(None, empty="nunca")
+    ('14/05/2025 09:30', 'nunca')
+    >>> date_time(dt.datetime(2025, 5, 14, 9, 30, 5), seconds=True)
+    '14/05/2025 09:30:05'
+    """
+    if value is None:
+        return empty
+    return value.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
 def number(value: float | int | None, decimals: int = 0) -> str:
@@ -146,6 +161,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day_list, "dias")
     app.add_template_filter(short_date, "fecha_corta")
     app.add_template_filter(number, "numero")
+    app.add_template_filter(date_time, "fecha_hora")
+    app.add_template_filter(file_size, "tamano")
     app.add_template_filter(percent, "porcentaje")
     app.add_template_filter(rule_text, "regla")
     app.add_template_filter(computed_note, "nota_calculada")

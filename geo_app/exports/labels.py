@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo_app.formatting import short_date
+from geo_app.formatting import number, short_date
 
 __all__ = ["FIELD_LABELS", "field_label", "display_value"]
 
@@ -63,5 +63,5 @@ def display_value(value) -> str:
     if isinstance(value, dt.date):
         return short_date(value)
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return number(value, 2)
     return str(value)

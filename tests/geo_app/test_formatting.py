@@ -52,3 +52,19 @@ def test_no_module_rewrites_the_thousands_separator():
         if re.search(r""":,[^}]*}.*\.replace\(""", line)
     ]
     assert rewrites == []
+
+
+def test_templates_write_dates_through_the_formatting_filters():
+    by_hand = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "geo_app" / "templates").rglob("*.html"))
+        if "strftime(" in path.read_text(encoding="utf-8")
+    ]
+    assert by_hand == []
+
+
+def test_the_audit_log_writes_moments_day_first(admin_client):
+    audit = admin_client.get("/admin/registro")
+    assert audit.status_code == 200
+    assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", audit.text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", audit.text)
