@@ -15,35 +15,21 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
-import time
 import warnings
-from collections.abc import Callable
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from common import STATE, timed
 
 from boundaries.assign import ResponsibilityIndex
 from boundaries.routes import split_route
 from boundaries.simplify import simplify_coverage
 from boundaries.topology import analyze_topology
 
-ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 RUNS = 5
 N_POINTS = 100_000
 N_ROUTE = 50_000
-
-
-def timed(fn: Callable[[], object], runs: int = RUNS) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def line(label: str, seconds: float, baseline: float, note: str = "") -> None:
@@ -53,7 +39,7 @@ def line(label: str, seconds: float, baseline: float, note: str = "") -> None:
 def bench_topology(state: gpd.GeoDataFrame) -> None:
     print("Topology of the whole state (570 municipalities)")
     result = analyze_topology(state, code_col="cvegeo")
-    ours = timed(lambda: analyze_topology(state, code_col="cvegeo"))
+    ours = timed(lambda: analyze_topology(state, code_col="cvegeo"), RUNS)
     overlay = timed(lambda: gpd.overlay(state, state), runs=1)
     union = timed(lambda: gpd.overlay(state, state, how="union"), runs=1)
     print(f"  baseline geopandas.overlay(state, state)     {overlay:8.3f} s   (how='intersection')")
@@ -78,10 +64,10 @@ def random_points(state: gpd.GeoDataFrame, n: int) -> gpd.GeoDataFrame:
 def bench_assign(state: gpd.GeoDataFrame) -> None:
     print(f"Responsibility for {N_POINTS:,} random points (official frame, 50 m rule)")
     points = random_points(state, N_POINTS)
-    sjoin = timed(lambda: gpd.sjoin(points, state, predicate="within"))
+    sjoin = timed(lambda: gpd.sjoin(points, state, predicate="within"), RUNS)
     index = ResponsibilityIndex(state, code_col="cvegeo")
-    warm = timed(lambda: index.assign(points))
-    cold = timed(lambda: ResponsibilityIndex(state, code_col="cvegeo").assign(points))
+    warm = timed(lambda: index.assign(points), RUNS)
+    cold = timed(lambda: ResponsibilityIndex(state, code_col="cvegeo").assign(points), RUNS)
     result = index.assign(points)
     print(f"  baseline geopandas.sjoin(predicate='within') {sjoin:8.3f} s")
     line("ResponsibilityIndex.assign (index built)", warm, sjoin)
@@ -107,8 +93,8 @@ def bench_route(state: gpd.GeoDataFrame) -> None:
     print(f"Splitting a {N_ROUTE:,}-vertex route by municipality")
     route = random_route(state, N_ROUTE)
     frame = gpd.GeoDataFrame(geometry=route)
-    overlay = timed(lambda: gpd.overlay(frame, state, keep_geom_type=True))
-    ours = timed(lambda: split_route(route, state, code_col="cvegeo"))
+    overlay = timed(lambda: gpd.overlay(frame, state, keep_geom_type=True), RUNS)
+    ours = timed(lambda: split_route(route, state, code_col="cvegeo"), RUNS)
     split = split_route(route, state, code_col="cvegeo")
     municipal = split.parts[split.parts.kind != "dispute"].length_m.sum()
     print(f"  baseline geopandas.overlay(route, state)     {overlay:8.3f} s")
@@ -122,8 +108,8 @@ def bench_route(state: gpd.GeoDataFrame) -> None:
 def bench_simplify(state: gpd.GeoDataFrame) -> None:
     print("Display simplification of the state at 10 m")
     vertices = int(shapely.get_num_coordinates(state.geometry.array).sum())
-    naive = timed(lambda: state.to_crs(6372).simplify(10).to_crs(4326))
-    ours = timed(lambda: simplify_coverage(state, 10))
+    naive = timed(lambda: state.to_crs(6372).simplify(10).to_crs(4326), RUNS)
+    ours = timed(lambda: simplify_coverage(state, 10), RUNS)
     simple = simplify_coverage(state, 10)
     kept = int(shapely.get_num_coordinates(simple.geometry.array).sum())
     proof = analyze_topology(simple, code_col="cvegeo", min_area_m2=0)

@@ -12,7 +12,6 @@ Run: ``.venv/bin/python benchmarks/bench_import.py``
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -20,27 +19,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import psycopg
+from common import STATE, timed
+from limites_testing import TEST_PG_DSN, postgres_url
 
 from boundaries.io import read_layer
 from cases.frames.importer import import_boundaries
 from cases.storage.db import make_engine, make_session_factory, unit_of_work, upgrade
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from limites_testing import TEST_PG_DSN, postgres_url
-
-ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 PG = f"{TEST_PG_DSN} dbname=postgres"
 RUNS = 3
-
-
-def timed(fn, runs: int = RUNS) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def import_into(url_factory) -> float:
@@ -80,11 +67,11 @@ def new_postgres_url():
 
 
 def main() -> None:
-    read_pyogrio = timed(lambda: gpd.read_file(STATE, engine="pyogrio"))
-    read_fiona = timed(lambda: gpd.read_file(STATE, engine="fiona"))
+    read_pyogrio = timed(lambda: gpd.read_file(STATE, engine="pyogrio"), RUNS)
+    read_fiona = timed(lambda: gpd.read_file(STATE, engine="fiona"), RUNS)
     frame = gpd.read_file(STATE, engine="pyogrio")
     out = Path(tempfile.mkdtemp()) / "plain.gpkg"
-    plain_write = timed(lambda: frame.to_file(out, engine="pyogrio", driver="GPKG"))
+    plain_write = timed(lambda: frame.to_file(out, engine="pyogrio", driver="GPKG"), RUNS)
     on_sqlite = import_into(sqlite_url)
     on_postgres = import_into(new_postgres_url)
     rows = [

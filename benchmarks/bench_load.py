@@ -25,12 +25,9 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import ipaddress
-import os
 import re
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,8 +37,9 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
+from common import demo_with_state
+from common import start_server as serve
+
 MAX_CLIENTS = 50
 MAX_DURATION = 120
 MODES = {
@@ -56,57 +54,25 @@ def build_database(directory: Path) -> tuple[str, int]:
     """The demo plus the INEGI frame in a new SQLite file; return its URL and a zone id."""
     from sqlalchemy import select
 
-    from boundaries.io import read_layer
-    from cases.frames.importer import import_boundaries
     from cases.storage.models import DisputeZone
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from limites_testing import demo_app
 
-    def import_state(session) -> None:
-        start = time.perf_counter()
-        summary = import_boundaries(session, read_layer(STATE), source="INEGI")
-        print(f"INEGI importado: {summary.added} límites en {time.perf_counter() - start:.1f} s")
-
-    app = demo_app(directory, prepare=import_state, TESTING=False)
+    app = demo_with_state(directory)
     with app.extensions["limites_sessions"]() as session:
         zone = session.scalar(select(DisputeZone.id).order_by(DisputeZone.id).limit(1))
     app.extensions["limites_engine"].dispose()
     return app.config["DATABASE_URL"], zone
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(mode: str, database_url: str, threads: int) -> tuple[subprocess.Popen, str]:
     args, cache = MODES[mode]
-    port = free_port()
-    where = ["--host", "127.0.0.1", "--port", str(port)]
-    extra = ["--threads", str(threads)] if mode != "dev" else []
     env = {
-        **os.environ,
         "LIMITES_DATABASE_URL": database_url,
         "LIMITES_TILES": "",
         "LIMITES_LOG_LEVEL": "ERROR",
         "LIMITES_MAP_CACHE": cache,
     }
-    process = subprocess.Popen(
-        [sys.executable, *args, *where, *extra], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"el servidor {mode} no arrancó")
+    extra = ["--threads", str(threads)] if mode != "dev" else []
+    return serve(args, env, extra, what=f"el servidor {mode}")
 
 
 def require_loopback(url: str) -> None:

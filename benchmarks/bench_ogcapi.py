@@ -39,8 +39,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
+from common import ROOT, demo_with_state
+
 THREADS = 8
 CITY = "-96.78,17.02,-96.68,17.10"
 
@@ -90,21 +90,11 @@ def generate_openapi(config: str, out: str) -> None:
 # -- preparing the data -------------------------------------------------------------------
 
 def prepare(directory: Path) -> tuple[str, Path]:
-    from boundaries.io import read_layer
-    from cases.frames.importer import import_boundaries
     from cases.sharing.scope import Scope
     from cases.sharing.tables import export_data
     from geo_app.exports import write_export
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from limites_testing import demo_app
 
-    def import_state(session):
-        start = time.perf_counter()
-        summary = import_boundaries(session, read_layer(STATE), source="INEGI")
-        print(f"  INEGI: {summary.added} límites importados en "
-              f"{time.perf_counter() - start:.1f} s")
-
-    app = demo_app(directory, prepare=import_state, TESTING=False)
+    app = demo_with_state(directory)
     gpkg = directory / "limites.gpkg"
     with app.app_context(), app.extensions["limites_sessions"]() as session:
         write_export(export_data(session, Scope.everything()), "gpkg", gpkg)

@@ -27,18 +27,13 @@ from pathlib import Path
 
 import folium
 import shapely
+from common import STATE, demo_with_state
+from limites_testing import demo_app, signed_in_client
 
-from boundaries.io import read_layer
-from cases.frames.importer import import_boundaries
 from geo_app.maps.display import for_display
 from geo_app.records import pages
 from geo_app.records.map_render import display_boundaries
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from limites_testing import demo_app, signed_in_client
-
-ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 7
 
 
@@ -53,17 +48,9 @@ def median_time(fn, runs: int = RUNS) -> tuple[float, object]:
 
 
 def make_app(directory: Path, inegi: bool):
-    def import_state(session):
-        start = time.perf_counter()
-        summary = import_boundaries(session, read_layer(STATE), source="INEGI")
-        print(f"  INEGI import: {summary.added} limits in {time.perf_counter() - start:.1f} s")
-
-    (directory / ("inegi" if inegi else "demo")).mkdir()
-    return demo_app(
-        directory / ("inegi" if inegi else "demo"),
-        prepare=import_state if inegi else None,
-        TESTING=False,
-    )
+    directory = directory / ("inegi" if inegi else "demo")
+    directory.mkdir()
+    return demo_with_state(directory) if inegi else demo_app(directory, TESTING=False)
 
 
 def naive_page(app) -> str:
@@ -117,20 +104,18 @@ def measure(app) -> dict[str, dict[str, float]]:
     with app.test_request_context(), app.extensions["limites_sessions"]() as session:
         boundaries = len(pages.overview_map(session).boundaries)
     return {
-        "app": {
-            "time": app_time,
-            "bytes": len(app_html.encode()),
-            "gzip": len(gzip.compress(app_html.encode())),
-            "vertices": drawn,
-            "boundaries": boundaries,
-        },
-        "naive": {
-            "time": naive_time,
-            "bytes": len(naive_html.encode()),
-            "gzip": len(gzip.compress(naive_html.encode())),
-            "vertices": stored,
-            "boundaries": boundaries,
-        },
+        "app": _figures(app_time, app_html, drawn, boundaries),
+        "naive": _figures(naive_time, naive_html, stored, boundaries),
+    }
+
+
+def _figures(seconds: float, html: str, vertices: int, boundaries: int) -> dict:
+    return {
+        "time": seconds,
+        "bytes": len(html.encode()),
+        "gzip": len(gzip.compress(html.encode())),
+        "vertices": vertices,
+        "boundaries": boundaries,
     }
 
 

@@ -24,7 +24,6 @@ import argparse
 import http.cookiejar
 import re
 import sqlite3
-import sys
 import tempfile
 import threading
 import time
@@ -33,8 +32,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import MAX_CLIENTS, MAX_DURATION, STATE, start_server  # noqa: E402
+from bench_load import MAX_CLIENTS, MAX_DURATION, start_server
+from common import demo_with_state
 
 USER, PASSWORD = "editora-bench", "una clave larga para medir 123"
 LOGIN = "/cuenta/entrar"
@@ -45,22 +44,14 @@ def build_database(directory: Path) -> tuple[str, str]:
     """The demo, the INEGI frame, an editor and a zone link; return the URL and the link."""
     from sqlalchemy import select
 
-    from boundaries.io import read_layer
     from cases.access.accounts import create_user
-    from cases.frames.importer import import_boundaries
     from cases.sharing.links import create_share
     from cases.storage.db import unit_of_work
     from cases.storage.models import DisputeZone, Role
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from limites_testing import demo_app
 
-    def prepare(session) -> None:
-        start = time.perf_counter()
-        summary = import_boundaries(session, read_layer(STATE), source="INEGI")
-        print(f"INEGI importado: {summary.added} límites en {time.perf_counter() - start:.1f} s")
-        create_user(session, USER, PASSWORD, Role.EDITOR)
-
-    app = demo_app(directory, prepare=prepare, TESTING=False)
+    app = demo_with_state(
+        directory, then=lambda session: create_user(session, USER, PASSWORD, Role.EDITOR)
+    )
     with app.extensions["limites_sessions"]() as session, unit_of_work(session):
         zone = session.scalar(select(DisputeZone.id).order_by(DisputeZone.id).limit(1))
         token = create_share(session, None, zone=zone).token

@@ -26,11 +26,8 @@ import argparse
 import http.cookiejar
 import io
 import json
-import os
 import re
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,8 +38,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-STATE = ROOT / ".." / "shared" / "data" / "inegi" / "oaxaca_municipios.geojson"
+from common import demo_with_state
+from common import start_server as serve
+
 THREADS = 8
 PART = 50  # findings per request, as geo_app/static/field/capture.js sends them
 PHOTO_LANES = 2  # photos sent at a time, as the page does
@@ -52,50 +50,18 @@ READER, READER_PASSWORD = "lectora", "demo-lector"
 
 def build_database(directory: Path) -> str:
     """The demo plus the INEGI frame in force, and the demo accounts; return its URL."""
-    from boundaries.io import read_layer
     from cases.access.accounts import create_demo_accounts
-    from cases.frames.importer import import_boundaries
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from limites_testing import demo_app
 
-    def prepare(session) -> None:
-        start = time.perf_counter()
-        summary = import_boundaries(session, read_layer(STATE), source="INEGI", activate=True)
-        create_demo_accounts(session)
-        print(f"INEGI importado y en vigor: {summary.added} límites en "
-              f"{time.perf_counter() - start:.1f} s")
-
-    app = demo_app(directory, prepare=prepare, TESTING=False)
+    app = demo_with_state(directory, activate=True, then=create_demo_accounts)
     app.extensions["limites_engine"].dispose()
     return app.config["DATABASE_URL"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_server(database_url: str, attachments: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "LIMITES_DATABASE_URL": database_url, "LIMITES_TILES": "",
+    env = {"LIMITES_DATABASE_URL": database_url, "LIMITES_TILES": "",
            "LIMITES_LOG_LEVEL": "ERROR", "LIMITES_ATTACHMENTS_DIR": str(attachments)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from geo_app.cli import main; main()", "serve",
-         "--host", "127.0.0.1", "--port", str(port), "--threads", str(THREADS)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, f"http://127.0.0.1:{port}"
-        except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("el servidor no arrancó")
+    return serve(["-c", "from geo_app.cli import main; main()", "serve"], env,
+                 ["--threads", str(THREADS)])
 
 
 def rss_mb(pid: int) -> float:

@@ -13,13 +13,12 @@ Run: ``.venv/bin/python benchmarks/bench_tracks.py``
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 import gpxpy
 import gpxpy.gpx
+from common import timed
 from shapely import LineString, MultiLineString
 
 from boundaries.trackfiles import read_track
@@ -57,23 +56,14 @@ def naive(path: Path) -> MultiLineString:
     return MultiLineString(lines)
 
 
-def timed(fn, runs: int = RUNS) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "recorrido.gpx"
         write_track(path)
         size_mb = path.stat().st_size / 2**20
-        ours = timed(lambda: read_track(path))
-        filtered = timed(lambda: read_track(path, min_step_m=5))
-        baseline = timed(lambda: naive(path))
+        ours = timed(lambda: read_track(path), RUNS)
+        filtered = timed(lambda: read_track(path, min_step_m=5), RUNS)
+        baseline = timed(lambda: naive(path), RUNS)
         track = read_track(path)
         assert track.points_read == POINTS and track.geometry.equals(naive(path))
     print(f"GPX of {POINTS:,} points ({size_mb:.1f} MB), median of {RUNS} runs")
