@@ -155,3 +155,9 @@ def test_the_docx_brand_colour_is_the_theme_brand():
     from geo_app.reports.docx import GUINDA
 
     assert f"#{GUINDA}".lower() == theme.BRAND
+
+
+def test_the_favicon_is_drawn_in_the_brand_colour():
+    # A static file (the phone caches it offline by its URL), so it is checked, not generated.
+    svg = (STATIC / "favicon.svg").read_text(encoding="utf-8")
+    assert set(HEX.findall(svg)) - ALLOWED == {theme.BRAND}
