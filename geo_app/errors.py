@@ -1,6 +1,7 @@
 """How the web answers an error: one function, HTML for people and JSON for programs.
 
-Every error the app answers goes through :func:`error_response`: the error pages, the JSON
+Every error the app answers goes through :func:`error_response`: the error pages (a share
+link's visitor gets the share's own page), the JSON
 of the phone's synchronisation and the editors' previews (``{"error": "…"}``), and the OGC
 API's exception documents (``{"code": …, "description": …}``). It decides which one a request
 gets (:func:`wants_json`: by endpoint, by ``f=`` and ``Accept`` in the OGC API) and says it in
@@ -17,6 +18,7 @@ __all__ = [
     "MESSAGES",
     "JSON_ENDPOINTS",
     "OGCAPI_BLUEPRINTS",
+    "SHARE_PAGES",
     "UnknownAssetError",
     "wants_json",
     "error_response",
@@ -50,6 +52,9 @@ JSON_ENDPOINTS = frozenset({
     "editing.geometry_preview",
     "editing.route_preview",
 })
+
+#: A share link's public pages: a visitor without an account sees the share's own page.
+SHARE_PAGES = frozenset({"shares.page", "shares.download"})
 
 #: The OGC API, at /ogcapi and again under a share link: JSON or HTML as ``f``/Accept ask.
 OGCAPI_BLUEPRINTS = frozenset({"ogcapi", "share_ogcapi"})
@@ -92,7 +97,8 @@ def error_response(code: int, message: str | None = None, *, reference: str | No
                 if _in_ogcapi() else {"error": message})
         response = Response(json.dumps(body, ensure_ascii=False), status=code, mimetype=_JSON)
     else:
-        html = render_template("errors/error.html", title=_TITLES.get(code, "Error"), code=code,
+        page = "shares/gone.html" if request.endpoint in SHARE_PAGES else "errors/error.html"
+        html = render_template(page, title=_TITLES.get(code, "Error"), code=code,
                                message=message, reference=reference)
         response = Response(html, status=code, mimetype=_HTML)
     if code == 401 and _in_ogcapi():

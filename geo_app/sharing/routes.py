@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from cases.access.permissions import can_edit, require
-from cases.errors import LimitesError, NotFoundError
+from cases.errors import NotFoundError
 from cases.sharing import features
 from cases.sharing.links import (
     DEFAULT_DAYS,
@@ -168,11 +168,6 @@ def _open(token: str, what: str) -> ResolvedShare:
     return resolved
 
 
-def _gone_page(error: LimitesError):
-    return render_template("shares/gone.html", code=error.status_code,
-                           message=error.message), error.status_code
-
-
 def _format_layers(scope: Scope, fmt: str) -> tuple[str, ...]:
     """The layers of ``fmt`` the scope shares (none: the format has nothing to give)."""
     return scope.layer_names(FORMATS[fmt].layers or [spec.name for spec in LAYERS])
@@ -211,10 +206,7 @@ def _map_layers(collections: list[features.Collection]) -> list[dict]:
 @public
 def page(token: str):
     """Página pública de solo lectura de un enlace compartido."""
-    try:
-        resolved = _open(token, "página")
-    except LimitesError as error:
-        return _gone_page(error)
+    resolved = _open(token, "página")
     session = get_session()
     scope, link = resolved.scope, resolved.link
     records = {}
@@ -242,10 +234,7 @@ def download(token: str, fmt: str):
     """Descarga de la exportación del enlace en el formato pedido."""
     if fmt not in FORMATS:
         raise NotFound()
-    try:
-        resolved = _open(token, f"descarga {fmt}")
-    except LimitesError as error:
-        return _gone_page(error)
+    resolved = _open(token, f"descarga {fmt}")
     layers = _format_layers(resolved.scope, fmt)
     if not layers:
         raise NotFound()

@@ -75,6 +75,14 @@ def test_the_ogc_api_answers_errors_in_its_own_dialect(client, query, media):
         assert "No existe la colección «ninguna»." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["", "/descargar/geojson", "/descargar/nada"])
+def test_a_share_visitor_gets_the_share_page_for_an_unknown_link(anon_client, path):
+    response = anon_client.get(f"/c/no-existe-este-enlace{path}")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert 'data-testid="share-gone"' in page and "Volver al tablero" not in page
+
+
 def test_the_ogc_api_asks_a_program_for_its_key(anon_client):
     response = anon_client.get("/ogcapi/collections?f=json")
     assert response.status_code == 401
@@ -88,7 +96,7 @@ def _sources(package: str):
 
 
 @pytest.mark.parametrize(("pattern", "home"), [
-    (r"errors/error\.html", "geo_app/errors.py"),          # the error page is rendered once
+    (r"errors/error\.html|shares/gone\.html", "geo_app/errors.py"),  # error pages: one home
     (r"(?<!`)[{(]\s*[\"']error[\"']\s*:", "geo_app/errors.py"),  # and the JSON error body
     (r"\babort\(\s*403\s*\)", None),  # a refusal is a permission rule (permissions.require)
     (r"errorhandler\(", None),                              # no blueprint renders its own
