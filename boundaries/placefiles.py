@@ -29,13 +29,7 @@ from boundaries.sanity import MAX_VERTICES
 
 # The hardened XML reader and KMZ extraction are shared with the route reader on purpose:
 # one place decides how hostile XML is refused.
-from boundaries.trackfiles import (
-    MAX_TRACK_BYTES,
-    _iterparse,
-    _local,
-    kml_elements,
-    kmz_document,
-)
+from boundaries.trackfiles import MAX_TRACK_BYTES, gpx_elements, kml_elements, kmz_document
 from boundaries.tracks import checked_coordinates
 
 __all__ = ["read_places", "parse_kml_places", "parse_gpx_places"]
@@ -137,15 +131,8 @@ def parse_kml_places(data: bytes, name: str = "el archivo KML") -> list[BaseGeom
 def parse_gpx_places(data: bytes, name: str = "el archivo GPX") -> list[BaseGeometry]:
     """The waypoints (``wpt``) of a GPX document, as points."""
     points: list[tuple[str | None, str | None]] = []
-    root = None
-    for event, element in _iterparse(data, name):
-        if event == "start":
-            if root is None:
-                root = _local(element.tag)
-                if root != "gpx":
-                    raise TrackReadError(f"{name}: no es un archivo GPX (raíz «{root}»)")
-            continue
-        if _local(element.tag) == "wpt":
+    for tag, element in gpx_elements(data, name):
+        if tag == "wpt":
             if len(points) >= MAX_VERTICES:
                 raise _too_many(name)
             points.append((element.get("lon"), element.get("lat")))

@@ -58,6 +58,7 @@ __all__ = [
     "parse_kmz",
     "kmz_document",
     "kml_elements",
+    "gpx_elements",
     "coordinate_pairs",
 ]
 
@@ -173,16 +174,8 @@ def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
     times: list[str] = []
     current: list[tuple[str | None, str | None]] = []
     pending_time: str | None = None
-    root_tag = None
     count = 0
-    for event, element in _iterparse(data, name):
-        if event == "start":
-            if root_tag is None:
-                root_tag = _local(element.tag)
-                if root_tag != "gpx":
-                    raise TrackReadError(f"{name}: no es un archivo GPX (raíz «{root_tag}»)")
-            continue
-        tag = _local(element.tag)
+    for tag, element in gpx_elements(data, name):
         if tag == "time":
             pending_time = (element.text or "").strip() or None
         elif tag in ("trkpt", "rtept"):
@@ -209,6 +202,31 @@ def parse_gpx(data: bytes, name: str = "el archivo GPX") -> Track:
     parts = [checked_coordinates(segment, name) for segment in segments]
     return build_track(parts, _parse_times(times, name), "gpx", name)
 
+
+
+def gpx_elements(data: bytes, name: str) -> Iterator[tuple[str, Any]]:
+    """Each element of a GPX document as it closes, with its tag; the root must be ``gpx``.
+
+    Examples
+    --------
+    >>> gpx = b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><wpt lat="1" lon="2"/></gpx>'
+    >>> [(tag, element.get("lon")) for tag, element in gpx_elements(gpx, "x")]
+    [('wpt', '2'), ('gpx', None)]
+    >>> list(gpx_elements(b"<kml/>", "x"))
+    Traceback (most recent call last):
+    ...
+    boundaries.errors.TrackReadError: x: no es un archivo GPX (raíz «kml»)
+    """
+    checked = False
+    for event, element in _iterparse(data, name):
+        if event == "start":
+            if not checked:
+                root = _local(element.tag)
+                if root != "gpx":
+                    raise TrackReadError(f"{name}: no es un archivo GPX (raíz «{root}»)")
+                checked = True
+            continue
+        yield _local(element.tag), element
 
 
 def kml_elements(data: bytes, name: str) -> Iterator[tuple[str, Any, list[str]]]:
