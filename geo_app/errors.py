@@ -83,16 +83,15 @@ def wants_json() -> bool:
     return False
 
 
-def error_response(code: int, message: str | None = None, *, reference: str | None = None,
-                   json_body: bool | None = None) -> Response:
+def error_response(code: int, message: str | None = None, *,
+                   reference: str | None = None) -> Response:
     """The answer to an error ``code``: ``message`` (Spanish) as a page or as JSON.
 
     ``message`` defaults to the status' message in :data:`MESSAGES`; ``reference`` is the
-    logged reference of an unexpected error; ``json_body`` overrides :func:`wants_json`.
+    logged reference of an unexpected error. :func:`wants_json` picks the form.
     """
     message = message or MESSAGES.get(code, "Error")
-    as_json = wants_json() if json_body is None else json_body
-    if as_json:
+    if wants_json():
         body = ({"code": _OGC_CODES.get(code, "ServerError"), "description": message}
                 if _in_ogcapi() else {"error": message})
         response = Response(json.dumps(body, ensure_ascii=False), status=code, mimetype=_JSON)

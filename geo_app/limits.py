@@ -16,8 +16,10 @@ geometry and route file previews          ``GEOMETRY_FILE_MAX_BYTES`` (64 MB)
 everything else                           ``MAX_CONTENT_LENGTH`` (2 MB)
 ========================================  =========================================
 
-The byte figures are configuration (defaults in :data:`geo_app.DEFAULTS`); point and
-vertex counts are checked again, with their own messages, where the data is parsed.
+Whether the refusal is a page or JSON is decided, like every error's, by
+:func:`geo_app.errors.error_response`. The byte figures are configuration (defaults in
+:data:`geo_app.DEFAULTS`); point and vertex counts are checked again, with their own
+messages, where the data is parsed.
 """
 
 from __future__ import annotations
@@ -65,7 +67,6 @@ class RequestLimit:
     max_bytes: int
     max_field_bytes: int | None
     message: str
-    json: bool = False
 
 
 def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> RequestLimit:
@@ -78,7 +79,7 @@ def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> R
         return RequestLimit(
             attachment_bytes + _ENVELOPE_BYTES, None,
             f"La foto pesa más de {megabytes(attachment_bytes)}, el máximo de un archivo "
-            "adjunto: tómela con menos resolución o redúzcala antes de adjuntarla.", json=True)
+            "adjunto: tómela con menos resolución o redúzcala antes de adjuntarla.")
     if endpoint == "field.synchronise":
         most = (MAX_TRACK_POINTS * SYNC_BYTES_PER_POINT + MAX_FINDINGS * SYNC_BYTES_PER_FINDING
                 + form_bytes)
@@ -86,13 +87,13 @@ def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> R
             most, most,
             f"El envío del teléfono supera {megabytes(most)}: un recorrido puede tener hasta "
             f"{number(MAX_TRACK_POINTS)} puntos y un envío hasta {number(MAX_FINDINGS)} "
-            "hallazgos. Termine este recorrido y empiece otro.", json=True)
+            "hallazgos. Termine este recorrido y empiece otro.")
     if endpoint in _PREVIEWS:
         file_bytes = int(config["GEOMETRY_FILE_MAX_BYTES"])
         return RequestLimit(
             file_bytes + _ENVELOPE_BYTES, GEOMETRY_FORM_BYTES,
             f"El archivo pesa más de {megabytes(file_bytes)}, el máximo de un archivo de "
-            "geometría o de ruta.", json=True)
+            "geometría o de ruta.")
     if endpoint in ("editing.new", "editing.edit") and kind == "hallazgo":
         return RequestLimit(
             attachment_bytes + GEOMETRY_FORM_BYTES, GEOMETRY_FORM_BYTES,
@@ -107,8 +108,7 @@ def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> R
     return RequestLimit(
         form_bytes, None,
         f"El envío es demasiado grande: supera {megabytes(form_bytes)}, el máximo de un "
-        "formulario. Revise el texto e intente de nuevo.",
-        json=(endpoint or "").startswith(("field.", "ogcapi.")))
+        "formulario. Revise el texto e intente de nuevo.")
 
 
 class LimitedRequest(Request):

@@ -72,8 +72,7 @@ def _domain_error(error: LimitesError):
 def _http_error(error: HTTPException):
     code = error.code or 500
     if code == 413 and isinstance(request, limits.LimitedRequest):
-        limit = request.limit()
-        return error_response(413, limit.message, json_body=limit.json or None)
+        return error_response(413, request.limit().message)
     return error_response(code, MESSAGES.get(code, error.description or "Error"))
 
 
