@@ -100,6 +100,24 @@ def apply_seed_goals(session) -> None:
             )
 
 
+def add_working_meeting(
+    session, day: dt.date, neighbour: str, title: str, purpose: str, key: str = "12.2"
+) -> None:
+    """A working meeting with the municipality ``neighbour``, counted for indicator ``key``."""
+    from sqlalchemy import select
+
+    from cases.reporting.indicators import find_indicator
+    from cases.storage.models import Institution, Meeting, MeetingKind
+
+    institution = session.scalars(
+        select(Institution).where(Institution.name == f"Municipio de {neighbour}")
+    ).one()
+    session.add(Meeting(
+        date=day, kind=MeetingKind.WORKING, indicator=find_indicator(session, key, day.year),
+        institutions=[institution], title=title, purpose=purpose,
+    ))
+
+
 # Reading our own report back (its PDF text) to compare it with the seed.
 SHEET = re.compile(r"(?m)^\s*Nivel:\s+(\w+) (\S+)\s*$")
 ENTRY = re.compile(r"(?m)^\s*\d+\. (.+? de \d{4})\. ")

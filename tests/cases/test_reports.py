@@ -1,16 +1,15 @@
 import datetime as dt
 
 import pytest
-from seed_report import SIGNER, ZONES, apply_seed_goals, seed_indicators
+from seed_report import SIGNER, ZONES, add_working_meeting, apply_seed_goals, seed_indicators
 from sqlalchemy import select
 
 from cases.demo.dataset import load_demo
 from cases.fieldwork.attachments import AttachmentStore, attach_file, attach_link
-from cases.reporting.indicators import find_indicator
 from cases.reporting.quarterly import ReportSettings, Signer, build_report
 from cases.reporting.quarters import Quarter
 from cases.storage.db import unit_of_work
-from cases.storage.models import Finding, Institution, Meeting, MeetingKind
+from cases.storage.models import Finding, Meeting, MeetingKind
 from geo_app.reports.text import computed_note, rule_text
 
 SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
@@ -56,15 +55,11 @@ def test_inspections_entry_has_findings_and_a_map(demo):
 
 def test_a_third_quarter_activity_gets_its_computed_indicator(demo):
     apply_seed_goals(demo)  # the computation needs a goal, which the report does not state
-    neighbour = demo.scalars(
-        select(Institution).where(Institution.name == "Municipio de Santa Cruz Xoxocotlán")
-    ).one()
-    demo.add(Meeting(
-        date=dt.date(2025, 7, 10), kind=MeetingKind.WORKING,
-        indicator=find_indicator(demo, "12.2", 2025), institutions=[neighbour],
-        title="Puntos críticos del límite con Santa Cruz Xoxocotlán",
-        purpose="Dar seguimiento a los puntos críticos identificados el 23 de mayo.",
-    ))
+    add_working_meeting(
+        demo, dt.date(2025, 7, 10), "Santa Cruz Xoxocotlán",
+        "Puntos críticos del límite con Santa Cruz Xoxocotlán",
+        "Dar seguimiento a los puntos críticos identificados el 23 de mayo.",
+    )
     demo.commit()
     report = build_report(demo, Quarter(2025, 3), SETTINGS)
     levels = {s.level.indicator.key: s.level for s in report.sections}

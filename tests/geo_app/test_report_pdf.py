@@ -16,16 +16,15 @@ from seed_report import (
     SIGNER,
     SIGNER_POSITION,
     ZONES,
+    add_working_meeting,
     dates_in,
     pdf_text,
     report_pdf,
     report_sheets,
     seed_indicators,
 )
-from sqlalchemy import select
 
 from cases.reporting.indicators import configure_indicator, find_indicator
-from cases.storage.models import Institution, Meeting, MeetingKind
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-output" / "report"
@@ -91,15 +90,11 @@ def test_an_activity_recorded_for_july_appears_in_the_third_quarter(app, runner,
     with app.extensions["limites_sessions"]() as session:
         # a goal for the computation to use: the unit's report states none
         configure_indicator(session, find_indicator(session, "12.2", 2025), annual_goal=20)
-        neighbour = session.scalars(
-            select(Institution).where(Institution.name == "Municipio de San Jacinto Amilpas")
-        ).one()
-        session.add(Meeting(
-            date=dt.date(2025, 7, 17), kind=MeetingKind.WORKING,
-            indicator=find_indicator(session, "12.2", 2025), institutions=[neighbour],
-            title="Seguimiento del reconocimiento de las zonas compartidas",
-            purpose="Revisar la propuesta de acuerdo sobre Los Sauces.",
-        ))
+        add_working_meeting(
+            session, dt.date(2025, 7, 17), "San Jacinto Amilpas",
+            "Seguimiento del reconocimiento de las zonas compartidas",
+            "Revisar la propuesta de acuerdo sobre Los Sauces.",
+        )
         session.commit()
     pdf = report_pdf(runner, tmp_path, "2025-T3")
     _pages(pdf, "2025-T3")
