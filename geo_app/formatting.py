@@ -59,7 +59,7 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
 
 
-def short_date(value: dt.date | None, empty: str = "—") -> str:
+def short_date(value: dt.date | None, empty: str | None = "—") -> str | None:
     """Write a date as "14/05/2025" (day first, as in Mexico).
 
     Examples

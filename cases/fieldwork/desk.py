@@ -62,19 +62,6 @@ class RoutePreview:
     ended_on: dt.date | None = None
     notes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON a form's map reads (dates as ``dd/mm/aaaa``)."""
-        return {
-            "geometry": self.geometry.__geo_interface__,
-            "points_read": self.points_read,
-            "points_kept": self.points_kept,
-            "started_on": self.started_on.strftime("%d/%m/%Y") if self.started_on else None,
-            # A one-day inspection has no end date of its own.
-            "ended_on": self.ended_on.strftime("%d/%m/%Y")
-            if self.ended_on and self.ended_on != self.started_on else None,
-            "notes": self.notes,
-        }
-
 
 def _filter(min_step_m: float | None) -> float | None:
     if min_step_m is None or min_step_m == 0:

@@ -67,6 +67,7 @@ from geo_app.db import get_or_404, get_session
 from geo_app.editing import forms as f
 from geo_app.errors import error_response
 from geo_app.files import attachment_store, max_attachment_bytes
+from geo_app.formatting import short_date
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")
 
@@ -541,4 +542,18 @@ def route_preview():
         if error.status_code >= 500:
             raise
         return error_response(422, error.message)
-    return preview.to_dict()
+    return _route_preview_json(preview)
+
+
+def _route_preview_json(preview: desk.RoutePreview) -> dict[str, Any]:
+    """The JSON the form's map reads: dates as the form's fields hold them (dd/mm/aaaa)."""
+    ended = preview.ended_on if preview.ended_on != preview.started_on else None
+    return {
+        "geometry": preview.geometry.__geo_interface__,
+        "points_read": preview.points_read,
+        "points_kept": preview.points_kept,
+        "started_on": short_date(preview.started_on, empty=None),
+        # A one-day inspection has no end date of its own.
+        "ended_on": short_date(ended, empty=None),
+        "notes": preview.notes,
+    }
