@@ -96,17 +96,19 @@ def date_time(value: dt.datetime | None, seconds: bool = False, empty: str = "â€
     return value.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
-def number(value: float | int | None, decimals: int = 0) -> str:
+def number(value: float | int | None, decimals: int = 0, signed: bool = False) -> str:
     """Write a number with thousands separated by commas and a decimal point.
+
+    ``signed`` writes the sign of a change, "+" included.
 
     Examples
     --------
-    >>> number(1234567.891, 2)
-    '1,234,567.89'
+    >>> number(1234567.891, 2), number(1500, signed=True)
+    ('1,234,567.89', '+1,500')
     """
     if value is None:
         return "â€”"
-    return f"{value:,.{decimals}f}"
+    return f"{value:{'+' if signed else ''},.{decimals}f}"
 
 
 def figure(value: float) -> str:

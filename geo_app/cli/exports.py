@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from cases.sharing.scope import resolve_scope
 from geo_app.cli.support import handled, open_session, progress
 from geo_app.exports import FORMATS, read_export, write_export
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "export_command"]
 
@@ -34,7 +35,7 @@ def export_command(zone, case, everything, fmt, out) -> None:
         progress(f"Exportando {scope.title} como {FORMATS[fmt].label}…")
         data = read_export(session, scope, fmt, FORMATS[fmt].layers, progress=progress)
         path = write_export(data, fmt, Path(out))
-    progress(f"Exportación escrita en {path} ({path.stat().st_size:,} bytes)")
+    progress(f"Exportación escrita en {path} ({number(path.stat().st_size)} bytes)")
 
 
 COMMANDS = (export_command,)

@@ -22,6 +22,7 @@ from cases.storage.db import unit_of_work
 from cases.storage.models import Finding, Inspection
 from geo_app.cli.support import crs_option, dump, handled, layer_option, open_session, progress
 from geo_app.files import attachment_store, max_attachment_bytes
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "inspection_group", "finding_group", "attach_command"]
 
@@ -61,12 +62,12 @@ def _inspection_text(doc: dict[str, Any]) -> str:
     if doc["longitud_m"] is None:
         lines.append("Sin longitudes: no hay marco oficial guardado para dividir la ruta.")
         return "\n".join(lines)
-    lines.append(f"Ruta de {doc['longitud_m']:,.2f} m ({doc['puntos_conservados']} de "
+    lines.append(f"Ruta de {number(doc['longitud_m'], 2)} m ({doc['puntos_conservados']} de "
                  f"{doc['puntos_leidos']} puntos)")
     for part in doc["tramos"]:
         who = " / ".join(part["nombres"]) or "Fuera de los municipios del marco"
         label = "zona en disputa " if part["tipo"] == "dispute" else ""
-        lines.append(f"  {label}{who}: {part['longitud_m']:,.2f} m")
+        lines.append(f"  {label}{who}: {number(part['longitud_m'], 2)} m")
     return "\n".join(lines)
 
 

@@ -33,6 +33,7 @@ from geo_app.cli.support import (
     party,
     who,
 )
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "responsible_command", "river_command"]
 
@@ -119,7 +120,7 @@ def _responsible_table(docs: list[dict[str, Any]], distance_m: float) -> str:
     for doc in docs:
         shared = yes_no[doc["shared"]]
         if doc["limit_distance_m"] is not None:
-            shared += f" (a {doc['limit_distance_m']:,.2f} m de un límite)"
+            shared += f" (a {number(doc['limit_distance_m'], 2)} m de un límite)"
         lines += [
             "",
             f"Punto {doc['number']} ({doc['lon']}, {doc['lat']})",
@@ -196,8 +197,8 @@ def _river_table(doc: dict[str, Any]) -> str:
     lines = [f"{doc['river']}, de aguas arriba a aguas abajo (medido en EPSG:6372)"]
     for row in doc["points"]:
         lines.append(
-            f"  Punto {row['number']} ({row['lon']}, {row['lat']}): km {row['km']:,.3f}, "
-            f"a {row['distance_m']:,.2f} m del cauce, {_BANKS[row['bank']]}"
+            f"  Punto {row['number']} ({row['lon']}, {row['lat']}): km {number(row['km'], 3)}, "
+            f"a {number(row['distance_m'], 2)} m del cauce, {_BANKS[row['bank']]}"
         )
     return "\n".join(lines)
 

@@ -24,6 +24,7 @@ from geo_app.cli.support import (
     open_session,
     progress,
 )
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "split_route_command"]
 
@@ -36,11 +37,11 @@ def _split_table(doc: dict[str, Any]) -> str:
             f"{name} ({code})" if part["kind"] == "municipality" else name
             for code, name in zip(part["parties"], part["names"], strict=True)
         ) or "Fuera de los municipios del marco"
-        return f"  {who}: {part['length_m']:,.2f} m ({part['share'] * 100:.1f} %)"
+        return f"  {who}: {number(part['length_m'], 2)} m ({number(part['share'] * 100, 1)} %)"
 
     parts = doc["parts"]
     disputes = [p for p in parts if p["kind"] == "dispute"]
-    lines = [f"Ruta de {doc['length_m']:,.2f} m (medida en {doc['measure_crs']})", "",
+    lines = [f"Ruta de {number(doc['length_m'], 2)} m (medida en {doc['measure_crs']})", "",
              "Por municipio:"]
     lines += [line(p) for p in parts if p["kind"] != "dispute"]
     lines.append(f"Por zona en disputa: {len(disputes) or 'ninguna'}")

@@ -20,6 +20,7 @@ from geo_app.cli.support import (
     layer_option,
     progress,
 )
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "simplify_command"]
 
@@ -89,11 +90,12 @@ def simplify_command(layer_path, tolerance, out, code_field, name_field, layer, 
     kept = doc["vertices_after"] / doc["vertices_before"] * 100 if doc["vertices_before"] else 0
     lines = [
         f"{doc['features']} polígonos simplificados a {tolerance:g} m: "
-        f"{doc['vertices_before']:,} → {doc['vertices_after']:,} vértices ({kept:.1f} %)",
+        f"{number(doc['vertices_before'])} → {number(doc['vertices_after'])} vértices "
+        f"({number(kept, 1)} %)",
     ]
     for n, row in enumerate(features, start=1):
         who = " ".join(v for v in (row["code"], row["name"]) if v) or f"polígono {n}"
-        lines.append(f"  {who}: {row['vertices_before']:,} → {row['vertices_after']:,}")
+        lines.append(f"  {who}: {number(row['vertices_before'])} → {number(row['vertices_after'])}")
     click.echo("\n".join(lines))
 
 

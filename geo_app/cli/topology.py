@@ -22,6 +22,7 @@ from geo_app.cli.support import (
     open_session_if_stored,
     progress,
 )
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "topology_command"]
 
@@ -33,7 +34,7 @@ def _topology_table(doc: dict, names: dict[str, str]) -> str:
     lines = [f"Medidas en {doc['measure_crs']}; área mínima {doc['min_area_m2']} m²", ""]
     lines.append(f"Traslapes (zonas reclamadas por dos o más partes): {len(doc['overlaps'])}")
     for n, row in enumerate(doc["overlaps"], start=1):
-        lines.append(f"  {n}. {who(row['parties'])}: {row['area_ha']:,.2f} ha")
+        lines.append(f"  {n}. {who(row['parties'])}: {number(row['area_ha'], 2)} ha")
     lines.append(
         "Vacíos de atención (el marco los asigna a un municipio cuyo reclamo los deja fuera "
         f"y nadie más los reclama): {len(doc['unattended'])}"
@@ -41,14 +42,14 @@ def _topology_table(doc: dict, names: dict[str, str]) -> str:
     for n, row in enumerate(doc["unattended"], start=1):
         lines.append(
             f"  {n}. en {who([row['party']])}, junto a {who(row['neighbours'])}: "
-            f"{row['area_ha']:,.2f} ha"
+            f"{number(row['area_ha'], 2)} ha"
         )
     lines.append(f"Vacíos sin municipio (huecos del marco que nadie reclama): {len(doc['gaps'])}")
     for n, row in enumerate(doc["gaps"], start=1):
-        lines.append(f"  {n}. entre {who(row['neighbours'])}: {row['area_ha']:,.2f} ha")
+        lines.append(f"  {n}. entre {who(row['neighbours'])}: {number(row['area_ha'], 2)} ha")
     lines.append(f"Límites compartidos: {len(doc['shared_borders'])}")
     for row in doc["shared_borders"]:
-        lines.append(f"  {who(row['parties'])}: {row['length_m'] / 1000:,.3f} km")
+        lines.append(f"  {who(row['parties'])}: {number(row['length_m'] / 1000, 3)} km")
     slivers = doc["slivers"]
     lines.append(
         f"Polígonos residuales descartados por el área mínima: {slivers['overlaps']} "

@@ -22,6 +22,7 @@ from geo_app.cli.support import (
     open_session,
     out_option,
 )
+from geo_app.formatting import number
 
 __all__ = ["COMMANDS", "compare_command"]
 
@@ -66,8 +67,7 @@ def _pick_versions(
 
 def _compare_table(doc: dict[str, Any]) -> str:
     def area(m2: float, sign: bool = False) -> str:
-        fmt = "+,.2f" if sign else ",.2f"
-        return f"{m2:{fmt}} m² ({m2 / 10_000:{fmt}} ha)"
+        return f"{number(m2, 2, signed=sign)} m² ({number(m2 / 10_000, 2, signed=sign)} ha)"
 
     m = doc["municipality"]
     lines = [
@@ -85,7 +85,7 @@ def _compare_table(doc: dict[str, Any]) -> str:
         lines += [f"  {n}. {area(row['area_m2'])}" for n, row in enumerate(rows, start=1)]
     lines += [
         f"Cambio neto: {area(doc['net_m2'], sign=True)}",
-        f"Distancia máxima entre los dos límites (Hausdorff): {doc['hausdorff_m']:,.2f} m",
+        f"Distancia máxima entre los dos límites (Hausdorff): {number(doc['hausdorff_m'], 2)} m",
         f"Polígonos residuales bajo el área mínima (sumados, no listados): {doc['slivers']}",
     ]
     return "\n".join(lines)

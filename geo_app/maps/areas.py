@@ -13,6 +13,7 @@ import geopandas as gpd
 from branca.element import Element
 
 from geo_app import theme
+from geo_app.formatting import number
 from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_display
 from geo_app.maps.escape import popup_html
 from geo_app.maps.layers import feature_properties, geojson_layer
@@ -62,7 +63,7 @@ def _area_layer(
                 title,
                 [
                     (party_label or "", row["label"] if party_label else None),
-                    ("Área", f"{row['area_ha']:,.2f} ha ({row['area_m2']:,.0f} m²)"),
+                    ("Área", f"{number(row['area_ha'], 2)} ha ({number(row['area_m2'])} m²)"),
                 ],
             ),
             f"{title}: {text(row['label'])}",
