@@ -37,6 +37,8 @@ __all__ = [
     "AppClient",
     "signed_in_client",
     "row_count",
+    "demo_editor",
+    "demo_zone",
     "missing",
     "system_tool",
 ]
@@ -172,6 +174,18 @@ def signed_in_client(app: Flask, username: str = "editora") -> AppClient:
         create_demo_accounts(session)
     app.test_client_class = AppClient
     return app.test_client().login(username)
+
+
+def demo_editor(session: Session):
+    """The demo's editor account (``editora``)."""
+    return get_user(session, "editora")
+
+
+def demo_zone(session: Session, name: str = "Colonia Ejidal"):
+    """A dispute zone of the demo, by name."""
+    from cases.storage.models import DisputeZone
+
+    return session.scalar(select(DisputeZone).where(DisputeZone.name == name))
 
 
 def row_count(app: Flask, model: type) -> int:

@@ -3,6 +3,7 @@ import uuid
 
 import geopandas as gpd
 import pytest
+from limites_testing import demo_editor, demo_zone
 from limites_testing_field import photo
 from shapely import box
 from sqlalchemy import func, select
@@ -22,25 +23,15 @@ from cases.storage.models import (
     AuditEntry,
     BoundaryImport,
     BoundaryVersion,
-    DisputeZone,
     Inspection,
     Meeting,
-    User,
     ZoneStatus,
 )
 
 
-def _zone(session, name="Colonia Ejidal") -> DisputeZone:
-    return session.scalar(select(DisputeZone).where(DisputeZone.name == name))
-
-
-def _editor(session) -> User:
-    return session.scalar(select(User).where(User.username == "editora"))
-
-
 def test_an_update_keeps_only_the_changed_fields(demo):
     with unit_of_work(demo):
-        zone, editor = _zone(demo), _editor(demo)
+        zone, editor = demo_zone(demo), demo_editor(demo)
         before = audit.snapshot(zone)
         zone.status = ZoneStatus.AT_COMMISSION
         entry = audit.record_change(demo, editor, AuditAction.STATUS, zone,
@@ -49,13 +40,13 @@ def test_an_update_keeps_only_the_changed_fields(demo):
     assert entry.username == "editora" and entry.user_id == editor.id
     assert entry.at.tzinfo is not None
     with demo.begin():
-        assert [e.id for e in audit.history(demo, _zone(demo))] == [entry.id]
+        assert [e.id for e in audit.history(demo, demo_zone(demo))] == [entry.id]
 
 
 def test_snapshots_hold_no_secrets_nor_raw_geometry(demo):
     with demo.begin():
-        zone = audit.snapshot(_zone(demo))
-        user = audit.snapshot(_editor(demo))
+        zone = audit.snapshot(demo_zone(demo))
+        user = audit.snapshot(demo_editor(demo))
     assert zone["geometry"].startswith("MultiPolygon, ") and "vértices" in zone["geometry"]
     assert not {"min_x", "version", "deleted_at"} & zone.keys()
     assert not {"password_hash", "session_version"} & user.keys()
@@ -63,8 +54,8 @@ def test_snapshots_hold_no_secrets_nor_raw_geometry(demo):
 
 def test_entries_filter_and_csv_for_excel(demo):
     with unit_of_work(demo):
-        editor = _editor(demo)
-        zone = _zone(demo)
+        editor = demo_editor(demo)
+        zone = demo_zone(demo)
         audit.record_change(demo, editor, AuditAction.UPDATE, zone,
                             before={"description": "a"}, after={"description": "=HYPERLINK()"})
     with demo.begin():
@@ -84,9 +75,9 @@ def test_entries_filter_and_csv_for_excel(demo):
 
 def test_deleted_zone_disappears_everywhere_and_comes_back(demo):
     with unit_of_work(demo):
-        zone = _zone(demo)
+        zone = demo_zone(demo)
         zone_id, meetings = zone.id, [m.id for m in zone.meetings]
-        lifecycle.soft_delete(demo, _editor(demo), zone)
+        lifecycle.soft_delete(demo, demo_editor(demo), zone)
     demo.expunge_all()
     with demo.begin():
         assert zone_id not in {z.id for z in queries.list_zones(demo)}
@@ -133,7 +124,7 @@ def test_a_meeting_goes_to_the_papelera_with_its_agreements(demo_with_agreement)
 
 def test_versions_refuse_stale_writes(demo, session_factory):
     with unit_of_work(demo):
-        zone = _zone(demo)
+        zone = demo_zone(demo)
         assert zone.version == 1
         zone.description = "nueva descripción"
     assert zone.version == 2
@@ -142,7 +133,7 @@ def test_versions_refuse_stale_writes(demo, session_factory):
     assert caught.value.status_code == 409 and caught.value.current == 2
     lifecycle.check_version(zone, 2)
     with session_factory() as other, other.begin():
-        _zone(other).description = "otra persona"
+        demo_zone(other).description = "otra persona"
     with pytest.raises(StaleDataError), unit_of_work(demo):
         zone.description = "cambio basado en la versión 2"
 
@@ -169,7 +160,7 @@ def test_an_import_is_one_audit_entry_with_its_file_counts_frame_and_author(demo
     with unit_of_work(demo):
         summary = import_boundaries(
             demo, NEW_FRAME, source="Límites 2026", file_name="datos/limites_2026.geojson",
-            frame_name="Marco de prueba", actor=_editor(demo),
+            frame_name="Marco de prueba", actor=demo_editor(demo),
         )
     with demo.begin():
         [entry] = _entries_of(demo, "boundary_import")
@@ -211,7 +202,7 @@ def test_a_failed_import_writes_no_audit_entry(demo, monkeypatch, failure):
         before = {m: _count(demo, m) for m in (AuditEntry, BoundaryImport, BoundaryVersion)}
     with pytest.raises((InvalidInputError, RuntimeError)), unit_of_work(demo):
         import_boundaries(demo, frame, source="Límites 2026", frame_name="Marco de prueba",
-                          activate=True, actor=_editor(demo))
+                          activate=True, actor=demo_editor(demo))
     with demo.begin():
         assert {m: _count(demo, m) for m in before} == before
 
@@ -224,7 +215,7 @@ def _inspection(session, actor=None, title="Recorrido auditado") -> Inspection:
 def test_inspection_finding_and_photo_are_audited_in_the_inspections_history(demo, tmp_path):
     store = AttachmentStore(tmp_path)
     with unit_of_work(demo):
-        editor = _editor(demo)
+        editor = demo_editor(demo)
         inspection = _inspection(demo, editor)
         finding = add_field_finding(
             demo, store, inspection.id, "residuos_solidos", note="Bolsas",
@@ -268,9 +259,9 @@ def test_refused_field_work_writes_no_audit_entry(demo):
         inspection_id = demo.scalar(select(Inspection.id).limit(1))
     with pytest.raises(InvalidInputError), unit_of_work(demo):
         add_field_finding(demo, None, inspection_id, "contaminacion_agua", lon=2.35, lat=48.85,
-                          actor=_editor(demo))
+                          actor=demo_editor(demo))
     with pytest.raises(InvalidInputError), unit_of_work(demo):
-        _inspection(demo, _editor(demo), title="x" * 400)
+        _inspection(demo, demo_editor(demo), title="x" * 400)
     with demo.begin():
         assert _count(demo, AuditEntry) == before
 
@@ -279,7 +270,7 @@ def test_a_link_attached_to_a_meeting_is_in_its_history(demo):
     with unit_of_work(demo):
         meeting = demo.scalar(select(Meeting).order_by(Meeting.id).limit(1))
         link = attach_link(demo, meeting, "https://example.org/acta", "Acta firmada",
-                           actor=_editor(demo))
+                           actor=demo_editor(demo))
     with demo.begin():
         [entry] = audit.history(demo, demo.get(Meeting, meeting.id))
     assert (entry.record_type, entry.record_id, entry.username) == ("attachment", link.id,
@@ -293,7 +284,7 @@ def test_a_longer_track_from_the_phone_is_audited_as_an_update(demo):
     doc = {"recorrido": {"uuid": str(uuid.uuid4()), "fecha": "2025-06-02"},
            "puntos": points[:3], "hallazgos": []}
     with unit_of_work(demo):
-        inspection, _ = sync_capture(demo, parse_capture(doc), None, _editor(demo))
+        inspection, _ = sync_capture(demo, parse_capture(doc), None, demo_editor(demo))
     with unit_of_work(demo):
         sync_capture(demo, parse_capture({**doc, "puntos": points}), None, None)
     with demo.begin():

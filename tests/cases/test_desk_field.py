@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from limites_testing import demo_editor
 from limites_testing_field import IN_OAXACA, IN_OVERLAP, gpx, photo
 from shapely.geometry import LineString, MultiPolygon, Point
 from sqlalchemy import func, select
@@ -22,12 +23,7 @@ from cases.storage.models import (
     ParticipantRole,
     Person,
     Site,
-    User,
 )
-
-
-def _editor(session) -> User:
-    return session.scalar(select(User).where(User.username == "editora"))
 
 
 def _counts(session) -> dict[str, int]:
@@ -38,7 +34,7 @@ def _counts(session) -> dict[str, int]:
 def test_inspection_created_with_its_route_split_and_people(demo):
     with unit_of_work(demo):
         [person] = editing.records_by_id(demo, Person, [editing.catalogue(demo, Person)[0].id])
-        inspection = editing.create_record(demo, _editor(demo), Inspection, {
+        inspection = editing.create_record(demo, demo_editor(demo), Inspection, {
             "title": "Recorrido de prueba", "started_on": dt.date(2025, 5, 15),
             "route": LineString([IN_OAXACA, IN_OVERLAP]), "route_points_read": 2,
             "route_points_kept": 2, "people": [(person, ParticipantRole.PRESIDED)],
@@ -59,13 +55,13 @@ def test_inspection_route_change_recomputes_its_split_and_is_version_checked(dem
         old_length, version = inspection.route_length_m, inspection.version
     with unit_of_work(demo):
         inspection = demo.get(Inspection, inspection.id)
-        editing.update_record(demo, _editor(demo), inspection,
+        editing.update_record(demo, demo_editor(demo), inspection,
                               {"route": LineString([IN_OAXACA, IN_OVERLAP])}, version)
     with demo.begin():
         inspection = demo.get(Inspection, inspection.id)
         assert inspection.route_length_m != old_length
         with pytest.raises(StaleRecordError):
-            editing.update_record(demo, _editor(demo), inspection, {"title": "x"}, version)
+            editing.update_record(demo, demo_editor(demo), inspection, {"title": "x"}, version)
 
 
 def test_route_preview_filters_jitter_and_refuses_points(demo, tmp_path):
@@ -87,7 +83,7 @@ def test_finding_placed_by_its_photo_gps(demo, tmp_path):
     store = AttachmentStore(tmp_path / "adjuntos")
     with unit_of_work(demo):
         inspection = demo.scalar(select(Inspection).order_by(Inspection.id))
-        finding, notes = desk.save_finding(demo, _editor(demo), store, None, {
+        finding, notes = desk.save_finding(demo, demo_editor(demo), store, None, {
             "inspection": inspection, "category": FindingCategory.SOLID_WASTE,
             "description": "Bolsas", "geometry": None,
         }, [PhotoUpload(photo("JPEG", place=IN_OAXACA), "orilla.jpg")])
@@ -119,7 +115,7 @@ def test_bad_findings_write_nothing(demo, tmp_path, geometry, photos, field, mes
     with pytest.raises(InvalidInputError, match=message) as caught:
         with unit_of_work(demo):
             inspection = demo.scalar(select(Inspection).order_by(Inspection.id))
-            desk.save_finding(demo, _editor(demo), store, None, {
+            desk.save_finding(demo, demo_editor(demo), store, None, {
                 "inspection": inspection, "category": FindingCategory.OTHER,
                 "description": "", "geometry": geometry}, photos)
     if field:

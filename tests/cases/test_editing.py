@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from limites_testing import demo_editor, demo_zone
 from shapely.geometry import MultiPolygon, Point, Polygon
 from sqlalchemy import func, select
 
@@ -23,24 +24,15 @@ from cases.storage.models import (
     Person,
     Site,
     StatusChange,
-    User,
     ZoneKind,
     ZoneStatus,
 )
 
 
-def _editor(session) -> User:
-    return session.scalar(select(User).where(User.username == "editora"))
-
-
-def _zone(session, name="Colonia Ejidal") -> DisputeZone:
-    return session.scalar(select(DisputeZone).where(DisputeZone.name == name))
-
-
 def test_create_meeting_linked_to_zone_is_audited(demo):
     with unit_of_work(demo):
-        zone = _zone(demo)
-        meeting = editing.create_record(demo, _editor(demo), Meeting, {
+        zone = demo_zone(demo)
+        meeting = editing.create_record(demo, demo_editor(demo), Meeting, {
             "date": dt.date(2025, 5, 2), "kind": list(MeetingKind)[0],
             "title": "Mesa de trabajo de prueba", "zones": [zone],
         })
@@ -54,13 +46,13 @@ def test_create_meeting_linked_to_zone_is_audited(demo):
 
 def test_zone_status_change_keeps_history_and_audit(demo):
     with unit_of_work(demo):
-        zone = _zone(demo)
+        zone = demo_zone(demo)
         old = zone.status
-        editing.update_record(demo, _editor(demo), zone,
+        editing.update_record(demo, demo_editor(demo), zone,
                               {"status": ZoneStatus.AT_COMMISSION,
                                "status_note": "Turnada a la Comisión"}, zone.version)
     with demo.begin():
-        zone = _zone(demo)
+        zone = demo_zone(demo)
         [change] = editing.status_history(demo, zone)
         assert (change.from_status, change.to_status) == (old.value, "en_comision")
         assert change.note == "Turnada a la Comisión" and change.username == "editora"
@@ -69,15 +61,19 @@ def test_zone_status_change_keeps_history_and_audit(demo):
 
 def test_stale_version_is_refused_and_nothing_written(demo):
     with demo.begin():
-        zone = _zone(demo)
+        zone = demo_zone(demo)
         version = zone.version
     with unit_of_work(demo):
-        editing.update_record(demo, _editor(demo), _zone(demo), {"description": "uno"}, version)
+        editing.update_record(
+            demo, demo_editor(demo), demo_zone(demo), {"description": "uno"}, version
+        )
     with pytest.raises(StaleRecordError) as caught, unit_of_work(demo):
-        editing.update_record(demo, _editor(demo), _zone(demo), {"description": "dos"}, version)
+        editing.update_record(
+            demo, demo_editor(demo), demo_zone(demo), {"description": "dos"}, version
+        )
     assert caught.value.status_code == 409
     with demo.begin():
-        assert _zone(demo).description == "uno"
+        assert demo_zone(demo).description == "uno"
         assert demo.scalar(select(func.count()).select_from(AuditEntry)
                            .where(AuditEntry.after["description"].as_string() == "dos")) == 0
 
@@ -85,11 +81,11 @@ def test_stale_version_is_refused_and_nothing_written(demo):
 def test_case_and_agreement_status_history(demo_with_agreement):
     demo = demo_with_agreement
     with unit_of_work(demo):
-        case = editing.create_record(demo, _editor(demo), Case, {
+        case = editing.create_record(demo, demo_editor(demo), Case, {
             "number": "UL/2025/999", "title": "Prueba", "opened_on": dt.date(2025, 4, 1),
             "status": CaseStatus.OPEN,
         })
-        editing.update_record(demo, _editor(demo), case, {"status": CaseStatus.CLOSED},
+        editing.update_record(demo, demo_editor(demo), case, {"status": CaseStatus.CLOSED},
                               case.version)
         agreement = demo.scalar(select(Agreement))
         editing.update_record(demo, None, agreement, {"status": AgreementStatus.DONE}
@@ -106,7 +102,7 @@ def test_case_and_agreement_status_history(demo_with_agreement):
 def test_site_institution_person_create_update_delete(demo):
     editor = None
     with unit_of_work(demo):
-        editor = _editor(demo)
+        editor = demo_editor(demo)
         site = editing.create_record(demo, editor, Site, {
             "name": "Puente de prueba", "geometry": Point(-98.2, 19.05)})
         inst = editing.create_record(demo, editor, Institution, {
@@ -128,14 +124,14 @@ def test_bad_input_writes_nothing(demo):
     with demo.begin():
         count = demo.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(InvalidInputError, match="Falta el título"), unit_of_work(demo):
-        editing.create_record(demo, _editor(demo), Meeting, {
+        editing.create_record(demo, demo_editor(demo), Meeting, {
             "date": dt.date(2025, 5, 2), "kind": list(MeetingKind)[0], "title": "  "})
     bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
     with pytest.raises(InvalidInputError, match="no es válido"), unit_of_work(demo):
-        editing.create_record(demo, _editor(demo), DisputeZone, {
+        editing.create_record(demo, demo_editor(demo), DisputeZone, {
             "name": "Moño", "kind": ZoneKind.COLONIA, "geometry": bowtie})
     with pytest.raises(ConflictError, match="Ya existe"), unit_of_work(demo):
-        editing.create_record(demo, _editor(demo), DisputeZone, {
+        editing.create_record(demo, demo_editor(demo), DisputeZone, {
             "name": "Colonia Ejidal", "kind": ZoneKind.COLONIA,
             "geometry": MultiPolygon([Polygon([(-98.2, 19), (-98.1, 19), (-98.1, 19.1)])])})
     with demo.begin():
@@ -150,7 +146,7 @@ def test_new_zone_geometry_recomputes_route_splits(demo):
         before = inspection.route_split
     assert length > 0 and not [p for p in before if "Zona alrededor" in p["names"][0]]
     with unit_of_work(demo):
-        editing.create_record(demo, _editor(demo), DisputeZone, {
+        editing.create_record(demo, demo_editor(demo), DisputeZone, {
             "name": "Zona alrededor del recorrido", "kind": ZoneKind.PARAJE,
             "geometry": route.buffer(0.001)})
     with demo.begin():
