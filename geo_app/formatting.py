@@ -9,12 +9,13 @@ return numbers and dates.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from flask import Flask
 
 __all__ = [
     "long_date", "day_list", "short_date", "short_dates", "date_time", "number", "figure",
-    "percent", "megabytes", "file_size", "init_app",
+    "percent", "megabytes", "file_size", "field_value", "init_app",
 ]
 
 MONTHS = (
@@ -155,6 +156,33 @@ def file_size(n: int) -> str:
     return f"{number(n / 2**20, 1)} MB" if n >= 2**20 else f"{number(n / 1024)} KB"
 
 
+def field_value(value: Any) -> str | None:
+    """A stored value as a person reads it in a history (``None`` stays empty).
+
+    Examples
+    --------
+    >>> field_value(True), field_value(5593.979335), field_value(["Ana", "Luis"])
+    ('sí', '5,593.98', 'Ana, Luis')
+    >>> field_value([{"names": ["Oaxaca de Juárez"], "length_m": 4793.4, "share": 0.857}])
+    'Oaxaca de Juárez: 4,793 m (85.7 %)'
+    """
+    if value is None or value in ("", [], {}):
+        return None
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, float):
+        return number(value, 2)
+    if isinstance(value, list):
+        if all(isinstance(v, dict) and "length_m" in v for v in value):  # a route's split
+            return "; ".join(
+                f"{', '.join(v.get('names') or v.get('parties') or [])}: "
+                f"{number(v['length_m'])} m ({number(100 * v.get('share', 0), 1)} %)"
+                for v in value
+            )
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def init_app(app: Flask) -> None:
     """Register the formatters as Jinja filters."""
     from geo_app.reports.text import computed_note, rule_text
@@ -163,6 +191,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(day_list, "dias")
     app.add_template_filter(short_date, "fecha_corta")
     app.add_template_filter(number, "numero")
+    app.add_template_global(field_value, "valor")
     app.add_template_filter(date_time, "fecha_hora")
     app.add_template_filter(file_size, "tamano")
     app.add_template_filter(percent, "porcentaje")

@@ -190,32 +190,6 @@ def _blank(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
-def field_value(value: Any) -> str | None:
-    """A stored value as a person reads it in a history (``None`` stays empty).
-
-    Examples
-    --------
-    >>> field_value(True), field_value(5593.979335), field_value(["Ana", "Luis"])
-    ('sí', '5,593.98', 'Ana, Luis')
-    >>> field_value([{"names": ["Oaxaca de Juárez"], "length_m": 4793.4, "share": 0.857}])
-    'Oaxaca de Juárez: 4,793 m (85.7 %)'
-    """
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        return "sí" if value else "no"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    if isinstance(value, list):
-        if all(isinstance(v, dict) and "length_m" in v for v in value):  # a route's split
-            return "; ".join(
-                f"{', '.join(v.get('names') or v.get('parties') or [])}: "
-                f"{v['length_m']:,.0f} m ({100 * v.get('share', 0):.1f} %)" for v in value
-            )
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 # What a person reads for each stored field in a history or the CSV (keys are column and
 # relationship names; a field not listed reads as its name with spaces).
 FIELD_LABELS = {

@@ -68,3 +68,14 @@ def test_the_audit_log_writes_moments_day_first(admin_client):
     assert audit.status_code == 200
     assert re.search(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", audit.text)
     assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", audit.text)
+
+
+def test_geo_app_formats_figures_only_in_its_formatting_module():
+    own_specs = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "geo_app").rglob("*.py"))
+        if path.name != "formatting.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\{[^{}]*:[+]?,[^{}]*\}", line)
+    ]
+    assert own_specs == []
