@@ -9,13 +9,14 @@ return numbers and dates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
 
 __all__ = [
-    "long_date", "day_list", "short_date", "short_dates", "date_time", "number", "figure",
-    "percent", "megabytes", "file_size", "field_value", "init_app",
+    "long_date", "spanish_list", "day_list", "short_date", "short_dates", "date_time",
+    "number", "figure", "percent", "megabytes", "file_size", "field_value", "init_app",
 ]
 
 MONTHS = (
@@ -37,27 +38,45 @@ def long_date(value: dt.date | None, empty: str = "sin fecha") -> str:
     return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
 
 
-def day_list(values: list[dt.date], empty: str = "sin fecha") -> str:
+def spanish_list(items: Sequence[str]) -> str:
+    """Join items as Spanish does: "a, b y c".
+
+    Examples
+    --------
+    >>> spanish_list(["a"]), spanish_list(["a", "b"]), spanish_list(["a", "b", "c"])
+    ('a', 'a y b', 'a, b y c')
+    """
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} y {items[-1]}"
+
+
+def day_list(values: Sequence[dt.date], empty: str = "sin fecha") -> str:
     """Write separate days as the report does: "15 y 22 de mayo de 2025".
 
     Examples
     --------
-    >>> day_list([dt.date(2025, 5, 15), dt.date(2025, 5, 22)])
-    '15 y 22 de mayo de 2025'
+    >>> day_list([dt.date(2025, 5, 9), dt.date(2025, 5, 23), dt.date(2025, 5, 30)])
+    '9, 23 y 30 de mayo de 2025'
     >>> day_list([dt.date(2025, 5, 30), dt.date(2025, 6, 2)])
-    '30 de mayo de 2025 y 2 de junio de 2025'
+    '30 de mayo y 2 de junio de 2025'
+    >>> day_list([dt.date(2025, 12, 30), dt.date(2026, 1, 2)])
+    '30 de diciembre de 2025 y 2 de enero de 2026'
+    >>> day_list([])
+    'sin fecha'
     """
-    if not values:
+    days = sorted(set(values))
+    if not days:
         return empty
-    if len({(day.year, day.month) for day in values}) == 1:
-        parts = [str(day.day) for day in values]
-        tail = long_date(values[-1]).split(" ", 1)[1]
-        return f"{_join(parts)} {tail}"
-    return _join([long_date(day) for day in values])
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
+    years: list[str] = []
+    for year in dict.fromkeys(d.year for d in days):
+        months = []
+        for month in dict.fromkeys(d.month for d in days if d.year == year):
+            numbers = [str(d.day) for d in days if d.year == year and d.month == month]
+            months.append(f"{spanish_list(numbers)} de {MONTHS[month - 1]}")
+        years.append(f"{spanish_list(months)} de {year}")
+    return spanish_list(years)
 
 
 def short_date(value: dt.date | None, empty: str | None = "—") -> str | None:

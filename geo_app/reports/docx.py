@@ -14,16 +14,10 @@ from docx.shared import Cm, Pt, RGBColor
 
 from cases.reporting.quarterly import IndicatorSection, QuarterReport, ReportEntry, Signer
 from geo_app.figures.report import entry_map_png
-from geo_app.formatting import figure, percent
+from geo_app.formatting import day_list, figure, percent, spanish_list
 from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan
-from geo_app.reports.text import (
-    computed_note,
-    date_span,
-    level_heading,
-    rule_text,
-    spanish_list,
-)
+from geo_app.reports.text import computed_note, level_heading, rule_text
 from geo_app.theme import Print, rgb
 
 __all__ = ["report_docx"]
@@ -131,7 +125,7 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
     paragraph.paragraph_format.space_before = Pt(8)
     paragraph.paragraph_format.keep_with_next = True
     _run(paragraph, f"{number}.\t")
-    _run(paragraph, f"{date_span(entry.dates)}. ", bold=True, colour=GUINDA)
+    _run(paragraph, f"{day_list(entry.dates)}. ", bold=True, colour=GUINDA)
     _run(paragraph, f"{entry.kind_label}: ", italic=True)
     _run(paragraph, "; ".join(entry.titles) + ".")
     _fact(document, "Participantes", entry.participants_text or "; ".join(entry.participants)

@@ -11,15 +11,9 @@ from cases.storage.models import Meeting
 from geo_app.figures.drawing import data_uri
 from geo_app.figures.report import entry_map_png, entry_map_svg
 from geo_app.files import attachment_store
-from geo_app.formatting import figure, long_date, percent
+from geo_app.formatting import day_list, figure, long_date, percent, spanish_list
 from geo_app.reports.settings import slogan
-from geo_app.reports.text import (
-    computed_note,
-    date_span,
-    level_heading,
-    rule_text,
-    spanish_list,
-)
+from geo_app.reports.text import computed_note, level_heading, rule_text
 
 __all__ = ["Formatter", "report_html", "report_context", "photo_bytes"]
 
@@ -30,7 +24,7 @@ PHOTO_SIZE = "pagina"
 class Formatter:
     """What the report's templates call to write dates, numbers and links."""
 
-    date_span = staticmethod(date_span)
+    date_span = staticmethod(day_list)
     spanish_list = staticmethod(spanish_list)
     level_heading = staticmethod(level_heading)
     long_date = staticmethod(long_date)

@@ -1,53 +1,11 @@
-"""How the report, the Indicadores page and the Tablero write dates, lists and levels."""
+"""How the report, the Indicadores page and the Tablero write an indicator's level."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-
 from cases.reporting.indicators import IndicatorLevel
-from geo_app.formatting import MONTHS, figure, percent
+from geo_app.formatting import figure, percent
 
-__all__ = ["spanish_list", "date_span", "level_heading", "rule_text", "computed_note"]
-
-
-def spanish_list(items: Sequence[str]) -> str:
-    """Join items as Spanish does: "a, b y c".
-
-    Examples
-    --------
-    >>> spanish_list(["a"]), spanish_list(["a", "b"]), spanish_list(["a", "b", "c"])
-    ('a', 'a y b', 'a, b y c')
-    """
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} y {items[-1]}"
-
-
-def date_span(days: Sequence[dt.date]) -> str:
-    """Write the days of an activity: "15 y 22 de mayo de 2025".
-
-    Examples
-    --------
-    >>> date_span([dt.date(2025, 5, 9), dt.date(2025, 5, 23), dt.date(2025, 5, 30)])
-    '9, 23 y 30 de mayo de 2025'
-    >>> date_span([dt.date(2025, 5, 30), dt.date(2025, 6, 2)])
-    '30 de mayo y 2 de junio de 2025'
-    >>> date_span([dt.date(2025, 4, 8)])
-    '8 de abril de 2025'
-    """
-    days = sorted(set(days))
-    if not days:
-        return "sin fecha"
-    parts: list[str] = []
-    for year in dict.fromkeys(d.year for d in days):
-        months = []
-        for month in dict.fromkeys(d.month for d in days if d.year == year):
-            numbers = [str(d.day) for d in days if d.year == year and d.month == month]
-            months.append(f"{spanish_list(numbers)} de {MONTHS[month - 1]}")
-        parts.append(f"{spanish_list(months)} de {year}")
-    return spanish_list(parts)
+__all__ = ["level_heading", "rule_text", "computed_note"]
 
 
 def level_heading(level: str, key: str) -> str:

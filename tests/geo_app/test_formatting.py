@@ -79,3 +79,11 @@ def test_geo_app_formats_figures_only_in_its_formatting_module():
         if re.search(r"\{[^{}]*:[+]?,[^{}]*\}", line)
     ]
     assert own_specs == []
+
+
+def test_the_pages_and_the_report_write_days_across_months_alike():
+    from geo_app.reports.render import Formatter
+
+    days = [dt.date(2026, 4, 28), dt.date(2026, 5, 5)]
+    assert formatting.day_list(days) == Formatter.date_span(days) == (
+        "28 de abril y 5 de mayo de 2026")
