@@ -893,7 +893,22 @@ class Person(EditableMixin, Base):
         return f"{self.name}, {self.position}" if self.name else self.position
 
 
-class MeetingParticipant(Base):
+class _Participation:
+    """A person's part in a meeting or an inspection: who, and in what role."""
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, sort_order=1
+    )
+    role: Mapped[ParticipantRole] = mapped_column(
+        _enum(ParticipantRole), default=ParticipantRole.PARTICIPATED, sort_order=2
+    )
+
+    @declared_attr
+    def person(cls) -> Mapped[Person]:
+        return relationship()
+
+
+class MeetingParticipant(_Participation, Base):
     """A person's part in a meeting: presided, took part, was present."""
 
     __tablename__ = "meeting_participant"
@@ -901,18 +916,11 @@ class MeetingParticipant(Base):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True
     )
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
-    )
-    role: Mapped[ParticipantRole] = mapped_column(
-        _enum(ParticipantRole), default=ParticipantRole.PARTICIPATED
-    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="people")
-    person: Mapped[Person] = relationship()
 
 
-class InspectionParticipant(Base):
+class InspectionParticipant(_Participation, Base):
     """A person's part in an inspection."""
 
     __tablename__ = "inspection_participant"
@@ -920,15 +928,10 @@ class InspectionParticipant(Base):
     inspection_id: Mapped[int] = mapped_column(
         ForeignKey("inspection.id", ondelete="CASCADE"), primary_key=True
     )
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
-    )
-    role: Mapped[ParticipantRole] = mapped_column(
-        _enum(ParticipantRole), default=ParticipantRole.PARTICIPATED
-    )
 
     inspection: Mapped[Inspection] = relationship(back_populates="people")
-    person: Mapped[Person] = relationship()
+
+
 class User(Base):
     """A person who signs in: a role, an Argon2 password hash and a session version.
 
