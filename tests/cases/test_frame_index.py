@@ -19,10 +19,9 @@ from cases.storage.models import DisputeZone, Meeting, MeetingKind, Municipality
 GRID = [Point(-96.78 + 0.004 * i, 17.02 + 0.004 * j) for i in range(30) for j in range(25)]
 
 
-def test_threads_share_one_index_built_once(demo, session_factory):
-    frame_index(demo)  # whatever an earlier test left, this database's index is built
-    builds = index_builds()
-    start = threading.Barrier(8)
+def _asked_at_once(session_factory, threads: int) -> list[object]:
+    """The frame index as each of ``threads`` threads gets it, all asking at the same moment."""
+    start = threading.Barrier(threads)
     seen: list[object] = []
 
     def ask() -> None:
@@ -30,11 +29,18 @@ def test_threads_share_one_index_built_once(demo, session_factory):
             start.wait()
             seen.append(frame_index(session))
 
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    workers = [threading.Thread(target=ask) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return seen
+
+
+def test_threads_share_one_index_built_once(demo, session_factory):
+    frame_index(demo)  # whatever an earlier test left, this database's index is built
+    builds = index_builds()
+    seen = _asked_at_once(session_factory, 8)
     assert len(seen) == 8 and all(index is seen[0] for index in seen)
     assert index_builds() == builds  # nothing changed: no thread built its own
 
@@ -43,19 +49,7 @@ def test_concurrent_first_requests_build_it_once(demo, session_factory):
     with unit_of_work(demo):  # new layers: the next request builds
         demo.scalar(select(DisputeZone).order_by(DisputeZone.id)).name = "Zona renombrada"
     builds = index_builds()
-    start = threading.Barrier(6)
-    seen: list[object] = []
-
-    def ask() -> None:
-        with session_factory() as session:
-            start.wait()
-            seen.append(frame_index(session))
-
-    threads = [threading.Thread(target=ask) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    seen = _asked_at_once(session_factory, 6)
     assert index_builds() == builds + 1
     assert all(index is seen[0] for index in seen)
 
