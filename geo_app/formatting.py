@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
+if TYPE_CHECKING:
+    from cases.reporting.indicators import IndicatorLevel
+
 __all__ = [
     "long_date", "spanish_list", "day_list", "short_date", "short_dates", "date_time",
-    "number", "figure", "percent", "megabytes", "file_size", "field_value", "init_app",
+    "number", "figure", "percent", "megabytes", "file_size", "field_value", "rule_text",
+    "computed_note", "init_app",
 ]
 
 MONTHS = (
@@ -202,10 +206,29 @@ def field_value(value: Any) -> str | None:
     return str(value)
 
 
+def rule_text(level: IndicatorLevel) -> str:
+    """The computation in words: "4 vinculaciones de 20 programadas en el año = 20 %"."""
+    if level.annual_goal is None:
+        return (f"{level.done_text} en el trimestre; sin meta registrada: no se puede calcular "
+                "el porcentaje")
+    unit = level.indicator.unit or "actividades"
+    planned = "programados" if unit.endswith("os") else "programadas"
+    return (f"{level.done_text} de {figure(level.annual_goal)} {planned} en el año = "
+            f"{percent(level.computed_percent)}")
+
+
+def computed_note(level: IndicatorLevel) -> str | None:
+    """The computed level beside an official figure that differs or stands alone.
+
+    None when the official figure is the computed one.
+    """
+    if not level.overridden:
+        return None
+    return f"Calculado con las actividades registradas: {rule_text(level)}."
+
+
 def init_app(app: Flask) -> None:
     """Register the formatters as Jinja filters."""
-    from geo_app.reports.text import computed_note, rule_text
-
     app.add_template_filter(long_date, "fecha")
     app.add_template_filter(day_list, "dias")
     app.add_template_filter(short_date, "fecha_corta")

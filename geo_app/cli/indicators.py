@@ -16,8 +16,7 @@ from cases.reporting.quarters import parse_quarter
 from cases.storage.db import unit_of_work
 from cases.storage.models import MeetingKind
 from geo_app.cli.support import handled, open_session
-from geo_app.formatting import figure, percent
-from geo_app.reports.text import rule_text
+from geo_app.formatting import figure, percent, rule_text
 
 __all__ = ["COMMANDS", "indicators_command"]
 

@@ -14,10 +14,17 @@ from docx.shared import Cm, Pt, RGBColor
 
 from cases.reporting.quarterly import IndicatorSection, QuarterReport, ReportEntry, Signer
 from geo_app.figures.report import entry_map_png
-from geo_app.formatting import day_list, figure, percent, spanish_list
+from geo_app.formatting import (
+    computed_note,
+    day_list,
+    figure,
+    percent,
+    rule_text,
+    spanish_list,
+)
 from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan
-from geo_app.reports.text import computed_note, level_heading, rule_text
+from geo_app.reports.text import level_heading
 from geo_app.theme import Print, rgb
 
 __all__ = ["report_docx"]

@@ -11,9 +11,17 @@ from cases.storage.models import Meeting
 from geo_app.figures.drawing import data_uri
 from geo_app.figures.report import entry_map_png, entry_map_svg
 from geo_app.files import attachment_store
-from geo_app.formatting import day_list, figure, long_date, percent, spanish_list
+from geo_app.formatting import (
+    computed_note,
+    day_list,
+    figure,
+    long_date,
+    percent,
+    rule_text,
+    spanish_list,
+)
 from geo_app.reports.settings import slogan
-from geo_app.reports.text import computed_note, level_heading, rule_text
+from geo_app.reports.text import level_heading
 
 __all__ = ["Formatter", "report_html", "report_context", "photo_bytes"]
 

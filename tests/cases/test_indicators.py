@@ -23,7 +23,7 @@ from cases.storage.models import (
     Meeting,
     MeetingKind,
 )
-from geo_app.reports.text import computed_note, rule_text
+from geo_app.formatting import computed_note, rule_text
 
 T2 = Quarter(2025, 2)
 

@@ -10,7 +10,7 @@ from cases.reporting.quarterly import ReportSettings, Signer, build_report
 from cases.reporting.quarters import Quarter
 from cases.storage.db import unit_of_work
 from cases.storage.models import Finding, Meeting, MeetingKind
-from geo_app.reports.text import computed_note, rule_text
+from geo_app.formatting import computed_note, rule_text
 
 SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
 
