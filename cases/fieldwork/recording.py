@@ -196,15 +196,15 @@ def add_inspection(
     )
     if duplicate is not None:
         raise ConflictError(
-            f"ya existe el recorrido «{title}» del {started_on.isoformat()} (id {duplicate})"
+            f"ya existe el recorrido «{title}» del {started_on:%d/%m/%Y} (id {duplicate})"
         )
     ended_on = None
     if track is not None and track.ended_at is not None:
         ended_on = track.ended_at.astimezone(LOCAL_TIMEZONE).date()
         if ended_on < started_on:
             raise InvalidInputError(
-                f"la ruta termina el {ended_on.isoformat()}, antes de la fecha del recorrido "
-                f"({started_on.isoformat()})"
+                f"la ruta termina el {ended_on:%d/%m/%Y}, antes de la fecha del recorrido "
+                f"({started_on:%d/%m/%Y})"
             )
     if facts is None:
         facts = route_facts(session, track.geometry if track else None)

@@ -119,7 +119,8 @@ def test_same_title_and_date_is_a_conflict(field_app, cli, route_gpx):
     assert cli(*args).exit_code == 0
     before = field_counts(field_app)
     result = cli(*args)
-    assert result.exit_code == 1 and "ya existe el recorrido «Dos veces»" in result.output
+    assert result.exit_code == 1
+    assert "ya existe el recorrido «Dos veces» del 15/05/2025" in result.output
     assert field_counts(field_app) == before
 
 
