@@ -104,3 +104,10 @@ def _sources(package: str):
 def test_one_home_for_error_answers(pattern, home):
     found = [name for name, text in _sources("geo_app") if re.search(pattern, text)]
     assert found == ([home] if home else [])
+
+
+def test_the_error_answer_knows_every_registration_of_the_ogc_api(app):
+    from geo_app.errors import OGCAPI_BLUEPRINTS
+
+    ogc = {name for name, bp in app.blueprints.items() if bp.import_name.endswith(".ogcapi")}
+    assert ogc == set(OGCAPI_BLUEPRINTS)
