@@ -13,6 +13,7 @@ from cases.reporting.indicators import IndicatorYear
 from cases.reporting.quarterly import EntryMap
 from cases.storage.statuses import BoundaryKind, FindingCategory
 from geo_app.figures import drawing
+from geo_app.formatting import percent
 from geo_app.maps import styles
 from geo_app.theme import CHART_SERIES, Print
 
@@ -157,7 +158,7 @@ def indicator_chart_svg(progress: list[IndicatorYear], title: str = "") -> str:
             label = f"{item.indicator.level} {item.indicator.key}"
             bars = axes.bar(offsets, levels, width * 0.9, label=label,
                             color=CHART_SERIES[n % len(CHART_SERIES)])
-            axes.bar_label(bars, labels=[f"{v:g} %" if v else "" for v in levels], fontsize=7)
+            axes.bar_label(bars, labels=[percent(v) if v else "" for v in levels], fontsize=7)
             goal = item.indicator.annual_goal
             goals = [
                 100.0 * level.quarter_goal / goal if goal and level.quarter_goal else None
