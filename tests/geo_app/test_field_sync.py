@@ -184,8 +184,8 @@ def test_photos_are_attached_once_to_their_finding(field_app, client):
     ("finding_known", "data", "status", "message"),
     [
         (False, None, 404, "aún no se ha sincronizado"),
-        (True, PDF, 400, "no es una foto"),
-        (True, b"<svg onload=alert(1)>", 400, "tipo de archivo no admitido"),
+        (True, PDF, 422, "no es una foto"),
+        (True, b"<svg onload=alert(1)>", 422, "tipo de archivo no admitido"),
     ],
     ids=["finding-not-synced", "pdf", "svg"],
 )
