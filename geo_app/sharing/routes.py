@@ -263,7 +263,7 @@ def index():
     links = list_shares(get_session())
     return render_template(
         "shares/index.html", title="Compartidos", links=links, share_title=share_title,
-        link_state=link_state, breadcrumbs=[("Compartidos", None)],
+        link_state=link_state, breadcrumbs=[],
     )
 
 
@@ -297,7 +297,7 @@ def create():
     return render_template(
         "shares/created.html", title="Enlace creado", link=new.link,
         url=share_url(new.token), what=share_title(new.link),
-        breadcrumbs=[("Compartidos", url_for("shares.index")), ("Enlace creado", None)],
+        breadcrumbs=[("Compartidos", url_for("shares.index"))],
     )
 
 
@@ -311,7 +311,7 @@ def revoke(link_id: int):
     return render_template(
         "shares/index.html", title="Compartidos", links=list_shares(session),
         share_title=share_title, link_state=link_state, revoked=link_id,
-        breadcrumbs=[("Compartidos", None)],
+        breadcrumbs=[],
     )
 
 

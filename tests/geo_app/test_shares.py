@@ -97,6 +97,10 @@ def test_editors_make_list_and_revoke_links(app):
     assert "/c/" in html and "no se volverá a mostrar" in html
     listing = client.get("/compartidos").get_data(as_text=True)
     assert "Comisión" in listing and "vigente" in listing
+    # One heading each, a breadcrumb of real links, and a table that scrolls on a phone.
+    for page in (html, listing):
+        assert page.count("<h1") == 1 and 'href="None"' not in page
+    assert '<div class="table-responsive">' in listing
     with _db(app) as session:
         link_id = session.scalar(select(ShareLink.id))
     assert client.post(f"/compartidos/{link_id}/revocar").status_code == 200
