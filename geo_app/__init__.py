@@ -58,6 +58,10 @@ def create_app(
         app.config.from_mapping(config)
     if app.config["HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
+    # "none" is said once here: every map, form and script then reads an empty template.
+    if str(app.config.get("TILES") or "").strip().lower() in ("", "none"):
+        app.config["TILES"] = ""
+        app.config["TILES_ATTRIBUTION"] = ""
     load_secret_key(app)
     if not app.config["DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

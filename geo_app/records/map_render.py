@@ -202,8 +202,6 @@ def build_map(data: MapData, tiles: str | None = None, attribution: str | None =
 def render_map(data: MapData) -> MapParts:
     """Build the map of ``data`` and return its header, body and script as markup."""
     tiles = current_app.config.get("TILES") or None
-    if tiles and tiles.lower() == "none":
-        tiles = None
     m = build_map(
         data, tiles, current_app.config.get("TILES_ATTRIBUTION") if tiles else None
     )

@@ -12,6 +12,7 @@ import pytest
 import shapely
 from branca.element import Element
 from folium.elements import JSCSSMixin
+from limites_testing import demo_app, signed_in_client
 from shapely import LineString, Point, Polygon
 
 from boundaries.errors import CRSMismatchError
@@ -564,3 +565,13 @@ def test_for_display_keeps_close_polygon_within_tolerance():
 def test_template_syntax_in_user_text_is_never_run(text, if_run):
     # branca compiles each rendered map script as a Jinja template: user text must be inert.
     assert if_run not in render(full_map(text))
+
+
+@pytest.mark.parametrize("setting", ["none", "NONE", " ", ""])
+def test_no_base_map_reaches_every_form_and_script_as_empty(tmp_path, setting):
+    app = demo_app(tmp_path, TILES=setting)
+    assert app.config["TILES"] == ""
+    client = signed_in_client(app, "editora")
+    for path in ("/editar/zona/nuevo", "/campo/", "/mapa/"):
+        html = client.get(path).get_data(as_text=True)
+        assert "openstreetmap" not in html.lower() and 'data-tiles="none"' not in html
