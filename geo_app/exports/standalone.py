@@ -130,11 +130,18 @@ _PAGE = Markup(
 
 
 def _about_box(data: ExportData) -> Markup:
+    # Top left, beside the zoom buttons: at the bottom it covered the legend button and the
+    # «ilustrativa» notice on a phone, where it starts folded.
     lines = Markup("<br>").join(f"{k}: {v}" for k, v in data.about().items())
     return Markup(
-        '<div style="position:absolute;bottom:40px;left:10px;z-index:1000;max-width:340px;'
-        'background:rgba(255,255,255,.92);padding:6px 10px;font:12px/1.35 system-ui,'
-        'sans-serif;border-radius:4px">{}</div>'
+        "<style>.limites-about{{position:absolute;top:10px;left:56px;z-index:1000;"
+        "max-width:min(340px,calc(100% - 120px));background:rgba(255,255,255,.92);"
+        "padding:4px 10px;font:12px/1.35 system-ui,sans-serif;border-radius:4px}}"
+        ".limites-about summary{{cursor:pointer;font-weight:600}}</style>"
+        '<details class="limites-about" open><summary>Acerca de esta exportación</summary>'
+        "{}</details>"
+        "<script>if (window.innerWidth < 600) "
+        "document.querySelector('.limites-about').open = false;</script>"
     ).format(lines)
 
 

@@ -10,7 +10,7 @@ import pytest
 from cases.sharing.scope import Scope
 from cases.sharing.tables import export_data
 from geo_app.exports import write_export
-from tests.e2e.conftest import DESKTOP, SCREENSHOTS
+from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
@@ -108,6 +108,14 @@ def test_standalone_map_opens_from_a_file_without_network(browser, live_server, 
         assert page.locator(".limites-measure-result").inner_text().startswith("Distancia: ")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "mapa-independiente.png"))
+        assert page.locator(".limites-about").get_attribute("open") is not None
+        # On a phone the «Acerca de» box starts folded and leaves the legend reachable.
+        page.set_viewport_size(PHONE)
+        page.reload()
+        page.wait_for_function(f"() => !!{MAP}")
+        assert page.locator(".limites-about").get_attribute("open") is None
+        page.locator(".limites-legend summary").click()  # fails if anything covers it
+        page.screenshot(path=str(SCREENSHOTS / "mapa-independiente-telefono.png"))
     finally:
         context.close()
     assert refused == [] and errors == []
