@@ -219,7 +219,9 @@ def page(token: str):
             "findings": session.scalars(scoped(scope, Finding)).all(),
         }
     collections = features.collections(scope)
-    downloads = [(key, f.label, url_for("shares.download", token=token, fmt=key))
+    # A link without attachments still offers the KMZ, but not as «con fotos».
+    downloads = [(key, f.label if scope.attachments or not f.photos else "KMZ (Google Earth)",
+                  url_for("shares.download", token=token, fmt=key))
                  for key, f in FORMATS.items() if _format_layers(scope, key)]
     return render_template(
         "shares/public.html", title=scope.title, link=link, scope=scope, token=token,

@@ -170,3 +170,12 @@ def test_ogr2ogr_copies_the_share_collections(live_share, tmp_path):
     summary = subprocess.run([system_tool("ogrinfo"), "-ro", "-so", str(out), "zonas"],
                              capture_output=True, text=True, check=True).stdout
     assert "Feature Count: 1" in summary
+
+
+@pytest.mark.parametrize(("attachments", "label"), [
+    (False, "KMZ (Google Earth)<"), (True, "KMZ (Google Earth, con fotos)<")])
+def test_the_kmz_says_photos_only_when_the_link_carries_them(app, attachments, label):
+    token = _share(app, zone=None, include_attachments=attachments)
+    html = app.test_client().get(f"/c/{token}").get_data(as_text=True)
+    assert label in html
+    assert ("con fotos" in html) is attachments
