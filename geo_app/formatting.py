@@ -9,19 +9,30 @@ return numbers and dates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from cases.records.audit import References, changed_fields, field_kind, field_label
+from cases.storage.statuses import MeetingKind
+
 if TYPE_CHECKING:
     from cases.reporting.indicators import IndicatorLevel
+    from cases.storage.models import AuditEntry
 
 __all__ = [
     "long_date", "spanish_list", "day_list", "short_date", "short_dates", "date_time",
-    "number", "figure", "percent", "megabytes", "file_size", "field_value", "rule_text",
-    "computed_note", "init_app",
+    "local_time", "number", "figure", "percent", "megabytes", "file_size", "field_value",
+    "history_value", "HistoryEntry", "readable_history", "rule_text", "computed_note",
+    "init_app",
 ]
+
+# The unit works on central Mexico time; the log stores UTC and pages say which zone they show.
+LOCAL_ZONE = ZoneInfo("America/Mexico_City")
+LOCAL_ZONE_NAME = "hora del centro"
 
 MONTHS = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -120,6 +131,26 @@ def date_time(value: dt.datetime | None, seconds: bool = False, empty: str = "�
     return value.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")
 
 
+def local_time(value: dt.datetime | None, seconds: bool = False, empty: str = "—") -> str:
+    """Write a UTC moment in central Mexico time, the zone stated (naive means UTC).
+
+    Examples
+    --------
+    >>> local_time(dt.datetime(2025, 5, 14, 15, 30, tzinfo=dt.UTC))
+    '14/05/2025 09:30 (hora del centro, UTC−6)'
+    >>> local_time(dt.datetime(2025, 5, 14, 15, 30, 5), seconds=True)
+    '14/05/2025 09:30:05 (hora del centro, UTC−6)'
+    """
+    if value is None:
+        return empty
+    local = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(LOCAL_ZONE)
+    minutes = int(local.utcoffset().total_seconds()) // 60
+    sign = "−" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    offset = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{date_time(local, seconds)} ({LOCAL_ZONE_NAME}, {offset})"
+
+
 def number(value: float | int | None, decimals: int = 0, signed: bool = False) -> str:
     """Write a number with thousands separated by commas and a decimal point.
 
@@ -206,6 +237,116 @@ def field_value(value: Any) -> str | None:
     return str(value)
 
 
+_BANKS = {"left": "izquierda", "right": "derecha", "on": "sobre el cauce"}
+# Fields holding a list of enum values, and their enum.
+_ENUM_LISTS = {"meeting_kinds": MeetingKind}
+
+
+def history_value(
+    record_type: str, field: str, value: Any, refs: References | None = None
+) -> str | None:
+    """A logged value of ``record_type``'s ``field`` as a person reads it (``None``: empty).
+
+    Ids read as the name of the record they name (``refs``, looked up for a whole page),
+    enum values as their label, dates day first, moments in central time with their zone.
+
+    Examples
+    --------
+    >>> history_value("meeting", "kind", "reunion_trabajo")
+    'Reunión de trabajo'
+    >>> history_value("finding", "river_bank", "left"), history_value("site", "x", False)
+    ('izquierda', 'no')
+    >>> history_value("finding", "claims", {"Santa Lucía": "20390", "San Blas": None})
+    'San Blas: no reclama; Santa Lucía: reclama'
+    >>> from cases.records.audit import Reference
+    >>> refs = References({("indicator", 3): Reference("Reuniones", "C1.A2")}, {})
+    >>> history_value("meeting", "indicator_id", 3, refs)
+    'C1.A2 Reuniones'
+    >>> history_value("meeting", "indicator_id", 9, refs)
+    '(eliminado) #9'
+    """
+    if value is None or value in ("", [], {}):
+        return None
+    kind = field_kind(record_type, field)
+    if kind.target and isinstance(value, int) and not isinstance(value, bool):
+        ref = refs.get(kind.target, value) if refs is not None else None
+        if ref is None:
+            return f"(eliminado) #{value}" if refs is not None else f"#{value}"
+        return f"{ref.key} {ref.name}" if ref.key else ref.name
+    if isinstance(value, str):
+        return _text_value(kind, field, value)
+    if field == "claims" and isinstance(value, dict):
+        return "; ".join(
+            f"{name}: {'reclama' if code else 'no reclama'}" for name, code in sorted(value.items())
+        )
+    if field == "parties" and isinstance(value, list):
+        names = refs.municipalities if refs is not None else {}
+        return ", ".join(names.get(str(code), str(code)) for code in value)
+    if field == "visit_dates" and isinstance(value, list):
+        return short_dates([dt.date.fromisoformat(str(day)) for day in value])
+    if field in _ENUM_LISTS and isinstance(value, list):
+        return ", ".join(_label(_ENUM_LISTS[field], str(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(
+            f"{field_label(str(k))}: {field_value(v) or '—'}" for k, v in value.items()
+        )
+    return field_value(value)
+
+
+def _text_value(kind, field: str, value: str) -> str:
+    if kind.enum is not None:
+        return _label(kind.enum, value)
+    if field == "river_bank":
+        return _BANKS.get(value, value)
+    try:
+        if kind.moment:
+            return local_time(dt.datetime.fromisoformat(value))
+        if kind.day:
+            return short_date(dt.date.fromisoformat(value))
+    except ValueError:
+        return value
+    return value
+
+
+def _label(enum_class, value: str) -> str:
+    try:
+        return enum_class(value).label
+    except ValueError:
+        return value
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """An audit entry as a history shows it: when (central time), and each change read."""
+
+    entry: AuditEntry
+    at: str
+    changes: list[tuple[str, str | None, str | None]]
+
+    def __getattr__(self, name: str) -> Any:
+        """The entry's own fields (action, username, record type and label)."""
+        return getattr(self.entry, name)
+
+
+def readable_history(
+    entries: Iterable[AuditEntry], refs: References | None = None, seconds: bool = False
+) -> list[HistoryEntry]:
+    """``entries`` with every field named in Spanish and every value read (``history_value``)."""
+    return [
+        HistoryEntry(
+            entry,
+            local_time(entry.at, seconds),
+            [
+                (field_label(field),
+                 history_value(entry.record_type, field, before, refs),
+                 history_value(entry.record_type, field, after, refs))
+                for field, before, after in changed_fields(entry)
+            ],
+        )
+        for entry in entries
+    ]
+
+
 def rule_text(level: IndicatorLevel) -> str:
     """The computation in words: "4 vinculaciones de 20 programadas en el año = 20 %"."""
     if level.annual_goal is None:
@@ -235,6 +376,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(number, "numero")
     app.add_template_global(field_value, "valor")
     app.add_template_filter(date_time, "fecha_hora")
+    app.add_template_filter(local_time, "hora_local")
     app.add_template_filter(file_size, "tamano")
     app.add_template_filter(percent, "porcentaje")
     app.add_template_filter(rule_text, "regla")

@@ -10,15 +10,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import enum
+import functools
 import hashlib
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy import Date, DateTime, and_, inspect, or_, select
+from sqlalchemy import Enum as EnumType
 from sqlalchemy.orm import Session
 
 from boundaries.export_io import spreadsheet_text
@@ -26,9 +28,17 @@ from cases.records.record_types import RECORD_TYPES, record_label, record_type_o
 from cases.storage.models import (
     AuditAction,
     AuditEntry,
+    Case,
+    DisputeZone,
     Finding,
+    Frame,
+    Indicator,
     Inspection,
+    Institution,
     Meeting,
+    Municipality,
+    Person,
+    Site,
     User,
     utcnow,
 )
@@ -41,6 +51,11 @@ __all__ = [
     "AuditFilter",
     "entries",
     "changed_fields",
+    "FieldKind",
+    "field_kind",
+    "Reference",
+    "References",
+    "references",
     "to_csv",
 ]
 
@@ -190,6 +205,126 @@ def _blank(value: Any) -> bool:
     return value is None or value in ("", [], {})
 
 
+@dataclass(frozen=True)
+class FieldKind:
+    """What a stored field of a record type holds, to read its logged values.
+
+    ``enum`` is the enum of its values; ``target`` the table of the record its id names;
+    ``moment`` and ``day`` say it holds a date-time (UTC) or a date in ISO form.
+    """
+
+    enum: type[enum.Enum] | None = None
+    target: str | None = None
+    moment: bool = False
+    day: bool = False
+
+
+@functools.cache
+def field_kind(record_type: str, field: str) -> FieldKind:
+    """The kind of ``field`` in ``record_type``'s model (a plain field when unknown).
+
+    Examples
+    --------
+    >>> field_kind("meeting", "indicator_id").target, field_kind("meeting", "kind").enum
+    ('indicator', <enum 'MeetingKind'>)
+    >>> field_kind("finding", "claims")
+    FieldKind(enum=None, target=None, moment=False, day=False)
+    """
+    kind = RECORD_TYPES.get(record_type)
+    columns = inspect(kind.model).columns if kind else {}
+    if field not in columns:
+        return FieldKind()
+    column = columns[field]
+    stored = getattr(column.type, "impl", column.type)  # a TypeDecorator such as UTCDateTime
+    target = next((fk.column.table.name for fk in column.foreign_keys), None)
+    return FieldKind(
+        enum=column.type.enum_class if isinstance(column.type, EnumType) else None,
+        target=target,
+        moment=isinstance(stored, DateTime),
+        day=isinstance(stored, Date),
+    )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The record an id in the log names: its name and, when it has one, its key or number."""
+
+    name: str
+    key: str | None = None
+
+
+# How each table that a logged id may name is named: the model, its key, its name, and a
+# fallback name column when the first is empty (a person known only by position).
+_NAMED: dict[str, tuple[type, Any, Any, Any]] = {
+    "municipality": (Municipality, None, Municipality.name, None),
+    "boundary_frame": (Frame, None, Frame.name, None),
+    "dispute_zone": (DisputeZone, None, DisputeZone.name, None),
+    "institution": (Institution, None, Institution.name, None),
+    "case_file": (Case, Case.number, Case.title, None),
+    "site": (Site, None, Site.name, None),
+    "indicator": (Indicator, Indicator.key, Indicator.name, None),
+    "meeting": (Meeting, None, Meeting.title, None),
+    "inspection": (Inspection, None, Inspection.title, None),
+    "finding": (Finding, None, Finding.description, None),
+    "person": (Person, None, Person.name, Person.position),
+    "user_account": (User, None, User.display_name, User.username),
+}
+
+
+@dataclass
+class References:
+    """The records named by ids in a set of audit entries, looked up together.
+
+    ``records`` maps ``(table, id)`` to its :class:`Reference`; an id missing from it names
+    a record that no longer exists. ``municipalities`` maps INEGI codes (the ``parties`` and
+    ``claims`` of a finding) to municipality names.
+    """
+
+    records: dict[tuple[str, int], Reference]
+    municipalities: dict[str, str]
+
+    def get(self, table: str, number: int) -> Reference | None:
+        """The record ``number`` of ``table``, or ``None`` when it no longer exists."""
+        return self.records.get((table, number))
+
+
+def _codes(field: str, value: Any) -> list[str]:
+    if field == "parties" and isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    if field == "claims" and isinstance(value, dict):
+        return [v for v in value.values() if isinstance(v, str)]
+    return []
+
+
+def references(session: Session, rows: Iterable[AuditEntry]) -> References:
+    """Every record the ids of ``rows`` name, in one query per table (never one per entry)."""
+    wanted: dict[str, set[int]] = {}
+    codes: set[str] = set()
+    for entry in rows:
+        for field, *values in changed_fields(entry):
+            target = field_kind(entry.record_type, field).target
+            for value in values:
+                if target in _NAMED and isinstance(value, int) and not isinstance(value, bool):
+                    wanted.setdefault(target, set()).add(value)
+                codes.update(_codes(field, value))
+    found: dict[tuple[str, int], Reference] = {}
+    for table, numbers in wanted.items():
+        model, key, name, fallback = _NAMED[table]
+        columns = [model.id, name, key if key is not None else name,
+                   fallback if fallback is not None else name]
+        for number, first, code, second in session.execute(
+            select(*columns).where(model.id.in_(sorted(numbers)))
+        ):
+            found[(table, number)] = Reference(
+                name=first or second or "", key=code if key is not None else None
+            )
+    names = dict(session.execute(
+        select(Municipality.cvegeo, Municipality.name)
+        .where(Municipality.cvegeo.in_(sorted(codes)))
+    ).all()) if codes else {}
+    return References(found, names)
+
+
 # What a person reads for each stored field in a history or the CSV (keys are column and
 # relationship names; a field not listed reads as its name with spaces).
 FIELD_LABELS = {
@@ -228,7 +363,15 @@ FIELD_LABELS = {
     "program": "Programa", "level": "Nivel", "key": "Clave", "unit": "Unidad de medida",
     "formula": "Fórmula", "annual_goal": "Meta anual", "authorized_by_id": "Autoriza",
     "illustrative": "Ilustrativo", "created_at": "Creado", "height": "Alto (px)",
-    "width": "Ancho (px)", "owner_id": "Propietario",
+    "width": "Ancho (px)", "owner_id": "Propietario", "claims": "Reclamos",
+    "official_municipality": "Municipio responsable (marco)",
+    "quarterly_goals": "Metas trimestrales", "meeting_kinds": "Tipos de reunión",
+    "recorded_at": "Registrado", "started_at": "Inicio", "ended_at": "Término",
+    "user_id": "Usuario", "frame_id": "Marco", "site_id": "Sitio", "person_id": "Persona",
+    "zone_ids": "Zonas", "case_ids": "Expedientes", "in_force": "En vigor",
+    "done": "Lo realizado", "outcome": "Resultado", "agreement_id": "Acuerdo",
+    "at": "Fecha", "from_status": "Estado anterior", "to_status": "Estado nuevo",
+    "changed_on": "Fecha del cambio", "file_count": "Archivos", "feature_count": "Elementos",
 }
 
 
@@ -244,7 +387,7 @@ def field_label(key: str) -> str:
 
 
 CSV_COLUMNS = [
-    "Fecha y hora (UTC)", "Usuario", "Acción", "Tipo de registro", "Número", "Registro",
+    "Fecha y hora (ISO 8601)", "Usuario", "Acción", "Tipo de registro", "Número", "Registro",
     "Campo", "Antes", "Después",
 ]
 
@@ -254,8 +397,17 @@ def _cell(value: Any) -> str:
     return spreadsheet_text("" if value is None else str(value))
 
 
-def to_csv(rows: Iterable[AuditEntry]) -> str:
-    """The entries as CSV, one line per changed field, UTF-8 with BOM for Excel in Spanish."""
+# A logged value as a person reads it: ``(record_type, field, value)`` → text or ``None``.
+ValueText = Callable[[str, str, Any], str | None]
+
+
+def to_csv(rows: Iterable[AuditEntry], value_text: ValueText | None = None) -> str:
+    """The entries as CSV, one line per changed field, UTF-8 with BOM for Excel in Spanish.
+
+    The moment is ISO 8601 with its offset (UTC); ``value_text`` writes each value as a
+    person reads it (names, labels), the stored value when not given.
+    """
+    rows = list(rows)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -263,10 +415,18 @@ def to_csv(rows: Iterable[AuditEntry]) -> str:
     for entry in rows:
         kind = RECORD_TYPES.get(entry.record_type)
         head = [
-            entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.username, entry.action.label,
+            _utc(entry.at).isoformat(timespec="seconds"), entry.username, entry.action.label,
             kind.label if kind else entry.record_type, entry.record_id, entry.record_label,
         ]
         for field, before, after in changed_fields(entry) or [("", None, None)]:
             label = field_label(field) if field else ""
+            if value_text is not None and field:
+                before = value_text(entry.record_type, field, before)
+                after = value_text(entry.record_type, field, after)
             writer.writerow([_cell(v) for v in [*head, label, before, after]])
     return out.getvalue()
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment with its zone: the log keeps UTC (SQLite returns it naive)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment

@@ -13,6 +13,7 @@ from cases.storage.models import AuditAction, Role
 from geo_app.account.auth import acting_user
 from geo_app.admin.forms import AuditFilterForm, NewUserForm
 from geo_app.db import get_session
+from geo_app.formatting import history_value, readable_history
 from geo_app.forms import first_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -98,7 +99,8 @@ def _audit_filter(form: AuditFilterForm) -> audit.AuditFilter:
 
 def _entries(entries: list) -> dict:
     page = paginate_list(entries, request.args.get("pagina", type=int))
-    return {"entries": page.items, "page": page}
+    refs = audit.references(get_session(), page.items)
+    return {"entries": readable_history(page.items, refs, seconds=True), "page": page}
 
 
 @bp.get("/registro")
@@ -119,7 +121,9 @@ def audit_csv():
     permissions.require(permissions.can_view_audit(acting_user()))
     form = AuditFilterForm(request.args)
     form.validate()
-    text = audit.to_csv(audit.entries(get_session(), _audit_filter(form), limit=None))
+    rows = audit.entries(get_session(), _audit_filter(form), limit=None)
+    refs = audit.references(get_session(), rows)
+    text = audit.to_csv(rows, lambda kind, field, value: history_value(kind, field, value, refs))
     return Response(
         text.encode("utf-8"), mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="registro_de_cambios.csv"'},

@@ -10,8 +10,9 @@ import shapely
 from sqlalchemy.orm import Session
 
 from cases.records import queries
-from cases.records.audit import history
-from cases.storage.models import AuditEntry, Finding, Inspection, Meeting
+from cases.records.audit import history, references
+from cases.storage.models import Finding, Inspection, Meeting
+from geo_app.formatting import HistoryEntry, readable_history
 from geo_app.records.map_layers import MapData, around, focus_of, record_map
 
 __all__ = [
@@ -72,7 +73,7 @@ class RecordPage:
     # Zone pages by zone name, to link the names a page quotes (e.g. a route's split).
     zone_ids: dict[str, int] = field(default_factory=dict)
     # The record's audit entries, newest first.
-    history: list[AuditEntry] = field(default_factory=list)
+    history: list[HistoryEntry] = field(default_factory=list)
     # How many findings each inspection listed on the page has, by inspection id.
     finding_counts: dict[int, int] = field(default_factory=dict)
 
@@ -93,7 +94,8 @@ def _with_history(page_of):
     @functools.wraps(page_of)
     def build(session: Session, record_id: int) -> RecordPage:
         page = page_of(session, record_id)
-        page.history = history(session, page.record)
+        entries = history(session, page.record)
+        page.history = readable_history(entries, references(session, entries))
         return page
 
     return build

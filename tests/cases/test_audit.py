@@ -68,7 +68,8 @@ def test_entries_filter_and_csv_for_excel(demo):
         assert len(audit.entries(demo, audit.AuditFilter(since=today, until=today))) == len(every)
         assert audit.entries(demo, audit.AuditFilter(until=today - dt.timedelta(days=1))) == []
         text = audit.to_csv(audit.entries(demo, audit.AuditFilter(username="editora")))
-    assert text.startswith("\ufeffFecha y hora (UTC),Usuario,Acción")
+    assert text.startswith("\ufeffFecha y hora (ISO 8601),Usuario,Acción")
+    assert "+00:00,editora," in text  # ISO 8601 with its offset
     assert "Zona en disputa" in text and "Colonia Ejidal" in text
     assert "'=HYPERLINK()" in text  # a formula never runs in the spreadsheet
 
