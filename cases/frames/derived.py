@@ -1,7 +1,7 @@
 """Derived fields of stored records, recomputed from the boundary analysis.
 
 Who is responsible for each finding (and whether it is shared), where it lies along the
-Atoyac, and how each inspection's route splits by municipality and dispute zone. The facts
+nearest river, and how each inspection's route splits by municipality and dispute zone. The facts
 come from the process-wide index of the layers (:func:`cases.frames.index.frame_index`) and
 are computed before anything is written: :func:`finding_facts` and :func:`route_facts` only
 read, so a caller can compute them first and keep its write transaction short. Every
@@ -11,6 +11,7 @@ function works inside the caller's transaction and never commits.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,12 +23,16 @@ from sqlalchemy.orm import Session
 
 from boundaries.assign import SHARED_DISTANCE_M, ResponsibilityIndex
 from boundaries.crs import STORAGE_CRS
-from boundaries.linref import locate_along_river
 from boundaries.routes import split_route
 from boundaries.values import plain_number
 from cases.errors import InvalidInputError, boundary_errors
-from cases.frames.index import FrameIndex, frame_index, with_dispute_zones
-from cases.frames.stored_layers import RIVER_NAME, disputes_frame, stored_river
+from cases.frames.index import (
+    FrameIndex,
+    frame_index,
+    nearest_river_positions,
+    with_dispute_zones,
+)
+from cases.frames.stored_layers import disputes_frame, stored_rivers
 from cases.storage.models import Finding, FindingCategory, Inspection, Municipality
 
 __all__ = [
@@ -108,7 +113,8 @@ def finding_facts(
     """The derived fields of a finding at each of ``points`` (lon/lat); only reads.
 
     Responsibility comes from the official frame and each claim, "shared" from the dispute
-    zones and the distance to a limit; the river fields from the Atoyac, when stored.
+    zones and the distance to a limit; the river fields from the nearest stored river within
+    :data:`~cases.frames.index.RIVER_REACH_M` (none farther away).
     """
     if not points:
         return []
@@ -138,8 +144,8 @@ def finding_facts(
     river: list[dict[str, Any] | None] = [None] * len(series)
     if located is not None:
         river = [
-            {"river_km": float(row["km"]), "river_distance_m": float(row["distance_m"]),
-             "river_bank": row["bank"]}
+            {"river_km": plain_number(row["km"]),
+             "river_distance_m": plain_number(row["distance_m"]), "river_bank": row["bank"]}
             for row in located.to_dict("records")
         ]
     return [FindingFacts(a, r) for a, r in zip(assigned, river, strict=True)]
@@ -193,20 +199,19 @@ def annotate_routes(session: Session, inspections: list[Inspection]) -> None:
 
 
 def river_positions(session: Session, points: gpd.GeoSeries, reverse: bool = False):
-    """Kilometre along the stored Atoyac, distance to it and bank of each of ``points``.
+    """Kilometre along the nearest stored river, distance to it, bank and river of ``points``.
 
-    The columns of :func:`boundaries.linref.locate_along_river`; an error when no river is
-    stored.
+    The columns of :func:`cases.frames.index.nearest_river_positions`, at any distance; an
+    error when no river is stored.
     """
-    river = stored_river(session)
-    if river is None:
+    rivers = stored_rivers(session)
+    if not len(rivers):
         raise InvalidInputError(
-            f"no hay un río guardado con el nombre «{RIVER_NAME}»; "
-            "cárguelo (p. ej. con «limites demo») antes de usar este comando"
+            "no hay un río guardado; impórtelo con «limites import-lines ARCHIVO --kind rio "
+            "--name NOMBRE» (o cargue la demostración) antes de usar este comando"
         )
     with boundary_errors():
-        line = gpd.GeoSeries([river.geometry], crs=STORAGE_CRS)
-        return locate_along_river(points, line, reverse=reverse)
+        return nearest_river_positions(points, rivers, reach_m=math.inf, reverse=reverse)
 
 
 def route_split(

@@ -22,6 +22,7 @@ import ctypes
 import ctypes.util
 import hashlib
 import logging
+import math
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -39,11 +40,10 @@ from boundaries.linref import locate_along_river
 from boundaries.routes import RouteSplit, RouteSplitter
 from cases.errors import boundary_errors
 from cases.frames.stored_layers import (
-    RIVER_NAME,
     claim_layers,
     disputes_frame,
     official_frame,
-    stored_river,
+    stored_rivers,
 )
 from cases.storage.models import (
     BoundaryVersion,
@@ -56,6 +56,8 @@ from cases.storage.models import (
 
 __all__ = [
     "FrameIndex",
+    "RIVER_REACH_M",
+    "nearest_river_positions",
     "frame_index",
     "layers_fingerprint",
     "with_dispute_zones",
@@ -67,6 +69,8 @@ log = logging.getLogger(__name__)
 # Databases whose index is kept (one index each: the one of its current layers). A server
 # has one; the test suite goes through many small ones.
 MAX_DATABASES = 4
+#: A point farther than this from every stored river has no river km.
+RIVER_REACH_M = 5_000.0
 
 
 class FrameIndex:
@@ -112,11 +116,11 @@ class FrameIndex:
             return with_dispute_zones(table, points, self._disputes)
 
     def river_positions(self, points: gpd.GeoSeries) -> pd.DataFrame | None:
-        """Km along the stored Atoyac, distance and bank of each point (see linref)."""
+        """Km along the nearest stored river, distance, bank and river of each point."""
         if self._river is None:
             return None
         with self._lock, boundary_errors():
-            return locate_along_river(points, self._river)
+            return nearest_river_positions(points, self._river)
 
     def split(self, route: gpd.GeoSeries, *, with_disputes: bool = True) -> RouteSplit | None:
         """Split ``route`` by the municipalities of the frame and by the dispute zones."""
@@ -146,6 +150,43 @@ def with_dispute_zones(
     table["parties"] = [tuple(sorted(p)) for p in parties]
     table["zones"] = zones
     return table
+
+
+def nearest_river_positions(
+    points: gpd.GeoSeries,
+    rivers: gpd.GeoDataFrame,
+    reach_m: float = RIVER_REACH_M,
+    reverse: bool = False,
+) -> pd.DataFrame:
+    """Km along the nearest of ``rivers``, distance to it, bank and its name, per point.
+
+    The columns of :func:`boundaries.linref.locate_along_river` plus ``river`` (the name);
+    a point farther than ``reach_m`` from every river has ``None`` in all four.
+
+    Examples
+    --------
+    >>> from shapely import LineString, Point
+    >>> rivers = gpd.GeoDataFrame({"name": ["Río A", "Río B"]}, geometry=[
+    ...     LineString([(0, 0), (0, -3000)]), LineString([(9000, 0), (9000, -3000)])], crs=6372)
+    >>> points = gpd.GeoSeries([Point(10, -500), Point(8900, -1000), Point(4500, 0)], crs=6372)
+    >>> nearest_river_positions(points, rivers, reach_m=1000)[["km", "river"]].values.tolist()
+    [[0.5, 'Río A'], [1.0, 'Río B'], [None, None]]
+    """
+    best = pd.DataFrame(
+        {"km": None, "distance_m": math.inf, "bank": None, "river": None}, index=points.index
+    )
+    for name, geometry in zip(rivers["name"], rivers.geometry, strict=True):
+        located = locate_along_river(
+            points, gpd.GeoSeries([geometry], crs=rivers.crs), reverse=reverse
+        )
+        closer = (located["distance_m"] < best["distance_m"]).to_numpy()
+        for column in ("km", "distance_m", "bank"):
+            best.loc[closer, column] = located.loc[closer, column].to_numpy()
+        best.loc[closer, "river"] = name
+    best = best.astype(object)
+    far = (best["distance_m"] > reach_m).to_numpy()
+    best.loc[far, ["km", "distance_m", "bank", "river"]] = None
+    return best
 
 
 def _geometry_digest(geometry: BaseGeometry | None) -> str:
@@ -178,11 +219,10 @@ def layers_fingerprint(session: Session) -> str:
         select(DisputeZone.id, DisputeZone.geometry).order_by(DisputeZone.id)
     ):
         digest.update(f"{zone_id}:{_geometry_digest(geometry)}".encode())
-    river = session.execute(
-        select(Watercourse.id, Watercourse.geometry).where(Watercourse.name == RIVER_NAME)
-    ).first()
-    if river is not None:
-        digest.update(f"río {river.id}:{_geometry_digest(river.geometry)}".encode())
+    for river in session.execute(
+        select(Watercourse.id, Watercourse.name, Watercourse.geometry).order_by(Watercourse.id)
+    ):
+        digest.update(f"río {river.id} {river.name}:{_geometry_digest(river.geometry)}".encode())
     return digest.hexdigest()
 
 
@@ -232,10 +272,10 @@ class _IndexCache:
 
 def _build(session: Session, key: str) -> FrameIndex:
     frame = official_frame(session)
-    river = stored_river(session)
+    rivers = stored_rivers(session)
     index = FrameIndex(
         key, frame, claim_layers(session), disputes_frame(session),
-        gpd.GeoSeries([river.geometry], crs=STORAGE_CRS) if river is not None else None,
+        rivers if len(rivers) else None,
     )
     log.info("derived-facts index built: %d municipalities, %d claim layers", len(frame),
              len(index.claims))

@@ -32,6 +32,7 @@ __all__ = [
     "claim_layers",
     "disputes_frame",
     "stored_river",
+    "stored_rivers",
     "stored_layers",
     "claims_set_apart",
     "resolve_layers",
@@ -189,6 +190,18 @@ def disputes_frame(session: Session) -> gpd.GeoDataFrame:
 def stored_river(session: Session) -> Watercourse | None:
     """The stored :data:`RIVER_NAME`, or ``None`` when there is none."""
     return session.scalar(select(Watercourse).where(Watercourse.name == RIVER_NAME))
+
+
+def stored_rivers(session: Session) -> gpd.GeoDataFrame:
+    """Every stored river (a :class:`Watercourse`): ``name`` and its line, in lon/lat."""
+    rivers = session.execute(
+        select(Watercourse.name, Watercourse.geometry).order_by(Watercourse.id)
+    ).all()
+    return gpd.GeoDataFrame(
+        {"name": [r.name for r in rivers]},
+        geometry=gpd.GeoSeries([r.geometry for r in rivers], crs=STORAGE_CRS),
+        crs=STORAGE_CRS,
+    )
 
 
 def _analysable_claims(

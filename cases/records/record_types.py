@@ -21,6 +21,7 @@ from cases.storage.models import (
     ShareLink,
     Site,
     User,
+    Watercourse,
 )
 
 __all__ = ["RecordType", "RECORD_TYPES", "record_type_of", "type_label", "record_label"]
@@ -54,6 +55,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("indicator", Indicator, "Indicador"),
         RecordType("attachment", Attachment, "Adjunto"),
         RecordType("boundary_import", BoundaryImport, "Importación de límites"),
+        RecordType("watercourse", Watercourse, "Río"),
     )
 }
 

@@ -23,6 +23,7 @@ from geo_app.cli import (
     frames,
     imports,
     indicators,
+    lines,
     points,
     report,
     routes,
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 COMMANDS = (
     *database.COMMANDS[:2],
     *imports.COMMANDS,
+    *lines.COMMANDS,
     *frames.COMMANDS,
     *topology.COMMANDS,
     *versions.COMMANDS,

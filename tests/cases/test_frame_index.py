@@ -8,8 +8,8 @@ from shapely import MultiPolygon, Point, box
 from sqlalchemy import select, text
 
 from boundaries.crs import STORAGE_CRS
-from cases.frames.derived import finding_facts, responsibility
-from cases.frames.index import frame_index, index_builds, layers_fingerprint
+from cases.frames.derived import finding_facts, responsibility, river_positions
+from cases.frames.index import RIVER_REACH_M, frame_index, index_builds, layers_fingerprint
 from cases.frames.stored_layers import claim_layers, official_frame
 from cases.storage.db import SQLITE_BUSY_TIMEOUT_MS, make_session_factory, unit_of_work
 from cases.storage.models import DisputeZone, Meeting, MeetingKind, Municipality, ZoneKind
@@ -80,17 +80,20 @@ def test_writes_elsewhere_keep_the_index_and_a_new_zone_replaces_it(demo):
 def test_facts_from_the_index_are_those_of_the_one_shot_analysis(demo):
     points = gpd.GeoSeries(GRID, crs=STORAGE_CRS)
     expected = responsibility(demo, points, official_frame(demo), claim_layers(demo))
+    located = river_positions(demo, points).to_dict("records")
     facts = finding_facts(demo, GRID)
     assert len(facts) == len(GRID)
     assert sum(f.responsibility["shared"] for f in facts) > 0
     assert sum(f.responsibility["official_municipality"] is None for f in facts) > 0
-    for fact, row in zip(facts, expected.to_dict("records"), strict=True):
+    assert sum(f.river["river_km"] is not None for f in facts) > 0
+    for fact, row, river in zip(facts, expected.to_dict("records"), located, strict=True):
         got = fact.responsibility
         municipality = got["official_municipality"]
         assert (municipality.cvegeo if municipality else None) == row["official"]
         assert got["parties"] == list(row["parties"])
         assert (got["in_dispute"], got["shared"]) == (row["dispute"], row["shared"])
-        assert fact.river["river_km"] is not None
+        within = river["distance_m"] <= RIVER_REACH_M
+        assert fact.river["river_km"] == (pytest.approx(river["km"]) if within else None)
 
 
 def test_no_frame_in_force_leaves_responsibility_unknown(session):
