@@ -6,7 +6,7 @@ import pytest
 from limites_testing import demo_editor, demo_zone
 from limites_testing_field import photo
 from shapely import box
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from cases.errors import InvalidInputError, NotFoundError, StaleRecordError
@@ -23,8 +23,10 @@ from cases.storage.models import (
     AuditEntry,
     BoundaryImport,
     BoundaryVersion,
+    Indicator,
     Inspection,
     Meeting,
+    Municipality,
     ZoneStatus,
 )
 
@@ -294,3 +296,40 @@ def test_a_longer_track_from_the_phone_is_audited_as_an_update(demo):
     assert (update.action, update.username) == (AuditAction.UPDATE, audit.COMMAND_LINE)
     assert update.before["route_points_read"] == 3 and update.after["route_points_read"] == 6
     assert update.before["route_length_m"] < update.after["route_length_m"]
+
+
+def test_names_of_a_page_of_history_are_looked_up_in_one_query_per_table(demo, tmp_path):
+    with unit_of_work(demo):
+        editor = demo_editor(demo)
+        meetings = demo.scalars(select(Meeting).order_by(Meeting.id)).all()
+        indicators = demo.scalars(select(Indicator).order_by(Indicator.id)).all()
+        town = demo.scalars(select(Municipality).order_by(Municipality.id)).first()
+        for meeting, indicator in zip(meetings, indicators, strict=False):
+            audit.record_change(demo, editor, AuditAction.UPDATE, meeting,
+                                before={"indicator_id": 424242},
+                                after={"indicator_id": indicator.id})
+        inspection = _inspection(demo, editor, "Recorrido de los reclamos")
+        finding = add_field_finding(
+            demo, AttachmentStore(tmp_path), inspection.id, "otro", note="Mojonera removida",
+            photo=PhotoUpload(photo(), "mojonera.jpg"), actor=editor,
+        )
+        audit.record_change(demo, editor, AuditAction.UPDATE, finding, before={}, after={
+            "official_municipality_id": town.id, "claims": {"Villa Norte": town.cvegeo}})
+    with demo.begin():
+        rows = audit.entries(demo)
+        statements = []
+        listen = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(demo.get_bind(), "before_cursor_execute", listen)
+        try:
+            refs = audit.references(demo, rows)
+        finally:
+            event.remove(demo.get_bind(), "before_cursor_execute", listen)
+    # one query per table named (and one for the INEGI codes of claims), never one per entry
+    assert len(statements) == len(set(statements)) < len(rows), statements
+    assert refs.get("indicator", indicators[0].id) == audit.Reference(
+        indicators[0].name, indicators[0].key)
+    assert refs.get("indicator", 424242) is None  # gone: the page says «(eliminado) #424242»
+    assert refs.get("municipality", town.id).name == town.name
+    assert refs.municipalities[town.cvegeo] == town.name
+    assert audit.field_kind("finding", "river_bank") == audit.FieldKind()
+    assert audit.field_label("claims") == "Reclamos"

@@ -49,7 +49,7 @@ def test_the_overlap_zone_is_audited_with_its_fields(client, admin_client):
     csv = admin_client.get("/admin/registro.csv?tipo=dispute_zone")
     assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
     text = csv.get_data().decode("utf-8")
-    assert text.startswith("\ufeffFecha y hora (UTC)") and "Franja auditada" in text
+    assert text.startswith("\ufeffFecha y hora (ISO 8601)") and "Franja auditada" in text
     assert ",Nombre,,Franja auditada" in text  # fields named in Spanish
 
 
