@@ -47,6 +47,7 @@ __all__ = [
     "set_route",
     "refresh_derived",
     "river_positions",
+    "river_names",
     "route_split",
 ]
 
@@ -149,6 +150,21 @@ def finding_facts(
             for row in located.to_dict("records")
         ]
     return [FindingFacts(a, r) for a, r in zip(assigned, river, strict=True)]
+
+
+def river_names(session: Session, points: Sequence[Point]) -> list[str | None]:
+    """The stored river each of ``points`` (lon/lat) is measured along (``None``: none near).
+
+    The same rule as the river fields of :func:`finding_facts`, for pages that show the km;
+    it reads only the rivers, not the frame index (a page must not build it).
+    """
+    rivers = stored_rivers(session)
+    if not points or not len(rivers):
+        return [None] * len(points)
+    with boundary_errors():
+        located = nearest_river_positions(
+            gpd.GeoSeries(list(points), crs=STORAGE_CRS), rivers)
+    return list(located["river"])
 
 
 def route_facts(session: Session, route: MultiLineString | None) -> RouteFacts:

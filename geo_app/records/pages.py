@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import shapely
 from sqlalchemy.orm import Session
 
+from cases.frames.derived import river_names
 from cases.records import queries
 from cases.records.audit import history, references
 from cases.storage.models import Finding, Inspection, Meeting
@@ -76,6 +77,19 @@ class RecordPage:
     history: list[HistoryEntry] = field(default_factory=list)
     # How many findings each inspection listed on the page has, by inspection id.
     finding_counts: dict[int, int] = field(default_factory=dict)
+    # The river each listed finding's km is measured along, by finding id.
+    river_of: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def km_heading(self) -> str:
+        """«Km del Atoyac» when the findings' km are along one river, else «Km del río»."""
+        names = set(self.river_of.values())
+        return f"Km del {_short_river(names.pop())}" if len(names) == 1 else "Km del río"
+
+    @property
+    def several_rivers(self) -> bool:
+        """Whether the findings' km are along more than one river (each row names its own)."""
+        return len(set(self.river_of.values())) > 1
 
     @property
     def has_map(self) -> bool:
@@ -252,4 +266,17 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
             key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
         ),
         zone_ids={z.name: z.id for z in queries.list_zones(session)},
+        river_of=_rivers_of(session, inspection.findings),
     )
+
+
+def _short_river(name: str) -> str:
+    """«Atoyac» for «Río Atoyac»: the river as a heading names it."""
+    return name.removeprefix("Río ")
+
+
+def _rivers_of(session: Session, findings: list[Finding]) -> dict[int, str]:
+    """The river each finding with a km is measured along, by finding id."""
+    measured = [f for f in findings if f.river_km is not None]
+    names = river_names(session, [f.geometry for f in measured])
+    return {f.id: _short_river(n) for f, n in zip(measured, names, strict=True) if n}

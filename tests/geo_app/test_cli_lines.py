@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import geopandas as gpd
 import pytest
@@ -34,10 +35,10 @@ def fresh(empty_database_url, tmp_path):
 
     def add_finding(session):
         inspection = Inspection(title="Recorrido de prueba", started_on=dt.date(2026, 2, 3))
-        inspection.findings.append(Finding(
-            category=FindingCategory(next(iter(FindingCategory)).value),
-            description="Mojonera junto al cauce", geometry=NEAR_ATOYAC,
-        ))
+        for where, text in ((NEAR_ATOYAC, "Mojonera junto al cauce"),
+                            (NEAR_SALADO, "Descarga en la ribera")):
+            inspection.findings.append(Finding(
+                category=FindingCategory.OTHER, description=text, geometry=where))
         session.add(inspection)
 
     app = demo_app(tmp_path, database_url=empty_database_url, demo=False, prepare=add_finding)
@@ -74,7 +75,7 @@ def test_an_imported_river_gives_km_to_findings_on_a_fresh_install(fresh, tmp_pa
         assert (river.name, river.illustrative) == ("Río Atoyac", False)
         assert river.geometry.geom_type == "LineString"
         assert river.geometry.coords[0] == pytest.approx((-96.760, 17.120))
-        finding = session.scalar(select(Finding))
+        finding = session.scalar(select(Finding).order_by(Finding.id))
         assert finding.river_km == pytest.approx(5.5, abs=0.2)
         assert finding.river_distance_m < 100
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(
@@ -92,7 +93,8 @@ def test_reimporting_a_river_replaces_it_and_the_salado_works_alongside(fresh, t
     with _session(fresh) as session:
         names = session.scalars(select(Watercourse.name).order_by(Watercourse.id)).all()
         assert names == ["Río Atoyac", "Río Salado"]
-        assert session.scalar(select(Finding.river_km)) == pytest.approx(0.0, abs=0.05)
+        assert session.scalar(select(Finding.river_km).order_by(Finding.id)) == pytest.approx(
+            0.0, abs=0.05)
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.record_type == "watercourse")) == 3
         near_atoyac, near_salado, far = finding_facts(
@@ -123,3 +125,23 @@ def test_bad_files_are_refused_in_spanish_and_nothing_changes(fresh, tmp_path, m
     with _session(fresh) as session:
         assert session.scalar(select(Watercourse.geometry)).wkt == before
         assert session.scalar(select(func.count()).select_from(Watercourse)) == 1
+
+
+def test_the_inspection_page_names_the_river_of_each_km(fresh, tmp_path):
+    from limites_testing import signed_in_client
+
+    client = signed_in_client(fresh)
+    with _session(fresh) as session:
+        inspection_id = session.scalar(select(Inspection.id))
+    page = client.get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    assert "Km del río" in page and "Km del Atoyac" not in page
+
+    _run(fresh, _write(tmp_path / "a.geojson", ATOYAC), "--name", "Atoyac")
+    page = client.get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    assert "Km del Atoyac" in page and "aguas abajo del Atoyac" in page
+    assert re.search(r'<td class="text-end">5\.[4-6]\d</td>', page)
+
+    _run(fresh, _write(tmp_path / "s.kml", [SALADO], driver="KML"), "--name", "Salado")
+    page = client.get(f"/recorridos/{inspection_id}").get_data(as_text=True)
+    assert "Km del río" in page
+    assert "(Atoyac)" in page and "(Salado)" in page
