@@ -35,6 +35,8 @@ __all__ = [
     "river_name",
     "read_line",
     "import_line",
+    "RiverSummary",
+    "list_rivers",
 ]
 
 #: The kinds of reference line that can be imported (``--kind``); only rivers for now.
@@ -42,6 +44,16 @@ LINE_KINDS = ("rio",)
 #: Files a reference line may come from, named for a person.
 LINE_FILES = (*LAYER_FILES, *(s for s in TRACK_FILES if s not in LAYER_FILES))
 _RIVER_PREFIX = "Río "
+
+
+@dataclass(frozen=True)
+class RiverSummary:
+    """A stored river as the administration lists it."""
+
+    id: int
+    name: str
+    length_km: float
+    illustrative: bool
 
 
 @dataclass(frozen=True)
@@ -134,3 +146,16 @@ def import_line(
     with boundary_errors():
         length = to_measure(gpd.GeoSeries([line], crs=STORAGE_CRS)).length.iloc[0]
     return LineImport(stored, float(length) / 1000, before is not None)
+
+
+def list_rivers(session: Session) -> list[RiverSummary]:
+    """Every stored river, by name, with its length."""
+    rivers = session.scalars(select(Watercourse).order_by(Watercourse.name)).all()
+    if not rivers:
+        return []
+    with boundary_errors():
+        lengths = to_measure(gpd.GeoSeries([r.geometry for r in rivers], crs=STORAGE_CRS)).length
+    return [
+        RiverSummary(r.id, r.name, float(km) / 1000, r.illustrative)
+        for r, km in zip(rivers, lengths, strict=True)
+    ]

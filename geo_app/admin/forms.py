@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from boundaries.formats import LAYER_FILES
+from cases.frames.rivers import LINE_FILES, LINE_KINDS
 from cases.records.record_types import RECORD_TYPES
 from cases.records.text import MAX_NAME_LENGTH
 from cases.storage.models import AuditAction, Role
 from geo_app.forms import SpanishForm, new_password_field, password_confirmation_field
 
-__all__ = ["NewUserForm", "AuditFilterForm"]
+__all__ = ["NewUserForm", "AuditFilterForm", "RiverImportForm"]
 
 
 class NewUserForm(SpanishForm):
@@ -50,3 +53,17 @@ class AuditFilterForm(SpanishForm):
     )
     desde = DateField("Desde", validators=[Optional()])
     hasta = DateField("Hasta", validators=[Optional()])
+
+
+class RiverImportForm(SpanishForm):
+    """An administrator imports a river (a reference line) from a file."""
+
+    tipo = SelectField("Tipo", choices=[SelectChoice(k, "Río") for k in LINE_KINDS])
+    nombre = StringField(
+        "Nombre", validators=[InputRequired("escriba el nombre del río"), Length(max=190)]
+    )
+    archivo = FileField(
+        f"Archivo ({LAYER_FILES.names}, o KML/KMZ)",
+        validators=[FileRequired("elija el archivo del río")],
+        render_kw={"accept": ",".join(LINE_FILES)},
+    )

@@ -1,17 +1,21 @@
-"""Administration: accounts, audit log, Papelera and the frame in force."""
+"""Administration: accounts, audit log, Papelera, the frame in force and the rivers."""
+
+import tempfile
+from pathlib import Path
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from cases.access import accounts, api_keys, permissions
-from cases.errors import LimitesError
-from cases.frames import in_force
+from cases.errors import InvalidInputError, LimitesError
+from cases.frames import in_force, rivers
+from cases.frames.index import RIVER_REACH_M
 from cases.records import audit, lifecycle
 from cases.records.queries import paginate_list
 from cases.records.record_types import RECORD_TYPES, record_label
 from cases.storage.db import unit_of_work
 from cases.storage.models import AuditAction, Role
 from geo_app.account.auth import acting_user
-from geo_app.admin.forms import AuditFilterForm, NewUserForm
+from geo_app.admin.forms import AuditFilterForm, NewUserForm, RiverImportForm
 from geo_app.db import get_session
 from geo_app.formatting import history_value, readable_history
 from geo_app.forms import first_error
@@ -33,6 +37,8 @@ SECTIONS = (
     ("admin.trash", "Papelera", "Registros enviados a la papelera: se restauran desde aquí."),
     ("admin.frames_index", "Marco en vigor", "Qué conjunto de límites oficiales rige los "
      "análisis y los mapas."),
+    ("admin.rivers", "Ríos y líneas de referencia", "Los ríos a lo largo de los cuales se mide "
+     "el km de cada hallazgo: se importan desde un archivo."),
 )
 
 
@@ -189,3 +195,40 @@ def activate_frame(frame_id: int):
         "success",
     )
     return redirect(url_for("admin.frames_index"))
+
+
+@bp.route("/rios", methods=["GET", "POST"], endpoint="rivers")
+def rivers_page():
+    """Ríos y líneas de referencia: los guardados y la importación desde un archivo."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
+    form = RiverImportForm()
+    if form.validate_on_submit():
+        upload = form.archivo.data
+        name = Path(upload.filename or "").name
+        suffix = Path(name).suffix.lower()
+        try:
+            if suffix not in rivers.LINE_FILES:
+                raise InvalidInputError(
+                    f"«{name}»: suba un GeoJSON, GeoPackage, Shapefile en .zip o KML/KMZ.")
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"rio{suffix}"
+                upload.save(path)
+                line = rivers.read_line(path)
+            with unit_of_work(session):
+                done = rivers.import_line(session, line, form.nombre.data, kind=form.tipo.data,
+                                          actor=acting_user())
+        except LimitesError as error:
+            if error.status_code >= 500:
+                raise
+            flash(f"No se importó el río: {error.message}", "danger")
+        else:
+            verb = "Se reemplazó" if done.replaced else "Se agregó"
+            flash(f"{verb} «{done.name}»; se recalcularon los km de los hallazgos.", "success")
+            return redirect(url_for("admin.rivers"))
+    elif form.errors:
+        flash(f"No se importó el río: {first_error(form)}", "danger")
+    return render_template(
+        "admin/rivers.html", title="Ríos y líneas de referencia", breadcrumbs=_crumbs(),
+        form=form, rivers=rivers.list_rivers(session), alcance_m=RIVER_REACH_M,
+    )
