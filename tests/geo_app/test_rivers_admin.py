@@ -49,6 +49,8 @@ def test_the_administrator_lists_and_imports_a_river_and_it_is_audited(app, admi
         assert (entry.username, entry.record_label) == ("administradora", "Río Salado")
         assert not session.scalar(
             select(Watercourse.illustrative).where(Watercourse.name == "Río Salado"))
+    log = admin_client.get("/admin/registro?tipo=watercourse").get_data(as_text=True)
+    assert "Río Salado" in log and ">Río<" in log
 
 
 def test_bad_files_are_refused_in_spanish_and_nothing_changes(app, admin_client):
