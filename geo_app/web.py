@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from boundaries.assign import SHARED_DISTANCE_M
 from cases.errors import LimitesError
-from cases.records.audit import changed_fields, field_label
+from cases.records.audit import field_label
 from cases.records.record_types import type_label
 from geo_app import formatting, frame_notice, limits, theme, vendor
 from geo_app.admin import routes as admin
@@ -52,7 +52,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(theme.theme_css, "theme_css")
     app.add_template_global(theme, "theme")
     app.add_template_global(SHARED_DISTANCE_M, "shared_distance_m")
-    app.add_template_global(changed_fields, "cambios")
     app.add_template_global(field_label, "campo")
     app.add_template_global(type_label, "tipo_de_registro")
     # Only relative or http(s) links reach an href: a stored "javascript:" URL never runs.

@@ -18,23 +18,32 @@ does not change the data version (:mod:`cases.storage.models`) nor any cached ma
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import threading
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from cases.errors import InvalidInputError, NotFoundError, ShareGoneError
 from cases.records.audit import record_change, snapshot
-from cases.sharing.scope import Scope, ScopeKind
+from cases.sharing.scope import Scope, ScopeKind, scoped
+from cases.storage.db import unit_of_work
 from cases.storage.models import (
+    Agreement,
     AuditAction,
     Case,
     DisputeZone,
+    Finding,
+    Inspection,
+    Meeting,
     ShareAccess,
     ShareLink,
     User,
@@ -55,6 +64,9 @@ __all__ = [
     "Access",
     "AccessLog",
     "write_accesses",
+    "AccessWriter",
+    "FLUSH_SECONDS",
+    "shared_records",
     "hash_token",
     "share_title",
     "link_state",
@@ -315,3 +327,86 @@ def write_accesses(session: Session, accesses: Iterable[Access]) -> int:
     if rows:
         session.execute(insert(ShareAccess), rows)
     return len(rows)
+
+
+def shared_records(session: Session, scope: Scope) -> dict[str, list]:
+    """The meetings, agreements, inspections and findings a zone's or case's link lists.
+
+    A map link shares its layers only (:attr:`Scope.lists_records` is false): nothing.
+    """
+    if not scope.lists_records:
+        return {}
+    return {
+        "meetings": session.scalars(scoped(scope, Meeting).order_by(Meeting.date)).all(),
+        "agreements": session.scalars(scoped(scope, Agreement)).all(),
+        "inspections": session.scalars(
+            scoped(scope, Inspection).order_by(Inspection.started_on)).all(),
+        "findings": session.scalars(scoped(scope, Finding)).all(),
+    }
+
+
+# Seconds an access waits in memory before it is written with the others.
+FLUSH_SECONDS = 5.0
+logger = logging.getLogger(__name__)
+
+
+class AccessWriter:
+    """Writes the accesses of an :class:`~cases.sharing.links.AccessLog` off the request path.
+
+    The first access kept starts a timer; when it fires, every access waiting is written
+    in one transaction (a failed write keeps them for the next time). Each process of the
+    server has its own writer; they all only insert rows.
+    """
+
+    def __init__(self, sessions: Callable[[], Session], interval: float = FLUSH_SECONDS):
+        self.sessions = sessions
+        self.interval = interval
+        self.log = AccessLog()
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        _WRITERS.add(self)  # written at exit, whatever is still waiting
+
+    def add(self, link_id: int, ip: str, what: str) -> None:
+        """Keep one access; it is written within ``interval`` seconds."""
+        self.log.add(link_id, ip, what)
+        with self._lock:
+            if self._timer is None:
+                self._timer = threading.Timer(self.interval, self._flush_due)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _flush_due(self) -> None:
+        with self._lock:
+            self._timer = None
+        self.flush()
+
+    def flush(self) -> int:
+        """Write every access waiting now; return how many were written."""
+        accesses = self.log.drain()
+        if not accesses:
+            return 0
+        try:
+            with self.sessions() as session, unit_of_work(session):
+                return write_accesses(session, accesses)
+        except SQLAlchemyError:
+            logger.exception("No se pudo escribir el registro de accesos de los enlaces "
+                             "compartidos; se reintentará.")
+            self.log.requeue(accesses)
+            return 0
+
+    def discard(self) -> None:
+        """Stop the timer and forget what waits: the database is being closed or replaced."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        self.log.drain()
+
+
+_WRITERS: weakref.WeakSet[AccessWriter] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for writer in list(_WRITERS):
+        writer.flush()

@@ -9,18 +9,14 @@ The page, the downloads and the API ask that scope alone what to show (records, 
 internal notes, attachments).
 
 Opening a link writes nothing in the request: the access goes to the app's
-:class:`AccessWriter`, which writes the waiting accesses in one short transaction at most
-every ``SHARE_ACCESS_FLUSH_SECONDS`` (default 5) from a thread of its own, and when the
-process ends.
+:class:`~cases.sharing.links.AccessWriter`, which writes the waiting accesses in one short
+transaction at most every ``SHARE_ACCESS_FLUSH_SECONDS`` (default 5) from a thread of its
+own, and when the process ends.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
-import weakref
-from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -35,8 +31,6 @@ from flask import (
     url_for,
 )
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import NotFound
 
 from cases.access.permissions import can_edit, require
@@ -44,9 +38,10 @@ from cases.errors import NotFoundError
 from cases.sharing import features
 from cases.sharing.links import (
     DEFAULT_DAYS,
+    FLUSH_SECONDS,
     MAP_KIND,
     MAP_LAYERS,
-    AccessLog,
+    AccessWriter,
     ResolvedShare,
     create_share,
     link_state,
@@ -54,12 +49,11 @@ from cases.sharing.links import (
     resolve_token,
     revoke_share,
     share_title,
-    write_accesses,
+    shared_records,
 )
-from cases.sharing.scope import Scope, ScopeKind, scoped
+from cases.sharing.scope import Scope, ScopeKind
 from cases.sharing.tables import LAYERS
 from cases.storage.db import unit_of_work
-from cases.storage.models import Agreement, Finding, Inspection, Meeting
 from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
 from geo_app import theme
 from geo_app.account.auth import acting_user, public
@@ -80,69 +74,7 @@ bp = Blueprint("shares", __name__)
 logger = logging.getLogger(__name__)
 
 SHARE_OGCAPI = "share_ogcapi"
-FLUSH_SECONDS = 5.0
 _WRITER = "limites_share_accesses"
-
-
-class AccessWriter:
-    """Writes the accesses of an :class:`~cases.sharing.links.AccessLog` off the request path.
-
-    The first access kept starts a timer; when it fires, every access waiting is written
-    in one transaction (a failed write keeps them for the next time). Each process of the
-    server has its own writer; they all only insert rows.
-    """
-
-    def __init__(self, sessions: Callable[[], Session], interval: float = FLUSH_SECONDS):
-        self.sessions = sessions
-        self.interval = interval
-        self.log = AccessLog()
-        self._timer: threading.Timer | None = None
-        self._lock = threading.Lock()
-
-    def add(self, link_id: int, ip: str, what: str) -> None:
-        """Keep one access; it is written within ``interval`` seconds."""
-        self.log.add(link_id, ip, what)
-        with self._lock:
-            if self._timer is None:
-                self._timer = threading.Timer(self.interval, self._flush_due)
-                self._timer.daemon = True
-                self._timer.start()
-
-    def _flush_due(self) -> None:
-        with self._lock:
-            self._timer = None
-        self.flush()
-
-    def flush(self) -> int:
-        """Write every access waiting now; return how many were written."""
-        accesses = self.log.drain()
-        if not accesses:
-            return 0
-        try:
-            with self.sessions() as session, unit_of_work(session):
-                return write_accesses(session, accesses)
-        except SQLAlchemyError:
-            logger.exception("No se pudo escribir el registro de accesos de los enlaces "
-                             "compartidos; se reintentará.")
-            self.log.requeue(accesses)
-            return 0
-
-    def discard(self) -> None:
-        """Stop the timer and forget what waits: the database is being closed or replaced."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-        self.log.drain()
-
-
-_WRITERS: weakref.WeakSet[AccessWriter] = weakref.WeakSet()
-
-
-@atexit.register
-def _flush_at_exit() -> None:
-    for writer in list(_WRITERS):
-        writer.flush()
 
 
 def flush_accesses(app: Flask) -> int:
@@ -207,17 +139,8 @@ def _map_layers(collections: list[features.Collection]) -> list[dict]:
 def page(token: str):
     """Página pública de solo lectura de un enlace compartido."""
     resolved = _open(token, "página")
-    session = get_session()
     scope, link = resolved.scope, resolved.link
-    records = {}
-    if scope.lists_records:
-        records = {
-            "meetings": session.scalars(scoped(scope, Meeting).order_by(Meeting.date)).all(),
-            "agreements": session.scalars(scoped(scope, Agreement)).all(),
-            "inspections": session.scalars(
-                scoped(scope, Inspection).order_by(Inspection.started_on)).all(),
-            "findings": session.scalars(scoped(scope, Finding)).all(),
-        }
+    records = shared_records(get_session(), scope)
     collections = features.collections(scope)
     # A link without attachments still offers the KMZ, but not as «con fotos».
     downloads = [(key, f.label if scope.attachments or not f.photos else "KMZ (Google Earth)",
@@ -354,7 +277,6 @@ def init_app(app: Flask) -> None:
     writer = AccessWriter(app.extensions["limites_sessions"],
                           float(app.config.get("SHARE_ACCESS_FLUSH_SECONDS", FLUSH_SECONDS)))
     app.extensions[_WRITER] = writer
-    _WRITERS.add(writer)
     event.listen(app.extensions["limites_engine"], "engine_disposed",
                  lambda engine: writer.discard())
     app.register_blueprint(bp)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from cases.sharing.links import AccessLog, create_share, write_accesses
+from cases.sharing.links import AccessLog, AccessWriter, create_share, write_accesses
 from cases.storage.db import unit_of_work
 from cases.storage.models import DataVersion, ShareAccess, data_version
-from geo_app.sharing.routes import AccessWriter, flush_accesses
+from geo_app.sharing.routes import flush_accesses
 
 
 def _version(app) -> int:
