@@ -21,7 +21,7 @@ from boundaries.crs import STORAGE_CRS
 from boundaries.formats import LAYER_FILES
 from boundaries.values import plain_number
 from cases.frames.derived import responsibility, river_positions
-from cases.frames.stored_layers import RIVER_NAME, claim_layers, read_file, resolve_layers
+from cases.frames.stored_layers import claim_layers, read_file, resolve_layers
 from geo_app.cli.support import (
     answer_options,
     collection,
@@ -194,11 +194,13 @@ def responsible_command(
 # -- river ---------------------------------------------------------------------------------
 
 def _river_table(doc: dict[str, Any]) -> str:
-    lines = [f"{doc['river']}, de aguas arriba a aguas abajo (medido en EPSG:6372)"]
+    heading = doc["river"] or "Río más cercano a cada punto"
+    lines = [f"{heading}, de aguas arriba a aguas abajo (medido en EPSG:6372)"]
     for row in doc["points"]:
+        river = "" if doc["river"] else f" del {row['river']}"
         lines.append(
-            f"  Punto {row['number']} ({row['lon']}, {row['lat']}): km {number(row['km'], 3)}, "
-            f"a {number(row['distance_m'], 2)} m del cauce, {_BANKS[row['bank']]}"
+            f"  Punto {row['number']} ({row['lon']}, {row['lat']}): km {number(row['km'], 3)}"
+            f"{river}, a {number(row['distance_m'], 2)} m del cauce, {_BANKS[row['bank']]}"
         )
     return "\n".join(lines)
 
@@ -210,7 +212,7 @@ def _river_table(doc: dict[str, Any]) -> str:
 @answer_options
 @with_appcontext
 def river_command(points, reverse, layer, crs, fmt, out) -> None:
-    """Kilómetro a lo largo del Río Atoyac, distancia al cauce y margen de cada punto.
+    """Kilómetro a lo largo del río guardado más cercano, distancia al cauce y margen.
 
     POINTS es un archivo de puntos o pares LON,LAT separados por «;». Los puntos se listan
     de aguas arriba a aguas abajo.
@@ -226,13 +228,16 @@ def river_command(points, reverse, layer, crs, fmt, out) -> None:
         rows.append({
             "number": int(position) + 1, "lon": lon, "lat": lat,
             "km": round(float(row["km"]), 4), "distance_m": round(float(row["distance_m"]), 2),
-            "bank": row["bank"],
+            "bank": row["bank"], "river": row["river"],
         })
-    doc = {"river": RIVER_NAME, "reverse": reverse, "points": rows}
+    # The river each point was measured along: one name when they agree.
+    names = {r["river"] for r in rows}
+    doc = {"river": names.pop() if len(names) == 1 else None, "reverse": reverse,
+           "points": rows}
     emit_answer(fmt, out, table=lambda: _river_table(doc), data=doc, geojson=lambda: collection([
         feature({"type": "Point", "coordinates": [r["lon"], r["lat"]]}, {
             "numero": r["number"], "km": r["km"], "distancia_m": r["distance_m"],
-            "margen": r["bank"],
+            "margen": r["bank"], "rio": r["river"],
         })
         for r in rows
     ]))

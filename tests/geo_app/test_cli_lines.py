@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import geopandas as gpd
@@ -145,3 +146,17 @@ def test_the_inspection_page_names_the_river_of_each_km(fresh, tmp_path):
     page = client.get(f"/recorridos/{inspection_id}").get_data(as_text=True)
     assert "Km del río" in page
     assert "(Atoyac)" in page and "(Salado)" in page
+
+
+def test_the_river_command_names_the_river_it_measured_along(fresh, tmp_path):
+    _run(fresh, _write(tmp_path / "a.geojson", ATOYAC), "--name", "Atoyac")
+    _run(fresh, _write(tmp_path / "salado.geojson", [SALADO], crs=32614), "--name", "Salado")
+    runner = fresh.test_cli_runner()
+    salado = runner.invoke(args=["river", f"{NEAR_SALADO.x},{NEAR_SALADO.y}"])
+    assert salado.exit_code == 0, salado.output
+    assert salado.output.startswith("Río Salado,") and "Atoyac" not in salado.output
+    both = runner.invoke(args=["river", f"{NEAR_SALADO.x},{NEAR_SALADO.y};"
+                                        f"{NEAR_ATOYAC.x},{NEAR_ATOYAC.y}", "--format", "json"])
+    doc = json.loads(both.output)
+    assert doc["river"] is None
+    assert sorted(p["river"] for p in doc["points"]) == ["Río Atoyac", "Río Salado"]
