@@ -345,7 +345,7 @@ FIELD_LABELS = {
     "inspection_id": "Recorrido", "finding_id": "Hallazgo", "category": "Categoría",
     "official_municipality_id": "Municipio responsable (marco)", "shared": "Compartido",
     "in_dispute": "En zona en disputa", "limit_distance_m": "Distancia al límite (m)",
-    "river_km": "Km del Atoyac", "river_distance_m": "Distancia al río (m)",
+    "river_km": "Km a lo largo del río", "river_distance_m": "Distancia al río (m)",
     "river_bank": "Margen del río", "position": "Cargo", "institution": "Institución",
     "institution_id": "Institución", "municipality": "Municipio",
     "municipality_id": "Municipio", "indicator": "Indicador", "indicator_id": "Indicador",
