@@ -2,7 +2,9 @@
 
 Geometries are stored in longitude/latitude (:data:`STORAGE_CRS`, EPSG:4326) and measured
 (areas, lengths, distances) in :data:`MEASURE_CRS`, EPSG:6372 "Mexico ITRF2008 / LCC", a
-conformal projection in metres that covers the whole country.
+conformal projection in metres that covers the whole country. Surveyors' tables (the
+coordinates, bearings and sides of a limit's technical annex) are in :data:`SURVEY_CRS`,
+EPSG:6369 "Mexico ITRF2008 / UTM zone 14N".
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from boundaries.errors import CRSMismatchError, InvalidParameterError, MissingCR
 __all__ = [
     "STORAGE_CRS",
     "MEASURE_CRS",
+    "SURVEY_CRS",
     "require_crs",
     "require_same_crs",
     "to_storage",
@@ -23,6 +26,7 @@ __all__ = [
 
 STORAGE_CRS = pyproj.CRS.from_epsg(4326)
 MEASURE_CRS = pyproj.CRS.from_epsg(6372)
+SURVEY_CRS = pyproj.CRS.from_epsg(6369)
 
 
 def require_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries, name: str = "la capa") -> pyproj.CRS:

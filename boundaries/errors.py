@@ -35,6 +35,7 @@ __all__ = [
     "TrackCoordinateError",
     "TooManyPointsError",
     "OutsideAreaError",
+    "LimitLineError",
 ]
 
 
@@ -125,3 +126,10 @@ class TooManyPointsError(TrackReadError):
 
 class OutsideAreaError(TrackCoordinateError):
     """A place lies outside the area of use of :data:`~boundaries.crs.MEASURE_CRS` (Mexico)."""
+
+
+class LimitLineError(InvalidGeometryError):
+    """A proposed limit line cannot re-cut two municipalities (see :mod:`boundaries.exchange`).
+
+    Its ends are not on their common limit, it crosses itself, or it leaves them.
+    """
