@@ -1,0 +1,446 @@
+"""The technical annex of a limit line: its *cuadro de construcción*, as surveyors give it.
+
+A proposed limit is a line in :data:`~boundaries.crs.STORAGE_CRS` (longitude/latitude). Its
+annex numbers the vertices in order and gives each one in
+:data:`~boundaries.crs.SURVEY_CRS` (EPSG:6369, Mexico ITRF2008 / UTM zone 14N) and in
+longitude/latitude; for each side, its length, its grid azimuth and its *rumbo* (quadrant
+bearing, «N 12°34'56" E»), all measured in the EPSG:6369 plane. Grid north and true north
+differ by the meridian convergence, stated once for the line: a geodetic azimuth is the grid
+azimuth plus :attr:`Annex.convergence_deg`.
+
+The annex travels as CSV (:func:`annex_csv`, read back by :func:`line_from_annex_csv`), as
+layers for a GeoPackage (:func:`annex_layers`, written by
+:func:`boundaries.export_io.write_gpkg`) and as DXF (:mod:`boundaries.annex_dxf`).
+
+Examples
+--------
+>>> from shapely import LineString
+>>> annex = construction_table(LineString([(-96.75, 17.08), (-96.745, 17.085)]))
+>>> side = annex.sides[0]
+>>> print(f"{side.length_m:.2f} m", side.bearing, "convergencia", annex.convergence)
+767.98 m N 43°13'18" E convergencia 0°39'43"
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from boundaries.crs import STORAGE_CRS, SURVEY_CRS, to_storage
+from boundaries.errors import GeometryTypeError, LayerReadError, LimitLineError
+from boundaries.export_io import OutLayer
+from boundaries.layers import project
+
+__all__ = [
+    "ON_LIMIT_M",
+    "WEST",
+    "CSV_HEADER",
+    "AnnexVertex",
+    "AnnexSide",
+    "Annex",
+    "construction_table",
+    "limit_line",
+    "dms",
+    "quadrant_bearing",
+    "annex_csv",
+    "line_from_annex_csv",
+    "annex_layers",
+]
+
+logger = logging.getLogger(__name__)
+
+#: An end of the line lies on a municipality's limit when it is this close to it (metres).
+ON_LIMIT_M = 0.01
+#: The letter of west in a *rumbo*: Spanish «Oeste».
+WEST = "O"
+_SECONDS_PER_TURN = 360 * 3600
+# Millimetres in EPSG:6369 and 1e-8 degrees (about a millimetre) in longitude/latitude: the
+# CSV re-builds the line within a centimetre.
+_XY_DECIMALS = 3
+_LONLAT_DECIMALS = 8
+#: The columns of :func:`annex_csv`, in order.
+CSV_HEADER = (
+    "Vértice", "Lado", "Rumbo", "Azimut de cuadrícula", "Distancia (m)",
+    "X (EPSG:6369)", "Y (EPSG:6369)", "Longitud", "Latitud",
+)
+
+
+@dataclass(frozen=True)
+class AnnexVertex:
+    """A numbered vertex: ``x``/``y`` in EPSG:6369 metres, ``lon``/``lat`` in degrees."""
+
+    number: int
+    x: float
+    y: float
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class AnnexSide:
+    """The side from vertex ``start`` to vertex ``end``, in the EPSG:6369 plane.
+
+    ``azimuth_deg`` is the grid azimuth, clockwise from grid north in [0, 360);
+    ``bearing`` the same direction as a *rumbo* (:func:`quadrant_bearing`).
+    """
+
+    start: int
+    end: int
+    length_m: float
+    azimuth_deg: float
+
+    @property
+    def bearing(self) -> str:
+        """The *rumbo* of the side, e.g. «N 12°34'56" E»."""
+        return quadrant_bearing(self.azimuth_deg)
+
+    @property
+    def azimuth(self) -> str:
+        """The grid azimuth in degrees, minutes and seconds, e.g. «192°34'56"»."""
+        return dms(self.azimuth_deg)
+
+
+@dataclass(frozen=True)
+class Annex:
+    """The *cuadro de construcción* of a line (see :func:`construction_table`).
+
+    Attributes
+    ----------
+    vertices : tuple of AnnexVertex
+        Numbered from 1 in the line's order.
+    sides : tuple of AnnexSide
+        ``len(vertices) - 1`` sides, in order.
+    length_m : float
+        The line's length in the EPSG:6369 plane (the sum of the sides, unrounded).
+    convergence_deg : float
+        Meridian convergence at the line's midpoint, in degrees: geodetic azimuth minus grid
+        azimuth (positive east of the zone's central meridian, 99° W).
+    convergence_at : tuple of float
+        ``(lon, lat)`` of the point where the convergence was computed.
+    start_limits, end_limits : tuple of str
+        Codes of the municipalities whose limit passes through the first / last vertex
+        (within :data:`ON_LIMIT_M`), sorted; empty when no limits were given.
+    crs : str
+        The projected CRS of ``x``, ``y``, lengths and azimuths.
+    """
+
+    vertices: tuple[AnnexVertex, ...]
+    sides: tuple[AnnexSide, ...]
+    length_m: float
+    convergence_deg: float
+    convergence_at: tuple[float, float]
+    start_limits: tuple[str, ...] = ()
+    end_limits: tuple[str, ...] = ()
+    crs: str = SURVEY_CRS.to_string()
+
+    @property
+    def line(self) -> shapely.LineString:
+        """The line in longitude/latitude (EPSG:4326), vertex by vertex."""
+        return shapely.LineString([(v.lon, v.lat) for v in self.vertices])
+
+    @property
+    def convergence(self) -> str:
+        """The convergence in degrees, minutes and seconds, signed («-0°39'40"» west)."""
+        sign = "-" if self.convergence_deg < 0 else ""
+        return sign + dms(abs(self.convergence_deg))
+
+
+def limit_line(line: BaseGeometry) -> shapely.LineString:
+    """Check that ``line`` can be a limit: one simple line in longitude/latitude.
+
+    Consecutive repeated vertices are dropped (they would make sides of zero length).
+
+    Raises
+    ------
+    GeometryTypeError
+        Not a single LineString.
+    LimitLineError
+        Fewer than two distinct vertices, coordinates outside longitude/latitude, or the
+        line crosses itself.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> limit_line(LineString([(-96.7, 17.0), (-96.7, 17.0), (-96.6, 17.1)])).wkt
+    'LINESTRING (-96.7 17, -96.6 17.1)'
+    """
+    if isinstance(line, shapely.MultiLineString) and len(line.geoms) == 1:
+        line = line.geoms[0]
+    if not isinstance(line, shapely.LineString):
+        raise GeometryTypeError(
+            f"la propuesta de límite debe ser una sola línea, no {line.geom_type}"
+        )
+    coords = shapely.get_coordinates(line)
+    if not np.isfinite(coords).all() or (np.abs(coords) > [180, 90]).any():
+        raise LimitLineError(
+            "la línea no está en longitud/latitud (EPSG:4326) o tiene coordenadas inválidas"
+        )
+    keep = np.r_[True, (np.diff(coords, axis=0) != 0).any(axis=1)]
+    coords = coords[keep]
+    if len(coords) < 2:
+        raise LimitLineError("la línea necesita al menos dos vértices distintos")
+    clean = shapely.LineString(coords)
+    if not clean.is_simple:
+        raise LimitLineError("la línea se cruza a sí misma; un límite no puede hacerlo")
+    return clean
+
+
+def construction_table(
+    line: BaseGeometry,
+    limits: gpd.GeoDataFrame | None = None,
+    *,
+    code_col: str = "code",
+) -> Annex:
+    """Build the *cuadro de construcción* of ``line``.
+
+    Parameters
+    ----------
+    line : shapely.LineString
+        The limit line in longitude/latitude (EPSG:4326), in the order the annex numbers it.
+    limits : GeoDataFrame, optional
+        Municipal polygons (any CRS); the annex names those whose limit passes through the
+        first and last vertex.
+    code_col : str
+        Column of ``limits`` with the municipality code.
+
+    Returns
+    -------
+    Annex
+
+    Raises
+    ------
+    GeometryTypeError, LimitLineError
+        See :func:`limit_line`.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, box
+    >>> frame = gpd.GeoDataFrame({"code": ["A", "B"]}, crs=4326,
+    ...     geometry=[box(-96.76, 17.07, -96.75, 17.09), box(-96.75, 17.07, -96.74, 17.09)])
+    >>> annex = construction_table(
+    ...     LineString([(-96.75, 17.07), (-96.748, 17.08), (-96.75, 17.09)]), frame)
+    >>> [v.number for v in annex.vertices], annex.start_limits, annex.end_limits
+    ([1, 2, 3], ('A', 'B'), ('A', 'B'))
+    >>> print(*(s.bearing for s in annex.sides), sep=" / ")
+    N 10°13'38" E / N 11°32'58" O
+    """
+    line = limit_line(line)
+    lonlat = shapely.get_coordinates(line)
+    to_survey = pyproj.Transformer.from_crs(STORAGE_CRS, SURVEY_CRS, always_xy=True)
+    x, y = to_survey.transform(lonlat[:, 0], lonlat[:, 1])
+    dx, dy = np.diff(x), np.diff(y)
+    lengths = np.hypot(dx, dy)
+    azimuths = np.degrees(np.arctan2(dx, dy)) % 360.0
+    vertices = tuple(
+        AnnexVertex(i + 1, float(x[i]), float(y[i]), float(lon), float(lat))
+        for i, (lon, lat) in enumerate(lonlat)
+    )
+    sides = tuple(
+        AnnexSide(i + 1, i + 2, float(lengths[i]), float(azimuths[i]))
+        for i in range(len(lengths))
+    )
+    middle = line.interpolate(0.5, normalized=True)
+    factors = pyproj.Proj(SURVEY_CRS).get_factors(middle.x, middle.y)
+    start_limits = end_limits = ()
+    if limits is not None:
+        start_limits, end_limits = _limits_through(limits, code_col, x, y)
+    return Annex(
+        vertices=vertices,
+        sides=sides,
+        length_m=float(lengths.sum()),
+        convergence_deg=float(factors.meridian_convergence),
+        convergence_at=(middle.x, middle.y),
+        start_limits=start_limits,
+        end_limits=end_limits,
+    )
+
+
+def _limits_through(
+    limits: gpd.GeoDataFrame, code_col: str, x: np.ndarray, y: np.ndarray
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    polygons = to_storage(limits)
+    rings = project(shapely.boundary(polygons.geometry.values), STORAGE_CRS, SURVEY_CRS)
+    codes = polygons[code_col].astype(str).to_numpy()
+    ends = shapely.points([x[0], x[-1]], [y[0], y[-1]])
+    found = []
+    for end in ends:
+        near = shapely.dwithin(rings, end, ON_LIMIT_M)
+        found.append(tuple(sorted(codes[near])))
+    return found[0], found[1]
+
+
+def dms(degrees: float) -> str:
+    """Write an angle in degrees, minutes and whole seconds.
+
+    Examples
+    --------
+    >>> print(dms(12.58222), dms(359.99999))
+    12°34'56" 0°00'00"
+    """
+    seconds = round(degrees * 3600) % _SECONDS_PER_TURN
+    return _dms_seconds(seconds)
+
+
+def _dms_seconds(seconds: int) -> str:
+    d, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{d}°{m:02d}'{s:02d}\""
+
+
+def quadrant_bearing(azimuth_deg: float) -> str:
+    """The *rumbo* of a grid azimuth: the angle from north or south toward east or west.
+
+    West is :data:`WEST` («O», oeste). Rounded to the second first, so the quadrant is the
+    one of the printed angle.
+
+    Examples
+    --------
+    >>> print(*(quadrant_bearing(a) for a in (12.58222, 100.5, 200.0, 315.25)), sep=" / ")
+    N 12°34'56" E / S 79°30'00" E / S 20°00'00" O / N 44°45'00" O
+    """
+    seconds = round(azimuth_deg * 3600) % _SECONDS_PER_TURN
+    quarter = _SECONDS_PER_TURN // 4
+    if seconds <= quarter:
+        return f"N {_dms_seconds(seconds)} E"
+    if seconds < 2 * quarter:
+        return f"S {_dms_seconds(2 * quarter - seconds)} E"
+    if seconds <= 3 * quarter:
+        return f"S {_dms_seconds(seconds - 2 * quarter)} {WEST}"
+    return f"N {_dms_seconds(4 * quarter - seconds)} {WEST}"
+
+
+def annex_csv(annex: Annex) -> str:
+    """The annex as CSV text, one row per vertex (the side that arrives at it on its row).
+
+    Headers in Spanish (:data:`CSV_HEADER`); numbers with a decimal point; lengths to the
+    centimetre, EPSG:6369 coordinates to the millimetre. Encode it as UTF-8 with BOM for
+    Excel. :func:`line_from_annex_csv` reads it back.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> text = annex_csv(construction_table(LineString([(-96.75, 17.08), (-96.745, 17.085)])))
+    >>> text.splitlines()[0].split(",")[:5]
+    ['Vértice', 'Lado', 'Rumbo', 'Azimut de cuadrícula', 'Distancia (m)']
+    >>> text.splitlines()[2].split(",")[4:]
+    ['767.98', '739972.643', '1890346.084', '-96.74500000', '17.08500000']
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    arriving = {side.end: side for side in annex.sides}
+    for vertex in annex.vertices:
+        side = arriving.get(vertex.number)
+        writer.writerow([
+            vertex.number,
+            f"{side.start}-{side.end}" if side else "",
+            side.bearing if side else "",
+            side.azimuth if side else "",
+            f"{side.length_m:.2f}" if side else "",
+            f"{vertex.x:.{_XY_DECIMALS}f}",
+            f"{vertex.y:.{_XY_DECIMALS}f}",
+            f"{vertex.lon:.{_LONLAT_DECIMALS}f}",
+            f"{vertex.lat:.{_LONLAT_DECIMALS}f}",
+        ])
+    return buffer.getvalue()
+
+
+def line_from_annex_csv(text: str) -> shapely.LineString:
+    """Re-build the line (EPSG:4326) from the EPSG:6369 coordinates of :func:`annex_csv`.
+
+    Vertices are taken in the order of their number; a byte-order mark is ignored.
+
+    Raises
+    ------
+    LayerReadError
+        The text lacks the coordinate columns, a coordinate is not a number, or a vertex
+        number repeats.
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> line = LineString([(-96.75, 17.08), (-96.745, 17.085)])
+    >>> back = line_from_annex_csv(annex_csv(construction_table(line)))
+    >>> [round(c, 8) for c in back.coords[1]]
+    [-96.745, 17.085]
+    """
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+    wanted = (CSV_HEADER[0], CSV_HEADER[5], CSV_HEADER[6])
+    if not rows or any(column not in rows[0] for column in wanted):
+        raise LayerReadError(
+            "el cuadro de construcción necesita las columnas «Vértice», «X (EPSG:6369)» y "
+            "«Y (EPSG:6369)» y al menos dos vértices"
+        )
+    try:
+        numbered = sorted(
+            (int(row[wanted[0]]), float(row[wanted[1]]), float(row[wanted[2]])) for row in rows
+        )
+    except (TypeError, ValueError) as exc:
+        raise LayerReadError(f"el cuadro de construcción tiene un valor ilegible: {exc}") from exc
+    numbers = [n for n, _, _ in numbered]
+    if len(set(numbers)) != len(numbers) or len(numbers) < 2:
+        raise LayerReadError("el cuadro de construcción repite un vértice o tiene menos de dos")
+    xy = np.array([(x, y) for _, x, y in numbered])
+    if not np.isfinite(xy).all():
+        raise LayerReadError("el cuadro de construcción tiene coordenadas no finitas")
+    to_storage_xy = pyproj.Transformer.from_crs(SURVEY_CRS, STORAGE_CRS, always_xy=True)
+    lon, lat = to_storage_xy.transform(xy[:, 0], xy[:, 1])
+    return shapely.LineString(np.column_stack([lon, lat]))
+
+
+def annex_layers(annex: Annex, name: str = "propuesta") -> list[OutLayer]:
+    """The annex as layers for :func:`boundaries.export_io.write_gpkg` (EPSG:4326).
+
+    ``<name>_linea`` (the line and its length), ``<name>_vertices`` (numbered points with
+    their EPSG:6369 coordinates) and ``<name>_lados`` (each side as a line with its length,
+    azimuth and *rumbo*).
+
+    Examples
+    --------
+    >>> from shapely import LineString
+    >>> annex = construction_table(LineString([(-96.75, 17.08), (-96.745, 17.085)]))
+    >>> [(layer.name, len(layer.frame)) for layer in annex_layers(annex)]
+    [('propuesta_linea', 1), ('propuesta_vertices', 2), ('propuesta_lados', 1)]
+    """
+    line = gpd.GeoDataFrame(
+        {"longitud_m": [annex.length_m], "convergencia": [annex.convergence]},
+        geometry=[annex.line], crs=STORAGE_CRS,
+    )
+    vertices = gpd.GeoDataFrame(
+        {
+            "vertice": [v.number for v in annex.vertices],
+            "x_6369": [v.x for v in annex.vertices],
+            "y_6369": [v.y for v in annex.vertices],
+        },
+        geometry=shapely.points([(v.lon, v.lat) for v in annex.vertices]), crs=STORAGE_CRS,
+    )
+    ends = {v.number: (v.lon, v.lat) for v in annex.vertices}
+    sides = gpd.GeoDataFrame(
+        {
+            "lado": [f"{s.start}-{s.end}" for s in annex.sides],
+            "distancia_m": [s.length_m for s in annex.sides],
+            "azimut": [s.azimuth for s in annex.sides],
+            "rumbo": [s.bearing for s in annex.sides],
+        },
+        geometry=[shapely.LineString([ends[s.start], ends[s.end]]) for s in annex.sides],
+        crs=STORAGE_CRS,
+    )
+    return [
+        OutLayer(f"{name}_linea", line, {"longitud_m": "float", "convergencia": "str"},
+                 "LineString", "Línea de límite propuesta"),
+        OutLayer(f"{name}_vertices", vertices,
+                 {"vertice": "int", "x_6369": "float", "y_6369": "float"}, "Point",
+                 "Vértices numerados del cuadro de construcción"),
+        OutLayer(f"{name}_lados", sides,
+                 {"lado": "str", "distancia_m": "float", "azimut": "str", "rumbo": "str"},
+                 "LineString", "Lados del cuadro de construcción (EPSG:6369)"),
+    ]
