@@ -9,6 +9,7 @@ failure (retry later). A retry after a lost response creates nothing twice: see
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -16,8 +17,10 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
+from boundaries.assign import SHARED_DISTANCE_M
 from boundaries.tracks import MAX_TRACK_POINTS
 from cases.errors import InvalidInputError
+from cases.fieldwork.offline_layers import offline_layers
 from cases.fieldwork.phone_sync import (
     DEFAULT_MAX_ACCURACY_M,
     MAX_FINDINGS,
@@ -32,7 +35,7 @@ from cases.storage.models import FindingCategory
 from geo_app.account.auth import acting_user
 from geo_app.db import get_session
 from geo_app.errors import error_response
-from geo_app.fieldwork.offline import cache_name, offline_assets
+from geo_app.fieldwork.offline import cache_name, layers_document, offline_assets
 from geo_app.files import attachment_store, max_attachment_bytes
 
 bp = Blueprint("field", __name__, url_prefix="/campo")
@@ -45,6 +48,7 @@ def capture():
     """Captura en campo: recorrido, hallazgos y fotos desde el teléfono, aun sin conexión."""
     return render_template(
         "field/capture.html", title="Captura en campo", breadcrumbs=[],
+        shared_distance_m=SHARED_DISTANCE_M,
         categories=list(FindingCategory), max_accuracy_m=DEFAULT_MAX_ACCURACY_M,
         max_findings=MAX_FINDINGS, max_points=MAX_TRACK_POINTS,
     )
@@ -57,6 +61,18 @@ def service_worker():
     script = render_template("field/sw.js", assets=assets, cache_name=cache_name(assets))
     return script, 200, {"Content-Type": "text/javascript; charset=utf-8",
                          "Cache-Control": "no-cache"}
+
+
+@bp.get("/capas.json")
+def layers():
+    """Las capas de «¿Dónde estoy?» sin red: marco vigente, reclamos, zonas, ríos, hallazgos."""
+    document = layers_document(offline_layers(get_session()), dt.date.today())
+    etag = f'"{document["version"]}-{document["fecha"]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        return "", 304, {"ETag": etag, "Cache-Control": "no-cache"}
+    response = jsonify(document)
+    response.headers.update({"ETag": etag, "Cache-Control": "no-cache"})
+    return response
 
 
 @bp.get("/token")
