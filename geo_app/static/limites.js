@@ -5,11 +5,4 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-submit-on-change]")) {
     select.addEventListener("change", () => select.form.submit());
   }
-  // On a phone the navigation is one line that scrolls sideways: bring the current section
-  // into view so the user sees where they are.
-  const nav = document.querySelector(".nav-scroll");
-  const active = nav && nav.querySelector(".active");
-  if (active && nav.scrollWidth > nav.clientWidth) {
-    nav.scrollLeft = active.offsetLeft - (nav.clientWidth - active.offsetWidth) / 2;
-  }
 });
