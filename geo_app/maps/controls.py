@@ -15,10 +15,12 @@ from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.labels import LabelLayout
 from geo_app.maps.legend import IllustrativeNotice, Legend, MapStyles, map_layers
 
-__all__ = ["ScaleBar", "MeasureTool", "SubjectView", "base_map", "add_controls"]
+__all__ = ["ScaleBar", "MeasureTool", "SpanishLeaflet", "SubjectView", "base_map", "add_controls"]
 
 # Our measuring control; embedded in each map so a saved map (the HTML export) measures too.
 MEASURE_JS_PATH = Path(__file__).resolve().parent.parent / "static" / "measure.js"
+# Leaflet's and its plugins' texts in Spanish; the forms' drawing map loads the same file.
+SPANISH_JS_PATH = MEASURE_JS_PATH.with_name("leaflet_es.js")
 
 
 class ScaleBar(VerbatimMacroElement):
@@ -42,6 +44,12 @@ class ScaleBar(VerbatimMacroElement):
 def measure_js() -> str:
     """Return the code of the measuring control (``static/measure.js``)."""
     return MEASURE_JS_PATH.read_text(encoding="utf-8")
+
+
+@functools.cache
+def spanish_js() -> str:
+    """Return the code that puts Leaflet in Spanish (``static/leaflet_es.js``)."""
+    return SPANISH_JS_PATH.read_text(encoding="utf-8")
 
 
 class MeasureTool(VerbatimMacroElement):
@@ -77,6 +85,32 @@ class MeasureTool(VerbatimMacroElement):
         self._name = "MeasureTool"
         self.code = measure_js()
         self.options_json = script_json({"position": position})
+
+
+class SpanishLeaflet(VerbatimMacroElement):
+    """Leaflet's controls in Spanish («Acercar», «Alejar», «Capas»…), from ``static/leaflet_es.js``.
+
+    Written in the page header, after Leaflet and before the map is made, since controls
+    read their titles when they are built; embedded so a saved map speaks Spanish too.
+
+    Examples
+    --------
+    >>> m = folium.Map()
+    >>> _ = SpanishLeaflet().add_to(m)
+    >>> "Acercar" in m.get_root().render()
+    True
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<script>\n{{ this.code }}</script>\n{% endmacro %}
+        """
+    )
+
+    def __init__(self):
+        super().__init__()
+        self._name = "SpanishLeaflet"
+        self.code = spanish_js()
 
 
 class SubjectView(VerbatimMacroElement):
@@ -226,6 +260,7 @@ def base_map(
         ).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     m.limites_bounds = (west, south, east, north)
+    SpanishLeaflet().add_to(m)
     MapStyles().add_to(m)
     ScaleBar().add_to(m)
     return m

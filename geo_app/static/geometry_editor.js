@@ -23,24 +23,12 @@
     return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
   }
 
-  if (L.drawLocal) {
-    var d = L.drawLocal.draw, e = L.drawLocal.edit;
-    d.toolbar.buttons.polygon = "Dibujar un polígono";
-    d.toolbar.buttons.marker = "Marcar un punto";
-    d.toolbar.buttons.polyline = "Dibujar la ruta";
-    d.handlers.polyline.tooltip.start = "Haga clic para empezar la ruta.";
-    d.handlers.polyline.tooltip.cont = "Haga clic para seguir la ruta.";
-    d.handlers.polyline.tooltip.end = "Haga clic en el último punto para terminar.";
-    d.toolbar.actions.text = "Cancelar"; d.toolbar.actions.title = "Cancelar el dibujo";
-    d.toolbar.finish.text = "Terminar"; d.toolbar.finish.title = "Terminar el dibujo";
-    d.toolbar.undo.text = "Borrar el último vértice"; d.toolbar.undo.title = "Borrar el último vértice";
-    d.handlers.polygon.tooltip.start = "Haga clic para empezar el polígono.";
-    d.handlers.polygon.tooltip.cont = "Haga clic para seguir dibujando.";
-    d.handlers.polygon.tooltip.end = "Haga clic en el primer vértice para cerrar.";
-    d.handlers.marker.tooltip.start = "Haga clic en el mapa para marcar el punto.";
-    e.toolbar.buttons.edit = "Editar la figura"; e.toolbar.buttons.remove = "Borrar la figura";
-    e.toolbar.actions.save.text = "Guardar"; e.toolbar.actions.cancel.text = "Cancelar";
-    e.toolbar.actions.clearAll.text = "Borrar todo";
+  // leaflet_es.js puts leaflet-draw in Spanish; a route's line is named as what it is.
+  if (L.drawLocal && kind === "recorrido") {
+    var line = L.drawLocal.draw.handlers.polyline.tooltip;
+    L.drawLocal.draw.toolbar.buttons.polyline = "Dibujar la ruta";
+    line.start = "Haga clic para empezar la ruta.";
+    line.cont = "Haga clic para seguir la ruta.";
   }
 
   var map = L.map(box, { center: [17.07, -96.72], zoom: 12 });
