@@ -1,0 +1,528 @@
+"""What a proposed limit line moves from one municipality to the other, and the re-cut.
+
+A proposal is a line between two municipalities A and B whose ends lie on their common limit
+(within :data:`ENDPOINT_SNAP_M`; they are moved onto it). Between the stretch of the common
+limit it replaces and the line lie the pieces that change hands: where the line runs inside A,
+the pieces pass from A to B, and the other way round.
+
+Everything is computed on one arrangement: the rings of A and B and every line involved,
+noded once and polygonized into faces. Each face has an owner in the frame and one under each
+proposal, so the pieces, the new polygons and the areas are unions of the same faces with the
+same vertices: the area one municipality gains is exactly the area the other loses, the two
+new polygons cover exactly what the old ones did, and the outer limit keeps every vertex, so
+the neighbours still match edge for edge. Areas are measured in :data:`~boundaries.crs.SURVEY_CRS`
+(EPSG:6369, the CRS of the technical annex) unless another projected CRS is given.
+
+Examples
+--------
+>>> import geopandas as gpd
+>>> from shapely import LineString, box
+>>> frame = gpd.GeoDataFrame({"code": ["A", "B"]}, crs=4326,
+...     geometry=[box(-96.76, 17.07, -96.75, 17.08), box(-96.75, 17.07, -96.74, 17.08)])
+>>> change = limit_change(frame, "A", "B",
+...     LineString([(-96.75, 17.07), (-96.749, 17.075), (-96.75, 17.08)]))
+>>> change.pieces[["from_code", "to_code"]].to_dict("records")
+[{'from_code': 'B', 'to_code': 'A'}]
+>>> round(change.b_to_a_m2) == round(change.new_area_a_m2 - change.area_a_m2)
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from boundaries.annex import limit_line
+from boundaries.crs import STORAGE_CRS, SURVEY_CRS, to_storage
+from boundaries.errors import (
+    CRSMismatchError,
+    InvalidGeometryError,
+    InvalidParameterError,
+    LimitLineError,
+    MissingColumnError,
+)
+
+__all__ = [
+    "ENDPOINT_SNAP_M",
+    "LimitChange",
+    "common_limit",
+    "snap_to_limit",
+    "limit_change",
+    "recut_frame",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How far (metres) an end of a proposed line may lie from the common limit; it is moved onto it.
+ENDPOINT_SNAP_M = 5.0
+# Length (metres) of a line outside both municipalities that still counts as inside: the
+# noise of reprojecting a line drawn on the limit.
+_OUTSIDE_M = 1e-3
+# An end closer than this to a vertex of the limit (metres) is that vertex: no sliver side.
+_SAME_VERTEX_M = 1e-3
+# A point this close (metres) to a segment lies on it and is inserted there.
+_ON_SEGMENT_M = 1e-6
+
+
+@dataclass(frozen=True)
+class LimitChange:
+    """What :func:`limit_change` found.
+
+    Attributes
+    ----------
+    a, b : str
+        The two municipalities' codes.
+    line : shapely.LineString
+        The proposal as used, its ends on the common limit (EPSG:4326): the line of the annex.
+    baseline : shapely.LineString or None
+        The other proposal it was compared with, as used; None for the frame's limit.
+    pieces : GeoDataFrame
+        One row per connected piece that changes hands going from the baseline to ``line``:
+        ``from_code``, ``to_code``, ``area_m2``, ``area_ha``, polygon in EPSG:4326. Largest
+        first.
+    new_a, new_b : shapely.MultiPolygon
+        A and B re-cut along ``line`` (EPSG:4326).
+    area_a_m2, area_b_m2 : float
+        Areas of A and B under the baseline.
+    new_area_a_m2, new_area_b_m2 : float
+        Areas of ``new_a`` and ``new_b``.
+    measure_crs : str
+        The projected CRS of every area.
+    """
+
+    a: str
+    b: str
+    line: shapely.LineString
+    baseline: shapely.LineString | None
+    pieces: gpd.GeoDataFrame
+    new_a: shapely.MultiPolygon
+    new_b: shapely.MultiPolygon
+    area_a_m2: float
+    area_b_m2: float
+    new_area_a_m2: float
+    new_area_b_m2: float
+    measure_crs: str = SURVEY_CRS.to_string()
+
+    @property
+    def a_to_b_m2(self) -> float:
+        """Total area passing from A to B (m²)."""
+        return float(self.pieces.area_m2[self.pieces.from_code == self.a].sum())
+
+    @property
+    def b_to_a_m2(self) -> float:
+        """Total area passing from B to A (m²)."""
+        return float(self.pieces.area_m2[self.pieces.from_code == self.b].sum())
+
+
+def common_limit(a: BaseGeometry, b: BaseGeometry) -> list[shapely.LineString]:
+    """The stretches of limit two polygons share, as continuous lines.
+
+    Raises
+    ------
+    LimitLineError
+        The polygons share no stretch of limit (at most a point).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> [line.length for line in common_limit(box(0, 0, 1, 1), box(1, 0, 2, 2))]
+    [1.0]
+    """
+    shared = shapely.intersection(shapely.boundary(a), shapely.boundary(b))
+    lines = [part for part in shapely.get_parts(shared)
+             if part.geom_type == "LineString" and not part.is_empty]
+    if not lines:
+        raise LimitLineError("los dos municipios no comparten límite")
+    merged = shapely.line_merge(shapely.MultiLineString(lines))
+    return list(shapely.get_parts(merged))
+
+
+def snap_to_limit(
+    a: BaseGeometry,
+    b: BaseGeometry,
+    line: BaseGeometry,
+    snap_m: float = ENDPOINT_SNAP_M,
+) -> shapely.LineString:
+    """Move the ends of ``line`` onto the common limit of ``a`` and ``b`` (all EPSG:4326).
+
+    Each end goes to the nearest point of the limit in the EPSG:6369 plane, or to its vertex
+    when within a millimetre of one. Both ends must reach the same stretch of limit.
+
+    Raises
+    ------
+    LimitLineError
+        An end is farther than ``snap_m`` metres from the limit, the ends fall on different
+        stretches or on the same point, the common limit is a closed ring (an enclave), or
+        the line crosses itself.
+    InvalidParameterError
+        ``snap_m`` is negative.
+
+    Examples
+    --------
+    >>> from shapely import LineString, box
+    >>> a, b = box(-96.76, 17.07, -96.75, 17.08), box(-96.75, 17.07, -96.74, 17.08)
+    >>> line = snap_to_limit(a, b, LineString([(-96.75001, 17.071), (-96.749, 17.075),
+    ...                                        (-96.75, 17.079)]))
+    >>> [round(c, 7) for c in line.coords[0]]
+    [-96.75, 17.071]
+    """
+    plane = _Plane(SURVEY_CRS)
+    a_m, b_m = plane.forward(a), plane.forward(b)
+    return plane.back(_snapped(a_m, b_m, plane.forward(limit_line(line)), snap_m))
+
+
+class _Plane:
+    """A projected CRS to work in, and the way back to the exact longitude/latitude.
+
+    Every vertex that came from longitude/latitude goes back to its original coordinates,
+    bit for bit, so the outer limit of a re-cut still matches the neighbours exactly; only
+    new vertices (the ends of a line, its crossings with the old limit) are reprojected.
+    """
+
+    def __init__(self, crs: pyproj.CRS):
+        self._to = pyproj.Transformer.from_crs(STORAGE_CRS, crs, always_xy=True)
+        self._from = pyproj.Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
+        self._origin: dict[tuple[float, float], tuple[float, float]] = {}
+
+    def forward(self, geom: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geom, self._project)
+
+    def back(self, geom: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geom, self._unproject)
+
+    def _project(self, lonlat: np.ndarray) -> np.ndarray:
+        x, y = self._to.transform(lonlat[:, 0], lonlat[:, 1])
+        xy = np.column_stack([x, y])
+        for key, value in zip(map(tuple, xy), map(tuple, lonlat), strict=True):
+            self._origin.setdefault(key, value)
+        return xy
+
+    def _unproject(self, xy: np.ndarray) -> np.ndarray:
+        out = np.empty_like(xy)
+        new = []
+        for i, key in enumerate(map(tuple, xy)):
+            original = self._origin.get(key)
+            if original is None:
+                new.append(i)
+            else:
+                out[i] = original
+        if new:
+            lon, lat = self._from.transform(xy[new, 0], xy[new, 1])
+            out[new] = np.column_stack([lon, lat])
+        return out
+
+
+def _snapped(
+    a: BaseGeometry, b: BaseGeometry, line: shapely.LineString, snap_m: float
+) -> shapely.LineString:
+    """``line`` with its ends on the common limit of ``a`` and ``b`` (all in metres)."""
+    if not snap_m >= 0:
+        raise InvalidParameterError(f"la tolerancia debe ser positiva, no {snap_m}")
+    parts = common_limit(a, b)
+    coords = shapely.get_coordinates(line)
+    ends = [_snap_end(shapely.Point(coords[i]), parts, snap_m, name)
+            for i, name in ((0, "inicial"), (-1, "final"))]
+    (start, start_part), (end, end_part) = ends
+    if start_part != end_part:
+        raise LimitLineError(
+            "los dos extremos de la línea caen en tramos distintos del límite común"
+        )
+    if parts[start_part].is_closed:
+        raise LimitLineError(
+            "el límite común es un anillo cerrado (un municipio rodea al otro); "
+            "aún no se pueden proponer cortes en él"
+        )
+    if start.equals(end):
+        raise LimitLineError("los dos extremos de la línea caen en el mismo punto del límite")
+    coords[0], coords[-1] = start.coords[0], end.coords[0]
+    snapped = shapely.LineString(coords)
+    if not snapped.is_simple:
+        raise LimitLineError("la línea se cruza a sí misma; un límite no puede hacerlo")
+    return snapped
+
+
+def _snap_end(
+    point: shapely.Point, parts: list[shapely.LineString], snap_m: float, name: str
+) -> tuple[shapely.Point, int]:
+    distances = shapely.distance(np.array(parts, dtype=object), point)
+    index = int(np.argmin(distances))
+    if distances[index] > snap_m:
+        raise LimitLineError(
+            f"el extremo {name} de la línea está a {distances[index]:.1f} m del límite común; "
+            f"debe quedar a menos de {snap_m:g} m"
+        )
+    part = parts[index]
+    vertices = shapely.points(shapely.get_coordinates(part))
+    near = shapely.distance(vertices, point)
+    if near.min() <= _SAME_VERTEX_M:
+        return vertices[int(np.argmin(near))], index
+    return part.interpolate(part.project(point)), index
+
+
+def limit_change(
+    frame: gpd.GeoDataFrame,
+    a: str,
+    b: str,
+    line: BaseGeometry,
+    *,
+    against: BaseGeometry | None = None,
+    code_col: str = "code",
+    snap_m: float = ENDPOINT_SNAP_M,
+    measure_crs: pyproj.CRS = SURVEY_CRS,
+) -> LimitChange:
+    """What changes hands if the limit between ``a`` and ``b`` follows ``line``.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The municipal polygons; only the rows of ``a`` and ``b`` are used.
+    a, b : str
+        The codes of the two municipalities.
+    line : shapely.LineString
+        The proposed limit in EPSG:4326, ends on (or within ``snap_m`` of) the common limit.
+    against : shapely.LineString, optional
+        Another proposal: the pieces are what changes hands going from it to ``line``.
+        Without it, from the frame's limit to ``line``.
+    code_col : str
+        Column of ``frame`` with the codes.
+    snap_m : float
+        How far an end may lie from the common limit (metres).
+    measure_crs : pyproj.CRS
+        Projected CRS for the areas.
+
+    Returns
+    -------
+    LimitChange
+
+    Raises
+    ------
+    LimitLineError
+        See :func:`snap_to_limit`; also when the line leaves the two municipalities or
+        leaves one of them with no territory.
+    MissingColumnError, InvalidParameterError, InvalidGeometryError, CRSMismatchError
+
+    Examples
+    --------
+    A line that bulges into B and then into A moves a triangle each way:
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, box
+    >>> frame = gpd.GeoDataFrame({"code": ["A", "B"]}, crs=4326,
+    ...     geometry=[box(-96.76, 17.07, -96.75, 17.08), box(-96.75, 17.07, -96.74, 17.08)])
+    >>> change = limit_change(frame, "A", "B", LineString(
+    ...     [(-96.75, 17.07), (-96.749, 17.0725), (-96.751, 17.0775), (-96.75, 17.08)]))
+    >>> change.pieces[["from_code", "to_code"]].to_dict("records")
+    [{'from_code': 'B', 'to_code': 'A'}, {'from_code': 'A', 'to_code': 'B'}]
+    >>> gain = change.new_area_a_m2 - change.area_a_m2
+    >>> round(gain, 2), round(change.b_to_a_m2 - change.a_to_b_m2 - gain, 6)
+    (1.77, 0.0)
+    """
+    crs = pyproj.CRS.from_user_input(measure_crs)
+    if not crs.is_projected:
+        raise CRSMismatchError(f"las áreas se miden en un CRS proyectado, no en {crs.name}")
+    geom_a, geom_b = _pair(frame, a, b, code_col)
+    plane = _Plane(crs)
+    geom_a, geom_b = plane.forward(geom_a), plane.forward(geom_b)
+    proposal = _snapped(geom_a, geom_b, plane.forward(limit_line(line)), snap_m)
+    baseline = (None if against is None
+                else _snapped(geom_a, geom_b, plane.forward(limit_line(against)), snap_m))
+    lines = [proposal] if baseline is None else [proposal, baseline]
+    ends = [shapely.Point(c) for ln in lines for c in (ln.coords[0], ln.coords[-1])]
+    limits = [shapely.LineString(_insert(np.asarray(part.coords), ends))
+              for part in common_limit(geom_a, geom_b)]
+    geom_a, geom_b = _with_vertices(geom_a, ends), _with_vertices(geom_b, ends)
+    for ln in lines:
+        _require_inside(ln, geom_a, geom_b)
+    faces, owner = _arrangement(geom_a, geom_b, lines)
+    new_owner = _owners_after(faces, owner, _flipped(limits, proposal))
+    old_owner = (owner if baseline is None
+                 else _owners_after(faces, owner, _flipped(limits, baseline)))
+    areas = shapely.area(faces)
+    pieces = _pieces(faces, old_owner, new_owner, (a, b), plane)
+    new_a, new_b = (_union(faces[new_owner == side]) for side in (0, 1))
+    if new_a.is_empty or new_b.is_empty:
+        raise LimitLineError("la línea deja a uno de los dos municipios sin territorio")
+    logger.debug("propuesta %s–%s: %d caras, %d piezas", a, b, len(faces), len(pieces))
+    return LimitChange(
+        a=a, b=b, line=plane.back(proposal),
+        baseline=None if baseline is None else plane.back(baseline),
+        pieces=pieces, new_a=plane.back(new_a), new_b=plane.back(new_b),
+        area_a_m2=float(areas[old_owner == 0].sum()),
+        area_b_m2=float(areas[old_owner == 1].sum()),
+        new_area_a_m2=float(areas[new_owner == 0].sum()),
+        new_area_b_m2=float(areas[new_owner == 1].sum()),
+        measure_crs=crs.to_string(),
+    )
+
+
+def recut_frame(
+    frame: gpd.GeoDataFrame, change: LimitChange, *, code_col: str = "code"
+) -> gpd.GeoDataFrame:
+    """``frame`` in EPSG:4326 with A and B replaced by their re-cut polygons.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import LineString, box
+    >>> frame = gpd.GeoDataFrame({"code": ["A", "B"]}, crs=4326,
+    ...     geometry=[box(-96.76, 17.07, -96.75, 17.08), box(-96.75, 17.07, -96.74, 17.08)])
+    >>> change = limit_change(frame, "A", "B",
+    ...     LineString([(-96.75, 17.07), (-96.749, 17.075), (-96.75, 17.08)]))
+    >>> new = recut_frame(frame, change)
+    >>> bool(new.union_all().equals(frame.union_all()))
+    True
+    """
+    result = to_storage(frame).copy()
+    codes = result[code_col].astype(str)
+    geometry = result.geometry.to_numpy().copy()
+    geometry[(codes == change.a).to_numpy()] = change.new_a
+    geometry[(codes == change.b).to_numpy()] = change.new_b
+    return result.set_geometry(gpd.GeoSeries(geometry, index=result.index, crs=STORAGE_CRS))
+
+
+def _pair(
+    frame: gpd.GeoDataFrame, a: str, b: str, code_col: str
+) -> tuple[BaseGeometry, BaseGeometry]:
+    if code_col not in frame.columns:
+        raise MissingColumnError(f"el marco no tiene la columna «{code_col}»")
+    if a == b:
+        raise InvalidParameterError("la propuesta necesita dos municipios distintos")
+    polygons = to_storage(frame)
+    codes = polygons[code_col].astype(str).to_numpy()
+    found = []
+    for code in (a, b):
+        rows = np.flatnonzero(codes == code)
+        if len(rows) != 1:
+            raise InvalidParameterError(
+                f"el municipio {code} aparece {len(rows)} veces en el marco; debe estar una vez"
+            )
+        geom = polygons.geometry.iloc[rows[0]]
+        if geom.geom_type not in ("Polygon", "MultiPolygon") or not geom.is_valid:
+            reason = shapely.is_valid_reason(geom)
+            raise InvalidGeometryError(
+                f"el polígono del municipio {code} no es válido: {reason}", code, reason
+            )
+        found.append(geom)
+    return found[0], found[1]
+
+
+def _with_vertices(geom: BaseGeometry, points: list[shapely.Point]) -> shapely.MultiPolygon:
+    """``geom`` with each point inserted as a vertex in the ring segment it lies on."""
+    polygons = []
+    for polygon in shapely.get_parts(geom):
+        rings = [_insert(np.asarray(ring.coords), points)
+                 for ring in (polygon.exterior, *polygon.interiors)]
+        polygons.append(shapely.Polygon(rings[0], rings[1:]))
+    return shapely.MultiPolygon(polygons)
+
+
+def _insert(coords: np.ndarray, points: list[shapely.Point]) -> np.ndarray:
+    for point in points:
+        xy = np.asarray(point.coords[0])
+        if (coords == xy).all(axis=1).any():
+            continue
+        segments = shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1))
+        distances = shapely.distance(segments, point)
+        index = int(np.argmin(distances))
+        if distances[index] <= _ON_SEGMENT_M:
+            coords = np.insert(coords, index + 1, xy, axis=0)
+    return coords
+
+
+def _require_inside(line: shapely.LineString, a: BaseGeometry, b: BaseGeometry) -> None:
+    length = shapely.difference(line, shapely.union(a, b)).length
+    if length > _OUTSIDE_M:
+        raise LimitLineError(
+            f"la línea sale de los dos municipios ({length:.1f} m fuera de ellos); debe ir "
+            "por dentro, de un punto del límite común a otro"
+        )
+
+
+def _arrangement(
+    a: BaseGeometry, b: BaseGeometry, lines: list[shapely.LineString]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The faces of A, B and the lines noded together, and each face's owner (0 A, 1 B)."""
+    rings = [ring for geom in (a, b) for polygon in shapely.get_parts(geom)
+             for ring in (polygon.exterior, *polygon.interiors)]
+    edges = shapely.union_all([shapely.LineString(r.coords) for r in rings] + lines)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(edges)))
+    inside = shapely.point_on_surface(faces)
+    in_a, in_b = shapely.contains(a, inside), shapely.contains(b, inside)
+    keep = in_a | in_b
+    return faces[keep], np.where(in_a[keep], 0, 1)
+
+
+def _flipped(limits: list[shapely.LineString], line: shapely.LineString) -> BaseGeometry:
+    """Where ``line`` changes the owner: inside the loop it closes with the stretch it replaces.
+
+    ``limits`` are the stretches of common limit, with the line's ends among their vertices.
+    The loop may cross itself; a face is inside when a path from outside crosses it an odd
+    number of times (even–odd rule).
+    """
+    start, end = np.asarray(line.coords[0]), np.asarray(line.coords[-1])
+    coords = next(c for c in map(np.asarray, (part.coords for part in limits))
+                  if (c == start).all(axis=1).any() and (c == end).all(axis=1).any())
+    ends = [int(np.flatnonzero((coords == c).all(axis=1))[0]) for c in (start, end)]
+    stretch = shapely.LineString(coords[min(ends):max(ends) + 1])
+    loop = shapely.union_all([stretch, line])
+    faces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(loop))))
+    if not faces:
+        return shapely.Polygon()
+    outline = shapely.boundary(shapely.union_all(faces))
+    parity = [None] * len(faces)
+    queue = deque()
+    for i, face in enumerate(faces):
+        if _share_edge(face.boundary, outline):
+            parity[i] = 1
+            queue.append(i)
+    while queue:
+        i = queue.popleft()
+        for j, other in enumerate(faces):
+            if parity[j] is None and _share_edge(faces[i].boundary, other.boundary):
+                parity[j] = 1 - parity[i]
+                queue.append(j)
+    return shapely.union_all([f for f, p in zip(faces, parity, strict=True) if p == 1])
+
+
+def _share_edge(one: BaseGeometry, other: BaseGeometry) -> bool:
+    return shapely.length(shapely.intersection(one, other)) > 0
+
+
+def _owners_after(faces: np.ndarray, owner: np.ndarray, flipped: BaseGeometry) -> np.ndarray:
+    if flipped.is_empty:
+        return owner.copy()
+    shapely.prepare(flipped)
+    share = shapely.area(shapely.intersection(faces, flipped)) / shapely.area(faces)
+    return np.where(share > 0.5, 1 - owner, owner)
+
+
+def _pieces(
+    faces: np.ndarray, old: np.ndarray, new: np.ndarray, codes: tuple[str, str], plane: _Plane
+) -> gpd.GeoDataFrame:
+    rows = []
+    for side in (0, 1):
+        moved = (old == side) & (new != side)
+        if not moved.any():
+            continue
+        for piece in shapely.get_parts(shapely.coverage_union_all(faces[moved])):
+            members = moved & shapely.within(shapely.point_on_surface(faces), piece)
+            area = float(shapely.area(faces[members]).sum())
+            rows.append((codes[side], codes[1 - side], area, area / 10_000, plane.back(piece)))
+    columns = ["from_code", "to_code", "area_m2", "area_ha", "geometry"]
+    data = (dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows
+            else {column: [] for column in columns})
+    pieces = gpd.GeoDataFrame(data, geometry="geometry", crs=STORAGE_CRS)
+    return pieces.sort_values("area_m2", ascending=False, ignore_index=True)
+
+
+def _union(faces: np.ndarray) -> shapely.MultiPolygon:
+    if len(faces) == 0:
+        return shapely.MultiPolygon()
+    return shapely.MultiPolygon(list(shapely.get_parts(shapely.coverage_union_all(faces))))
