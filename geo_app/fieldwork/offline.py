@@ -18,7 +18,7 @@ from boundaries.crs import MEASURE_CRS
 from cases.fieldwork.offline_layers import OfflineLayers
 from cases.storage.models import BoundaryKind
 from geo_app import theme
-from geo_app.formatting import short_date
+from geo_app.formatting import history_value, short_date
 from geo_app.vendor import vendor_url
 
 __all__ = [
@@ -117,6 +117,8 @@ def layers_document(layers: OfflineLayers, made_on: dt.date) -> dict:
         "proyeccion": measure_projection(),
         "nombres": layers.names,
         "colores": {"marco": frame_colour, "rio": theme.RIVER},
+        "margenes": {bank: history_value("finding", "river_bank", bank)
+                     for bank in ("left", "right", "on")},
         "municipios": _features(layers.frame, lambda r: {"code": r.code, "name": r.name}),
         "reclamos": [
             {"nombre": name, "color": theme.CLAIM_COLOURS[n % len(theme.CLAIM_COLOURS)],

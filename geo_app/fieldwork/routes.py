@@ -17,7 +17,6 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
-from boundaries.assign import SHARED_DISTANCE_M
 from boundaries.tracks import MAX_TRACK_POINTS
 from cases.errors import InvalidInputError
 from cases.fieldwork.offline_layers import offline_layers
@@ -48,7 +47,6 @@ def capture():
     """Captura en campo: recorrido, hallazgos y fotos desde el teléfono, aun sin conexión."""
     return render_template(
         "field/capture.html", title="Captura en campo", breadcrumbs=[],
-        shared_distance_m=SHARED_DISTANCE_M,
         categories=list(FindingCategory), max_accuracy_m=DEFAULT_MAX_ACCURACY_M,
         max_findings=MAX_FINDINGS, max_points=MAX_TRACK_POINTS,
     )

@@ -11,6 +11,7 @@
   var SYNC_URL = body.dataset.syncUrl;
   var PHOTO_URL = body.dataset.photoUrl;
   var TOKEN_URL = body.dataset.tokenUrl;
+  var LAYERS_URL = body.dataset.layersUrl;
   var csrfToken = "";
   var RETRY_MS = 20000;
   // Findings per request: never more than the server takes, small enough to show progress.
@@ -22,12 +23,16 @@
     return getComputedStyle(document.documentElement).getPropertyValue("--" + name).trim();
   }
 
-  // -- IndexedDB: "capturas" (one per inspection) and "fotos" (blobs, sent one by one) ----
+  // -- IndexedDB: "capturas" (one per inspection), "fotos" (blobs, sent one by one) and
+  // "capas" (the offline layers of «¿Dónde estoy?», one document) ------------------------
   var dbPromise = new Promise(function (resolve, reject) {
-    var request = indexedDB.open("limites-campo", 1);
-    request.onupgradeneeded = function () {
-      request.result.createObjectStore("capturas", { keyPath: "uuid" });
-      request.result.createObjectStore("fotos", { keyPath: "uuid" });
+    var request = indexedDB.open("limites-campo", 2);
+    request.onupgradeneeded = function (event) {
+      if (event.oldVersion < 1) {
+        request.result.createObjectStore("capturas", { keyPath: "uuid" });
+        request.result.createObjectStore("fotos", { keyPath: "uuid" });
+      }
+      if (event.oldVersion < 2) request.result.createObjectStore("capas", { keyPath: "clave" });
     };
     request.onsuccess = function () { resolve(request.result); };
     request.onerror = function () { reject(request.error); };
@@ -71,6 +76,10 @@
   var syncing = false;
   var progress = null;    // {sent, total, what}: findings sent in parts, or photos
   var saveTimer = null;
+  var saving = null;      // the capture being written, and whether it changed meanwhile
+  var layers = null;      // the offline layers, prepared by LimitesWhere
+  var layersDoc = null;
+  var wakeLock = null;
 
   function threshold() {
     var value = parseFloat($("precision-maxima").value);
@@ -82,7 +91,7 @@
     current = {
       uuid: newUuid(), fecha: today(), titulo: $("titulo").value.trim(),
       participantes: participants(), puntos: [], hallazgos: [],
-      rev: 1, enviada: 0, terminada: false, servidor: null
+      rev: 1, enviada: 0, terminada: false, servidor: null, grabando: recording
     };
     captures.push(current);
     return current;
@@ -100,6 +109,26 @@
     if (now) return save();
     saveTimer = setTimeout(save, 1000);
     return Promise.resolve();
+  }
+
+  // A point recorded is written to IndexedDB at once, the source of truth until the server
+  // acknowledges it: a reload or a crash of the page loses nothing. Writes that would pile
+  // up while one is running are folded into the next one.
+  function keep(capture) {
+    capture.rev += 1;
+    if (saving && saving.capture === capture) { saving.again = true; return; }
+    saving = { capture: capture, again: false };
+    var count = capture.puntos.length;
+    put("capturas", capture).then(function () {
+      var again = saving.again;
+      saving = null;
+      // How many points are safe on the phone (tests wait on it before a reload).
+      if (capture === current) $("puntos").dataset.guardados = String(count);
+      if (again) keep(capture); else soon();
+    }, function (error) {
+      saving = null;
+      showError("No se pudo guardar en el teléfono: " + error);
+    });
   }
 
   // -- map ------------------------------------------------------------------------------
@@ -123,6 +152,7 @@
   // -- GPS ------------------------------------------------------------------------------
   function onPosition(position) {
     var c = position.coords;
+    var first = !lastFix;
     lastFix = {
       lon: c.longitude, lat: c.latitude, precision: c.accuracy,
       hora: new Date(position.timestamp).toISOString()
@@ -134,6 +164,10 @@
     var latlng = [c.latitude, c.longitude];
     here.setLatLng(latlng).addTo(map);
     hereCircle.setLatLng(latlng).setRadius(c.accuracy).addTo(map);
+    // The map opens on the phone's position and keeps it in sight while it walks.
+    if (first) map.setView(latlng, 16);
+    else map.panInside(latlng, { padding: [80, 80], animate: false });
+    showWhere();
     if (recording) addPoint(lastFix);
   }
 
@@ -148,9 +182,11 @@
       capture = ensureCapture();
       capture.titulo = capture.titulo && capture.titulo + " (continuación)";
     }
+    var last = capture.puntos[capture.puntos.length - 1];
+    // The same fix again (the page reopened where the last point was) adds nothing.
+    if (last && last.lon === fix.lon && last.lat === fix.lat) return;
     capture.puntos.push({ lon: fix.lon, lat: fix.lat, precision: fix.precision, hora: fix.hora });
-    if (capture.puntos.length === 1) map.setView([fix.lat, fix.lon], 17);
-    changed(capture);
+    keep(capture);
     render();
   }
 
@@ -173,10 +209,48 @@
     // The track starts where the phone is now, not at its next move.
     if (recording && lastFix) addPoint(lastFix);
     else if (recording) ensureCapture();
+    current.grabando = recording;
+    showRecording();
+    changed(current, true);
+  });
+
+  function showRecording() {
     $("grabar").textContent = recording ? "Detener recorrido" : "Reanudar recorrido";
     $("grabar").classList.toggle("btn-success", !recording);
     $("grabar").classList.toggle("btn-warning", recording);
-    if (!recording && current) changed(current, true);
+    keepScreenOn(recording);
+  }
+
+  // -- Screen Wake Lock: the screen stays on while recording --------------------------------
+  function keepScreenOn(on) {
+    var note = $("pantalla");
+    if (!on) {
+      if (wakeLock) wakeLock.release().catch(function () {});
+      wakeLock = null;
+      note.textContent = "";
+      return;
+    }
+    if (!("wakeLock" in navigator)) {
+      note.textContent = "Este navegador no puede mantener la pantalla encendida: " +
+        "desactive el bloqueo automático de la pantalla mientras graba.";
+      return;
+    }
+    if (wakeLock || document.visibilityState !== "visible") return;
+    navigator.wakeLock.request("screen").then(function (lock) {
+      wakeLock = lock;
+      note.textContent = "La pantalla se mantiene encendida mientras graba.";
+      lock.addEventListener("release", function () {
+        wakeLock = null;
+        if (recording) note.textContent = "La pantalla puede apagarse: vuelva a esta página para seguir grabando.";
+      });
+    }, function () {
+      note.textContent = "El teléfono no dejó mantener la pantalla encendida: " +
+        "desactive el bloqueo automático mientras graba.";
+    });
+  }
+  // The lock ends whenever the page is hidden; take it again when it is shown.
+  document.addEventListener("visibilitychange", function () {
+    if (recording && document.visibilityState === "visible") keepScreenOn(true);
   });
 
   ["titulo", "participantes"].forEach(function (id) {
@@ -201,7 +275,7 @@
     var capture = ensureCapture();
     var finding = {
       uuid: newUuid(), categoria: $("categoria").value, lon: place.lon, lat: place.lat,
-      nota: $("nota").value.trim(), fotos: []
+      nota: $("nota").value.trim(), fotos: [], lugar: placeOf(place.lon, place.lat)
     };
     var files = Array.prototype.slice.call($("fotos").files || []);
     var saved = files.map(function (file) {
@@ -381,6 +455,7 @@
     if (current) { current.terminada = true; changed(current, true); }
     current = null;
     recording = false;
+    keepScreenOn(false);
     $("grabar").textContent = "Iniciar recorrido";
     $("grabar").classList.add("btn-success");
     $("grabar").classList.remove("btn-warning");
@@ -413,7 +488,10 @@
       item.className = "list-group-item";
       var option = $("categoria").querySelector('option[value="' + f.categoria + '"]');
       item.textContent = (i + 1) + ". " + (option ? option.textContent : f.categoria) +
+        (f.lugar ? " · " + placeText(f.lugar) : "") +
         (f.fotos.length ? " · " + f.fotos.length + " foto(s)" : "") + (f.nota ? " · " + f.nota : "");
+      item.dataset.municipio = f.lugar ? f.lugar.municipio || "" : "";
+      item.dataset.compartido = f.lugar ? String(f.lugar.compartido) : "";
       list.appendChild(item);
     });
     var unsentCaptures = captures.filter(function (c) { return c.rev > c.enviada; }).length;
@@ -442,6 +520,30 @@
         unsentFindings + " hallazgo(s), " + unsentPhotos + " foto(s)" + (online ? "." : " — se enviará al volver la conexión.");
     }
     queue.dataset.pending = String(unsentCaptures + unsentPhotos);
+    renderPending();
+  }
+
+  // What is still only on this phone, capture by capture.
+  function renderPending() {
+    var list = $("pendientes");
+    list.textContent = "";
+    captures.forEach(function (c) {
+      var findings = c.hallazgos.filter(function (f) { return !f.enviado; }).length;
+      var waitingPhotos = photos.filter(function (p) {
+        return waiting(p) && c.hallazgos.some(function (f) { return f.uuid === p.hallazgo; });
+      }).length;
+      var points = c.rev > c.enviada && c.puntos.length !== c.puntosEnviados;
+      if (!(findings || waitingPhotos || points || c.rev > c.enviada)) return;
+      var item = document.createElement("li");
+      var parts = [];
+      if (points) parts.push(formatNumber(c.puntos.length) + " puntos del recorrido");
+      if (findings) parts.push(findings + " hallazgo(s)");
+      if (waitingPhotos) parts.push(waitingPhotos + " foto(s)");
+      if (!parts.length) parts.push("cambios del recorrido");
+      item.textContent = (c.titulo || "Recorrido sin título") + " (" + c.fecha.split("-").reverse().join("/") +
+        "): " + parts.join(", ");
+      list.appendChild(item);
+    });
   }
 
   // -- start ----------------------------------------------------------------------------
@@ -478,13 +580,130 @@
       $("participantes").value = (current.participantes || []).join("\n");
       var points = current.puntos;
       if (points.length) $("grabar").textContent = "Reanudar recorrido";
-      if (points.length) map.setView([points[points.length - 1].lat, points[points.length - 1].lon], 17);
+      if (points.length) map.setView([points[points.length - 1].lat, points[points.length - 1].lon], 16);
+      // The page was closed while recording (a reload, a crash): go on recording.
+      if (current.grabando) {
+        recording = true;
+        showRecording();
+        if (lastFix) addPoint(lastFix);
+      }
     }
     render();
     sync();
   });
 
   $("precision-maxima").addEventListener("change", render);
+
+  // -- «¿Dónde estoy?»: the offline layers and the answer for the current position --------
+  // Numbers as geo_app/formatting.number writes them: «1,234.5».
+  function formatNumber(value, decimals) {
+    return value.toLocaleString("en-US", { minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0 });
+  }
+
+  function nameOf(code) { return (layersDoc && layersDoc.nombres[code]) || code; }
+
+  // The answer at lon/lat as kept with a finding: what the server will store there.
+  function placeOf(lon, lat) {
+    if (!layers) return null;
+    var a = LimitesWhere.where(layers, lon, lat);
+    return {
+      municipio: a.official ? nameOf(a.official) : null, clave: a.official,
+      compartido: a.shared, disputa: a.dispute, zonas: a.zones,
+      partes: a.parties.map(nameOf), km: a.river ? a.river.km : null
+    };
+  }
+
+  function placeText(place) {
+    return (place.municipio || "fuera del marco") + (place.compartido ? " · compartido" : "");
+  }
+
+  function showWhere() {
+    if (!lastFix) return;
+    if (!layers) {
+      $("donde-municipio").textContent = "Sin datos del mapa en el teléfono";
+      return;
+    }
+    var a = LimitesWhere.where(layers, lastFix.lon, lastFix.lat);
+    var panel = $("donde-municipio").closest("section");
+    panel.dataset.municipio = a.official || "";
+    panel.dataset.compartido = String(a.shared);
+    panel.dataset.zona = a.zones.join(" / ");
+    $("donde-municipio").textContent = a.official ? nameOf(a.official) : "Fuera del marco vigente";
+    var near = a.nearest;
+    $("donde-limite").textContent = !near ? "" : "A " + formatNumber(near.distance) + " m del límite" +
+      (near.neighbour ? " con " + nameOf(near.neighbour) : "");
+    $("donde-compartido").textContent = "Compartido: " + (a.shared ? "sí" : "no") +
+      (a.shared && a.limitDistance !== null && !a.dispute ? " (a " + formatNumber(a.limitDistance) + " m de un límite)" : "") +
+      (a.shared ? " · concierne a " + a.parties.map(nameOf).join(" / ") : "");
+    $("donde-zona").textContent = a.zoneDetails.length
+      ? "Dentro de la zona en disputa " + a.zoneDetails.map(function (z) { return "«" + z.name + "» (" + z.status + ")"; }).join(", ")
+      : "Fuera de las zonas en disputa";
+    $("donde-rio").textContent = a.river
+      ? "Km " + formatNumber(a.river.km, 2) + " del " + a.river.name + ", " +
+        (a.river.bank === "on" ? layersDoc.margenes.on : "margen " + layersDoc.margenes[a.river.bank]) +
+        " (a " + formatNumber(a.river.distance) + " m del cauce)"
+      : "A más de " + formatNumber(layersDoc.alcance_rio_m / 1000) + " km de los ríos guardados";
+  }
+
+  var layerGroup = L.layerGroup().addTo(map);
+  trackLine.bringToFront();
+
+  function tooltip(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  function drawLayers(doc) {
+    layerGroup.clearLayers();
+    var colours = doc.colores;
+    L.geoJSON({ type: "FeatureCollection", features: doc.municipios }, {
+      style: { color: colours.marco, weight: 2, fill: false }, interactive: false
+    }).addTo(layerGroup);
+    doc.reclamos.forEach(function (claim) {
+      L.geoJSON({ type: "FeatureCollection", features: claim.features }, {
+        style: { color: claim.color, weight: 2, dashArray: "6 4", fill: false }, interactive: false
+      }).addTo(layerGroup);
+    });
+    L.geoJSON({ type: "FeatureCollection", features: doc.zonas }, {
+      style: function (f) { return { color: f.properties.color, weight: 1, fillOpacity: 0.25 }; },
+      onEachFeature: function (f, layer) { layer.bindTooltip(tooltip(f.properties.name + " (" + f.properties.status + ")")); }
+    }).addTo(layerGroup);
+    L.geoJSON({ type: "FeatureCollection", features: doc.rios }, {
+      style: { color: colours.rio, weight: 3 }, interactive: false
+    }).addTo(layerGroup);
+    doc.hallazgos.forEach(function (f) {
+      L.circleMarker([f.lat, f.lon], { radius: 5, color: f.color, weight: 1, fillOpacity: 0.7 })
+        .bindTooltip(tooltip(f.categoria + " · " + f.fecha + " · " + f.recorrido)).addTo(layerGroup);
+    });
+    if (!lastFix && !(current && current.puntos.length) && doc.area) {
+      map.fitBounds([[doc.area[1], doc.area[0]], [doc.area[3], doc.area[2]]]);
+    }
+  }
+
+  function useLayers(doc) {
+    layersDoc = doc;
+    layers = LimitesWhere.prepare(doc);
+    drawLayers(doc);
+    $("capas-fecha").textContent = doc.fecha_texto + (doc.marco ? " · " + doc.marco : "");
+    showWhere();
+  }
+
+  // The kept layers first (no network needed), then a fresher copy when online; the server
+  // answers 304 when the phone's copy is current.
+  store("capas", "readonly", function (s) { return s.get("capas"); }).then(function (kept) {
+    if (kept && kept.doc) useLayers(kept.doc);
+    if (!navigator.onLine) return;
+    return fetch(LAYERS_URL, { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!response.ok || !json) return;
+      return response.json().then(function (doc) {
+        if (kept && kept.doc && kept.doc.version === doc.version && kept.doc.fecha === doc.fecha) return;
+        useLayers(doc);
+        return put("capas", { clave: "capas", doc: doc });
+      });
+    });
+  }).catch(function (error) { console.warn("capas sin conexión:", error); });
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(body.dataset.swUrl).catch(function (error) {
