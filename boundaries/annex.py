@@ -5,8 +5,10 @@ annex numbers the vertices in order and gives each one in
 :data:`~boundaries.crs.SURVEY_CRS` (EPSG:6369, Mexico ITRF2008 / UTM zone 14N) and in
 longitude/latitude; for each side, its length, its grid azimuth and its *rumbo* (quadrant
 bearing, «N 12°34'56" E»), all measured in the EPSG:6369 plane. Grid north and true north
-differ by the meridian convergence, stated once for the line: a geodetic azimuth is the grid
-azimuth plus :attr:`Annex.convergence_deg`.
+differ by the meridian convergence, stated once for the line at the centre of its extent: a
+geodetic azimuth is the grid azimuth plus :attr:`Annex.convergence_deg`. The convergence grows
+by about 10″ per kilometre east or west at Oaxaca's latitude (1″ north or south), so each
+vertex also carries its own, exact for the sides that start there.
 
 The annex travels as CSV (:func:`annex_csv`, read back by :func:`line_from_annex_csv`), as
 layers for a GeoPackage (:func:`annex_layers`, written by
@@ -69,19 +71,29 @@ _LONLAT_DECIMALS = 8
 #: The columns of :func:`annex_csv`, in order.
 CSV_HEADER = (
     "Vértice", "Lado", "Rumbo", "Azimut de cuadrícula", "Distancia (m)",
-    "X (EPSG:6369)", "Y (EPSG:6369)", "Longitud", "Latitud",
+    "X (EPSG:6369)", "Y (EPSG:6369)", "Longitud", "Latitud", "Convergencia",
 )
 
 
 @dataclass(frozen=True)
 class AnnexVertex:
-    """A numbered vertex: ``x``/``y`` in EPSG:6369 metres, ``lon``/``lat`` in degrees."""
+    """A numbered vertex: ``x``/``y`` in EPSG:6369 metres, ``lon``/``lat`` in degrees.
+
+    ``convergence_deg`` is the meridian convergence at the vertex (geodetic minus grid
+    azimuth of a side leaving it).
+    """
 
     number: int
     x: float
     y: float
     lon: float
     lat: float
+    convergence_deg: float
+
+    @property
+    def convergence(self) -> str:
+        """The convergence in degrees, minutes and seconds, signed."""
+        return _signed_dms(self.convergence_deg)
 
 
 @dataclass(frozen=True)
@@ -121,10 +133,10 @@ class Annex:
     length_m : float
         The line's length in the EPSG:6369 plane (the sum of the sides, unrounded).
     convergence_deg : float
-        Meridian convergence at the line's midpoint, in degrees: geodetic azimuth minus grid
-        azimuth (positive east of the zone's central meridian, 99° W).
+        Meridian convergence at the centre of the line's extent, in degrees: geodetic azimuth
+        minus grid azimuth (positive east of the zone's central meridian, 99° W).
     convergence_at : tuple of float
-        ``(lon, lat)`` of the point where the convergence was computed.
+        ``(lon, lat)`` of that centre.
     start_limits, end_limits : tuple of str
         Codes of the municipalities whose limit passes through the first / last vertex
         (within :data:`ON_LIMIT_M`), sorted; empty when no limits were given.
@@ -149,8 +161,7 @@ class Annex:
     @property
     def convergence(self) -> str:
         """The convergence in degrees, minutes and seconds, signed («-0°39'40"» west)."""
-        sign = "-" if self.convergence_deg < 0 else ""
-        return sign + dms(abs(self.convergence_deg))
+        return _signed_dms(self.convergence_deg)
 
 
 def limit_line(line: BaseGeometry) -> shapely.LineString:
@@ -240,16 +251,21 @@ def construction_table(
     dx, dy = np.diff(x), np.diff(y)
     lengths = np.hypot(dx, dy)
     azimuths = np.degrees(np.arctan2(dx, dy)) % 360.0
+    survey = pyproj.Proj(SURVEY_CRS)
+    convergences = survey.get_factors(lonlat[:, 0], lonlat[:, 1]).meridian_convergence
     vertices = tuple(
-        AnnexVertex(i + 1, float(x[i]), float(y[i]), float(lon), float(lat))
+        AnnexVertex(i + 1, float(x[i]), float(y[i]), float(lon), float(lat),
+                    float(convergences[i]))
         for i, (lon, lat) in enumerate(lonlat)
     )
     sides = tuple(
         AnnexSide(i + 1, i + 2, float(lengths[i]), float(azimuths[i]))
         for i in range(len(lengths))
     )
-    middle = line.interpolate(0.5, normalized=True)
-    factors = pyproj.Proj(SURVEY_CRS).get_factors(middle.x, middle.y)
+    # The centre of the extent keeps the stated convergence closest to every side's own.
+    west, south, east, north = line.bounds
+    middle = shapely.Point((west + east) / 2, (south + north) / 2)
+    factors = survey.get_factors(middle.x, middle.y)
     start_limits = end_limits = ()
     if limits is not None:
         start_limits, end_limits = _limits_through(limits, code_col, x, y)
@@ -288,6 +304,10 @@ def dms(degrees: float) -> str:
     """
     seconds = round(degrees * 3600) % _SECONDS_PER_TURN
     return _dms_seconds(seconds)
+
+
+def _signed_dms(degrees: float) -> str:
+    return ("-" if degrees < 0 else "") + dms(abs(degrees))
 
 
 def _dms_seconds(seconds: int) -> str:
@@ -331,7 +351,7 @@ def annex_csv(annex: Annex) -> str:
     >>> text = annex_csv(construction_table(LineString([(-96.75, 17.08), (-96.745, 17.085)])))
     >>> text.splitlines()[0].split(",")[:5]
     ['Vértice', 'Lado', 'Rumbo', 'Azimut de cuadrícula', 'Distancia (m)']
-    >>> text.splitlines()[2].split(",")[4:]
+    >>> text.splitlines()[2].split(",")[4:9]
     ['767.98', '739972.643', '1890346.084', '-96.74500000', '17.08500000']
     """
     buffer = io.StringIO()
@@ -350,6 +370,7 @@ def annex_csv(annex: Annex) -> str:
             f"{vertex.y:.{_XY_DECIMALS}f}",
             f"{vertex.lon:.{_LONLAT_DECIMALS}f}",
             f"{vertex.lat:.{_LONLAT_DECIMALS}f}",
+            vertex.convergence,
         ])
     return buffer.getvalue()
 
@@ -420,6 +441,7 @@ def annex_layers(annex: Annex, name: str = "propuesta") -> list[OutLayer]:
             "vertice": [v.number for v in annex.vertices],
             "x_6369": [v.x for v in annex.vertices],
             "y_6369": [v.y for v in annex.vertices],
+            "convergencia": [v.convergence for v in annex.vertices],
         },
         geometry=shapely.points([(v.lon, v.lat) for v in annex.vertices]), crs=STORAGE_CRS,
     )
@@ -438,7 +460,8 @@ def annex_layers(annex: Annex, name: str = "propuesta") -> list[OutLayer]:
         OutLayer(f"{name}_linea", line, {"longitud_m": "float", "convergencia": "str"},
                  "LineString", "Línea de límite propuesta"),
         OutLayer(f"{name}_vertices", vertices,
-                 {"vertice": "int", "x_6369": "float", "y_6369": "float"}, "Point",
+                 {"vertice": "int", "x_6369": "float", "y_6369": "float", "convergencia": "str"},
+                 "Point",
                  "Vértices numerados del cuadro de construcción"),
         OutLayer(f"{name}_lados", sides,
                  {"lado": "str", "distancia_m": "float", "azimut": "str", "rumbo": "str"},
