@@ -9,6 +9,7 @@ frame and with INEGI's frame in force.
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
@@ -22,6 +23,7 @@ from limites_testing import demo_app, missing, signed_in_client
 
 from boundaries.crs import MEASURE_CRS, STORAGE_CRS
 from boundaries.io import read_layer
+from cases.frames.derived import river_positions
 from cases.frames.importer import import_boundaries
 from cases.records.queries import records_bounds
 
@@ -41,7 +43,8 @@ process.stdin.on("end", () => {
   const answers = points.map(([lon, lat]) => {
     const a = where.where(index, lon, lat);
     return {official: a.official, shared: a.shared, dispute: a.dispute, parties: a.parties,
-            zones: a.zones, limit: a.limitDistance, xy: index.project(lon, lat)};
+            zones: a.zones, limit: a.limitDistance, xy: index.project(lon, lat),
+            river: a.river};
   });
   process.stdout.write(JSON.stringify(answers));
 });
@@ -143,6 +146,28 @@ def test_the_phone_answers_as_limites_responsible(layers_app, layers_doc, tmp_pa
     close = [(m["limit"], s["limit_distance_m"]) for m, s in zip(phone, server, strict=True)
              if s["limit_distance_m"] is not None]
     assert close and max(abs(a - b) for a, b in close) < 0.02  # printed to 0.01 m
+
+
+def test_the_phone_measures_along_the_river_as_the_server(layers_app, layers_doc):
+    points = _test_points(layers_app, layers_doc)[::7]
+    phone = _phone_answers(layers_doc, points)
+    with layers_app.extensions["limites_sessions"]() as session:
+        server = river_positions(session, gpd.GeoSeries(
+            gpd.points_from_xy(points[:, 0], points[:, 1]), crs=STORAGE_CRS))
+    reach = layers_doc["alcance_rio_m"]
+    for mine, (_, theirs) in zip(phone, server.iterrows(), strict=True):
+        if theirs["distance_m"] > reach:
+            assert mine["river"] is None
+            continue
+        assert mine["river"]["name"] == theirs["river"]
+        assert abs(mine["river"]["km"] - theirs["km"]) < 0.001  # km: a metre
+        assert abs(mine["river"]["distance"] - theirs["distance_m"]) < 0.05
+        assert mine["river"]["bank"] == theirs["bank"]
+
+
+def test_the_bundle_is_small(layers_app):
+    response = signed_in_client(layers_app).get("/campo/capas.json")
+    assert len(gzip.compress(response.data)) < 1_000_000  # issue 20: ≤ 1 MB compressed
 
 
 def test_layers_are_for_signed_in_staff_only(layers_app):
