@@ -143,3 +143,44 @@ def test_a_reload_while_recording_keeps_every_point(browser, field_server):
         context.close()
     assert points == [list(p) for p in WALK]
     assert not problems, "\n".join(problems)
+
+
+# A Screen Wake Lock that records what the page asks of it (headless Chromium refuses one).
+FAKE_WAKE_LOCK = """
+window.__locks = [];
+Object.defineProperty(navigator, "wakeLock", {value: {request: (type) => {
+    const lock = new EventTarget();
+    lock.type = type;
+    lock.released = false;
+    lock.release = () => {
+        lock.released = true;
+        lock.dispatchEvent(new Event("release"));
+        return Promise.resolve();
+    };
+    window.__locks.push(lock);
+    return Promise.resolve(lock);
+}}});
+"""
+
+
+def test_the_screen_stays_on_while_recording_and_the_page_says_what_stops_the_gps(
+    browser, field_server
+):
+    context = phone_context(browser, field_server, WALK[0])
+    context.add_init_script(FAKE_WAKE_LOCK)
+    page, problems = _phone_page(context)
+    try:
+        page.goto(field_server.url + "/campo/")
+        note = page.get_by_test_id("gps-note").inner_text()
+        assert "bloquea la pantalla" in note and "otra aplicación" in note
+        page.get_by_test_id("record").tap()
+        expect(page.get_by_test_id("wake-lock")).to_have_text(
+            "La pantalla se mantiene encendida mientras graba.")
+        assert page.evaluate("window.__locks.map(l => [l.type, l.released])") == [
+            ["screen", False]]
+        page.get_by_test_id("record").tap()
+        expect(page.get_by_test_id("wake-lock")).to_have_text("")
+        assert page.evaluate("window.__locks.map(l => l.released)") == [True]
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
