@@ -10,9 +10,7 @@ geodetic azimuth is the grid azimuth plus :attr:`Annex.convergence_deg`. The con
 by about 10″ per kilometre east or west at Oaxaca's latitude (1″ north or south), so each
 vertex also carries its own, exact for the sides that start there.
 
-The annex travels as CSV (:func:`annex_csv`, read back by :func:`line_from_annex_csv`), as
-layers for a GeoPackage (:func:`annex_layers`, written by
-:func:`boundaries.export_io.write_gpkg`) and as DXF (:mod:`boundaries.annex_dxf`).
+The annex travels as CSV, DXF and GeoPackage layers (:mod:`boundaries.annex_files`).
 
 Examples
 --------
@@ -25,9 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
-import logging
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -37,14 +32,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from boundaries.crs import STORAGE_CRS, SURVEY_CRS, to_storage
-from boundaries.errors import GeometryTypeError, LayerReadError, LimitLineError
-from boundaries.export_io import OutLayer
+from boundaries.errors import GeometryTypeError, LimitLineError
 from boundaries.layers import project
 
 __all__ = [
     "ON_LIMIT_M",
     "WEST",
-    "CSV_HEADER",
     "AnnexVertex",
     "AnnexSide",
     "Annex",
@@ -52,27 +45,13 @@ __all__ = [
     "limit_line",
     "dms",
     "quadrant_bearing",
-    "annex_csv",
-    "line_from_annex_csv",
-    "annex_layers",
 ]
-
-logger = logging.getLogger(__name__)
 
 #: An end of the line lies on a municipality's limit when it is this close to it (metres).
 ON_LIMIT_M = 0.01
 #: The letter of west in a *rumbo*: Spanish «Oeste».
 WEST = "O"
 _SECONDS_PER_TURN = 360 * 3600
-# Millimetres in EPSG:6369 and 1e-8 degrees (about a millimetre) in longitude/latitude: the
-# CSV re-builds the line within a centimetre.
-_XY_DECIMALS = 3
-_LONLAT_DECIMALS = 8
-#: The columns of :func:`annex_csv`, in order.
-CSV_HEADER = (
-    "Vértice", "Lado", "Rumbo", "Azimut de cuadrícula", "Distancia (m)",
-    "X (EPSG:6369)", "Y (EPSG:6369)", "Longitud", "Latitud", "Convergencia",
-)
 
 
 @dataclass(frozen=True)
@@ -336,134 +315,3 @@ def quadrant_bearing(azimuth_deg: float) -> str:
     if seconds <= 3 * quarter:
         return f"S {_dms_seconds(seconds - 2 * quarter)} {WEST}"
     return f"N {_dms_seconds(4 * quarter - seconds)} {WEST}"
-
-
-def annex_csv(annex: Annex) -> str:
-    """The annex as CSV text, one row per vertex (the side that arrives at it on its row).
-
-    Headers in Spanish (:data:`CSV_HEADER`); numbers with a decimal point; lengths to the
-    centimetre, EPSG:6369 coordinates to the millimetre. Encode it as UTF-8 with BOM for
-    Excel. :func:`line_from_annex_csv` reads it back.
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> text = annex_csv(construction_table(LineString([(-96.75, 17.08), (-96.745, 17.085)])))
-    >>> text.splitlines()[0].split(",")[:5]
-    ['Vértice', 'Lado', 'Rumbo', 'Azimut de cuadrícula', 'Distancia (m)']
-    >>> text.splitlines()[2].split(",")[4:9]
-    ['767.98', '739972.643', '1890346.084', '-96.74500000', '17.08500000']
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    arriving = {side.end: side for side in annex.sides}
-    for vertex in annex.vertices:
-        side = arriving.get(vertex.number)
-        writer.writerow([
-            vertex.number,
-            f"{side.start}-{side.end}" if side else "",
-            side.bearing if side else "",
-            side.azimuth if side else "",
-            f"{side.length_m:.2f}" if side else "",
-            f"{vertex.x:.{_XY_DECIMALS}f}",
-            f"{vertex.y:.{_XY_DECIMALS}f}",
-            f"{vertex.lon:.{_LONLAT_DECIMALS}f}",
-            f"{vertex.lat:.{_LONLAT_DECIMALS}f}",
-            vertex.convergence,
-        ])
-    return buffer.getvalue()
-
-
-def line_from_annex_csv(text: str) -> shapely.LineString:
-    """Re-build the line (EPSG:4326) from the EPSG:6369 coordinates of :func:`annex_csv`.
-
-    Vertices are taken in the order of their number; a byte-order mark is ignored.
-
-    Raises
-    ------
-    LayerReadError
-        The text lacks the coordinate columns, a coordinate is not a number, or a vertex
-        number repeats.
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> line = LineString([(-96.75, 17.08), (-96.745, 17.085)])
-    >>> back = line_from_annex_csv(annex_csv(construction_table(line)))
-    >>> [round(c, 8) for c in back.coords[1]]
-    [-96.745, 17.085]
-    """
-    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
-    wanted = (CSV_HEADER[0], CSV_HEADER[5], CSV_HEADER[6])
-    if not rows or any(column not in rows[0] for column in wanted):
-        raise LayerReadError(
-            "el cuadro de construcción necesita las columnas «Vértice», «X (EPSG:6369)» y "
-            "«Y (EPSG:6369)» y al menos dos vértices"
-        )
-    try:
-        numbered = sorted(
-            (int(row[wanted[0]]), float(row[wanted[1]]), float(row[wanted[2]])) for row in rows
-        )
-    except (TypeError, ValueError) as exc:
-        raise LayerReadError(f"el cuadro de construcción tiene un valor ilegible: {exc}") from exc
-    numbers = [n for n, _, _ in numbered]
-    if len(set(numbers)) != len(numbers) or len(numbers) < 2:
-        raise LayerReadError("el cuadro de construcción repite un vértice o tiene menos de dos")
-    xy = np.array([(x, y) for _, x, y in numbered])
-    if not np.isfinite(xy).all():
-        raise LayerReadError("el cuadro de construcción tiene coordenadas no finitas")
-    to_storage_xy = pyproj.Transformer.from_crs(SURVEY_CRS, STORAGE_CRS, always_xy=True)
-    lon, lat = to_storage_xy.transform(xy[:, 0], xy[:, 1])
-    return shapely.LineString(np.column_stack([lon, lat]))
-
-
-def annex_layers(annex: Annex, name: str = "propuesta") -> list[OutLayer]:
-    """The annex as layers for :func:`boundaries.export_io.write_gpkg` (EPSG:4326).
-
-    ``<name>_linea`` (the line and its length), ``<name>_vertices`` (numbered points with
-    their EPSG:6369 coordinates) and ``<name>_lados`` (each side as a line with its length,
-    azimuth and *rumbo*).
-
-    Examples
-    --------
-    >>> from shapely import LineString
-    >>> annex = construction_table(LineString([(-96.75, 17.08), (-96.745, 17.085)]))
-    >>> [(layer.name, len(layer.frame)) for layer in annex_layers(annex)]
-    [('propuesta_linea', 1), ('propuesta_vertices', 2), ('propuesta_lados', 1)]
-    """
-    line = gpd.GeoDataFrame(
-        {"longitud_m": [annex.length_m], "convergencia": [annex.convergence]},
-        geometry=[annex.line], crs=STORAGE_CRS,
-    )
-    vertices = gpd.GeoDataFrame(
-        {
-            "vertice": [v.number for v in annex.vertices],
-            "x_6369": [v.x for v in annex.vertices],
-            "y_6369": [v.y for v in annex.vertices],
-            "convergencia": [v.convergence for v in annex.vertices],
-        },
-        geometry=shapely.points([(v.lon, v.lat) for v in annex.vertices]), crs=STORAGE_CRS,
-    )
-    ends = {v.number: (v.lon, v.lat) for v in annex.vertices}
-    sides = gpd.GeoDataFrame(
-        {
-            "lado": [f"{s.start}-{s.end}" for s in annex.sides],
-            "distancia_m": [s.length_m for s in annex.sides],
-            "azimut": [s.azimuth for s in annex.sides],
-            "rumbo": [s.bearing for s in annex.sides],
-        },
-        geometry=[shapely.LineString([ends[s.start], ends[s.end]]) for s in annex.sides],
-        crs=STORAGE_CRS,
-    )
-    return [
-        OutLayer(f"{name}_linea", line, {"longitud_m": "float", "convergencia": "str"},
-                 "LineString", "Línea de límite propuesta"),
-        OutLayer(f"{name}_vertices", vertices,
-                 {"vertice": "int", "x_6369": "float", "y_6369": "float", "convergencia": "str"},
-                 "Point",
-                 "Vértices numerados del cuadro de construcción"),
-        OutLayer(f"{name}_lados", sides,
-                 {"lado": "str", "distancia_m": "float", "azimut": "str", "rumbo": "str"},
-                 "LineString", "Lados del cuadro de construcción (EPSG:6369)"),
-    ]

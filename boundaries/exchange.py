@@ -30,7 +30,6 @@ True
 from __future__ import annotations
 
 import logging
-from collections import deque
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -40,6 +39,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from boundaries.annex import limit_line
+from boundaries.arrangement import ProjectedPlane, insert_vertices, odd_region, polygon_faces
 from boundaries.crs import STORAGE_CRS, SURVEY_CRS, to_storage
 from boundaries.errors import (
     CRSMismatchError,
@@ -173,50 +173,9 @@ def snap_to_limit(
     >>> [round(c, 7) for c in line.coords[0]]
     [-96.75, 17.071]
     """
-    plane = _Plane(SURVEY_CRS)
+    plane = ProjectedPlane(SURVEY_CRS)
     a_m, b_m = plane.forward(a), plane.forward(b)
     return plane.back(_snapped(a_m, b_m, plane.forward(limit_line(line)), snap_m))
-
-
-class _Plane:
-    """A projected CRS to work in, and the way back to the exact longitude/latitude.
-
-    Every vertex that came from longitude/latitude goes back to its original coordinates,
-    bit for bit, so the outer limit of a re-cut still matches the neighbours exactly; only
-    new vertices (the ends of a line, its crossings with the old limit) are reprojected.
-    """
-
-    def __init__(self, crs: pyproj.CRS):
-        self._to = pyproj.Transformer.from_crs(STORAGE_CRS, crs, always_xy=True)
-        self._from = pyproj.Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
-        self._origin: dict[tuple[float, float], tuple[float, float]] = {}
-
-    def forward(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(geom, self._project)
-
-    def back(self, geom: BaseGeometry) -> BaseGeometry:
-        return shapely.transform(geom, self._unproject)
-
-    def _project(self, lonlat: np.ndarray) -> np.ndarray:
-        x, y = self._to.transform(lonlat[:, 0], lonlat[:, 1])
-        xy = np.column_stack([x, y])
-        for key, value in zip(map(tuple, xy), map(tuple, lonlat), strict=True):
-            self._origin.setdefault(key, value)
-        return xy
-
-    def _unproject(self, xy: np.ndarray) -> np.ndarray:
-        out = np.empty_like(xy)
-        new = []
-        for i, key in enumerate(map(tuple, xy)):
-            original = self._origin.get(key)
-            if original is None:
-                new.append(i)
-            else:
-                out[i] = original
-        if new:
-            lon, lat = self._from.transform(xy[new, 0], xy[new, 1])
-            out[new] = np.column_stack([lon, lat])
-        return out
 
 
 def _snapped(
@@ -328,19 +287,18 @@ def limit_change(
     if not crs.is_projected:
         raise CRSMismatchError(f"las áreas se miden en un CRS proyectado, no en {crs.name}")
     geom_a, geom_b = _pair(frame, a, b, code_col)
-    plane = _Plane(crs)
+    plane = ProjectedPlane(crs)
     geom_a, geom_b = plane.forward(geom_a), plane.forward(geom_b)
     proposal = _snapped(geom_a, geom_b, plane.forward(limit_line(line)), snap_m)
     baseline = (None if against is None
                 else _snapped(geom_a, geom_b, plane.forward(limit_line(against)), snap_m))
     lines = [proposal] if baseline is None else [proposal, baseline]
     ends = [shapely.Point(c) for ln in lines for c in (ln.coords[0], ln.coords[-1])]
-    limits = [shapely.LineString(_insert(np.asarray(part.coords), ends))
-              for part in common_limit(geom_a, geom_b)]
-    geom_a, geom_b = _with_vertices(geom_a, ends), _with_vertices(geom_b, ends)
+    limits = [insert_vertices(part, ends, _ON_SEGMENT_M) for part in common_limit(geom_a, geom_b)]
+    geom_a, geom_b = (insert_vertices(g, ends, _ON_SEGMENT_M) for g in (geom_a, geom_b))
     for ln in lines:
         _require_inside(ln, geom_a, geom_b)
-    faces, owner = _arrangement(geom_a, geom_b, lines)
+    faces, owner = polygon_faces([geom_a, geom_b], lines)
     new_owner = _owners_after(faces, owner, _flipped(limits, proposal))
     old_owner = (owner if baseline is None
                  else _owners_after(faces, owner, _flipped(limits, baseline)))
@@ -413,29 +371,6 @@ def _pair(
     return found[0], found[1]
 
 
-def _with_vertices(geom: BaseGeometry, points: list[shapely.Point]) -> shapely.MultiPolygon:
-    """``geom`` with each point inserted as a vertex in the ring segment it lies on."""
-    polygons = []
-    for polygon in shapely.get_parts(geom):
-        rings = [_insert(np.asarray(ring.coords), points)
-                 for ring in (polygon.exterior, *polygon.interiors)]
-        polygons.append(shapely.Polygon(rings[0], rings[1:]))
-    return shapely.MultiPolygon(polygons)
-
-
-def _insert(coords: np.ndarray, points: list[shapely.Point]) -> np.ndarray:
-    for point in points:
-        xy = np.asarray(point.coords[0])
-        if (coords == xy).all(axis=1).any():
-            continue
-        segments = shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1))
-        distances = shapely.distance(segments, point)
-        index = int(np.argmin(distances))
-        if distances[index] <= _ON_SEGMENT_M:
-            coords = np.insert(coords, index + 1, xy, axis=0)
-    return coords
-
-
 def _require_inside(line: shapely.LineString, a: BaseGeometry, b: BaseGeometry) -> None:
     length = shapely.difference(line, shapely.union(a, b)).length
     if length > _OUTSIDE_M:
@@ -445,54 +380,16 @@ def _require_inside(line: shapely.LineString, a: BaseGeometry, b: BaseGeometry) 
         )
 
 
-def _arrangement(
-    a: BaseGeometry, b: BaseGeometry, lines: list[shapely.LineString]
-) -> tuple[np.ndarray, np.ndarray]:
-    """The faces of A, B and the lines noded together, and each face's owner (0 A, 1 B)."""
-    rings = [ring for geom in (a, b) for polygon in shapely.get_parts(geom)
-             for ring in (polygon.exterior, *polygon.interiors)]
-    edges = shapely.union_all([shapely.LineString(r.coords) for r in rings] + lines)
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(edges)))
-    inside = shapely.point_on_surface(faces)
-    in_a, in_b = shapely.contains(a, inside), shapely.contains(b, inside)
-    keep = in_a | in_b
-    return faces[keep], np.where(in_a[keep], 0, 1)
-
-
 def _flipped(limits: list[shapely.LineString], line: shapely.LineString) -> BaseGeometry:
     """Where ``line`` changes the owner: inside the loop it closes with the stretch it replaces.
 
     ``limits`` are the stretches of common limit, with the line's ends among their vertices.
-    The loop may cross itself; a face is inside when a path from outside crosses it an odd
-    number of times (even–odd rule).
     """
     start, end = np.asarray(line.coords[0]), np.asarray(line.coords[-1])
     coords = next(c for c in map(np.asarray, (part.coords for part in limits))
                   if (c == start).all(axis=1).any() and (c == end).all(axis=1).any())
     ends = [int(np.flatnonzero((coords == c).all(axis=1))[0]) for c in (start, end)]
-    stretch = shapely.LineString(coords[min(ends):max(ends) + 1])
-    loop = shapely.union_all([stretch, line])
-    faces = list(shapely.get_parts(shapely.polygonize(shapely.get_parts(loop))))
-    if not faces:
-        return shapely.Polygon()
-    outline = shapely.boundary(shapely.union_all(faces))
-    parity = [None] * len(faces)
-    queue = deque()
-    for i, face in enumerate(faces):
-        if _share_edge(face.boundary, outline):
-            parity[i] = 1
-            queue.append(i)
-    while queue:
-        i = queue.popleft()
-        for j, other in enumerate(faces):
-            if parity[j] is None and _share_edge(faces[i].boundary, other.boundary):
-                parity[j] = 1 - parity[i]
-                queue.append(j)
-    return shapely.union_all([f for f, p in zip(faces, parity, strict=True) if p == 1])
-
-
-def _share_edge(one: BaseGeometry, other: BaseGeometry) -> bool:
-    return shapely.length(shapely.intersection(one, other)) > 0
+    return odd_region([shapely.LineString(coords[min(ends):max(ends) + 1]), line])
 
 
 def _owners_after(faces: np.ndarray, owner: np.ndarray, flipped: BaseGeometry) -> np.ndarray:
@@ -504,7 +401,11 @@ def _owners_after(faces: np.ndarray, owner: np.ndarray, flipped: BaseGeometry) -
 
 
 def _pieces(
-    faces: np.ndarray, old: np.ndarray, new: np.ndarray, codes: tuple[str, str], plane: _Plane
+    faces: np.ndarray,
+    old: np.ndarray,
+    new: np.ndarray,
+    codes: tuple[str, str],
+    plane: ProjectedPlane,
 ) -> gpd.GeoDataFrame:
     rows = []
     for side in (0, 1):

@@ -12,17 +12,16 @@ from common import OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS
 from limites_testing import system_tool
 from shapely import LineString, Polygon
 
-from boundaries.annex import (
+from boundaries.annex import construction_table, dms, limit_line, quadrant_bearing
+from boundaries.annex_files import (
     CSV_HEADER,
+    DXF_LAYERS,
     annex_csv,
+    annex_dxf,
     annex_layers,
-    construction_table,
-    dms,
-    limit_line,
     line_from_annex_csv,
-    quadrant_bearing,
+    line_from_dxf,
 )
-from boundaries.annex_dxf import DXF_LAYERS, annex_dxf, line_from_dxf
 from boundaries.crs import STORAGE_CRS, SURVEY_CRS
 from boundaries.errors import GeometryTypeError, LayerReadError, LimitLineError
 from boundaries.export_io import write_gpkg
