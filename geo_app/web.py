@@ -15,6 +15,7 @@ from cases.records.record_types import type_label
 from geo_app import formatting, frame_notice, limits, theme, vendor
 from geo_app.admin import routes as admin
 from geo_app.analysis import routes as analysis
+from geo_app.editing import quick_create
 from geo_app.editing import routes as editing
 from geo_app.errors import MESSAGES, error_response
 from geo_app.exports import routes as exports
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
         indicators, reports, exports, ogcapi, sites, attachments, field, admin, editing,
+        quick_create,
     ):
         app.register_blueprint(module.bp)
     shares.init_app(app)

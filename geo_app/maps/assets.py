@@ -76,6 +76,13 @@ CDN_ASSETS: dict[str, str | None] = {
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": (
         "leaflet-draw/dist/leaflet.draw.css"
     ),
+    # The record forms' pickers (static/pickers.js); no folium element links them.
+    "https://cdn.jsdelivr.net/npm/tom-select@2.4.3/dist/js/tom-select.complete.min.js": (
+        "tom-select/dist/js/tom-select.complete.min.js"
+    ),
+    "https://cdn.jsdelivr.net/npm/tom-select@2.4.3/dist/css/tom-select.bootstrap5.min.css": (
+        "tom-select/dist/css/tom-select.bootstrap5.min.css"
+    ),
 }
 
 _OFF_SITE_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
