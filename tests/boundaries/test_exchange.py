@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from proposals import COUNTER_PROPOSAL, PROPOSAL
 from shapely import LineString, box
 
+from boundaries.assign import assign_points
 from boundaries.crs import STORAGE_CRS, SURVEY_CRS
 from boundaries.errors import (
     BoundaryError,
@@ -169,12 +170,31 @@ def test_the_inegi_proposal_moves_pieces_both_ways(inegi_change):
 
 
 @pytest.mark.slow
-def test_the_inegi_areas_are_the_municipalities_areas(inegi_state, inegi_change):
+def test_the_stored_polygons_change_by_exactly_the_exchanged_area(inegi_state, inegi_change):
+    # Measured again from the EPSG:4326 polygons, as they would be read from storage.
     polygons = inegi_state.set_index("cvegeo").geometry
-    assert inegi_change.area_a_m2 == pytest.approx(area_m2(polygons[OAXACA_DE_JUAREZ]), abs=0.01)
-    assert inegi_change.area_b_m2 == pytest.approx(area_m2(polygons[SAN_JACINTO_AMILPAS]),
-                                                   abs=0.01)
-    assert inegi_change.new_area_b_m2 == pytest.approx(area_m2(inegi_change.new_b), abs=0.01)
+    before_a, before_b = (area_m2(polygons[code])
+                          for code in (OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS))
+    after_a, after_b = area_m2(inegi_change.new_a), area_m2(inegi_change.new_b)
+    assert (inegi_change.area_a_m2, inegi_change.area_b_m2) == pytest.approx(
+        (before_a, before_b), abs=0.01)
+    assert (inegi_change.new_area_a_m2, inegi_change.new_area_b_m2) == pytest.approx(
+        (after_a, after_b), abs=0.01)
+    net = inegi_change.b_to_a_m2 - inegi_change.a_to_b_m2
+    assert after_a - before_a == pytest.approx(net, abs=0.01)
+    assert after_b - before_b == pytest.approx(-net, abs=0.01)
+
+
+@pytest.mark.slow
+def test_a_finding_in_a_moved_piece_changes_municipality(inegi_state, inegi_change):
+    pieces = inegi_change.pieces
+    inside = gpd.GeoSeries(shapely.point_on_surface(pieces.geometry.values), crs=STORAGE_CRS)
+    neighbours = inegi_state[inegi_state.intersects(inegi_change.new_a.union(inegi_change.new_b))]
+    before = assign_points(inside, neighbours, code_col="cvegeo")
+    after = assign_points(inside, recut_frame(neighbours, inegi_change, code_col="cvegeo"),
+                          code_col="cvegeo")
+    assert before.official.tolist() == pieces.from_code.tolist()
+    assert after.official.tolist() == pieces.to_code.tolist()
 
 
 @pytest.mark.slow
