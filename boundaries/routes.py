@@ -6,8 +6,13 @@ route's length exactly. Pieces inside dispute zones — the ``overlaps`` of
 :func:`boundaries.topology.analyze_topology` — are reported on top of that. Lengths are
 measured in :data:`~boundaries.crs.MEASURE_CRS`; lines are returned in EPSG:4326.
 
-Only the segments that cross a limit go through GEOS overlay: the others are attributed whole,
-with one prepared ``contains`` query per polygon over an STRtree of the route's segments.
+The route is taken in chunks of consecutive segments. A chunk that meets no polygon is outside
+whole and one inside the interior of the only polygon it meets belongs to it whole (two
+prepared queries per polygon over an STRtree of the chunks); only the segments of the other
+chunks are tested one by one, and only those that cross a limit are cut, against the stretches
+of limit that meet their chunk. :func:`split_route` first keeps the municipalities whose
+bounding box comes near the route, so a one-shot split projects and validates a few dozen
+polygons rather than the whole state, and a route given in EPSG:4326 keeps its own vertices.
 
 Examples
 --------
@@ -35,20 +40,31 @@ import pandas as pd
 import shapely
 from shapely import STRtree
 
-from boundaries.crs import MEASURE_CRS, require_crs, require_same_crs
+from boundaries.crs import MEASURE_CRS, STORAGE_CRS, require_crs, require_same_crs
 from boundaries.errors import MissingColumnError
 from boundaries.layers import (
     Layer,
+    atomic_parts,
     boundary_segments,
     line_geometries,
     polygon_geometries,
     polygon_layers,
+    project,
     storage_frame,
 )
+from boundaries.validation import require_polygons
 
 __all__ = ["RouteSplit", "RouteSplitter", "split_route", "route_split_to_dict"]
 
 logger = logging.getLogger(__name__)
+
+# Segments per chunk: big enough that the chunks cost little, small enough that few of them
+# need the segment-by-segment treatment (a 20 m step route crosses a limit every few km).
+_CHUNK = 32
+# How much the bounding boxes grow when choosing the municipalities near a route, as a fraction
+# of their size: far more than a straight edge bends between two CRSs, for edges up to
+# hundreds of km long.
+_NEAR_PAD = 0.01
 
 
 @dataclass(frozen=True)
@@ -118,9 +134,8 @@ class RouteSplitter:
     ):
         (layer,) = polygon_layers(frame, code_col=code_col)
         self.crs = frame.crs
-        self._polygons = layer.geoms
         code_id, code_list = pd.factorize(pd.Index(layer.codes.tolist(), dtype=object))
-        self._code_id, self._labels = code_id, [(c,) for c in code_list]
+        self._official = (layer.geoms, code_id, [(c,) for c in code_list])
         self._zones = None
         if disputes is not None:
             require_crs(disputes, "las zonas en disputa")
@@ -138,22 +153,14 @@ class RouteSplitter:
         CRSMismatchError, MissingCRSError, EmptyLayerError, GeometryTypeError
         """
         require_same_crs(route, gpd.GeoSeries([], crs=self.crs))
-        lines = line_geometries(route, "la ruta")
-        start, end, _ = boundary_segments(lines)
-        moving = np.any(start != end, axis=1)
-        start, end = start[moving], end[moving]
-        total = float(np.hypot(*(end - start).T).sum())
-        rows = _rows("municipality", start, end, self._polygons, self._code_id, self._labels)
+        track = _Track.of(route, self.crs)
+        total = float(np.hypot(*(track.end - track.start).T).sum())
+        rows = _rows("municipality", track, *self._official)
         if with_disputes and self._zones is not None:
-            zones, zone_id, zone_parties = self._zones
-            rows += [
-                row
-                for row in _rows("dispute", start, end, zones, zone_id, zone_parties)
-                if row[0] == "dispute"
-            ]
+            rows += [row for row in _rows("dispute", track, *self._zones) if row[0] == "dispute"]
         kinds, parties, lengths, geoms = zip(*rows, strict=True) if rows else ((), (), (), ())
         lengths_arr = np.asarray(lengths, dtype=float)
-        parts = storage_frame(
+        parts = track.frame(
             {
                 "kind": list(kinds),
                 "parties": pd.Series(list(parties), dtype=object),
@@ -175,7 +182,10 @@ def split_route(
 ) -> RouteSplit:
     """Measure the length of a route inside each municipality and each dispute zone.
 
-    One-shot form of ``RouteSplitter(frame, disputes, code_col=...).split(route)``.
+    One-shot form of ``RouteSplitter(frame, disputes, code_col=...).split(route)`` that hands
+    the splitter only the municipalities whose bounding box comes near the route: the others
+    cannot change the result, so they are neither projected nor checked for validity (their
+    codes and geometry types still are).
 
     Parameters
     ----------
@@ -210,7 +220,8 @@ def split_route(
     [{'kind': 'municipality', 'length_m': 100.0}, {'kind': 'dispute', 'length_m': 20.0}]
     """
     require_same_crs(route, frame)
-    return RouteSplitter(frame, disputes, code_col=code_col).split(route)
+    near = _near(route, frame, code_col)
+    return RouteSplitter(near, disputes, code_col=code_col).split(route)
 
 
 def route_split_to_dict(result: RouteSplit) -> dict[str, Any]:
@@ -245,18 +256,91 @@ def route_split_to_dict(result: RouteSplit) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Track:
+    # The route's segments in metres and, when the route is in the storage CRS, the same ends
+    # as given, so the pieces keep the route's own vertices instead of a round trip.
+    start: np.ndarray
+    end: np.ndarray
+    given_start: np.ndarray | None
+    given_end: np.ndarray | None
+
+    @classmethod
+    def of(cls, route: Layer, crs: Any) -> _Track:
+        parts, _ = atomic_parts(line_geometries(route, "la ruta"))
+        xy, part = shapely.get_coordinates(parts, return_index=True)
+        step = np.flatnonzero((part[:-1] == part[1:]) & np.any(xy[:-1] != xy[1:], axis=1))
+        if not crs.equals(STORAGE_CRS):
+            return cls(xy[step], xy[step + 1], None, None)
+        given = shapely.get_coordinates(atomic_parts(np.asarray(route.geometry.array))[0])
+        return cls(xy[step], xy[step + 1], given[step], given[step + 1])
+
+    def ends(
+        self, seg: np.ndarray, t0: np.ndarray, t1: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Both ends of each piece in metres, then in the output coordinates."""
+        # Most pieces are whole segments: take the ends, then place the cut points.
+        a_cut, b_cut = np.flatnonzero(t0 > 0), np.flatnonzero(t1 < 1)
+        a, b = self.start[seg], self.end[seg]
+        a[a_cut] = _along(self.start, self.end, seg[a_cut], t0[a_cut])
+        b[b_cut] = _along(self.start, self.end, seg[b_cut], t1[b_cut])
+        if self.given_start is None or self.given_end is None:
+            return a, b, a, b
+        a_out, b_out = self.given_start[seg], self.given_end[seg]
+        if len(a_cut) or len(b_cut):
+            points = shapely.points(np.concatenate([a[a_cut], b[b_cut]]))
+            xy = shapely.get_coordinates(project(points, MEASURE_CRS, STORAGE_CRS))
+            a_out[a_cut], b_out[b_cut] = xy[: len(a_cut)], xy[len(a_cut) :]
+        return a, b, a_out, b_out
+
+    def frame(self, data: dict[str, Any], geoms: np.ndarray) -> gpd.GeoDataFrame:
+        """The parts in EPSG:4326."""
+        if self.given_start is None:
+            return storage_frame(data, geoms)
+        return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS).values)
+
+
+def _near(route: Layer, frame: gpd.GeoDataFrame, code_col: str) -> gpd.GeoDataFrame:
+    # The rows of ``frame`` whose bounding box comes near that of a stretch of the route (both
+    # grown by _NEAR_PAD); the whole frame when RouteSplitter is going to refuse its codes.
+    if (
+        not isinstance(frame, gpd.GeoDataFrame)
+        or not len(frame)
+        or code_col not in frame.columns
+        or frame[code_col].isna().any()
+    ):
+        return frame
+    require_polygons(frame, "el marco oficial")
+    xy = shapely.get_coordinates(np.asarray(route.geometry.array))
+    if not len(xy):
+        return frame.iloc[:1]
+    size = 4 * _CHUNK
+    first = np.arange(0, len(xy), size)
+    following = xy[np.minimum(first + size, len(xy) - 1)]
+    low = np.minimum(np.minimum.reduceat(xy, first), following)
+    high = np.maximum(np.maximum.reduceat(xy, first), following)
+    polygons = np.asarray(frame.geometry.array)
+    bounds = shapely.bounds(polygons)
+    pad = _NEAR_PAD * (np.max(high - low, axis=1) + np.max(bounds[:, 2:] - bounds[:, :2]))
+    boxes = shapely.box(*(low - pad[:, None]).T, *(high + pad[:, None]).T)
+    near = np.unique(STRtree(polygons).query(boxes)[1])
+    return frame.iloc[near if len(near) else [0]]
+
+
 def _rows(
     kind: str,
-    start: np.ndarray,
-    end: np.ndarray,
+    track: _Track,
     polygons: np.ndarray,
     group: np.ndarray,
     labels: list[tuple[Any, ...]],
 ) -> list[tuple[str, tuple[Any, ...], float, Any]]:
-    owner, a, b = _pieces(start, end, polygons)
+    if not len(track.start):
+        return []
+    owner, seg, t0, t1 = _pieces(track.start, track.end, polygons)
     owner = np.where(owner >= 0, group[np.maximum(owner, 0)], -1)
+    a, b, a_out, b_out = track.ends(seg, t0, t1)
     lengths = np.bincount(owner + 1, weights=np.hypot(*(b - a).T), minlength=len(labels) + 1)
-    run_owner, runs = _runs(owner, a, b)
+    run_owner, runs = _runs(owner, a, b, a_out, b_out)
     order = np.argsort(run_owner, kind="stable")
     ids, index = np.unique(run_owner[order], return_inverse=True)
     lines = shapely.multilinestrings(runs[order], indices=index)
@@ -273,20 +357,67 @@ def _rows(
 
 def _pieces(
     start: np.ndarray, end: np.ndarray, polygons: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # Route order is segment order; each segment becomes one or more pieces, each wholly in one
-    # polygon (the lowest-numbered if it runs along a shared limit) or in none (-1).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Route order is segment order; each segment becomes one or more pieces (its index and the
+    # fractions t0 to t1 along it), each wholly in one polygon (the lowest-numbered if it runs
+    # along a shared limit) or in none (-1).
+    n = len(start)
+    chunks, chunk_of = _chunk_lines(start, end)
+    tree = STRtree(chunks)
+    # Private copies of the polygons near the route, prepared once for every query of this
+    # call (the splitter's own may be shared between threads; preparing is not thread-safe).
+    used = np.unique(tree.query(polygons)[0])
+    prepared = shapely.transform(polygons[used], lambda xy: xy)
+    shapely.prepare(prepared)
+    met_poly, met_chunk = tree.query(prepared, predicate="intersects")
+    met_poly = used[met_poly]
+    met = np.bincount(met_chunk, minlength=len(chunks))
+    in_poly, in_chunk = tree.query(prepared, predicate="contains_properly")
+    alone = met[in_chunk] == 1
+    chunk_owner = np.full(len(chunks), -1)
+    chunk_owner[in_chunk[alone]] = used[in_poly[alone]]
+    is_open = (met > 0) & (chunk_owner < 0)
+    owner = chunk_owner[chunk_of]
+    if not is_open.any():
+        return owner, np.arange(n), np.zeros(n), np.ones(n)
+    near = np.unique(met_poly[is_open[met_chunk]])
+    seg = np.flatnonzero(is_open[chunk_of])
+    whole, cut_seg, cut_t0, cut_t1, cut_owner = _cut(
+        start[seg], end[seg], prepared[np.searchsorted(used, near)], chunks[is_open]
+    )
+    owner[seg] = np.where(whole < len(near), near[np.minimum(whole, len(near) - 1)], -1)
+    cut_seg = seg[cut_seg]
+    cut_owner = np.where(cut_owner < len(near), near[np.minimum(cut_owner, len(near) - 1)], -1)
+    # Lay the pieces out in route order: one per whole segment, the cut ones in their place.
+    count = np.bincount(cut_seg, minlength=n)
+    count[count == 0] = 1
+    piece_seg = np.repeat(np.arange(n), count)
+    place = np.cumsum(count)[cut_seg] - count[cut_seg]
+    place += np.arange(len(cut_seg)) - np.searchsorted(cut_seg, cut_seg)
+    piece_owner, t0, t1 = owner[piece_seg], np.zeros(len(piece_seg)), np.ones(len(piece_seg))
+    piece_owner[place], t0[place], t1[place] = cut_owner, cut_t0, cut_t1
+    return piece_owner, piece_seg, t0, t1
+
+
+def _cut(
+    start: np.ndarray, end: np.ndarray, polygons: np.ndarray, chunks: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Segment by segment, for the segments of ``chunks``: ``whole`` is the lowest polygon that
+    # contains each segment (len(polygons) if none); the others are cut where they meet a
+    # limit, each piece (segment, t0, t1) owned by the lowest polygon its middle touches.
     n = len(start)
     segments = shapely.linestrings(np.stack([start, end], axis=1))
     poly, seg = STRtree(segments).query(polygons, predicate="contains")
     whole = np.full(n, len(polygons))
     np.minimum.at(whole, seg, poly)
     crossing = np.flatnonzero(whole == len(polygons))
-    # Cut points: intersect the crossing segments with the limit segments they meet, taken
-    # only from the polygons whose bounding box they enter.
-    _, touched = STRtree(polygons).query(segments[crossing])
-    limit_start, limit_end, _ = boundary_segments(polygons[np.unique(touched)])
-    limits = shapely.linestrings(np.stack([limit_start, limit_end], axis=1))
+    # Only the limit segments of the stretches of limit that meet the chunks can cut them.
+    limit_start, limit_end, _ = boundary_segments(polygons)
+    stretches, stretch_of = _chunk_lines(limit_start, limit_end)
+    met = np.zeros(len(stretches), dtype=bool)
+    met[STRtree(stretches).query(chunks, predicate="intersects")[1]] = True
+    near = met[stretch_of]
+    limits = shapely.linestrings(np.stack([limit_start[near], limit_end[near]], axis=1))
     cand_seg, cand_limit = STRtree(limits).query(segments[crossing], predicate="intersects")
     cuts = shapely.intersection(segments[crossing[cand_seg]], limits[cand_limit])
     xy, which = shapely.get_coordinates(cuts, return_index=True)
@@ -304,27 +435,39 @@ def _pieces(
     piece_seg, piece_t = piece_seg[keep], piece_t[keep]
     next_t = np.append(piece_t[1:], 1.0)[: len(piece_t)]
     next_t[_last_of_run(piece_seg)] = 1.0
-    a = _at(start, end, piece_seg, piece_t)
-    b = _at(start, end, piece_seg, next_t)
-    mid_poly, mid_idx = STRtree(shapely.points((a + b) / 2)).query(polygons, predicate="intersects")
+    middle = (_at(start, end, piece_seg, piece_t) + _at(start, end, piece_seg, next_t)) / 2
+    mid_poly, mid_idx = STRtree(shapely.points(middle)).query(polygons, predicate="intersects")
     piece_owner = np.full(len(piece_seg), len(polygons))
     np.minimum.at(piece_owner, mid_idx, mid_poly)
-    owner = np.concatenate([whole[whole < len(polygons)], piece_owner])
-    seg_all = np.concatenate([np.flatnonzero(whole < len(polygons)), piece_seg])
-    t_all = np.concatenate([np.zeros(n - len(crossing)), piece_t])
-    a_all = np.concatenate([start[whole < len(polygons)], a])
-    b_all = np.concatenate([end[whole < len(polygons)], b])
-    order = np.lexsort((t_all, seg_all))
-    owner = owner[order]
-    return np.where(owner < len(polygons), owner, -1), a_all[order], b_all[order]
+    return whole, piece_seg, piece_t, next_t, piece_owner
+
+
+def _chunk_lines(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # Consecutive segments _CHUNK at a time as LineStrings, and the chunk of each segment. A
+    # chunk joins the gaps between segments that do not follow on, so it covers them all.
+    n = len(start)
+    chunk_of = np.arange(n) // _CHUNK
+    # Every segment gives its start; its end too where the next one does not start there.
+    tail = np.append((chunk_of[1:] != chunk_of[:-1]) | np.any(end[:-1] != start[1:], axis=1), True)
+    at = np.arange(n) + np.append(0, np.cumsum(tail[:-1]))
+    xy = np.empty((n + int(tail.sum()), 2))
+    ids = np.empty(len(xy), dtype=np.intp)
+    xy[at], ids[at] = start, chunk_of
+    tail = np.flatnonzero(tail)
+    xy[at[tail] + 1], ids[at[tail] + 1] = end[tail], chunk_of[tail]
+    return shapely.linestrings(xy, indices=ids), chunk_of
 
 
 def _at(start: np.ndarray, end: np.ndarray, seg: np.ndarray, t: np.ndarray) -> np.ndarray:
     # Exact ends at t = 0 and 1, so consecutive pieces share their coordinates bit for bit.
-    point = start[seg] + t[:, None] * (end[seg] - start[seg])
+    point = _along(start, end, seg, t)
     point[t == 0] = start[seg[t == 0]]
     point[t == 1] = end[seg[t == 1]]
     return point
+
+
+def _along(start: np.ndarray, end: np.ndarray, seg: np.ndarray, t: np.ndarray) -> np.ndarray:
+    return start[seg] + t[:, None] * (end[seg] - start[seg])
 
 
 def _last_of_run(values: np.ndarray) -> np.ndarray:
@@ -332,13 +475,26 @@ def _last_of_run(values: np.ndarray) -> np.ndarray:
     return np.append(values[1:] != values[:-1], True)[: len(values)]
 
 
-def _runs(owner: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    # Chain consecutive pieces with the same owner into LineStrings.
+def _runs(
+    owner: np.ndarray, a: np.ndarray, b: np.ndarray, a_out: np.ndarray, b_out: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    # Chain consecutive pieces (ends ``a``, ``b`` in metres) with the same owner into
+    # LineStrings of ``a_out``, ``b_out``: each piece's start, then the end of the run's last.
     chained = (owner[1:] == owner[:-1]) & np.all(b[:-1] == a[1:], axis=1)
-    run = np.concatenate([[0], np.cumsum(~chained)])[: len(a)]
-    last = np.flatnonzero(np.append(~chained, True)[: len(a)])
-    position = np.concatenate([np.arange(len(a)), last + 0.5])
-    along = np.argsort(position, kind="stable")
-    xy = np.concatenate([a, b[last]])[along]
-    lines = shapely.linestrings(xy, indices=np.concatenate([run, run[last]])[along])
-    return owner[last], lines
+    run = np.concatenate([[0], np.cumsum(~chained)])
+    last = np.flatnonzero(np.append(~chained, True))
+    xy = np.empty((len(a) + len(last), 2))
+    run_of = np.empty(len(xy), dtype=np.intp)
+    xy[np.arange(len(a)) + run], run_of[np.arange(len(a)) + run] = a_out, run
+    xy[last + run[last] + 1], run_of[last + run[last] + 1] = b_out[last], run[last]
+    if a_out is not a:
+        # Run ends that meet in metres meet in the output too (a cut point and a route vertex
+        # can differ there by a rounding), so line_merge joins the same runs either way.
+        first = np.append(0, last[:-1] + 1)
+        key = np.concatenate([a[first], b[last]])
+        at = np.concatenate([first + run[first], last + run[last] + 1])
+        order = np.lexsort((key[:, 1], key[:, 0]))
+        new_group = np.append(True, np.any(np.diff(key[order], axis=0) != 0, axis=1))
+        leader = at[order][np.flatnonzero(new_group)][np.cumsum(new_group) - 1]
+        xy[at[order]] = xy[leader]
+    return owner[last], shapely.linestrings(xy, indices=run_of)
