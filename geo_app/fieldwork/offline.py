@@ -1,13 +1,15 @@
 """The "Captura en campo" page: what it keeps for offline use.
 
-Its files, for the service worker's cache, and the document of its offline layers
-(:mod:`cases.fieldwork.offline_layers`) that «¿Dónde estoy?» reads without network.
+Its files, for the service worker's cache; the document of its offline layers
+(:mod:`cases.fieldwork.offline_layers`) that «¿Dónde estoy?» reads without network; and the
+offline base map (:mod:`cases.fieldwork.base_map`), an MBTiles file in the instance folder.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +17,11 @@ import shapely
 from flask import current_app, url_for
 
 from boundaries.crs import MEASURE_CRS
+from cases.fieldwork.base_map import TileSet, open_tileset
 from cases.fieldwork.offline_layers import OfflineLayers
 from cases.storage.models import BoundaryKind
 from geo_app import theme
-from geo_app.formatting import history_value, short_date
+from geo_app.formatting import file_size, history_value, number, short_date
 from geo_app.vendor import vendor_url
 
 __all__ = [
@@ -29,6 +32,12 @@ __all__ = [
     "cache_name",
     "measure_projection",
     "layers_document",
+    "BASE_MAP_NAME",
+    "EMPTY_TILE",
+    "base_map_path",
+    "base_map",
+    "tile_prefix",
+    "base_map_document",
 ]
 
 # The npm files the capture page loads; the service worker caches exactly these.
@@ -138,4 +147,58 @@ def layers_document(layers: OfflineLayers, made_on: dt.date) -> dict:
              "recorrido": f.inspection, "municipio": f.municipality, "compartido": f.shared}
             for f in layers.findings
         ],
+    }
+
+
+# -- the offline base map ---------------------------------------------------------------------
+
+# Where the administrator leaves the MBTiles file when BASE_MAP_FILE does not name one.
+BASE_MAP_NAME = "mapa-base.mbtiles"
+# A transparent 1×1 PNG: the answer for a tile the file does not hold (the map shows nothing
+# there instead of an error).
+EMPTY_TILE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000005000155c2c3c40000000049454e44ae426082"
+)
+
+
+def base_map_path() -> Path:
+    """The MBTiles file of the offline base map (it may not exist)."""
+    configured = current_app.config.get("BASE_MAP_FILE")
+    return Path(configured) if configured else Path(current_app.instance_path) / BASE_MAP_NAME
+
+
+@lru_cache(maxsize=4)
+def _tileset(path: Path, stamp: tuple[int, int]) -> TileSet:
+    return open_tileset(path)
+
+
+def base_map() -> TileSet | None:
+    """The offline base map, or ``None`` when there is none (read once per file version)."""
+    path = base_map_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return _tileset(path, (stat.st_size, stat.st_mtime_ns))
+
+
+def tile_prefix() -> str:
+    """The URL of the base map's tiles without ``/z/x/y``."""
+    return url_for("field.base_map_tile", z=0, x=0, y=0).removesuffix("/0/0/0")
+
+
+def base_map_document(tileset: TileSet, tiles: list[tuple[int, int, int]], size: int) -> dict:
+    """What the phone needs to draw the base map and to keep the tiles of the work area."""
+    prefix, query = tile_prefix(), f"?v={tileset.version}"
+    return {
+        "nombre": tileset.name,
+        "version": tileset.version,
+        "url": prefix + "/{z}/{x}/{y}" + query,
+        "min_zoom": tileset.min_zoom,
+        "max_zoom": tileset.max_zoom,
+        "bounds": tileset.bounds,
+        "teselas": [f"{prefix}/{z}/{x}/{y}{query}" for z, x, y in tiles],
+        "bytes": size,
+        "texto": f"{number(len(tiles))} teselas del área de trabajo, {file_size(size)}",
     }

@@ -18,8 +18,9 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from boundaries.tracks import MAX_TRACK_POINTS
-from cases.errors import InvalidInputError
-from cases.fieldwork.offline_layers import offline_layers
+from cases.errors import InvalidInputError, NotFoundError
+from cases.fieldwork.base_map import read_tile, tiles_within
+from cases.fieldwork.offline_layers import offline_layers, work_area
 from cases.fieldwork.phone_sync import (
     DEFAULT_MAX_ACCURACY_M,
     MAX_FINDINGS,
@@ -34,7 +35,15 @@ from cases.storage.models import FindingCategory
 from geo_app.account.auth import acting_user
 from geo_app.db import get_session
 from geo_app.errors import error_response
-from geo_app.fieldwork.offline import cache_name, layers_document, offline_assets
+from geo_app.fieldwork.offline import (
+    EMPTY_TILE,
+    base_map,
+    base_map_document,
+    cache_name,
+    layers_document,
+    offline_assets,
+    tile_prefix,
+)
 from geo_app.files import attachment_store, max_attachment_bytes
 
 bp = Blueprint("field", __name__, url_prefix="/campo")
@@ -56,7 +65,8 @@ def capture():
 def service_worker():
     """El service worker de la captura: guarda la página y sus archivos para usarla sin red."""
     assets = offline_assets()
-    script = render_template("field/sw.js", assets=assets, cache_name=cache_name(assets))
+    script = render_template("field/sw.js", assets=assets, cache_name=cache_name(assets),
+                             tile_prefix=tile_prefix())
     return script, 200, {"Content-Type": "text/javascript; charset=utf-8",
                          "Cache-Control": "no-cache"}
 
@@ -71,6 +81,29 @@ def layers():
     response = jsonify(document)
     response.headers.update({"ETag": etag, "Cache-Control": "no-cache"})
     return response
+
+
+@bp.get("/mapa-base.json")
+def base_map_info():
+    """El mapa base sin conexión: dónde están sus teselas y cuáles guarda el teléfono."""
+    tileset = base_map()
+    if tileset is None:
+        return jsonify(None)
+    area = work_area(get_session())
+    tiles, size = tiles_within(tileset, area.bounds if area is not None else tileset.bounds)
+    return jsonify(base_map_document(tileset, tiles, size))
+
+
+@bp.get("/mapa-base/<int:z>/<int:x>/<int:y>")
+def base_map_tile(z: int, x: int, y: int):
+    """Una tesela del mapa base (vacía donde el archivo no tiene)."""
+    tileset = base_map()
+    if tileset is None:
+        raise NotFoundError("No hay un mapa base sin conexión.")
+    data = read_tile(tileset, z, x, y)
+    media_type = tileset.media_type if data is not None else "image/png"
+    return data or EMPTY_TILE, 200, {"Content-Type": media_type,
+                                     "Cache-Control": "private, max-age=31536000, immutable"}
 
 
 @bp.get("/token")

@@ -12,6 +12,7 @@
   var PHOTO_URL = body.dataset.photoUrl;
   var TOKEN_URL = body.dataset.tokenUrl;
   var LAYERS_URL = body.dataset.layersUrl;
+  var BASE_MAP_URL = body.dataset.baseMapUrl;
   var csrfToken = "";
   var RETRY_MS = 20000;
   // Findings per request: never more than the server takes, small enough to show progress.
@@ -133,8 +134,9 @@
 
   // -- map ------------------------------------------------------------------------------
   var map = L.map("mapa").setView([17.06, -96.72], 13);
+  var onlineTiles = null;
   if (body.dataset.tiles && body.dataset.tiles !== "none") {
-    L.tileLayer(body.dataset.tiles, { attribution: body.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
+    onlineTiles = L.tileLayer(body.dataset.tiles, { attribution: body.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
   }
   var trackLine = L.polyline([], { color: themeColour("route"), weight: 4 }).addTo(map);
   var findingsLayer = L.layerGroup().addTo(map);
@@ -688,6 +690,92 @@
     $("capas-fecha").textContent = doc.fecha_texto + (doc.marco ? " · " + doc.marco : "");
     showWhere();
   }
+
+  // -- the offline base map: the app's own tiles, kept on the phone on request ------------
+  var BASE_CACHE = "limites-mapa-base-";
+  var baseMap = null;
+  var baseLayer = null;
+
+  function useBaseMap(info) {
+    baseMap = info;
+    if (onlineTiles) map.removeLayer(onlineTiles);
+    if (baseLayer) map.removeLayer(baseLayer);
+    var b = info.bounds;
+    baseLayer = L.tileLayer(info.url, {
+      attribution: info.nombre, maxNativeZoom: info.max_zoom, maxZoom: 19,
+      bounds: [[b[1], b[0]], [b[3], b[2]]]
+    }).addTo(map);
+    baseLayer.bringToBack();
+    $("mapa-base").hidden = false;
+    return showBaseMap();
+  }
+
+  function showBaseMap(saving) {
+    if (!("caches" in window)) {
+      $("mapa-base-texto").textContent = "Este navegador no puede guardar el mapa base.";
+      $("guardar-mapa-base").hidden = true;
+      return Promise.resolve();
+    }
+    if (saving) {
+      $("mapa-base-texto").textContent = "Guardando " + formatNumber(saving.done) + " de " +
+        formatNumber(saving.total) + " teselas…";
+      return Promise.resolve();
+    }
+    return caches.open(BASE_CACHE + baseMap.version).then(function (cache) { return cache.keys(); })
+      .then(function (kept) {
+        var whole = baseMap.teselas.length && kept.length >= baseMap.teselas.length;
+        $("mapa-base-texto").textContent = (whole ? "Mapa base guardado en el teléfono: " :
+          "Mapa base sin conexión (" + baseMap.nombre + "): ") + baseMap.texto + ".";
+        $("mapa-base").dataset.guardado = String(!!whole);
+        $("guardar-mapa-base").hidden = !!whole || !baseMap.teselas.length;
+      });
+  }
+
+  // Four tiles at a time; old versions of the map are dropped once the new one is kept.
+  $("guardar-mapa-base").addEventListener("click", function () {
+    if (!baseMap || !navigator.onLine) {
+      showError("Guarde el mapa base con conexión.");
+      return;
+    }
+    var name = BASE_CACHE + baseMap.version;
+    var queue = baseMap.teselas.slice();
+    var progress = { done: 0, total: queue.length };
+    $("guardar-mapa-base").disabled = true;
+    caches.open(name).then(function (cache) {
+      function lane() {
+        var url = queue.shift();
+        if (!url) return Promise.resolve();
+        return cache.add(url).then(function () {
+          progress.done += 1;
+          showBaseMap(progress);
+          return lane();
+        });
+      }
+      return Promise.all([lane(), lane(), lane(), lane()]);
+    }).then(function () {
+      return caches.keys().then(function (names) {
+        return Promise.all(names.filter(function (n) { return n.indexOf(BASE_CACHE) === 0 && n !== name; })
+          .map(function (n) { return caches.delete(n); }));
+      });
+    }).then(function () { return showBaseMap(); }, function () {
+      showError("No se pudo guardar todo el mapa base; inténtelo de nuevo con conexión.");
+      return showBaseMap();
+    }).then(function () { $("guardar-mapa-base").disabled = false; });
+  });
+
+  store("capas", "readonly", function (s) { return s.get("mapa-base"); }).then(function (kept) {
+    if (kept && kept.doc) useBaseMap(kept.doc);
+    if (!navigator.onLine) return;
+    return fetch(BASE_MAP_URL, { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!response.ok || !json) return;
+      return response.json().then(function (info) {
+        if (!info) return;
+        if (!kept || !kept.doc || kept.doc.version !== info.version) useBaseMap(info);
+        return put("capas", { clave: "mapa-base", doc: info });
+      });
+    });
+  }).catch(function (error) { console.warn("mapa base sin conexión:", error); });
 
   // The kept layers first (no network needed), then a fresher copy when online; the server
   // answers 304 when the phone's copy is current.

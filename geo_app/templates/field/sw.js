@@ -5,6 +5,8 @@
 const CACHE = {{ cache_name|tojson }};
 const ASSETS = {{ assets|tojson }};
 const PAGE = ASSETS[0];
+// The offline base map's tiles: kept by the page (Cache Storage) and served from there first.
+const TILES = {{ tile_prefix|tojson }} + "/";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)).then(() => self.skipWaiting()));
@@ -22,6 +24,10 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
+  if (new URL(request.url).pathname.startsWith(TILES)) {
+    event.respondWith(caches.match(request).then((kept) => kept || fetch(request)));
+    return;
+  }
   const isPage = request.mode === "navigate";
   event.respondWith(
     fetch(request)
