@@ -62,9 +62,10 @@ logger = logging.getLogger(__name__)
 
 #: How far (metres) an end of a proposed line may lie from the common limit; it is moved onto it.
 ENDPOINT_SNAP_M = 5.0
-# Length (metres) of a line outside both municipalities that still counts as inside: the
-# noise of reprojecting a line drawn on the limit.
-_OUTSIDE_M = 1e-3
+# What a line may stray outside the two municipalities, or come near a third, without
+# meaning it (metres): a side straight in degrees and the same side straight in metres part by
+# millimetres.
+_NOISE_M = 0.01
 # An end closer than this to a vertex of the limit (metres) is that vertex: no sliver side.
 _SAME_VERTEX_M = 1e-3
 # A point this close (metres) to a segment lies on it and is inserted there.
@@ -372,11 +373,21 @@ def _pair(
 
 
 def _require_inside(line: shapely.LineString, a: BaseGeometry, b: BaseGeometry) -> None:
+    outer = shapely.boundary(shapely.union(a, b))
     length = shapely.difference(line, shapely.union(a, b)).length
-    if length > _OUTSIDE_M:
+    if length > _NOISE_M:
         raise LimitLineError(
             f"la línea sale de los dos municipios ({length:.1f} m fuera de ellos); debe ir "
             "por dentro, de un punto del límite común a otro"
+        )
+    # Only the ends may reach the limit with a third municipality (at a corner of the limit);
+    # anywhere else the new limit would pinch one of the two into separate parts.
+    ends = shapely.points([line.coords[0], line.coords[-1]])
+    near = shapely.get_parts(shapely.intersection(line, shapely.buffer(outer, _NOISE_M)))
+    if any(shapely.distance(part, ends).min() > _NOISE_M for part in near):
+        raise LimitLineError(
+            "la línea toca el límite con otro municipio; solo sus extremos pueden tocar un "
+            "límite, y solo el común a los dos"
         )
 
 

@@ -98,6 +98,10 @@ def test_the_line_may_follow_the_limit_for_a_while():
      "se cruza a sí misma"),
     (LineString([(-96.75, 17.071), (-96.749, 17.0805), (-96.75, 17.079)]),
      "sale de los dos municipios"),
+    (LineString([(-96.75, 17.071), (-96.749, 17.08), (-96.75, 17.079)]),
+     "toca el límite con otro municipio"),
+    (LineString([(-96.75, 17.071), (-96.749, 17.07), (-96.748, 17.075), (-96.75, 17.079)]),
+     "toca el límite con otro municipio"),
     (LineString([(-96.75, 17.075), (-96.749, 17.076), (-96.749, 17.074), (-96.75, 17.075)]),
      "mismo punto"),
 ])
