@@ -247,7 +247,7 @@ def construction_table(
     factors = survey.get_factors(middle.x, middle.y)
     start_limits = end_limits = ()
     if limits is not None:
-        start_limits, end_limits = _limits_through(limits, code_col, x, y)
+        start_limits, end_limits = _limits_through(limits, code_col, line, x, y)
     return Annex(
         vertices=vertices,
         sides=sides,
@@ -260,9 +260,13 @@ def construction_table(
 
 
 def _limits_through(
-    limits: gpd.GeoDataFrame, code_col: str, x: np.ndarray, y: np.ndarray
+    limits: gpd.GeoDataFrame, code_col: str, line: shapely.LineString, x: np.ndarray,
+    y: np.ndarray,
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     polygons = to_storage(limits)
+    # Only the polygons around the line need reprojecting (a state has hundreds).
+    around = polygons.sindex.query(shapely.buffer(shapely.envelope(line), 0.01))
+    polygons = polygons.iloc[np.sort(around)]
     rings = project(shapely.boundary(polygons.geometry.values), STORAGE_CRS, SURVEY_CRS)
     codes = polygons[code_col].astype(str).to_numpy()
     ends = shapely.points([x[0], x[-1]], [y[0], y[-1]])
