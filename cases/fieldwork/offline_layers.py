@@ -91,15 +91,22 @@ class OfflineLayers:
 
 
 def work_area(session: Session) -> BaseGeometry | None:
-    """The unit's work area: the box of its records with :data:`WORK_AREA_MARGIN_DEG`."""
+    """The unit's work area: the box of its records with :data:`WORK_AREA_MARGIN_DEG`.
+
+    Before any record, the box of the stored rivers; ``None`` when there is neither (the
+    phone then keeps no limits rather than the whole state's).
+    """
     bounds = records_bounds(session)
+    if bounds is None:
+        rivers = stored_rivers(session)
+        bounds = tuple(rivers.total_bounds) if len(rivers) else None
     if bounds is None:
         return None
     return shapely.box(*bounds).buffer(WORK_AREA_MARGIN_DEG, join_style="mitre")
 
 
 def _touching(layer: gpd.GeoDataFrame, area: BaseGeometry | None) -> gpd.GeoDataFrame:
-    kept = layer if area is None else layer[layer.intersects(area)]
+    kept = layer.iloc[:0] if area is None else layer[layer.intersects(area)]
     return kept[["code", "name", "geometry"]].reset_index(drop=True)
 
 

@@ -62,3 +62,14 @@ def test_the_version_changes_with_the_layers_only(demo):
 def test_an_empty_database_has_no_area_and_no_frame(session):
     layers = offline_layers(session)
     assert layers.area is None and len(layers.frame) == 0 and layers.findings == []
+
+
+def test_without_records_the_area_is_the_rivers_and_without_rivers_there_is_none(session):
+    from shapely import LineString
+
+    from cases.storage.models import Watercourse
+
+    assert work_area(session) is None
+    session.add(Watercourse(name="Río Atoyac", geometry=LineString([(-96.8, 17.1), (-96.7, 17.0)])))
+    session.flush()
+    assert work_area(session).contains(shapely.box(-96.8, 17.0, -96.7, 17.1))

@@ -44,7 +44,7 @@ process.stdin.on("end", () => {
     const a = where.where(index, lon, lat);
     return {official: a.official, shared: a.shared, dispute: a.dispute, parties: a.parties,
             zones: a.zones, limit: a.limitDistance, xy: index.project(lon, lat),
-            river: a.river};
+            river: a.river, covered: a.covered};
   });
   process.stdout.write(JSON.stringify(answers));
 });
@@ -130,6 +130,7 @@ def test_the_phone_answers_as_limites_responsible(layers_app, layers_doc, tmp_pa
     phone = _phone_answers(layers_doc, points)
     server = _server_answers(layers_app, points, tmp_path)
     assert len(phone) == len(server) == RANDOM_POINTS + NEAR_LIMIT_POINTS
+    assert all(answer["covered"] for answer in phone)
     differ = []
     for n, (mine, theirs) in enumerate(zip(phone, server, strict=True)):
         official = theirs["official"]["code"] if theirs["official"] else None
@@ -163,6 +164,12 @@ def test_the_phone_measures_along_the_river_as_the_server(layers_app, layers_doc
         assert abs(mine["river"]["km"] - theirs["km"]) < 0.001  # km: a metre
         assert abs(mine["river"]["distance"] - theirs["distance_m"]) < 0.05
         assert mine["river"]["bank"] == theirs["bank"]
+
+
+def test_beyond_the_work_area_the_phone_does_not_answer(layers_doc):
+    west, south, east, north = layers_doc["area"]
+    beyond = np.array([[west - 0.01, south], [east + 0.5, north], [(west + east) / 2, north]])
+    assert [a["covered"] for a in _phone_answers(layers_doc, beyond)] == [False] * 3
 
 
 def test_the_bundle_is_small(layers_app):

@@ -608,6 +608,7 @@
   function placeOf(lon, lat) {
     if (!layers) return null;
     var a = LimitesWhere.where(layers, lon, lat);
+    if (!a.covered) return null;
     return {
       municipio: a.official ? nameOf(a.official) : null, clave: a.official,
       compartido: a.shared, disputa: a.dispute, zonas: a.zones,
@@ -627,6 +628,15 @@
     }
     var a = LimitesWhere.where(layers, lastFix.lon, lastFix.lat);
     var panel = $("donde-municipio").closest("section");
+    if (!a.covered) {
+      panel.dataset.municipio = "";
+      $("donde-municipio").textContent = "Fuera del área de trabajo";
+      ["donde-limite", "donde-compartido", "donde-zona", "donde-rio"].forEach(function (id) { $(id).textContent = ""; });
+      $("donde-limite").textContent = layersDoc.area
+        ? "El teléfono guarda los límites del área de trabajo de la Unidad; aquí el servidor decidirá al enviar."
+        : "El servidor aún no tiene zonas ni recorridos que marquen el área de trabajo.";
+      return;
+    }
     panel.dataset.municipio = a.official || "";
     panel.dataset.compartido = String(a.shared);
     panel.dataset.zona = a.zones.join(" / ");

@@ -129,7 +129,7 @@
       return { name: f.properties.name, xy: xy, along: along };
     });
     return {
-      project: project, polygons: polygons, zones: zones, rivers: rivers,
+      project: project, polygons: polygons, zones: zones, rivers: rivers, area: doc.area,
       layers: 1 + doc.reclamos.length, names: doc.nombres || {},
       sharedDistance: doc.distancia_compartida_m, riverReach: doc.alcance_rio_m
     };
@@ -163,11 +163,23 @@
   }
 
   // -- where a point is -----------------------------------------------------------------------
-  /* The answer for lon/lat: {official (code or null), dispute, shared, limitDistance (metres
+  /* The answer for lon/lat: {covered (false outside the work area of the layers: the rest
+   * is then not the server's answer), official (code or null), dispute, shared, limitDistance (metres
    * to the nearest limit of any layer when within the shared distance, else null), parties,
    * zones (names), zoneDetails, nearest: {distance, neighbour} (the frame's limit of the
    * municipality under the point and the municipality across it), river: {name, km,
    * distance, bank} or null}. */
+  // Degrees kept clear inside the edge of the work area (about 110 m): nearer the edge a
+  // limit within the shared distance may belong to a polygon the phone was not given.
+  var EDGE_DEG = 0.001;
+
+  // Whether the phone's layers answer for lon/lat: it is inside the work area they cover.
+  function covers(index, lon, lat) {
+    var a = index.area;
+    return !!a && lon > a[0] + EDGE_DEG && lat > a[1] + EDGE_DEG &&
+      lon < a[2] - EDGE_DEG && lat < a[3] - EDGE_DEG;
+  }
+
   function where(index, lon, lat) {
     var xy = index.project(lon, lat), x = xy[0], y = xy[1];
     var D = index.sharedDistance;
@@ -205,6 +217,7 @@
     answer.zoneDetails = zones.map(function (z) { return { name: z.name, status: z.status }; });
     answer.nearest = nearestLimit(frameDistances, home);
     answer.river = alongRiver(index, x, y);
+    answer.covered = covers(index, lon, lat);
     return answer;
   }
 
