@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from cases.records.audit import References, changed_fields, field_kind, field_label
-from cases.storage.statuses import MeetingKind
+from cases.reporting.indicators import count_text
+from cases.storage.statuses import IndicatorRule, IndicatorSource, MeetingKind
 
 if TYPE_CHECKING:
     from cases.reporting.indicators import IndicatorLevel
@@ -348,14 +349,77 @@ def readable_history(
 
 
 def rule_text(level: IndicatorLevel) -> str:
-    """The computation in words: "4 vinculaciones de 20 programadas en el año = 20 %"."""
-    if level.annual_goal is None:
-        return (f"{level.done_text} en el trimestre; sin meta registrada: no se puede calcular "
-                "el porcentaje")
+    """The computation in words, by the indicator's rule.
+
+    "4 vinculaciones de 20 programadas en el año = 20 %" (the quarter's count ÷ the annual
+    goal); "6 eventos en el año hasta el tercer trimestre (2 eventos en el trimestre) de 20
+    programados en el año = 30 %" (year to date);
+    "3 eventos de 5 programados en el trimestre = 60 %" (the quarter's goal); a component
+    made of its activity indicators says so: "12.1 (3) + 12.2 (2) = 5 …".
+    """
     unit = level.indicator.unit or "actividades"
     planned = "programados" if unit.endswith("os") else "programadas"
-    return (f"{level.done_text} de {figure(level.annual_goal)} {planned} en el año = "
+    parts = ""
+    if level.source is IndicatorSource.SUM and level.parts:
+        parts = " + ".join(f"{p.indicator.key} ({p.counted})" for p in level.parts) + " = "
+    if level.source is IndicatorSource.MEAN:
+        if not level.parts:
+            return "Promedio de sus indicadores de actividad: no hay ninguno registrado"
+        levels = "; ".join(f"{p.indicator.key}: {percent(p.computed_percent)}"
+                           for p in level.parts)
+        return f"Promedio de los niveles de sus actividades ({levels}) = " \
+               f"{percent(level.computed_percent)}"
+    if level.rule is IndicatorRule.QUARTER_OF_QUARTER:
+        if level.denominator is None:
+            return (f"{parts}{level.done_text} en el trimestre; sin meta programada para el "
+                    f"{level.quarter.ordinal}: no se puede calcular el porcentaje")
+        return (f"{parts}{level.done_text} de {figure(level.denominator)} {planned} en el "
+                f"trimestre = {percent(level.computed_percent)}")
+    if level.rule is IndicatorRule.YEAR_TO_DATE:
+        ytd = count_text(level.year_to_date, unit)
+        if level.denominator is None:
+            gathered = "acumulados" if unit.endswith("os") else "acumuladas"
+            return (f"{ytd} {gathered} en el año; sin meta anual registrada: no se puede "
+                    "calcular el porcentaje")
+        return (f"{parts}{ytd} en el año hasta el {level.quarter.ordinal} "
+                f"({level.done_text} en el trimestre) de {figure(level.denominator)} {planned} "
+                f"en el año = {percent(level.computed_percent)}")
+    if level.denominator is None:
+        return (f"{parts}{level.done_text} en el trimestre; sin meta registrada: no se puede "
+                "calcular el porcentaje")
+    return (f"{parts}{level.done_text} de {figure(level.denominator)} {planned} en el año = "
             f"{percent(level.computed_percent)}")
+
+
+def hours(times) -> str:
+    """Start and end times in words: "de 10:00 a 13:30 h"; several activities by "; ".
+
+    Examples
+    --------
+    >>> hours([(dt.time(10), dt.time(13, 30)), (dt.time(9), None)])
+    'de 10:00 a 13:30 h; de 09:00 h'
+    """
+    texts = []
+    for start, end in times:
+        text = " ".join(part for part in (
+            f"de {start:%H:%M}" if start else "", f"a {end:%H:%M}" if end else "") if part)
+        texts.append(f"{text} h")
+    return "; ".join(texts)
+
+
+def agreement_text(item) -> str:
+    """An agreement as the report lists it, with its status on the report's date.
+
+    ``item`` is a :class:`cases.records.agreements.AgreementAsOf`.
+    """
+    agreement = item.agreement
+    who = [n for n in (agreement.responsible.name if agreement.responsible else "",
+                       agreement.responsible_person.label if agreement.responsible_person
+                       else "") if n]
+    due = long_date(agreement.due_date) if agreement.due_date else "sin fecha"
+    return (f"{agreement.text.strip().rstrip('.')}. Responsable: "
+            f"{spanish_list(who) or 'sin responsable'}. Fecha compromiso: {due}. "
+            f"Estado al {long_date(item.day)}: {item.label}.")
 
 
 def computed_note(level: IndicatorLevel) -> str | None:
@@ -380,4 +444,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(file_size, "tamano")
     app.add_template_filter(percent, "porcentaje")
     app.add_template_filter(rule_text, "regla")
+    app.add_template_filter(agreement_text, "acuerdo_texto")
+    app.add_template_filter(hours, "horario")
     app.add_template_filter(computed_note, "nota_calculada")

@@ -86,17 +86,19 @@ SEED_GOALS = {"12": ("estrategias", 20), "12.1": ("eventos", 20), "12.2": ("vinc
 def apply_seed_goals(session) -> None:
     """Give the demo's 2025 indicators the goals the seed's levels imply (idempotent).
 
-    Only for tests of the computation: the seed states no goal, so the demo records none and
-    gives the seed's levels as official figures.
+    Only for tests of the computation: quarterly goals besides the annual one, and the rule
+    «the quarter's count ÷ the annual goal» (the demo's own rule is the year so far).
     """
     from cases.reporting.indicators import configure_indicator, find_indicator
     from cases.storage.db import unit_of_work
+    from cases.storage.statuses import IndicatorRule
 
     with unit_of_work(session):
         for key, (unit, goal) in SEED_GOALS.items():
             configure_indicator(
                 session, find_indicator(session, key, YEAR), annual_goal=goal, unit=unit,
                 quarterly_goals={n: goal / 4 for n in range(1, 5)},
+                rule=IndicatorRule.QUARTER_OF_YEAR,
             )
 
 

@@ -40,6 +40,7 @@ CASES_DRAWING: dict[str, set[str]] = {
 # What a record is, its audit log, its versions and the rules for typed text: every folder
 # above storage may use them, and they use only storage and errors.
 RECORDS_CORE = {
+    "cases.records.agreements",
     "cases.records.audit",
     "cases.records.lifecycle",
     "cases.records.record_types",

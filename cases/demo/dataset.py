@@ -24,13 +24,12 @@ from sqlalchemy.orm import Session
 from boundaries.crs import STORAGE_CRS
 from cases.access.accounts import create_demo_accounts
 from cases.demo.story import (
+    ANNUAL_GOAL,
     AUTHORIZED_BY,
     CASES,
     INDICATORS,
     INSTITUTIONS,
     MEETINGS,
-    OFFICIAL_LEVEL_QUARTER,
-    OFFICIAL_LEVEL_REASON,
     PEOPLE,
     PERIOD,
     PROGRAM,
@@ -46,7 +45,8 @@ from cases.storage.models import (
     Evidence,
     FindingCategory,
     Indicator,
-    IndicatorOverride,
+    IndicatorRule,
+    IndicatorSigner,
     Inspection,
     InspectionParticipant,
     Institution,
@@ -236,25 +236,20 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
         count("personas", new)
     indicators = {}
     signer = people[AUTHORIZED_BY]
-    for level, key, name, unit, reached in INDICATORS:
+    for level, key, name, unit, _reached in INDICATORS:
         row, new = _get_or_create(
             session, Indicator, {"program": PROGRAM, "key": key, "period": PERIOD},
-            level=level, name=name, unit=unit, authorized_by=signer,
+            level=level, name=name, unit=unit, annual_goal=ANNUAL_GOAL,
+            rule=IndicatorRule.YEAR_TO_DATE,
         )
         indicators[key] = row
         count("indicadores", new)
-        # The report's level is the quarter's official figure, recorded once with its source.
-        new = not any(
-            o.quarter == OFFICIAL_LEVEL_QUARTER and o.reason == OFFICIAL_LEVEL_REASON
-            for o in row.overrides
-        )
-        if new:
-            row.overrides.append(IndicatorOverride(
-                quarter=OFFICIAL_LEVEL_QUARTER, value_percent=reached,
-                reason=OFFICIAL_LEVEL_REASON, author=signer.name,
-                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-            ))
-        count("niveles oficiales", new)
+    # Who signed the report, as the unit's signer from the start of its year.
+    _, new = _get_or_create(
+        session, IndicatorSigner, {"indicator_id": None, "person_id": signer.id},
+        valid_from=dt.date(2025, 1, 1),
+    )
+    count("firmantes", new)
     zones = {}
     for name, kind, status, codes, description, geometry in ZONES:
         row, new = _get_or_create(
@@ -311,7 +306,7 @@ def load_demo(session: Session, progress: Callable[[str], None] | None = None) -
         inspection, new = _get_or_create(
             session, Inspection, {"started_on": days[0], "title": spec["title"]},
             ended_on=days[-1], visit_dates=[day.isoformat() for day in days],
-            summary=spec["summary"], illustrative=True, case=cases[spec["case"]],
+            purpose=spec["summary"], illustrative=True, cases=[cases[spec["case"]]],
             indicator=indicators["12.2"],
             institutions=[institutions[name] for name in spec["institutions"]],
             people=[InspectionParticipant(person=people[key], role=role)

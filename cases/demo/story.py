@@ -21,8 +21,7 @@ __all__ = [
     "PEOPLE",
     "AUTHORIZED_BY",
     "INDICATORS",
-    "OFFICIAL_LEVEL_QUARTER",
-    "OFFICIAL_LEVEL_REASON",
+    "ANNUAL_GOAL",
     "CASES",
     "MEETINGS",
 ]
@@ -96,12 +95,12 @@ INDICATORS = [
 ]
 """Level, key, name, what it counts (the name's own word) and the level the report states.
 
-The report states a reached level but no goal: the level is recorded as the official figure
-of the quarter, with the report as its reason and its signer as author; no goal is recorded,
-so the app says the level cannot be computed from the activities.
+The report states a reached level (20 %) but no goal. It reads as the MIR's year-to-date
+rule: 4 activities of each indicator from January to June, of 20 programmed in the year, so
+the demo records an annual goal of 20 and that rule, and the level is computed, not typed.
 """
-OFFICIAL_LEVEL_QUARTER = 2
-OFFICIAL_LEVEL_REASON = "Nivel alcanzado según el informe de avance abril–junio 2025"
+ANNUAL_GOAL = 20.0
+"""The annual goal that makes the report's 20 % the count so far in the year ÷ the goal."""
 
 # The app's own case files, numbered in the order they were opened; the report has none.
 CASES = [

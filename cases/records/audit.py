@@ -74,6 +74,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
     if isinstance(value, BaseGeometry):
         digest = hashlib.sha256(shapely.to_wkb(value)).hexdigest()[:12]
         return f"{value.geom_type}, {shapely.get_num_coordinates(value)} vértices, {digest}"
@@ -372,6 +374,11 @@ FIELD_LABELS = {
     "done": "Lo realizado", "outcome": "Resultado", "agreement_id": "Acuerdo",
     "at": "Fecha", "from_status": "Estado anterior", "to_status": "Estado nuevo",
     "changed_on": "Fecha del cambio", "file_count": "Archivos", "feature_count": "Elementos",
+    "responsible_person": "Persona responsable",
+    "responsible_person_id": "Persona responsable", "start_time": "Hora de inicio",
+    "end_time": "Hora de término", "rule": "Regla de cálculo", "regla": "Regla de cálculo",
+    "se_calcula_con": "Qué cuenta", "autoriza": "Autoriza", "autoriza_desde": "Autoriza desde",
+    "effective_on": "Fecha en que cambió",
 }
 
 

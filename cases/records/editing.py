@@ -14,6 +14,7 @@ responsible municipality, shared flag and km along the Atoyac).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from shapely import get_coordinates
@@ -27,6 +28,7 @@ from boundaries.errors import TrackCoordinateError
 from boundaries.tracks import checked_coordinates, require_in_measure_area
 from cases.errors import ConflictError, InvalidInputError, boundary_errors
 from cases.frames.derived import annotate_findings, annotate_routes
+from cases.records.agreements import local_today
 from cases.records.audit import record_change, snapshot
 from cases.records.lifecycle import check_version, soft_delete, touch
 from cases.records.record_types import record_type_of
@@ -69,13 +71,14 @@ EDITABLE: dict[type, frozenset[str]] = {
                             "municipalities"}),
     Case: frozenset({"number", "title", "status", "description", "opened_on", "closed_on",
                      "zones", "parties"}),
-    Meeting: frozenset({"date", "kind", "title", "place", "venue", "purpose", "summary",
-                        "participants", "institutions", "zones", "cases", "sites", "people",
-                        "indicator"}),
-    Agreement: frozenset({"meeting", "text", "responsible", "due_date", "status"}),
-    Inspection: frozenset({"title", "started_on", "ended_on", "visit_dates", "summary",
-                           "participants",
-                           "institutions", "zone", "case", "people", "route", "indicator",
+    Meeting: frozenset({"date", "start_time", "end_time", "kind", "title", "place", "venue",
+                        "purpose", "summary", "participants", "institutions", "zones",
+                        "cases", "sites", "people", "indicator"}),
+    Agreement: frozenset({"meeting", "inspection", "text", "responsible",
+                          "responsible_person", "due_date", "status"}),
+    Inspection: frozenset({"title", "started_on", "ended_on", "visit_dates", "start_time",
+                           "end_time", "place", "purpose", "summary", "participants",
+                           "institutions", "zones", "cases", "people", "route", "indicator",
                            "route_points_read", "route_points_kept"}),
     Finding: frozenset({"inspection", "category", "description", "geometry"}),
     Site: frozenset({"name", "description", "geometry"}),
@@ -89,7 +92,7 @@ _REQUIRED: dict[type, dict[str, str]] = {
     DisputeZone: {"name": "el nombre", "kind": "el tipo", "geometry": "el polígono"},
     Case: {"number": "el número", "title": "el título", "opened_on": "la fecha de apertura"},
     Meeting: {"date": "la fecha", "kind": "el tipo", "title": "el título"},
-    Agreement: {"meeting": "la reunión", "text": "el texto"},
+    Agreement: {"text": "el texto"},
     Inspection: {"title": "el título", "started_on": "la fecha de inicio"},
     Finding: {"inspection": "el recorrido", "category": "la categoría",
               "geometry": "el lugar del hallazgo: márquelo en el mapa, escriba la longitud y "
@@ -100,10 +103,14 @@ _REQUIRED: dict[type, dict[str, str]] = {
 }
 
 
+# What a change of status carries besides the status: why, and the day it happened.
+_STATUS_FIELDS = {"status_note", "status_on"}
+
+
 def _check_fields(model: type, values: dict[str, Any]) -> None:
     if model not in EDITABLE:
         raise InvalidInputError(f"no se editan registros de tipo {model.__name__} aquí")
-    unknown = set(values) - EDITABLE[model] - {"status_note"}
+    unknown = set(values) - EDITABLE[model] - _STATUS_FIELDS
     if unknown:
         raise InvalidInputError(f"campos desconocidos: {', '.join(sorted(unknown))}")
 
@@ -121,6 +128,16 @@ def _check_required(record: object) -> None:
         if _empty(getattr(record, field)):
             raise InvalidInputError(f"Falta {words}.",
                                     field=_FIELD_OF.get((type(record), field), field))
+    if isinstance(record, Agreement) and (record.meeting is None) == (record.inspection is None):
+        raise InvalidInputError(
+            "El acuerdo debe pertenecer a una reunión o a un recorrido (uno solo).",
+            field="meeting")
+    start, end = getattr(record, "start_time", None), getattr(record, "end_time", None)
+    single_day = not getattr(record, "ended_on", None) or record.ended_on == getattr(
+        record, "started_on", None)
+    if start and end and end < start and single_day:
+        raise InvalidInputError("La hora de término es anterior a la de inicio.",
+                                field="end_time")
     started, ended = getattr(record, "started_on", None), getattr(record, "ended_on", None)
     if isinstance(record, Inspection) and started and ended and ended < started:
         raise InvalidInputError("La fecha de término es anterior a la de inicio.",
@@ -212,7 +229,7 @@ def _assign(record: object, values: dict[str, Any]) -> bool:
     """Set ``values`` on ``record``; whether the geometry changed."""
     geometry_changed = False
     for field, value in values.items():
-        if field == "status_note":
+        if field in _STATUS_FIELDS:
             continue
         if field in ("geometry", "route"):
             value = _normalise_geometry(type(record), value)
@@ -229,9 +246,17 @@ def _assign(record: object, values: dict[str, Any]) -> bool:
 
 
 def _status_change(session: Session, actor: User | None, record: object,
-                   old: Any, new: Any, note: str) -> StatusChange:
+                   old: Any, new: Any, note: str, on: dt.date | None = None) -> StatusChange:
+    """Record a change of status that happened on ``on`` (default: today in Oaxaca).
+
+    A change dated in the future is refused: it has not happened yet.
+    """
     from cases.records.audit import COMMAND_LINE
 
+    today = local_today()
+    if on is not None and on > today:
+        raise InvalidInputError("La fecha del cambio de estado no puede ser posterior a hoy.",
+                                field="status_on")
     change = StatusChange(
         record_type=record_type_of(record).name,
         record_id=record.id,
@@ -241,9 +266,48 @@ def _status_change(session: Session, actor: User | None, record: object,
         from_status=old.value if old is not None else None,
         to_status=new.value,
         note=(note or "").strip(),
+        effective_on=on or today,
     )
     session.add(change)
     return change
+
+
+# A sliver of a zone drawn across a limit does not make a municipality a party (m²).
+_ZONE_PARTY_MIN_M2 = 100.0
+
+
+def _zone_parties(session: Session, zone: DisputeZone, chosen: bool) -> None:
+    """Check the municipalities in dispute of ``zone``; fill them from the frame if empty.
+
+    Two or more are needed: «Compartido» and «Concierne a» of a finding in the zone name
+    them. Left empty, they are the municipalities of the frame in force that the polygon
+    covers (more than a sliver); one alone is refused.
+    """
+    if chosen and len(zone.municipalities) == 1:
+        raise InvalidInputError(
+            "Una zona en disputa involucra dos o más municipios: elija también el otro "
+            "(o deje la lista vacía para tomarlos del marco vigente).", field="municipalities")
+    if zone.municipalities or zone.geometry is None:
+        return
+    from cases.frames.in_force import frame_in_force
+    from cases.storage.models import BoundaryKind, BoundaryVersion
+    from cases.storage.spatial import intersecting
+
+    frame = frame_in_force(session)
+    if frame is None:
+        return
+    import geopandas as gpd
+
+    versions = [v for v in intersecting(session, BoundaryVersion, zone.geometry)
+                if v.kind is BoundaryKind.OFFICIAL and v.frame_id == frame.id]
+    if not versions:
+        return
+    pieces = gpd.GeoSeries([v.geometry.intersection(zone.geometry) for v in versions],
+                           crs=4326).to_crs(6372).area
+    parties = [v.municipality for v, area in zip(versions, pieces, strict=True)
+               if area >= _ZONE_PARTY_MIN_M2]
+    if len(parties) >= 2:
+        zone.municipalities = sorted(set(parties), key=lambda m: m.cvegeo)
 
 
 def _recompute(session: Session, record: object) -> None:
@@ -280,6 +344,8 @@ def create_record(session: Session, actor: User | None, model: type,
     record.deleted_at = None  # in the state, so a later touch() can flag it
     geometry_changed = _assign(record, values)
     _check_required(record)
+    if isinstance(record, DisputeZone):
+        _zone_parties(session, record, "municipalities" in values)
     session.add(record)
     _flush(session, record)
     # Derived facts first, so the audit entry shows what was computed from the geometry.
@@ -287,8 +353,12 @@ def create_record(session: Session, actor: User | None, model: type,
         _recompute(session, record)
     record_change(session, actor, AuditAction.CREATE, record, after=snapshot(record))
     if isinstance(record, STATUS_TRACKED) and record.status is not None:
+        # An agreement's first status holds from its activity's day.
+        first_day = values.get("status_on") or (
+            record.activity_date if isinstance(record, Agreement) else None)
         _status_change(session, actor, record, None, record.status,
-                       values.get("status_note") or "Estado inicial")
+                       values.get("status_note") or "Estado inicial",
+                       min(first_day, local_today()) if first_day else None)
     return record
 
 
@@ -302,8 +372,12 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
     check_version(record, expected_version)
     before = snapshot(record)
     old_status = getattr(record, "status", None)
+    old_parties = {m.id for m in getattr(record, "municipalities", [])}
     geometry_changed = _assign(record, values)
     _check_required(record)
+    if isinstance(record, DisputeZone):
+        _zone_parties(session, record, "municipalities" in values)
+        geometry_changed |= {m.id for m in record.municipalities} != old_parties
     touch(record)
     _flush(session, record)
     if geometry_changed:
@@ -316,7 +390,7 @@ def update_record(session: Session, actor: User | None, record: EditableMixin,
     record_change(session, actor, action, record, before=before, after=after)
     if status_changed:
         _status_change(session, actor, record, old_status, new_status,
-                       values.get("status_note", ""))
+                       values.get("status_note", ""), values.get("status_on"))
     return record
 
 
@@ -356,7 +430,7 @@ def status_history(session: Session, record: object) -> list[StatusChange]:
         select(StatusChange)
         .where(StatusChange.record_type == record_type_of(record).name,
                StatusChange.record_id == record.id)
-        .order_by(StatusChange.at, StatusChange.id)
+        .order_by(StatusChange.effective_on, StatusChange.at, StatusChange.id)
     ))
 
 

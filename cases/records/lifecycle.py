@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -52,9 +52,9 @@ def including_deleted(statement: Select) -> Select:
 
 
 # Records that go to the Papelera (and come back) with their parent.
-_CHILDREN: dict[type, tuple[type, str]] = {
-    Meeting: (Agreement, "meeting_id"),
-    Inspection: (Finding, "inspection_id"),
+_CHILDREN: dict[type, tuple[tuple[type, str], ...]] = {
+    Meeting: ((Agreement, "meeting_id"),),
+    Inspection: ((Finding, "inspection_id"), (Agreement, "inspection_id")),
 }
 
 
@@ -100,8 +100,7 @@ def soft_delete(session: Session, actor: User | None, record: EditableMixin) -> 
         raise NotFoundError(f"«{record_label(record)}» ya está en la papelera.")
     moment = utcnow()
     rows = [record]
-    if type(record) in _CHILDREN:
-        child, key = _CHILDREN[type(record)]
+    for child, key in _CHILDREN.get(type(record), ()):
         rows += session.scalars(select(child).where(getattr(child, key) == record.id)).all()
     for row in rows:
         row.deleted_at = moment
@@ -124,8 +123,7 @@ def restore(session: Session, actor: User | None, type_name: str, record_id: int
     if record is None or not record.is_deleted:
         raise NotFoundError("Ese registro no está en la papelera.")
     rows = [record]
-    if type(record) in _CHILDREN:
-        child, key = _CHILDREN[type(record)]
+    for child, key in _CHILDREN.get(type(record), ()):
         rows += session.scalars(including_deleted(select(child).where(
             getattr(child, key) == record.id, child.deleted_at == record.deleted_at
         ))).all()
@@ -159,18 +157,22 @@ def deleted_records(session: Session) -> list[TrashItem]:
     findings) are listed under the parent only.
     """
     users = {u.id: u.username for u in session.scalars(select(User))}
-    parents = {child: (parent, key) for parent, (child, key) in _CHILDREN.items()}
+    parents: dict[type, list[tuple[type, str]]] = {}
+    for parent, children in _CHILDREN.items():
+        for child, key in children:
+            parents.setdefault(child, []).append((parent, key))
     items = []
     for kind in RECORD_TYPES.values():
         model = kind.model
         if not issubclass(model, EditableMixin):
             continue
         query = select(model).where(model.deleted_at.is_not(None))
-        if model in parents:
-            parent, key = parents[model]
-            query = query.join(parent, parent.id == getattr(model, key)).where(
-                or_(parent.deleted_at.is_(None), parent.deleted_at != model.deleted_at)
-            )
+        for parent, key in parents.get(model, ()):
+            # Hidden when its parent went to the Papelera with it.
+            together = select(parent.id).where(
+                parent.id == getattr(model, key), parent.deleted_at == model.deleted_at
+            ).execution_options(**{INCLUDE_DELETED: True})
+            query = query.where(~together.exists())
         items.extend(
             TrashItem(kind, row, record_label(row), users.get(row.deleted_by_id))
             for row in session.scalars(including_deleted(query))

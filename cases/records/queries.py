@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from cases.errors import NotFoundError
+from cases.records.agreements import AgreementTally, local_today, tally
 from cases.reporting.indicators import IndicatorLevel, quarter_levels
 from cases.reporting.quarterly import default_quarter
 from cases.reporting.quarters import Quarter
@@ -95,6 +96,8 @@ class Dashboard:
     overdue_agreements: list[Agreement]
     latest_meetings: list[Meeting]
     latest_inspections: list[Inspection]
+    # Every agreement by its status today (the Tablero's as-of date).
+    agreements: AgreementTally | None = None
     # The levels of the quarter of the latest activity, computed as on the Indicadores page.
     indicator_quarter: Quarter | None = None
     indicators: list[IndicatorLevel] = field(default_factory=list)
@@ -103,21 +106,23 @@ class Dashboard:
 def _agreements():
     return (
         select(Agreement)
-        .options(selectinload(Agreement.meeting), selectinload(Agreement.responsible))
+        .options(selectinload(Agreement.meeting), selectinload(Agreement.inspection),
+                 selectinload(Agreement.responsible))
     )
 
 
-def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) -> Dashboard:
+def dashboard(session: Session, limit: int = 5, today: dt.date | None = None,
+              overdue_limit: int = 10) -> Dashboard:
     """Counts, agreements due next and overdue, latest meetings and inspections, indicators.
 
     Indicators are given for the quarter of the latest recorded activity (else ``today``'s),
     with the same levels as the Indicadores page and the report.
 
-    An open agreement whose date is before ``today`` (default: the computer's date) is
-    overdue and listed apart, all of them; the next ones due are the ``limit`` nearest dates
-    from ``today`` on, then those without a date.
+    An open agreement whose date is before ``today`` (default: today in Oaxaca) is overdue
+    and listed apart, the ``overdue_limit`` oldest ones (the count says how many in all); the
+    next ones due are the ``limit`` nearest dates from ``today`` on, then those without a date.
     """
-    today = today or dt.date.today()
+    today = today or local_today()
     counts = dict(
         session.execute(select(DisputeZone.status, func.count()).group_by(DisputeZone.status))
 
@@ -140,7 +145,9 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None) ->
             _agreements()
             .where(Agreement.is_overdue(today))
             .order_by(Agreement.due_date, Agreement.id)
+            .limit(overdue_limit)
         ).all(),
+        agreements=tally(session, today),
         latest_meetings=session.scalars(
             select(Meeting).order_by(Meeting.date.desc(), Meeting.id.desc()).limit(limit)
         ).all(),

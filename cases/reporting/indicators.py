@@ -2,9 +2,19 @@
 
 An indicator counts the meetings and inspections assigned to it that its rule accepts
 (meeting kinds, inspections, linkages with other municipalities); inspections of one case in
-a quarter are one activity when the indicator groups them. The reached level of a quarter is
-``counted / annual goal``, as the unit reports it ("4 vinculaciones de 20 programadas =
-20 %"). An administrator may record the official figure when it differs (an override with its
+a quarter are one activity when the indicator groups them. A component may instead be the
+sum (or the mean level) of its activity indicators (12 = 12.1 + 12.2: the indicators of the
+same program and year whose key continues its own).
+
+The reached level of a quarter follows the indicator's rule (:class:`IndicatorRule`), as the
+MIR defines it:
+
+- the quarter's count ÷ the quarter's programmed goal;
+- the count so far in the year ÷ the annual goal ("4 vinculaciones de 20 programadas en el
+  año = 20 %");
+- the quarter's count ÷ the annual goal.
+
+An administrator may record the official figure when it differs (an override with its
 reason and author); the computed figure is always kept next to it.
 """
 
@@ -27,6 +37,8 @@ from cases.storage.models import (
     Indicator,
     IndicatorGoal,
     IndicatorOverride,
+    IndicatorRule,
+    IndicatorSource,
     Inspection,
     InstitutionKind,
     Meeting,
@@ -46,6 +58,9 @@ __all__ = [
     "indicators_of_year",
     "indicator_years",
     "quarter_levels",
+    "quarter_number",
+    "parts_of",
+    "count_text",
     "year_progress",
     "activities_without_indicator",
     "find_indicator",
@@ -135,7 +150,12 @@ class Excluded:
 
 @dataclass
 class IndicatorLevel:
-    """An indicator's level in one quarter, with everything it was computed from."""
+    """An indicator's level in one quarter, with everything it was computed from.
+
+    ``year_to_date`` counts the activities of the year up to the quarter's end (this
+    quarter included); ``parts`` are the activity indicators a summed or averaged component
+    is made of.
+    """
 
     indicator: Indicator
     quarter: Quarter
@@ -143,11 +163,25 @@ class IndicatorLevel:
     excluded: list[Excluded] = field(default_factory=list)
     quarter_goal: float | None = None
     override: IndicatorOverride | None = None
+    year_to_date: int = 0
+    parts: list[IndicatorLevel] = field(default_factory=list)
+
+    @property
+    def rule(self) -> IndicatorRule:
+        """How the level is computed."""
+        return self.indicator.rule or IndicatorRule.QUARTER_OF_YEAR
+
+    @property
+    def source(self) -> IndicatorSource:
+        """What the indicator counts: its own activities or its activity indicators'."""
+        return self.indicator.source or IndicatorSource.OWN
 
     @property
     def counted(self) -> int:
-        """How many activities count."""
-        return len(self.items)
+        """How many activities count in the quarter (a summed component: its parts')."""
+        if self.source is IndicatorSource.OWN:
+            return len(self.items)
+        return sum(part.counted for part in self.parts)
 
     @property
     def annual_goal(self) -> float | None:
@@ -156,11 +190,28 @@ class IndicatorLevel:
         return goal if goal else None
 
     @property
+    def numerator(self) -> int:
+        """What the rule divides: the quarter's count or the year's so far."""
+        return self.year_to_date if self.rule is IndicatorRule.YEAR_TO_DATE else self.counted
+
+    @property
+    def denominator(self) -> float | None:
+        """What the rule divides by: the quarter's or the year's goal (None when unset)."""
+        if self.rule is IndicatorRule.QUARTER_OF_QUARTER:
+            return self.quarter_goal if self.quarter_goal else None
+        return self.annual_goal
+
+    @property
     def computed_percent(self) -> float | None:
-        """Counted activities as a percentage of the annual goal (None without a goal)."""
-        if self.annual_goal is None:
+        """The level by the indicator's rule (None without the goal the rule needs)."""
+        if self.source is IndicatorSource.MEAN:
+            levels = [part.computed_percent for part in self.parts]
+            if not levels or any(level is None for level in levels):
+                return None
+            return round(sum(levels) / len(levels), 1)
+        if self.denominator is None:
             return None
-        return round(100.0 * self.counted / self.annual_goal, 1)
+        return round(100.0 * self.numerator / self.denominator, 1)
 
     @property
     def official_percent(self) -> float | None:
@@ -177,8 +228,7 @@ class IndicatorLevel:
     @property
     def done_text(self) -> str:
         """What was counted, in words: "4 vinculaciones", "1 vinculación"."""
-        unit = self.indicator.unit or "actividades"
-        return f"{self.counted} {singular(unit) if self.counted == 1 else unit}"
+        return count_text(self.counted, self.indicator.unit)
 
     @property
     def missing(self) -> list[str]:
@@ -189,12 +239,19 @@ class IndicatorLevel:
         notes = []
         name = f"{self.indicator.level} {self.indicator.key}"
         official = self.override is not None
-        if not official and self.annual_goal is None and self.quarter_goal is None:
-            notes.append(f"{name}: sin meta anual ni del trimestre programadas.")
+        if self.source is not IndicatorSource.OWN:
+            if not self.parts:
+                notes.append(f"{name}: se define por sus indicadores de actividad, pero no "
+                             f"hay indicadores {self.indicator.key}.N en {self.quarter.year}.")
+            elif not official and self.computed_percent is None:
+                notes.append(f"{name}: falta la meta que su regla necesita (o la de alguno "
+                             "de sus indicadores de actividad).")
+            return notes
+        if not official and self.rule is IndicatorRule.QUARTER_OF_QUARTER:
+            if self.quarter_goal is None:
+                notes.append(f"{name}: sin meta programada para el {self.quarter.ordinal}.")
         elif not official and self.annual_goal is None:
             notes.append(f"{name}: sin meta anual programada.")
-        elif not official and self.quarter_goal is None:
-            notes.append(f"{name}: sin meta para el {self.quarter.ordinal}.")
         if not self.items:
             notes.append(f"{name}: no hay actividades registradas en el trimestre.")
         return notes
@@ -217,6 +274,18 @@ class IndicatorYear:
         """The year's level: every counted activity over the annual goal."""
         goal = self.indicator.annual_goal
         return round(100.0 * self.counted / goal, 1) if goal else None
+
+
+def count_text(count: int, unit: str | None) -> str:
+    """A count with its unit in the right number.
+
+    Examples
+    --------
+    >>> count_text(4, "vinculaciones"), count_text(1, "vinculaciones")
+    ('4 vinculaciones', '1 vinculación')
+    """
+    unit = unit or "actividades"
+    return f"{count} {singular(unit) if count == 1 else unit}"
 
 
 def singular(unit: str) -> str:
@@ -279,10 +348,10 @@ def _group_inspections(indicator: Indicator, inspections: list[Inspection]) -> l
         return [CountedItem([i]) for i in inspections]
     groups: dict[tuple, list[Inspection]] = {}
     for inspection in inspections:
-        if inspection.case_id is not None:
-            key = ("case", inspection.case_id)
-        elif inspection.zone_id is not None:
-            key = ("zone", inspection.zone_id)
+        if inspection.cases:
+            key = ("case", tuple(sorted(c.id for c in inspection.cases)))
+        elif inspection.zones:
+            key = ("zone", tuple(sorted(z.id for z in inspection.zones)))
         else:
             key = ("inspection", inspection.id)
         groups.setdefault(key, []).append(inspection)
@@ -291,25 +360,54 @@ def _group_inspections(indicator: Indicator, inspections: list[Inspection]) -> l
 
 # What the report reads of each activity, loaded with it rather than one query per record.
 _EAGER = {
-    Meeting: (Meeting.institutions, Meeting.zones, Meeting.sites, Meeting.evidence),
-    Inspection: (Inspection.institutions, Inspection.findings, Inspection.zone),
+    Meeting: (Meeting.institutions, Meeting.zones, Meeting.sites, Meeting.evidence,
+              Meeting.agreements, Meeting.people),
+    Inspection: (Inspection.institutions, Inspection.findings, Inspection.zones,
+                 Inspection.cases, Inspection.agreements, Inspection.people),
 }
 
 
-def _in_quarter(session: Session, model, quarter: Quarter, indicator_ids: Iterable[int]):
+def _between(session: Session, model, first: dt.date, last: dt.date,
+             indicator_ids: Iterable[int]):
     day = model.date if model is Meeting else model.started_on
     return session.scalars(
         select(model)
         .options(*(selectinload(attribute) for attribute in _EAGER[model]))
-        .where(day >= quarter.first_day, day <= quarter.last_day)
+        .where(day >= first, day <= last)
         .where(model.indicator_id.in_(list(indicator_ids)))
         .order_by(day, model.id)
     ).all()
 
 
+def _counted(indicator: Indicator, meetings, inspections, home: str,
+             level: IndicatorLevel | None = None) -> list[CountedItem]:
+    """The counted items of ``indicator`` among the activities (exclusions noted on ``level``)."""
+    items = []
+    for meeting in meetings:
+        reason = _meeting_exclusion(indicator, meeting, home)
+        if reason:
+            if level is not None:
+                level.excluded.append(Excluded(meeting, reason))
+        else:
+            items.append(CountedItem([meeting]))
+    if indicator.counts_inspections:
+        items.extend(_group_inspections(indicator, list(inspections)))
+    elif level is not None:
+        level.excluded.extend(
+            Excluded(i, "El indicador no cuenta recorridos.") for i in inspections
+        )
+    items.sort(key=lambda item: (item.first_date, activity_date(item.activities[0])))
+    return items
+
+
 def _level(
-    indicator: Indicator, quarter: Quarter, meetings, inspections, home: str
+    indicator: Indicator, quarter: Quarter, by_quarter: dict[int, tuple[list, list]], home: str
 ) -> IndicatorLevel:
+    """The level of ``indicator`` in ``quarter``.
+
+    ``by_quarter`` holds each quarter's (meetings, inspections) of the year up to
+    ``quarter``, already filtered to the indicator.
+    """
     level = IndicatorLevel(indicator, quarter)
     level.quarter_goal = next(
         (g.goal for g in indicator.goals if g.quarter == quarter.number), None
@@ -317,39 +415,66 @@ def _level(
     overrides = [o for o in indicator.overrides if o.quarter == quarter.number]
     latest = max(overrides, key=lambda o: (o.created_at, o.id), default=None)
     level.override = latest if latest is not None and latest.value_percent is not None else None
-    for meeting in meetings:
-        reason = _meeting_exclusion(indicator, meeting, home)
-        if reason:
-            level.excluded.append(Excluded(meeting, reason))
-        else:
-            level.items.append(CountedItem([meeting]))
-    if indicator.counts_inspections:
-        level.items.extend(_group_inspections(indicator, list(inspections)))
-    else:
-        level.excluded.extend(
-            Excluded(i, "El indicador no cuenta recorridos.") for i in inspections
-        )
-    level.items.sort(key=lambda item: (item.first_date, activity_date(item.activities[0])))
+    meetings, inspections = by_quarter.get(quarter.number, ([], []))
+    level.items = _counted(indicator, meetings, inspections, home, level)
+    level.year_to_date = len(level.items) + sum(
+        len(_counted(indicator, *by_quarter[n], home))
+        for n in range(1, quarter.number) if n in by_quarter
+    )
     return level
+
+
+def parts_of(indicator: Indicator, indicators: Iterable[Indicator]) -> list[Indicator]:
+    """The activity indicators a component is made of.
+
+    Same program and year, key one level below its own (12 → 12.1, 12.2; not 12.1.1 nor 120).
+    """
+    prefix = indicator.key + "."
+    return sorted(
+        (i for i in indicators
+         if i.id != indicator.id and i.program == indicator.program and i.year == indicator.year
+         and i.key.startswith(prefix) and "." not in i.key[len(prefix):]),
+        key=_natural_key,
+    )
 
 
 def quarter_levels(
     session: Session, quarter: Quarter, home: str = HOME_MUNICIPALITY
 ) -> list[IndicatorLevel]:
-    """The level of every indicator of the quarter's year, computed from its activities."""
+    """The level of every indicator of the quarter's year, computed by its rule."""
     indicators = indicators_of_year(session, quarter.year)
     ids = [i.id for i in indicators]
-    meetings = _in_quarter(session, Meeting, quarter, ids) if ids else []
-    inspections = _in_quarter(session, Inspection, quarter, ids) if ids else []
-    return [
-        _level(
-            indicator, quarter,
-            [m for m in meetings if m.indicator_id == indicator.id],
-            [i for i in inspections if i.indicator_id == indicator.id],
-            home,
-        )
-        for indicator in indicators
-    ]
+    first = Quarter(quarter.year, 1).first_day
+    meetings = _between(session, Meeting, first, quarter.last_day, ids) if ids else []
+    inspections = _between(session, Inspection, first, quarter.last_day, ids) if ids else []
+    levels: dict[int, IndicatorLevel] = {}
+    for indicator in indicators:
+        by_quarter: dict[int, tuple[list, list]] = {}
+        for meeting in meetings:
+            if meeting.indicator_id == indicator.id:
+                by_quarter.setdefault(quarter_number(meeting.date), ([], []))[0].append(meeting)
+        for inspection in inspections:
+            if inspection.indicator_id == indicator.id:
+                by_quarter.setdefault(quarter_number(inspection.started_on),
+                                      ([], []))[1].append(inspection)
+        levels[indicator.id] = _level(indicator, quarter, by_quarter, home)
+    for indicator in indicators:
+        level = levels[indicator.id]
+        if level.source is not IndicatorSource.OWN:
+            level.parts = [levels[p.id] for p in parts_of(indicator, indicators)]
+            level.year_to_date = sum(part.year_to_date for part in level.parts)
+    return [levels[i.id] for i in indicators]
+
+
+def quarter_number(day: dt.date) -> int:
+    """The quarter (1–4) of ``day``.
+
+    Examples
+    --------
+    >>> quarter_number(dt.date(2025, 6, 30)), quarter_number(dt.date(2025, 7, 1))
+    (2, 3)
+    """
+    return (day.month - 1) // 3 + 1
 
 
 def year_progress(
@@ -426,12 +551,12 @@ def create_indicator(
     name: str,
     year: int,
     unit: str = "actividades",
-    authorized_by_id: int | None = None,
     actor: User | None = None,
 ) -> Indicator:
     """A new indicator of ``year``, audited.
 
-    Its goals and counting rule are set afterwards with :func:`configure_indicator`. The
+    Its goals and counting rule are set afterwards with :func:`configure_indicator`, its
+    signers with :func:`cases.reporting.signers.add_signer`. The
     same program, key and year may exist only once: a second one is a
     :class:`~cases.errors.ConflictError` and nothing is written.
     """
@@ -449,11 +574,6 @@ def create_indicator(
     unit = clean_text(unit, "la unidad de medida", 60, required=True)
     if not 2000 <= year <= 2100:
         raise InvalidInputError(f"Año inválido {year}: escriba un año entre 2000 y 2100.")
-    authorized_by = None
-    if authorized_by_id is not None:
-        authorized_by = session.get(Person, authorized_by_id)
-        if authorized_by is None or authorized_by.is_deleted:
-            raise InvalidInputError("La persona que autoriza ya no existe; elija otra.")
     existing = session.scalars(
         select(Indicator).where(
             Indicator.program == program, Indicator.key == key, Indicator.year == year
@@ -465,7 +585,7 @@ def create_indicator(
         )
     indicator = Indicator(
         program=program, level=level, key=key, name=name, period=str(year), year=year,
-        unit=unit, authorized_by=authorized_by,
+        unit=unit,
     )
     session.add(indicator)
     session.flush()
@@ -487,6 +607,8 @@ def configure_indicator(
     counts_inspections: bool | None = None,
     linkages_only: bool | None = None,
     group_inspections: bool | None = None,
+    rule: IndicatorRule | None = None,
+    source: IndicatorSource | None = None,
     actor: User | None = None,
 ) -> Indicator:
     """Change what an administrator edits of an indicator; ``None`` leaves a field as it is.
@@ -516,6 +638,10 @@ def configure_indicator(
         indicator.unit = unit.strip()
     if meeting_kinds is not None:
         indicator.meeting_kinds = [MeetingKind(k).value for k in meeting_kinds] or None
+    if rule is not None:
+        indicator.rule = IndicatorRule(rule)
+    if source is not None:
+        indicator.source = IndicatorSource(source)
     for name, value in (
         ("counts_inspections", counts_inspections),
         ("linkages_only", linkages_only),
@@ -541,6 +667,8 @@ def _settings(indicator: Indicator) -> dict:
         "cuenta_recorridos": indicator.counts_inspections,
         "solo_vinculaciones": indicator.linkages_only,
         "agrupa_recorridos": indicator.group_inspections,
+        "regla": (indicator.rule or IndicatorRule.QUARTER_OF_YEAR).label,
+        "se_calcula_con": (indicator.source or IndicatorSource.OWN).label,
     }
 
 

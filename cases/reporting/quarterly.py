@@ -16,7 +16,9 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cases.frames.derived import river_names
 from cases.frames.in_force import frame_in_force
+from cases.records.agreements import AgreementAsOf, agreements_as_of
 from cases.reporting.indicators import (
     HOME_MUNICIPALITY,
     Activity,
@@ -27,6 +29,7 @@ from cases.reporting.indicators import (
     quarter_levels,
 )
 from cases.reporting.quarters import Quarter, quarter_of
+from cases.reporting.signers import signer_of
 from cases.storage.models import (
     Attachment,
     AttachmentKind,
@@ -59,30 +62,35 @@ INSPECTION_LABEL = "Recorrido conjunto"
 
 @dataclass(frozen=True)
 class ReportSettings:
-    """Who the report is from and who signs it."""
+    """Who the report is from (who signs it is data: :mod:`cases.reporting.signers`)."""
 
     municipality: str = "Municipio de Oaxaca de Juárez"
     government_period: str = "2025-2027"
     unit: str = "Unidad de Atención de Asuntos Metropolitanos"
-    signer_name: str = ""
-    signer_position: str = ""
     home_municipality: str = HOME_MUNICIPALITY
 
 
 @dataclass(frozen=True)
 class Signer:
-    """Who signs "Autorizó" under a sheet."""
+    """Who signs "Autorizó" under a sheet (empty: nobody registered, said visibly)."""
 
     name: str
     position: str
 
+    MISSING = "Sin firmante registrado"
+
     @classmethod
-    def of(cls, indicator: Indicator | None, settings: ReportSettings) -> Signer:
-        """The indicator's recorded signer, else the one in the settings."""
-        person = indicator.authorized_by if indicator is not None else None
-        if person is not None and (person.name or person.position):
-            return cls(person.name or "", person.position)
-        return cls(settings.signer_name, settings.signer_position)
+    def of(cls, session: Session, indicator: Indicator | None, quarter: Quarter) -> Signer:
+        """Who signs ``indicator``'s sheet (``None``: «Otras actividades») for ``quarter``."""
+        person = signer_of(session, indicator, quarter.last_day)
+        if person is None:
+            return cls("", "")
+        return cls(person.name or "", person.position)
+
+    @property
+    def missing(self) -> bool:
+        """Whether nobody is registered to sign."""
+        return not (self.name or self.position)
 
 
 @dataclass(frozen=True)
@@ -118,9 +126,15 @@ class EntryMap:
 
 @dataclass
 class ReportEntry(CountedItem):
-    """One numbered activity of the report: a meeting, or the inspections of one case."""
+    """One numbered activity of the report: a meeting, or the inspections of one case.
+
+    ``agreements`` are the activities' agreements as they stood at the quarter's end.
+    """
 
     map: EntryMap | None = None
+    agreements: list[AgreementAsOf] = field(default_factory=list)
+    # The river each finding's km is measured along, by finding id.
+    rivers: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_inspection(self) -> bool:
@@ -155,27 +169,40 @@ class ReportEntry(CountedItem):
     @property
     def purpose(self) -> str:
         """What the activity was for."""
-        texts = [a.purpose if isinstance(a, Meeting) else a.summary for a in self.activities]
-        return _join_unique(texts)
+        return _join_unique(a.purpose for a in self.activities)
 
     @property
     def done(self) -> str:
         """What was done, when the record says more than its purpose."""
-        if self.is_inspection:
-            return ""
         return _join_unique(
             a.summary for a in self.activities if a.summary and a.summary != a.purpose
         )
+
+    @property
+    def places(self) -> list[str]:
+        """Where the activity took place, as recorded (a venue's name when no place)."""
+        names: dict[str, None] = {}
+        for activity in self.activities:
+            place = (activity.place or "").strip()
+            if not place and isinstance(activity, Meeting) and activity.venue is not None:
+                place = activity.venue.name
+            if place:
+                names.setdefault(place)
+        return list(names)
+
+    @property
+    def times(self) -> list[tuple[dt.time | None, dt.time | None]]:
+        """The recorded start and end times of each activity that has them."""
+        return [(a.start_time, a.end_time) for a in self.activities
+                if a.start_time is not None or a.end_time is not None]
 
     @property
     def zones(self) -> list[str]:
         """The dispute zones the activity dealt with."""
         names: dict[str, None] = {}
         for activity in self.activities:
-            zones = activity.zones if isinstance(activity, Meeting) else [activity.zone]
-            for zone in zones:
-                if zone is not None:
-                    names.setdefault(zone.name)
+            for zone in activity.zones:
+                names.setdefault(zone.name)
         return list(names)
 
     @property
@@ -221,10 +248,7 @@ class QuarterReport:
         """The budget programs of the report's indicators."""
         return list(dict.fromkeys(s.level.indicator.program for s in self.sections))
 
-    @property
-    def signer(self) -> Signer:
-        """Who signs what no indicator covers (activities without indicator, empty report)."""
-        return Signer.of(None, self.settings)
+    signer: Signer = Signer("", "")
 
     @property
     def activity_count(self) -> int:
@@ -247,8 +271,9 @@ class QuarterReport:
         signers = [s.signer for s in self.sections] or [self.signer]
         if self.other_activities:
             signers.append(self.signer)
-        if not all(signer.name for signer in signers):
-            notes.append("Falta el nombre de quien autoriza el informe (configuración).")
+        if any(signer.missing for signer in signers):
+            notes.append("Falta quien autoriza el informe: regístrelo en Indicadores → "
+                         "«Quién autoriza».")
         return notes
 
 
@@ -266,8 +291,7 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
             sites.extend(s.geometry for s in activity.sites)
             illustrative |= any(s.illustrative for s in activity.sites)
         else:
-            if activity.zone is not None:
-                zones[activity.zone.id] = activity.zone
+            zones.update((z.id, z) for z in activity.zones)
             if activity.route is not None:
                 routes.append(activity.route)
             findings.extend(sorted(activity.findings, key=lambda f: f.id))
@@ -289,9 +313,16 @@ def _entry_map(session: Session, activities: list[Activity]) -> EntryMap | None:
     return drawn
 
 
-def _entry(session: Session, item: CountedItem, maps: bool) -> ReportEntry:
+def _entry(session: Session, item: CountedItem, maps: bool, quarter: Quarter) -> ReportEntry:
+    agreements = [a for activity in item.activities
+                  for a in sorted(activity.agreements, key=lambda a: a.id)]
+    measured = [f for a in item.activities if isinstance(a, Inspection)
+                for f in a.findings if f.river_km is not None]
+    names = river_names(session, [f.geometry for f in measured]) if measured else []
     return ReportEntry(
-        item.activities, _entry_map(session, item.activities) if maps else None
+        item.activities, _entry_map(session, item.activities) if maps else None,
+        agreements_as_of(session, agreements, quarter.last_day),
+        {f.id: n for f, n in zip(measured, names, strict=True) if n},
     )
 
 
@@ -311,7 +342,7 @@ def build_report(
     quarter
         The quarter reported.
     settings
-        Municipality, government period, unit and signer.
+        Municipality, government period and unit (signers are data, per period).
     maps
         Whether entries with geometry carry what their small map shows.
     today
@@ -320,16 +351,17 @@ def build_report(
     settings = settings or ReportSettings()
     sections = [
         IndicatorSection(
-            level, [_entry(session, item, maps) for item in level.items],
-            Signer.of(level.indicator, settings),
+            level, [_entry(session, item, maps, quarter) for item in level.items],
+            Signer.of(session, level.indicator, quarter),
         )
         for level in quarter_levels(session, quarter, settings.home_municipality)
     ]
     others = [
-        _entry(session, CountedItem([activity]), maps)
+        _entry(session, CountedItem([activity]), maps, quarter)
         for activity in activities_without_indicator(session, quarter)
     ]
-    return QuarterReport(quarter, settings, sections, others, today or dt.date.today())
+    return QuarterReport(quarter, settings, sections, others, today or dt.date.today(),
+                         Signer.of(session, None, quarter))
 
 
 def default_quarter(session: Session, today: dt.date | None = None) -> Quarter:

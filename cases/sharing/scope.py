@@ -38,6 +38,8 @@ from cases.storage.models import (
     Site,
     Watercourse,
     case_zones,
+    inspection_cases,
+    inspection_zones,
     meeting_cases,
     meeting_sites,
     meeting_zones,
@@ -203,10 +205,14 @@ class Scope:
         if self.kind is ScopeKind.ALL:
             return None
         if self.kind is ScopeKind.ZONE:
-            return select(Inspection.id).where(
-                or_(Inspection.zone_id == self.record_id, Inspection.case_id.in_(self.case_ids()))
+            return union(
+                select(inspection_zones.c.inspection_id).where(
+                    inspection_zones.c.zone_id == self.record_id),
+                select(inspection_cases.c.inspection_id).where(
+                    inspection_cases.c.case_id.in_(self.case_ids())),
             )
-        return select(Inspection.id).where(Inspection.case_id == self.record_id)
+        return select(inspection_cases.c.inspection_id).where(
+            inspection_cases.c.case_id == self.record_id)
 
     def site_ids(self) -> Select | None:
         """Ids of the sites in the scope: where its meetings were held or what they dealt with."""
@@ -255,7 +261,8 @@ class Scope:
         if model is Finding:
             return Finding.inspection_id.in_(self.inspection_ids())
         if model is Agreement:
-            return Agreement.meeting_id.in_(self.meeting_ids())
+            return or_(Agreement.meeting_id.in_(self.meeting_ids()),
+                       Agreement.inspection_id.in_(self.inspection_ids()))
         return self.near_zones(model)  # BoundaryVersion, Watercourse
 
 

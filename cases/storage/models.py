@@ -29,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
     and_,
@@ -61,6 +62,8 @@ from cases.storage.statuses import (
     BoundaryKind,
     CaseStatus,
     FindingCategory,
+    IndicatorRule,
+    IndicatorSource,
     InstitutionKind,
     MeetingKind,
     ParticipantRole,
@@ -92,6 +95,8 @@ __all__ = [
     "MeetingKind",
     "AgreementStatus",
     "FindingCategory",
+    "IndicatorRule",
+    "IndicatorSource",
     "ParticipantRole",
     "Municipality",
     "BoundaryVersion",
@@ -108,6 +113,7 @@ __all__ = [
     "Indicator",
     "IndicatorGoal",
     "IndicatorOverride",
+    "IndicatorSigner",
     "Watercourse",
     "DataVersion",
     "data_version",
@@ -265,6 +271,12 @@ meeting_sites = _link_table("meeting_site", ("meeting", "meeting"), ("site", "si
 inspection_institutions = _link_table(
     "inspection_institution", ("inspection", "inspection"), ("institution", "institution")
 )
+inspection_zones = _link_table(
+    "inspection_zone", ("inspection", "inspection"), ("zone", "dispute_zone")
+)
+inspection_cases = _link_table(
+    "inspection_case", ("inspection", "inspection"), ("case", "case_file")
+)
 
 
 class Municipality(Base):
@@ -392,7 +404,9 @@ class DisputeZone(EditableMixin, SpatialMixin, Base):
     meetings: Mapped[list[Meeting]] = relationship(
         secondary=meeting_zones, back_populates="zones"
     )
-    inspections: Mapped[list[Inspection]] = relationship(back_populates="zone")
+    inspections: Mapped[list[Inspection]] = relationship(
+        secondary=inspection_zones, back_populates="zones"
+    )
 
 
 class Institution(EditableMixin, Base):
@@ -431,7 +445,9 @@ class Case(EditableMixin, Base):
     meetings: Mapped[list[Meeting]] = relationship(
         secondary=meeting_cases, back_populates="cases"
     )
-    inspections: Mapped[list[Inspection]] = relationship(back_populates="case")
+    inspections: Mapped[list[Inspection]] = relationship(
+        secondary=inspection_cases, back_populates="cases"
+    )
 
 
 class Site(EditableMixin, SpatialMixin, Base):
@@ -486,11 +502,21 @@ class Indicator(Base):
     linkages_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Inspections of one case in a quarter are one activity (the 15 and 22 May recorridos).
     group_inspections: Mapped[bool] = mapped_column(default=True, server_default=true())
-    authorized_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
+    # How the level is computed, and whether it counts its own activities or its activity
+    # indicators' (a component 12 = 12.1 + 12.2).
+    rule: Mapped[IndicatorRule] = mapped_column(
+        _enum(IndicatorRule), default=IndicatorRule.QUARTER_OF_YEAR,
+        server_default=IndicatorRule.QUARTER_OF_YEAR.value,
+    )
+    source: Mapped[IndicatorSource] = mapped_column(
+        _enum(IndicatorSource), default=IndicatorSource.OWN,
+        server_default=IndicatorSource.OWN.value,
     )
 
-    authorized_by: Mapped[Person | None] = relationship()
+    signers: Mapped[list[IndicatorSigner]] = relationship(
+        back_populates="indicator", cascade="all, delete-orphan",
+        order_by="IndicatorSigner.valid_from",
+    )
     meetings: Mapped[list[Meeting]] = relationship(back_populates="indicator")
     inspections: Mapped[list[Inspection]] = relationship(back_populates="indicator")
     goals: Mapped[list[IndicatorGoal]] = relationship(
@@ -538,6 +564,29 @@ class IndicatorOverride(Base):
     indicator: Mapped[Indicator] = relationship(back_populates="overrides")
 
 
+class IndicatorSigner(Base):
+    """Who authorizes («Autorizó») a report sheet from a date on.
+
+    With an indicator, its sheet; without one, the unit's default signer: the sheets of
+    indicators that have none of their own and the «Otras actividades» sheet. The signer of a
+    quarter is the entry with the latest ``valid_from`` on or before the quarter's last day
+    (:func:`cases.reporting.signers.signer_of`): a new head signs from the date they took office.
+    """
+
+    __tablename__ = "indicator_signer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    indicator: Mapped[Indicator | None] = relationship(back_populates="signers")
+    person: Mapped[Person] = relationship()
+
+
 class Meeting(EditableMixin, Base):
     """A meeting: working meeting, security table or Mando Coordinado session."""
 
@@ -546,6 +595,8 @@ class Meeting(EditableMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
     kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind))
     title: Mapped[str] = mapped_column(String(300))
     place: Mapped[str] = mapped_column(String(300), default="")
@@ -591,7 +642,12 @@ class Evidence(Base):
 
 
 class Agreement(EditableMixin, Base):
-    """An agreement reached in a meeting, with who answers for it and by when.
+    """An agreement reached in a meeting or an inspection: who answers for it, by when.
+
+    Who answers is an institution and a person.
+
+    Its status on any day is the latest :class:`StatusChange` that happened on or before that
+    day (:mod:`cases.records.agreements`); ``status`` is the current one.
 
     It is «vencido» (overdue) on a day when it is still open and was due before that day;
     ``Agreement.is_overdue(day)`` is the same rule as a SQL condition.
@@ -610,22 +666,46 @@ class Agreement(EditableMixin, Base):
     """
 
     __tablename__ = "agreement"
+    __table_args__ = (
+        CheckConstraint("(meeting_id IS NULL) <> (inspection_id IS NULL)",
+                        name="ck_agreement_one_activity"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    inspection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inspection.id", ondelete="CASCADE"), index=True
     )
     text: Mapped[str] = mapped_column(Text)
     responsible_id: Mapped[int | None] = mapped_column(
         ForeignKey("institution.id", ondelete="SET NULL")
+    )
+    responsible_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
     )
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[AgreementStatus] = mapped_column(
         _enum(AgreementStatus), default=AgreementStatus.PENDING
     )
 
-    meeting: Mapped[Meeting] = relationship(back_populates="agreements")
+    meeting: Mapped[Meeting | None] = relationship(back_populates="agreements")
+    inspection: Mapped[Inspection | None] = relationship(back_populates="agreements")
     responsible: Mapped[Institution | None] = relationship()
+    responsible_person: Mapped[Person | None] = relationship()
+
+    @property
+    def activity(self) -> Meeting | Inspection | None:
+        """The meeting or inspection where the agreement was made."""
+        return self.meeting if self.meeting is not None else self.inspection
+
+    @property
+    def activity_date(self) -> dt.date | None:
+        """The day of the activity where the agreement was made."""
+        if self.meeting is not None:
+            return self.meeting.date
+        return self.inspection.started_on if self.inspection is not None else None
 
     # The statuses of an agreement still to be fulfilled; the others are settled.
     OPEN_STATUSES = (AgreementStatus.PENDING, AgreementStatus.IN_PROGRESS)
@@ -678,6 +758,11 @@ class Inspection(EditableMixin, SpatialMixin, Base):
     # The days in the field (ISO dates) when they are not every day from start to end:
     # "los días 15 y 22 de mayo" is one inspection of two days, not of eight.
     visit_dates: Mapped[list | None] = mapped_column(JSON)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    place: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    purpose: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What was done («lo realizado»), as a meeting's summary.
     summary: Mapped[str] = mapped_column(Text, default="")
     route: Mapped[BaseGeometry | None] = mapped_column(Geometry("MULTILINESTRING"))
     illustrative: Mapped[bool] = mapped_column(default=False)
@@ -685,10 +770,6 @@ class Inspection(EditableMixin, SpatialMixin, Base):
     # and, per municipality or dispute zone, {"kind", "parties", "names", "length_m", "share"}.
     route_length_m: Mapped[float | None] = mapped_column(Float)
     route_split: Mapped[list | None] = mapped_column(JSON)
-    zone_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dispute_zone.id", ondelete="SET NULL")
-    )
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="SET NULL"))
     indicator_id: Mapped[int | None] = mapped_column(
         ForeignKey("indicator.id", ondelete="SET NULL")
     )
@@ -700,10 +781,17 @@ class Inspection(EditableMixin, SpatialMixin, Base):
     # Generated by the phone that captured it: a repeated upload finds the same record.
     client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
 
-    zone: Mapped[DisputeZone | None] = relationship(back_populates="inspections")
-    case: Mapped[Case | None] = relationship(back_populates="inspections")
+    zones: Mapped[list[DisputeZone]] = relationship(
+        secondary=inspection_zones, back_populates="inspections"
+    )
+    cases: Mapped[list[Case]] = relationship(
+        secondary=inspection_cases, back_populates="inspections"
+    )
     indicator: Mapped[Indicator | None] = relationship(back_populates="inspections")
     institutions: Mapped[list[Institution]] = relationship(secondary=inspection_institutions)
+    agreements: Mapped[list[Agreement]] = relationship(
+        back_populates="inspection", cascade="all, delete-orphan"
+    )
     findings: Mapped[list[Finding]] = relationship(
         back_populates="inspection", cascade="all, delete-orphan"
     )
@@ -1078,5 +1166,8 @@ class StatusChange(Base):
     from_status: Mapped[str | None] = mapped_column(String(40))
     to_status: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
+    # The day the change happened (an agreement fulfilled on 28 June and typed in July);
+    # ``at`` is when it was recorded.
+    effective_on: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_status_change_record", "record_type", "record_id"),)

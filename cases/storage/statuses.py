@@ -105,6 +105,25 @@ class AgreementStatus(LabelledEnum):
     CANCELLED = "cancelado", "Cancelado"
 
 
+class IndicatorRule(LabelledEnum):
+    """How an indicator's level of a quarter is computed (the MIR's formula)."""
+
+    QUARTER_OF_QUARTER = ("trimestre_meta_trimestral",
+                          "Actividades del trimestre ÷ meta programada del trimestre")
+    YEAR_TO_DATE = ("acumulado_meta_anual",
+                    "Actividades acumuladas en el año ÷ meta anual")
+    QUARTER_OF_YEAR = ("trimestre_meta_anual",
+                       "Actividades del trimestre ÷ meta anual")
+
+
+class IndicatorSource(LabelledEnum):
+    """What an indicator counts: its own activities, or its activity indicators'."""
+
+    OWN = "propias", "Sus propias actividades"
+    SUM = "suma", "Suma de sus indicadores de actividad (p. ej. 12 = 12.1 + 12.2)"
+    MEAN = "promedio", "Promedio de los niveles de sus indicadores de actividad"
+
+
 class FindingCategory(LabelledEnum):
     """The categories of findings of a field inspection."""
 

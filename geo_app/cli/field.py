@@ -39,8 +39,8 @@ def inspection_summary(inspection: Inspection) -> dict[str, Any]:
         "fecha_fin": inspection.ended_on.isoformat() if inspection.ended_on else None,
         "participantes": list(inspection.participants or []),
         "instituciones": [i.short_name for i in inspection.institutions],
-        "zona": inspection.zone.name if inspection.zone else None,
-        "expediente": inspection.case.number if inspection.case else None,
+        "zonas": [z.name for z in inspection.zones],
+        "expedientes": [c.number for c in inspection.cases],
         "puntos_leidos": inspection.route_points_read,
         "puntos_conservados": inspection.route_points_kept,
         "longitud_m": None if inspection.route_length_m is None
@@ -83,7 +83,7 @@ def finding_summary(finding: Finding) -> dict[str, Any]:
         if finding.official_municipality else None,
         "compartido": finding.shared,
         "partes": finding.parties,
-        "km_atoyac": None if finding.river_km is None else round(finding.river_km, 3),
+        "km_rio": None if finding.river_km is None else round(finding.river_km, 3),
         "fotos": [a.id for a in finding.attachments],
     }
 

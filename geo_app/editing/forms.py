@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from wtforms import (
-    DateField,
     FloatField,
     HiddenField,
     IntegerField,
@@ -21,9 +20,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput, TextInput
+from wtforms.widgets import HiddenInput
 
 from cases.storage.models import (
     AgreementStatus,
@@ -35,7 +33,7 @@ from cases.storage.models import (
     ZoneStatus,
 )
 from geo_app.formatting import short_dates
-from geo_app.forms import SpanishForm
+from geo_app.forms import HourField, MexicanDateField, SpanishForm, enum_choices
 
 __all__ = [
     "MexicanDateField",
@@ -53,24 +51,6 @@ __all__ = [
 ]
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class MexicanDateField(DateField):
-    """A date typed as ``dd/mm/aaaa`` (shown that way), with a Spanish message."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=DATE_FORMATS, **kwargs)
-        self.render_kw = {"placeholder": "dd/mm/aaaa", "inputmode": "numeric",
-                          **(self.render_kw or {})}
-
-    def process_formdata(self, valuelist):  # noqa: D102 - the message is the point
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError("Escriba la fecha como dd/mm/aaaa (por ejemplo 02/05/2025).") \
-                from error
 
 
 class MexicanDateListField(StringField):
@@ -100,12 +80,6 @@ class MexicanDateListField(StringField):
 
     def _value(self):
         return short_dates(self.data)
-
-
-def enum_choices(enum, blank: str | None = None) -> list[SelectChoice]:
-    """The members of ``enum`` as choices (value, Spanish label)."""
-    head = [SelectChoice("", blank)] if blank is not None else []
-    return head + [SelectChoice(m.value, m.label) for m in enum]
 
 
 def _required(what: str) -> InputRequired:
@@ -144,6 +118,8 @@ class MeetingForm(RecordForm):
 
     title = StringField("Título", validators=[_required("el título"), Length(max=300)])
     date = MexicanDateField("Fecha", validators=[InputRequired("Escriba la fecha.")])
+    start_time = HourField("Hora de inicio", validators=[Optional()])
+    end_time = HourField("Hora de término", validators=[Optional()])
     kind = SelectField("Tipo", choices=enum_choices(MeetingKind))
     place = StringField("Lugar", validators=[Optional(), Length(max=300)])
     purpose = TextAreaField("Objetivo", validators=[Optional(), Length(max=5000)])
@@ -168,6 +144,7 @@ class ZoneForm(RecordForm):
     status_note = StringField("Nota del cambio de estado",
                               validators=[Optional(), Length(max=1000)])
     description = TextAreaField("Descripción", validators=[Optional(), Length(max=20000)])
+    municipalities = _picker("Municipios en disputa (dos o más)")
     geometry = HiddenField("Polígono (GeoJSON)")
 
 
@@ -188,13 +165,17 @@ class CaseForm(RecordForm):
 
 
 class AgreementForm(RecordForm):
-    """An agreement of a meeting."""
+    """An agreement of a meeting or of an inspection."""
 
-    meeting = IntegerField("Reunión", validators=[InputRequired("Falta la reunión.")])
+    meeting = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    inspection = IntegerField(widget=HiddenInput(), validators=[Optional()])
     text = TextAreaField("Acuerdo", validators=[_required("el acuerdo"), Length(max=5000)])
-    responsible = _choice_of("Responsable")
+    responsible = _choice_of("Institución responsable")
+    responsible_person = _choice_of("Persona responsable")
     due_date = MexicanDateField("Fecha compromiso", validators=[Optional()])
     status = SelectField("Estado", choices=enum_choices(AgreementStatus))
+    status_on = MexicanDateField("Fecha en que cambió el estado (si no fue hoy)",
+                                 validators=[Optional()])
     status_note = StringField("Nota del cambio de estado",
                               validators=[Optional(), Length(max=1000)])
 
@@ -240,14 +221,19 @@ class InspectionForm(RecordForm):
                                 validators=[Optional()])
     visit_dates = MexicanDateListField(
         "Días en campo (solo si no fueron todos los días entre inicio y término)")
-    summary = TextAreaField("Objetivo y resumen", validators=[Optional(), Length(max=5000)])
+    start_time = HourField("Hora de inicio", validators=[Optional()])
+    end_time = HourField("Hora de término", validators=[Optional()])
+    place = StringField("Lugar (punto de reunión o tramo recorrido)",
+                        validators=[Optional(), Length(max=300)])
+    purpose = TextAreaField("Objetivo", validators=[Optional(), Length(max=5000)])
+    summary = TextAreaField("Lo realizado", validators=[Optional(), Length(max=5000)])
     participants = TextAreaField("Participantes (como los nombra el registro, uno por línea)",
                                  validators=[Optional(), Length(max=5000)])
     presided = _picker("Personas que presidieron o autorizaron")
     attendees = _picker("Personas que participaron")
     institutions = _picker("Instituciones")
-    zone = _choice_of("Zona en disputa", "(ninguna)")
-    case = _choice_of("Expediente")
+    zones = _picker("Zonas en disputa")
+    cases = _picker("Expedientes")
     indicator = _choice_of(INDICATOR_LABEL)
     route = HiddenField("Ruta (GeoJSON)")
     route_points_read = HiddenField()

@@ -95,8 +95,7 @@ KINDS: dict[str, Kind] = {
                        lambda r: url_for("case_files.detail", case_id=r.id), "case_files.index",
                        "Expedientes"),
     "acuerdo": Kind(Agreement, f.AgreementForm, "acuerdo", "Nuevo acuerdo",
-                    lambda r: url_for("meetings.detail", meeting_id=r.meeting_id),
-                    "meetings.index", "Reuniones"),
+                    lambda r: agreement_page(r), "meetings.index", "Reuniones"),
     "sitio": Kind(Site, f.SiteForm, "sitio", "Nuevo sitio",
                   lambda r: url_for("sites.detail", site_id=r.id), "editing.listing",
                   "Sitios"),
@@ -130,19 +129,29 @@ _PICKERS = {
     "sites": (Site, lambda r: r.name),
     "presided": (Person, lambda r: r.label),
     "attendees": (Person, lambda r: r.label),
+    "municipalities": (Municipality, lambda r: f"{r.name} ({r.cvegeo})"),
 }
 # Single choices: the model, how an entry reads and what "none" reads.
 _SINGLE = {
     "responsible": (Institution, lambda r: r.name, "(ninguna)"),
+    "responsible_person": (Person, lambda r: r.label, "(ninguna)"),
     "institution": (Institution, lambda r: r.name, "(ninguna)"),
-    "zone": (DisputeZone, lambda r: r.name, "(ninguna)"),
     "municipality": (Municipality, lambda r: f"{r.name} ({r.cvegeo})", "(ninguno)"),
     "indicator": (Indicator, lambda r: f"{r.year} · {r.level} {r.key} — {r.name}",
                   "(no cuenta en ningún indicador)"),
-    "case": (Case, lambda r: f"{r.number} — {r.title}", "(ninguno)"),
 }
 # Fields that name the record a new one belongs to (given in the "Nuevo" link).
 _PARENTS = {"meeting": Meeting, "inspection": Inspection}
+
+
+@bp.app_template_global("pagina_acuerdo")
+def agreement_page(agreement: Agreement) -> str:
+    """The page of the meeting or inspection where ``agreement`` was made, at its row."""
+    anchor = f"acuerdo-{agreement.id}"
+    if agreement.inspection_id is not None:
+        return url_for("inspections.detail", inspection_id=agreement.inspection_id,
+                       _anchor=anchor)
+    return url_for("meetings.detail", meeting_id=agreement.meeting_id, _anchor=anchor)
 
 
 def _kind(name: str) -> Kind:
@@ -257,6 +266,8 @@ def _values(form, model: type, session) -> dict[str, Any]:
             values[field] = data
     if hasattr(form, "status_note") and form.status_note.data:
         values["status_note"] = form.status_note.data
+    if hasattr(form, "status_on") and form.status_on.data:
+        values["status_on"] = form.status_on.data
     return values
 
 
@@ -439,11 +450,12 @@ def listing(kind: str):
 class TimelineStep:
     """One status change as a record's page shows it."""
 
-    at: Any
+    at: Any  # the day the change happened
     username: str
     from_label: str | None
     to_label: str
     note: str
+    recorded_at: Any = None  # when it was typed
 
 
 _STATUS_ENUMS = {DisputeZone: ZoneStatus, Case: CaseStatus, Agreement: AgreementStatus}
@@ -465,8 +477,8 @@ def status_timeline(record) -> list[TimelineStep]:
     if enum is None:
         return []
     return [
-        TimelineStep(s.at, s.username, _label(enum, s.from_status), _label(enum, s.to_status),
-                     s.note)
+        TimelineStep(s.effective_on or s.at, s.username, _label(enum, s.from_status),
+                     _label(enum, s.to_status), s.note, s.at)
         for s in editing.status_history(get_session(), record)
     ]
 

@@ -115,7 +115,7 @@ def _legend(drawn: EntryMap) -> list:
     handles = [Line2D([], [], color=official.colour, linewidth=1.2, label="Límite municipal")]
     if drawn.rivers:
         handles.append(Line2D([], [], color=styles.RIVER_STYLE.colour, linewidth=1.6,
-                              label=styles.LayerNames.RIVER))
+                              label="Río"))
     if drawn.zones:
         handles.append(Patch(facecolor=styles.zone_colour(drawn.zones[0].status), alpha=0.35,
                              label=styles.LayerNames.ZONES))

@@ -14,9 +14,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from geo_app.forms import SpanishForm
+from cases.storage.statuses import IndicatorRule, IndicatorSource
+from geo_app.forms import MexicanDateField, SpanishForm, enum_choices
 
-__all__ = ["IndicatorForm", "NewIndicatorForm", "OverrideForm"]
+__all__ = ["IndicatorForm", "NewIndicatorForm", "OverrideForm", "SignerForm"]
 
 
 class IndicatorForm(SpanishForm):
@@ -27,6 +28,8 @@ class IndicatorForm(SpanishForm):
     meta_t2 = FloatField("Meta T2", validators=[Optional(), NumberRange(min=0)])
     meta_t3 = FloatField("Meta T3", validators=[Optional(), NumberRange(min=0)])
     meta_t4 = FloatField("Meta T4", validators=[Optional(), NumberRange(min=0)])
+    regla = SelectField("Cómo se calcula el nivel", choices=enum_choices(IndicatorRule))
+    origen = SelectField("Qué cuenta", choices=enum_choices(IndicatorSource))
     formula = TextAreaField("Fórmula (en palabras)", validators=[Length(max=1000)])
     unidad = StringField(
         "Unidad de medida", validators=[InputRequired("escriba la unidad"), Length(max=60)]
@@ -58,7 +61,6 @@ class NewIndicatorForm(SpanishForm):
         "Unidad de medida (p. ej. vinculaciones)",
         validators=[InputRequired("escriba la unidad"), Length(max=60)],
     )
-    autoriza = SelectField("Autoriza (firma «Autorizó»)", choices=[], coerce=str)
 
 
 class OverrideForm(SpanishForm):
@@ -73,3 +75,12 @@ class OverrideForm(SpanishForm):
     motivo = StringField(
         "Motivo", validators=[InputRequired("escriba el motivo"), Length(max=500)]
     )
+
+
+class SignerForm(SpanishForm):
+    """Who authorizes a sheet from a date on (an indicator's, or the unit's by default)."""
+
+    persona = SelectField("Persona que autoriza (firma «Autorizó»)", choices=[], coerce=str,
+                          validators=[InputRequired("elija a la persona")])
+    desde = MexicanDateField("Desde (fecha en que asumió el cargo)",
+                             validators=[InputRequired("escriba desde qué fecha firma")])

@@ -14,15 +14,15 @@ from cases.reporting.indicators import (
     indicator_by_id,
     indicator_years,
     override_level,
-    signer_candidates,
     year_progress,
 )
+from cases.reporting.signers import add_signer, remove_signer, signer_candidates, unit_signers
 from cases.storage.db import unit_of_work
-from cases.storage.statuses import MeetingKind
+from cases.storage.statuses import IndicatorRule, IndicatorSource, MeetingKind
 from geo_app.account.auth import acting_user
 from geo_app.db import get_session
 from geo_app.figures.report import indicator_chart_svg
-from geo_app.indicators.forms import IndicatorForm, NewIndicatorForm, OverrideForm
+from geo_app.indicators.forms import IndicatorForm, NewIndicatorForm, OverrideForm, SignerForm
 from geo_app.reports.render import Formatter
 
 bp = Blueprint("indicators", __name__, url_prefix="/indicadores")
@@ -47,7 +47,7 @@ def index():
     progress = year_progress(session, year)
     return render_template(
         "indicators/index.html", title="Indicadores", breadcrumbs=[], year=year, years=years,
-        progress=progress, fmt=Formatter,
+        progress=progress, fmt=Formatter, unit_signers=unit_signers(session),
         chart=indicator_chart_svg(progress, f"Nivel alcanzado por trimestre, {year}")
         if progress else None,
     )
@@ -61,6 +61,8 @@ def _indicator_form(indicator) -> IndicatorForm:
         form.meta_anual.data = indicator.annual_goal
         for quarter in (1, 2, 3, 4):
             getattr(form, f"meta_t{quarter}").data = goals.get(quarter)
+        form.regla.data = (indicator.rule or IndicatorRule.QUARTER_OF_YEAR).value
+        form.origen.data = (indicator.source or IndicatorSource.OWN).value
         form.formula.data = indicator.formula
         form.unidad.data = indicator.unit
         form.tipos_reunion.data = list(indicator.meeting_kinds or [])
@@ -78,9 +80,6 @@ def new():
     session = get_session()
     form = NewIndicatorForm()
     form.nivel.choices = [SelectChoice(level, level) for level in MIR_LEVELS]
-    form.autoriza.choices = [SelectChoice("", "(la persona de la configuración)")] + [
-        SelectChoice(str(p.id), p.label) for p in signer_candidates(session)
-    ]
     if request.method == "GET":
         form.anio.data = dt.date.today().year
         form.unidad.data = "actividades"
@@ -95,8 +94,6 @@ def new():
                         session, program=form.programa.data, level=form.nivel.data,
                         key=form.clave.data, name=form.nombre.data, year=form.anio.data,
                         unit=form.unidad.data,
-                        authorized_by_id=int(form.autoriza.data) if form.autoriza.data
-                        else None,
                         actor=user,
                     )
                     target = url_for("indicators.edit", indicator_id=indicator.id)
@@ -105,8 +102,8 @@ def new():
                     raise
                 form.form_errors.append(error.message)
             else:
-                flash(f"Se creó el indicador {indicator.key}: registre ahora sus metas y su "
-                      "regla de conteo.", "success")
+                flash(f"Se creó el indicador {indicator.key}: registre ahora sus metas, su "
+                      "regla de cálculo y quién lo autoriza.", "success")
                 return redirect(target)
     return render_template(
         "indicators/new.html", title="Nuevo indicador", form=form,
@@ -137,6 +134,8 @@ def edit(indicator_id: int):
                     counts_inspections=form.cuenta_recorridos.data,
                     linkages_only=form.solo_vinculaciones.data,
                     group_inspections=form.agrupa_recorridos.data,
+                    rule=IndicatorRule(form.regla.data),
+                    source=IndicatorSource(form.origen.data),
                     actor=acting_user(),
                 )
         except LimitesError as error:
@@ -146,10 +145,83 @@ def edit(indicator_id: int):
             return redirect(url_for("indicators.index", anio=indicator.year))
     elif request.method == "POST":
         status = 422
+    return _edit_page(indicator, form, override, _signer_form(session)), status
+
+
+def _signer_form(session) -> SignerForm:
+    form = SignerForm()
+    form.persona.choices = [SelectChoice("", "(elija)")] + [
+        SelectChoice(str(p.id), p.label) for p in signer_candidates(session)
+    ]
+    return form
+
+
+def _edit_page(indicator, form, override, signer):
     return render_template(
         "indicators/edit.html", title=f"Editar indicador {indicator.key}", indicator=indicator,
-        form=form, override=override, breadcrumbs=[("Indicadores", url_for("indicators.index"))],
-    ), status
+        form=form, override=override, signer=signer,
+        breadcrumbs=[("Indicadores", url_for("indicators.index"))],
+    )
+
+
+def _save_signer(indicator):
+    """Name a signer of ``indicator`` (``None``: the unit's) from a date on."""
+    user = acting_user()
+    permissions.require(permissions.can_manage_users(user))
+    session = get_session()
+    form = _signer_form(session)
+    back = (url_for("indicators.edit", indicator_id=indicator.id) if indicator is not None
+            else url_for("indicators.signers"))
+    if not form.validate():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message[:1].upper() + message[1:] + ".", "danger")
+        return redirect(back)
+    try:
+        with unit_of_work(session):
+            entry = add_signer(session, int(form.persona.data), form.desde.data, indicator,
+                               actor=user)
+            name = entry.person.label
+    except LimitesError as error:
+        flash(error.message, "danger")
+        return redirect(back)
+    flash(f"Desde el {form.desde.data:%d/%m/%Y} autoriza {name}.", "success")
+    return redirect(back)
+
+
+@bp.post("/<int:indicator_id>/firmantes")
+def indicator_signer(indicator_id: int):
+    """Registra quién autoriza la hoja de un indicador desde una fecha (administradores)."""
+    return _save_signer(indicator_by_id(get_session(), indicator_id))
+
+
+@bp.route("/firmantes", methods=["GET", "POST"])
+def signers():
+    """Quién autoriza el informe por omisión, desde qué fecha (administradores)."""
+    if request.method == "POST":
+        return _save_signer(None)
+    permissions.require(permissions.can_manage_users(acting_user()))
+    session = get_session()
+    return render_template(
+        "indicators/signers.html", title="Quién autoriza el informe",
+        entries=unit_signers(session), signer=_signer_form(session),
+        breadcrumbs=[("Indicadores", url_for("indicators.index"))],
+    )
+
+
+@bp.post("/firmantes/<int:signer_id>/quitar")
+def remove(signer_id: int):
+    """Quita un firmante registrado por error (administradores)."""
+    user = acting_user()
+    permissions.require(permissions.can_manage_users(user))
+    session = get_session()
+    back = request.form.get("volver", type=int)
+    with unit_of_work(session):
+        remove_signer(session, signer_id, actor=user)
+    flash("Se quitó el firmante.", "success")
+    if back:
+        return redirect(url_for("indicators.edit", indicator_id=back))
+    return redirect(url_for("indicators.signers"))
 
 
 @bp.post("/<int:indicator_id>/nivel-oficial")
@@ -162,11 +234,7 @@ def official_level(indicator_id: int):
     override = OverrideForm()
     if not override.validate():
         form = _indicator_form(indicator)
-        return render_template(
-            "indicators/edit.html", title=f"Editar indicador {indicator.key}",
-            indicator=indicator, form=form, override=override,
-            breadcrumbs=[("Indicadores", url_for("indicators.index"))],
-        ), 422
+        return _edit_page(indicator, form, override, _signer_form(session)), 422
     try:
         with unit_of_work(session):
             override_level(

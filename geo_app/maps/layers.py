@@ -265,7 +265,7 @@ def zones_layer(
 def river_layer(
     parent: Element, gdf: gpd.GeoDataFrame, *, tolerance_m: float = DEFAULT_TOLERANCE_M
 ) -> MapLayer:
-    """Add the river course as a blue line, as "Río Atoyac".
+    """Add the rivers as blue lines, as "Ríos", each named in the legend.
 
     Parameters
     ----------
@@ -287,7 +287,9 @@ def river_layer(
         rows,
         lambda row: feature_properties(RIVER_STYLE, popup_html(row["name"]), text(row["name"])),
     )
-    legend = LegendSection(LayerNames.RIVER, [LegendEntry(line_swatch(RIVER_STYLE), "Cauce")])
+    legend = LegendSection(LayerNames.RIVER, [
+        LegendEntry(line_swatch(RIVER_STYLE), name) for name in dict.fromkeys(rows["name"])
+    ])
     return geojson_layer(parent, LayerNames.RIVER, collection, legend, False)
 
 

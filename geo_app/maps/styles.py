@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cases.frames.stored_layers import RIVER_NAME
 from cases.storage.statuses import BoundaryKind, FindingCategory
 from geo_app import theme
 
@@ -36,7 +35,7 @@ class LayerNames:
     BOUNDARIES = "Límites municipales"
     OTHER_FRAMES = "Otros marcos de referencia (no vigentes)"
     ZONES = "Zonas en disputa"
-    RIVER = RIVER_NAME
+    RIVER = "Ríos"
     ROUTES = "Recorridos de inspección"
     FINDINGS = "Hallazgos"
     SITES = "Sedes de reuniones"

@@ -256,7 +256,7 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
         lambda: record_map(
             focus_of(inspection.route, *(f.geometry for f in inspection.findings)),
             versions=queries.versions_near(session, nearby),
-            zones=[inspection.zone] if inspection.zone else [],
+            zones=list(inspection.zones),
             rivers=queries.watercourses_near(session, nearby),
             inspections=[inspection],
             findings=inspection.findings,

@@ -15,9 +15,11 @@ from docx.shared import Cm, Pt, RGBColor
 from cases.reporting.quarterly import IndicatorSection, QuarterReport, ReportEntry, Signer
 from geo_app.figures.report import entry_map_png
 from geo_app.formatting import (
+    agreement_text,
     computed_note,
     day_list,
     figure,
+    hours,
     percent,
     rule_text,
     spanish_list,
@@ -135,6 +137,10 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
     _run(paragraph, f"{day_list(entry.dates)}. ", bold=True, colour=GUINDA)
     _run(paragraph, f"{entry.kind_label}: ", italic=True)
     _run(paragraph, "; ".join(entry.titles) + ".")
+    if entry.places:
+        _fact(document, "Lugar", spanish_list(entry.places))
+    if entry.times:
+        _fact(document, "Horario", hours(entry.times))
     _fact(document, "Participantes", entry.participants_text or "; ".join(entry.participants)
           or "No se registraron.")
     if entry.participants_text and entry.participants:
@@ -147,9 +153,13 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
     if entry.zones:
         _fact(document, "Zonas tratadas", spanish_list(entry.zones))
     if entry.is_inspection:
-        findings = [f"{n}. {f.category.label}: {f.description}"
+        findings = [f"{n}. {f.category.label}: {f.description}" + (
+                        f" (km {number(f.river_km, 2)} del {entry.rivers[f.id]})"
+                        if f.id in entry.rivers else "")
                     for n, f in enumerate(entry.findings, start=1)]
         _fact(document, "Hallazgos", " ".join(findings) or "No se registraron hallazgos.")
+    for number, item in enumerate(entry.agreements, start=1):
+        _fact(document, f"Acuerdo {number}", agreement_text(item))
     for evidence in entry.evidence:
         link = f" ({evidence.url})" if evidence.url else ""
         _fact(document, "Evidencia", evidence.label + link)
@@ -185,7 +195,7 @@ def _signature(document, signer: Signer) -> None:
     paragraph.add_run().add_break()
     _run(paragraph, "_" * 40)
     paragraph.add_run().add_break()
-    _run(paragraph, signer.name or "Nombre de quien autoriza (pendiente)", bold=True)
+    _run(paragraph, signer.name or (signer.MISSING if signer.missing else ""), bold=True)
     paragraph.add_run().add_break()
     _run(paragraph, signer.position)
 

@@ -1,7 +1,8 @@
-"""Who the report is from and who signs it: defaults overridable in the app's config.
+"""Who the report is from: defaults overridable in the app's config.
 
 Set them in ``instance/config.py`` or with ``LIMITES_``-prefixed environment variables
-(``LIMITES_REPORT_SIGNER_NAME``…).
+(``LIMITES_REPORT_UNIT``…). Who signs is data, per indicator and period
+(Indicadores → «Quién autoriza»), never configuration.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ DEFAULTS = {
     "REPORT_MUNICIPALITY": "Municipio de Oaxaca de Juárez",
     "REPORT_GOVERNMENT_PERIOD": "2025-2027",
     "REPORT_UNIT": "Unidad de Atención de Asuntos Metropolitanos",
-    "REPORT_SIGNER_NAME": "Sara Mariana Jara Carrasco",
-    "REPORT_SIGNER_POSITION": "Titular de la Unidad de Atención de Asuntos Metropolitanos",
     "REPORT_SLOGAN": "Vecinas y vecinos transformando juntos",
 }
 
@@ -33,8 +32,6 @@ def report_settings() -> ReportSettings:
         municipality=_get("REPORT_MUNICIPALITY"),
         government_period=_get("REPORT_GOVERNMENT_PERIOD"),
         unit=_get("REPORT_UNIT"),
-        signer_name=_get("REPORT_SIGNER_NAME"),
-        signer_position=_get("REPORT_SIGNER_POSITION"),
     )
 
 

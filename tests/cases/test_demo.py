@@ -53,11 +53,11 @@ def test_demo_tells_every_activity_of_the_report(session):
         FindingCategory.RUBBLE_FILL,
     }
     indicators = session.scalars(select(Indicator).order_by(Indicator.key)).all()
-    # The report's level is the official figure of April–June; it states no goal.
+    # The report's 20 % is 4 of 20 programmed in the year, computed, not an official figure.
     assert [
-        (i.key, i.annual_goal, i.goals, [(o.quarter, o.value_percent) for o in i.overrides])
+        (i.key, i.annual_goal, i.rule.value, [(o.quarter, o.value_percent) for o in i.overrides])
         for i in indicators
-    ] == [(key, None, [], [(2, 20.0)]) for key in ("12", "12.1", "12.2")]
+    ] == [(key, 20.0, "acumulado_meta_anual", []) for key in ("12", "12.1", "12.2")]
     assert not session.scalars(select(Agreement)).all()
     zones = {z.name for z in session.scalars(select(DisputeZone))}
     assert {"Fraccionamiento Los Sauces", "Colonia Ejidal", "Colonia Emiliano Zapata",

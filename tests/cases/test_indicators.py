@@ -57,7 +57,7 @@ def test_each_inspection_counts_alone_when_the_indicator_does_not_group_them(dem
     # same case in the quarter joins it unless the indicator counts inspections one by one.
     first = demo.scalars(select(Inspection)).one()
     demo.add(Inspection(title="Otro recorrido", started_on=dt.date(2025, 6, 5),
-                        case=first.case, indicator=first.indicator))
+                        cases=list(first.cases), indicator=first.indicator))
     demo.flush()
     assert _levels(demo)["12.2"].counted == 4
     configure_indicator(demo, find_indicator(demo, "12.2", 2025), group_inspections=False)
@@ -86,27 +86,55 @@ def test_linkages_only_needs_another_municipality(demo):
 def test_without_goal_the_level_is_not_invented(session):
     with unit_of_work(session):
         load_demo(session)
-    levels = _levels(session)
-    # The demo records the report's 20 % as the official figure of April–June, no goal.
-    level = levels["12"]
-    assert level.computed_percent is None and level.official_percent == 20.0
-    assert level.overridden and level.missing == []
-    assert level.override.reason == "Nivel alcanzado según el informe de avance abril–junio 2025"
-    assert level.override.author == "Sara Mariana Jara Carrasco"
+        session.execute(text("UPDATE indicator SET annual_goal = NULL"))
+    session.expire_all()
+    level = _levels(session)["12"]
+    assert level.computed_percent is None and level.official_percent is None
+    assert level.missing == ["Componente 12: sin meta anual programada."]
     assert rule_text(level) == (
-        "4 estrategias en el trimestre; sin meta registrada: no se puede calcular el porcentaje"
+        "4 estrategias acumuladas en el año; sin meta anual registrada: no se puede calcular "
+        "el porcentaje"
     )
-    assert computed_note(level).startswith("Calculado con las actividades registradas: 4 estr")
-    # Other quarters have no official figure: nothing is invented, and the report says why.
-    july = _levels(session, Quarter(2025, 3))["12"]
-    assert july.official_percent is None and computed_note(july) is None
-    assert any("sin meta anual" in note for note in july.missing)
+    assert computed_note(level) is None
+
+
+def test_each_rule_divides_what_the_mir_says(demo):
+    from cases.storage.statuses import IndicatorRule, IndicatorSource
+
+    add = Meeting(date=dt.date(2025, 8, 4), kind=MeetingKind.SECURITY, title="Mesa de agosto",
+                  indicator=find_indicator(demo, "12.1", 2025))
+    demo.add(add)
+    demo.flush()
+    indicator = find_indicator(demo, "12.1", 2025)
+    q3 = Quarter(2025, 3)
+    configure_indicator(demo, indicator, rule=IndicatorRule.QUARTER_OF_QUARTER,
+                        quarterly_goals={3: 2})
+    level = _levels(demo, q3)["12.1"]
+    assert (level.counted, level.denominator, level.computed_percent) == (1, 2, 50.0)
+    assert rule_text(level) == "1 evento de 2 programados en el trimestre = 50 %"
+    configure_indicator(demo, indicator, rule=IndicatorRule.YEAR_TO_DATE)
+    level = _levels(demo, q3)["12.1"]
+    assert (level.year_to_date, level.computed_percent) == (5, 25.0)
+    configure_indicator(demo, indicator, rule=IndicatorRule.QUARTER_OF_YEAR)
+    assert _levels(demo, q3)["12.1"].computed_percent == 5.0
+    # The component as the sum of its activities: 12 = 12.1 + 12.2.
+    component = find_indicator(demo, "12", 2025)
+    configure_indicator(demo, component, source=IndicatorSource.SUM,
+                        rule=IndicatorRule.QUARTER_OF_YEAR, annual_goal=40)
+    level = _levels(demo)["12"]
+    assert [p.indicator.key for p in level.parts] == ["12.1", "12.2"]
+    assert (level.counted, level.computed_percent) == (8, 20.0)
+    assert rule_text(level).startswith("12.1 (4) + 12.2 (4) = 8 estrategias de 40")
+    configure_indicator(demo, component, source=IndicatorSource.MEAN)
+    level = _levels(demo)["12"]
+    assert level.computed_percent == 20.0
+    assert rule_text(level).startswith("Promedio de los niveles de sus actividades")
 
 
 def test_override_is_kept_with_reason_author_and_time_and_can_be_withdrawn(demo):
     indicator = find_indicator(demo, "12.2", 2025)
-    before = len(indicator.overrides)  # the demo's official figure from the report
-    when = max(o.created_at for o in indicator.overrides) + dt.timedelta(hours=1)
+    before = len(indicator.overrides)
+    when = dt.datetime(2025, 7, 2, 10)
     override_level(demo, indicator, 2, 25.0, "Cifra enviada a Tesorería", "Sara Jara", now=when)
     level = _levels(demo)["12.2"]
     assert level.official_percent == 25.0 and level.computed_percent == 20.0

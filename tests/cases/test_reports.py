@@ -12,12 +12,12 @@ from cases.storage.db import unit_of_work
 from cases.storage.models import Finding, Meeting, MeetingKind
 from geo_app.formatting import computed_note, rule_text
 
-SETTINGS = ReportSettings(signer_name=SIGNER, signer_position="Titular")
+SETTINGS = ReportSettings()
 
 
 @pytest.fixture
 def demo(session):
-    """The plain demo: the report's levels as official figures, no goals."""
+    """The plain demo: the report's 20 % computed as 4 of 20 programmed in the year."""
     with unit_of_work(session):
         load_demo(session)
     return session
@@ -74,7 +74,7 @@ def test_an_empty_quarter_is_a_report_that_says_what_is_missing(session):
     assert report.missing == [
         "No hay indicadores registrados para 2031: el informe solo lista las actividades.",
         "No hay actividades registradas en el primer trimestre de 2031.",
-        "Falta el nombre de quien autoriza el informe (configuración).",
+        "Falta quien autoriza el informe: regístrelo en Indicadores → «Quién autoriza».",
     ]
 
 
@@ -97,12 +97,15 @@ def _entry(report, key, day):
     return next(e for e in section.entries if day in e.dates)
 
 
-def test_official_level_without_goal_is_printed_with_the_computed_one_beside(demo):
+def test_the_seeds_level_is_computed_as_the_year_so_far_over_the_annual_goal(demo):
     report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
     for section in report.sections:
         level = section.level
-        assert level.official_percent == 20.0 and level.computed_percent is None
-        assert "sin meta registrada: no se puede calcular" in computed_note(level)
+        assert level.official_percent == level.computed_percent == 20.0
+        assert not level.overridden and computed_note(level) is None
+    assert rule_text(report.sections[2].level) == (
+        "4 vinculaciones en el año hasta el segundo trimestre (4 vinculaciones en el "
+        "trimestre) de 20 programadas en el año = 20 %")
 
 
 def test_entries_name_institutions_and_people_with_their_role(demo):
@@ -119,18 +122,44 @@ def test_entries_name_institutions_and_people_with_their_role(demo):
     assert [(p.role, p.person.name) for p in presided.people] == [("Presidió", "Ray Chagoya")]
 
 
-def test_each_sheet_is_signed_by_its_indicators_signer_else_the_settings(demo):
+def test_each_sheet_is_signed_by_whoever_authorized_it_at_the_quarters_end(demo):
+    from cases.reporting.signers import add_signer
+    from cases.storage.models import Indicator, Person
+
+    head = "Titular de la Unidad de Atención de Asuntos Metropolitanos"
     report = build_report(demo, Quarter(2025, 2), ReportSettings(), maps=False)
-    assert {s.signer for s in report.sections} == {Signer(
-        SIGNER, "Titular de la Unidad de Atención de Asuntos Metropolitanos"
-    )}
-    assert report.missing == []  # the recorded signer needs no configuration
-    for section in report.sections:
-        section.level.indicator.authorized_by = None
-    report = build_report(demo, Quarter(2025, 2), SETTINGS, maps=False)
-    assert {s.signer for s in report.sections} == {Signer(SIGNER, "Titular")}
-    report = build_report(demo, Quarter(2025, 2), ReportSettings(), maps=False)
-    assert "Falta el nombre de quien autoriza el informe (configuración)." in report.missing
+    assert {s.signer for s in report.sections} == {Signer(SIGNER, head)}
+    assert report.signer == Signer(SIGNER, head) and report.missing == []
+    # A new head from 1 August signs the third quarter on; the second keeps its signer.
+    with unit_of_work(demo):
+        new = Person(name="Lucía Pérez Ortiz", position="Titular de la Unidad")
+        demo.add(new)
+        demo.flush()
+        add_signer(demo, new.id, dt.date(2025, 8, 1))
+        key = demo.scalars(select(Indicator).where(Indicator.key == "12.1")).one()
+        own = Person(name="Ana Ruiz", position="Coordinadora de eventos")
+        demo.add(own)
+        demo.flush()
+        add_signer(demo, own.id, dt.date(2025, 9, 30), key)
+    second = build_report(demo, Quarter(2025, 2), ReportSettings(), maps=False)
+    assert {s.signer for s in second.sections} == {Signer(SIGNER, head)}
+    third = build_report(demo, Quarter(2025, 3), ReportSettings(), maps=False)
+    signers = {s.level.indicator.key: s.signer.name for s in third.sections}
+    assert signers == {"12": "Lucía Pérez Ortiz", "12.1": "Ana Ruiz",
+                       "12.2": "Lucía Pérez Ortiz"}
+    assert third.signer.name == "Lucía Pérez Ortiz"
+
+
+def test_a_report_without_signer_says_so(session):
+    with unit_of_work(session):
+        load_demo(session)
+        from cases.storage.models import IndicatorSigner
+        for entry in session.scalars(select(IndicatorSigner)):
+            session.delete(entry)
+    report = build_report(session, Quarter(2025, 2), ReportSettings(), maps=False)
+    assert all(s.signer.missing for s in report.sections)
+    assert "Falta quien autoriza el informe: regístrelo en Indicadores → «Quién autoriza»." \
+        in report.missing
 
 
 def test_photos_of_activities_and_findings_in_the_list_order(demo, tmp_path):

@@ -176,20 +176,23 @@ def test_the_report_is_read_as_expected(report):
     assert len(report["12"].items) == len(report["12.2"].items) == 4
 
 
-def test_indicators_carry_the_reports_levels_and_no_invented_goal(demo, report):
+def test_indicators_compute_the_reports_levels_as_the_year_so_far(demo, report):
+    from cases.reporting.indicators import quarter_levels
+    from cases.reporting.quarters import Quarter
+    from cases.reporting.signers import signer_of
+    from cases.storage.statuses import IndicatorRule
+
     indicators = {i.key: i for i in demo.scalars(select(Indicator))}
     assert sorted(indicators) == sorted(report)
+    levels = {lv.indicator.key: lv for lv in quarter_levels(demo, Quarter(YEAR, 2))}
     for key, section in report.items():
         indicator = indicators[key]
         assert (indicator.level, indicator.name) == (section.level, section.name)
         assert indicator.program == section.program
-        # The report's level is the quarter's official figure, its source quoted
-        [official] = indicator.overrides
-        assert (official.quarter, official.value_percent) == (2, section.reached)
-        assert f"nivel alcanzado segun el informe de avance {MONTH_SPAN}" in norm(official.reason)
-        assert official.author == section.authorized[0]
-        assert indicator.annual_goal is None and not indicator.goals  # the report states none
-        signer = indicator.authorized_by
+        # «20 %» reads as 4 of 20 programmed in the year, computed, not typed.
+        assert indicator.rule is IndicatorRule.YEAR_TO_DATE and not indicator.overrides
+        assert levels[key].computed_percent == levels[key].official_percent == section.reached
+        signer = signer_of(demo, indicator, Quarter(YEAR, 2).last_day)
         assert (signer.name, signer.position) == section.authorized
 
 

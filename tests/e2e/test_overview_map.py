@@ -14,7 +14,7 @@ ZONES = "Zonas en disputa"
 SHAPE_LAYERS = {
     "Límites municipales": "boundaries",
     ZONES: "zones",
-    "Río Atoyac": "river",
+    "Ríos": "river",
     "Recorridos de inspección": "routes",
 }
 OVERLAY_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"

@@ -60,7 +60,8 @@ def test_inspection_add_prints_id_and_lengths(field_app, cli, route_gpx):
         stored = session.get(Inspection, doc["id"])
         assert stored.participants == ["Ana Pérez", "Luis Gómez"]
         assert [i.short_name for i in stored.institutions] == [institution]
-        assert stored.zone.name == zone and stored.case.number == case
+        assert [z.name for z in stored.zones] == [zone]
+        assert [c.number for c in stored.cases] == [case]
         assert stored.route_length_m == pytest.approx(doc["longitud_m"], abs=0.01)
         assert stored.route_points_read == stored.route_points_kept == 2
 
@@ -135,7 +136,7 @@ def test_finding_add_at_coordinates(field_app, cli, inspection_id):
                  lon, "--lat", lat, "--note", "Bolsas de basura", "--json")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
-    assert doc["municipio"] == "Oaxaca de Juárez" and doc["km_atoyac"] is not None
+    assert doc["municipio"] == "Oaxaca de Juárez" and doc["km_rio"] is not None
     with field_app.extensions["limites_sessions"]() as session:
         finding = session.get(Finding, doc["id"])
         assert finding.category is FindingCategory.SOLID_WASTE

@@ -244,7 +244,7 @@ def render(m: folium.Map) -> str:
             ],
         ),
         (zones_layer, zones, "Zonas en disputa", ["Identificada", "Acordada"]),
-        (river_layer, river, "Río Atoyac", ["Cauce"]),
+        (river_layer, river, "Ríos", ["Río Atoyac"]),
         (routes_layer, routes, "Recorridos de inspección", ["Recorrido"]),
         (
             findings_layer,
@@ -368,7 +368,7 @@ def test_add_controls_in_spanish():
     for name in [
         "Límites municipales",
         "Zonas en disputa",
-        "Río Atoyac",
+        "Ríos",
         "Recorridos de inspección",
         "Hallazgos",
         "Sedes de reuniones",

@@ -125,7 +125,8 @@ def test_the_whole_quarter_can_be_entered_through_the_forms(quarter_app, tmp_pat
     for seed in seed_indicators():
         _post(admin, "/indicadores/nuevo", {
             "programa": PROGRAM, "nivel": seed.level, "clave": seed.key, "nombre": seed.name,
-            "anio": "2025", "unidad": "actividades", "autoriza": str(person[SIGNER])})
+            "anio": "2025", "unidad": "actividades"})
+    _post(admin, "/indicadores/firmantes", {"persona": str(person[SIGNER]), "desde": "01/01/2025"})
     indicator = _ids(app, Indicator, "key")
     for seed in seed_indicators():
         _post(admin, f"/indicadores/{indicator[seed.key]}/nivel-oficial", {
@@ -187,9 +188,9 @@ def test_the_whole_quarter_can_be_entered_through_the_forms(quarter_app, tmp_pat
         "title": "Recorridos conjuntos en el límite Oaxaca de Juárez – San Jacinto Amilpas",
         "started_on": "15/05/2025", "ended_on": "22/05/2025",
         "visit_dates": "15/05/2025, 22/05/2025",
-        "summary": "Identificar y atender problemáticas ambientales que afectan a ambas "
+        "purpose": "Identificar y atender problemáticas ambientales que afectan a ambas "
                    "demarcaciones.",
-        "institutions": [str(oaxaca), str(sja)], "zone": str(zone["Colonia Ejidal"]),
+        "institutions": [str(oaxaca), str(sja)], "zones": [str(zone["Colonia Ejidal"])],
         "indicator": str(indicator["12.2"]),
         "route": json.dumps(preview.json["geometry"]),
         "route_points_read": str(preview.json["points_read"])})
