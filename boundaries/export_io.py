@@ -3,7 +3,9 @@
 Every writer takes :class:`OutLayer` objects: a (Geo)DataFrame with an explicit field schema
 (``int``, ``float``, ``str``, ``date``, ``bool``), so dates are written as dates and booleans
 as booleans whatever pandas inferred. Fiona writes through GDAL with the schema as given;
-this module and :mod:`boundaries.io` are the only ones of the package that touch files.
+this module and :mod:`boundaries.io` are the only ones of the package that touch files. A
+GeoPackage also carries each layer's :class:`~boundaries.layer_styles.LayerStyle` in the
+``layer_styles`` table, so QGIS opens the layer styled.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import csv
 import datetime as dt
 import io
 import logging
+import sqlite3
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -25,10 +29,12 @@ from shapely.geometry import mapping
 
 from boundaries.crs import STORAGE_CRS
 from boundaries.errors import InvalidParameterError
+from boundaries.layer_styles import LayerStyle, qml, sld
 
 __all__ = [
     "OutLayer",
     "GPKG_VERSION",
+    "LAYER_STYLES",
     "SHAPEFILE_NAME_LENGTH",
     "write_gpkg",
     "write_geojson_zip",
@@ -44,18 +50,30 @@ log = logging.getLogger(__name__)
 # GeoPackage 1.2: read without warnings by every GDAL since 2.2 and every QGIS 3.
 GPKG_VERSION = "1.2"
 SHAPEFILE_NAME_LENGTH = 10
+# The table QGIS reads a GeoPackage layer's default style from (and saves styles to).
+LAYER_STYLES = "layer_styles"
+_STYLE_FIELDS = {
+    "f_table_catalog": "str:256", "f_table_schema": "str:256", "f_table_name": "str:256",
+    "f_geometry_column": "str:256", "styleName": "str:30", "styleQML": "str",
+    "styleSLD": "str", "useAsDefault": "bool", "description": "str", "owner": "str:30",
+    "ui": "str:30", "update_time": "datetime",
+}
 _FIONA_TYPES = {"int": "int", "float": "float", "str": "str", "date": "date", "bool": "bool"}
 
 
 @dataclass(frozen=True)
 class OutLayer:
-    """A layer to write: ``frame`` holds ``fields`` (and a geometry when ``geometry_type``)."""
+    """A layer to write: ``frame`` holds ``fields`` (and a geometry when ``geometry_type``).
+
+    ``style`` is how QGIS draws and labels it (GeoPackage only).
+    """
 
     name: str
     frame: pd.DataFrame
     fields: dict[str, str]
     geometry_type: str | None = None
     description: str = ""
+    style: LayerStyle | None = None
 
     def __post_init__(self) -> None:
         unknown = {t for t in self.fields.values() if t not in _FIONA_TYPES}
@@ -106,7 +124,8 @@ def write_gpkg(path: str | Path, layers: Sequence[OutLayer]) -> Path:
     """Write ``layers`` into one GeoPackage (version :data:`GPKG_VERSION`).
 
     Spatial layers are in :data:`~boundaries.crs.STORAGE_CRS`; a layer without geometry is
-    an attribute table. Each layer's ``description`` goes into ``gpkg_contents``.
+    an attribute table. Each layer's ``description`` goes into ``gpkg_contents``, and each
+    ``style`` into a :data:`LAYER_STYLES` row (QML and SLD) that QGIS uses by default.
 
     Examples
     --------
@@ -129,7 +148,39 @@ def write_gpkg(path: str | Path, layers: Sequence[OutLayer]) -> Path:
             VERSION=GPKG_VERSION, **options,
         ) as sink:
             sink.writerecords(_records(layer))
+    if any(layer.style is not None for layer in layers):
+        _write_styles(path, layers)
     return path
+
+
+def _write_styles(path: Path, layers: Sequence[OutLayer]) -> None:
+    # The table as QGIS creates it (an attribute table with its key named "id"), one default
+    # style per layer, matched by table name and geometry column; the time in UTC, as
+    # SQLite's CURRENT_TIMESTAMP that QGIS uses.
+    with closing(sqlite3.connect(path)) as db:
+        columns = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    rows = [
+        {
+            "geometry": None,
+            "properties": {
+                "f_table_catalog": "", "f_table_schema": "", "f_table_name": layer.name,
+                "f_geometry_column": columns.get(layer.name, ""),
+                "styleName": layer.name[:30],
+                "styleQML": qml(layer.style, layer.geometry_type, list(layer.fields)),
+                "styleSLD": sld(layer.style, layer.name, layer.geometry_type),
+                "useAsDefault": True, "description": layer.style.title, "owner": "",
+                "ui": None, "update_time": now,
+            },
+        }
+        for layer in layers
+        if layer.style is not None
+    ]
+    with fiona.open(
+        path, "w", driver="GPKG", layer=LAYER_STYLES, FID="id",
+        schema={"geometry": "None", "properties": _STYLE_FIELDS}, VERSION=GPKG_VERSION,
+    ) as sink:
+        sink.writerecords(rows)
 
 
 def _zip(path: Path, files: Iterable[tuple[str, bytes]]) -> Path:

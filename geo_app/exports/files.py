@@ -1,7 +1,8 @@
 """GeoPackage, GeoJSON, Shapefile and CSV exports of an :class:`~cases.sharing.tables.ExportData`.
 
 The layers go through :mod:`boundaries.export_io`; archives carry a ``LEEME.txt`` and the
-GeoPackage an ``acerca_de`` table stating contents, CRS, date and source.
+GeoPackage an ``acerca_de`` table stating contents, CRS, date and source, and each layer's
+QGIS style (:mod:`geo_app.exports.qgis`) in its ``layer_styles`` table.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from boundaries.export_io import (
     write_shapefile_zip,
 )
 from cases.sharing.tables import ExportData, layer_spec
+from geo_app.exports.qgis import layer_style
 
 __all__ = ["CSV_LAYERS", "out_layers", "readme", "gpkg", "geojson", "shapefile", "csv"]
 
@@ -39,6 +41,7 @@ def out_layers(data: ExportData, names=None) -> list[OutLayer]:
             f"{layer_spec(name).title}. {data.about()['Contenido']}. "
             f"{data.crs}. Exportado el {data.about()['Fecha de exportación']}. "
             f"Fuente: {data.source}",
+            layer_style(name, data.layers[name].fields, layer_spec(name).title),
         )
         for name in chosen
         if name in data.layers
@@ -58,8 +61,10 @@ def readme(data: ExportData, extra: str = "") -> str:
 def _about_layer(data: ExportData) -> OutLayer:
     about = data.about()
     frame = pd.DataFrame({"clave": list(about), "valor": list(about.values())})
-    return OutLayer(ABOUT_LAYER, frame, {"clave": "str", "valor": "str"}, None,
-                    "Contenido, sistema de referencia, fecha y fuente de esta exportación")
+    fields = {"clave": "str", "valor": "str"}
+    title = "Contenido, sistema de referencia, fecha y fuente de esta exportación"
+    return OutLayer(ABOUT_LAYER, frame, fields, None, title,
+                    layer_style(ABOUT_LAYER, fields, "Acerca de esta exportación"))
 
 
 def gpkg(data: ExportData, out: Path) -> Path:
