@@ -32,7 +32,7 @@ __all__ = [
     "cache_name",
     "measure_projection",
     "layers_document",
-    "BASE_MAP_NAME",
+    "BASE_MAP_NAMES",
     "EMPTY_TILE",
     "base_map_path",
     "base_map",
@@ -152,8 +152,9 @@ def layers_document(layers: OfflineLayers, made_on: dt.date) -> dict:
 
 # -- the offline base map ---------------------------------------------------------------------
 
-# Where the administrator leaves the MBTiles file when BASE_MAP_FILE does not name one.
-BASE_MAP_NAME = "mapa-base.mbtiles"
+# Where the administrator leaves the base map file (in the instance folder) when
+# BASE_MAP_FILE does not name one: the first of these that exists.
+BASE_MAP_NAMES = ("mapa-base.mbtiles", "mapa-base.pmtiles")
 # A transparent 1×1 PNG: the answer for a tile the file does not hold (the map shows nothing
 # there instead of an error).
 EMPTY_TILE = bytes.fromhex(
@@ -163,9 +164,12 @@ EMPTY_TILE = bytes.fromhex(
 
 
 def base_map_path() -> Path:
-    """The MBTiles file of the offline base map (it may not exist)."""
+    """The MBTiles or PMTiles file of the offline base map (it may not exist)."""
     configured = current_app.config.get("BASE_MAP_FILE")
-    return Path(configured) if configured else Path(current_app.instance_path) / BASE_MAP_NAME
+    if configured:
+        return Path(configured)
+    candidates = [Path(current_app.instance_path) / name for name in BASE_MAP_NAMES]
+    return next((path for path in candidates if path.exists()), candidates[0])
 
 
 @lru_cache(maxsize=4)
@@ -191,8 +195,10 @@ def tile_prefix() -> str:
 def base_map_document(tileset: TileSet, tiles: list[tuple[int, int, int]], size: int) -> dict:
     """What the phone needs to draw the base map and to keep the tiles of the work area."""
     prefix, query = tile_prefix(), f"?v={tileset.version}"
+    archive = url_for("field.base_map_file") if tileset.kind == "pmtiles" else None
     return {
         "nombre": tileset.name,
+        "archivo": archive,
         "version": tileset.version,
         "url": prefix + "/{z}/{x}/{y}" + query,
         "min_zoom": tileset.min_zoom,

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, send_file
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
@@ -92,6 +92,16 @@ def base_map_info():
     area = work_area(get_session())
     tiles, size = tiles_within(tileset, area.bounds if area is not None else tileset.bounds)
     return jsonify(base_map_document(tileset, tiles, size))
+
+
+@bp.get("/mapa-base.pmtiles")
+def base_map_file():
+    """El archivo PMTiles del mapa base, por rangos de bytes (como lo leen QGIS y pmtiles.js)."""
+    tileset = base_map()
+    if tileset is None or tileset.kind != "pmtiles":
+        raise NotFoundError("No hay un mapa base PMTiles.")
+    return send_file(tileset.path, mimetype="application/vnd.pmtiles", conditional=True,
+                     etag=tileset.version, max_age=0)
 
 
 @bp.get("/mapa-base/<int:z>/<int:x>/<int:y>")

@@ -1,5 +1,5 @@
-"""The offline base map on the phone: an MBTiles file of the work area, made in the test,
-served by the app, kept on the phone on request and drawn with the network cut."""
+"""The offline base map on the phone: an MBTiles or PMTiles file of the work area, made in
+the test, served by the app, kept on the phone on request and drawn with the network cut."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 from limites_testing import demo_app
-from limites_testing_tiles import make_mbtiles
+from limites_testing_tiles import make_mbtiles, make_pmtiles
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LOCAL_HOST, SCREENSHOTS, phone_context, serve
@@ -24,11 +24,13 @@ TILES_JS = """() => {
 }"""
 
 
-def test_the_phone_keeps_the_base_map_of_the_work_area(browser, tmp_path):
-    tiles = make_mbtiles(tmp_path / "mapa-base.mbtiles")
-    shots = SCREENSHOTS / "test_the_phone_keeps_the_base_map_of_the_work_area"
+@pytest.mark.parametrize("kind", ["mbtiles", "pmtiles"])
+def test_the_phone_keeps_the_base_map_of_the_work_area(browser, tmp_path, kind):
+    path = tmp_path / f"mapa-base.{kind}"
+    tiles = (make_mbtiles if kind == "mbtiles" else make_pmtiles)(path)
+    shots = SCREENSHOTS / f"test_the_phone_keeps_the_base_map_of_the_work_area-{kind}"
     shots.mkdir(parents=True, exist_ok=True)
-    app = demo_app(tmp_path, TILES="", BASE_MAP_FILE=str(tmp_path / "mapa-base.mbtiles"))
+    app = demo_app(tmp_path, TILES="", BASE_MAP_FILE=str(path))
     problems: list[str] = []
     with serve(app) as server:
         context = phone_context(browser, server, HERE)
