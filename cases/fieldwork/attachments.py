@@ -38,6 +38,7 @@ from cases.storage.models import (
     AuditAction,
     Finding,
     Inspection,
+    LimitProposal,
     Meeting,
     User,
 )
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
-Owner = Meeting | Inspection | Finding
+Owner = Meeting | Inspection | Finding | LimitProposal
 
 
 class AttachmentStore:
@@ -182,22 +183,23 @@ def attach_link(
 
 
 # What an attachment may belong to, by the Spanish word users type.
-OWNER_KINDS: dict[str, type[Meeting] | type[Inspection] | type[Finding]] = {
+OWNER_KINDS: dict[str, type[Owner]] = {
     "reunion": Meeting,
     "recorrido": Inspection,
     "hallazgo": Finding,
+    "propuesta": LimitProposal,
 }
 
 
 def get_owner(session: Session, kind: str, record_id: int) -> Owner:
-    """The meeting, inspection or finding ``record_id`` (``kind`` a key of OWNER_KINDS).
+    """The meeting, inspection, finding or proposal ``record_id`` (a key of OWNER_KINDS).
 
     Examples
     --------
     >>> get_owner(None, "zona", 1)
     Traceback (most recent call last):
     ...
-    cases.errors.InvalidInputError: solo se adjunta a: reunion, recorrido, hallazgo
+    cases.errors.InvalidInputError: solo se adjunta a: reunion, recorrido, hallazgo, propuesta
     """
     model = OWNER_KINDS.get(kind)
     if model is None:
@@ -285,5 +287,7 @@ def _own(attachment: Attachment, owner: Owner) -> None:
         attachment.inspection = owner
     elif isinstance(owner, Finding):
         attachment.finding = owner
+    elif isinstance(owner, LimitProposal):
+        attachment.proposal = owner
     else:
         raise TypeError(f"cannot attach to {type(owner).__name__}")

@@ -43,6 +43,7 @@ from cases.storage.models import (
     Inspection,
     InspectionParticipant,
     Institution,
+    LimitProposal,
     Meeting,
     MeetingParticipant,
     Person,
@@ -84,9 +85,12 @@ EDITABLE: dict[type, frozenset[str]] = {
     Site: frozenset({"name", "description", "geometry"}),
     Institution: frozenset({"name", "short_name", "kind", "municipality"}),
     Person: frozenset({"name", "position", "institution"}),
+    LimitProposal: frozenset({"title", "zone", "municipality_a", "municipality_b", "geometry",
+                              "proposed_by", "proposed_on", "status", "origin",
+                              "description"}),
 }
 # The records whose status changes keep a history.
-STATUS_TRACKED = (DisputeZone, Case, Agreement)
+STATUS_TRACKED = (DisputeZone, Case, Agreement, LimitProposal)
 # Fields that must hold something, in the words a form shows.
 _REQUIRED: dict[type, dict[str, str]] = {
     DisputeZone: {"name": "el nombre", "kind": "el tipo", "geometry": "el polígono"},
@@ -100,6 +104,8 @@ _REQUIRED: dict[type, dict[str, str]] = {
     Site: {"name": "el nombre", "geometry": "el punto"},
     Institution: {"name": "el nombre", "short_name": "el nombre corto", "kind": "el tipo"},
     Person: {"position": "el cargo"},
+    LimitProposal: {"title": "el título", "proposed_on": "la fecha de la propuesta",
+                    "geometry": "la línea propuesta"},
 }
 
 

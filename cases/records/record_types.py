@@ -16,6 +16,7 @@ from cases.storage.models import (
     Indicator,
     Inspection,
     Institution,
+    LimitProposal,
     Meeting,
     Person,
     ShareLink,
@@ -56,6 +57,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("attachment", Attachment, "Adjunto"),
         RecordType("boundary_import", BoundaryImport, "Importación de límites"),
         RecordType("watercourse", Watercourse, "Río"),
+        RecordType("limit_proposal", LimitProposal, "Propuesta de límite"),
     )
 }
 
@@ -106,6 +108,8 @@ def record_label(record: object) -> str:
             return _short(f"{record.key} {record.name}", 300)
         case Attachment():
             return _short(f"{record.kind.label}: {record.label}", 300)
+        case LimitProposal():
+            return _short(f"{record.proposed_on.isoformat()} {record.title}", 300)
         case BoundaryImport():
             into = f" → {record.frame_name}" if record.frame_name else ""
             return _short(f"{record.file_name or record.source}{into}", 300)

@@ -67,6 +67,8 @@ from cases.storage.statuses import (
     InstitutionKind,
     MeetingKind,
     ParticipantRole,
+    ProposalOrigin,
+    ProposalStatus,
     Role,
     ZoneKind,
     ZoneStatus,
@@ -123,6 +125,9 @@ __all__ = [
     "Person",
     "MeetingParticipant",
     "InspectionParticipant",
+    "ProposalStatus",
+    "ProposalOrigin",
+    "LimitProposal",
 ]
 
 
@@ -899,12 +904,12 @@ def _count_statement_write(state) -> None:
 
 _ONE_OWNER = " + ".join(
     f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)"
-    for column in ("meeting_id", "inspection_id", "finding_id")
+    for column in ("meeting_id", "inspection_id", "finding_id", "proposal_id")
 ) + " = 1"
 
 
 class Attachment(Base):
-    """A file or link attached to exactly one meeting, inspection or finding.
+    """A file or link attached to exactly one meeting, inspection, finding or limit proposal.
 
     Files live outside the web root, named by the SHA-256 of their stored bytes (see
     :mod:`cases.fieldwork.attachments`); photos are stored re-encoded, so ``sha256`` is that of the
@@ -939,6 +944,9 @@ class Attachment(Base):
     finding_id: Mapped[int | None] = mapped_column(
         ForeignKey("finding.id", ondelete="CASCADE"), index=True
     )
+    proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("limit_proposal.id", ondelete="CASCADE"), index=True
+    )
 
     # Backrefs keep the attachment's three owners untouched above.
     meeting: Mapped[Meeting | None] = relationship(
@@ -955,10 +963,14 @@ class Attachment(Base):
         )
     )
 
+    proposal: Mapped[LimitProposal | None] = relationship(
+        back_populates="attachments", foreign_keys=[proposal_id]
+    )
+
     @property
-    def owner(self) -> Meeting | Inspection | Finding:
+    def owner(self) -> Meeting | Inspection | Finding | LimitProposal:
         """The record this is attached to."""
-        return self.meeting or self.inspection or self.finding
+        return self.meeting or self.inspection or self.finding or self.proposal
 
 
 class Person(EditableMixin, Base):
@@ -1171,3 +1183,56 @@ class StatusChange(Base):
     effective_on: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (Index("ix_status_change_record", "record_type", "record_id"),)
+
+
+class LimitProposal(EditableMixin, SpatialMixin, Base):
+    """A proposed limit line between two municipalities, usually across a dispute zone.
+
+    Its ends lie on the common limit of ``municipality_a`` and ``municipality_b`` in the frame
+    in force when it was made (:mod:`cases.proposals` checks it). Ratification (the convenio
+    or the decree: date, reference, document) re-cuts both municipalities along it into the
+    new frame ``frame``.
+    """
+
+    __tablename__ = "limit_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    zone_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dispute_zone.id", ondelete="SET NULL"), index=True
+    )
+    municipality_a_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    municipality_b_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    geometry: Mapped[BaseGeometry] = mapped_column(Geometry("LINESTRING"))
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("institution.id", ondelete="SET NULL")
+    )
+    proposed_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[ProposalStatus] = mapped_column(
+        _enum(ProposalStatus), default=ProposalStatus.PROPOSED
+    )
+    origin: Mapped[ProposalOrigin] = mapped_column(_enum(ProposalOrigin),
+                                                   default=ProposalOrigin.DRAWN)
+    description: Mapped[str] = mapped_column(Text, default="")
+    ratified_on: Mapped[dt.date | None] = mapped_column(Date)
+    ratification_reference: Mapped[str | None] = mapped_column(String(500))
+    ratification_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attachment.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_limit_proposal_ratification_document")
+    )
+    frame_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boundary_frame.id", ondelete="SET NULL")
+    )
+
+    zone: Mapped[DisputeZone | None] = relationship()
+    municipality_a: Mapped[Municipality] = relationship(foreign_keys=[municipality_a_id])
+    municipality_b: Mapped[Municipality] = relationship(foreign_keys=[municipality_b_id])
+    proposed_by: Mapped[Institution | None] = relationship()
+    frame: Mapped[Frame | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="proposal", foreign_keys="Attachment.proposal_id",
+        cascade="all, delete-orphan", order_by="Attachment.id",
+    )
+    ratification_document: Mapped[Attachment | None] = relationship(
+        foreign_keys=[ratification_document_id], post_update=True
+    )

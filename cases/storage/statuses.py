@@ -16,6 +16,8 @@ __all__ = [
     "InstitutionKind",
     "MeetingKind",
     "AgreementStatus",
+    "ProposalStatus",
+    "ProposalOrigin",
     "FindingCategory",
     "AttachmentKind",
     "ParticipantRole",
@@ -103,6 +105,24 @@ class AgreementStatus(LabelledEnum):
     IN_PROGRESS = "en_proceso", "En proceso"
     DONE = "cumplido", "Cumplido"
     CANCELLED = "cancelado", "Cancelado"
+
+
+class ProposalStatus(LabelledEnum):
+    """Where a proposed limit line stands, from its presentation to the decree."""
+
+    PROPOSED = "propuesta", "Propuesta"
+    IN_REVIEW = "en_revision", "En revisión"
+    ACCEPTED = "aceptada", "Aceptada por ambas partes"
+    RATIFIED = "ratificada", "Ratificada"
+    REJECTED = "rechazada", "Rechazada"
+
+
+class ProposalOrigin(LabelledEnum):
+    """Where a proposed limit line came from."""
+
+    DRAWN = "dibujada", "Dibujada en el mapa"
+    FILE = "archivo", "Archivo subido"
+    CLAIM = "reclamo", "Reclamo de una parte"
 
 
 class IndicatorRule(LabelledEnum):
