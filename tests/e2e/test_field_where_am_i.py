@@ -184,3 +184,62 @@ def test_the_screen_stays_on_while_recording_and_the_page_says_what_stops_the_gp
     finally:
         context.close()
     assert not problems, "\n".join(problems)
+
+
+def _walk_across_inegi_limit(server) -> list[tuple[float, float]]:
+    """Seven points 600 m long, square across INEGI's limit of the two municipalities."""
+    import geopandas as gpd
+
+    from boundaries.crs import MEASURE_CRS, STORAGE_CRS
+    from cases.frames.stored_layers import official_frame
+
+    with server.session() as session:
+        frame = official_frame(session).set_index("code").to_crs(MEASURE_CRS)
+    limit = frame.geometry["20067"].boundary.intersection(frame.geometry["20157"].boundary)
+    limit = shapely.line_merge(limit) if limit.geom_type == "MultiLineString" else limit
+    middle = limit.interpolate(0.5, normalized=True)
+    ahead = limit.interpolate(limit.project(middle) + 5)
+    dx, dy = ahead.x - middle.x, ahead.y - middle.y
+    norm = (dx * dx + dy * dy) ** 0.5
+    across = [(middle.x - dy / norm * d, middle.y + dx / norm * d)
+              for d in (-300, -200, -100, -30, 30, 100, 300)]
+    points = gpd.GeoSeries(gpd.points_from_xy(*zip(*across, strict=True)), crs=MEASURE_CRS)
+    return [(p.x, p.y) for p in points.to_crs(STORAGE_CRS)]
+
+
+def test_with_inegi_in_force_the_panel_is_the_servers_across_the_limit(browser, tmp_path):
+    from limites_testing import demo_app
+
+    from boundaries.io import read_layer
+    from cases.frames.importer import import_boundaries
+    from tests.conftest import INEGI
+    from tests.e2e.conftest import serve
+
+    def inegi(session):
+        import_boundaries(session, read_layer(INEGI), source="INEGI", activate=True)
+
+    shots = SCREENSHOTS / "test_with_inegi_in_force_the_panel_is_the_servers_across_the_limit"
+    shots.mkdir(parents=True, exist_ok=True)
+    with serve(demo_app(tmp_path, TILES="", prepare=inegi)) as server:
+        walk = _walk_across_inegi_limit(server)
+        context = phone_context(browser, server, walk[0])
+        page, problems = _phone_page(context)
+        seen = []
+        try:
+            page.goto(server.url + "/campo/")
+            expect(page.get_by_test_id("layers-date")).to_contain_text("INEGI")
+            context.set_offline(True)
+            panel = page.get_by_test_id("where")
+            for lon, lat in walk:
+                context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 5})
+                expect(panel).to_have_attribute("data-fix", f"{lon:.7f},{lat:.7f}")
+                seen.append((page.get_by_test_id("where-municipality").inner_text(),
+                             panel.get_attribute("data-compartido") == "true"))
+                if len(seen) == 4:
+                    page.screenshot(path=str(shots / "01-junto-al-limite.png"), full_page=True)
+        finally:
+            context.close()
+        assert seen == _server_says(server, walk)
+    assert {name for name, _ in seen} == {OAXACA, SAN_JACINTO}
+    assert [shared for _, shared in seen].count(True) >= 2
+    assert not problems, "\n".join(problems)

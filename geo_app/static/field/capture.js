@@ -628,6 +628,7 @@
     }
     var a = LimitesWhere.where(layers, lastFix.lon, lastFix.lat);
     var panel = $("donde-municipio").closest("section");
+    panel.dataset.fix = lastFix.lon.toFixed(7) + "," + lastFix.lat.toFixed(7);
     if (!a.covered) {
       panel.dataset.municipio = "";
       $("donde-municipio").textContent = "Fuera del área de trabajo";
