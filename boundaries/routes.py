@@ -6,13 +6,10 @@ route's length exactly. Pieces inside dispute zones — the ``overlaps`` of
 :func:`boundaries.topology.analyze_topology` — are reported on top of that. Lengths are
 measured in :data:`~boundaries.crs.MEASURE_CRS`; lines are returned in EPSG:4326.
 
-The route is taken in chunks of consecutive segments. A chunk that meets no polygon is outside
-whole and one inside the interior of the only polygon it meets belongs to it whole (two
-prepared queries per polygon over an STRtree of the chunks); only the segments of the other
-chunks are tested one by one, and only those that cross a limit are cut, against the stretches
-of limit that meet their chunk. :func:`split_route` first keeps the municipalities whose
-bounding box comes near the route, so a one-shot split projects and validates a few dozen
-polygons rather than the whole state, and a route given in EPSG:4326 keeps its own vertices.
+The cutting happens in :mod:`boundaries.route_pieces`, chunk by chunk of the route.
+:func:`split_route` first keeps the municipalities whose bounding box comes near the route, so
+a one-shot split projects and validates a few dozen polygons rather than the whole state; a
+route given in EPSG:4326 keeps its own vertices (only the cut points make the round trip).
 
 Examples
 --------
@@ -45,22 +42,19 @@ from boundaries.errors import MissingColumnError
 from boundaries.layers import (
     Layer,
     atomic_parts,
-    boundary_segments,
     line_geometries,
     polygon_geometries,
     polygon_layers,
     project,
     storage_frame,
 )
+from boundaries.route_pieces import CHUNK, along, chain_runs, differ, route_pieces
 from boundaries.validation import require_polygons
 
 __all__ = ["RouteSplit", "RouteSplitter", "split_route", "route_split_to_dict"]
 
 logger = logging.getLogger(__name__)
 
-# Segments per chunk: big enough that the chunks cost little, small enough that few of them
-# need the segment-by-segment treatment (a 20 m step route crosses a limit every few km).
-_CHUNK = 32
 # How much the bounding boxes grow when choosing the municipalities near a route, as a fraction
 # of their size: far more than a straight edge bends between two CRSs, for edges up to
 # hundreds of km long.
@@ -269,7 +263,7 @@ class _Track:
     def of(cls, route: Layer, crs: Any) -> _Track:
         parts, _ = atomic_parts(line_geometries(route, "la ruta"))
         xy, part = shapely.get_coordinates(parts, return_index=True)
-        step = np.flatnonzero((part[:-1] == part[1:]) & np.any(xy[:-1] != xy[1:], axis=1))
+        step = np.flatnonzero((part[:-1] == part[1:]) & differ(xy[:-1], xy[1:]))
         if not crs.equals(STORAGE_CRS):
             return cls(xy[step], xy[step + 1], None, None)
         given = shapely.get_coordinates(atomic_parts(np.asarray(route.geometry.array))[0])
@@ -282,8 +276,8 @@ class _Track:
         # Most pieces are whole segments: take the ends, then place the cut points.
         a_cut, b_cut = np.flatnonzero(t0 > 0), np.flatnonzero(t1 < 1)
         a, b = self.start[seg], self.end[seg]
-        a[a_cut] = _along(self.start, self.end, seg[a_cut], t0[a_cut])
-        b[b_cut] = _along(self.start, self.end, seg[b_cut], t1[b_cut])
+        a[a_cut] = along(self.start, self.end, seg[a_cut], t0[a_cut])
+        b[b_cut] = along(self.start, self.end, seg[b_cut], t1[b_cut])
         if self.given_start is None or self.given_end is None:
             return a, b, a, b
         a_out, b_out = self.given_start[seg], self.given_end[seg]
@@ -314,7 +308,7 @@ def _near(route: Layer, frame: gpd.GeoDataFrame, code_col: str) -> gpd.GeoDataFr
     xy = shapely.get_coordinates(np.asarray(route.geometry.array))
     if not len(xy):
         return frame.iloc[:1]
-    size = 4 * _CHUNK
+    size = 4 * CHUNK
     first = np.arange(0, len(xy), size)
     following = xy[np.minimum(first + size, len(xy) - 1)]
     low = np.minimum(np.minimum.reduceat(xy, first), following)
@@ -336,11 +330,11 @@ def _rows(
 ) -> list[tuple[str, tuple[Any, ...], float, Any]]:
     if not len(track.start):
         return []
-    owner, seg, t0, t1 = _pieces(track.start, track.end, polygons)
+    owner, seg, t0, t1 = route_pieces(track.start, track.end, polygons)
     owner = np.where(owner >= 0, group[np.maximum(owner, 0)], -1)
     a, b, a_out, b_out = track.ends(seg, t0, t1)
     lengths = np.bincount(owner + 1, weights=np.hypot(*(b - a).T), minlength=len(labels) + 1)
-    run_owner, runs = _runs(owner, a, b, a_out, b_out)
+    run_owner, runs = chain_runs(owner, a, b, a_out, b_out)
     order = np.argsort(run_owner, kind="stable")
     ids, index = np.unique(run_owner[order], return_inverse=True)
     lines = shapely.multilinestrings(runs[order], indices=index)
@@ -353,148 +347,3 @@ def _rows(
     if (ids < 0).any():
         rows.append(("outside", (), float(lengths[0]), shapely.line_merge(lines[0])))
     return rows
-
-
-def _pieces(
-    start: np.ndarray, end: np.ndarray, polygons: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    # Route order is segment order; each segment becomes one or more pieces (its index and the
-    # fractions t0 to t1 along it), each wholly in one polygon (the lowest-numbered if it runs
-    # along a shared limit) or in none (-1).
-    n = len(start)
-    chunks, chunk_of = _chunk_lines(start, end)
-    tree = STRtree(chunks)
-    # Private copies of the polygons near the route, prepared once for every query of this
-    # call (the splitter's own may be shared between threads; preparing is not thread-safe).
-    used = np.unique(tree.query(polygons)[0])
-    prepared = shapely.transform(polygons[used], lambda xy: xy)
-    shapely.prepare(prepared)
-    met_poly, met_chunk = tree.query(prepared, predicate="intersects")
-    met_poly = used[met_poly]
-    met = np.bincount(met_chunk, minlength=len(chunks))
-    in_poly, in_chunk = tree.query(prepared, predicate="contains_properly")
-    alone = met[in_chunk] == 1
-    chunk_owner = np.full(len(chunks), -1)
-    chunk_owner[in_chunk[alone]] = used[in_poly[alone]]
-    is_open = (met > 0) & (chunk_owner < 0)
-    owner = chunk_owner[chunk_of]
-    if not is_open.any():
-        return owner, np.arange(n), np.zeros(n), np.ones(n)
-    near = np.unique(met_poly[is_open[met_chunk]])
-    seg = np.flatnonzero(is_open[chunk_of])
-    whole, cut_seg, cut_t0, cut_t1, cut_owner = _cut(
-        start[seg], end[seg], prepared[np.searchsorted(used, near)], chunks[is_open]
-    )
-    owner[seg] = np.where(whole < len(near), near[np.minimum(whole, len(near) - 1)], -1)
-    cut_seg = seg[cut_seg]
-    cut_owner = np.where(cut_owner < len(near), near[np.minimum(cut_owner, len(near) - 1)], -1)
-    # Lay the pieces out in route order: one per whole segment, the cut ones in their place.
-    count = np.bincount(cut_seg, minlength=n)
-    count[count == 0] = 1
-    piece_seg = np.repeat(np.arange(n), count)
-    place = np.cumsum(count)[cut_seg] - count[cut_seg]
-    place += np.arange(len(cut_seg)) - np.searchsorted(cut_seg, cut_seg)
-    piece_owner, t0, t1 = owner[piece_seg], np.zeros(len(piece_seg)), np.ones(len(piece_seg))
-    piece_owner[place], t0[place], t1[place] = cut_owner, cut_t0, cut_t1
-    return piece_owner, piece_seg, t0, t1
-
-
-def _cut(
-    start: np.ndarray, end: np.ndarray, polygons: np.ndarray, chunks: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    # Segment by segment, for the segments of ``chunks``: ``whole`` is the lowest polygon that
-    # contains each segment (len(polygons) if none); the others are cut where they meet a
-    # limit, each piece (segment, t0, t1) owned by the lowest polygon its middle touches.
-    n = len(start)
-    segments = shapely.linestrings(np.stack([start, end], axis=1))
-    poly, seg = STRtree(segments).query(polygons, predicate="contains")
-    whole = np.full(n, len(polygons))
-    np.minimum.at(whole, seg, poly)
-    crossing = np.flatnonzero(whole == len(polygons))
-    # Only the limit segments of the stretches of limit that meet the chunks can cut them.
-    limit_start, limit_end, _ = boundary_segments(polygons)
-    stretches, stretch_of = _chunk_lines(limit_start, limit_end)
-    met = np.zeros(len(stretches), dtype=bool)
-    met[STRtree(stretches).query(chunks, predicate="intersects")[1]] = True
-    near = met[stretch_of]
-    limits = shapely.linestrings(np.stack([limit_start[near], limit_end[near]], axis=1))
-    cand_seg, cand_limit = STRtree(limits).query(segments[crossing], predicate="intersects")
-    cuts = shapely.intersection(segments[crossing[cand_seg]], limits[cand_limit])
-    xy, which = shapely.get_coordinates(cuts, return_index=True)
-    cut_seg = crossing[cand_seg[which]]
-    step = end - start
-    t = np.einsum("ij,ij->i", xy - start[cut_seg], step[cut_seg]) / np.einsum(
-        "ij,ij->i", step[cut_seg], step[cut_seg]
-    )
-    inner = (t > 0) & (t < 1)
-    piece_seg = np.concatenate([crossing, cut_seg[inner]])
-    piece_t = np.concatenate([np.zeros(len(crossing)), t[inner]])
-    order = np.lexsort((piece_t, piece_seg))
-    piece_seg, piece_t = piece_seg[order], piece_t[order]
-    keep = _last_of_run(piece_seg) | _last_of_run(piece_t)
-    piece_seg, piece_t = piece_seg[keep], piece_t[keep]
-    next_t = np.append(piece_t[1:], 1.0)[: len(piece_t)]
-    next_t[_last_of_run(piece_seg)] = 1.0
-    middle = (_at(start, end, piece_seg, piece_t) + _at(start, end, piece_seg, next_t)) / 2
-    mid_poly, mid_idx = STRtree(shapely.points(middle)).query(polygons, predicate="intersects")
-    piece_owner = np.full(len(piece_seg), len(polygons))
-    np.minimum.at(piece_owner, mid_idx, mid_poly)
-    return whole, piece_seg, piece_t, next_t, piece_owner
-
-
-def _chunk_lines(start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    # Consecutive segments _CHUNK at a time as LineStrings, and the chunk of each segment. A
-    # chunk joins the gaps between segments that do not follow on, so it covers them all.
-    n = len(start)
-    chunk_of = np.arange(n) // _CHUNK
-    # Every segment gives its start; its end too where the next one does not start there.
-    tail = np.append((chunk_of[1:] != chunk_of[:-1]) | np.any(end[:-1] != start[1:], axis=1), True)
-    at = np.arange(n) + np.append(0, np.cumsum(tail[:-1]))
-    xy = np.empty((n + int(tail.sum()), 2))
-    ids = np.empty(len(xy), dtype=np.intp)
-    xy[at], ids[at] = start, chunk_of
-    tail = np.flatnonzero(tail)
-    xy[at[tail] + 1], ids[at[tail] + 1] = end[tail], chunk_of[tail]
-    return shapely.linestrings(xy, indices=ids), chunk_of
-
-
-def _at(start: np.ndarray, end: np.ndarray, seg: np.ndarray, t: np.ndarray) -> np.ndarray:
-    # Exact ends at t = 0 and 1, so consecutive pieces share their coordinates bit for bit.
-    point = _along(start, end, seg, t)
-    point[t == 0] = start[seg[t == 0]]
-    point[t == 1] = end[seg[t == 1]]
-    return point
-
-
-def _along(start: np.ndarray, end: np.ndarray, seg: np.ndarray, t: np.ndarray) -> np.ndarray:
-    return start[seg] + t[:, None] * (end[seg] - start[seg])
-
-
-def _last_of_run(values: np.ndarray) -> np.ndarray:
-    # True where the next value differs (and at the end).
-    return np.append(values[1:] != values[:-1], True)[: len(values)]
-
-
-def _runs(
-    owner: np.ndarray, a: np.ndarray, b: np.ndarray, a_out: np.ndarray, b_out: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    # Chain consecutive pieces (ends ``a``, ``b`` in metres) with the same owner into
-    # LineStrings of ``a_out``, ``b_out``: each piece's start, then the end of the run's last.
-    chained = (owner[1:] == owner[:-1]) & np.all(b[:-1] == a[1:], axis=1)
-    run = np.concatenate([[0], np.cumsum(~chained)])
-    last = np.flatnonzero(np.append(~chained, True))
-    xy = np.empty((len(a) + len(last), 2))
-    run_of = np.empty(len(xy), dtype=np.intp)
-    xy[np.arange(len(a)) + run], run_of[np.arange(len(a)) + run] = a_out, run
-    xy[last + run[last] + 1], run_of[last + run[last] + 1] = b_out[last], run[last]
-    if a_out is not a:
-        # Run ends that meet in metres meet in the output too (a cut point and a route vertex
-        # can differ there by a rounding), so line_merge joins the same runs either way.
-        first = np.append(0, last[:-1] + 1)
-        key = np.concatenate([a[first], b[last]])
-        at = np.concatenate([first + run[first], last + run[last] + 1])
-        order = np.lexsort((key[:, 1], key[:, 0]))
-        new_group = np.append(True, np.any(np.diff(key[order], axis=0) != 0, axis=1))
-        leader = at[order][np.flatnonzero(new_group)][np.cumsum(new_group) - 1]
-        xy[at[order]] = xy[leader]
-    return owner[last], shapely.linestrings(xy, indices=run_of)
