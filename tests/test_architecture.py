@@ -34,6 +34,7 @@ CASES_DRAWING: dict[str, set[str]] = {
     "fieldwork": {"errors", "storage", "frames", "records"},
     "sharing": {"errors", "storage", "fieldwork"},
     "access": {"errors", "storage", "sharing"},
+    "proposals": {"errors", "storage", "frames", "records"},
     "demo": {"errors", "storage", "frames", "reporting", "records", "fieldwork", "sharing",
              "access"},
 }

@@ -87,7 +87,8 @@ EDITABLE: dict[type, frozenset[str]] = {
     Person: frozenset({"name", "position", "institution"}),
     LimitProposal: frozenset({"title", "zone", "municipality_a", "municipality_b", "geometry",
                               "proposed_by", "proposed_on", "status", "origin",
-                              "description"}),
+                              "description", "ratified_on", "ratification_reference",
+                              "ratification_document", "frame"}),
 }
 # The records whose status changes keep a history.
 STATUS_TRACKED = (DisputeZone, Case, Agreement, LimitProposal)
