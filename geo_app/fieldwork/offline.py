@@ -57,6 +57,7 @@ def offline_assets() -> list[str]:
         *(vendor_url(path) for path in VENDOR_FILES),
         url_for("static", filename="limites.css"),
         url_for("static", filename="favicon.svg"),
+        url_for("static", filename="leaflet_es.js"),
         *(url_for("static", filename=name) for name in OWN_FILES),
     ]
 

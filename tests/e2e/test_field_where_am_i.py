@@ -130,6 +130,9 @@ def test_a_reload_while_recording_keeps_every_point(browser, field_server):
         page.reload()  # as after a crash: page from the service worker, track from IndexedDB
         expect(page.get_by_test_id("points")).to_have_text("4")
         expect(page.get_by_test_id("record")).to_have_text("Detener recorrido")
+        # Every file of the page came from the service worker, the Spanish controls too.
+        expect(page.locator("#mapa .leaflet-control-zoom-in")).to_have_attribute(
+            "title", "Acercar")
         context.set_geolocation({"longitude": WALK[4][0], "latitude": WALK[4][1], "accuracy": 5})
         expect(page.get_by_test_id("points")).to_have_text("5")
         page.screenshot(path=str(shots / "01-tras-recargar.png"), full_page=True)
