@@ -32,6 +32,7 @@
   }
 
   var map = L.map(box, { center: [17.07, -96.72], zoom: 12 });
+  box.limitesMap = map;  // the browser tests read its view
   var tiles = box.getAttribute("data-tiles");
   if (tiles) {
     L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution"), maxZoom: 19 }).addTo(map);

@@ -29,7 +29,14 @@
     }
     job.done(created ? { value: String(created.id), text: created.label } : undefined);
     if (created) { job.picker.ts.addItem(String(created.id)); }
-    job.picker.ts.focus();
+    // Back in the picker, ready for the next name, its list folded as after any choice;
+    // it opens on focus again once the user has left the picker.
+    var ts = job.picker.ts;
+    ts.close();
+    ts.focus();
+    ts.control_input.addEventListener("blur", function () {
+      ts.settings.openOnFocus = true;
+    }, { once: true });
   }
 
   function ensureDialog() {
@@ -108,6 +115,8 @@
 
   function openDialog(picker, name, done) {
     ensureDialog();
+    // Closing the dialog gives the focus back to the picker: not a reason to unfold it.
+    picker.ts.settings.openOnFocus = false;
     pending = { kind: picker.kind, picker: picker, done: done };
     var url = picker.url + (name ? "?nombre=" + encodeURIComponent(name) : "");
     fetch(url, { credentials: "same-origin" }).then(function (response) {
@@ -119,6 +128,7 @@
     }).catch(function (response) {
       pending = null;
       done();
+      picker.ts.settings.openOnFocus = true;
       picker.ts.focus();
       var help = document.getElementById(picker.select.id + "-ayuda");
       if (help) {
@@ -138,8 +148,11 @@
       // Filter at each key, so an Enter typed right after the name picks what it shows.
       refreshThrottle: 0,
       hideSelected: true,
-      closeAfterSelect: false,
+      // A chosen entry folds the list and clears what was typed: the next name is typed at
+      // once, and the list never covers the fields below.
+      closeAfterSelect: true,
       placeholder: kind ? "Escriba para buscar o crear…" : "Escriba para buscar…",
+
       render: {
         // A people or institutions picker offers to create what it does not find instead.
         no_results: function () { return kind ? null : '<div class="no-results">Sin resultados.</div>'; },
