@@ -11,6 +11,7 @@ endpoint                                  accepts
 ``/campo/fotos/…`` (one photo)            ``ATTACHMENT_MAX_BYTES`` (25 MB)
 desk finding form (its photos)            ``ATTACHMENT_MAX_BYTES`` for all its photos
 ``/campo/sincronizar`` (the phone's JSON) a track of :data:`MAX_TRACK_POINTS` points
+``/campo/mapa-base`` (the base map file)   ``BASE_MAP_MAX_BYTES`` (1 GB)
 zone, site and route forms                a geometry of :data:`MAX_VERTICES` vertices
 geometry and route file previews          ``GEOMETRY_FILE_MAX_BYTES`` (64 MB)
 everything else                           ``MAX_CONTENT_LENGTH`` (2 MB)
@@ -31,6 +32,7 @@ from flask import Flask, Request, current_app, has_app_context
 from boundaries.sanity import MAX_VERTICES
 from boundaries.trackfiles import MAX_TRACK_BYTES
 from boundaries.tracks import MAX_TRACK_POINTS
+from cases.fieldwork.base_map import BASE_MAP_MAX_BYTES
 from cases.fieldwork.phone_sync import MAX_FINDINGS
 from cases.fieldwork.uploads import MAX_ATTACHMENT_BYTES
 from geo_app.formatting import megabytes, number
@@ -88,6 +90,11 @@ def request_limit(app: Flask, endpoint: str | None, view_args: dict | None) -> R
             f"El envío del teléfono supera {megabytes(most)}: un recorrido puede tener hasta "
             f"{number(MAX_TRACK_POINTS)} puntos y un envío hasta {number(MAX_FINDINGS)} "
             "hallazgos. Termine este recorrido y empiece otro.")
+    if endpoint == "field.base_map_admin":
+        return RequestLimit(
+            BASE_MAP_MAX_BYTES + _ENVELOPE_BYTES, None,
+            f"El mapa base pesa más de {megabytes(BASE_MAP_MAX_BYTES)}: genérelo con menos "
+            "acercamientos o solo del área de trabajo.")
     if endpoint in _PREVIEWS:
         file_bytes = int(config["GEOMETRY_FILE_MAX_BYTES"])
         return RequestLimit(

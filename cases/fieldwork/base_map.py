@@ -25,14 +25,18 @@ from pathlib import Path
 
 from cases.errors import InvalidInputError
 
-__all__ = ["TILE_TYPES", "MAX_PHONE_TILES", "TileSet", "open_tileset", "read_tile",
-           "tiles_within", "pmtiles_tile_id"]
+__all__ = ["TILE_TYPES", "MAX_PHONE_TILES", "BASE_MAP_FILES", "BASE_MAP_MAX_BYTES", "TileSet",
+           "open_tileset", "install_tileset", "read_tile", "tiles_within", "pmtiles_tile_id"]
 
 #: The tile formats a browser draws, by MBTiles' ``format``, with their media type.
 TILE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
               "webp": "image/webp"}
 #: The most tiles the phone is offered to keep (about 15 MB of PNG tiles of a city).
 MAX_PHONE_TILES = 5_000
+#: The files a base map may come in, named for a person.
+BASE_MAP_FILES = (".mbtiles", ".pmtiles")
+#: The largest base map an administrator uploads (a city to zoom 18 is a few hundred MB).
+BASE_MAP_MAX_BYTES = 1024 * 1024 * 1024
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _PMTILES_MAGIC = b"PMTiles"
 # PMTiles v3 header: magic, version, eleven offsets/lengths/counts, clustered, internal and
@@ -98,6 +102,21 @@ def open_tileset(path: Path) -> TileSet:
         bounds = (-180.0, -85.0511, 180.0, 85.0511)
     return TileSet(path, meta.get("name", path.stem), TILE_TYPES[kind], int(zooms[0]),
                    int(zooms[1]), bounds, _version(path))
+
+
+def install_tileset(upload: Path, target: Path, replaced: tuple[Path, ...] = ()) -> TileSet:
+    """Check the uploaded file ``upload`` and make it the base map at ``target``.
+
+    ``upload`` must sit on the same file system as ``target`` (it is moved, not copied);
+    ``replaced`` are earlier base map files that go (the other format's). A file that is not
+    a base map raises :class:`~cases.errors.InvalidInputError` and changes nothing.
+    """
+    open_tileset(upload)
+    upload.replace(target)
+    for old in replaced:
+        if old != target:
+            old.unlink(missing_ok=True)
+    return open_tileset(target)
 
 
 def read_tile(tileset: TileSet, z: int, x: int, y: int) -> bytes | None:

@@ -39,6 +39,8 @@ SECTIONS = (
      "análisis y los mapas."),
     ("admin.rivers", "Ríos y líneas de referencia", "Los ríos a lo largo de los cuales se mide "
      "el km de cada hallazgo: se importan desde un archivo."),
+    ("field.base_map_admin", "Mapa base sin conexión", "Un archivo MBTiles o PMTiles del área "
+     "de trabajo que la app sirve y el teléfono guarda para trabajar sin red."),
 )
 
 

@@ -10,16 +10,28 @@ failure (retry later). A retry after a lost response creates nothing twice: see
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
-from flask import Blueprint, jsonify, render_template, request, send_file
+from flask import (
+    Blueprint,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
 from boundaries.tracks import MAX_TRACK_POINTS
-from cases.errors import InvalidInputError, NotFoundError
-from cases.fieldwork.base_map import read_tile, tiles_within
+from cases.access import permissions
+from cases.errors import InvalidInputError, LimitesError, NotFoundError
+from cases.fieldwork.base_map import BASE_MAP_FILES, install_tileset, read_tile, tiles_within
 from cases.fieldwork.offline_layers import offline_layers, work_area
 from cases.fieldwork.phone_sync import (
     DEFAULT_MAX_ACCURACY_M,
@@ -35,16 +47,20 @@ from cases.storage.models import FindingCategory
 from geo_app.account.auth import acting_user
 from geo_app.db import get_session
 from geo_app.errors import error_response
+from geo_app.fieldwork.forms import BaseMapForm
 from geo_app.fieldwork.offline import (
+    BASE_MAP_NAMES,
     EMPTY_TILE,
     base_map,
     base_map_document,
+    base_map_path,
     cache_name,
     layers_document,
     offline_assets,
     tile_prefix,
 )
 from geo_app.files import attachment_store, max_attachment_bytes
+from geo_app.forms import first_error
 
 bp = Blueprint("field", __name__, url_prefix="/campo")
 
@@ -92,6 +108,50 @@ def base_map_info():
     area = work_area(get_session())
     tiles, size = tiles_within(tileset, area.bounds if area is not None else tileset.bounds)
     return jsonify(base_map_document(tileset, tiles, size))
+
+
+@bp.route("/mapa-base", methods=["GET", "POST"], endpoint="base_map_admin")
+def base_map_admin():
+    """Mapa base sin conexión: el archivo en uso y la carga de uno nuevo (administradores)."""
+    permissions.require(permissions.can_manage_users(acting_user()))
+    form = BaseMapForm()
+    if form.validate_on_submit():
+        try:
+            tileset = _install(form.archivo.data)
+        except LimitesError as error:
+            if error.status_code >= 500:
+                raise
+            flash(f"No se cambió el mapa base: {error.message}", "danger")
+        else:
+            flash(f"El mapa base es ahora «{tileset.name}».", "success")
+            return redirect(url_for("field.base_map_admin"))
+    elif form.errors:
+        flash(f"No se cambió el mapa base: {first_error(form)}", "danger")
+    tileset = base_map()
+    area = work_area(get_session())
+    phone = tiles_within(tileset, area.bounds if area else tileset.bounds) if tileset else None
+    return render_template(
+        "field/base_map.html", title="Mapa base sin conexión",
+        breadcrumbs=[("Administración", url_for("admin.index"))], form=form,
+        tileset=tileset, phone=phone,
+    )
+
+
+def _install(upload):
+    # Written next to its place first, so a refused file changes nothing and a good one
+    # replaces the old in one rename.
+    suffix = Path(upload.filename or "").suffix.lower()
+    if suffix not in BASE_MAP_FILES:
+        raise InvalidInputError(f"suba un archivo {' o '.join(BASE_MAP_FILES)}")
+    current = base_map_path()
+    configured = current.name not in BASE_MAP_NAMES
+    target = current if configured else current.with_name(f"mapa-base{suffix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
+        path = Path(folder) / f"subido{suffix}"
+        upload.save(path)
+        others = () if configured else tuple(target.with_name(n) for n in BASE_MAP_NAMES)
+        return install_tileset(path, target, others)
 
 
 @bp.get("/mapa-base.pmtiles")

@@ -59,3 +59,47 @@ def test_the_base_map_is_for_signed_in_staff(base_map_app):
     for path in ("/campo/mapa-base.json", "/campo/mapa-base/14/0/0", "/campo/mapa-base.pmtiles"):
         with client.get(path) as answer:
             assert answer.status_code in (302, 401)
+
+
+def _upload(client, path, name=None):
+    with path.open("rb") as data:
+        return client.post("/campo/mapa-base", data={
+            "csrf_token": client.csrf_token(), "archivo": (data, name or path.name)},
+            content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("kind", sorted(MAKERS))
+def test_an_administrator_uploads_the_base_map(tmp_path, kind):
+    (tmp_path / "app").mkdir()
+    app = demo_app(tmp_path / "app")
+    client = signed_in_client(app, "administradora")
+    page = client.get("/campo/mapa-base")
+    assert page.status_code == 200 and "No hay mapa base sin conexión" in page.text
+    assert "/campo/mapa-base" in client.get("/admin/").text
+    made = tmp_path / f"hecho.{kind}"
+    count = MAKERS[kind](made)
+    answer = _upload(client, made)
+    assert answer.status_code == 302
+    page = client.get("/campo/mapa-base")
+    assert f"{count} teselas del área de trabajo" in page.text
+    assert (tmp_path / "app" / "instance" / f"mapa-base.{kind}").exists()
+    assert len(client.get("/campo/mapa-base.json").get_json()["teselas"]) == count
+
+
+def test_a_bad_file_changes_nothing_and_only_administrators_upload(tmp_path):
+    (tmp_path / "app").mkdir()
+    app = demo_app(tmp_path / "app")
+    admin = signed_in_client(app, "administradora")
+    good = tmp_path / "bueno.mbtiles"
+    make_mbtiles(good)
+    _upload(admin, good)
+    bad = tmp_path / "malo.pmtiles"
+    bad.write_bytes(b"no es un mapa")
+    answer = _upload(admin, bad)
+    assert "No se cambió el mapa base" in admin.get("/campo/mapa-base").text or \
+        "No se cambió el mapa base" in answer.text
+    assert not (tmp_path / "app" / "instance" / "mapa-base.pmtiles").exists()
+    assert admin.get("/campo/mapa-base.json").get_json()["nombre"].startswith("Área de trabajo")
+    editor = signed_in_client(app, "editora")
+    assert editor.get("/campo/mapa-base").status_code == 403
+    assert _upload(editor, good).status_code == 403
