@@ -52,16 +52,36 @@
         var name = document.createElement("span");
         name.className = "limites-label limites-label-municipality";
         name.textContent = feature.properties.name;
+        name.dataset.home = feature.properties.home ? "1" : "0";
         L.marker([feature.properties.label[1], feature.properties.label[0]], {
           interactive: false, keyboard: false,
           icon: L.divIcon({ className: "limites-label-anchor", html: name, iconSize: null })
         }).addTo(map);
       });
+      // A name that would fall on one already shown (the home municipality's first) or
+      // outside the map is hidden, as on the app's other maps, and shown again on zooming.
+      var layoutLabels = function () {
+        var frame = box.getBoundingClientRect();
+        var shown = [];
+        var labels = Array.prototype.slice.call(box.querySelectorAll(".limites-label-municipality"));
+        labels.sort(function (a, b) { return (b.dataset.home === "1") - (a.dataset.home === "1"); });
+        labels.forEach(function (label) {
+          label.classList.remove("limites-label-hidden");
+          var r = label.getBoundingClientRect();
+          var clash = r.left < frame.left || r.right > frame.right || r.top < frame.top ||
+            r.bottom > frame.bottom || shown.some(function (o) {
+              return r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom;
+            });
+          if (clash) { label.classList.add("limites-label-hidden"); } else { shown.push(r); }
+        });
+      };
+      map.on("zoomend moveend", layoutLabels);
       var home = L.geoJSON(JSON.parse(limits), {
         filter: function (feature) { return feature.properties.home; }
       }).getBounds();
       if (home.isValid()) { map.fitBounds(home, { animate: false }); }
       else if (limitsLayer.getBounds().isValid()) { map.fitBounds(limitsLayer.getBounds(), { animate: false }); }
+      layoutLabels();
     } catch (err) { /* the form works without the limits drawn */ }
   }
   var context = box.getAttribute("data-context");
@@ -98,7 +118,7 @@
     });
     if (drawn.getLayers().length) {
       var bounds = drawn.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 17, animate: false }); }
+      if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 17, padding: [32, 32], animate: false }); }
     }
   }
 

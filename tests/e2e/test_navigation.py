@@ -155,10 +155,13 @@ def test_the_drawing_map_speaks_spanish_and_opens_on_the_municipality(browsing):
     assert "no pueden cruzarse" in error
     view = browsing.evaluate("""() => {
         const map = document.getElementById('geometry-map').limitesMap;
-        return {zoom: map.getZoom(), labels: document.querySelectorAll(
-            '#geometry-map .limites-label').length};
+        const boxes = [...document.querySelectorAll('#geometry-map .limites-label')]
+            .map(el => el.getBoundingClientRect()).filter(r => r.width > 0);
+        const overlaps = boxes.filter((a, i) => boxes.slice(i + 1).some(b =>
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+        return {zoom: map.getZoom(), labels: boxes.length, overlaps: overlaps.length};
     }""")
-    assert view["zoom"] >= 11 and view["labels"] >= 1
+    assert view["zoom"] >= 11 and view["labels"] >= 1 and view["overlaps"] == 0, view
     browsing.shot("dibujo")
 
 
