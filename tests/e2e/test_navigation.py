@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from cases.storage.models import Meeting
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, XSS_IMG, XSS_SCRIPT
 
 pytestmark = pytest.mark.e2e
 
@@ -233,3 +233,19 @@ def test_a_meeting_is_recorded_with_pickers_and_a_new_person(open_browser, field
         assert people[new_name] == "Agente municipal"
         assert "Sara Mariana Jara Carrasco" in people
         assert [z.name for z in meeting.zones] == ["Fraccionamiento Los Sauces"]
+
+
+def test_a_name_typed_as_html_stays_text_in_the_picker_and_its_dialog(open_browser, field_server):
+    browsing = open_browser(field_server)
+    page = browsing.page
+    browsing.open("/editar/expediente/nuevo", wait_map=False)
+    page.get_by_role("combobox", name="Partes (instituciones)").click()
+    _pick(page, XSS_IMG)
+    dialog = page.locator("dialog.quick-dialog")
+    dialog.get_by_label("Nombre corto").fill(XSS_SCRIPT)
+    dialog.get_by_role("button", name="Crear y elegir").click()
+    dialog.wait_for(state="hidden")
+    chip = page.locator("#parties + .ts-wrapper .item")
+    assert XSS_IMG in chip.inner_text()
+    assert page.locator("#parties + .ts-wrapper img").count() == 0
+    browsing.shot("nombre-como-texto")
