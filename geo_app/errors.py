@@ -51,6 +51,7 @@ JSON_ENDPOINTS = frozenset({
     "field.photo",
     "editing.geometry_preview",
     "editing.route_preview",
+    "proposals.preview",
 })
 
 #: A share link's public pages: a visitor without an account sees the share's own page.

@@ -16,6 +16,7 @@ from cases.storage.statuses import (
     CaseStatus,
     FindingCategory,
     LabelledEnum,
+    ProposalStatus,
     ZoneStatus,
 )
 
@@ -34,6 +35,7 @@ __all__ = [
     "FINDING_COLOURS",
     "SITE_MARKER_COLOUR",
     "AREA_COLOURS",
+    "PROPOSAL_COLOURS",
     "CHART_SERIES",
     "CSS_COLOURS",
     "Print",
@@ -96,6 +98,11 @@ STATUS_COLOURS: dict[LabelledEnum, str] = {
     AgreementStatus.IN_PROGRESS: "#c2410c",
     AgreementStatus.DONE: "#15803d",
     AgreementStatus.CANCELLED: "#52525b",
+    ProposalStatus.PROPOSED: "#4338ca",
+    ProposalStatus.IN_REVIEW: "#c2410c",
+    ProposalStatus.ACCEPTED: "#15803d",
+    ProposalStatus.RATIFIED: "#1e3a8a",
+    ProposalStatus.REJECTED: "#52525b",
 }
 
 # Findings by category: Leaflet.awesome-markers' colour name and the CSS colour it paints
@@ -116,6 +123,16 @@ AREA_COLOURS: dict[str, str] = {
     "unattended": "#a16207",
     "gained": "#15803d",
     "lost": "#c2410c",
+}
+
+# Limit proposals: the proposed line, the baseline it is compared with, and the pieces that
+# change hands, by direction (from the first municipality of the proposal to the second, and
+# back). Neither direction is the gained green or the lost orange of a version comparison.
+PROPOSAL_COLOURS: dict[str, str] = {
+    "line": "#4338ca",
+    "baseline": "#6b7280",
+    "a_to_b": "#b45309",
+    "b_to_a": "#0f766e",
 }
 
 # The bars of the indicator chart, one colour per indicator, in order.
@@ -148,6 +165,9 @@ CSS_COLOURS: dict[str, str] = {
     "bad": "#b02a37",
     "online": "#75d99a",
     "offline": "#ff8a8a",
+    "proposal-line": PROPOSAL_COLOURS["line"],
+    "proposal-a-to-b": PROPOSAL_COLOURS["a_to_b"],
+    "proposal-b-to-a": PROPOSAL_COLOURS["b_to_a"],
 }
 
 

@@ -22,6 +22,7 @@ from geo_app.exports import routes as exports
 from geo_app.fieldwork import routes as field
 from geo_app.indicators import routes as indicators
 from geo_app.maps import safe_url
+from geo_app.proposals import routes as proposals
 from geo_app.records import (
     attachments,
     case_files,
@@ -43,7 +44,7 @@ def init_app(app: Flask) -> None:
     for module in (
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
         indicators, reports, exports, ogcapi, sites, attachments, field, admin, editing,
-        quick_create,
+        quick_create, proposals,
     ):
         app.register_blueprint(module.bp)
     shares.init_app(app)

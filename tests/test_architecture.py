@@ -62,6 +62,8 @@ GEO_APP_FEATURES: dict[str, set[str]] = {
     "records": set(),
     "reports": set(),
     "sharing": {"account", "exports"},  # a share link downloads the exports
+    # the records' map layers; KML colours of the exports
+    "proposals": {"account", "records", "exports"},
 }
 # Shared modules of geo_app (everything not a feature) import features only as drawn.
 GEO_APP_SHARED: dict[str, set[str]] = {"map_cache": {"records"}}

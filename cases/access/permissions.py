@@ -16,6 +16,7 @@ __all__ = [
     "can_delete",
     "can_restore",
     "can_manage_users",
+    "can_ratify",
     "can_view_audit",
     "can_revoke_token",
     "require",
@@ -52,6 +53,11 @@ def can_restore(user: User | None, record: EditableMixin | None = None) -> bool:
 
 def can_manage_users(user: User | None) -> bool:
     """Only administrators create, disable and reset accounts."""
+    return _active(user) and user.role is Role.ADMIN
+
+
+def can_ratify(user: User | None) -> bool:
+    """Only administrators record a convenio or decree and the frame it makes."""
     return _active(user) and user.role is Role.ADMIN
 
 

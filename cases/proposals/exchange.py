@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from boundaries.crs import MEASURE_CRS, STORAGE_CRS
 from boundaries.exchange import LimitChange
+from cases.errors import ConflictError
 from cases.proposals.proposals import proposal_change
 from cases.storage.models import (
     DisputeZone,
@@ -84,7 +85,15 @@ def _contents(session: Session, number: int, row, names: dict[str, Municipality]
 
 def exchange_of(session: Session, proposal: LimitProposal,
                 against: LimitProposal | None = None) -> Exchange:
-    """What changes hands under ``proposal`` (against the frame in force or ``against``)."""
+    """What changes hands under ``proposal`` (against the frame in force or ``against``).
+
+    A ratified proposal whose frame is in force is that frame's limit: nothing changes hands
+    against it (:class:`~cases.errors.ConflictError` says so).
+    """
+    if against is None and proposal.frame is not None and proposal.frame.active:
+        raise ConflictError(
+            f"Esta propuesta ya es el límite del marco vigente «{proposal.frame.name}»: "
+            "nada cambia de manos frente a él.")
     change = proposal_change(session, proposal, against)
     names = {m.cvegeo: m for m in (proposal.municipality_a, proposal.municipality_b)}
     pieces = [_contents(session, number, row, names)

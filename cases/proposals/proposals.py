@@ -44,6 +44,7 @@ __all__ = [
     "LINE_FILES",
     "MAX_LINE_FILE_BYTES",
     "NEXT_STATUSES",
+    "pair_versions",
     "pair_frame",
     "proposal_change",
     "create_proposal",
@@ -79,12 +80,13 @@ _ZONE_FOLLOWS = {ProposalStatus.ACCEPTED: ZoneStatus.AGREED,
 _ZONE_ORDER = list(ZoneStatus)
 
 
-def pair_frame(session: Session, a: Municipality, b: Municipality) -> gpd.GeoDataFrame:
-    """The polygons of ``a`` and ``b`` in the frame in force (``code``, ``name``)."""
+def pair_versions(session: Session, a: Municipality,
+                  b: Municipality) -> tuple[BoundaryVersion, BoundaryVersion]:
+    """The versions of ``a`` and ``b`` in the frame in force."""
     frame = session.scalar(select(Frame).where(Frame.active.is_(True)))
     if frame is None:
         raise ConflictError("No hay un marco de límites vigente: no hay límite que proponer.")
-    rows = []
+    found = []
     for municipality in (a, b):
         version = session.scalars(
             select(BoundaryVersion)
@@ -96,8 +98,14 @@ def pair_frame(session: Session, a: Municipality, b: Municipality) -> gpd.GeoDat
         if version is None:
             raise InvalidInputError(
                 f"{municipality.name} no está en el marco vigente «{frame.name}».")
-        rows.append({"code": municipality.cvegeo, "name": municipality.name,
-                     "geometry": version.geometry})
+        found.append(version)
+    return found[0], found[1]
+
+
+def pair_frame(session: Session, a: Municipality, b: Municipality) -> gpd.GeoDataFrame:
+    """The polygons of ``a`` and ``b`` in the frame in force (``code``, ``name``)."""
+    rows = [{"code": v.municipality.cvegeo, "name": v.municipality.name, "geometry": v.geometry}
+            for v in pair_versions(session, a, b)]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)
 
 

@@ -18,6 +18,7 @@ from geo_app.maps.display import DEFAULT_TOLERANCE_M, feature_collection, for_di
 from geo_app.maps.escape import popup_html
 from geo_app.maps.layers import feature_properties, geojson_layer
 from geo_app.maps.legend import LegendEntry, LegendSection, MapLayer, fill_swatch
+from geo_app.maps.proposals import PROPOSAL_LAYERS
 from geo_app.maps.rows import require_columns, text
 from geo_app.maps.styles import LineStyle
 
@@ -130,4 +131,5 @@ ANALYSIS_LAYERS = {
     "unattended": unattended_layer,
     "gained": gained_layer,
     "lost": lost_layer,
+    **PROPOSAL_LAYERS,
 }
