@@ -5,7 +5,7 @@ The navigation test opens every page the menus lead to (signed in as the adminis
 ``test-output/screenshots/`` and checks that no entry is cut or pushed off the bar, that
 each menu shows all its entries in the window, and that no Leaflet control speaks English.
 The picker journey records a meeting with the keyboard, creating a new person from the
-picker's dialog, and prints how many clicks it took.
+picker's dialog, and writes how many clicks it took to ``test-output/clics-reunion-*.txt``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from cases.storage.models import Meeting
-from tests.e2e.conftest import PHONE, XSS_IMG, XSS_SCRIPT
+from tests.e2e.conftest import PHONE, SCREENSHOTS, XSS_IMG, XSS_SCRIPT
 
 pytestmark = pytest.mark.e2e
 
@@ -221,7 +221,9 @@ def test_a_meeting_is_recorded_with_pickers_and_a_new_person(open_browser, field
     _click(page, clicks, page.get_by_role("button", name="Guardar"), "guardar")
     page.wait_for_url(re.compile(r".*/reuniones/\d+"))
     browsing.shot("reunion")
-    print(f"clicks to record the meeting ({size}): {len(clicks)} {clicks}")
+    report = f"clics para registrar la reunión ({size}): {len(clicks)} — {', '.join(clicks)}"
+    (SCREENSHOTS.parent / f"clics-reunion-{size}.txt").write_text(report + "\n", "utf-8")
+    print(report)
     assert len(clicks) <= 12
 
     with field_server.session() as session:
