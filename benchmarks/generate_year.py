@@ -144,10 +144,10 @@ def generate_year(
             title=f"Recorrido sintético {number:03d}"
             + (f" — {zone.name}" if zone else ""),
             started_on=day,
-            summary="Recorrido generado para medir la aplicación con un año de trabajo.",
+            purpose="Recorrido generado para medir la aplicación con un año de trabajo.",
             illustrative=True,
-            zone=zone,
-            case=cases[number % len(cases)] if cases and number % 3 == 0 else None,
+            zones=[zone] if zone else [],
+            cases=[cases[number % len(cases)]] if cases and number % 3 == 0 else [],
             institutions=[institutions[number % len(institutions)]] if institutions else [],
             route_points_read=size.points,
             route_points_kept=size.points,

@@ -39,6 +39,7 @@ from cases.storage.models import (
     Evidence,
     Finding,
     Indicator,
+    IndicatorSource,
     Inspection,
     Meeting,
     Watercourse,
@@ -231,6 +232,17 @@ class IndicatorSection:
     def excluded(self) -> list[Excluded]:
         """Activities assigned to the indicator that its rule does not count."""
         return self.level.excluded
+
+    @property
+    def empty_text(self) -> str:
+        """What the sheet says when it lists no activity of its own."""
+        level = self.level
+        if level.parts and level.source is not IndicatorSource.OWN:
+            keys = [p.indicator.key for p in level.parts]
+            listed = keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " y " + keys[-1]
+            return (f"Se integra con las actividades de sus indicadores {listed}, que se "
+                    "detallan en sus hojas.")
+        return f"No hay actividades registradas para este indicador en el {level.quarter.ordinal}."
 
 
 @dataclass

@@ -14,7 +14,7 @@ from cases.reporting.indicators import (
 )
 from cases.reporting.quarters import parse_quarter
 from cases.storage.db import unit_of_work
-from cases.storage.models import MeetingKind
+from cases.storage.models import IndicatorRule, IndicatorSource, MeetingKind
 from geo_app.cli.support import handled, open_session
 from geo_app.formatting import figure, percent, rule_text
 
@@ -95,9 +95,15 @@ def list_command(year: int) -> None:
               help="Si solo cuentan reuniones con otro municipio.")
 @click.option("--group-inspections/--each-inspection", default=None,
               help="Si los recorridos de un expediente en el trimestre cuentan como uno.")
+@click.option("--rule", type=click.Choice([r.value for r in IndicatorRule]),
+              help="Cómo se calcula el nivel: " + "; ".join(
+                  f"{r.value} = {r.label}" for r in IndicatorRule) + ".")
+@click.option("--source", type=click.Choice([s.value for s in IndicatorSource]),
+              help="Qué cuenta: " + "; ".join(
+                  f"{s.value} = {s.label}" for s in IndicatorSource) + ".")
 @with_appcontext
 def set_command(key, year, program, annual_goal, quarter_goal, formula, unit, meeting_kinds,
-                inspections, linkages_only, group_inspections) -> None:
+                inspections, linkages_only, group_inspections, rule, source) -> None:
     """Cambia la meta, la fórmula o la regla de conteo de un indicador."""
     with handled(), open_session() as session, unit_of_work(session):
         indicator = configure_indicator(
@@ -106,6 +112,8 @@ def set_command(key, year, program, annual_goal, quarter_goal, formula, unit, me
             formula=formula, unit=unit, meeting_kinds=_kinds(meeting_kinds),
             counts_inspections=inspections, linkages_only=linkages_only,
             group_inspections=group_inspections,
+            rule=IndicatorRule(rule) if rule else None,
+            source=IndicatorSource(source) if source else None,
         )
         label = f"{indicator.level} {indicator.key}"
     click.echo(f"Indicador {label} de {year} actualizado.")

@@ -68,6 +68,7 @@ from geo_app.editing import forms as f
 from geo_app.errors import error_response
 from geo_app.files import attachment_store, max_attachment_bytes
 from geo_app.formatting import short_date
+from geo_app.forms import HourField
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")
 
@@ -259,7 +260,7 @@ def _values(form, model: type, session) -> dict[str, Any]:
         elif (model, field) in _MODEL_ENUMS:
             values[field] = _MODEL_ENUMS[(model, field)](data)
         elif isinstance(getattr(form, field), StringField) and not isinstance(
-                getattr(form, field), DateField):
+                getattr(form, field), DateField | HourField):
             text = (data or "").strip()
             values[field] = None if field == "name" and model is Person and not text else text
         else:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from cases.access import permissions
 from cases.errors import InvalidInputError, LimitesError
+from cases.records.agreements import local_today
 from cases.reporting.indicators import (
     MIR_LEVELS,
     configure_indicator,
@@ -16,7 +17,13 @@ from cases.reporting.indicators import (
     override_level,
     year_progress,
 )
-from cases.reporting.signers import add_signer, remove_signer, signer_candidates, unit_signers
+from cases.reporting.signers import (
+    add_signer,
+    remove_signer,
+    signer_candidates,
+    signer_of,
+    unit_signers,
+)
 from cases.storage.db import unit_of_work
 from cases.storage.statuses import IndicatorRule, IndicatorSource, MeetingKind
 from geo_app.account.auth import acting_user
@@ -45,16 +52,23 @@ def index():
     years = indicator_years(session)
     year = _year(years)
     progress = year_progress(session, year)
+    last_day = min(dt.date(year, 12, 31), max(local_today(), dt.date(year, 1, 1)))
     return render_template(
         "indicators/index.html", title="Indicadores", breadcrumbs=[], year=year, years=years,
-        progress=progress, fmt=Formatter, unit_signers=unit_signers(session),
+        progress=progress, fmt=Formatter,
+        signers={item.indicator.id: signer_of(session, item.indicator, last_day)
+                 for item in progress},
         chart=indicator_chart_svg(progress, f"Nivel alcanzado por trimestre, {year}")
         if progress else None,
     )
 
 
 def _indicator_form(indicator) -> IndicatorForm:
-    form = IndicatorForm()
+    # What a post leaves out keeps its stored value (the rule and what it counts).
+    form = IndicatorForm(data={
+        "regla": (indicator.rule or IndicatorRule.QUARTER_OF_YEAR).value,
+        "origen": (indicator.source or IndicatorSource.OWN).value,
+    })
     form.tipos_reunion.choices = [SelectChoice(k.value, k.label) for k in MeetingKind]
     if request.method == "GET":
         goals = {g.quarter: g.goal for g in indicator.goals}

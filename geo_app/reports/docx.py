@@ -24,6 +24,9 @@ from geo_app.formatting import (
     rule_text,
     spanish_list,
 )
+from geo_app.formatting import (
+    number as written_number,
+)
 from geo_app.reports.render import photo_bytes
 from geo_app.reports.settings import slogan
 from geo_app.reports.text import level_heading
@@ -154,7 +157,7 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
         _fact(document, "Zonas tratadas", spanish_list(entry.zones))
     if entry.is_inspection:
         findings = [f"{n}. {f.category.label}: {f.description}" + (
-                        f" (km {number(f.river_km, 2)} del {entry.rivers[f.id]})"
+                        f" (km {written_number(f.river_km, 2)} del {entry.rivers[f.id]})"
                         if f.id in entry.rivers else "")
                     for n, f in enumerate(entry.findings, start=1)]
         _fact(document, "Hallazgos", " ".join(findings) or "No se registraron hallazgos.")
@@ -261,10 +264,7 @@ def report_docx(report: QuarterReport, maps: bool = True) -> bytes:
         heading = document.add_paragraph()
         _run(heading, "Actividades:", bold=True)
         if not section.entries:
-            document.add_paragraph(
-                "No hay actividades registradas para este indicador en el "
-                f"{report.quarter.ordinal}."
-            )
+            document.add_paragraph(section.empty_text)
         for number, entry in enumerate(section.entries, start=1):
             _entry(document, number, entry, maps)
         _signature(document, section.signer)

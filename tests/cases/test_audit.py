@@ -236,7 +236,7 @@ def test_inspection_finding_and_photo_are_audited_in_the_inspections_history(dem
     assert created.after["participants"] == ["Ana Pérez"]
     # The page lists what the new record holds, not its blank columns.
     shown = {field for field, _, _ in audit.changed_fields(created)}
-    assert "title" in shown and "case_id" not in shown and created.after["case_id"] is None
+    assert "title" in shown and "place" not in shown and created.after["place"] == ""
     assert found.record_id == finding.id and found.after["category"] == "residuos_solidos"
     assert found.after["geometry"].startswith("Point, 1 vértices")
     assert found.after["official_municipality_id"] is not None  # derived before the entry

@@ -104,8 +104,8 @@ def test_the_seeds_level_is_computed_as_the_year_so_far_over_the_annual_goal(dem
         assert level.official_percent == level.computed_percent == 20.0
         assert not level.overridden and computed_note(level) is None
     assert rule_text(report.sections[2].level) == (
-        "4 vinculaciones en el año hasta el segundo trimestre (4 vinculaciones en el "
-        "trimestre) de 20 programadas en el año = 20 %")
+        "4 vinculaciones en el año hasta el segundo trimestre de 2025 (4 vinculaciones en "
+        "el trimestre) de 20 programadas en el año = 20 %")
 
 
 def test_entries_name_institutions_and_people_with_their_role(demo):

@@ -21,22 +21,22 @@ def test_administrator_sets_goals_and_the_level_is_computed(app, admin_client):
     form = response.get_data(as_text=True)
     assert "Meta anual" in form and "Cifra oficial de un trimestre" in form
     response = admin_client.post(f"/indicadores/{indicator.id}/editar", data={
-        "meta_anual": "20", "meta_t2": "5", "unidad": "vinculaciones",
+        "meta_anual": "24", "meta_t2": "5", "unidad": "vinculaciones",
         "formula": "vinculaciones realizadas / programadas × 100",
         "cuenta_recorridos": "y", "agrupa_recorridos": "y",
     })
     assert response.status_code == 302
     edited = _indicator(app)
-    assert edited.annual_goal == 20 and edited.unit == "vinculaciones"
+    assert edited.annual_goal == 24 and edited.unit == "vinculaciones"
     with app.extensions["limites_sessions"]() as session:
         entry = session.scalars(
             select(AuditEntry).where(AuditEntry.record_type == "indicator")
             .order_by(AuditEntry.id.desc())
         ).first()
     assert entry.action is AuditAction.UPDATE and entry.username == "administradora"
-    assert entry.after["meta_anual"] == 20 and entry.after["meta_T2"] == 5
+    assert entry.after["meta_anual"] == 24 and entry.after["meta_T2"] == 5
     page = admin_client.get("/indicadores/?anio=2025").get_data(as_text=True)
-    assert re.search(r"de 20 programad", page)
+    assert re.search(r"de 24 programad", page)
 
 
 def test_bad_goal_is_a_message_on_the_form(app, admin_client):
@@ -47,7 +47,7 @@ def test_bad_goal_is_a_message_on_the_form(app, admin_client):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "escriba la unidad" in html and "invalid-feedback" in html
-    assert _indicator(app).annual_goal is None
+    assert _indicator(app).annual_goal == 20  # the demo's, unchanged
 
 
 def test_official_level_needs_a_reason_and_is_audited(app, admin_client, client):
@@ -72,11 +72,11 @@ def test_administrator_creates_an_indicator_for_a_new_year(app, admin_client):
     page = admin_client.get("/indicadores/").get_data(as_text=True)
     assert "/indicadores/nuevo" in page
     form = admin_client.get("/indicadores/nuevo").get_data(as_text=True)
-    assert "Programa presupuestario" in form and "Sara Mariana Jara Carrasco" in form
+    assert "Programa presupuestario" in form
     response = admin_client.post("/indicadores/nuevo", data={
         "programa": "08 - Gobierno Innovador y Tecnológico", "nivel": "Actividad",
         "clave": "12.2", "nombre": "Porcentaje de vinculaciones con municipios metropolitanos",
-        "anio": "2026", "unidad": "vinculaciones", "autoriza": "",
+        "anio": "2026", "unidad": "vinculaciones",
     })
     assert response.status_code == 302, response.get_data(as_text=True)
     created = app.extensions["limites_sessions"]().scalars(
@@ -100,7 +100,7 @@ def _count(app):
 def test_bad_or_repeated_indicator_is_a_spanish_message_and_writes_nothing(app, admin_client):
     before = _count(app)
     base = {"programa": "08 - Gobierno Innovador y Tecnológico", "nivel": "Actividad",
-            "nombre": "x", "unidad": "eventos", "autoriza": ""}
+            "nombre": "x", "unidad": "eventos"}
     response = admin_client.post("/indicadores/nuevo", data={**base, "clave": "doce",
                                                               "anio": "2026"})
     assert response.status_code == 422
@@ -119,3 +119,33 @@ def test_bad_or_repeated_indicator_is_a_spanish_message_and_writes_nothing(app, 
 def test_only_administrators_create_indicators(client):
     assert client.get("/indicadores/nuevo").status_code == 403
     assert "/indicadores/nuevo" not in client.get("/indicadores/").get_data(as_text=True)
+
+
+def test_administrator_names_who_signs_from_a_date_and_the_rule(app, admin_client, client):
+    from cases.storage.models import Person
+
+    indicator = _indicator(app, "12.1")
+    with app.extensions["limites_sessions"]() as session:
+        person = session.scalars(select(Person).order_by(Person.id)).first()
+        person_id, label = person.id, person.label
+    assert client.post("/indicadores/firmantes", data={
+        "persona": str(person_id), "desde": "01/07/2025"}).status_code == 403
+    page = admin_client.get("/indicadores/firmantes").get_data(as_text=True)
+    assert "Quién autoriza el informe" in page and "Sara Mariana Jara Carrasco" in page
+    bad = admin_client.post("/indicadores/firmantes", data={"persona": str(person_id),
+                                                              "desde": "julio"})
+    assert bad.status_code == 302
+    assert "dd/mm/aaaa" in admin_client.get("/indicadores/firmantes").get_data(as_text=True)
+    answer = admin_client.post(f"/indicadores/{indicator.id}/firmantes", data={
+        "persona": str(person_id), "desde": "01/07/2025"})
+    assert answer.status_code == 302
+    page = admin_client.get(f"/indicadores/{indicator.id}/editar").get_data(as_text=True)
+    assert label in page and "1 de julio de 2025" in page
+    answer = admin_client.post(f"/indicadores/{indicator.id}/editar", data={
+        "meta_anual": "20", "meta_t3": "6", "unidad": "eventos",
+        "regla": "trimestre_meta_trimestral", "origen": "propias",
+        "cuenta_recorridos": "y", "agrupa_recorridos": "y"})
+    assert answer.status_code == 302
+    page = admin_client.get("/indicadores/?anio=2025").get_data(as_text=True)
+    assert "programados en el trimestre" in page
+    assert "Actividades del trimestre ÷ meta programada del trimestre" in page

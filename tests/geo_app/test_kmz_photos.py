@@ -30,7 +30,7 @@ def served(tmp_path_factory):
     store = attachment_store(app)
     with app.extensions["limites_sessions"]() as session, unit_of_work(session):
         finding = session.scalars(select(Finding).order_by(Finding.id)).first()
-        case_id = finding.inspection.case_id  # the demo's inspection belongs to a case
+        case_id = finding.inspection.cases[0].id  # the demo's inspection belongs to a case
         attachment = attach_file(session, store, finding, photo(), "IMG_0001.JPG")
         tokens = {
             with_photos: create_share(session, None, case=case_id,

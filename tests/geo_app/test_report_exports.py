@@ -18,8 +18,8 @@ def test_docx_has_the_sheets_activities_and_signatures(app, runner, tmp_path):
     cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
     for seed in seed_indicators():
         assert seed.name in cells
-    assert "Nivel alcanzado:" in cells and "20 % (cifra oficial)" in cells
-    assert "sin meta registrada: no se puede calcular el porcentaje" in text
+    assert "Nivel alcanzado:" in cells and "20 % (4 estrategias en el año hasta" in cells
+    assert "cifra oficial" not in cells
     assert "Presidió\tRay Chagoya" not in text and "Presidió: Ray Chagoya" in text
     assert "3.\t15 y 22 de mayo de 2025." in text
     assert "1.\t9 de mayo de 2025." in text  # each sheet numbers its activities from 1
@@ -76,8 +76,8 @@ def test_indicadores_page_shows_chart_levels_and_linked_activities(app, client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert html.count("<svg") == 1 and "Nivel alcanzado por trimestre, 2025" in html
-    assert "Nivel alcanzado según el informe de avance abril–junio 2025" in html
-    assert "4 vinculaciones en el trimestre; sin meta registrada: no se puede calcular" in html
+    assert ("4 vinculaciones en el año hasta el segundo trimestre de 2025 (4 vinculaciones "
+            "en el trimestre) de 20 programadas en el año = 20 %") in html
     assert "<em>Presidió:</em> Ray Chagoya, Presidente Municipal de Oaxaca de Juárez" in html
     assert html.count("Autoriza: Sara Mariana Jara Carrasco, Titular de la Unidad") == 3
     assert len(re.findall(r'href="/reuniones/\d+"', html)) == 11
@@ -101,7 +101,14 @@ def test_indicator_cli_sets_goals_and_overrides(app, runner):
                                  "--reason", "Cifra oficial enviada", "--author", "Sara Jara"])
     assert result.exit_code == 0, result.output
     listing = runner.invoke(args=["indicators", "list", "2025"]).output
-    assert "T2: 25 % (cifra oficial) — 4 eventos de 20 programados en el año = 20 %" in listing
+    assert ("T2: 25 % (cifra oficial) — 4 eventos en el año hasta el segundo trimestre de "
+            "2025 (4 eventos en el trimestre) de 20 programados en el año = 20 %") in listing
+    result = runner.invoke(args=["indicators", "set", "12", "--year", "2025",
+                                 "--rule", "trimestre_meta_anual", "--source", "suma",
+                                 "--annual-goal", "40"])
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(args=["indicators", "list", "2025"]).output
+    assert "T2: 20 % — 12.1 (4) + 12.2 (4) = 8 estrategias de 40 programadas" in listing
     bad = runner.invoke(args=["indicators", "set", "12.1", "--year", "2025",
                               "--meeting-kinds", "fiesta"])
     assert bad.exit_code == 1 and "Tipo de reunión inválido" in bad.output

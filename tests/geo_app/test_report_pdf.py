@@ -25,6 +25,7 @@ from seed_report import (
 )
 
 from cases.reporting.indicators import configure_indicator, find_indicator
+from cases.storage.statuses import IndicatorRule
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-output" / "report"
@@ -56,8 +57,9 @@ def test_april_june_report_carries_every_item_of_the_units_ownreport_pdf(app, ru
         assert entries == sorted(entries, key=min), seed.key
         assert SIGNER in sheet and "Autorizó:" in sheet
         flat_sheet = " ".join(sheet.split())
-        assert "Nivel alcanzado según el informe de avance abril–junio 2025" in flat_sheet
-        assert "sin meta registrada: no se puede calcular el porcentaje" in flat_sheet
+        # «20 %»: 4 of 20 programmed in the year, computed by the indicator's rule.
+        assert "en el año hasta el segundo trimestre de 2025" in flat_sheet
+        assert "de 20 programad" in flat_sheet and "cifra oficial" not in flat_sheet
     flat = " ".join(text.split())
     assert flat.count(f"Autorizó: {SIGNER} {SIGNER_POSITION}") == len(seeds)
     assert all(zone in flat for zone in ZONES)
@@ -88,8 +90,9 @@ def test_report_pdf_looks_like_a_municipalreport_pdf(app, runner, tmp_path):
 
 def test_an_activity_recorded_for_july_appears_in_the_third_quarter(app, runner, tmp_path):
     with app.extensions["limites_sessions"]() as session:
-        # a goal for the computation to use: the unit's report states none
-        configure_indicator(session, find_indicator(session, "12.2", 2025), annual_goal=20)
+        # the quarter's count ÷ the annual goal, this time
+        configure_indicator(session, find_indicator(session, "12.2", 2025), annual_goal=20,
+                            rule=IndicatorRule.QUARTER_OF_YEAR)
         add_working_meeting(
             session, dt.date(2025, 7, 17), "San Jacinto Amilpas",
             "Seguimiento del reconocimiento de las zonas compartidas",

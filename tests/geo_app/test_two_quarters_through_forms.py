@@ -68,7 +68,8 @@ def _post(client, path, data, **kwargs):
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    """The text on one line, lower case: the PDF prints the facts' labels in capitals."""
+    return " ".join(text.split()).lower()
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +107,7 @@ def _enter_first_quarter(app, admin, editor):
         ("Municipio de Oaxaca de Juárez", "Oaxaca de Juárez", "municipio", "20067"),
         ("Municipio de San Jacinto Amilpas", "San Jacinto Amilpas", "municipio", "20157"),
         ("Comisión de Límites del Gobierno del Estado", "Comisión de Límites", "estatal", None),
-        ("Protección Civil Municipal", "Protección Civil", "municipal", None),
+        ("Protección Civil Municipal", "Protección Civil", "area_municipal", "20067"),
     ):
         _post(editor, "/editar/institucion/nuevo", {
             "name": name, "short_name": short, "kind": kind,
@@ -188,7 +189,7 @@ def _enter_first_quarter(app, admin, editor):
         "indicator": str(indicator["5.2"]), **_walk(editor, ROUTE, "marzo.gpx")})
     inspection = _ids(app, Inspection, "title")["Recorrido conjunto Las Flores – El Tule"]
     for category, text, (lon, lat) in (
-        ("residuos_solidos", "Tiradero junto al cauce.", (-96.7521, 17.0893)),
+        ("residuos_solidos", "Tiradero junto al cauce.", (-96.7508, 17.0905)),
         ("relleno_escombro", "Escombro en la margen.", (-96.7546, 17.0877)),
     ):
         _post(editor, "/editar/hallazgo/nuevo", {
@@ -257,32 +258,33 @@ def test_two_quarters_entered_through_the_forms_each_report_right(fresh_app, tmp
     sheets = {key: _flat(text) for key, text in report_sheets(first).items()}
     assert list(sheets) == ["5", "5.1", "5.2"]
     # 5.1 is programmed per quarter: 3 tables of 3 programmed; 5.2 against its annual goal.
-    assert "Nivel alcanzado: 100 %" in sheets["5.1"]
+    assert "nivel alcanzado: 100 %" in sheets["5.1"]
     assert "3 mesas de 3 programadas en el trimestre = 100 %" in sheets["5.1"]
-    assert "Nivel alcanzado: 10 %" in sheets["5.2"]
+    assert "nivel alcanzado: 10 %" in sheets["5.2"]
     assert "1 acción de 10 programadas en el año = 10 %" in sheets["5.2"]
     # The component is the sum of its activities, so far in the year.
     assert "5.1 (3) + 5.2 (1) = 4 acciones en el año hasta el primer trimestre" in sheets["5"]
-    assert "Nivel alcanzado: 16.7 %" in sheets["5"]
+    assert "nivel alcanzado: 16.7 %" in sheets["5"]
     # Places, times, participants and the two zones of the inspection.
-    assert "Lugar: Calle del Río, de Las Flores a El Tule" in sheets["5.2"]
+    assert "lugar calle del río, de las flores a el tule" in sheets["5.2"]
     assert "de 09:00 a 13:15 h" in sheets["5.2"]
-    assert "Colonia Las Flores y Paraje El Tule" in sheets["5.2"]
-    assert "Irma Salas Toledo" in sheets["5.2"]
-    assert "Se recorrió el límite y se levantaron dos hallazgos" in sheets["5.2"]
-    assert "Sala de Cabildo, Palacio Municipal" in sheets["5.1"]
+    assert "colonia las flores y paraje el tule" in sheets["5.2"]
+    assert "irma salas toledo" in sheets["5.2"]
+    assert "se recorrió el límite y se levantaron dos hallazgos" in sheets["5.2"]
+    assert "sala de cabildo, palacio municipal" in sheets["5.1"]
     # Agreements with their status at the quarter's end.
-    assert ("Retirar el escombro de la margen del río. Responsable: Protección Civil "
-            "Municipal. Fecha compromiso: 20 de marzo de 2026. Estado al 31 de marzo de "
-            "2026: Cumplido.") in sheets["5.2"]
-    assert ("Entregar la cartografía de la colonia Las Flores. Responsable: Comisión de "
-            "Límites del Gobierno del Estado y Pedro Luna Reyes, Enlace técnico. Fecha "
-            "compromiso: 28 de febrero de 2026. Estado al 31 de marzo de 2026: Vencido.") \
+    assert ("retirar el escombro de la margen del río. responsable: protección civil "
+            "municipal. fecha compromiso: 20 de marzo de 2026. estado al 31 de marzo de "
+            "2026: cumplido.") in sheets["5.2"]
+    assert ("entregar la cartografía de la colonia las flores. responsable: comisión de "
+            "límites del gobierno del estado y pedro luna reyes, enlace técnico. fecha "
+            "compromiso: 28 de febrero de 2026. estado al 31 de marzo de 2026: vencido.") \
         in sheets["5.1"]
+    assert "se integra con las actividades de sus indicadores 5.1 y 5.2" in sheets["5"]
     # Findings measured along the imported river.
-    assert re.search(r"Tiradero junto al cauce\. \(km [\d.]+ del Río Salado\)", sheets["5.2"])
+    assert re.search(r"tiradero junto al cauce\. \(km [\d.]+ del río salado\)", sheets["5.2"])
     for sheet in sheets.values():
-        assert "Autorizó: Marisol Gómez Ruiz" in sheet and "Villanueva" not in sheet
+        assert "autorizó: marisol gómez ruiz" in sheet and "villanueva" not in sheet
 
     _enter_second_quarter(app, admin, editor, *ids)
     again = pdf_text(report_pdf(runner, tmp_path, "2026-T1"))
@@ -294,12 +296,14 @@ def test_two_quarters_entered_through_the_forms_each_report_right(fresh_app, tmp
     assert "2 mesas de 4 programadas en el trimestre = 50 %" in second["5.1"]
     assert "2 acciones de 10 programadas en el año = 20 %" in second["5.2"]
     assert "5.1 (2) + 5.2 (2) = 8 acciones en el año hasta el segundo trimestre" in second["5"]
-    assert "Nivel alcanzado: 33.3 %" in second["5"]
-    assert "Lugar: Oficinas de la Comisión de Límites" in second["5.1"]
-    assert "Lugar: Paraje El Tule" in second["5.2"]
+    assert "nivel alcanzado: 33.3 %" in second["5"]
+    assert "lugar oficinas de la comisión de límites" in second["5.1"]
+    assert "lugar paraje el tule" in second["5.2"]
     for sheet in second.values():
-        assert "Autorizó: Óscar Villanueva Cruz" in sheet and "Marisol" not in sheet
+        assert "autorizó: óscar villanueva cruz" in sheet and "marisol" not in sheet
     with app.extensions["limites_sessions"]() as session:
         findings = session.scalars(select(Finding)).all()
         assert all(f.river_km is not None for f in findings)
-        assert all(f.shared for f in findings)  # inside zones of two recorded municipalities
+        # Inside zones of two recorded municipalities: shared, and concerning both.
+        assert all(f.shared and f.in_dispute for f in findings)
+        assert all(set(f.parties) == {"20067", "20157"} for f in findings)

@@ -120,8 +120,8 @@ def test_the_gpkg_of_a_link_without_notes_has_no_summary_column(app, plain, tmp_
 ])
 def test_the_ogcapi_of_a_link_without_notes_has_no_summary(app, plain, full, path):
     with app.extensions["limites_sessions"]() as session:
-        route = session.scalar(select(Inspection.id).where(Inspection.case_id == CASE,
-                                                           Inspection.route.is_not(None)))
+        route = session.scalar(select(Inspection.id).where(
+            Inspection.cases.any(id=CASE), Inspection.route.is_not(None)))
     client = app.test_client()
     url = path.format(route=route)
     hidden = client.get(f"{plain}/ogcapi{url}")
