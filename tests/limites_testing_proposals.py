@@ -29,7 +29,8 @@ def _around_pair() -> gpd.GeoDataFrame:
 
 def put_inegi_in_force(session: Session) -> tuple[Municipality, Municipality]:
     """Import the INEGI polygons around the pair, put them in force; Oaxaca, San Jacinto."""
-    import_boundaries(session, _around_pair(), source=str(INEGI_FILE), activate=True)
+    import_boundaries(session, _around_pair(), source="inegi/oaxaca_municipios.geojson",
+                      activate=True)
     session.flush()
     found = {m.cvegeo: m for m in session.scalars(select(Municipality).where(
         Municipality.cvegeo.in_([OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS])))}

@@ -23,7 +23,7 @@ from cases.frames.in_force import activate_frame
 from cases.frames.stored_layers import official_versions, versions_frame
 from cases.proposals.proposals import follow_zone, proposal_change
 from cases.records.audit import record_change, snapshot
-from cases.records.editing import update_record
+from cases.records.editing import status_history, update_record
 from cases.storage.models import (
     Attachment,
     AuditAction,
@@ -86,6 +86,12 @@ def ratify(
     if document is not None and document.proposal_id != proposal.id:
         raise InvalidInputError("El documento debe ser un adjunto de la propuesta.",
                                 field="document")
+    accepted_on = max((c.effective_on for c in status_history(session, proposal)
+                       if c.effective_on is not None), default=None)
+    if accepted_on is not None and ratified_on < accepted_on:
+        raise InvalidInputError(
+            "La fecha del convenio o decreto no puede ser anterior al último cambio de estado "
+            "de la propuesta (su aceptación).", field="fecha")
     frame_name = frame_name.strip()[:200]
     if session.scalar(select(Frame).where(Frame.name == frame_name)) is not None:
         raise ConflictError(f"Ya existe un marco llamado «{frame_name}».")

@@ -160,6 +160,16 @@ def test_ratification_re_cuts_both_municipalities_into_a_clean_frame(inegi):
     assert status_history(session, zone)[-1].to_status == "resuelta"
 
 
+def test_a_decree_dated_before_the_acceptance_is_refused(inegi):
+    session, oaxaca, san_jacinto, zone = inegi
+    proposal = propose(session, oaxaca, san_jacinto, zone)
+    with unit_of_work(session):
+        set_status(session, None, proposal, ProposalStatus.ACCEPTED, on=dt.date(2026, 11, 25))
+    with pytest.raises(InvalidInputError, match="anterior"), unit_of_work(session):
+        ratify(session, None, proposal, ratified_on=dt.date(2026, 11, 24), reference="D",
+               frame_name="Límites convenidos")
+
+
 def test_a_line_comes_from_a_file_in_any_format(inegi, tmp_path):
     session, oaxaca, san_jacinto, zone = inegi
     geojson = json.dumps({"type": "FeatureCollection", "features": [
