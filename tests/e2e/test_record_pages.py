@@ -51,14 +51,14 @@ def test_dashboard_shows_indicator_progress(browsing, live_server):
     for i in range(bars.count()):
         bar = bars.nth(i)
         assert bar.is_visible()
-        assert bar.inner_text().strip() == "20 %"  # the report's level, its official figure
+        assert bar.inner_text().strip() == "20 %"  # the report's level, computed by its rule
         width = bar.evaluate("el => el.getBoundingClientRect().width")
         track = bar.evaluate("el => el.parentElement.getBoundingClientRect().width")
         assert width == pytest.approx(0.2 * track, abs=2)
     levels = page.locator("[data-testid=indicator-level]")
     assert levels.count() == indicators
-    for i in range(levels.count()):  # the computed level beside the official one
-        assert "calculado: sin meta registrada, no se puede calcular" in levels.nth(i).inner_text()
+    for i in range(levels.count()):  # the rule beside each level
+        assert "de 20 programad" in levels.nth(i).inner_text()
     assert page.locator("[data-testid=open-cases]").inner_text().strip().isdigit()
 
 
