@@ -131,9 +131,14 @@
       picker.ts.settings.openOnFocus = true;
       picker.ts.focus();
       var help = document.getElementById(picker.select.id + "-ayuda");
-      if (help) {
-        help.textContent = response && response.status ? failure(response)
+      var note = help && (help.querySelector("[data-quick-error]") || document.createElement("div"));
+      if (note) {
+        note.className = "text-danger";
+        note.setAttribute("role", "alert");
+        note.setAttribute("data-quick-error", "");
+        note.textContent = response && response.status ? failure(response)
           : "No hay conexión con el servidor; intente de nuevo.";
+        help.appendChild(note);
       }
     });
   }
@@ -152,7 +157,6 @@
       // once, and the list never covers the fields below.
       closeAfterSelect: true,
       placeholder: kind ? "Escriba para buscar o crear…" : "Escriba para buscar…",
-
       render: {
         // A people or institutions picker offers to create what it does not find instead.
         no_results: function () { return kind ? null : '<div class="no-results">Sin resultados.</div>'; },
@@ -165,7 +169,6 @@
       settings.create = function (input, done) { openDialog(picker, input, done); };
       settings.createOnBlur = false;
       settings.addPrecedence = false;
-      settings.persist = false;
     }
     picker.ts = new TomSelect(select, settings);
     pickers.push(picker);
