@@ -1,13 +1,13 @@
 """Blueprint ``vendor``: the front-end files installed by ``npm ci``, served under /vendor/.
 
 Maps load Leaflet, its plugins and Font Awesome from here (see
-:func:`geo_app.maps.assets.localize`), never from a CDN; every page loads Bootstrap, and
-the record forms Tom Select (their pickers). Only the npm packages listed in
-:data:`geo_app.maps.assets.CDN_ASSETS`, and only static file types, are served. The directory is the first of: the
-``VENDOR_DIR`` setting (``LIMITES_VENDOR_DIR``), ``node_modules/`` in the working directory,
-``node_modules/`` of the source checkout, and ``geo_app/_vendor/``, the copy of those files
-a wheel carries (``setup.py`` makes it at build time); so an installed wheel serves its maps
-from any working directory.
+:func:`geo_app.maps.assets.localize`), never from a CDN; every page loads Bootstrap, and the
+record forms Tom Select (their pickers). Only the npm packages listed in
+:data:`geo_app.maps.assets.CDN_ASSETS`, and only static file types, are served. The
+directory is the first of: the ``VENDOR_DIR`` setting (``LIMITES_VENDOR_DIR``),
+``node_modules/`` in the working directory, ``node_modules/`` of the source checkout, and
+``geo_app/_vendor/``, the copy of those files a wheel carries (``setup.py`` makes it at
+build time); so an installed wheel serves its maps from any working directory.
 """
 
 from __future__ import annotations
