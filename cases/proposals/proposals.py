@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from boundaries.annex_files import line_from_dxf
+from boundaries.crs import MEASURE_CRS, STORAGE_CRS
 from boundaries.exchange import LimitChange, limit_change
 from boundaries.formats import ROUTE_FILES, FileKinds
 from boundaries.trackfiles import read_track
@@ -50,6 +51,8 @@ __all__ = [
     "create_proposal",
     "set_status",
     "line_from_file",
+    "CLAIM_AGREES_M",
+    "claim_line",
     "proposals_of_zone",
     "get_proposal",
     "zone_pair",
@@ -245,6 +248,50 @@ def _one_line(geometry: BaseGeometry, filename: str) -> shapely.LineString:
         raise InvalidInputError(
             f"«{filename}» debe tener una sola línea (la propuesta de límite).", field="file")
     return merged
+
+
+# Where a claimed limit runs within this distance of the limit in force it agrees with it (m).
+CLAIM_AGREES_M = 1.0
+
+
+def claim_line(session: Session, a: Municipality, b: Municipality, claimant: Municipality,
+               zone: DisputeZone | None = None) -> shapely.LineString:
+    """The limit between ``a`` and ``b`` as ``claimant`` claims it, where it departs.
+
+    The stretch where the claimed limit leaves the limit in force: the one across ``zone``
+    (when given and crossed), else the longest. Its ends lie within :data:`CLAIM_AGREES_M`
+    of the common limit, where the claim rejoins it.
+    """
+    if claimant not in (a, b):
+        raise InvalidInputError("El reclamo debe ser de uno de los dos municipios.",
+                                field="reclamo")
+    claim = session.scalars(
+        select(BoundaryVersion)
+        .where(BoundaryVersion.kind == BoundaryKind.CLAIM,
+               BoundaryVersion.claimant_id == claimant.id,
+               BoundaryVersion.municipality_id == claimant.id)
+        .order_by(BoundaryVersion.valid_from.desc().nulls_last(), BoundaryVersion.id.desc())
+    ).first()
+    if claim is None:
+        raise InvalidInputError(f"{claimant.name} no tiene un reclamo guardado.",
+                                field="reclamo")
+    pair = pair_frame(session, a, b).to_crs(MEASURE_CRS)
+    union = shapely.union_all(pair.geometry.to_numpy())
+    common = shapely.intersection(*pair.geometry.to_numpy())
+    claimed = gpd.GeoSeries([claim.geometry], crs=STORAGE_CRS).to_crs(MEASURE_CRS).iloc[0]
+    inside = shapely.intersection(claimed.boundary, union.buffer(-CLAIM_AGREES_M))
+    departing = shapely.line_merge(shapely.difference(
+        inside, shapely.buffer(common, CLAIM_AGREES_M)))
+    parts = [p for p in shapely.get_parts(departing) if isinstance(p, shapely.LineString)]
+    if zone is not None:
+        area = gpd.GeoSeries([zone.geometry], crs=STORAGE_CRS).to_crs(MEASURE_CRS).iloc[0]
+        parts = [p for p in parts if p.intersects(area)] or parts
+    if not parts:
+        raise InvalidInputError(
+            f"El reclamo de {claimant.name} coincide con el límite vigente entre "
+            f"{a.name} y {b.name}: no hay línea que proponer.", field="reclamo")
+    longest = max(parts, key=lambda p: p.length)
+    return gpd.GeoSeries([longest], crs=MEASURE_CRS).to_crs(STORAGE_CRS).iloc[0]
 
 
 def proposals_of_zone(session: Session, zone: DisputeZone) -> list[LimitProposal]:

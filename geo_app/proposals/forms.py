@@ -28,6 +28,7 @@ class ProposalForm(SpanishForm):
     geometry = HiddenField()
     origen = HiddenField(default="dibujada")
     archivo = FileField("Archivo de la línea", render_kw={"accept": LINE_FILES.accept})
+    reclamo = SelectField("O tome la línea del reclamo de", validators=[Optional()])
     zona = IntegerField(validators=[Optional()])
 
 

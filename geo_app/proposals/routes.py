@@ -75,6 +75,7 @@ def _proposal_form(zone: DisputeZone | None) -> ProposalForm:
     form.propuesta_por.choices = [("", "— sin indicar —")] + sorted(
         ((str(i.id), i.name) for i in catalogue(get_session(), Institution)),
         key=lambda c: c[1])
+    form.reclamo.choices = [("", "— ninguno —"), *choices]
     pair = use_cases.zone_pair(zone) if zone is not None else None
     if pair and not form.is_submitted():
         form.municipio_a.data, form.municipio_b.data = pair[0].cvegeo, pair[1].cvegeo
@@ -86,12 +87,21 @@ def _municipality(code: str | None) -> Municipality | None:
     return get_session().scalar(select(Municipality).where(Municipality.cvegeo == code))
 
 
-def _line(form_data, files):
-    """The line of the request: an uploaded file (``archivo``) or the drawn GeoJSON."""
+def _line(form_data, files, a: Municipality | None = None, b: Municipality | None = None,
+          zone: DisputeZone | None = None):
+    """The line of the request and where it came from.
+
+    An uploaded file (``archivo``), a party's claim (``reclamo``, its code) or the drawn
+    GeoJSON (``geometry``).
+    """
     upload = files.get("archivo")
     if upload is not None and upload.filename:
         return use_cases.line_from_file(upload.read(use_cases.MAX_LINE_FILE_BYTES + 1),
                                         upload.filename), ProposalOrigin.FILE
+    claimant = _municipality(form_data.get("reclamo") or None)
+    if claimant is not None and a is not None and b is not None:
+        return (use_cases.claim_line(get_session(), a, b, claimant, zone),
+                ProposalOrigin.CLAIM)
     text = form_data.get("geometry") or ""
     if not text.strip():
         raise InvalidInputError("Dibuje la línea en el mapa o suba un archivo.",
@@ -140,7 +150,8 @@ def preview():
         a, b = (_municipality(request.form.get(k)) for k in ("municipio_a", "municipio_b"))
         if a is None or b is None or a == b:
             raise InvalidInputError("Elija los dos municipios de la propuesta.")
-        line, _ = _line(request.form, request.files)
+        zone = record_by_id(get_session(), DisputeZone, request.form.get("zona", type=int))
+        line, _ = _line(request.form, request.files, a, b, zone)
         frame = use_cases.pair_frame(get_session(), a, b)
         with boundary_errors():
             change = limit_change(frame, a.cvegeo, b.cvegeo, line)
@@ -169,12 +180,12 @@ def create():
         flash(first_error(form), "danger")
         return _new_page(form, zone, 422)
     try:
-        line, origin = _line(request.form, request.files)
+        a, b = _municipality(form.municipio_a.data), _municipality(form.municipio_b.data)
+        line, origin = _line(request.form, request.files, a, b, zone)
         with unit_of_work(session):
             proposal = use_cases.create_proposal(
                 session, acting_user(), title=form.titulo.data,
-                municipality_a=_municipality(form.municipio_a.data),
-                municipality_b=_municipality(form.municipio_b.data), line=line,
+                municipality_a=a, municipality_b=b, line=line,
                 proposed_on=form.fecha.data,
                 proposed_by=record_by_id(session, Institution,
                                          int(form.propuesta_por.data or 0) or None),

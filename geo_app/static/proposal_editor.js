@@ -8,6 +8,7 @@
   var form = box.closest("form");
   var hidden = document.getElementById("proposal-geometry");
   var fileInput = document.getElementById("proposal-file");
+  var claim = document.getElementById("proposal-claim");
   var notes = document.getElementById("proposal-notes");
   var summary = document.getElementById("proposal-summary");
   var token = form.querySelector("input[name=csrf_token]").value;
@@ -89,7 +90,7 @@
     });
   }
   function preview(body) {
-    ["csrf_token", "municipio_a", "municipio_b"].forEach(function (name) {
+    ["csrf_token", "municipio_a", "municipio_b", "zona"].forEach(function (name) {
       body.append(name, form.querySelector("[name=" + name + "]").value);
     });
     say("Revisando la línea…", false);
@@ -105,7 +106,7 @@
       L.geoJSON(data.line, { style: { color: themeColour("proposal-line"), weight: 4 } })
         .eachLayer(function (layer) { drawn.addLayer(layer); });
       pieces.addData(data.pieces);
-      if (!lastFile) { hidden.value = JSON.stringify(data.line); }
+      if (!lastFile && !(claim && claim.value)) { hidden.value = JSON.stringify(data.line); }
       listSummary(data.summary);
       say("Lo que cambiaría de manos: " + data.pieces.features.length +
           " pieza(s). Los extremos se ajustaron al límite común. Guarde para conservarla.", false);
@@ -119,6 +120,7 @@
     if (!lines.length) { return; }
     lastFile = null;
     if (fileInput) { fileInput.value = ""; }
+    if (claim) { claim.value = ""; }
     var geometry = lines[lines.length - 1];
     hidden.value = JSON.stringify(geometry);
     var body = new FormData();
@@ -142,8 +144,20 @@
       lastFile = event.target.files[0] || null;
       if (!lastFile) { return; }
       hidden.value = "";
+      if (claim) { claim.value = ""; }
       var body = new FormData();
       body.append("archivo", lastFile);
+      preview(body);
+    });
+  }
+  if (claim) {
+    claim.addEventListener("change", function () {
+      if (!claim.value) { return; }
+      lastFile = null;
+      if (fileInput) { fileInput.value = ""; }
+      hidden.value = "";
+      var body = new FormData();
+      body.append("reclamo", claim.value);
       preview(body);
     });
   }

@@ -19,7 +19,7 @@ from cases.frames.derived import add_finding
 from cases.frames.in_force import frame_in_force
 from cases.frames.stored_layers import official_frame
 from cases.proposals.exchange import exchange_of
-from cases.proposals.proposals import create_proposal, line_from_file, set_status
+from cases.proposals.proposals import claim_line, create_proposal, line_from_file, set_status
 from cases.proposals.ratification import ratify
 from cases.records.editing import status_history
 from cases.storage.db import unit_of_work
@@ -27,6 +27,7 @@ from cases.storage.models import (
     FindingCategory,
     Inspection,
     LimitProposal,
+    Municipality,
     ProposalOrigin,
     ProposalStatus,
     Site,
@@ -193,3 +194,18 @@ def test_a_line_leaving_the_two_municipalities_is_refused_and_nothing_stored(ine
                         municipality_b=san_jacinto, line=far, proposed_on=DAY,
                         origin=ProposalOrigin.DRAWN)
     assert session.scalars(select(LimitProposal)).all() == []
+
+
+@pytest.mark.parametrize(("claimant", "giver"), [("20067", "20157"), ("20157", "20067")])
+def test_a_party_s_claim_becomes_a_proposal(demo, claimant, giver):
+    parties = {m.cvegeo: m for m in demo.scalars(select(Municipality))}
+    oaxaca, san_jacinto, zone = parties["20067"], parties["20157"], demo_zone(demo)
+    line = claim_line(demo, oaxaca, san_jacinto, parties[claimant], zone)
+    with unit_of_work(demo):
+        proposal = create_proposal(demo, None, title=f"Reclamo de {claimant}",
+                                   municipality_a=oaxaca, municipality_b=san_jacinto,
+                                   line=line, proposed_on=DAY, zone=zone,
+                                   origin=ProposalOrigin.CLAIM)
+    pieces = exchange_of(demo, proposal).pieces
+    # What a party claims passes to it, and nothing the other way.
+    assert pieces and {p.giver.cvegeo for p in pieces} == {giver}

@@ -140,3 +140,29 @@ def test_statuses_and_ratification_make_a_new_frame_in_force(inegi_app, client, 
         assert session.scalar(select(Frame).where(Frame.name.like("Marco Geo%"))) is not None
     page = admin_client.get(f"/propuestas/{proposal_id}").get_data(as_text=True)
     assert 'data-testid="ratified"' in page and "(en vigor)" in page
+
+
+def test_a_line_uploaded_as_kml_makes_a_proposal(inegi_app, client):
+    app, zone_id = inegi_app
+    coordinates = " ".join(f"{x},{y}" for x, y in PROPOSAL.coords)
+    kml = ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+           f"<Placemark><LineString><coordinates>{coordinates}</coordinates></LineString>"
+           "</Placemark></kml>").encode()
+    data = _form(zone_id, geometry="", archivo=(io.BytesIO(kml), "linea.kml"))
+    response = client.post("/propuestas/nueva", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.extensions["limites_sessions"]() as session:
+        proposal = session.scalar(select(LimitProposal))
+        assert proposal.origin.value == "archivo"
+        assert shapely.hausdorff_distance(proposal.geometry, PROPOSAL) < 1e-4
+
+
+def test_a_party_s_claim_is_previewed_on_the_demo_frame(app, client):
+    with app.extensions["limites_sessions"]() as session:
+        zone_id = demo_zone(session).id
+    answer = client.post("/propuestas/vista-previa", data={
+        "municipio_a": "20067", "municipio_b": "20157", "reclamo": "20157",
+        "zona": str(zone_id)})
+    assert answer.status_code == 200
+    directions = {f["properties"]["direction"] for f in answer.get_json()["pieces"]["features"]}
+    assert directions == {"a_to_b"}  # San Jacinto claims land the frame gives Oaxaca
