@@ -15,6 +15,8 @@ responsible municipality, shared flag and km along the Atoyac).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from shapely import get_coordinates
@@ -35,6 +37,7 @@ from cases.records.record_types import record_type_of
 from cases.storage.models import (
     MAX_RECORD_ID,
     Agreement,
+    AgreementStatus,
     AuditAction,
     Case,
     DisputeZone,
@@ -64,6 +67,8 @@ __all__ = [
     "records_by_id",
     "record_by_id",
     "prepare_route",
+    "AgreementRow",
+    "save_agreements",
 ]
 
 # The models this module edits, with the fields a form may set (columns and collections).
@@ -408,6 +413,78 @@ def delete_record(session: Session, actor: User | None, record: EditableMixin,
     soft_delete(session, actor, record)
     if isinstance(record, DisputeZone):
         _recompute(session, record)
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One agreement as the form of its meeting or inspection sends it.
+
+    ``id`` is ``None`` for a new one (with ``version`` the form was built from otherwise);
+    ``remove`` sends an existing one to the Papelera.
+    """
+
+    id: int | None = None
+    version: int | None = None
+    text: str = ""
+    responsible: Institution | None = None
+    responsible_person: Person | None = None
+    due_date: dt.date | None = None
+    status: AgreementStatus = AgreementStatus.PENDING
+    remove: bool = False
+
+    @property
+    def is_blank(self) -> bool:
+        """A new row left empty: the form's spare row, not an agreement."""
+        return self.id is None and not self.text.strip() and self.responsible is None and (
+            self.responsible_person is None and self.due_date is None)
+
+    def values(self) -> dict[str, Any]:
+        """The agreement's fields as :func:`create_record` and :func:`update_record` take them."""
+        return {"text": self.text.strip(), "responsible": self.responsible,
+                "responsible_person": self.responsible_person, "due_date": self.due_date,
+                "status": self.status}
+
+
+def save_agreements(session: Session, actor: User | None, activity: Meeting | Inspection,
+                    rows: Sequence[AgreementRow]) -> list[Agreement]:
+    """Make ``activity``'s agreements what its form says, in the caller's unit of work.
+
+    Each row creates an agreement, changes one (version-checked; left alone when nothing
+    changed) or sends one to the Papelera, audited like any record; a change of status
+    leaves its :class:`~cases.storage.models.StatusChange`. Agreements without a row stay as
+    they are. A refused row raises :class:`~cases.errors.InvalidInputError` whose ``field``
+    is the row's form field (``agreements-<n>-<field>``, ``n`` counting rows from 0), so the
+    caller rolls the whole activity back and shows the message on that row.
+    Returns the live agreements of the rows.
+    """
+    parent = "meeting" if isinstance(activity, Meeting) else "inspection"
+    session.flush()
+    current = {a.id: a for a in activity.agreements if not a.is_deleted}
+    kept: list[Agreement] = []
+    for index, row in enumerate(rows):
+        if row.is_blank or (row.id is None and row.remove):
+            continue
+        try:
+            if row.id is None:
+                kept.append(create_record(session, actor, Agreement,
+                                          {parent: activity, **row.values()}))
+                continue
+            agreement = current.get(row.id)
+            if agreement is None:
+                raise InvalidInputError(
+                    "Este acuerdo ya no está en la actividad (otra persona lo quitó o lo "
+                    "movió); recargue la página.", field="text")
+            if row.remove:
+                delete_record(session, actor, agreement, row.version)
+                continue
+            values = row.values()
+            if any(getattr(agreement, k) != v for k, v in values.items()):
+                update_record(session, actor, agreement, values, row.version)
+            kept.append(agreement)
+        except InvalidInputError as error:
+            raise InvalidInputError(
+                error.message, field=f"agreements-{index}-{error.field or 'text'}") from error
+    return kept
 
 
 def catalogue(session: Session, model: type) -> list:

@@ -11,7 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from wtforms import (
+    BooleanField,
+    FieldList,
     FloatField,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     MultipleFileField,
@@ -42,6 +46,7 @@ __all__ = [
     "ZoneForm",
     "CaseForm",
     "AgreementForm",
+    "AgreementRowForm",
     "SiteForm",
     "InstitutionForm",
     "PersonForm",
@@ -113,6 +118,38 @@ class RecordForm(SpanishForm):
             return None
 
 
+class AgreementRowForm(Form):
+    """One agreement written inside its meeting's or inspection's form.
+
+    A new row left empty is the form's spare row and is ignored; ``remove`` sends an
+    existing agreement to the Papelera when the activity is saved.
+    """
+
+    class Meta:
+        """Spanish messages, as the form it sits in."""
+
+        locales = ("es_MX", "es")
+
+    id = HiddenField()
+    version = HiddenField()
+    text = TextAreaField("Acuerdo", validators=[Optional(), Length(max=5000)])
+    responsible = _choice_of("Institución responsable")
+    responsible_person = _choice_of("Persona responsable")
+    due_date = MexicanDateField("Fecha compromiso", validators=[Optional()])
+    status = SelectField("Estado", choices=enum_choices(AgreementStatus),
+                         default=AgreementStatus.PENDING.value)
+    remove = BooleanField("Quitar este acuerdo (va a la papelera al guardar)")
+
+
+# How many agreement rows one form may send (a meeting rarely has more than a dozen).
+MAX_AGREEMENT_ROWS = 100
+
+
+def _agreement_rows() -> FieldList:
+    return FieldList(FormField(AgreementRowForm), "Acuerdos", min_entries=1,
+                     max_entries=MAX_AGREEMENT_ROWS)
+
+
 class MeetingForm(RecordForm):
     """A meeting and what it dealt with."""
 
@@ -133,6 +170,7 @@ class MeetingForm(RecordForm):
     institutions = _picker("Instituciones")
     sites = _picker("Sitios")
     indicator = _choice_of(INDICATOR_LABEL)
+    agreements = _agreement_rows()
 
 
 class ZoneForm(RecordForm):
@@ -237,6 +275,7 @@ class InspectionForm(RecordForm):
     indicator = _choice_of(INDICATOR_LABEL)
     route = HiddenField("Ruta (GeoJSON)")
     route_points_read = HiddenField()
+    agreements = _agreement_rows()
 
 
 class FindingForm(RecordForm):

@@ -168,11 +168,64 @@ def _fill_choices(form, session) -> None:
             getattr(form, name).choices = sorted(
                 ((r.id, label(r)) for r in editing.catalogue(session, model)),
                 key=lambda c: c[1].lower())
-    for name, (model, label, blank) in _SINGLE.items():
+    needed = {name for name in _SINGLE if hasattr(form, name)}
+    if hasattr(form, "agreements"):
+        needed.update(_ROW_CHOICES)
+    single = {
+        name: [("", blank)] + sorted(
+            ((r.id, label(r)) for r in editing.catalogue(session, model)),
+            key=lambda c: c[1].lower())
+        for name, (model, label, blank) in _SINGLE.items() if name in needed}
+    for name in needed:
         if hasattr(form, name):
-            getattr(form, name).choices = [("", blank)] + sorted(
-                ((r.id, label(r)) for r in editing.catalogue(session, model)),
-                key=lambda c: c[1].lower())
+            getattr(form, name).choices = single[name]
+    if hasattr(form, "agreements"):
+        for row in [*(entry.form for entry in form.agreements), *_spare_rows(form)]:
+            for name in _ROW_CHOICES:
+                row[name].choices = single[name]
+
+
+# The choices of each agreement row of a meeting's or an inspection's form.
+_ROW_CHOICES = ("responsible", "responsible_person")
+# The name of the rows the form's script adds (it writes the row's number in place of it).
+ROW_PLACEHOLDER = "__n__"
+
+
+def _spare_rows(form) -> list:
+    """The blank agreement row the form's script copies for «Añadir acuerdo» (built once)."""
+    spare = getattr(form, "_spare_row", None)
+    if spare is None:
+        spare = f.AgreementRowForm(formdata=None, prefix=f"agreements-{ROW_PLACEHOLDER}-")
+        form._spare_row = spare
+    return [spare]
+
+
+def _agreement_rows(form, session) -> list[editing.AgreementRow]:
+    """The rows of the agreements' fields as the use case takes them."""
+    rows = []
+    for entry in form.agreements:
+        row = entry.form
+        rows.append(editing.AgreementRow(
+            id=parse_record_id((row.id.data or "").strip()),
+            version=parse_record_id((row.version.data or "").strip()),
+            text=row.text.data or "",
+            responsible=editing.record_by_id(session, Institution, row.responsible.data),
+            responsible_person=editing.record_by_id(session, Person,
+                                                    row.responsible_person.data),
+            due_date=row.due_date.data,
+            status=AgreementStatus(row.status.data),
+            remove=bool(row.remove.data),
+        ))
+    return rows
+
+
+def _agreement_data(record: Meeting | Inspection) -> list[dict[str, Any]]:
+    """The agreement rows of ``record``'s form: its agreements, then one spare row."""
+    rows = [{"id": str(a.id), "version": str(a.version), "text": a.text,
+             "responsible": a.responsible_id, "responsible_person": a.responsible_person_id,
+             "due_date": a.due_date, "status": a.status.value}
+            for a in sorted(record.agreements, key=lambda a: a.id) if not a.is_deleted]
+    return [*rows, {}]
 
 
 def _form_data(record) -> dict[str, Any]:
@@ -203,6 +256,8 @@ def _form_data(record) -> dict[str, Any]:
             data[field] = value.value
         else:
             data[field] = value
+    if isinstance(record, Meeting | Inspection):
+        data["agreements"] = _agreement_data(record)
     return data
 
 
@@ -296,7 +351,7 @@ def _limits() -> str:
 
 
 def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stale=None,
-            stale_message: str | None = None):
+            stale_message: str | None = None, notice: str | None = None):
     title = f"Editar {kind.noun}" if record is not None else kind.new_title
     parent, context = _context(kind_name, form, record)
     breadcrumbs = [(kind.plural, _listing_url(kind_name, kind))]
@@ -313,6 +368,8 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
         max_filter_m=desk.MAX_FILTER_M, accepted_files=_ACCEPTED_FILES.get(kind_name),
         breadcrumbs=breadcrumbs,
+        spare_row=_spare_rows(form)[0] if hasattr(form, "agreements") else None,
+        row_placeholder=ROW_PLACEHOLDER, notice=notice,
     ), code
 
 
@@ -328,9 +385,21 @@ def _photos() -> list[PhotoUpload]:
             for upload in request.files.getlist("photos") if upload and upload.filename]
 
 
+def _form_field(form, name: str):
+    """The field of ``form`` named ``name``, also inside a list of rows (``agreements-0-text``)."""
+    field = getattr(form, name, None) if name else None
+    if field is not None or "-" not in name or not hasattr(form, "agreements"):
+        return field
+    for entry in form.agreements:
+        for sub in entry.form:
+            if sub.name == name:
+                return sub
+    return None
+
+
 def _show_error(form, error: InvalidInputError | LimitesError) -> None:
     """Put ``error`` beside its field when the form shows that field, else above the form."""
-    field = getattr(form, getattr(error, "field", None) or "", None)
+    field = _form_field(form, getattr(error, "field", None) or "")
     if field is not None and getattr(field.widget, "input_type", None) != "hidden":
         field.errors = [*field.errors, error.message]
     else:
@@ -356,6 +425,8 @@ def _save(kind_name: str, kind: Kind, form, record=None):
                 record = editing.create_record(session, user, kind.model, values)
             else:
                 editing.update_record(session, user, record, values, form.expected_version())
+            if hasattr(form, "agreements"):
+                editing.save_agreements(session, user, record, _agreement_rows(form, session))
             target = kind.page(record)
     except StaleRecordError as error:
         current = get_or_404(kind.model, existing_id)
@@ -395,6 +466,33 @@ def new(kind: str):
             get_or_404(Inspection, form.inspection.data)
         return _render(kind, spec, form)
     return _save(kind, spec, form)
+
+
+# What «Duplicar» copies into a new meeting's or inspection's form: who took part, what
+# was dealt with, where and the indicator; never the date, what was done, the route or the
+# agreements (a weekly table meets again, it does not repeat its agreements).
+_DUPLICATED = {
+    "reunion": frozenset({"title", "kind", "start_time", "end_time", "place", "purpose",
+                          "participants", "presided", "attendees", "zones", "cases",
+                          "institutions", "sites", "indicator"}),
+    "recorrido": frozenset({"title", "start_time", "end_time", "place", "purpose",
+                            "participants", "presided", "attendees", "institutions", "zones",
+                            "cases", "indicator"}),
+}
+
+
+@bp.get("/<kind>/<int:record_id>/duplicar")
+def duplicate(kind: str, record_id: int):
+    """Formulario nuevo con los participantes, zonas, expedientes e indicador de otro registro."""
+    if kind not in _DUPLICATED:
+        abort(404)
+    spec = _kind(kind)
+    source = get_or_404(spec.model, record_id)
+    form = spec.form(data={k: v for k, v in _form_data(source).items()
+                           if k in _DUPLICATED[kind]})
+    _fill_choices(form, get_session())
+    return _render(kind, spec, form, notice=(
+        f"Copia de «{source.title}»: escriba la fecha; los acuerdos no se copian."))
 
 
 @bp.route("/<kind>/<int:record_id>", methods=["GET", "POST"])
