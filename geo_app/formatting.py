@@ -407,6 +407,15 @@ def hours(times) -> str:
     return "; ".join(texts)
 
 
+def stretch_text(stretch) -> str:
+    """A stretch of river walked: "km 3.20 a 5.80 del Río Atoyac".
+
+    ``stretch`` is a :class:`cases.frames.derived.RiverStretch`.
+    """
+    return (f"km {number(stretch.km_from, 2)} a {number(stretch.km_to, 2)} del "
+            f"{stretch.river}")
+
+
 def agreement_text(item) -> str:
     """An agreement as the report lists it, with its status on the report's date.
 
@@ -446,4 +455,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(rule_text, "regla")
     app.add_template_filter(agreement_text, "acuerdo_texto")
     app.add_template_filter(hours, "horario")
+    app.add_template_filter(stretch_text, "tramo_rio")
     app.add_template_filter(computed_note, "nota_calculada")

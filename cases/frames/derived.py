@@ -48,6 +48,8 @@ __all__ = [
     "refresh_derived",
     "river_positions",
     "river_names",
+    "RiverStretch",
+    "river_stretches",
     "route_split",
 ]
 
@@ -165,6 +167,47 @@ def river_names(session: Session, points: Sequence[Point]) -> list[str | None]:
         located = nearest_river_positions(
             gpd.GeoSeries(list(points), crs=STORAGE_CRS), rivers)
     return list(located["river"])
+
+
+@dataclass(frozen=True)
+class RiverStretch:
+    """The stretch of a river a route walked along: from km to km, as findings are measured."""
+
+    river: str
+    km_from: float
+    km_to: float
+
+
+# Vertices of a route read to find its stretch of river (a long track is sampled evenly).
+_STRETCH_SAMPLE = 2000
+
+
+def river_stretches(session: Session, route: MultiLineString | None) -> list[RiverStretch]:
+    """The stretches of the stored rivers ``route`` runs along, upstream first.
+
+    Each vertex of the route (sampled evenly beyond 2,000) is measured as a finding would be
+    (:func:`nearest_river_positions`, within the same reach); the stretch of each river is
+    from its least to its greatest km. Only reads.
+    """
+    import numpy as np
+    from shapely import get_coordinates, points
+
+    rivers = stored_rivers(session)
+    if route is None or not len(rivers):
+        return []
+    coordinates = get_coordinates(route)
+    if len(coordinates) > _STRETCH_SAMPLE:
+        coordinates = coordinates[np.linspace(0, len(coordinates) - 1, _STRETCH_SAMPLE,
+                                              dtype=int)]
+    with boundary_errors():
+        located = nearest_river_positions(
+            gpd.GeoSeries(points(coordinates), crs=STORAGE_CRS), rivers)
+    located = located[located["river"].notna()]
+    stretches = [
+        RiverStretch(str(name), float(min(group["km"])), float(max(group["km"])))
+        for name, group in located.groupby("river", sort=True)
+    ]
+    return sorted(stretches, key=lambda s: (s.river, s.km_from))
 
 
 def route_facts(session: Session, route: MultiLineString | None) -> RouteFacts:

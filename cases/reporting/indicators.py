@@ -226,6 +226,14 @@ class IndicatorLevel:
         return self.override is not None and self.override.value_percent != self.computed_percent
 
     @property
+    def agreements(self) -> list:
+        """The agreements made in the counted activities (a summed component: its parts')."""
+        if self.source is not IndicatorSource.OWN:
+            return [a for part in self.parts for a in part.agreements]
+        return [a for item in self.items for activity in item.activities
+                for a in activity.agreements]
+
+    @property
     def done_text(self) -> str:
         """What was counted, in words: "4 vinculaciones", "1 vinculación"."""
         return count_text(self.counted, self.indicator.unit)

@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cases.frames.derived import river_names
+from cases.frames.derived import RiverStretch, river_names, river_stretches
 from cases.frames.in_force import frame_in_force
 from cases.records.agreements import AgreementAsOf, agreements_as_of
 from cases.reporting.indicators import (
@@ -136,6 +136,8 @@ class ReportEntry(CountedItem):
     agreements: list[AgreementAsOf] = field(default_factory=list)
     # The river each finding's km is measured along, by finding id.
     rivers: dict[int, str] = field(default_factory=dict)
+    # The stretches of river the inspections' routes walked along.
+    stretches: list[RiverStretch] = field(default_factory=list)
 
     @property
     def is_inspection(self) -> bool:
@@ -331,10 +333,13 @@ def _entry(session: Session, item: CountedItem, maps: bool, quarter: Quarter) ->
     measured = [f for a in item.activities if isinstance(a, Inspection)
                 for f in a.findings if f.river_km is not None]
     names = river_names(session, [f.geometry for f in measured]) if measured else []
+    stretches = [s for a in item.activities if isinstance(a, Inspection)
+                 for s in river_stretches(session, a.route)]
     return ReportEntry(
         item.activities, _entry_map(session, item.activities) if maps else None,
         agreements_as_of(session, agreements, quarter.last_day),
         {f.id: n for f, n in zip(measured, names, strict=True) if n},
+        stretches,
     )
 
 

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from cases.access import permissions
 from cases.errors import InvalidInputError, LimitesError
-from cases.records.agreements import local_today
+from cases.records.agreements import local_today, tally
 from cases.reporting.indicators import (
     MIR_LEVELS,
     configure_indicator,
@@ -52,12 +52,20 @@ def index():
     years = indicator_years(session)
     year = _year(years)
     progress = year_progress(session, year)
-    last_day = min(dt.date(year, 12, 31), max(local_today(), dt.date(year, 1, 1)))
+    today = local_today()
+    last_day = min(dt.date(year, 12, 31), max(today, dt.date(year, 1, 1)))
+    # Each quarter's agreements as they stood at its end (today, for the quarter under way).
+    agreements = {
+        (level.indicator.id, level.quarter.number): tally(
+            session, min(level.quarter.last_day, today), level.agreements)
+        for item in progress for level in item.quarters if level.agreements
+    }
     return render_template(
         "indicators/index.html", title="Indicadores", breadcrumbs=[], year=year, years=years,
         progress=progress, fmt=Formatter,
         signers={item.indicator.id: signer_of(session, item.indicator, last_day)
                  for item in progress},
+        agreements=agreements,
         chart=indicator_chart_svg(progress, f"Nivel alcanzado por trimestre, {year}")
         if progress else None,
     )

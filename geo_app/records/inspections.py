@@ -31,7 +31,7 @@ def detail(inspection_id: int):
         "inspections/detail.html", title=page.record.title, inspection=page.record,
         findings=page.findings, zone_ids=page.zone_ids,
         historial=page.history, rios=page.river_of, km_heading=page.km_heading,
-        varios_rios=page.several_rivers,
+        varios_rios=page.several_rivers, tramos_rio=page.stretches,
         map=cached_map(("recorrido", inspection_id), lambda: page.map),
         breadcrumbs=[("Recorridos", url_for("inspections.index"))],
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import shapely
 from sqlalchemy.orm import Session
 
-from cases.frames.derived import river_names
+from cases.frames.derived import river_names, river_stretches
 from cases.records import queries
 from cases.records.audit import history, references
 from cases.storage.models import Finding, Inspection, Meeting
@@ -79,6 +79,8 @@ class RecordPage:
     finding_counts: dict[int, int] = field(default_factory=dict)
     # The river each listed finding's km is measured along, by finding id.
     river_of: dict[int, str] = field(default_factory=dict)
+    # The stretches of river an inspection's route walked along.
+    stretches: list = field(default_factory=list)
 
     @property
     def km_heading(self) -> str:
@@ -267,6 +269,7 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
         ),
         zone_ids={z.name: z.id for z in queries.list_zones(session)},
         river_of=_rivers_of(session, inspection.findings),
+        stretches=river_stretches(session, inspection.route),
     )
 
 

@@ -23,6 +23,7 @@ from geo_app.formatting import (
     percent,
     rule_text,
     spanish_list,
+    stretch_text,
 )
 from geo_app.formatting import (
     number as written_number,
@@ -155,6 +156,9 @@ def _entry(document, number: int, entry: ReportEntry, maps: bool) -> None:
         _fact(document, "Lo realizado", entry.done)
     if entry.zones:
         _fact(document, "Zonas tratadas", spanish_list(entry.zones))
+    if entry.stretches:
+        _fact(document, "Tramo del río recorrido",
+              "; ".join(stretch_text(s) for s in entry.stretches))
     if entry.is_inspection:
         findings = [f"{n}. {f.category.label}: {f.description}" + (
                         f" (km {written_number(f.river_km, 2)} del {entry.rivers[f.id]})"

@@ -283,8 +283,13 @@ def test_two_quarters_entered_through_the_forms_each_report_right(fresh_app, tmp
     assert "se integra con las actividades de sus indicadores 5.1 y 5.2" in sheets["5"]
     # Findings measured along the imported river.
     assert re.search(r"tiradero junto al cauce\. \(km [\d.]+ del río salado\)", sheets["5.2"])
+    assert re.search(r"tramo del río recorrido km [\d.]+ a [\d.]+ del río salado", sheets["5.2"])
     for sheet in sheets.values():
         assert "autorizó: marisol gómez ruiz" in sheet and "villanueva" not in sheet
+    # The Indicadores page counts each quarter's agreements as they stood at its end.
+    page = _flat(re.sub(r"<[^>]+>", " ", admin.get("/indicadores/?anio=2026").text))
+    assert "acuerdos al 31/03/2026: 1 vencidos · 0 pendientes en plazo · 0 cumplidos" in page
+    assert "acuerdos al 31/03/2026: 0 vencidos · 0 pendientes en plazo · 1 cumplidos" in page
 
     _enter_second_quarter(app, admin, editor, *ids)
     again = pdf_text(report_pdf(runner, tmp_path, "2026-T1"))
@@ -301,6 +306,9 @@ def test_two_quarters_entered_through_the_forms_each_report_right(fresh_app, tmp
     assert "lugar paraje el tule" in second["5.2"]
     for sheet in second.values():
         assert "autorizó: óscar villanueva cruz" in sheet and "marisol" not in sheet
+    # The Tablero counts them today: both fulfilled since.
+    board = _flat(re.sub(r"<[^>]+>", " ", editor.get("/").text))
+    assert "0 vencidos · 0 pendientes en plazo · 2 cumplidos" in board
     with app.extensions["limites_sessions"]() as session:
         findings = session.scalars(select(Finding)).all()
         assert all(f.river_km is not None for f in findings)
