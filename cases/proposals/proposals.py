@@ -26,7 +26,7 @@ from boundaries.formats import ROUTE_FILES, FileKinds
 from boundaries.trackfiles import read_track
 from cases.errors import ConflictError, InvalidInputError, NotFoundError, boundary_errors
 from cases.frames.stored_layers import read_file
-from cases.records.editing import create_record, update_record
+from cases.records.editing import create_record, delete_record, update_record
 from cases.storage.models import (
     BoundaryKind,
     BoundaryVersion,
@@ -50,6 +50,7 @@ __all__ = [
     "proposal_change",
     "create_proposal",
     "set_status",
+    "delete_proposal",
     "line_from_file",
     "CLAIM_AGREES_M",
     "claim_line",
@@ -196,6 +197,15 @@ def set_status(
                   proposal.version if expected_version is None else expected_version)
     follow_zone(session, actor, proposal, note, on)
     return proposal
+
+
+def delete_proposal(session: Session, actor: User | None, proposal: LimitProposal,
+                    expected_version: int | None) -> None:
+    """Send ``proposal`` to the Papelera, unless it was ratified (a frame rests on it)."""
+    if proposal.status is ProposalStatus.RATIFIED:
+        raise ConflictError("Una propuesta ratificada no se envía a la papelera: en ella se "
+                            "funda un marco de límites.")
+    delete_record(session, actor, proposal, expected_version)
 
 
 def follow_zone(session: Session, actor: User | None, proposal: LimitProposal, note: str,

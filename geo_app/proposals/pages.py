@@ -12,8 +12,10 @@ from boundaries.crs import STORAGE_CRS
 from cases.errors import LimitesError
 from cases.proposals.exchange import Exchange, Piece, exchange_of
 from cases.proposals.proposals import pair_frame, pair_versions
+from cases.records.audit import history, references
 from cases.records.editing import status_history
 from cases.storage.models import LimitProposal, StatusChange
+from geo_app.formatting import HistoryEntry, readable_history
 from geo_app.records.map_layers import MapData, focus_of, record_map
 
 __all__ = ["ProposalPage", "proposal_page", "piece_label", "exchange_layers", "annex_of",
@@ -83,6 +85,7 @@ class ProposalPage:
     annex: Annex
     map: MapData
     history: list[StatusChange]
+    audit: list[HistoryEntry] = field(default_factory=list)
     others: list[LimitProposal] = field(default_factory=list)
 
 
@@ -111,5 +114,7 @@ def proposal_page(session: Session, proposal: LimitProposal,
         sites={s.id: s for p in pieces for s in p.sites}.values(),
         inspections={i.id: i for p in pieces for i, _ in p.routes}.values(),
     )
+    entries = history(session, proposal)
     return ProposalPage(proposal, exchange, note, annex_of(session, proposal), data,
-                        status_history(session, proposal), others or [])
+                        status_history(session, proposal),
+                        readable_history(entries, references(session, entries)), others or [])

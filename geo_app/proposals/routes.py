@@ -298,6 +298,20 @@ def attach(proposal_id: int):
     return redirect(url_for("proposals.detail", proposal_id=proposal_id))
 
 
+@bp.post("/<int:proposal_id>/papelera")
+def delete(proposal_id: int):
+    """Envía la propuesta a la papelera."""
+    session = get_session()
+    proposal = get_or_404(LimitProposal, proposal_id)
+    permissions.require(permissions.can_delete(acting_user(), proposal))
+    zone = proposal.zone
+    with unit_of_work(session):
+        use_cases.delete_proposal(session, acting_user(), proposal,
+                                  request.form.get("version", type=int))
+    flash(f"La propuesta «{proposal.title}» se envió a la papelera.", "success")
+    return redirect(url_for("zones.detail", zone_id=zone.id) if zone else url_for("zones.index"))
+
+
 _DOWNLOADS = {
     "anexo.pdf": "application/pdf",
     "anexo.csv": "text/csv; charset=utf-8",

@@ -166,3 +166,18 @@ def test_a_party_s_claim_is_previewed_on_the_demo_frame(app, client):
     assert answer.status_code == 200
     directions = {f["properties"]["direction"] for f in answer.get_json()["pieces"]["features"]}
     assert directions == {"a_to_b"}  # San Jacinto claims land the frame gives Oaxaca
+
+
+def test_a_proposal_goes_to_the_papelera_and_comes_back(inegi_app, client, admin_client,
+                                                        proposal_id):
+    app, zone_id = inegi_app
+    page = client.get(f"/propuestas/{proposal_id}").get_data(as_text=True)
+    assert "Historial" in page and "Enviar a la papelera" in page
+    gone = client.post(f"/propuestas/{proposal_id}/papelera", data={"version": "1"})
+    assert gone.status_code == 302 and gone.headers["Location"].endswith(f"/zonas/{zone_id}")
+    assert client.get(f"/propuestas/{proposal_id}").status_code == 404
+    trash = admin_client.get("/admin/papelera").get_data(as_text=True)
+    assert "Propuesta de límite" in trash and "Propuesta de la Unidad" in trash
+    back = admin_client.post(f"/admin/papelera/limit_proposal/{proposal_id}/restaurar")
+    assert back.status_code == 302
+    assert client.get(f"/propuestas/{proposal_id}").status_code == 200
