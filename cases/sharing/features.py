@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,9 @@ __all__ = [
     "collection_extent",
     "items",
     "item",
+    "features_of",
+    "load_shapes",
+    "matching_ids",
     "parse_bbox",
     "parse_datetime",
     "parse_limit",
@@ -289,6 +293,62 @@ def _features(session: Session, scope: Scope, collection: Collection, records) -
     return [Feature(row["id"], row, shape) for row, shape in zip(rows, shapes, strict=True)]
 
 
+def load_shapes(session: Session, collection: Collection, ids: Iterable[int]) -> dict[int, Any]:
+    """The geometries of the records ``ids`` of the collection (only the geometry is read)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    model = collection.model
+    column = getattr(model, collection.spec.geometry_attribute)
+    return dict(session.execute(select(model.id, column).where(model.id.in_(ids))).all())
+
+
+def matching_ids(
+    session: Session,
+    scope: Scope,
+    collection: Collection,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    interval: Interval | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    shapes: Callable[[list[int]], Mapping[int, Any]] | None = None,
+) -> tuple[list[int], int]:
+    """The ids of one page of the collection's features in ``scope`` and how many match.
+
+    Only ids are read: without ``bbox`` the page and the count come from SQL; with it, the
+    stored bounding boxes pre-filter in SQL and shapely decides on the candidates' geometries,
+    given by ``shapes(ids)`` (default: :func:`load_shapes`, e.g. a cache in front of it).
+    """
+    model = collection.model
+    statement = _statement(collection, scope, bbox, interval, load=False)
+    if bbox is None:
+        matched = session.scalar(statement.with_only_columns(func.count(model.id)))
+        ids = list(session.scalars(
+            statement.with_only_columns(model.id).order_by(model.id).offset(offset).limit(limit)
+        ))
+        return ids, matched
+    candidates = list(session.scalars(statement.with_only_columns(model.id).order_by(model.id)))
+    if not candidates:
+        return [], 0
+    found = (shapes or (lambda ids: load_shapes(session, collection, ids)))(candidates)
+    hits = shapely.intersects([found[i] for i in candidates], shapely.box(*bbox))
+    inside = [i for i, hit in zip(candidates, hits, strict=True) if hit]
+    return inside[offset:offset + limit], len(inside)
+
+
+def features_of(session: Session, scope: Scope, collection: Collection,
+                ids: Iterable[int]) -> list[Feature]:
+    """The features of the records ``ids`` (in ``scope``), in the order of ``ids``."""
+    ids = list(ids)
+    if not ids:
+        return []
+    model = collection.model
+    records = {r.id: r for r in session.scalars(
+        _statement(collection, scope, None, None).where(model.id.in_(ids)))}
+    return _features(session, scope, collection, [records[i] for i in ids if i in records])
+
+
 def items(
     session: Session,
     scope: Scope,
@@ -301,26 +361,11 @@ def items(
 ) -> ItemsPage:
     """A page of the collection's features in ``scope``, filtered by ``bbox`` and dates.
 
-    The ``bbox`` keeps the features whose geometry intersects the box: the stored bounding
-    boxes pre-filter in SQL, shapely decides on the candidates.
+    The ``bbox`` keeps the features whose geometry intersects the box (:func:`matching_ids`).
     """
-    model = collection.model
-    statement = _statement(collection, scope, bbox, interval)
-    if bbox is None:
-        counted = _statement(collection, scope, bbox, interval, load=False)
-        matched = session.scalar(counted.with_only_columns(func.count(model.id)))
-        records = list(session.scalars(
-            statement.order_by(model.id).offset(offset).limit(limit)
-        ))
-    else:
-        box = shapely.box(*bbox)
-        candidates = list(session.scalars(statement.order_by(model.id)))
-        shapes = [getattr(r, collection.spec.geometry_attribute) for r in candidates]
-        hits = shapely.intersects(shapes, box) if candidates else []
-        inside = [r for r, hit in zip(candidates, hits, strict=True) if hit]
-        matched = len(inside)
-        records = inside[offset:offset + limit]
-    return ItemsPage(_features(session, scope, collection, records), matched, offset, limit)
+    ids, matched = matching_ids(session, scope, collection, bbox=bbox, interval=interval,
+                                limit=limit, offset=offset)
+    return ItemsPage(features_of(session, scope, collection, ids), matched, offset, limit)
 
 
 def item(session: Session, scope: Scope, collection: Collection, feature_id: int) -> Feature:

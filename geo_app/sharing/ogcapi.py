@@ -6,6 +6,9 @@ is decided (session, Bearer token or share link, with accounts).
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 from flask import Blueprint, Response, g, render_template, request, url_for
 
 from cases.errors import InvalidInputError
@@ -13,8 +16,10 @@ from cases.sharing import features
 from cases.sharing.scope import Scope
 from geo_app.db import get_session
 from geo_app.sharing import ogcapi_documents as docs
+from geo_app.sharing import ogcapi_pages as pages
 
 bp = Blueprint("ogcapi", __name__, url_prefix="/ogcapi")
+bp.record_once(lambda state: pages.init_app(state.app))
 
 def access_scope() -> Scope:
     """What this request may read: the single access hook of the API.
@@ -101,16 +106,60 @@ def items(collection_id: str):
     """Elementos de una colección: bbox, datetime, limit y offset."""
     found = features.get_collection(collection_id, g.ogcapi_scope)
     args = request.args
-    page = features.items(
-        get_session(), g.ogcapi_scope, found,
-        bbox=features.parse_bbox(args.get("bbox")),
-        interval=features.parse_datetime(args.get("datetime")),
-        limit=features.parse_limit(args.get("limit")),
-        offset=features.parse_offset(args.get("offset")),
-    )
+    query = {
+        "bbox": features.parse_bbox(args.get("bbox")),
+        "interval": features.parse_datetime(args.get("datetime")),
+        "limit": features.parse_limit(args.get("limit")),
+        "offset": features.parse_offset(args.get("offset")),
+    }
+    if not _wants_html():
+        return _items_json(found, query)
+    page = features.items(get_session(), g.ogcapi_scope, found, **query)
     document = docs.items_doc(_url, found, page, args.to_dict())
     return _answer(document, docs.GEOJSON, found.title, kind="items", collection=found,
                    fields=list(found.fields(g.ogcapi_scope)))
+
+
+def _items_json(found: features.Collection, query: dict) -> Response:
+    """A JSON page of items from cached features; 304 when the reader has it already.
+
+    Its validators follow the data version: the ETag names the version, the reader's scope
+    and the request; Last-Modified is when this process first saw the version.
+    """
+    session = get_session()
+    version = pages.request_version(session)
+    cache = pages.feature_cache()
+    zipped = request.accept_encodings["gzip"] > 0
+    modified = None
+    if version is not None and cache is not None:
+        modified = dt.datetime.fromtimestamp(int(cache.modified(version)), dt.UTC)
+        what = f"{version}|{g.ogcapi_scope!r}|{request.url}|{docs.GEOJSON}"
+        tag = f"{version}-{hashlib.sha256(what.encode('utf-8')).hexdigest()[:24]}"
+        tags = request.if_none_match
+        if tags.contains_weak(tag) or tags.contains_weak(f"{tag}-gz") or (
+            not tags and request.if_modified_since is not None
+            and modified <= request.if_modified_since
+        ):
+            response = Response(status=304)
+            response.set_etag(f"{tag}-gz" if zipped else tag)
+            return _validated(response, modified)
+    body = pages.items_body(session, g.ogcapi_scope, found, _url, request.args.to_dict(),
+                            stamp=modified, **query)
+    response = Response(body.gzip() if zipped else body.plain(), mimetype=docs.GEOJSON)
+    if zipped:
+        response.headers["Content-Encoding"] = "gzip"
+    if modified is not None:
+        response.set_etag(f"{tag}-gz" if zipped else tag)
+    return _validated(response, modified)
+
+
+def _validated(response: Response, modified: dt.datetime | None) -> Response:
+    # Readers revalidate every time (a write may come at any moment); each has its own scope.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.update(("Accept", "Accept-Encoding", "Authorization", "Cookie"))
+    if modified is not None:
+        response.last_modified = modified
+    return response
 
 
 @bp.get("/collections/<collection_id>/items/<int:feature_id>")

@@ -36,6 +36,7 @@ __all__ = [
     "collections_doc",
     "feature_doc",
     "items_doc",
+    "items_envelope",
     "openapi",
 ]
 
@@ -153,30 +154,43 @@ def items_doc(
     url: UrlFor, collection: Collection, page: ItemsPage, query: dict[str, str]
 ) -> dict[str, Any]:
     """A page of items as a GeoJSON FeatureCollection with self, prev and next links."""
+    document = items_envelope(url, collection, page.offset, page.limit, page.number_matched,
+                              len(page.features), query)
+    document["features"] = [feature_doc(f) for f in page.features]
+    return document
+
+
+def items_envelope(
+    url: UrlFor, collection: Collection, offset: int, limit: int, matched: int,
+    returned: int, query: dict[str, str], stamp: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """A FeatureCollection of ``returned`` items, ``"features"`` still empty, with its links.
+
+    ``stamp`` is its ``timeStamp`` (default: now).
+    """
     params = {k: v for k, v in query.items() if k not in ("f", "offset", "limit")}
 
-    def page_url(offset: int, fmt: str = "json") -> str:
-        return url("ogcapi.items", collection_id=collection.id, f=fmt, limit=page.limit,
-                   offset=offset, **params)
+    def page_url(at: int, fmt: str = "json") -> str:
+        return url("ogcapi.items", collection_id=collection.id, f=fmt, limit=limit,
+                   offset=at, **params)
 
     links = [
-        _link(page_url(page.offset), "self", GEOJSON, "Esta página"),
-        _link(page_url(page.offset, "html"), "alternate", HTML, "Esta página en HTML"),
+        _link(page_url(offset), "self", GEOJSON, "Esta página"),
+        _link(page_url(offset, "html"), "alternate", HTML, "Esta página en HTML"),
         _link(url("ogcapi.collection", collection_id=collection.id, f="json"), "collection",
               JSON, collection.title),
     ]
-    if page.has_next:
-        links.append(_link(page_url(page.offset + page.limit), "next", GEOJSON,
-                           "Página siguiente"))
-    if page.offset > 0:
-        links.append(_link(page_url(max(0, page.offset - page.limit)), "prev", GEOJSON,
+    if offset + returned < matched:
+        links.append(_link(page_url(offset + limit), "next", GEOJSON, "Página siguiente"))
+    if offset > 0:
+        links.append(_link(page_url(max(0, offset - limit)), "prev", GEOJSON,
                            "Página anterior"))
     return {
         "type": "FeatureCollection",
-        "features": [feature_doc(f) for f in page.features],
-        "numberMatched": page.number_matched,
-        "numberReturned": len(page.features),
-        "timeStamp": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "features": [],
+        "numberMatched": matched,
+        "numberReturned": returned,
+        "timeStamp": (stamp or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": links,
     }
 
