@@ -15,6 +15,7 @@ from cases.records.record_types import type_label
 from geo_app import formatting, frame_notice, limits, theme, vendor
 from geo_app.admin import routes as admin
 from geo_app.analysis import routes as analysis
+from geo_app.calendar import routes as calendar
 from geo_app.editing import quick_create
 from geo_app.editing import routes as editing
 from geo_app.errors import MESSAGES, error_response
@@ -34,6 +35,7 @@ from geo_app.records import (
     zones,
 )
 from geo_app.reports import routes as reports
+from geo_app.search import routes as search
 from geo_app.sharing import ogcapi
 from geo_app.sharing import routes as shares
 
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Register every blueprint, the Jinja helpers and the error pages."""
     for module in (
+        search, calendar,
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
         indicators, reports, exports, ogcapi, sites, attachments, field, admin, editing,
         quick_create, proposals,

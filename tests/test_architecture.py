@@ -64,6 +64,8 @@ GEO_APP_FEATURES: dict[str, set[str]] = {
     "sharing": {"account", "exports"},  # a share link downloads the exports
     # the records' map layers; KML colours of the exports
     "proposals": {"account", "records", "exports"},
+    "search": set(),
+    "calendar": {"account"},
 }
 # Shared modules of geo_app (everything not a feature) import features only as drawn.
 GEO_APP_SHARED: dict[str, set[str]] = {"map_cache": {"records"}}

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import Session
 
 from cases.errors import ForbiddenError, InvalidInputError, NotFoundError
+from cases.fieldwork.document_text import index_document_text
 from cases.fieldwork.uploads import (
     MAX_ATTACHMENT_BYTES,
     THUMBNAIL_SIZES,
@@ -147,6 +148,7 @@ def attach_file(
     _own(attachment, owner)
     session.add(attachment)
     session.flush()
+    index_document_text(session, attachment, prepared.data)
     record_change(session, actor, AuditAction.CREATE, attachment, after=snapshot(attachment))
     log.info("attached %s (%s, %d bytes) to %s", sha[:12], prepared.media_type,
              len(prepared.data), type(owner).__name__)

@@ -9,6 +9,7 @@ from cases.storage.models import (
     ApiToken,
     Attachment,
     BoundaryImport,
+    CalendarFeed,
     Case,
     DisputeZone,
     Finding,
@@ -58,6 +59,7 @@ RECORD_TYPES: dict[str, RecordType] = {
         RecordType("boundary_import", BoundaryImport, "Importación de límites"),
         RecordType("watercourse", Watercourse, "Río"),
         RecordType("limit_proposal", LimitProposal, "Propuesta de límite"),
+        RecordType("calendar_feed", CalendarFeed, "Calendario personal"),
     )
 }
 
@@ -104,6 +106,8 @@ def record_label(record: object) -> str:
             return _short(f"Enlace {record.scope_kind} {record.note}".strip(), 300)
         case ApiToken():
             return _short(f"{record.name} ({record.user.username})", 300)
+        case CalendarFeed():
+            return f"Calendario de {record.user.username}"
         case Indicator():
             return _short(f"{record.key} {record.name}", 300)
         case Attachment():

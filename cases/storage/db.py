@@ -136,9 +136,9 @@ def require_current_schema(engine: Engine) -> None:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Tell Alembic's autogenerate what it manages: not PostGIS's own table nor GiST indexes."""
-    if type_ == "table" and name == "spatial_ref_sys":
-        return False
+    """Tell Alembic's autogenerate what it manages: not PostGIS's table, GiST nor search indexes."""
+    if type_ == "table" and (name == "spatial_ref_sys" or name.startswith("search_")):
+        return False  # the full-text index is engine-specific DDL (storage.search_index)
     if type_ == "index" and name and name.endswith("_gist"):
         return False
     return True

@@ -88,6 +88,7 @@ __all__ = [
     "AuditEntry",
     "ShareLink",
     "ApiToken",
+    "CalendarFeed",
     "ShareAccess",
     "BoundaryKind",
     "ZoneKind",
@@ -884,7 +885,7 @@ def _bump_data_version(session: Session) -> None:
 # Tables whose writes are no change of the data: the version itself, and the bookkeeping of
 # reads (a share link's access log, an API key's last use). Counting them would make every
 # read through a link invalidate every cached map.
-_NOT_DATA = frozenset({"data_version", "share_access", "api_token"})
+_NOT_DATA = frozenset({"data_version", "share_access", "api_token", "calendar_feed"})
 
 
 @event.listens_for(Session, "before_flush")
@@ -1143,6 +1144,28 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class CalendarFeed(Base):
+    """A personal iCalendar feed: meetings and agreement due dates for a calendar program.
+
+    Outlook, Google Calendar and Thunderbird subscribe to ``/calendario/<token>.ics`` without a
+    session; only the SHA-256 hash of the token is stored (shown once, when it is made). A
+    revoked feed, or one whose owner is disabled, answers 410.
+    """
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class ShareAccess(Base):
     """One request through a share link: when, from where and what was seen or downloaded."""
 
@@ -1236,3 +1259,7 @@ class LimitProposal(EditableMixin, SpatialMixin, Base):
     ratification_document: Mapped[Attachment | None] = relationship(
         foreign_keys=[ratification_document_id], post_update=True
     )
+
+
+# The full-text index follows every flush of every session (it imports the models above).
+from cases.storage import search_index  # noqa: E402, F401

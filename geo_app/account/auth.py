@@ -76,7 +76,7 @@ PUBLIC_BLUEPRINTS = frozenset({"vendor", "share_ogcapi"})  # a share link's OGC 
 API_BLUEPRINTS = frozenset({"ogcapi"})
 # Unsafe requests a lector may make: about their own account only.
 SELF_SERVICE = frozenset({"auth.logout", "auth.password", "auth.token_create",
-                          "auth.token_revoke"})
+                          "auth.token_revoke", "calendar.create", "calendar.revoke"})
 
 THROTTLED = (
     "Demasiados intentos fallidos de inicio de sesión. Por seguridad, espere 15 minutos "

@@ -1,0 +1,1 @@
+"""«Cuenta › Calendario»: a personal iCalendar feed of meetings and agreement due dates."""

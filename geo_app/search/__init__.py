@@ -1,0 +1,1 @@
+"""«Buscar»: the search box on every page and its results, grouped by kind."""
