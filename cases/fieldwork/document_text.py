@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import io
 import logging
+from pathlib import Path
+from typing import Protocol
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cases.errors import NotFoundError
 from cases.storage import search_index
 from cases.storage.models import Attachment
 
-__all__ = ["MAX_PAGES", "pdf_text", "index_document_text"]
+__all__ = ["MAX_PAGES", "pdf_text", "index_document_text", "reindex"]
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +48,28 @@ def index_document_text(session: Session, attachment: Attachment, data: bytes) -
     """Put the text of an attached PDF in the search index; other files have none."""
     if attachment.media_type == "application/pdf":
         search_index.put_attachment_text(session, attachment, pdf_text(data))
+
+
+class _Files(Protocol):
+    def existing(self, sha256: str) -> Path: ...
+
+
+def reindex(session: Session, store: _Files) -> tuple[int, int]:
+    """Write every record's search document again and read every attached PDF's text.
+
+    For a database upgraded with PDFs already attached, or an index to be checked. Returns
+    how many records and how many PDFs were indexed; a PDF whose file is missing is logged
+    and found by its label only.
+    """
+    records = search_index.rebuild(session)
+    pdfs = 0
+    attached = session.scalars(select(Attachment).where(
+        Attachment.media_type == "application/pdf", Attachment.sha256.is_not(None)))
+    for attachment in attached:
+        try:
+            data = store.existing(attachment.sha256).read_bytes()
+        except NotFoundError:
+            continue
+        search_index.put_attachment_text(session, attachment, pdf_text(data))
+        pdfs += 1
+    return records, pdfs

@@ -27,6 +27,7 @@ from geo_app.cli import (
     points,
     report,
     routes,
+    search,
     shares,
     simplify,
     tokens,
@@ -56,6 +57,7 @@ COMMANDS = (
     *shares.COMMANDS,
     *users.COMMANDS,
     *tokens.COMMANDS,
+    *search.COMMANDS,
     *database.COMMANDS[2:],
     *backup.COMMANDS,
 )
