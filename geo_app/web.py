@@ -25,6 +25,7 @@ from geo_app.indicators import routes as indicators
 from geo_app.maps import safe_url
 from geo_app.proposals import routes as proposals
 from geo_app.records import (
+    agreements,
     attachments,
     case_files,
     dashboard,
@@ -47,7 +48,7 @@ def init_app(app: Flask) -> None:
         search, calendar,
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
         indicators, reports, exports, ogcapi, sites, attachments, field, admin, editing,
-        quick_create, proposals,
+        quick_create, proposals, agreements,
     ):
         app.register_blueprint(module.bp)
     shares.init_app(app)

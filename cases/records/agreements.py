@@ -15,10 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from cases.storage.models import Agreement, AgreementStatus, StatusChange
+from cases.storage.models import (
+    Agreement,
+    AgreementStatus,
+    DisputeZone,
+    Inspection,
+    Meeting,
+    StatusChange,
+)
 
 __all__ = [
     "LOCAL_TIMEZONE",
@@ -28,6 +35,11 @@ __all__ = [
     "agreements_as_of",
     "AgreementTally",
     "tally",
+    "OVERDUE",
+    "OPEN",
+    "ON_TIME",
+    "AgreementFilter",
+    "find_agreements",
 ]
 
 LOCAL_TIMEZONE = ZoneInfo("America/Mexico_City")
@@ -138,3 +150,65 @@ def tally(session: Session, day: dt.date, agreements: Iterable[Agreement] | None
         done=sum(r.status is AgreementStatus.DONE for r in rows),
         cancelled=sum(r.status is AgreementStatus.CANCELLED for r in rows),
     )
+
+
+# The states the Acuerdos page filters by besides each status: open (pending or in
+# progress, on time or not), overdue (open and due before the day) and open on time.
+OPEN = "abierto"
+OVERDUE = "vencido"
+ON_TIME = "en_plazo"
+
+
+@dataclass(frozen=True)
+class AgreementFilter:
+    """What the Acuerdos page asks for: a state on ``day``, who answers, where, due when.
+
+    ``state`` is an :class:`AgreementStatus` value, :data:`OPEN`, :data:`OVERDUE`,
+    :data:`ON_TIME` or ``None`` (all); ``due_from``/``due_to`` bound the due date, both
+    days included.
+    """
+
+    day: dt.date
+    state: str | None = None
+    responsible_id: int | None = None
+    zone_id: int | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+
+    def keeps(self, row: AgreementAsOf) -> bool:
+        """Whether ``row`` (an agreement as of :attr:`day`) is in the chosen state."""
+        if self.state is None:
+            return True
+        if self.state == OVERDUE:
+            return row.is_overdue
+        if self.state == OPEN:
+            return row.is_open
+        if self.state == ON_TIME:
+            return row.is_open and not row.is_overdue
+        return row.status is not None and row.status.value == self.state
+
+
+def find_agreements(session: Session, wanted: AgreementFilter) -> list[AgreementAsOf]:
+    """The agreements made by ``wanted.day`` that match ``wanted``, with their status then.
+
+    Ordered by due date (those without one last), then as recorded; the status is read
+    from the dated history (:func:`statuses_on`), so «vencidos al 30/06/2025» are those open
+    on that day and due before it, whatever happened afterwards.
+    """
+    query = select(Agreement).options(
+        selectinload(Agreement.meeting), selectinload(Agreement.inspection),
+        selectinload(Agreement.responsible), selectinload(Agreement.responsible_person))
+    if wanted.responsible_id is not None:
+        query = query.where(Agreement.responsible_id == wanted.responsible_id)
+    if wanted.zone_id is not None:
+        in_zone = DisputeZone.id == wanted.zone_id
+        query = query.where(or_(Agreement.meeting.has(Meeting.zones.any(in_zone)),
+                                Agreement.inspection.has(Inspection.zones.any(in_zone))))
+    if wanted.due_from is not None:
+        query = query.where(Agreement.due_date >= wanted.due_from)
+    if wanted.due_to is not None:
+        query = query.where(Agreement.due_date <= wanted.due_to)
+    rows = [row for row in agreements_as_of(session, session.scalars(query).all(), wanted.day)
+            if wanted.keeps(row)]
+    return sorted(rows, key=lambda r: (r.agreement.due_date is None,
+                                       r.agreement.due_date or wanted.day, r.agreement.id))

@@ -112,7 +112,7 @@ def _agreements():
 
 
 def dashboard(session: Session, limit: int = 5, today: dt.date | None = None,
-              overdue_limit: int = 10) -> Dashboard:
+              overdue_limit: int = 10, next_limit: int = 10) -> Dashboard:
     """Counts, agreements due next and overdue, latest meetings and inspections, indicators.
 
     Indicators are given for the quarter of the latest recorded activity (else ``today``'s),
@@ -120,7 +120,8 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None,
 
     An open agreement whose date is before ``today`` (default: today in Oaxaca) is overdue
     and listed apart, the ``overdue_limit`` oldest ones (the count says how many in all); the
-    next ones due are the ``limit`` nearest dates from ``today`` on, then those without a date.
+    next ones due are the ``next_limit`` nearest dates from ``today`` on, then those without a
+    date.
     """
     today = today or local_today()
     counts = dict(
@@ -139,7 +140,7 @@ def dashboard(session: Session, limit: int = 5, today: dt.date | None = None,
             _agreements()
             .where(Agreement.is_upcoming(today))
             .order_by(Agreement.due_date.is_(None), Agreement.due_date, Agreement.id)
-            .limit(limit)
+            .limit(next_limit)
         ).all(),
         overdue_agreements=session.scalars(
             _agreements()

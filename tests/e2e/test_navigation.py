@@ -106,7 +106,7 @@ def test_every_menu_entry_fits_and_leads_to_a_spanish_page(open_browser, size):
     for entry in entries:
         menus.setdefault(entry["menu"], []).append(entry["text"])
     assert menus == {
-        "Registro": ["Zonas", "Expedientes", "Reuniones", "Recorridos", "Sitios",
+        "Registro": ["Zonas", "Expedientes", "Reuniones", "Recorridos", "Acuerdos", "Sitios",
                      "Instituciones", "Personas", "Captura en campo"],
         "Mapas": ["Mapa general", "Análisis"],
         "Informe": ["Indicadores", "Informe trimestral"],
