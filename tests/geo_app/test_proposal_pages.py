@@ -10,6 +10,7 @@ import ezdxf
 import pytest
 import shapely
 from limites_testing import demo_zone, system_tool
+from limites_testing_field import PDF
 from limites_testing_proposals import put_inegi_in_force
 from sqlalchemy import select
 
@@ -129,7 +130,8 @@ def test_statuses_and_ratification_make_a_new_frame_in_force(inegi_app, client, 
         version = session.get(LimitProposal, proposal_id).version
     done = admin_client.post(f"/propuestas/{proposal_id}/ratificar", data={
         "fecha": "30/11/2026", "referencia": "Decreto 1234", "en_vigor": "y",
-        "version": str(version)})
+        "version": str(version), "documento": (io.BytesIO(PDF), "decreto.pdf")},
+        content_type="multipart/form-data")
     assert done.status_code == 302
     with app.extensions["limites_sessions"]() as session:
         proposal = session.get(LimitProposal, proposal_id)
@@ -137,6 +139,8 @@ def test_statuses_and_ratification_make_a_new_frame_in_force(inegi_app, client, 
         assert frame_in_force(session) == proposal.frame
         assert proposal.frame.name.startswith("Límites convenidos 30/11/2026")
         assert proposal.zone.status is ZoneStatus.RESOLVED
+        assert proposal.ratification_document.original_name == "decreto.pdf"
+        assert proposal.ratification_document in proposal.attachments
         assert session.scalar(select(Frame).where(Frame.name.like("Marco Geo%"))) is not None
     page = admin_client.get(f"/propuestas/{proposal_id}").get_data(as_text=True)
     assert 'data-testid="ratified"' in page and "(en vigor)" in page
@@ -181,3 +185,20 @@ def test_a_proposal_goes_to_the_papelera_and_comes_back(inegi_app, client, admin
     back = admin_client.post(f"/admin/papelera/limit_proposal/{proposal_id}/restaurar")
     assert back.status_code == 302
     assert client.get(f"/propuestas/{proposal_id}").status_code == 200
+
+
+def test_typed_text_is_shown_literally_in_the_page_and_the_annex(inegi_app, client, tmp_path):
+    app, zone_id = inegi_app
+    title = "{{ 7*7 }} <script>alert(1)</script> {% raw %}"
+    response = client.post("/propuestas/nueva", data=_form(zone_id, titulo=title,
+                                                         descripcion="{{ config }}"))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "{{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt; {% raw %}" in page
+    assert "{{ config }}" in page and "49" not in page.split("<h1", 1)[1].split("</h1>")[0]
+    proposal_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    pdf = tmp_path / "anexo.pdf"
+    pdf.write_bytes(client.get(f"/propuestas/{proposal_id}/anexo.pdf").data)
+    text = subprocess.run([system_tool("pdftotext", "poppler-utils"), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "{{ 7*7 }}" in text
