@@ -35,6 +35,7 @@ from cases.storage.models import (
     Indicator,
     Inspection,
     Institution,
+    LimitProposal,
     Meeting,
     Municipality,
     Person,
@@ -133,13 +134,13 @@ def _parts(record: object) -> list[object]:
     """The records shown on ``record``'s page whose changes belong to its history.
 
     An inspection's findings and the attachments of a meeting, an inspection or its
-    findings have no page of their own.
+    findings, or a limit proposal have no page of their own.
     """
     parts: list[object] = []
     if isinstance(record, Inspection):
         for finding in record.findings:
             parts += [finding, *finding.attachments]
-    if isinstance(record, Meeting | Inspection | Finding):
+    if isinstance(record, Meeting | Inspection | Finding | LimitProposal):
         parts += record.attachments
     return parts
 
@@ -379,6 +380,12 @@ FIELD_LABELS = {
     "end_time": "Hora de término", "rule": "Regla de cálculo", "regla": "Regla de cálculo",
     "se_calcula_con": "Qué cuenta", "autoriza": "Autoriza", "autoriza_desde": "Autoriza desde",
     "effective_on": "Fecha en que cambió",
+    "municipality_a_id": "Primer municipio", "municipality_b_id": "Segundo municipio",
+    "proposed_by_id": "Propuesta por", "proposed_on": "Fecha de la propuesta",
+    "origin": "Origen de la línea", "ratified_on": "Fecha del convenio o decreto",
+    "ratification_reference": "Referencia del convenio o decreto",
+    "ratification_document_id": "Documento del convenio o decreto",
+    "proposal_id": "Propuesta de límite",
 }
 
 

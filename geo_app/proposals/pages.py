@@ -18,8 +18,8 @@ from cases.storage.models import LimitProposal, StatusChange
 from geo_app.formatting import HistoryEntry, readable_history
 from geo_app.records.map_layers import MapData, focus_of, record_map
 
-__all__ = ["ProposalPage", "proposal_page", "piece_label", "exchange_layers", "annex_of",
-           "preview_layers"]
+__all__ = ["ProposalPage", "SideBySide", "proposal_page", "piece_label", "exchange_layers",
+           "annex_of", "preview_layers"]
 
 
 def piece_label(piece: Piece) -> str:
@@ -75,6 +75,24 @@ def annex_of(session: Session, proposal: LimitProposal) -> Annex:
     return construction_table(proposal.geometry, limits, code_col="code")
 
 
+@dataclass(frozen=True)
+class SideBySide:
+    """One proposal's column of a comparison: what it moves against the frame in force."""
+
+    proposal: LimitProposal
+    exchange: Exchange | None
+    note: str | None
+    length_m: float
+
+
+def _column(session: Session, proposal: LimitProposal) -> SideBySide:
+    try:
+        exchange, note = exchange_of(session, proposal), None
+    except LimitesError as error:
+        exchange, note = None, error.message
+    return SideBySide(proposal, exchange, note, annex_of(session, proposal).length_m)
+
+
 @dataclass
 class ProposalPage:
     """A proposal's page: the exchange (or why there is none), the annex, map and history."""
@@ -87,6 +105,8 @@ class ProposalPage:
     history: list[StatusChange]
     audit: list[HistoryEntry] = field(default_factory=list)
     others: list[LimitProposal] = field(default_factory=list)
+    #: With another proposal: both against the frame in force, in two columns.
+    side_by_side: list[SideBySide] = field(default_factory=list)
 
 
 def proposal_page(session: Session, proposal: LimitProposal,
@@ -117,4 +137,6 @@ def proposal_page(session: Session, proposal: LimitProposal,
     entries = history(session, proposal)
     return ProposalPage(proposal, exchange, note, annex_of(session, proposal), data,
                         status_history(session, proposal),
-                        readable_history(entries, references(session, entries)), others or [])
+                        readable_history(entries, references(session, entries)), others or [],
+                        [] if against is None else [_column(session, proposal),
+                                                    _column(session, against)])

@@ -13,11 +13,12 @@ import subprocess
 import pytest
 from limites_testing import demo_zone, system_tool
 from limites_testing_proposals import put_inegi_in_force
-from sqlalchemy import select
 
 from cases.frames.in_force import frame_in_force
+from cases.proposals.proposals import create_proposal
+from cases.storage.db import unit_of_work
 from cases.storage.models import LimitProposal, ProposalStatus
-from tests.boundaries.proposals import PROPOSAL
+from tests.boundaries.proposals import COUNTER_PROPOSAL, PROPOSAL
 from tests.e2e.conftest import PHONE, build_app, serve
 
 pytestmark = pytest.mark.e2e
@@ -85,6 +86,19 @@ def test_draw_see_download_accept_ratify_and_see_the_new_limit(open_browser, ine
     page.get_by_role("button", name="Cambiar estado").click()
     page.get_by_text("La propuesta quedó «Aceptada por ambas partes»").wait_for()
 
+    with inegi_server.session() as session, unit_of_work(session):
+        first = session.get(LimitProposal, proposal_id)
+        counter = create_proposal(
+            session, None, title="Contrapropuesta de San Jacinto Amilpas",
+            municipality_a=first.municipality_a, municipality_b=first.municipality_b,
+            line=COUNTER_PROPOSAL, proposed_on=first.proposed_on, zone=first.zone)
+        session.flush()
+        counter_id = counter.id
+    editor.open(f"/propuestas/{proposal_id}?comparar={counter_id}")
+    assert page.get_by_test_id("side-by-side").is_visible()
+    assert "Contrapropuesta de San Jacinto Amilpas" in page.get_by_test_id(
+        "side-by-side").inner_text()
+
     admin = open_browser(inegi_server, user="administradora")
     admin.open(f"/propuestas/{proposal_id}")
     form = admin.page.get_by_test_id("ratification-form")
@@ -102,7 +116,7 @@ def test_draw_see_download_accept_ratify_and_see_the_new_limit(open_browser, ine
     admin.open(f"/zonas/{zone_id}")
     assert admin.page.get_by_text("Resuelta").first.is_visible()
     with inegi_server.session() as session:
-        proposal = session.scalar(select(LimitProposal))
+        proposal = session.get(LimitProposal, proposal_id)
         assert proposal.status is ProposalStatus.RATIFIED
         assert frame_in_force(session) == proposal.frame
 

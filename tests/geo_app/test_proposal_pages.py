@@ -19,7 +19,7 @@ from cases.frames.in_force import frame_in_force
 from cases.storage.db import unit_of_work
 from cases.storage.models import Frame, LimitProposal, ProposalStatus, ZoneStatus
 from geo_app import theme
-from tests.boundaries.proposals import PROPOSAL
+from tests.boundaries.proposals import COUNTER_PROPOSAL, PROPOSAL
 
 
 @pytest.fixture
@@ -202,3 +202,17 @@ def test_typed_text_is_shown_literally_in_the_page_and_the_annex(inegi_app, clie
     text = subprocess.run([system_tool("pdftotext", "poppler-utils"), str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "{{ 7*7 }}" in text
+
+
+def test_two_proposals_side_by_side(inegi_app, client, proposal_id):
+    app, zone_id = inegi_app
+    counter = client.post("/propuestas/nueva", data=_form(
+        zone_id, titulo="Contrapropuesta de San Jacinto",
+        geometry=json.dumps(COUNTER_PROPOSAL.__geo_interface__)))
+    counter_id = int(counter.headers["Location"].rsplit("/", 1)[1])
+    page = client.get(f"/propuestas/{proposal_id}?comparar={counter_id}").get_data(as_text=True)
+    assert "frente a «Contrapropuesta de San Jacinto»" in page
+    assert 'data-testid="side-by-side"' in page
+    side = page.split('data-testid="side-by-side"', 1)[1].split("</table>", 1)[0]
+    assert "Propuesta de la Unidad" in side and "Contrapropuesta de San Jacinto" in side
+    assert side.count(" m² (") == 4  # each direction under each proposal
