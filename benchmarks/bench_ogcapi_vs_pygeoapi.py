@@ -97,7 +97,7 @@ def prepare(directory: Path) -> dict:
             "in_bbox": matched}
 
 
-def pygeoapi_config(gpkg: Path, port: int, path: Path) -> Path:
+def pygeoapi_config(gpkg: Path, port: int, path: Path, gzip: bool = False) -> Path:
     import yaml
 
     text = "Límites"
@@ -106,7 +106,7 @@ def pygeoapi_config(gpkg: Path, port: int, path: Path) -> Path:
             "bind": {"host": "127.0.0.1", "port": port},
             "url": f"http://127.0.0.1:{port}",
             "mimetype": "application/json; charset=UTF-8", "encoding": "utf-8",
-            "languages": ["es"], "cors": False, "pretty_print": False,
+            "languages": ["es"], "cors": False, "pretty_print": False, "gzip": gzip,
             "limits": {"default_items": 10, "max_items": 1000},
             "map": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                     "attribution": "OSM"},
@@ -209,7 +209,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--gzip", action="store_true",
-                        help="los clientes aceptan gzip (Accept-Encoding: gzip)")
+                        help="los clientes aceptan gzip (Accept-Encoding: gzip; pygeoapi "
+                             "con server.gzip)")
     options = parser.parse_args()
     if subprocess.run(["which", "wrk"], capture_output=True).returncode:
         raise SystemExit("falta wrk: apt-get install wrk")
@@ -218,7 +219,8 @@ def main() -> None:
         print("Preparando la base (demo + INEGI), el GeoPackage, el enlace y la clave…")
         data = prepare(directory)
         ours, theirs = free_port(), free_port()
-        config = pygeoapi_config(data["gpkg"], theirs, directory / "pygeoapi.yml")
+        config = pygeoapi_config(data["gpkg"], theirs, directory / "pygeoapi.yml",
+                                 options.gzip)
         openapi = directory / "openapi.yml"
         environment = {"PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(openapi)}
         pygeoapi_bin = Path(options.pygeoapi_python).parent / "pygeoapi"

@@ -98,3 +98,27 @@ def test_a_share_link_never_gets_the_features_cached_for_an_account(app, client)
     mine = next(f for f in everything["features"] if f["id"] == zone_id)
     assert set(shared.json["features"][0]["properties"]) <= set(mine["properties"])
     assert shared.headers["ETag"] != client.get(path, headers=GEOJSON).headers["ETag"]
+
+
+def test_reads_through_a_key_or_a_link_keep_the_data_version_and_the_features(app):
+    from cases.access.accounts import get_user
+    from cases.access.api_keys import create_token
+    from cases.storage.models import data_version
+    from geo_app.sharing.routes import flush_accesses
+
+    with app.extensions["limites_sessions"]() as session, unit_of_work(session):
+        key = create_token(session, None, get_user(session, "lectora"), "QGIS").token
+        token = create_share(session, None, layers=["limites", "zonas"]).token
+    reader, path = app.test_client(), "/ogcapi/collections/zonas/items"
+    readers = [(path, {"Authorization": f"Bearer {key}"}), (f"/c/{token}{path}", {})]
+    for url, headers in readers:  # the key's first use and the features are written here
+        assert reader.get(url, headers={**GEOJSON, **headers}).status_code == 200
+    with app.extensions["limites_sessions"]() as session:
+        version, built = data_version(session), _cache(app).built
+    for _ in range(3):
+        for url, headers in readers:
+            assert reader.get(url, headers={**GEOJSON, **headers}).status_code == 200
+    assert flush_accesses(app) == 4  # the link's log, written off the request path
+    with app.extensions["limites_sessions"]() as session:
+        assert data_version(session) == version
+    assert _cache(app).built == built
