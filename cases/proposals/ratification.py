@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from boundaries.crs import to_measure
 from boundaries.exchange import recut_frame
+from boundaries.topology import analyze_topology
 from cases.errors import ConflictError, InvalidInputError
 from cases.frames.in_force import activate_frame
 from cases.frames.stored_layers import official_versions, versions_frame
@@ -44,6 +45,26 @@ def _fingerprint(frame_name: str, code: str, geometry) -> str:
     digest = hashlib.sha256(f"{code}|oficial|convenio:{frame_name}|".encode())
     digest.update(shapely.to_wkb(shapely.normalize(geometry)))
     return digest.hexdigest()
+
+
+# Overlap or gap area the re-cut may add around the two municipalities before it is refused
+# (m²): far below a digitising sliver, far above the arithmetic's noise.
+_NEW_OVERLAP_GAP_M2 = 0.01
+
+
+def _overlap_gap_m2(frame) -> float:
+    result = analyze_topology(frame, code_col="code", min_area_m2=0)
+    return float(result.overlaps.area_m2.sum() + result.gaps.area_m2.sum())
+
+
+def _require_clean(before, after, pair) -> None:
+    """Refuse a re-cut that adds overlaps or gaps among the pair and their neighbours."""
+    near = before.intersects(shapely.buffer(pair, 0.001)).to_numpy()
+    added = _overlap_gap_m2(after[near]) - _overlap_gap_m2(before[near])
+    if added > _NEW_OVERLAP_GAP_M2:
+        raise ConflictError(
+            "El recorte a lo largo de la línea dejaría traslapes o huecos con los municipios "
+            "vecinos; revise la línea antes de ratificar.")
 
 
 def ratify(
@@ -97,7 +118,9 @@ def ratify(
         raise ConflictError(f"Ya existe un marco llamado «{frame_name}».")
     change = proposal_change(session, proposal)
     current = official_versions(session)
-    recut = recut_frame(versions_frame(current), change)
+    before = versions_frame(current)
+    recut = recut_frame(before, change)
+    _require_clean(before, recut, shapely.union(change.new_a, change.new_b))
     areas = to_measure(recut.geometry).area.to_numpy()
     frame = Frame(name=frame_name, source=f"Propuesta de límite {proposal.id}: {reference}"[:500],
                   valid_from=ratified_on, illustrative=False, active=False)

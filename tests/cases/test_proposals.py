@@ -25,6 +25,7 @@ from cases.records.editing import status_history
 from cases.storage.db import unit_of_work
 from cases.storage.models import (
     FindingCategory,
+    Frame,
     Inspection,
     LimitProposal,
     Municipality,
@@ -209,3 +210,24 @@ def test_a_party_s_claim_becomes_a_proposal(demo, claimant, giver):
     pieces = exchange_of(demo, proposal).pieces
     # What a party claims passes to it, and nothing the other way.
     assert pieces and {p.giver.cvegeo for p in pieces} == {giver}
+
+
+def test_a_re_cut_that_would_overlap_a_neighbour_is_refused_and_nothing_stored(inegi,
+                                                                                monkeypatch):
+    import cases.proposals.ratification as ratification
+
+    session, oaxaca, san_jacinto, zone = inegi
+    proposal = propose(session, oaxaca, san_jacinto, zone)
+    with unit_of_work(session):
+        set_status(session, None, proposal, ProposalStatus.ACCEPTED, on=dt.date(2026, 11, 25))
+
+    def only_b(frame, change):  # San Jacinto re-cut, Oaxaca left as it was: they overlap
+        result = frame.copy()
+        result.loc[result.code == change.b, "geometry"] = change.new_b
+        return result
+
+    monkeypatch.setattr(ratification, "recut_frame", only_b)
+    with pytest.raises(ConflictError, match="traslapes o huecos"), unit_of_work(session):
+        ratify(session, None, proposal, ratified_on=dt.date(2026, 11, 30), reference="D",
+               frame_name="Límites convenidos")
+    assert session.scalar(select(Frame).where(Frame.name == "Límites convenidos")) is None
