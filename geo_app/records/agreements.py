@@ -36,12 +36,12 @@ class AgreementFilterForm(SpanishForm):
         csrf = False
 
     estado = SelectField("Estado", choices=STATES, validate_choice=False)
-    al = MexicanDateField("Estado al (vencidos al)", validators=[])
+    al = MexicanDateField("Estado al día", validators=[])
     responsable = SelectField("Institución responsable", coerce=_id_or_none,
                               validate_choice=False)
     zona = SelectField("Zona", coerce=_id_or_none, validate_choice=False)
-    desde = MexicanDateField("Fecha compromiso desde", validators=[])
-    hasta = MexicanDateField("hasta", validators=[])
+    desde = MexicanDateField("Compromiso desde", validators=[])
+    hasta = MexicanDateField("Compromiso hasta", validators=[])
 
 
 def _filter_form(session) -> AgreementFilterForm:
