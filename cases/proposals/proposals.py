@@ -55,6 +55,7 @@ __all__ = [
     "CLAIM_AGREES_M",
     "claim_line",
     "proposals_of_zone",
+    "all_proposals",
     "get_proposal",
     "zone_pair",
 ]
@@ -309,6 +310,12 @@ def proposals_of_zone(session: Session, zone: DisputeZone) -> list[LimitProposal
     return list(session.scalars(
         select(LimitProposal).where(LimitProposal.zone_id == zone.id)
         .order_by(LimitProposal.proposed_on.desc(), LimitProposal.id.desc())))
+
+
+def all_proposals(session: Session) -> list[LimitProposal]:
+    """Every live proposal, newest first."""
+    return list(session.scalars(select(LimitProposal).order_by(
+        LimitProposal.proposed_on.desc(), LimitProposal.id.desc())))
 
 
 def get_proposal(session: Session, proposal_id: int) -> LimitProposal:

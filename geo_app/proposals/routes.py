@@ -135,6 +135,13 @@ def _new_page(form: ProposalForm, zone: DisputeZone | None, status: int = 200):
     ), status
 
 
+@bp.get("/")
+def index():
+    """Lista de propuestas de límite, las más recientes primero."""
+    return render_template("proposals/index.html", title="Propuestas de límite",
+                           proposals=use_cases.all_proposals(get_session()), breadcrumbs=[])
+
+
 @bp.get("/nueva")
 def new():
     """Formulario de una propuesta nueva: dibujar o subir la línea."""

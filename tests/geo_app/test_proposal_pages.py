@@ -78,6 +78,8 @@ def test_the_proposal_page_shows_the_pieces_and_the_annex(inegi_app, client, pro
     assert theme.PROPOSAL_COLOURS["a_to_b"] in page
     zone_page = client.get(f"/zonas/{inegi_app[1]}").get_data(as_text=True)
     assert f"/propuestas/{proposal_id}" in zone_page
+    listing = client.get("/propuestas/").get_data(as_text=True)
+    assert f"/propuestas/{proposal_id}" in listing and "Colonia Ejidal" in listing
 
 
 def test_annex_downloads(inegi_app, client, proposal_id, tmp_path):
