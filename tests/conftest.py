@@ -287,3 +287,31 @@ def inegi_three(inegi_path):
 
     frame = gpd.read_file(inegi_path, engine="fiona")
     return frame[frame.cvegeo.isin(["20067", "20157", "20385"])].reset_index(drop=True)
+
+
+# -- a proposed limit on the INEGI frame (tests/boundaries/test_exchange.py, test_annex.py) --
+# Kept here, not in a tests/boundaries/conftest.py: with --doctest-modules a second module
+# named «conftest» makes pytest import the wrong one.
+
+
+@pytest.fixture(scope="session")
+def inegi_state():
+    """The INEGI state, read once."""
+    import geopandas as gpd
+
+    if not INEGI.exists():
+        pytest.fail(f"missing {INEGI} (the shared INEGI data)")
+    return gpd.read_file(INEGI)
+
+
+@pytest.fixture(scope="session")
+def inegi_change(inegi_state):
+    """A proposed limit across a demo zone between Oaxaca de Juárez and San Jacinto Amilpas."""
+    # tests/boundaries is on sys.path once its test modules are collected.
+    from common import OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS
+    from proposals import PROPOSAL
+
+    from boundaries.exchange import limit_change
+
+    return limit_change(inegi_state, OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS, PROPOSAL,
+                        code_col="cvegeo")
