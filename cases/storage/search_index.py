@@ -1,12 +1,13 @@
 """The full-text index of the records: SQLite FTS5 or PostgreSQL ``tsvector`` with ``unaccent``.
 
-One document per record: its ``title`` (name, number, agreement text), its ``body`` (the
-description, what was done, the text of an attached PDF) and its ``context`` (the zones and
-the meeting it hangs from), weighted in that order. The index is kept in step with every
-ORM flush (:func:`_index_flushed`): a record written through the ORM is findable when the
-transaction commits, and a rolled-back write leaves no document behind. What is in the
-Papelera, or hangs from a record that is, is filtered out when searching (:data:`_VISIBLE`),
-so soft deletion and restoring need no work here.
+One document per record (:mod:`cases.storage.search_documents`): its ``title`` (name,
+number, agreement text), its ``body`` (the description, what was done, the text of an
+attached PDF) and its ``context`` (the zones and the meeting it hangs from), weighted in that
+order. The index is kept in step with every ORM flush (:func:`_index_flushed`): a record
+written through the ORM is findable when the transaction commits, and a rolled-back write
+leaves no document behind. What is in the Papelera, or hangs from a record that is, is
+filtered out when searching (:data:`_VISIBLE`), so soft deletion and restoring need no work
+here.
 
 Both engines fold accents and case: FTS5's ``unicode61`` tokenizer with
 ``remove_diacritics 2``; PostgreSQL's ``unaccent`` through the immutable wrapper
@@ -20,24 +21,14 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, event, select, text
 from sqlalchemy.orm import Session
 
-from cases.storage.models import (
-    Agreement,
-    Attachment,
-    Case,
-    DisputeZone,
-    Finding,
-    Inspection,
-    Institution,
-    Meeting,
-    Person,
-    Site,
-)
+from cases.storage.models import Attachment
+from cases.storage.search_documents import BUILDERS, Document, attachment_document, dependents
 
 __all__ = [
     "KINDS",
@@ -116,148 +107,6 @@ class IndexedRow:
     score: float
 
 
-# ---------------------------------------------------------------------------- documents
-
-@dataclass(frozen=True)
-class _Document:
-    kind: str
-    record_id: int
-    link_kind: str
-    link_id: int
-    title: str
-    body: str
-    context: str
-
-
-def _join(*parts: str | None) -> str:
-    return "\n".join(part.strip() for part in parts if part and part.strip())
-
-
-def _names(items: Iterable, attribute: str = "name") -> str:
-    return ", ".join(getattr(item, attribute) or "" for item in items)
-
-
-def _labelled(label: str, value: str) -> str:
-    return f"{label}: {value}" if value else ""
-
-
-def _people(participants) -> str:
-    return ", ".join(p.person.label for p in participants if p.person is not None)
-
-
-def _zone(zone: DisputeZone) -> _Document:
-    return _Document("dispute_zone", zone.id, "dispute_zone", zone.id, zone.name,
-                     zone.description or "", _labelled("Municipios", _names(zone.municipalities)))
-
-
-def _case(case: Case) -> _Document:
-    return _Document("case_file", case.id, "case_file", case.id, f"{case.number} {case.title}",
-                     case.description or "", _join(_labelled("Zonas", _names(case.zones)),
-                                                   _labelled("Partes", _names(case.parties))))
-
-
-def _meeting(meeting: Meeting) -> _Document:
-    return _Document(
-        "meeting", meeting.id, "meeting", meeting.id, meeting.title,
-        _join(meeting.place, meeting.purpose, meeting.summary, meeting.participants),
-        _join(_labelled("Zonas", _names(meeting.zones)),
-              _labelled("Expedientes", _names(meeting.cases, "number")),
-              _labelled("Instituciones", _names(meeting.institutions)),
-              _labelled("Personas", _people(meeting.people))),
-    )
-
-
-def _inspection(inspection: Inspection) -> _Document:
-    return _Document(
-        "inspection", inspection.id, "inspection", inspection.id, inspection.title,
-        _join(inspection.place, inspection.purpose, inspection.summary,
-              ", ".join(str(name) for name in inspection.participants or [])),
-        _join(_labelled("Zonas", _names(inspection.zones)),
-              _labelled("Expedientes", _names(inspection.cases, "number")),
-              _labelled("Instituciones", _names(inspection.institutions)),
-              _labelled("Personas", _people(inspection.people))),
-    )
-
-
-def _activity_context(activity: Meeting | Inspection | None) -> str:
-    if activity is None:
-        return ""
-    return _join(activity.title, _labelled("Zonas", _names(activity.zones)))
-
-
-def _agreement(agreement: Agreement) -> _Document:
-    activity = agreement.meeting if agreement.meeting is not None else agreement.inspection
-    link = ("meeting", agreement.meeting_id) if agreement.meeting_id is not None else (
-        "inspection", agreement.inspection_id)
-    who = _join(agreement.responsible.name if agreement.responsible else "",
-                agreement.responsible_person.label if agreement.responsible_person else "")
-    return _Document("agreement", agreement.id, *link, agreement.text, who,
-                     _activity_context(activity))
-
-
-def _finding(finding: Finding) -> _Document:
-    return _Document("finding", finding.id, "inspection", finding.inspection_id,
-                     finding.description.split("\n", 1)[0][:300], finding.description,
-                     _activity_context(finding.inspection))
-
-
-def _person(person: Person) -> _Document:
-    return _Document("person", person.id, "person", person.id, person.name or person.position,
-                     person.position if person.name else "",
-                     person.institution.name if person.institution else "")
-
-
-def _institution(institution: Institution) -> _Document:
-    return _Document("institution", institution.id, "institution", institution.id,
-                     institution.name, institution.short_name or "", "")
-
-
-def _site(site: Site) -> _Document:
-    return _Document("site", site.id, "site", site.id, site.name, site.description or "", "")
-
-
-def _attachment_link(attachment: Attachment) -> tuple[str, int]:
-    if attachment.meeting_id is not None:
-        return "meeting", attachment.meeting_id
-    if attachment.inspection_id is not None:
-        return "inspection", attachment.inspection_id
-    if attachment.finding_id is not None:
-        return "inspection", attachment.finding.inspection_id
-    return "limit_proposal", attachment.proposal_id
-
-
-def _attachment(attachment: Attachment) -> _Document:
-    owner = attachment.owner
-    context = getattr(owner, "title", None) or getattr(owner, "description", "") or ""
-    # The body (a PDF's text) is written by put_attachment_text and kept by _write.
-    return _Document("attachment", attachment.id, *_attachment_link(attachment),
-                     _join(attachment.label, attachment.original_name
-                           if attachment.original_name != attachment.label else ""),
-                     "", context[:300])
-
-
-_BUILDERS: dict[type, Callable[..., _Document]] = {
-    DisputeZone: _zone, Case: _case, Meeting: _meeting, Inspection: _inspection,
-    Agreement: _agreement, Finding: _finding, Person: _person, Institution: _institution,
-    Site: _site, Attachment: _attachment,
-}
-
-
-def _dependents(obj) -> Iterable:
-    """Records whose document quotes ``obj`` (a zone's name in its meetings' context)."""
-    if isinstance(obj, DisputeZone):
-        yield from obj.meetings
-        yield from obj.inspections
-        yield from obj.cases
-    elif isinstance(obj, Meeting):
-        yield from obj.agreements
-        yield from obj.attachments
-    elif isinstance(obj, Inspection):
-        yield from obj.agreements
-        yield from obj.findings
-        yield from obj.attachments
-
-
 def _rowid(kind: str, record_id: int) -> int:
     return KINDS[kind] * _ID_SPAN + record_id
 
@@ -283,7 +132,7 @@ def _delete(connection: Connection, kind: str, record_id: int) -> None:
     )
 
 
-def _write(connection: Connection, document: _Document, body: str | None = None) -> None:
+def _write(connection: Connection, document: Document, body: str | None = None) -> None:
     """Replace the document of a record; an attachment keeps its stored text unless given."""
     table, key, rowid = _table(connection), _key(connection), _rowid(document.kind,
                                                                      document.record_id)
@@ -305,7 +154,7 @@ def _write(connection: Connection, document: _Document, body: str | None = None)
 def put_attachment_text(session: Session, attachment: Attachment, body: str) -> None:
     """Store the text read from an attachment's file (an acta's PDF) in its document."""
     session.flush()
-    _write(session.connection(), _attachment(attachment), body[:MAX_BODY_CHARS])
+    _write(session.connection(), attachment_document(attachment), body[:MAX_BODY_CHARS])
 
 
 _PENDING = "limites_search_pending"
@@ -313,9 +162,9 @@ _PENDING = "limites_search_pending"
 
 def _note_flushed(session: Session, flush_context) -> None:
     """Remember what this flush created, changed or deleted (nothing may load here)."""
-    changed = [obj for obj in (*session.new, *session.dirty) if type(obj) in _BUILDERS]
+    changed = [obj for obj in (*session.new, *session.dirty) if type(obj) in BUILDERS]
     deleted = [(obj.__tablename__, obj.id) for obj in session.deleted
-               if type(obj) in _BUILDERS]
+               if type(obj) in BUILDERS]
     if changed or deleted:
         session.info[_PENDING] = (changed, deleted)
 
@@ -335,10 +184,10 @@ def _index_flushed(session: Session, flush_context) -> None:
         if key in seen or key in gone or obj.id is None:
             continue
         seen.add(key)
-        _write(connection, _BUILDERS[type(obj)](obj))
+        _write(connection, BUILDERS[type(obj)](obj))
         if depth < 2:
-            queue.extend((child, depth + 1) for child in _dependents(obj)
-                         if type(child) in _BUILDERS)
+            queue.extend((child, depth + 1) for child in dependents(obj)
+                         if type(child) in BUILDERS)
     for kind, record_id in deleted:
         _delete(connection, kind, record_id)
 
@@ -363,7 +212,7 @@ def rebuild(session: Session) -> int:
 
     connection = session.connection()
     count = 0
-    for model, build in _BUILDERS.items():
+    for model, build in BUILDERS.items():
         rows = session.scalars(select(model).execution_options(**{INCLUDE_DELETED: True}))
         for obj in rows:
             _write(connection, build(obj))
