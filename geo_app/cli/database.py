@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -51,9 +53,12 @@ def demo_command() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=DEFAULT_THREADS, show_default=True,
               type=click.IntRange(1, 64), help="Hilos que atienden solicitudes.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Procesos que atienden solicitudes, cada uno con sus hilos (Linux; "
+                   "con PostgreSQL).")
 @click.option("--dev", is_flag=True,
               help="Servidor de desarrollo de Flask, con recarga automática (solo para programar).")
-def serve_command(host: str, port: int, threads: int, dev: bool) -> None:
+def serve_command(host: str, port: int, threads: int, workers: int, dev: bool) -> None:
     """Sirve la aplicación web (waitress; con --dev, el servidor de desarrollo de Flask)."""
     problems = exposure_problems(current_app, host)
     if problems:
@@ -66,7 +71,10 @@ def serve_command(host: str, port: int, threads: int, dev: bool) -> None:
     if dev:
         current_app.run(host=host, port=port, debug=False, use_reloader=True)
     else:
-        serve(current_app._get_current_object(), host, port, threads)
+        if workers > 1 and not hasattr(os, "fork"):
+            raise click.ClickException("varios procesos (--workers) solo en Linux o macOS; "
+                                       "en Windows use --threads.")
+        serve(current_app._get_current_object(), host, port, threads, workers)
 
 
 COMMANDS = (init_command, demo_command, serve_command)
