@@ -7,7 +7,7 @@ A document quotes the records around it (a meeting's zones, an agreement's meeti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass
 
 from cases.storage.models import (
@@ -39,6 +39,16 @@ class Document:
     context: str
 
 
+def _many(obj, name: str, fresh: Set[int]) -> list:
+    """A collection of ``obj``; one never set on a record just inserted is empty.
+
+    Loading it would cost a query per collection and record (a bulk load of the demo).
+    """
+    if id(obj) in fresh and name not in obj.__dict__:
+        return []
+    return getattr(obj, name)
+
+
 def _join(*parts: str | None) -> str:
     return "\n".join(part.strip() for part in parts if part and part.strip())
 
@@ -55,74 +65,76 @@ def _people(participants) -> str:
     return ", ".join(p.person.label for p in participants if p.person is not None)
 
 
-def _zone(zone: DisputeZone) -> Document:
+def _zone(zone: DisputeZone, fresh: Set[int] = frozenset()) -> Document:
+    municipalities = _names(_many(zone, "municipalities", fresh))
     return Document("dispute_zone", zone.id, "dispute_zone", zone.id, zone.name,
-                     zone.description or "", _labelled("Municipios", _names(zone.municipalities)))
+                    zone.description or "", _labelled("Municipios", municipalities))
 
 
-def _case(case: Case) -> Document:
+def _case(case: Case, fresh: Set[int] = frozenset()) -> Document:
     return Document("case_file", case.id, "case_file", case.id, f"{case.number} {case.title}",
-                     case.description or "", _join(_labelled("Zonas", _names(case.zones)),
-                                                   _labelled("Partes", _names(case.parties))))
+                    case.description or "",
+                    _join(_labelled("Zonas", _names(_many(case, "zones", fresh))),
+                         _labelled("Partes", _names(_many(case, "parties", fresh)))))
 
 
-def _meeting(meeting: Meeting) -> Document:
+def _meeting(meeting: Meeting, fresh: Set[int] = frozenset()) -> Document:
     return Document(
         "meeting", meeting.id, "meeting", meeting.id, meeting.title,
         _join(meeting.place, meeting.purpose, meeting.summary, meeting.participants),
-        _join(_labelled("Zonas", _names(meeting.zones)),
-              _labelled("Expedientes", _names(meeting.cases, "number")),
-              _labelled("Instituciones", _names(meeting.institutions)),
-              _labelled("Personas", _people(meeting.people))),
+        _join(_labelled("Zonas", _names(_many(meeting, "zones", fresh))),
+              _labelled("Expedientes", _names(_many(meeting, "cases", fresh), "number")),
+              _labelled("Instituciones", _names(_many(meeting, "institutions", fresh))),
+              _labelled("Personas", _people(_many(meeting, "people", fresh)))),
     )
 
 
-def _inspection(inspection: Inspection) -> Document:
+def _inspection(inspection: Inspection, fresh: Set[int] = frozenset()) -> Document:
     return Document(
         "inspection", inspection.id, "inspection", inspection.id, inspection.title,
         _join(inspection.place, inspection.purpose, inspection.summary,
               ", ".join(str(name) for name in inspection.participants or [])),
-        _join(_labelled("Zonas", _names(inspection.zones)),
-              _labelled("Expedientes", _names(inspection.cases, "number")),
-              _labelled("Instituciones", _names(inspection.institutions)),
-              _labelled("Personas", _people(inspection.people))),
+        _join(_labelled("Zonas", _names(_many(inspection, "zones", fresh))),
+              _labelled("Expedientes", _names(_many(inspection, "cases", fresh), "number")),
+              _labelled("Instituciones", _names(_many(inspection, "institutions", fresh))),
+              _labelled("Personas", _people(_many(inspection, "people", fresh)))),
     )
 
 
-def _activity_context(activity: Meeting | Inspection | None) -> str:
+def _activity_context(activity: Meeting | Inspection | None, fresh: Set[int]) -> str:
     if activity is None:
         return ""
-    return _join(activity.title, _labelled("Zonas", _names(activity.zones)))
+    return _join(activity.title, _labelled("Zonas", _names(_many(activity, "zones", fresh))))
 
 
-def _agreement(agreement: Agreement) -> Document:
+def _agreement(agreement: Agreement, fresh: Set[int] = frozenset()) -> Document:
     activity = agreement.meeting if agreement.meeting is not None else agreement.inspection
     link = ("meeting", agreement.meeting_id) if agreement.meeting_id is not None else (
         "inspection", agreement.inspection_id)
     who = _join(agreement.responsible.name if agreement.responsible else "",
                 agreement.responsible_person.label if agreement.responsible_person else "")
     return Document("agreement", agreement.id, *link, agreement.text, who,
-                     _activity_context(activity))
+                    _activity_context(activity, fresh))
 
 
-def _finding(finding: Finding) -> Document:
+def _finding(finding: Finding, fresh: Set[int] = frozenset()) -> Document:
     return Document("finding", finding.id, "inspection", finding.inspection_id,
-                     finding.description.split("\n", 1)[0][:300], finding.description,
-                     _activity_context(finding.inspection))
+                    finding.description.split("\n", 1)[0][:300], finding.description,
+                    _activity_context(finding.inspection, fresh))
 
 
-def _person(person: Person) -> Document:
+def _person(person: Person, fresh: Set[int] = frozenset()) -> Document:
     return Document("person", person.id, "person", person.id, person.name or person.position,
-                     person.position if person.name else "",
-                     person.institution.name if person.institution else "")
+                    person.position if person.name else "",
+                    person.institution.name if person.institution else "")
 
 
-def _institution(institution: Institution) -> Document:
+def _institution(institution: Institution, fresh: Set[int] = frozenset()) -> Document:
     return Document("institution", institution.id, "institution", institution.id,
-                     institution.name, institution.short_name or "", "")
+                    institution.name, institution.short_name or "", "")
 
 
-def _site(site: Site) -> Document:
+def _site(site: Site, fresh: Set[int] = frozenset()) -> Document:
     return Document("site", site.id, "site", site.id, site.name, site.description or "", "")
 
 
@@ -136,15 +148,15 @@ def _attachment_link(attachment: Attachment) -> tuple[str, int]:
     return "limit_proposal", attachment.proposal_id
 
 
-def attachment_document(attachment: Attachment) -> Document:
+def attachment_document(attachment: Attachment, fresh: Set[int] = frozenset()) -> Document:
     """An attachment's entry, without its file's text (written apart, once, when attached)."""
     owner = attachment.owner
     context = getattr(owner, "title", None) or getattr(owner, "description", "") or ""
     # The body (a PDF's text) is written by put_attachment_text and kept by _write.
     return Document("attachment", attachment.id, *_attachment_link(attachment),
-                     _join(attachment.label, attachment.original_name
-                           if attachment.original_name != attachment.label else ""),
-                     "", context[:300])
+                    _join(attachment.label, attachment.original_name
+                          if attachment.original_name != attachment.label else ""),
+                    "", context[:300])
 
 
 BUILDERS: dict[type, Callable[..., Document]] = {

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, event, select, text
 from sqlalchemy.orm import Session
 
-from cases.storage.models import Attachment
+from cases.storage.models import Attachment, DisputeZone, Inspection, Meeting
 from cases.storage.search_documents import BUILDERS, Document, attachment_document, dependents
 
 __all__ = [
@@ -158,33 +158,43 @@ def put_attachment_text(session: Session, attachment: Attachment, body: str) -> 
 
 
 _PENDING = "limites_search_pending"
+# The kinds whose documents others quote (a zone's name in its meetings' context).
+_QUOTED = frozenset({DisputeZone, Meeting, Inspection})
 
 
 def _note_flushed(session: Session, flush_context) -> None:
     """Remember what this flush created, changed or deleted (nothing may load here)."""
-    changed = [obj for obj in (*session.new, *session.dirty) if type(obj) in BUILDERS]
+    inserted = [obj for obj in session.new if type(obj) in BUILDERS]
+    changed = [obj for obj in session.dirty if type(obj) in BUILDERS]
     deleted = [(obj.__tablename__, obj.id) for obj in session.deleted
                if type(obj) in BUILDERS]
-    if changed or deleted:
-        session.info[_PENDING] = (changed, deleted)
+    if inserted or changed or deleted:
+        session.info[_PENDING] = (inserted, changed, deleted)
 
 
 def _index_flushed(session: Session, flush_context) -> None:
-    """Write the documents of what the flush wrote, and of the records that quote them."""
-    changed, deleted = session.info.pop(_PENDING, ((), ()))
-    if not changed and not deleted:
+    """Write the documents of what the flush wrote, and of the records that quote them.
+
+    A new record is quoted by no document yet (those inserted with it are written anyway);
+    a changed zone, meeting or inspection may be, so the documents quoting it (two steps
+    away: a zone's meetings and their agreements) are written again.
+    """
+    inserted, changed, deleted = session.info.pop(_PENDING, ((), (), ()))
+    if not inserted and not changed and not deleted:
         return
     connection = session.connection()
     gone = set(deleted)
+    fresh = frozenset(id(obj) for obj in inserted)
     seen: set[tuple[str, int]] = set()
-    queue = [(obj, 0) for obj in changed]
+    queue = [(obj, 2) for obj in inserted]
+    queue += [(obj, 0 if type(obj) in _QUOTED else 2) for obj in changed]
     while queue:
         obj, depth = queue.pop()
         key = (obj.__tablename__, obj.id)
         if key in seen or key in gone or obj.id is None:
             continue
         seen.add(key)
-        _write(connection, BUILDERS[type(obj)](obj))
+        _write(connection, BUILDERS[type(obj)](obj, fresh))
         if depth < 2:
             queue.extend((child, depth + 1) for child in dependents(obj)
                          if type(child) in BUILDERS)

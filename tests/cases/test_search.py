@@ -200,3 +200,11 @@ def test_excerpt_marks_words_around_the_first_match():
     assert found.text.startswith("…") and found.text.endswith("…")
     start, end = found.spans[0]
     assert found.text[start:end] == "Xoxocotlán"
+
+
+def test_a_new_record_linked_from_the_other_side_quotes_it(session, records):
+    zone = records[0]
+    zone.meetings.append(Meeting(date=dt.date(2026, 12, 1), kind=MeetingKind.SECURITY,
+                                 title="Mesa de seguridad de diciembre"))
+    session.commit()
+    assert search(session, "sauces diciembre").counts == {"meeting": 1}
