@@ -99,3 +99,26 @@ def test_rows_are_added_removed_and_a_bad_row_is_marked_where_it_is(open_browser
         "link", name=re.compile("vencidos")).first.click()
     page.wait_for_url(re.compile(r".*/acuerdos/\?estado=vencido"))
     browsing.shot("acuerdos-vencidos-hoy")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_duplicar_opens_the_next_meeting_of_a_series_filled_in(open_browser, field_server,
+                                                                size):
+    browsing = open_browser(field_server, viewport=SIZES[size], mobile=size == "telefono")
+    page = browsing.page
+    with field_server.session() as session:
+        meeting = max(session.scalars(select(Meeting)).all(),
+                      key=lambda m: (len(m.institutions), m.id))
+        meeting_id, institutions = meeting.id, len(meeting.institutions)
+    browsing.open(f"/reuniones/{meeting_id}")
+    page.get_by_role("link", name="Duplicar").click()
+    page.wait_for_url(re.compile(rf".*/editar/reunion/{meeting_id}/duplicar"))
+    page.locator('[data-testid="notice"]').wait_for()
+    browsing.shot("duplicada")
+    assert page.locator("#institutions + .ts-wrapper .item").count() == institutions
+    assert page.get_by_label("Fecha", exact=True).input_value() == ""
+    page.get_by_label("Fecha", exact=True).fill("19/08/2025")
+    page.get_by_role("button", name="Guardar", exact=True).click()
+    page.wait_for_url(re.compile(r".*/reuniones/\d+"))
+    assert not page.url.endswith(f"/reuniones/{meeting_id}")
+    browsing.shot("copia-guardada")
