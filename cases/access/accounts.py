@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases.access.api_keys import revoke_owner_tokens
+from cases.access.calendar_feeds import revoke_feeds
 from cases.errors import ConflictError, InvalidInputError, NotFoundError
 from cases.records.audit import record_change, snapshot
 from cases.records.text import clean_name
@@ -164,6 +165,7 @@ def _set_active(session: Session, user: User, active: bool, actor: User | None) 
     # Both ways: a key still in force when an account comes back was made before it was
     # disabled (a disabled account cannot make one), e.g. disabled before keys were revoked.
     revoke_owner_tokens(session, actor, user)
+    revoke_feeds(session, actor, user)
 
 
 def disable_user(session: Session, user: User, *, actor: User | None = None) -> None:

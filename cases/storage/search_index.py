@@ -202,11 +202,17 @@ def _index_flushed(session: Session, flush_context) -> None:
         _delete(connection, kind, record_id)
 
 
+def _forget_flushed(session: Session, previous_transaction) -> None:
+    """A flush that failed before its documents were written leaves nothing to write."""
+    session.info.pop(_PENDING, None)
+
+
 def install(session_class: type[Session] = Session) -> None:
     """Keep the index in step with every flush of ``session_class`` (done at import)."""
     if not event.contains(session_class, "after_flush", _note_flushed):
         event.listen(session_class, "after_flush", _note_flushed)
         event.listen(session_class, "after_flush_postexec", _index_flushed)
+        event.listen(session_class, "after_soft_rollback", _forget_flushed)
 
 
 install()

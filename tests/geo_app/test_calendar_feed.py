@@ -84,3 +84,17 @@ def test_the_account_page_leads_to_the_calendar(reader_client):
     assert 'href="/calendario/"' in reader_client.get("/cuenta/").get_data(as_text=True)
     html = reader_client.get("/calendario/").get_data(as_text=True)
     assert "Crear la dirección del calendario" in html and "sin calendario" in html
+
+
+def test_disabling_the_account_revokes_its_feed_for_good(app, reader_client):
+    from cases.access import accounts
+
+    path = _create(reader_client)
+    with app.extensions["limites_sessions"]() as session:
+        user = accounts.get_user(session, "lectora")
+        accounts.disable_user(session, user)
+        session.commit()
+        assert app.test_client().get(path).status_code == 410
+        accounts.enable_user(session, user)
+        session.commit()
+    assert app.test_client().get(path).status_code == 410
