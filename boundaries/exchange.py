@@ -299,13 +299,21 @@ def limit_change(
     geom_a, geom_b = (insert_vertices(g, ends, _ON_SEGMENT_M) for g in (geom_a, geom_b))
     for ln in lines:
         _require_inside(ln, geom_a, geom_b)
-    faces, owner = polygon_faces([geom_a, geom_b], lines)
-    new_owner = _owners_after(faces, owner, _flipped(limits, proposal))
-    old_owner = (owner if baseline is None
-                 else _owners_after(faces, owner, _flipped(limits, baseline)))
-    areas = shapely.area(faces)
-    pieces = _pieces(faces, old_owner, new_owner, (a, b), plane)
-    new_a, new_b = (_union(faces[new_owner == side]) for side in (0, 1))
+    try:
+        faces, owner = polygon_faces([geom_a, geom_b], lines)
+        new_owner = _owners_after(faces, owner, _flipped(limits, proposal))
+        old_owner = (owner if baseline is None
+                     else _owners_after(faces, owner, _flipped(limits, baseline)))
+        areas = shapely.area(faces)
+        pieces = _pieces(faces, old_owner, new_owner, (a, b), plane)
+        new_a, new_b = (_union(faces[new_owner == side]) for side in (0, 1))
+    except shapely.errors.GEOSException as error:
+        # A line running along the limit in force (or along the other proposal) leaves
+        # faces that overlap; GEOS refuses to join them.
+        raise LimitLineError(
+            "la línea propuesta corre sobre el límite vigente (o sobre la otra propuesta) en "
+            "algún tramo; dibuje solo el tramo que cambia, de un punto del límite a otro"
+        ) from error
     if new_a.is_empty or new_b.is_empty:
         raise LimitLineError("la línea deja a uno de los dos municipios sin territorio")
     logger.debug("propuesta %s–%s: %d caras, %d piezas", a, b, len(faces), len(pieces))

@@ -271,3 +271,20 @@ def test_one_proposal_against_another(inegi_state, inegi_change):
     same = limit_change(inegi_state, OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS, PROPOSAL,
                         against=PROPOSAL, code_col="cvegeo")
     assert same.pieces.empty
+
+
+def test_a_line_along_the_limit_in_force_is_a_spanish_error_not_a_crash(inegi_state):
+    from boundaries.errors import LimitLineError
+    from boundaries.exchange import common_limit
+
+    state = inegi_state.set_index("cvegeo")
+    [limit, *_] = sorted(common_limit(state.geometry[OAXACA_DE_JUAREZ],
+                                      state.geometry[SAN_JACINTO_AMILPAS]),
+                         key=lambda line: -line.length)
+    try:
+        change = limit_change(inegi_state, OAXACA_DE_JUAREZ, SAN_JACINTO_AMILPAS, limit,
+                              code_col="cvegeo")
+    except LimitLineError as error:
+        assert "límite" in str(error)
+    else:  # a line exactly on the limit may also be read as «nothing changes hands»
+        assert change.pieces.empty
