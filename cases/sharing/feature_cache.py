@@ -111,6 +111,7 @@ class FeatureCache:
         self._bytes = 0
         self._fragments: OrderedDict[Hashable, Fragment] = OrderedDict()
         self._shapes: dict[Hashable, Any] = {}
+        self._builders: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -125,6 +126,7 @@ class FeatureCache:
             self.version = version
             self._fragments.clear()
             self._shapes.clear()
+            self._builders.clear()
             self._bytes = 0
         return version == self.version
 
@@ -133,6 +135,16 @@ class FeatureCache:
         with self._lock:
             self._at(version)
             return self.since
+
+    def builder(self, version: int, key: Hashable) -> threading.Lock:
+        """The lock of whoever builds the fragments of ``key`` (a layer and a scope).
+
+        After a write many readers miss at once; the first builds, the others wait for it and
+        find its fragments, as the map cache does (:mod:`geo_app.map_cache`).
+        """
+        with self._lock:
+            self._at(version)
+            return self._builders.setdefault((version, key), threading.Lock())
 
     def fragments(self, version: int, keys: Iterable[Hashable]) -> dict[Hashable, Fragment]:
         """The fragments of ``keys`` kept at ``version`` (the missing ones are absent)."""

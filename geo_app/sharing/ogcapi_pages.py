@@ -103,12 +103,14 @@ def items_body(
                                          shapes=shapes)
     keys: list[Hashable] = [(collection.layer, scope, i) for i in ids]
     found = cache.fragments(version, keys)
-    missing = [i for i, key in zip(ids, keys, strict=True) if key not in found]
-    if missing:
-        built = {(collection.layer, scope, f.id): _fragment(f)
-                 for f in features.features_of(session, scope, collection, missing)}
-        cache.store(version, built)
-        found.update(built)
+    if len(found) < len(keys):
+        with cache.builder(version, (collection.layer, scope)):
+            found.update(cache.fragments(version, [k for k in keys if k not in found]))
+            missing = [i for i, key in zip(ids, keys, strict=True) if key not in found]
+            built = {(collection.layer, scope, f.id): _fragment(f)
+                     for f in features.features_of(session, scope, collection, missing)}
+            cache.store(version, built)
+            found.update(built)
     page = [found[key] for key in keys if key in found]  # a record deleted meanwhile: gone
     envelope = docs.to_json(docs.items_envelope(
         url, collection, offset, limit, matched, len(page), query, stamp))

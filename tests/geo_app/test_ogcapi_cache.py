@@ -122,3 +122,27 @@ def test_reads_through_a_key_or_a_link_keep_the_data_version_and_the_features(ap
     with app.extensions["limites_sessions"]() as session:
         assert data_version(session) == version
     assert _cache(app).built == built
+
+
+def test_readers_missing_at_once_build_each_feature_once(app):
+    import threading
+
+    from cases.storage.models import Finding
+
+    path, answers = "/ogcapi/collections/hallazgos/items?limit=100", []
+    with app.extensions["limites_sessions"]() as session:
+        findings = len(session.scalars(select(Finding.id)).all())
+    start = threading.Barrier(6)
+
+    def read() -> None:
+        client = app.test_client().login("lectora")
+        start.wait()
+        answers.append(client.get(path, headers=GEOJSON).status_code)
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert answers == [200] * 6
+    assert _cache(app).built == findings
