@@ -253,13 +253,19 @@ def main() -> None:
             wait_ready(servers[0], f"{api}/", key, logs[0])
             wait_ready(servers[2], f"{geo}/?f=json", {}, logs[1])
             wait_ready(servers[1], f"http://127.0.0.1:{uncached}/ogcapi/", key, logs[2])
+            bare = f"http://127.0.0.1:{uncached}/ogcapi"
             targets = {
                 "pygeoapi": (f"{geo}/collections/municipios/items", {}),
                 "Límites (enlace)": (f"{share}/collections/limites-oficial/items", {}),
                 "Límites (clave API)": (f"{api}/collections/limites-oficial/items", key),
                 "Límites sin caché (clave API)": (
-                    f"http://127.0.0.1:{uncached}/ogcapi/collections/limites-oficial/items", key),
+                    f"{bare}/collections/limites-oficial/items", key),
             }
+            # Each server's landing page: answered once what wrk left queued is done.
+            landings = {"pygeoapi": (f"{geo}/?f=json", {}),
+                        "Límites (enlace)": (f"{share}/", {}),
+                        "Límites (clave API)": (f"{api}/", key),
+                        "Límites sin caché (clave API)": (f"{bare}/", key)}
             queries = {
                 "items, 100 municipios": "?limit=100&f=json",
                 f"bbox, {data['in_bbox']} municipios": f"?bbox={data['bbox']}&limit=100&f=json",
@@ -289,6 +295,7 @@ def main() -> None:
                     for name, (base, headers) in targets.items():
                         results[name].append(wrk(base + query, {**headers, **encoding},
                                                  options.seconds, options.clients))
+                        fetch(*landings[name])  # the next turn starts on an idle machine
                 rows.append((label, results))
             print("\n| consulta | servidor | peticiones/s | p50 | p99 | errores | razón |")
             print("|---|---|---:|---:|---:|---:|---:|")
