@@ -27,6 +27,7 @@ from cases.storage.models import data_version
 from geo_app.db import get_session
 from geo_app.records.map_layers import MapData
 from geo_app.records.map_render import MapParts, render_map
+from geo_app.tiles import tile_source
 
 __all__ = ["MapCache", "cached_map", "init_app"]
 
@@ -89,7 +90,8 @@ def cached_map(key: Hashable, data: Callable[[], MapData]) -> MapParts:
     version = g.get("limites_data_version")
     if cache is None or version is None:
         return render_map(data())
-    return cache.get(key, version, lambda: render_map(data()))
+    # A new offline base map changes every map's tiles, not the data.
+    return cache.get((key, tile_source().version), version, lambda: render_map(data()))
 
 
 def _read_version() -> None:

@@ -69,6 +69,7 @@ from geo_app.errors import error_response
 from geo_app.files import attachment_store, max_attachment_bytes
 from geo_app.formatting import short_date
 from geo_app.forms import HourField
+from geo_app.tiles import tile_source
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")
 
@@ -363,8 +364,9 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         "editing/form.html", title=title, form=form, kind_name=kind_name, kind=kind,
         record=record, stale=stale, stale_message=stale_message,
         geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS else None,
-        tiles=current_app.config.get("TILES") or "",
-        tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
+        tiles=tile_source().url,
+        tiles_attribution=tile_source().attribution,
+        tiles_native_zoom=tile_source().max_native_zoom,
         context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
         max_filter_m=desk.MAX_FILTER_M, accepted_files=_ACCEPTED_FILES.get(kind_name),
         breadcrumbs=breadcrumbs,

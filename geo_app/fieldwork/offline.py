@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +16,12 @@ import shapely
 from flask import current_app, url_for
 
 from boundaries.crs import MEASURE_CRS
-from cases.fieldwork.base_map import TileSet, open_tileset
+from cases.fieldwork.base_map import TileSet
 from cases.fieldwork.offline_layers import OfflineLayers
 from cases.storage.models import BoundaryKind
 from geo_app import theme
 from geo_app.formatting import file_size, history_value, number, short_date
+from geo_app.tiles import BASE_MAP_NAMES, base_map, base_map_path, tile_prefix
 from geo_app.vendor import vendor_url
 
 __all__ = [
@@ -153,9 +153,6 @@ def layers_document(layers: OfflineLayers, made_on: dt.date) -> dict:
 
 # -- the offline base map ---------------------------------------------------------------------
 
-# Where the administrator leaves the base map file (in the instance folder) when
-# BASE_MAP_FILE does not name one: the first of these that exists.
-BASE_MAP_NAMES = ("mapa-base.mbtiles", "mapa-base.pmtiles")
 # A transparent 1×1 PNG: the answer for a tile the file does not hold (the map shows nothing
 # there instead of an error).
 EMPTY_TILE = bytes.fromhex(
@@ -164,33 +161,7 @@ EMPTY_TILE = bytes.fromhex(
 )
 
 
-def base_map_path() -> Path:
-    """The MBTiles or PMTiles file of the offline base map (it may not exist)."""
-    configured = current_app.config.get("BASE_MAP_FILE")
-    if configured:
-        return Path(configured)
-    candidates = [Path(current_app.instance_path) / name for name in BASE_MAP_NAMES]
-    return next((path for path in candidates if path.exists()), candidates[0])
-
-
-@lru_cache(maxsize=4)
-def _tileset(path: Path, stamp: tuple[int, int]) -> TileSet:
-    return open_tileset(path)
-
-
-def base_map() -> TileSet | None:
-    """The offline base map, or ``None`` when there is none (read once per file version)."""
-    path = base_map_path()
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return _tileset(path, (stat.st_size, stat.st_mtime_ns))
-
-
-def tile_prefix() -> str:
-    """The URL of the base map's tiles without ``/z/x/y``."""
-    return url_for("field.base_map_tile", z=0, x=0, y=0).removesuffix("/0/0/0")
+# The base map file and its tiles' URL live in geo_app.tiles (every map uses them).
 
 
 def base_map_document(tileset: TileSet, tiles: list[tuple[int, int, int]], size: int) -> dict:

@@ -217,6 +217,7 @@ def base_map(
     attribution: str | None = None,
     *,
     max_zoom: int = 19,
+    max_native_zoom: int | None = None,
 ) -> folium.Map:
     """Return an empty map fitted to ``bounds``.
 
@@ -231,6 +232,8 @@ def base_map(
         Attribution HTML of the tiles; required with ``tiles``.
     max_zoom : int
         Deepest zoom level allowed.
+    max_native_zoom : int, optional
+        Deepest zoom the tiles exist at (an offline base map's); deeper, they are enlarged.
 
     Returns
     -------
@@ -255,8 +258,10 @@ def base_map(
     # buttons still zoom by whole steps.
     m.options["zoom_snap"] = 0.5
     if tiles is not None:
+        extra = {"max_native_zoom": max_native_zoom} if max_native_zoom is not None else {}
         folium.TileLayer(
-            tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False
+            tiles, attr=attribution, name="Mapa base", max_zoom=max_zoom, control=False,
+            **extra,
         ).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     m.limites_bounds = (west, south, east, north)

@@ -7,7 +7,6 @@ import json
 from flask import (
     Blueprint,
     Response,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -44,6 +43,7 @@ from geo_app.forms import first_error
 from geo_app.map_cache import cached_map
 from geo_app.proposals import documents, pages
 from geo_app.proposals.forms import AttachmentForm, ProposalForm, RatificationForm, StatusForm
+from geo_app.tiles import tile_source
 
 bp = Blueprint("proposals", __name__, url_prefix="/propuestas")
 
@@ -128,8 +128,9 @@ def _new_page(form: ProposalForm, zone: DisputeZone | None, status: int = 200):
         limits=json.dumps(limits) if limits else "",
         zone_geometry=json.dumps(zone.geometry.__geo_interface__) if zone else "",
         accepted=use_cases.LINE_FILES,
-        tiles=current_app.config.get("TILES") or "",
-        tiles_attribution=current_app.config.get("TILES_ATTRIBUTION") or "",
+        tiles=tile_source().url,
+        tiles_attribution=tile_source().attribution,
+        tiles_native_zoom=tile_source().max_native_zoom,
         breadcrumbs=[("Zonas", url_for("zones.index"))] + (
             [(zone.name, url_for("zones.detail", zone_id=zone.id))] if zone else []),
     ), status

@@ -14,7 +14,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from flask import current_app
 from markupsafe import Markup
 from shapely.geometry.base import BaseGeometry
 
@@ -26,6 +25,7 @@ from geo_app.maps.areas import ANALYSIS_LAYERS
 from geo_app.maps.display import thin_lines
 from geo_app.maps.styles import LayerNames
 from geo_app.records.map_layers import MapData
+from geo_app.tiles import tile_source
 from geo_app.vendor import vendor_url
 
 __all__ = [
@@ -178,9 +178,11 @@ _BUILDERS = {
 }
 
 
-def build_map(data: MapData, tiles: str | None = None, attribution: str | None = None):
+def build_map(data: MapData, tiles: str | None = None, attribution: str | None = None,
+              max_native_zoom: int | None = None):
     """The Folium map of ``data``: every layer and control, assets not yet localized."""
-    m = maps.base_map(data.bounds or DEFAULT_BOUNDS, tiles=tiles, attribution=attribution)
+    m = maps.base_map(data.bounds or DEFAULT_BOUNDS, tiles=tiles, attribution=attribution,
+                      max_native_zoom=max_native_zoom)
     if len(data.routes):  # thinned once: the subject of the labels and the layer both use it
         data = dataclasses.replace(
             data, routes=thin_lines(data.routes, data.route_tolerance_m)
@@ -201,10 +203,8 @@ def build_map(data: MapData, tiles: str | None = None, attribution: str | None =
 
 def render_map(data: MapData) -> MapParts:
     """Build the map of ``data`` and return its header, body and script as markup."""
-    tiles = current_app.config.get("TILES") or None
-    m = build_map(
-        data, tiles, current_app.config.get("TILES_ATTRIBUTION") if tiles else None
-    )
+    source = tile_source()
+    m = build_map(data, source.url or None, source.attribution or None, source.max_native_zoom)
     maps.localize(m, vendor_url)
     parts = maps.render_figure(m)
     return MapParts(

@@ -27,7 +27,10 @@
   box.limitesMap = map;  // the browser tests read its view
   var tiles = box.getAttribute("data-tiles");
   if (tiles) {
-    L.tileLayer(tiles, { attribution: box.getAttribute("data-attribution"), maxZoom: 19 }).addTo(map);
+    var options = { attribution: box.getAttribute("data-attribution"), maxZoom: 19 };
+    var nativeZoom = parseInt(box.getAttribute("data-max-native-zoom"), 10);
+    if (nativeZoom) { options.maxNativeZoom = nativeZoom; }  // an offline file's deepest tiles
+    L.tileLayer(tiles, options).addTo(map);
   }
   function parsed(name) {
     var text = box.getAttribute(name);

@@ -59,3 +59,35 @@ def test_the_phone_keeps_the_base_map_of_the_work_area(browser, tmp_path, kind):
         finally:
             context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_desk_maps_draw_the_offline_base_map_with_the_network_cut(browser, tmp_path):
+    """A zone's map and the drawing form take their tiles from the uploaded MBTiles."""
+    from tests.e2e.conftest import session_cookie
+
+    path = tmp_path / "mapa-base.mbtiles"
+    make_mbtiles(path)
+    app = demo_app(tmp_path, TILES="", BASE_MAP_FILE=str(path))
+    shots = SCREENSHOTS / "test_desk_maps_draw_the_offline_base_map_with_the_network_cut"
+    shots.mkdir(parents=True, exist_ok=True)
+    with serve(app) as server:
+        context = browser.new_context(locale="es-MX", viewport={"width": 1280, "height": 800})
+        context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
+                              "value": session_cookie(app, "editora"), "url": server.url}])
+        off_site: list[str] = []
+        context.on("request", lambda r: LOCAL_HOST not in r.url and off_site.append(r.url))
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            for path_, name in (("/zonas/1", "ficha"), ("/editar/zona/1", "formulario")):
+                page.goto(server.url + path_)
+                page.wait_for_function("""() => {
+                    const tiles = [...document.querySelectorAll('img.leaflet-tile')]
+                        .filter(img => img.src.includes('/campo/mapa-base/'));
+                    return tiles.length > 0 && tiles.some(
+                        img => img.complete && img.naturalWidth === 256);
+                }""")
+                page.screenshot(path=str(shots / f"{name}.png"))
+        finally:
+            context.close()
+    assert not off_site, off_site
