@@ -32,7 +32,7 @@ def test_editor_creates_a_meeting_linked_to_a_zone(open_browser, live_server):
     page.get_by_role("button", name="Guardar").click()
     assert page.get_by_text("Escriba el título.").is_visible()
     page.get_by_label("Título").fill("Mesa técnica de prueba en navegador")
-    page.get_by_label("Fecha").fill("02/05/2025")
+    page.get_by_label("Fecha", exact=True).fill("02/05/2025")
     page.get_by_label("Tipo").select_option("mesa_seguridad")
     # The zone came preselected from the zone's page: its picker shows it as a chip.
     assert page.locator("#zones option:checked").count() == 1
