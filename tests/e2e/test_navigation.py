@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from cases.storage.models import Meeting
@@ -195,7 +196,7 @@ def test_a_meeting_is_recorded_with_pickers_and_a_new_person(open_browser, field
     for typed in ("xoxo", "lucia", "comision de lim", "fiscalia"):  # accents ignored
         _pick(page, typed)
     chips = page.locator("#institutions + .ts-wrapper .item")
-    assert chips.count() == 4
+    expect(chips).to_have_count(4)
 
     people = page.get_by_role("combobox", name="Personas que participaron")
     _click(page, clicks, people, "personas")
@@ -212,8 +213,8 @@ def test_a_meeting_is_recorded_with_pickers_and_a_new_person(open_browser, field
     page.keyboard.press("Enter")
     dialog.wait_for(state="hidden")
     people_chips = page.locator("#attendees + .ts-wrapper .item")
-    assert people_chips.count() == 2
-    assert "Laura Méndez Ruiz" in people_chips.nth(1).inner_text()
+    expect(people_chips).to_have_count(2)  # the new person's chip comes with the answer
+    expect(people_chips.nth(1)).to_contain_text("Laura Méndez Ruiz")
 
     _click(page, clicks, page.get_by_role("combobox", name="Zonas tratadas"), "zonas")
     _pick(page, "sauces")
