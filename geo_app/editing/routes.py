@@ -360,13 +360,13 @@ def _render(kind_name: str, kind: Kind, form, record=None, code: int = 200, stal
         title = f"{title} · {parent.title}"
         breadcrumbs.append((parent.title, url_for("inspections.detail",
                                                   inspection_id=parent.id)))
+    source = tile_source()  # one look at the base map file per page
     return render_template(
         "editing/form.html", title=title, form=form, kind_name=kind_name, kind=kind,
         record=record, stale=stale, stale_message=stale_message,
         geometry_kind=kind_name if kind_name in _GEOMETRY_KINDS else None,
-        tiles=tile_source().url,
-        tiles_attribution=tile_source().attribution,
-        tiles_native_zoom=tile_source().max_native_zoom,
+        tiles=source.url, tiles_attribution=source.attribution,
+        tiles_native_zoom=source.max_native_zoom,
         context_geometry=context, limits=_limits() if kind_name in _GEOMETRY_KINDS else "",
         max_filter_m=desk.MAX_FILTER_M, accepted_files=_ACCEPTED_FILES.get(kind_name),
         breadcrumbs=breadcrumbs,

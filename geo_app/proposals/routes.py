@@ -123,14 +123,14 @@ def _new_page(form: ProposalForm, zone: DisputeZone | None, status: int = 200):
         from cases.frames.stored_layers import limits_around
 
         limits = limits_around(get_session(), pair[0].cvegeo)
+    source = tile_source()  # one look at the base map file per page
     return render_template(
         "proposals/new.html", title="Nueva propuesta de límite", form=form, zone=zone,
         limits=json.dumps(limits) if limits else "",
         zone_geometry=json.dumps(zone.geometry.__geo_interface__) if zone else "",
         accepted=use_cases.LINE_FILES,
-        tiles=tile_source().url,
-        tiles_attribution=tile_source().attribution,
-        tiles_native_zoom=tile_source().max_native_zoom,
+        tiles=source.url, tiles_attribution=source.attribution,
+        tiles_native_zoom=source.max_native_zoom,
         breadcrumbs=[("Zonas", url_for("zones.index"))] + (
             [(zone.name, url_for("zones.detail", zone_id=zone.id))] if zone else []),
     ), status
