@@ -22,7 +22,8 @@ WALK = [
      200 if i == 2 else 6)
     for i in range(6)
 ]
-OFFLINE_NOISE = re.compile(r"ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED")
+OFFLINE_NOISE = re.compile(r"ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR_FAILED|"
+                           r"unknown error occurred when fetching the script")
 
 
 def _phone_page(context) -> tuple[Page, list[str]]:
