@@ -23,6 +23,7 @@ from geo_app.maps.layers import (
     zones_layer,
 )
 from geo_app.maps.legend import MapLayer
+from geo_app.maps.viewport import viewport_layers
 
 __all__ = [
     "POPUP_CLASS",
@@ -42,5 +43,6 @@ __all__ = [
     "routes_layer",
     "safe_url",
     "sites_layer",
+    "viewport_layers",
     "zones_layer",
 ]

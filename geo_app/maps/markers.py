@@ -10,8 +10,10 @@ so no user text is ever parsed as HTML.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 from folium.template import Template
@@ -21,10 +23,18 @@ from geo_app.maps.escape import TOOLTIP_CLASS, popup_options, safe_url, script_j
 from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.styles import MarkerStyle
 
-__all__ = ["MarkerRow", "CompactMarkers", "DESCRIPTION_MAX"]
+__all__ = [
+    "MarkerRow", "CompactMarkers", "DESCRIPTION_MAX", "finding_popup_js", "kind_options",
+    "popup_labels",
+]
 
 # Longer descriptions are cut in the popup; the record's page shows them whole.
 DESCRIPTION_MAX = 160
+# The popup's labels of the description and of the group, and of its link and photo.
+POPUP_FIELDS = ("Descripción", "Inspección")
+LINK_LABEL = "Ver hallazgo"
+PHOTO_LABEL = "Foto del hallazgo"
+FINDING_POPUP_JS_PATH = Path(__file__).resolve().parent.parent / "static" / "finding_popup.js"
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,7 @@ class CompactMarkers(VerbatimMacroElement):
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}<script>\n{{ this.popup_code }}</script>\n{% endmacro %}
         {% macro script(this, kwargs) %}
         (function () {
             var kinds = {{ this.kinds_json }};
@@ -67,46 +78,13 @@ class CompactMarkers(VerbatimMacroElement):
             var popupOptions = {{ this.popup_json }};
             var tooltipOptions = {{ this.tooltip_json }};
             var icons = kinds.map(function (k) { return L.AwesomeMarkers.icon(k.icon); });
-            function line(body, label, value) {
-                if (!value) { return; }
-                var row = document.createElement("div");
-                var name = document.createElement("span");
-                name.className = "limites-popup-label";
-                name.textContent = label + ":";
-                row.appendChild(name);
-                row.appendChild(document.createTextNode(" " + value));
-                body.appendChild(row);
-            }
             function popup(r) {
-                var kind = kinds[r[2]], group = groups[r[4]];
-                var body = document.createElement("div");
-                body.className = "limites-popup-body";
-                var title = document.createElement("strong");
-                title.className = "limites-popup-title";
-                title.textContent = kind.label;
-                body.appendChild(title);
-                line(body, labels.description, r[3]);
-                line(body, labels.group, group.name);
-                if (group.url) {
-                    var link = document.createElement("div");
-                    link.className = "limites-popup-link";
-                    var a = document.createElement("a");
-                    a.href = group.url + (r[5] ? "#" + r[5] : "");
-                    a.target = "_top";
-                    a.textContent = labels.link;
-                    link.appendChild(a);
-                    body.appendChild(link);
-                }
-                if (r[6]) {
-                    var img = document.createElement("img");
-                    img.className = "limites-popup-photo";
-                    img.src = r[6];
-                    img.alt = labels.photo;
-                    img.width = 240;
-                    img.loading = "lazy";
-                    body.appendChild(img);
-                }
-                return body;
+                var group = groups[r[4]];
+                return L.limitesFindingPopup({
+                    title: kinds[r[2]].label, description: r[3], group: group.name,
+                    url: group.url ? group.url + (r[5] ? "#" + r[5] : "") : null,
+                    photo: r[6] || null
+                }, labels);
             }
             var parent = {{ this._parent.get_name() }};
             var markers = rows.map(function (r) {
@@ -127,9 +105,9 @@ class CompactMarkers(VerbatimMacroElement):
         rows: Sequence[MarkerRow],
         styles: dict[str, tuple[str, MarkerStyle]],
         *,
-        fields: tuple[str, str] = ("Descripción", "Inspección"),
-        link_label: str = "Ver hallazgo",
-        photo_label: str = "Foto del hallazgo",
+        fields: tuple[str, str] = POPUP_FIELDS,
+        link_label: str = LINK_LABEL,
+        photo_label: str = PHOTO_LABEL,
     ):
         super().__init__()
         self._name = "CompactMarkers"
@@ -150,30 +128,59 @@ class CompactMarkers(VerbatimMacroElement):
                 round(row.lon, 6), round(row.lat, 6), kinds.index(row.kind), description,
                 group, anchor,
             ])
-        # Leaflet.awesome-markers options, named as folium's Icon names them in JavaScript.
-        self.icons = {
-            kind: {
-                _camel(key): value
-                for key, value in folium.Icon(
-                    color=style.colour, icon=style.icon, prefix="fa", icon_color="white"
-                ).options.items()
-            }
-            for kind, (_, style) in styles.items()
-        }
-        self.kinds_json = script_json([
-            {"label": label, "tooltip": str(escape(label)), "icon": self.icons[kind]}
-            for kind, (label, _) in styles.items()
-        ])
+        self.popup_code = finding_popup_js()
+        options = kind_options(styles)
+        self.icons = {kind: option["icon"] for kind, option in zip(styles, options, strict=True)}
+        self.kinds_json = script_json(options)
         self.groups_json = script_json(
             [{"name": name, "url": url} for (name, url) in groups]
         )
         self.rows_json = script_json(packed)
-        self.labels_json = script_json({
-            "description": fields[0], "group": fields[1], "link": link_label,
-            "photo": photo_label,
-        })
+        self.labels_json = script_json(popup_labels(fields, link_label, photo_label))
         self.popup_json = script_json(popup_options())
         self.tooltip_json = script_json({"className": TOOLTIP_CLASS, "sticky": True})
+
+
+@functools.cache
+def finding_popup_js() -> str:
+    """Return the code that builds a finding's popup (``static/finding_popup.js``)."""
+    return FINDING_POPUP_JS_PATH.read_text(encoding="utf-8")
+
+
+def kind_options(styles: dict[str, tuple[str, MarkerStyle]]) -> list[dict]:
+    """Each kind's popup title, escaped tooltip and Leaflet.awesome-markers icon options.
+
+    Examples
+    --------
+    >>> from geo_app.maps.styles import MarkerStyle
+    >>> kind_options({"otro": ("Otro <b>", MarkerStyle("circle", "gray", "#999"))})[0]["tooltip"]
+    'Otro &lt;b&gt;'
+    """
+    return [
+        {
+            "label": label,
+            "tooltip": str(escape(label)),
+            # Named as folium's Icon names them in JavaScript.
+            "icon": {
+                _camel(key): value
+                for key, value in folium.Icon(
+                    color=style.colour, icon=style.icon, prefix="fa", icon_color="white"
+                ).options.items()
+            },
+        }
+        for label, style in styles.values()
+    ]
+
+
+def popup_labels(
+    fields: tuple[str, str] = POPUP_FIELDS,
+    link_label: str = LINK_LABEL,
+    photo_label: str = PHOTO_LABEL,
+) -> dict[str, str]:
+    """The Spanish words of a finding's popup, as ``static/finding_popup.js`` reads them."""
+    return {
+        "description": fields[0], "group": fields[1], "link": link_label, "photo": photo_label,
+    }
 
 
 def _camel(name: str) -> str:

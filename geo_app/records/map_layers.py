@@ -38,6 +38,8 @@ from geo_app.maps.layers import (
 
 __all__ = [
     "MapData",
+    "ViewportSource",
+    "viewport_source",
     "boundaries_frame",
     "zones_frame",
     "river_frame",
@@ -60,6 +62,27 @@ NEARBY_MARGIN = 0.01
 ROUTE_TOLERANCE_M = 3.0
 
 
+@dataclass(frozen=True)
+class ViewportSource:
+    """Where a map loads its findings and routes by view: tile address and script."""
+
+    tiles: str
+    script: str
+
+
+def viewport_source(**record: int) -> ViewportSource:
+    """The tiles of every finding and route, or of one record's (``zona=3``, ``expediente=2``).
+
+    The address is the contract's, ``/mapa/teselas/{z}/{x}/{y}.json``, under the overview.
+    """
+    query = "".join(f"{'&' if i else '?'}{name}={int(value)}"
+                    for i, (name, value) in enumerate(record.items()))
+    return ViewportSource(
+        tiles=url_for("overview.index") + "teselas/{z}/{x}/{y}.json" + query,
+        script=url_for("static", filename="viewport_layers.js"),
+    )
+
+
 @dataclass
 class MapData:
     """The layers of one map, each a GeoDataFrame in EPSG:4326 (possibly empty)."""
@@ -75,6 +98,8 @@ class MapData:
     analysis: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     # Display tolerance of the routes, in metres (see geo_app.maps.display.for_display).
     route_tolerance_m: float = ROUTE_TOLERANCE_M
+    # Findings and routes loaded by view from these tiles instead of ``findings``/``routes``.
+    viewport: ViewportSource | None = None
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Return the layers by name, in drawing order."""
@@ -277,8 +302,12 @@ def record_map(
     inspections: Iterable[Inspection] = (),
     findings: Iterable[Finding] = (),
     sites: Iterable[Site] = (),
+    viewport: ViewportSource | None = None,
 ) -> MapData:
-    """A map of the given records; layers with no record are empty."""
+    """A map of the given records; layers with no record are empty.
+
+    With ``viewport``, findings and routes come by view from its tiles (give none here).
+    """
     return MapData(
         boundaries=boundaries_frame(versions),
         zones=zones_frame(zones),
@@ -288,6 +317,7 @@ def record_map(
         sites=sites_frame(sites),
         focus=focus,
         analysis=analysis or {},
+        viewport=viewport,
     )
 
 

@@ -188,6 +188,8 @@ def build_map(data: MapData, tiles: str | None = None, attribution: str | None =
             data, routes=thin_lines(data.routes, data.route_tolerance_m)
         )
     for name, frame in data.layers().items():
+        if name == "routes" and data.viewport is not None:
+            maps.viewport_layers(m, data.viewport.tiles, data.viewport.script)
         if name == "boundaries" and len(frame):
             _boundaries_layer(m, frame, data.bounds, map_subject(data))
         elif name == "routes" and len(frame):

@@ -14,7 +14,7 @@ from cases.records import queries
 from cases.records.audit import history, references
 from cases.storage.models import Finding, Inspection, Meeting
 from geo_app.formatting import HistoryEntry, readable_history
-from geo_app.records.map_layers import MapData, around, focus_of, record_map
+from geo_app.records.map_layers import MapData, around, focus_of, record_map, viewport_source
 
 __all__ = [
     "OVERVIEW_MARGIN",
@@ -29,9 +29,6 @@ __all__ = [
 
 # How far around the unit's records the overview map reaches, in degrees (about 3 km).
 OVERVIEW_MARGIN = 0.03
-# The overview draws a year of routes: at its opening zoom a pixel is about 10 m, and each
-# route's page draws it in full detail.
-OVERVIEW_ROUTE_TOLERANCE_M = 10.0
 # How far around the dispute zones the overview opens (about 500 m).
 ZONES_PAD = 0.005
 # How far around a site its page's map reaches (about 400 m: the streets around it).
@@ -118,25 +115,24 @@ def _with_history(page_of):
 
 
 def overview_map(session: Session) -> MapData:
-    """Every layer around the unit's records (limits only in that area).
+    """Limits around the unit's records, zones, rivers and sites; findings and routes by view.
 
     The map opens on the dispute zones, the unit's subject, rather than on everything: the
-    river, sites and routes reach further and are a pan or a zoom away.
+    river, sites and routes reach further and are a pan or a zoom away. Findings and routes
+    are fetched tile by tile as the view changes (:func:`viewport_source`): ten years of
+    them would not fit in a page.
     """
     bounds = queries.records_bounds(session)
     area = shapely.box(*bounds).buffer(OVERVIEW_MARGIN, join_style="mitre") if bounds else None
     records = queries.overview_records(session, area)
-    data = record_map(
+    return record_map(
         focus_of(*(z.geometry for z in records.zones), pad=ZONES_PAD),
         versions=records.versions,
         zones=records.zones,
         rivers=records.rivers,
-        inspections=records.inspections,
-        findings=records.findings,
         sites=records.sites,
+        viewport=viewport_source(),
     )
-    data.route_tolerance_m = OVERVIEW_ROUTE_TOLERANCE_M
-    return data
 
 
 @_with_history
@@ -150,9 +146,8 @@ def zone_page(session: Session, zone_id: int) -> RecordPage:
             focus_of(zone.geometry),
             versions=queries.versions_near(session, around(zone.geometry)),
             zones=[zone],
-            inspections=found.inspections,
-            findings=queries.findings_of(session, found.inspections),
             sites=found.sites,
+            viewport=viewport_source(zona=zone.id),
         )
 
     return RecordPage(
@@ -185,9 +180,8 @@ def case_page(session: Session, case_id: int) -> RecordPage:
             focus_of(union, *(i.route for i in case.inspections)),
             versions=queries.versions_near(session, around(union)),
             zones=case.zones,
-            inspections=case.inspections,
-            findings=queries.findings_of(session, case.inspections),
             sites=sites,
+            viewport=viewport_source(expediente=case.id),
         )
 
     return RecordPage(
