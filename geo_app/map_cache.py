@@ -1,16 +1,17 @@
-"""Rendered maps cached per data version: a burst of readers builds each map once.
+"""Rendered maps cached per layer versions: a burst of readers builds each map once.
 
 Rendering a map (simplifying the limits, building the folium document) is most of the cost
-of a page. :func:`cached_map` keeps the rendered :class:`~geo_app.records.map_render.MapParts` of a
-page under its key and the current data version (:func:`cases.storage.models.data_version`, bumped
-by
-every transaction that writes, in any process): once a write commits, the next reader sees a
-new version and the map is built again, once, however many readers ask at the same time.
-Rendered parts carry no nonce (see :mod:`geo_app.security_headers`), so they are shared.
+of a page. :func:`cached_map` keeps the rendered :class:`~geo_app.records.map_render.MapParts`
+of a page under its key and the current versions of the layers it shows
+(:func:`cases.storage.models.layer_versions`, bumped by every transaction that writes them,
+in any process): once a write commits, the next reader of a map that shows what changed sees
+a new version and the map is built again, once, however many readers ask at the same time;
+a map that does not show it (a new meeting does not change the limits) stays. Rendered parts
+carry no nonce (see :mod:`geo_app.security_headers`), so they are shared.
 
-The version is read when the request starts, before the page reads its data: a write that
-commits in between gives the page newer data under an older version, which no later reader
-asks for; the reverse (old data stored under the new version) cannot happen.
+The versions are read when the request starts, before the page reads its data: a write that
+commits in between gives the page newer data under older versions, which no later reader
+asks for; the reverse (old data stored under the new versions) cannot happen.
 
 ``MAP_CACHE`` (default on; ``LIMITES_MAP_CACHE=0``) turns the cache off.
 """
@@ -19,89 +20,122 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from flask import Flask, current_app, g, request
 
-from cases.storage.models import data_version
+from cases.storage.models import LAYERS, layer_versions
 from geo_app.db import get_session
 from geo_app.records.map_layers import MapData
 from geo_app.records.map_render import MapParts, render_map
 from geo_app.tiles import tile_source
 
-__all__ = ["MapCache", "cached_map", "init_app"]
+__all__ = ["MAP_LAYERS", "MapCache", "cached_map", "init_app", "request_versions"]
+
+# What each cached map shows, by the first part of its key; a key not named here depends on
+# every layer. Zones and sites link the meetings that dealt with them, findings show their
+# photo and their inspection's name.
+_RECORD_MAP = ("limits", "zones", "sites", "meetings", "inspections", "findings", "attachments")
+MAP_LAYERS: dict[str, tuple[str, ...]] = {
+    "mapa-general": _RECORD_MAP,
+    "zona": _RECORD_MAP,
+    "recorrido": _RECORD_MAP,
+    "sitio": _RECORD_MAP,
+    "reunion": _RECORD_MAP,
+    "expediente": (*_RECORD_MAP, "cases"),
+}
 
 # Rendered maps weigh 50–150 KB; this bounds the cache to a few tens of megabytes.
 MAX_ENTRIES = 256
 
 
 class MapCache:
-    """Maps of one data version by key; building one key happens once at a time."""
+    """Maps by key and versions, least recently used out first; each built once at a time."""
 
     def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
         self.max_entries = max_entries
-        self.version: int | None = None
         self._entries: OrderedDict[Hashable, MapParts] = OrderedDict()
         self._building: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
         self.builds = 0
 
-    def get(self, key: Hashable, version: int, build: Callable[[], MapParts]) -> MapParts:
+    def get(self, key: Hashable, version: Hashable, build: Callable[[], MapParts]
+            ) -> MapParts:
         """Return the map of ``key`` at ``version``, building it if nobody has yet."""
+        entry = (key, version)
         with self._lock:
-            found = self._lookup(key, version)
+            found = self._lookup(entry)
             if found is not None:
                 return found
-            building = self._building.setdefault((key, version), threading.Lock())
+            building = self._building.setdefault(entry, threading.Lock())
         with building:  # the other readers of this key wait for the first one's map
             with self._lock:
-                found = self._lookup(key, version)
+                found = self._lookup(entry)
             if found is not None:
                 return found
             try:
                 parts = build()
             finally:
                 with self._lock:
-                    self._building.pop((key, version), None)
+                    self._building.pop(entry, None)
             with self._lock:
                 self.builds += 1
-                self._store(key, version, parts)
+                self._store(entry, parts)
             return parts
 
-    def _lookup(self, key: Hashable, version: int) -> MapParts | None:
-        if version != self.version or key not in self._entries:
+    def _lookup(self, entry: Hashable) -> MapParts | None:
+        if entry not in self._entries:
             return None
-        self._entries.move_to_end(key)
-        return self._entries[key]
+        self._entries.move_to_end(entry)
+        return self._entries[entry]
 
-    def _store(self, key: Hashable, version: int, parts: MapParts) -> None:
-        if self.version is None or version > self.version:
-            self._entries.clear()  # every map of an older version is stale
-            self.version = version
-        if version == self.version:
-            self._entries[key] = parts
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+    def _store(self, entry: Hashable, parts: MapParts) -> None:
+        # A map of older versions is never asked again once newer ones are seen; it leaves
+        # with the least recently used.
+        self._entries[entry] = parts
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
 
 
-def cached_map(key: Hashable, data: Callable[[], MapData]) -> MapParts:
-    """Return the rendered map of ``key``; ``data`` gives its layers when it must be built."""
+def request_versions(*layers: str) -> tuple[int, ...] | None:
+    """The versions of ``layers`` (all of them if none given) as read when the request began.
+
+    ``None`` outside a request that read them (the cache is off, or a static file).
+    """
+    versions = g.get("limites_layer_versions")
+    if versions is None:
+        return None
+    return tuple(versions.get(layer, 0) for layer in (layers or LAYERS))
+
+
+def cached_map(key: Hashable, data: Callable[[], MapData],
+               layers: Sequence[str] | None = None) -> MapParts:
+    """Return the rendered map of ``key``; ``data`` gives its layers when it must be built.
+
+    The map is kept under the versions of ``layers`` (by default those :data:`MAP_LAYERS`
+    names for the key's kind, else every layer).
+    """
     cache: MapCache | None = current_app.extensions.get("limites_map_cache")
-    version = g.get("limites_data_version")
+    if layers is None:
+        kind = key[0] if isinstance(key, tuple) and key else key
+        layers = MAP_LAYERS.get(kind, LAYERS) if isinstance(kind, str) else LAYERS
+    version = request_versions(*layers)
     if cache is None or version is None:
         return render_map(data())
     # A new offline base map changes every map's tiles, not the data.
     return cache.get((key, tile_source().version), version, lambda: render_map(data()))
 
 
-def _read_version() -> None:
+def _read_versions() -> None:
     if request.blueprint == "vendor" or request.endpoint in (None, "static"):
         return
-    g.limites_data_version = data_version(get_session())
+    versions = layer_versions(get_session())
+    g.limites_layer_versions = versions
+    g.limites_data_version = sum(versions.values()) if versions else None
 
 
 def init_app(app: Flask) -> None:
     """Give the app its cache, unless ``MAP_CACHE`` is off."""
     if app.config.get("MAP_CACHE", True):
         app.extensions["limites_map_cache"] = MapCache()
-        app.before_request(_read_version)
+        app.before_request(_read_versions)

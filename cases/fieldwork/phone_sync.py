@@ -335,10 +335,12 @@ def _route_changes(inspection: Inspection | None, capture: Capture) -> bool:
 
 
 def _take_write_lock(session: Session) -> None:
-    # Every writing transaction updates the data version row (cases.storage.models): updating it
-    # first waits for SQLite's write lock, or PostgreSQL's row lock, before reading again.
+    # A sync writes findings, so it bumps the findings layer's version row when it commits
+    # (cases.storage.models): updating that row first waits for SQLite's write lock, or
+    # PostgreSQL's row lock (the first in the commit's locking order), before reading again.
     session.execute(
-        update(DataVersion).where(DataVersion.id == 1).values(version=DataVersion.version + 1)
+        update(DataVersion).where(DataVersion.layer == "findings")
+        .values(version=DataVersion.version + 1)
     )
 
 

@@ -28,7 +28,10 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFAULT_MAX_BYTES", "MAX_SHAPES", "Fragment", "FeatureCache", "deflated", "gzip_join"]
+__all__ = [
+    "DEFAULT_MAX_BYTES", "MAX_SHAPES", "Fragment", "FeatureCache", "FeatureCaches", "deflated",
+    "gzip_join",
+]
 
 # 570 municipalities at full precision weigh ≈ 11 MB as JSON (≈ 4 MB deflated); a few scopes
 # of the whole frame and ten years of findings fit.
@@ -187,3 +190,44 @@ class FeatureCache:
                 if len(self._shapes) + len(shapes) > MAX_SHAPES:
                     self._shapes.clear()
                 self._shapes.update(shapes)
+
+
+class FeatureCaches:
+    """One :class:`FeatureCache` per collection layer, each at the version of what it shows.
+
+    A write that changes no finding keeps every cached finding: each collection's cache
+    follows only the versions of the data layers its features are made of (see
+    :data:`cases.sharing.features.COLLECTION_LAYERS`). The byte bound is shared out evenly.
+
+    Examples
+    --------
+    >>> caches = FeatureCaches()
+    >>> caches.of("zonas").store(3, {("zonas", 1): Fragment.of(b"{}")})
+    >>> caches.of("hallazgos").fragments(9, [("hallazgos", 1)])  # another version, elsewhere
+    {}
+    >>> len(caches.of("zonas").fragments(3, [("zonas", 1)])), caches.built
+    (1, 1)
+    """
+
+    SHARES = 4  # each cache may hold a quarter of the bound: the frame alone needs ≈ 15 MB
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._caches: dict[str, FeatureCache] = {}
+        self._lock = threading.Lock()
+
+    def of(self, layer: str) -> FeatureCache:
+        """The cache of the collection layer ``layer``."""
+        with self._lock:
+            cache = self._caches.get(layer)
+            if cache is None:
+                cache = self._caches[layer] = FeatureCache(self.max_bytes // self.SHARES)
+            return cache
+
+    @property
+    def built(self) -> int:
+        """Fragments built in all the caches."""
+        return sum(cache.built for cache in list(self._caches.values()))
+
+    def __len__(self) -> int:
+        return sum(len(cache) for cache in list(self._caches.values()))

@@ -36,6 +36,7 @@ __all__ = [
     "Feature",
     "ItemsPage",
     "COLLECTIONS",
+    "COLLECTION_LAYERS",
     "collections",
     "get_collection",
     "collection_extent",
@@ -102,6 +103,17 @@ COLLECTIONS: tuple[Collection, ...] = (
                "hallazgos"),
     Collection("sedes", "Sedes y sitios de reuniones", "Lugares de las reuniones.", "sedes"),
 )
+
+
+# The data layers (cases.storage.models.LAYERS) each collection layer's features are made
+# of: its cached features are built again only when one of these changes.
+COLLECTION_LAYERS: dict[str, tuple[str, ...]] = {
+    "limites": ("limits", "people"),
+    "zonas": ("zones", "limits", "cases"),
+    "recorridos": ("inspections", "zones", "cases", "people", "findings"),
+    "hallazgos": ("findings", "inspections", "limits"),
+    "sedes": ("sites", "meetings"),
+}
 
 
 def collections(scope: Scope) -> list[Collection]:

@@ -400,7 +400,7 @@ def _pg_restore(engine: Engine, dump: Path, scratch: Path, revision: str | None
     if inspect(engine).has_table("data_version"):  # else an older schema: «limites init»
         with engine.begin() as connection:
             connection.execute(text(
-                "UPDATE data_version SET version = greatest(version, :old) + 1 WHERE id = 1"
+                "UPDATE data_version SET version = greatest(version, :old) + 1"
             ), {"old": old_version or 0})
     log.info("restored PostgreSQL %s (revision %s); previous copy %s", engine.url.database,
              revision, previous)
@@ -412,7 +412,8 @@ def _pg_data_version(engine: Engine) -> int | None:
     if not inspect(engine).has_table("data_version"):  # a schema older than the version
         return None
     with engine.connect() as connection:
-        return connection.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar()
+        total = connection.execute(text("SELECT sum(version) FROM data_version")).scalar()
+        return None if total is None else int(total)
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -468,7 +469,7 @@ def _require_known_revision(revision: str, name: str) -> None:
 def _data_version(path: Path) -> int | None:
     with closing(_connect(path)) as connection:
         try:
-            row = connection.execute("SELECT version FROM data_version WHERE id = 1").fetchone()
+            row = connection.execute("SELECT sum(version) FROM data_version").fetchone()
         except sqlite3.OperationalError:  # a schema older than the data version
             row = None
     return row[0] if row else None
@@ -479,7 +480,7 @@ def _move_version_past(path: Path, old_version: int | None) -> None:
     with closing(_connect(path)) as connection, connection:
         try:
             connection.execute(
-                "UPDATE data_version SET version = max(version, ?) + 1 WHERE id = 1",
+                "UPDATE data_version SET version = max(version, ?) + 1",
                 (old_version or 0,),
             )
         except sqlite3.OperationalError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from collections.abc import Iterable
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
@@ -119,7 +120,11 @@ __all__ = [
     "IndicatorSigner",
     "Watercourse",
     "DataVersion",
+    "LAYERS",
+    "TABLE_LAYERS",
+    "bump_layers",
     "data_version",
+    "layer_versions",
     "AttachmentKind",
     "Attachment",
     "Frame",
@@ -855,52 +860,132 @@ class Watercourse(SpatialMixin, Base):
     illustrative: Mapped[bool] = mapped_column(default=False)
 
 
-class DataVersion(Base):
-    """One row that counts the transactions that changed data (not the log of reads).
+# What each table's rows are part of, for the caches: a map or a page of features depends on
+# a few layers and is built again only when one of them changes. Tables not named here count
+# as "other". A new table that a cached map or feature shows must be named here.
+# The order is the order in which a transaction locks the rows at commit (PostgreSQL row
+# locks): always the same, so two writers never wait on each other in a circle. "findings"
+# comes first because the phone's sync takes it at its start (cases.fieldwork.phone_sync).
+LAYERS: tuple[str, ...] = (
+    "findings", "inspections", "attachments", "limits", "zones", "sites", "meetings",
+    "agreements", "cases", "people", "other",
+)
+TABLE_LAYERS: dict[str, str] = {
+    "finding": "findings",
+    "inspection": "inspections",
+    "inspection_institution": "inspections",
+    "inspection_zone": "inspections",
+    "inspection_case": "inspections",
+    "inspection_participant": "inspections",
+    "attachment": "attachments",
+    "municipality": "limits",
+    "boundary_frame": "limits",
+    "boundary_version": "limits",
+    "boundary_import": "limits",
+    "watercourse": "limits",
+    "limit_proposal": "limits",
+    "dispute_zone": "zones",
+    "zone_municipality": "zones",
+    "site": "sites",
+    "meeting": "meetings",
+    "meeting_institution": "meetings",
+    "meeting_zone": "meetings",
+    "meeting_case": "meetings",
+    "meeting_site": "meetings",
+    "meeting_participant": "meetings",
+    "evidence": "meetings",
+    "agreement": "agreements",
+    "status_change": "agreements",
+    "case_file": "cases",
+    "case_zone": "cases",
+    "case_party": "cases",
+    "person": "people",
+    "institution": "people",
+}
 
-    Caches of rendered pages (the maps) are keyed by it: a write in any process, the web app
-    or a ``limites`` command, bumps it in its own transaction, so the next reader sees a new
-    version and nothing stale is served once the write commits.
+
+class DataVersion(Base):
+    """One row per layer of data (:data:`LAYERS`) counting the transactions that changed it.
+
+    Caches of rendered maps and of features are keyed by the versions of the layers they
+    show: a write in any process, the web app or a ``limites`` command, bumps the rows of the
+    layers it touched in its own transaction, just before it commits, so the next reader sees
+    a new version and nothing stale is served once the write commits. The reads' bookkeeping
+    (a share link's access log, an API key's last use) is no change of the data.
     """
 
     __tablename__ = "data_version"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    layer: Mapped[str] = mapped_column(String(20), unique=True)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
 
+def layer_versions(session: Session) -> dict[str, int]:
+    """Return the version of every layer (empty if the table has no rows yet)."""
+    return dict(session.execute(select(DataVersion.layer, DataVersion.version)).all())
+
+
 def data_version(session: Session) -> int | None:
-    """Return the current data version (``None`` if the row is missing)."""
-    return session.scalar(select(DataVersion.version).where(DataVersion.id == 1))
+    """Return the version of all the data: the sum of the layers' (``None`` if missing).
+
+    Every write raises at least one layer by one, so the sum grows with every write.
+    """
+    versions = layer_versions(session)
+    return sum(versions.values()) if versions else None
 
 
-def _bump_data_version(session: Session) -> None:
-    # Core on the session's connection: no autoflush, no ORM event, same transaction.
+def bump_layers(session: Session, layers: Iterable[str]) -> None:
+    """Raise the versions of ``layers`` by one, in :data:`LAYERS` order.
+
+    In the session's transaction, with Core on its connection: no autoflush, no ORM event.
+    """
     table = DataVersion.__table__
-    session.connection().execute(
-        update(table).where(table.c.id == 1).values(version=table.c.version + 1)
-    )
+    wanted = set(layers)
+    for layer in LAYERS:
+        if layer in wanted:
+            session.connection().execute(
+                update(table).where(table.c.layer == layer).values(version=table.c.version + 1)
+            )
 
 
 # Tables whose writes are no change of the data: the version itself, and the bookkeeping of
 # reads (a share link's access log, an API key's last use). Counting them would make every
 # read through a link invalidate every cached map.
 _NOT_DATA = frozenset({"data_version", "share_access", "api_token", "calendar_feed"})
+_CHANGED = "limites_changed_layers"
+
+
+def _note(session: Session, table_name: str | None) -> None:
+    if table_name not in _NOT_DATA:
+        session.info.setdefault(_CHANGED, set()).add(TABLE_LAYERS.get(table_name, "other"))
 
 
 @event.listens_for(Session, "before_flush")
 def _count_flushed_write(session: Session, flush_context, instances) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(getattr(obj, "__tablename__", None) not in _NOT_DATA for obj in changed):
-        _bump_data_version(session)
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        _note(session, getattr(obj, "__tablename__", None))
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _count_statement_write(state) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) and getattr(
-        getattr(state.statement, "table", None), "name", None
-    ) not in _NOT_DATA:
-        _bump_data_version(state.session)
+    if state.is_insert or state.is_update or state.is_delete:
+        _note(state.session, getattr(getattr(state.statement, "table", None), "name", None))
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_changed_layers(session: Session) -> None:
+    # The commit's own flush comes after this hook: flush first, so its writes are counted.
+    session.flush()
+    changed = session.info.pop(_CHANGED, None)
+    if changed:
+        bump_layers(session, changed)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changed_layers(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended (rolled back)
+        session.info.pop(_CHANGED, None)
 
 
 _ONE_OWNER = " + ".join(

@@ -19,7 +19,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -69,6 +68,7 @@ from geo_app.errors import error_response
 from geo_app.files import attachment_store, max_attachment_bytes
 from geo_app.formatting import short_date
 from geo_app.forms import HourField
+from geo_app.map_cache import request_versions
 from geo_app.tiles import tile_source
 
 bp = Blueprint("editing", __name__, url_prefix="/editar")
@@ -345,7 +345,7 @@ def _limits() -> str:
         return json.dumps(stored_layers.limits_around(get_session(), HOME_MUNICIPALITY))
 
     cache = current_app.extensions.get("limites_map_cache")
-    version = g.get("limites_data_version")
+    version = request_versions("limits")
     if cache is None or version is None:
         return build()
     return cache.get("form-limits", version, build)

@@ -127,8 +127,8 @@ def _items_json(found: features.Collection, query: dict) -> Response:
     and the request; Last-Modified is when this process first saw the version.
     """
     session = get_session()
-    version = pages.request_version(session)
-    cache = pages.feature_cache()
+    version = pages.request_version(session, found)
+    cache = pages.feature_cache(found)
     zipped = request.accept_encodings["gzip"] > 0
     modified = None
     if version is not None and cache is not None:

@@ -2,10 +2,10 @@
 
 A JSON page of items is its envelope (counts, links: :func:`ogcapi_documents.items_envelope`)
 around the GeoJSON of each feature. The features come from the app's
-:class:`~cases.sharing.feature_cache.FeatureCache` at the request's data version, built once
-per version, collection, scope and record; only the ids of the page and ``numberMatched`` are
-read from the database on each request. A gzip answer joins the fragments' compressed
-copies, so compressing costs what the envelope costs.
+:class:`~cases.sharing.feature_cache.FeatureCache` of its collection, at the version of the
+data it is made of, built once per version, collection, scope and record; only the ids of
+the page and ``numberMatched`` are read from the database on each request. A gzip answer
+joins the fragments' compressed copies, so compressing costs what the envelope costs.
 
 ``FEATURE_CACHE`` (default on; ``LIMITES_FEATURE_CACHE=0``) turns the cache off: every page is
 built from the records, as the HTML pages are.
@@ -21,10 +21,10 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from cases.sharing import features
-from cases.sharing.feature_cache import FeatureCache, Fragment, deflated, gzip_join
+from cases.sharing.feature_cache import FeatureCache, FeatureCaches, Fragment, deflated, gzip_join
 from cases.sharing.features import Collection, Interval
 from cases.sharing.scope import Scope
-from cases.storage.models import data_version
+from cases.storage.models import LAYERS, layer_versions
 from geo_app.sharing import ogcapi_documents as docs
 
 __all__ = ["ItemsBody", "feature_cache", "init_app", "items_body", "request_version"]
@@ -50,22 +50,30 @@ class ItemsBody:
 
 
 def init_app(app: Flask) -> None:
-    """Give the app its feature cache, unless ``FEATURE_CACHE`` is off."""
+    """Give the app its feature caches, unless ``FEATURE_CACHE`` is off."""
     if app.config.get("FEATURE_CACHE", True) not in (False, 0, "0", "false", "False"):
-        app.extensions.setdefault("limites_feature_cache", FeatureCache())
+        app.extensions.setdefault("limites_feature_cache", FeatureCaches())
 
 
-def feature_cache() -> FeatureCache | None:
-    """The app's feature cache, or ``None`` when it is off."""
-    return current_app.extensions.get("limites_feature_cache")
+def feature_cache(collection: features.Collection) -> FeatureCache | None:
+    """The feature cache of ``collection``'s layer, or ``None`` when caching is off."""
+    caches: FeatureCaches | None = current_app.extensions.get("limites_feature_cache")
+    return caches.of(collection.layer) if caches is not None else None
 
 
-def request_version(session: Session) -> int | None:
-    """The data version this request reads (read once, when the request starts)."""
-    version = g.get("limites_data_version")
-    if version is None:
-        version = g.limites_data_version = data_version(session)
-    return version
+def request_version(session: Session, collection: features.Collection) -> int | None:
+    """The version of the data ``collection`` is made of, as read when the request started.
+
+    The sum of its data layers' versions (:data:`features.COLLECTION_LAYERS`): it grows with
+    every write to any of them and stays put for writes elsewhere.
+    """
+    versions = g.get("limites_layer_versions")
+    if versions is None:
+        versions = g.limites_layer_versions = layer_versions(session)
+    if not versions:
+        return None
+    return sum(versions.get(layer, 0)
+               for layer in features.COLLECTION_LAYERS.get(collection.layer, LAYERS))
 
 
 def _fragment(feature: features.Feature) -> Fragment:
@@ -86,7 +94,7 @@ def items_body(
     stamp: dt.datetime | None = None,
 ) -> ItemsBody:
     """The JSON page of items of ``collection`` for a reader of ``scope``."""
-    cache, version = feature_cache(), request_version(session)
+    cache, version = feature_cache(collection), request_version(session, collection)
     if cache is None or version is None:
         cache, version = FeatureCache(), 0  # this request's own: nothing outlives it
 

@@ -1,15 +1,29 @@
-"""Rendered maps are cached per data version; any committed write, from any process, renews them."""
+"""Rendered maps are cached per layer versions; a committed write, from any process, renews the
+maps that show what it changed, and only those."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from cases.storage.db import make_engine, make_session_factory, unit_of_work
-from cases.storage.models import DataVersion, DisputeZone, Municipality, data_version
+from cases.storage.models import (
+    LAYERS,
+    DataVersion,
+    DisputeZone,
+    Finding,
+    Institution,
+    InstitutionKind,
+    Meeting,
+    MeetingKind,
+    Municipality,
+    data_version,
+    layer_versions,
+)
 from geo_app.map_cache import MapCache
 from geo_app.records.map_render import MapParts
 
@@ -39,16 +53,16 @@ def test_a_burst_of_readers_builds_each_map_once():
     assert {r.name for r in results} == {"mapa"}
 
 
-def test_a_new_version_drops_every_older_map():
+def test_maps_are_kept_per_version():
     cache = MapCache()
-    cache.get("a", 1, lambda: parts("a1"))
-    cache.get("b", 1, lambda: parts("b1"))
-    assert cache.get("a", 2, lambda: parts("a2")).name == "a2"
-    assert cache.get("b", 2, lambda: parts("b2")).name == "b2"
-    # A reader that started before the write may still ask for the old version: it is built,
-    # never stored over the new one.
-    assert cache.get("a", 1, lambda: parts("tarde")).name == "tarde"
-    assert cache.get("a", 2, lambda: parts("x")).name == "a2"
+    cache.get("a", (1, 1), lambda: parts("a1"))
+    cache.get("b", (1, 1), lambda: parts("b1"))
+    assert cache.get("a", (1, 2), lambda: parts("a2")).name == "a2"
+    # A reader that started before the write asks for the old version: the old map, right
+    # for that reader, and never served for the new version.
+    assert cache.get("a", (1, 1), lambda: parts("tarde")).name == "a1"
+    assert cache.get("a", (1, 2), lambda: parts("x")).name == "a2"
+    assert cache.get("b", (1, 1), lambda: parts("x")).name == "b1"
 
 
 def test_a_failed_build_is_not_cached():
@@ -90,7 +104,7 @@ def test_writes_bump_the_version_and_reads_or_rollbacks_do_not(session):
         session.flush()
         raise RuntimeError("se deshace")
     assert version(session) == start + 2
-    assert session.scalar(select(DataVersion.id)) == 1
+    assert session.scalar(select(func.count(DataVersion.id))) == len(LAYERS)
 
 
 def test_the_map_is_rendered_once_and_again_after_a_write_from_another_process(app, client):
@@ -110,6 +124,70 @@ def test_the_map_is_rendered_once_and_again_after_a_write_from_another_process(a
     page = client.get("/mapa/").get_data(as_text=True)
     assert "Zona renombrada por otro proceso" in page
     assert cache.builds == 3
+    # A new institution is on no map: every map stays.
+    other = make_engine(app.config["DATABASE_URL"])
+    with make_session_factory(other)() as session, unit_of_work(session):
+        session.add(Institution(name="Institución nueva", short_name="IN",
+                                kind=InstitutionKind.MUNICIPALITY))
+    other.dispose()
+    client.get("/mapa/").close()
+    client.get("/zonas/1").close()
+    assert cache.builds == 4  # the zone's map only: its old version was built before
+
+
+def test_a_write_bumps_the_layers_it_touched_only(session):
+    with unit_of_work(session):
+        before = layer_versions(session)
+    assert set(before) == set(LAYERS)
+    with unit_of_work(session):
+        session.add(Meeting(date=dt.date(2026, 5, 4), title="Reunión de prueba",
+                            kind=MeetingKind.WORKING))
+    with unit_of_work(session):
+        after = layer_versions(session)
+    assert {k for k in LAYERS if after[k] != before[k]} == {"meetings"}
+    assert after["meetings"] == before["meetings"] + 1  # one bump per transaction
+    with unit_of_work(session):
+        session.execute(update(Finding).where(Finding.id == -1).values(description="x"))
+        session.add(Institution(name="Otra institución", short_name="OI",
+                                kind=InstitutionKind.MUNICIPALITY))
+    with unit_of_work(session):
+        last = layer_versions(session)
+    assert {k for k in LAYERS if last[k] != after[k]} == {"findings", "people"}
+
+
+def test_writers_of_different_layers_in_opposite_orders_never_deadlock(engine, session_factory):
+    """Each transaction locks its layers' rows at commit, always in the same order."""
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite lets one writer at a time in: there is no row lock to order")
+    barrier, errors = threading.Barrier(2), []
+
+    def write(first, second):
+        try:
+            with session_factory() as session, unit_of_work(session):
+                first(session)
+                session.flush()
+                barrier.wait(timeout=10)
+                second(session)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    def meeting(session):
+        session.add(Meeting(date=dt.date(2026, 5, 4), title=f"Reunión {time.monotonic_ns()}",
+                            kind=MeetingKind.WORKING))
+
+    def institution(session):
+        session.add(Institution(name=f"Inst {time.monotonic_ns()}", short_name="I",
+                                kind=InstitutionKind.MUNICIPALITY))
+
+    threads = [threading.Thread(target=write, args=(meeting, institution)),
+               threading.Thread(target=write, args=(institution, meeting))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    with session_factory() as session:
+        assert session.scalar(select(func.count(Meeting.id))) == 2
 
 
 def test_the_cache_can_be_turned_off(sqlite_url):
