@@ -79,8 +79,10 @@ def test_overview_opens_on_the_dispute_zones(app):
     assert data.focus == focus_of(*(z.geometry for z in zones), pad=pages.ZONES_PAD)
     # Narrower than all the unit's records (sites, routes and the river reach further) …
     assert shapely.box(*everything).area > shapely.box(*data.focus).area
-    # … but the other layers are still on the map.
-    assert len(data.sites) and len(data.routes) and len(data.river)
+    # … but the other layers are still on the map, findings and routes loaded by view.
+    assert len(data.sites) and len(data.river)
+    assert data.viewport.tiles == "/mapa/teselas/{z}/{x}/{y}.json"
+    assert not len(data.routes) and not len(data.findings)
 
 
 def test_a_zone_map_opens_on_the_zone_not_on_its_meetings_sites(app):
