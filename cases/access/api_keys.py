@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -37,8 +38,7 @@ __all__ = [
 
 PREFIX = "lim_"
 MAX_NAME = 80
-# How often the "last used" time is written: not on every request (each write is a
-# transaction that also invalidates the map caches).
+# How often a use is handed on to be written as the "last used" time: not on every request.
 _USE_RESOLUTION = dt.timedelta(minutes=5)
 
 UNKNOWN = ("La clave de acceso no es válida. Revise que la copió completa o cree una nueva "
@@ -144,12 +144,15 @@ def bearer_token(header_value: str | None) -> str | None:
 
 
 def authenticate(session: Session, header_value: str | None,
-                 now: dt.datetime | None = None) -> User | None:
+                 now: dt.datetime | None = None,
+                 on_use: Callable[[type, int, dt.datetime], None] | None = None) -> User | None:
     """The owner of the key in an ``Authorization`` header value, or ``None`` without one.
 
     A header that brings a key which is unknown, revoked or whose owner is disabled raises
-    :class:`UnauthorizedError` (401) with a Spanish message that says which. The key's
-    last use is recorded (at most every few minutes).
+    :class:`UnauthorizedError` (401) with a Spanish message that says which. Nothing is
+    written: the key's use goes to ``on_use(ApiToken, id, now)`` (at most every few minutes
+    of its stored last use), which writes it later off the request path
+    (:meth:`cases.sharing.links.AccessWriter.touch`).
     """
     token = bearer_token(header_value)
     if token is None:
@@ -166,6 +169,7 @@ def authenticate(session: Session, header_value: str | None,
     if record.revoked_at is not None:
         raise UnauthorizedError(REVOKED)
     now = now or utcnow()
-    if record.last_used_at is None or now - record.last_used_at >= _USE_RESOLUTION:
-        record.last_used_at = now
+    if on_use is not None and (record.last_used_at is None
+                               or now - record.last_used_at >= _USE_RESOLUTION):
+        on_use(ApiToken, record.id, now)
     return record.user

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -26,7 +27,8 @@ from cases.storage.models import AuditAction, CalendarFeed, User, utcnow
 __all__ = ["PREFIX", "NewFeed", "create_feed", "current_feed", "revoke_feeds", "feed_owner"]
 
 PREFIX = "cal_"
-# How often the "last used" time is written: calendar programs poll every few minutes.
+# How often a use is handed on to be written as the "last used" time: calendar programs poll
+# every few minutes.
 _USE_RESOLUTION = dt.timedelta(hours=1)
 
 UNKNOWN = "Esta dirección de calendario no existe. Copie la dirección completa desde Límites."
@@ -80,8 +82,13 @@ def create_feed(session: Session, actor: User | None, owner: User) -> NewFeed:
     return NewFeed(feed, token)
 
 
-def feed_owner(session: Session, token: str, now: dt.datetime | None = None) -> User:
-    """The owner of the feed ``token``; 404 when unknown, 410 when revoked or disabled."""
+def feed_owner(session: Session, token: str, now: dt.datetime | None = None,
+               on_use: Callable[[type, int, dt.datetime], None] | None = None) -> User:
+    """The owner of the feed ``token``; 404 when unknown, 410 when revoked or disabled.
+
+    Nothing is written: the feed's use goes to ``on_use(CalendarFeed, id, now)`` (at most
+    every hour of its stored last use), which writes it later off the request path.
+    """
     feed = session.scalar(select(CalendarFeed).options(selectinload(CalendarFeed.user))
                           .where(CalendarFeed.token_hash == hash_token(token)))
     if feed is None:
@@ -91,6 +98,7 @@ def feed_owner(session: Session, token: str, now: dt.datetime | None = None) -> 
     if not feed.user.active:
         raise ShareGoneError(DISABLED)
     now = now or utcnow()
-    if feed.last_used_at is None or now - feed.last_used_at >= _USE_RESOLUTION:
-        feed.last_used_at = now
+    if on_use is not None and (feed.last_used_at is None
+                               or now - feed.last_used_at >= _USE_RESOLUTION):
+        on_use(CalendarFeed, feed.id, now)
     return feed.user

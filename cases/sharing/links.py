@@ -13,7 +13,8 @@ the link includes them.
 Opening a link is a read: its access log is not written in the request. Each access goes to
 an :class:`AccessLog` in memory, which the app writes in one short transaction every few
 seconds (:func:`write_accesses`); the access rows are bookkeeping, not data, so writing them
-does not change the data version (:mod:`cases.storage.models`) nor any cached map.
+does not change the data version (:mod:`cases.storage.models`) nor any cached map. The last
+use of an API key or a calendar feed travels the same way (:class:`LastUses`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -64,6 +65,8 @@ __all__ = [
     "Access",
     "AccessLog",
     "write_accesses",
+    "LastUses",
+    "write_last_uses",
     "AccessWriter",
     "FLUSH_SECONDS",
     "shared_records",
@@ -345,23 +348,90 @@ def shared_records(session: Session, scope: Scope) -> dict[str, list]:
     }
 
 
+class LastUses:
+    """The latest use of each API key or calendar feed, kept until :meth:`drain` (thread-safe).
+
+    A row is named by its model (a class with ``id`` and ``last_used_at``) and id; of several
+    uses only the latest is kept.
+
+    Examples
+    --------
+    >>> uses, day = LastUses(), dt.datetime(2026, 12, 4, 9, 0)
+    >>> class Key: ...
+    >>> uses.touch(Key, 3, day)
+    >>> uses.touch(Key, 3, day - dt.timedelta(minutes=1))  # older: the later one stays
+    >>> uses.drain() == {(Key, 3): day}, len(uses)
+    (True, 0)
+    """
+
+    def __init__(self) -> None:
+        self._latest: dict[tuple[type, int], dt.datetime] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def touch(self, model: type, ident: int, at: dt.datetime | None = None) -> None:
+        """Keep a use of row ``ident`` of ``model`` at ``at`` (default: now)."""
+        at = at or utcnow()
+        with self._lock:
+            kept = self._latest.get((model, ident))
+            if kept is None or kept < at:
+                self._latest[(model, ident)] = at
+
+    def requeue(self, uses: dict[tuple[type, int], dt.datetime]) -> None:
+        """Keep ``uses`` again (their write failed); newer uses kept meanwhile win."""
+        for (model, ident), at in uses.items():
+            self.touch(model, ident, at)
+
+    def drain(self) -> dict[tuple[type, int], dt.datetime]:
+        """Every use kept, as ``(model, id) → time``; nothing is left."""
+        with self._lock:
+            latest, self._latest = self._latest, {}
+        return latest
+
+
+def write_last_uses(session: Session, uses: dict[tuple[type, int], dt.datetime]) -> int:
+    """Write ``uses`` (:meth:`LastUses.drain`) as each row's ``last_used_at``; return how many.
+
+    One statement per model; a row already used later (another process) or deleted is left.
+    """
+    by_model: dict[type, list[dict]] = {}
+    for (model, ident), at in uses.items():
+        by_model.setdefault(model, []).append({"row_id": ident, "used_at": at})
+    for model, rows in by_model.items():
+        table = model.__table__
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"),
+                   or_(table.c.last_used_at.is_(None),
+                       table.c.last_used_at < bindparam("used_at")))
+            .values(last_used_at=bindparam("used_at")),
+            rows,
+        )
+    return len(uses)
+
+
 # Seconds an access waits in memory before it is written with the others.
 FLUSH_SECONDS = 5.0
 logger = logging.getLogger(__name__)
 
 
 class AccessWriter:
-    """Writes the accesses of an :class:`~cases.sharing.links.AccessLog` off the request path.
+    """Writes what reads leave behind off the request path: link accesses and last uses.
 
-    The first access kept starts a timer; when it fires, every access waiting is written
-    in one transaction (a failed write keeps them for the next time). Each process of the
-    server has its own writer; they all only insert rows.
+    Share links' accesses (an :class:`AccessLog`) and API keys' and calendar feeds' last
+    uses (:class:`LastUses`). The first one kept starts a timer; when it fires, everything
+    waiting is written in one transaction (a failed write keeps it for the next time), and
+    at exit. Each process of the server has its own writer; they insert access rows and
+    only move a ``last_used_at`` forward.
     """
 
     def __init__(self, sessions: Callable[[], Session], interval: float = FLUSH_SECONDS):
         self.sessions = sessions
         self.interval = interval
         self.log = AccessLog()
+        self.uses = LastUses()
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         _WRITERS.add(self)  # written at exit, whatever is still waiting
@@ -369,6 +439,14 @@ class AccessWriter:
     def add(self, link_id: int, ip: str, what: str) -> None:
         """Keep one access; it is written within ``interval`` seconds."""
         self.log.add(link_id, ip, what)
+        self._arm()
+
+    def touch(self, model: type, ident: int, at: dt.datetime | None = None) -> None:
+        """Keep one use of a key or feed (:meth:`LastUses.touch`), written with the accesses."""
+        self.uses.touch(model, ident, at)
+        self._arm()
+
+    def _arm(self) -> None:
         with self._lock:
             if self._timer is None:
                 self._timer = threading.Timer(self.interval, self._flush_due)
@@ -381,17 +459,19 @@ class AccessWriter:
         self.flush()
 
     def flush(self) -> int:
-        """Write every access waiting now; return how many were written."""
-        accesses = self.log.drain()
-        if not accesses:
+        """Write everything waiting now; return how many link accesses were written."""
+        accesses, uses = self.log.drain(), self.uses.drain()
+        if not accesses and not uses:
             return 0
         try:
             with self.sessions() as session, unit_of_work(session):
+                write_last_uses(session, uses)
                 return write_accesses(session, accesses)
         except SQLAlchemyError:
             logger.exception("No se pudo escribir el registro de accesos de los enlaces "
-                             "compartidos; se reintentará.")
+                             "compartidos ni el último uso de las claves; se reintentará.")
             self.log.requeue(accesses)
+            self.uses.requeue(uses)
             return 0
 
     def discard(self) -> None:
@@ -401,6 +481,7 @@ class AccessWriter:
                 self._timer.cancel()
                 self._timer = None
         self.log.drain()
+        self.uses.drain()
 
 
 _WRITERS: weakref.WeakSet[AccessWriter] = weakref.WeakSet()

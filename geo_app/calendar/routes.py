@@ -9,6 +9,7 @@ from cases.records.agreements import local_today
 from cases.records.calendar import calendar_entries
 from cases.storage.db import unit_of_work
 from cases.storage.models import utcnow
+from geo_app import read_log
 from geo_app.account.auth import acting_user, public
 from geo_app.calendar.feed import feed_document
 from geo_app.db import get_session
@@ -64,11 +65,9 @@ def _link(kind: str, record_id: int) -> str:
 @public
 def feed(token: str):
     """El calendario en formato iCalendar, para suscribirse sin iniciar sesión."""
-    db = get_session()
-    with unit_of_work(db):
-        calendar_feeds.feed_owner(db, token)
-        entries = calendar_entries(db, local_today())
-        body = feed_document(entries, _link, utcnow())
+    db = get_session()  # a read: the feed's last use is written later, off the request path
+    calendar_feeds.feed_owner(db, token, on_use=read_log.writer().touch)
+    body = feed_document(calendar_entries(db, local_today()), _link, utcnow())
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="limites.ics"',
                              "Cache-Control": "private, max-age=300"})

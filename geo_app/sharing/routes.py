@@ -9,9 +9,9 @@ The page, the downloads and the API ask that scope alone what to show (records, 
 internal notes, attachments).
 
 Opening a link writes nothing in the request: the access goes to the app's
-:class:`~cases.sharing.links.AccessWriter`, which writes the waiting accesses in one short
-transaction at most every ``SHARE_ACCESS_FLUSH_SECONDS`` (default 5) from a thread of its
-own, and when the process ends.
+:class:`~cases.sharing.links.AccessWriter` (:mod:`geo_app.read_log`), which writes the
+waiting accesses in one short transaction at most every ``SHARE_ACCESS_FLUSH_SECONDS``
+(default 5) from a thread of its own, and when the process ends.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import event
 from werkzeug.exceptions import NotFound
 
 from cases.access.permissions import can_edit, require
@@ -38,10 +37,8 @@ from cases.errors import NotFoundError
 from cases.sharing import features
 from cases.sharing.links import (
     DEFAULT_DAYS,
-    FLUSH_SECONDS,
     MAP_KIND,
     MAP_LAYERS,
-    AccessWriter,
     ResolvedShare,
     create_share,
     link_state,
@@ -55,7 +52,7 @@ from cases.sharing.scope import Scope, ScopeKind
 from cases.sharing.tables import LAYERS
 from cases.storage.db import unit_of_work
 from cases.storage.statuses import BoundaryKind, FindingCategory, ZoneStatus
-from geo_app import theme
+from geo_app import read_log, theme
 from geo_app.account.auth import acting_user, public
 from geo_app.converters import parse_record_id
 from geo_app.db import get_session
@@ -74,13 +71,11 @@ bp = Blueprint("shares", __name__)
 logger = logging.getLogger(__name__)
 
 SHARE_OGCAPI = "share_ogcapi"
-_WRITER = "limites_share_accesses"
 
 
 def flush_accesses(app: Flask) -> int:
     """Write the share accesses ``app`` keeps in memory now (the Compartidos page, tests)."""
-    writer: AccessWriter | None = app.extensions.get(_WRITER)
-    return 0 if writer is None else writer.flush()
+    return read_log.flush(app)
 
 
 def share_url(token: str) -> str:
@@ -96,7 +91,7 @@ def _client_ip() -> str:
 def _open(token: str, what: str) -> ResolvedShare:
     """The share of ``token`` (404/410 otherwise), with the access kept for the log."""
     resolved = resolve_token(get_session(), token)
-    current_app.extensions[_WRITER].add(resolved.link.id, _client_ip(), what)
+    read_log.writer().add(resolved.link.id, _client_ip(), what)
     return resolved
 
 
@@ -274,11 +269,7 @@ def init_app(app: Flask) -> None:
     """Register the share pages and the OGC API a second time under ``/c/<token>/ogcapi``."""
     from geo_app.sharing import ogcapi
 
-    writer = AccessWriter(app.extensions["limites_sessions"],
-                          float(app.config.get("SHARE_ACCESS_FLUSH_SECONDS", FLUSH_SECONDS)))
-    app.extensions[_WRITER] = writer
-    event.listen(app.extensions["limites_engine"], "engine_disposed",
-                 lambda engine: writer.discard())
+    read_log.init_app(app)
     app.register_blueprint(bp)
     app.url_value_preprocessor(_pop_token)
     app.url_defaults(_add_token)

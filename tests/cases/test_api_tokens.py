@@ -9,6 +9,7 @@ from sqlalchemy import select
 from cases.access import accounts
 from cases.access.api_keys import authenticate, create_token, list_tokens, revoke_token
 from cases.errors import ForbiddenError, InvalidInputError, UnauthorizedError
+from cases.sharing.links import LastUses, write_last_uses
 from cases.storage.db import unit_of_work
 from cases.storage.models import ApiToken, AuditAction, AuditEntry, Role, data_version
 
@@ -27,6 +28,14 @@ def _make(session, owner, name="QGIS de la oficina"):
         return create_token(session, owner, owner, name)
 
 
+def _last_use(session, uses: LastUses, key_id: int):
+    """Write the uses kept (as the app's writer does, later) and read the key's last use."""
+    with unit_of_work(session):
+        write_last_uses(session, uses.drain())
+    session.expire_all()
+    return session.get(ApiToken, key_id).last_used_at
+
+
 def test_a_key_is_shown_once_and_stored_only_as_a_hash(session, people):
     new = _make(session, people["lectora"])
     assert new.token.startswith("lim_") and len(new.token) >= 4 + 43  # 256 random bits
@@ -37,9 +46,10 @@ def test_a_key_is_shown_once_and_stored_only_as_a_hash(session, people):
     entry = session.scalar(select(AuditEntry).where(AuditEntry.record_type == "api_token"))
     assert entry.username == "lectora" and "token_hash" not in entry.after
     assert entry.after["name"] == "QGIS de la oficina"
-    with unit_of_work(session):
-        assert authenticate(session, f"Bearer {new.token}") == people["lectora"]
-    assert record.last_used_at is not None
+    uses = LastUses()
+    assert authenticate(session, f"Bearer {new.token}", on_use=uses.touch) == people["lectora"]
+    assert record.last_used_at is None and not session.dirty  # nothing written in the read
+    assert _last_use(session, uses, record.id) is not None
     assert list_tokens(session, people["lectora"]) == [record]
     assert list_tokens(session, people["otra"]) == []
 
@@ -79,25 +89,35 @@ def test_only_the_owner_or_an_administrator_revokes(session, people):
     assert session.get(ApiToken, new.record.id).revoked_at is not None
 
 
-def test_last_use_is_written_at_most_every_few_minutes(session, people):
-    new = _make(session, people["lectora"])
+def test_last_use_is_handed_on_at_most_every_few_minutes(session, people):
+    new, uses = _make(session, people["lectora"]), LastUses()
     first = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
-    with unit_of_work(session):
-        authenticate(session, f"Bearer {new.token}", now=first)
-        authenticate(session, f"Bearer {new.token}", now=first + dt.timedelta(minutes=1))
-    assert session.get(ApiToken, new.record.id).last_used_at == first
-    with unit_of_work(session):
-        authenticate(session, f"Bearer {new.token}", now=first + dt.timedelta(minutes=6))
-    assert session.get(ApiToken, new.record.id).last_used_at > first
+    authenticate(session, f"Bearer {new.token}", now=first, on_use=uses.touch)
+    assert _last_use(session, uses, new.record.id) == first
+    authenticate(session, f"Bearer {new.token}", now=first + dt.timedelta(minutes=1),
+                 on_use=uses.touch)
+    assert len(uses) == 0
+    authenticate(session, f"Bearer {new.token}", now=first + dt.timedelta(minutes=6),
+                 on_use=uses.touch)
+    assert _last_use(session, uses, new.record.id) > first
+
+
+def test_a_late_write_never_moves_the_last_use_back(session, people):
+    new = _make(session, people["lectora"])
+    late, early = LastUses(), LastUses()
+    now = dt.datetime(2026, 11, 24, 9, 0, tzinfo=dt.UTC)
+    late.touch(ApiToken, new.record.id, now)
+    early.touch(ApiToken, new.record.id, now - dt.timedelta(minutes=10))  # another process
+    assert _last_use(session, late, new.record.id) == now
+    assert _last_use(session, early, new.record.id) == now
 
 
 def test_recording_a_key_use_is_no_data_change(session, people):
     """Reading with a key renews no cached map: its last use is bookkeeping, not data."""
-    new = _make(session, people["lectora"])
+    new, uses = _make(session, people["lectora"]), LastUses()
     version = data_version(session)
-    with unit_of_work(session):
-        authenticate(session, f"Bearer {new.token}")
-    assert session.get(ApiToken, new.record.id).last_used_at is not None
+    authenticate(session, f"Bearer {new.token}", on_use=uses.touch)
+    assert _last_use(session, uses, new.record.id) is not None
     assert data_version(session) == version
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from cases.access.accounts import get_user
 from cases.access.api_keys import create_token
 from cases.storage.db import unit_of_work
-from cases.storage.models import DisputeZone
+from cases.storage.models import ApiToken, DisputeZone
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="--workers needs fork")
@@ -55,7 +55,9 @@ def test_two_workers_share_a_port_and_both_see_every_write(database_url, tmp_pat
     with app.extensions["limites_sessions"]() as session, unit_of_work(session):
         key = create_token(session, None, get_user(session, "lectora"), "QGIS").token
     port = _free_port()
-    env = {**os.environ, "LIMITES_DATABASE_URL": database_url, "LIMITES_TILES": ""}
+    # The key's last use waits in memory until each worker stops, and is written then.
+    env = {**os.environ, "LIMITES_DATABASE_URL": database_url, "LIMITES_TILES": "",
+           "LIMITES_SHARE_ACCESS_FLUSH_SECONDS": "3600"}
     server = subprocess.Popen(
         [sys.executable, "-c", "from geo_app.cli import main; main()", "serve", "--port",
          str(port), "--threads", "2", "--workers", "2"],
@@ -73,10 +75,15 @@ def test_two_workers_share_a_port_and_both_see_every_write(database_url, tmp_pat
         after = [_zone_names(url, key) for _ in range(12)]
         assert "Renombrada" not in before
         assert all("Renombrada" in names for names in after)
+        with app.extensions["limites_sessions"]() as session:
+            assert session.scalar(select(ApiToken.last_used_at)) is None
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
+        with app.extensions["limites_sessions"]() as session:
+            last_use = session.scalar(select(ApiToken.last_used_at))
         app.extensions["limites_engine"].dispose()
+    assert last_use is not None  # written by the workers as they stopped
     assert server.returncode == 0, output
     assert "Traceback" not in output, output
 
