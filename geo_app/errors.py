@@ -52,6 +52,7 @@ JSON_ENDPOINTS = frozenset({
     "editing.geometry_preview",
     "editing.route_preview",
     "proposals.preview",
+    "viewport.tile",
 })
 
 #: A share link's public pages: a visitor without an account sees the share's own page.

@@ -33,6 +33,7 @@ from geo_app.records import (
     meetings,
     overview,
     sites,
+    viewport,
     zones,
 )
 from geo_app.reports import routes as reports
@@ -48,7 +49,7 @@ def init_app(app: Flask) -> None:
         search, calendar,
         vendor, dashboard, overview, zones, case_files, meetings, inspections, analysis,
         indicators, reports, exports, ogcapi, sites, attachments, field, admin, editing,
-        quick_create, proposals, agreements,
+        quick_create, proposals, agreements, viewport,
     ):
         app.register_blueprint(module.bp)
     shares.init_app(app)
