@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import random
 import statistics
 import tempfile
 import threading
@@ -120,7 +121,8 @@ class Editor(threading.Thread):
             self.stop.wait(max(0.0, 1.0 - (time.perf_counter() - began)))
 
 
-def readers(base: str, cookie: str, paths: list[str], clients: int, seconds: float) -> dict:
+def readers(base: str, cookie: str, paths: list[str], clients: int, seconds: float,
+            think: float = 0.0) -> dict:
     parts = urllib.parse.urlsplit(base)
     latencies: dict[str, list[float]] = {p: [] for p in paths}
     errors: list[str] = []
@@ -149,6 +151,8 @@ def readers(base: str, cookie: str, paths: list[str], clients: int, seconds: flo
                 connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
                 continue
             mine[path].append(time.perf_counter() - began)
+            if think:  # a person reads the page before the next click
+                time.sleep(random.uniform(0.5 * think, 1.5 * think))
         connection.close()
         with lock:
             for path, values in mine.items():
@@ -203,13 +207,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=40)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="segundos medios entre dos pedidos de un lector (0: sin pausa)")
+    parser.add_argument("--only", choices=("1x8", "2x4"),
+                        help="medir solo esa configuración")
     options = parser.parse_args()
     print("Preparando PostGIS (demo + INEGI en vigor + cuentas)…")
     url, name, ids = build_database()
     paths = [p.format(**ids) for p in PATHS]
     rows = []
     try:
-        for workers, threads in ((1, 8), (2, 4)):
+        setups = [(1, 8), (2, 4)]
+        if options.only:
+            setups = [tuple(int(n) for n in options.only.split("x"))]
+        for workers, threads in setups:
             env = {"LIMITES_DATABASE_URL": url, "LIMITES_TILES": "",
                    "LIMITES_LOG_LEVEL": "ERROR"}
             process, base = start_server(
@@ -222,7 +233,8 @@ def main() -> None:
                     readers(base, cookie, [path], 1, 0.01)
                 editor = Editor(base)
                 editor.start()
-                result = readers(base, cookie, paths, options.clients, options.seconds)
+                result = readers(base, cookie, paths, options.clients, options.seconds,
+                                 options.think)
                 editor.stop.set()
                 editor.join()
                 titles = [title for title, _ in editor.saved]
@@ -233,8 +245,10 @@ def main() -> None:
                 process.wait(timeout=30)
     finally:
         drop_database(name)
-    print(f"\n{options.clients} lectores, una editora que guarda una reunión por segundo, "
-          f"{options.seconds:g} s, PostGIS, loopback\n")
+    pause = (f"con {options.think:g} s (±50 %) entre sus pedidos" if options.think
+             else "sin pausa entre pedidos")
+    print(f"\n{options.clients} lectores {pause}, una editora que guarda una reunión por "
+          f"segundo, {options.seconds:g} s, PostGIS, loopback\n")
     print("| procesos × hilos | página | pedidos | p50 | p99 |")
     print("|---|---|---:|---:|---:|")
     for workers, threads, result, *_ in rows:

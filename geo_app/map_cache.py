@@ -32,17 +32,15 @@ from geo_app.tiles import tile_source
 
 __all__ = ["MAP_LAYERS", "MapCache", "cached_map", "init_app", "request_versions"]
 
-# What each cached map shows, by the first part of its key; a key not named here depends on
-# every layer. Zones and sites link the meetings that dealt with them, findings show their
-# photo and their inspection's name.
+# What each cached map shows, by the first part of its key, when its page does not say
+# (the overview, zone and case pages do: geo_app.records.pages); a key not named anywhere
+# depends on every layer. Zones and sites link the meetings that dealt with them, findings
+# show their photo and their inspection's name.
 _RECORD_MAP = ("limits", "zones", "sites", "meetings", "inspections", "findings", "attachments")
 MAP_LAYERS: dict[str, tuple[str, ...]] = {
-    "mapa-general": _RECORD_MAP,
-    "zona": _RECORD_MAP,
     "recorrido": _RECORD_MAP,
     "sitio": _RECORD_MAP,
     "reunion": _RECORD_MAP,
-    "expediente": (*_RECORD_MAP, "cases"),
 }
 
 # Rendered maps weigh 50–150 KB; this bounds the cache to a few tens of megabytes.

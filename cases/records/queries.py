@@ -289,13 +289,11 @@ def inspections_page(session: Session, number: int | None) -> Page[InspectionRow
 
 @dataclass
 class OverviewRecords:
-    """Everything the overview map draws, as records."""
+    """What the overview map draws as records (findings and routes come by view, in tiles)."""
 
     versions: list[BoundaryVersion]
     zones: list[DisputeZone]
     rivers: list[Watercourse]
-    inspections: list[Inspection]
-    findings: list[FindingPoint]
     sites: list[Site]
 
 
@@ -399,7 +397,7 @@ def _versions_query():
 
 
 def overview_records(session: Session, area: BaseGeometry | None) -> OverviewRecords:
-    """Every record; boundary versions only those whose bounding box meets ``area``."""
+    """Zones, rivers and sites; boundary versions only those whose box meets ``area``."""
     versions = _versions_query()
     if area is not None:
         versions = bbox_filter(versions, BoundaryVersion, area)
@@ -407,8 +405,6 @@ def overview_records(session: Session, area: BaseGeometry | None) -> OverviewRec
         versions=list(session.scalars(versions.order_by(BoundaryVersion.id))),
         zones=list(session.scalars(_with_meetings(DisputeZone).order_by(DisputeZone.id))),
         rivers=list(session.scalars(select(Watercourse).order_by(Watercourse.id))),
-        inspections=list(session.scalars(select(Inspection).order_by(Inspection.id))),
-        findings=finding_points(session),
         sites=list(session.scalars(_with_meetings(Site).order_by(Site.id))),
     )
 
