@@ -30,7 +30,8 @@ def detail(case_id: int):
     return render_template(
         "case_files/detail.html", title=page.record.number, case=page.record,
         historial=page.history, hallazgos_por_recorrido=page.finding_counts,
-        map=cached_map(("expediente", case_id), lambda: page.map) if page.has_map else None,
+        map=cached_map(("expediente", case_id), lambda: page.map, layers=pages.CASE_MAP_LAYERS)
+        if page.has_map else None,
         map_note=page.map_note,
         breadcrumbs=[("Expedientes", url_for("case_files.index"))],
     )

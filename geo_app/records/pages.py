@@ -17,7 +17,10 @@ from geo_app.formatting import HistoryEntry, readable_history
 from geo_app.records.map_layers import MapData, around, focus_of, record_map, viewport_source
 
 __all__ = [
+    "CASE_MAP_LAYERS",
+    "OVERVIEW_LAYERS",
     "OVERVIEW_MARGIN",
+    "ZONE_MAP_LAYERS",
     "RecordPage",
     "overview_map",
     "zone_page",
@@ -29,6 +32,14 @@ __all__ = [
 
 # How far around the unit's records the overview map reaches, in degrees (about 3 km).
 OVERVIEW_MARGIN = 0.03
+# The layers of data each map shows, under whose versions geo_app.map_cache keeps it.
+# Findings and routes come by view (/mapa/teselas/), so writing them leaves the overview's and
+# the zone's maps alone (the overview's limits reach as far as the unit's inspections and
+# findings, queries.records_bounds: its map is kept per that box too), and a case's map opens
+# on its routes.
+OVERVIEW_LAYERS = ("limits", "zones", "sites", "meetings")
+ZONE_MAP_LAYERS = ("limits", "zones", "sites", "meetings")
+CASE_MAP_LAYERS = ("limits", "zones", "sites", "meetings", "inspections", "cases")
 # How far around the dispute zones the overview opens (about 500 m).
 ZONES_PAD = 0.005
 # How far around a site its page's map reaches (about 400 m: the streets around it).
@@ -114,15 +125,18 @@ def _with_history(page_of):
     return build
 
 
-def overview_map(session: Session) -> MapData:
+def overview_map(session: Session, bounds: tuple[float, float, float, float] | None = None
+                 ) -> MapData:
     """Limits around the unit's records, zones, rivers and sites; findings and routes by view.
 
-    The map opens on the dispute zones, the unit's subject, rather than on everything: the
-    river, sites and routes reach further and are a pan or a zoom away. Findings and routes
-    are fetched tile by tile as the view changes (:func:`viewport_source`): ten years of
-    them would not fit in a page.
+    ``bounds`` is :func:`queries.records_bounds` (read here if not given): the limits drawn
+    are those around it. The map opens on the dispute zones, the unit's subject, rather than
+    on everything: the river, sites and routes reach further and are a pan or a zoom away.
+    Findings and routes are fetched tile by tile as the view changes
+    (:func:`viewport_source`): ten years of them would not fit in a page.
     """
-    bounds = queries.records_bounds(session)
+    if bounds is None:
+        bounds = queries.records_bounds(session)
     area = shapely.box(*bounds).buffer(OVERVIEW_MARGIN, join_style="mitre") if bounds else None
     records = queries.overview_records(session, area)
     return record_map(

@@ -30,6 +30,7 @@ def detail(zone_id: int):
     return render_template(
         "zones/detail.html", title=page.record.name, zone=page.record,
         historial=page.history, hallazgos_por_recorrido=page.finding_counts,
-        inspections=page.inspections, map=cached_map(("zona", zone_id), lambda: page.map),
+        inspections=page.inspections,
+        map=cached_map(("zona", zone_id), lambda: page.map, layers=pages.ZONE_MAP_LAYERS),
         breadcrumbs=[("Zonas", url_for("zones.index"))],
     )
