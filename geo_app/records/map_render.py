@@ -7,7 +7,10 @@ Builds each layer with :mod:`geo_app.maps` and serves every script and styleshee
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -53,13 +56,39 @@ class MapParts:
 BOUNDARY_TOLERANCE_M = 5.0
 
 
+# Limits already simplified, by what was simplified: the same limits come back on every map
+# built again after a write elsewhere (a new meeting renews the zones' popups, not the limits).
+_SIMPLIFIED: OrderedDict[bytes, gpd.GeoDataFrame] = OrderedDict()
+_SIMPLIFIED_LOCK = threading.Lock()
+_SIMPLIFIED_MAX = 64
+
+
 def display_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Simplify the official frame as a coverage (no slivers open between neighbours).
 
     Claims, agreements and rulings overlap each other by nature, so they are simplified one
     polygon at a time; the frame falls back to that too if it is not a clean coverage (for
-    example the demo frame and the INEGI frame stored together).
+    example the demo frame and the INEGI frame stored together). The answer for the same
+    limits (index, kind and geometry) is remembered.
     """
+    digest = hashlib.sha256()
+    digest.update(repr((list(frame.index), [str(k) for k in frame["kind"]])).encode())
+    for wkb in shapely.to_wkb(frame.geometry.values):
+        digest.update(wkb)
+    key = digest.digest()
+    with _SIMPLIFIED_LOCK:
+        if key in _SIMPLIFIED:
+            _SIMPLIFIED.move_to_end(key)
+            return _SIMPLIFIED[key].copy()
+    simplified = _simplify_boundaries(frame)
+    with _SIMPLIFIED_LOCK:
+        _SIMPLIFIED[key] = simplified
+        while len(_SIMPLIFIED) > _SIMPLIFIED_MAX:
+            _SIMPLIFIED.popitem(last=False)
+    return simplified.copy()
+
+
+def _simplify_boundaries(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     official = (frame["kind"] == BoundaryKind.OFFICIAL).to_numpy()
     parts = [maps.for_display(frame[~official], BOUNDARY_TOLERANCE_M)]
     if official.any():
