@@ -18,6 +18,7 @@ from branca.element import Element
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from cases.records.viewport import FINDINGS_SINGLE_ZOOM
 from cases.storage.statuses import FindingCategory
 from geo_app.maps.escape import TOOLTIP_CLASS, popup_options, script_json
 from geo_app.maps.figure import VerbatimMacroElement
@@ -72,6 +73,8 @@ class ViewportLayers(JSCSSMixin, VerbatimMacroElement):
         self.config_json = script_json({
             "url": tile_url,
             "maxZoom": MAX_TILE_ZOOM,
+            # A cluster clicked zooms in, never deeper than where no finding is grouped.
+            "singleZoom": FINDINGS_SINGLE_ZOOM,
             "kinds": dict(zip(styles, kind_options(styles), strict=True)),
             "fallbackKind": FindingCategory.OTHER.value,
             "labels": {

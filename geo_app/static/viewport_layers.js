@@ -77,8 +77,10 @@
         icon: clusterIcon(count), title: title, alt: title, riseOnHover: true
       });
       marker.on("click", function () {
-        // Two zoom levels split a cluster's cell into sixteen.
-        map.setView(marker.getLatLng(), Math.min(Math.max(z, Math.floor(map.getZoom())) + 2,
+        // Three zoom levels make a cluster's cell (at most 64 px) 512 px wide; from the
+        // server's single zoom on, no finding is grouped.
+        var zoom = Math.min(Math.max(z, Math.floor(map.getZoom())) + 3, config.singleZoom);
+        map.setView(marker.getLatLng(), Math.min(Math.max(zoom, map.getZoom() + 1),
                                                  map.getMaxZoom()));
       });
       return marker;
@@ -236,13 +238,15 @@
     function schedule() {
       clearTimeout(timer);
       timer = setTimeout(update, DEBOUNCE_MS);
+      container.dataset.capasVista = "cargando";
     }
 
+    // Not ready from the moment the view starts to change (browser tests wait on it).
+    map.on("movestart", function () { container.dataset.capasVista = "cargando"; });
     map.on("moveend", schedule);
     map.on("overlayadd overlayremove", function (event) {
       if (event.layer === findings || event.layer === routes) { schedule(); }
     });
-    container.dataset.capasVista = "cargando";
     map.whenReady(schedule);
   };
 }());
