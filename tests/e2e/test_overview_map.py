@@ -5,17 +5,19 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from cases.storage.models import DisputeZone
+from cases.storage.models import DisputeZone, Finding
 from geo_app.records import pages
+from tests.e2e.test_viewport_journey import READY_JS, VIEW_JS
 
 pytestmark = pytest.mark.e2e
 
 ZONES = "Zonas en disputa"
+ROUTES = "Recorridos de inspección"
+# The layers written into the page; findings and routes come by view, in tiles.
 SHAPE_LAYERS = {
     "Límites municipales": "boundaries",
     ZONES: "zones",
     "Ríos": "river",
-    "Recorridos de inspección": "routes",
 }
 OVERLAY_PATHS = ".leaflet-overlay-pane path.leaflet-interactive"
 
@@ -28,48 +30,45 @@ def expected(live_server) -> dict[str, int]:
         return {name: len(frame) for name, frame in data.layers().items()}
 
 
-def test_overview_draws_every_layer(browsing, expected):
+def test_overview_draws_every_layer(browsing, expected, live_server):
+    with live_server.session() as session:
+        findings = session.scalars(select(Finding).order_by(Finding.id)).all()
+        points = [(f.geometry.y, f.geometry.x) for f in findings]
     browsing.open("/mapa/")
+    browsing.page.wait_for_function(READY_JS)
     counts = browsing.layer_counts()
-    assert set(counts) == {*SHAPE_LAYERS, "Hallazgos", "Sedes de reuniones"}
+    assert set(counts) == {*SHAPE_LAYERS, ROUTES, "Hallazgos", "Sedes de reuniones"}
     for name, layer in SHAPE_LAYERS.items():
         assert counts[name]["shapes"] == expected[layer] > 0, name
         assert counts[name]["drawn"] == expected[layer], name
+    assert counts[ROUTES]["drawn"] >= 1  # the demo's route, in the tiles it crosses
     assert browsing.page.locator(OVERLAY_PATHS).count() == sum(
         expected[layer] for layer in SHAPE_LAYERS.values()
-    )
+    ) + counts[ROUTES]["drawn"]
 
     sites = counts["Sedes de reuniones"]
     assert sites["markers"] == sites["markers_shown"] == expected["sites"] > 0
 
-    findings = counts["Hallazgos"]
-    assert findings["clustered"] == expected["findings"] > 0
     # Clusters and lone markers drawn at this zoom account for every finding …
-    assert findings["markers_shown"] == expected["findings"]
-    assert browsing.page.locator(".marker-cluster").count() >= 1
+    view = browsing.evaluate(VIEW_JS)
+    assert view["findings"] + view["in_clusters"] == len(points) > 0
+    assert view["clusters"] >= 1
     # … and at street level around one of them no finding is inside a cluster.
-    separate = browsing.evaluate(
-        """() => {
-            const map = window[document.querySelector('.folium-map').id];
-            let cluster = null;
-            map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) cluster = l; });
-            const markers = cluster.getLayers();
-            map.setView(markers[0].getLatLng(), map.getMaxZoom(), {animate: false});
-            const parents = markers.map(m => cluster.getVisibleParent(m));
-            return {
-                shown: parents.filter(p => p !== null).length,
-                clustered: parents.filter(p => p !== null && p.getChildCount).length,
-            };
-        }"""
+    browsing.evaluate(
+        "(p) => window[document.querySelector('.folium-map').id].setView(p, 19, "
+        "{animate: false})", list(points[0]),
     )
-    browsing.page.wait_for_timeout(300)
+    browsing.page.wait_for_function(READY_JS)
+    view = browsing.evaluate(VIEW_JS)
     browsing.shot("mapa-zoom-maximo")
-    assert separate["shown"] >= 1
-    assert separate["clustered"] == 0
+    assert view["findings"] >= 1
+    assert view["clusters"] == 0
+
 
 def test_layer_control_hides_zones(browsing, expected):
     browsing.open("/mapa/")
     page = browsing.page
+    page.wait_for_function(READY_JS)
     total = page.locator(OVERLAY_PATHS).count()
     page.hover(".leaflet-control-layers")
     checkbox = page.locator(".leaflet-control-layers-overlays label", has_text=ZONES).locator(
