@@ -42,6 +42,8 @@ __all__ = [
     "collection_extent",
     "items",
     "item",
+    "require_item",
+    "missing_item",
     "features_of",
     "load_shapes",
     "matching_ids",
@@ -380,6 +382,11 @@ def items(
     return ItemsPage(features_of(session, scope, collection, ids), matched, offset, limit)
 
 
+def missing_item(collection: Collection, feature_id: int) -> NotFoundError:
+    """The 404 of a feature the collection does not have (for a reader)."""
+    return NotFoundError(f"No existe el elemento {feature_id} en la colección «{collection.id}».")
+
+
 def item(session: Session, scope: Scope, collection: Collection, feature_id: int) -> Feature:
     """The feature ``feature_id`` of the collection, if it is in ``scope``."""
     model = collection.model
@@ -387,10 +394,20 @@ def item(session: Session, scope: Scope, collection: Collection, feature_id: int
         _statement(collection, scope, None, None).where(model.id == feature_id)
     )
     if record is None:
-        raise NotFoundError(
-            f"No existe el elemento {feature_id} en la colección «{collection.id}»."
-        )
+        raise missing_item(collection, feature_id)
     return _features(session, scope, collection, [record])[0]
+
+
+def require_item(session: Session, scope: Scope, collection: Collection,
+                 feature_id: int) -> None:
+    """NotFoundError unless the record ``feature_id`` of the collection is in ``scope``.
+
+    The same question :func:`item` asks, reading the id alone (its feature may be cached).
+    """
+    model = collection.model
+    statement = _statement(collection, scope, None, None, load=False)
+    if session.scalar(statement.with_only_columns(model.id).where(model.id == feature_id)) is None:
+        raise missing_item(collection, feature_id)
 
 
 def collection_extent(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 from flask import Blueprint, Response, g, render_template, request, url_for
 
@@ -112,19 +113,22 @@ def items(collection_id: str):
         "limit": features.parse_limit(args.get("limit")),
         "offset": features.parse_offset(args.get("offset")),
     }
+    session, scope = get_session(), g.ogcapi_scope
     if not _wants_html():
-        return _items_json(found, query)
-    page = features.items(get_session(), g.ogcapi_scope, found, **query)
-    document = docs.items_doc(_url, found, page, args.to_dict())
+        return _cached_json(found, lambda stamp: pages.items_body(
+            session, scope, found, _url, args.to_dict(), stamp=stamp, **query))
+    document = pages.items_document(session, scope, found, _url, args.to_dict(), **query)
     return _answer(document, docs.GEOJSON, found.title, kind="items", collection=found,
-                   fields=list(found.fields(g.ogcapi_scope)))
+                   fields=list(found.fields(scope)))
 
 
-def _items_json(found: features.Collection, query: dict) -> Response:
-    """A JSON page of items from cached features; 304 when the reader has it already.
+def _cached_json(found: features.Collection,
+                 build: Callable[[dt.datetime | None], pages.ItemsBody]) -> Response:
+    """JSON from cached features (``build(stamp)``); 304 when the reader has it already.
 
-    Its validators follow the data version: the ETag names the version, the reader's scope
-    and the request; Last-Modified is when this process first saw the version.
+    Its validators follow the version of the collection's data: the ETag names the version,
+    the reader's scope and the request; Last-Modified is when this process first saw the
+    version (and ``stamp``, a page's ``timeStamp``).
     """
     session = get_session()
     version = pages.request_version(session, found)
@@ -143,8 +147,7 @@ def _items_json(found: features.Collection, query: dict) -> Response:
             response = Response(status=304)
             response.set_etag(f"{tag}-gz" if zipped else tag)
             return _validated(response, modified)
-    body = pages.items_body(session, g.ogcapi_scope, found, _url, request.args.to_dict(),
-                            stamp=modified, **query)
+    body = build(modified)
     response = Response(body.gzip() if zipped else body.plain(), mimetype=docs.GEOJSON)
     if zipped:
         response.headers["Content-Encoding"] = "gzip"
@@ -166,13 +169,16 @@ def _validated(response: Response, modified: dt.datetime | None) -> Response:
 def feature(collection_id: str, feature_id: int):
     """Un elemento."""
     found = features.get_collection(collection_id, g.ogcapi_scope)
-    record = features.item(get_session(), g.ogcapi_scope, found, feature_id)
-    document = docs.feature_doc(record)
-    document["links"] = [
+    session, scope = get_session(), g.ogcapi_scope
+    links = [
         {"href": _url("ogcapi.feature", collection_id=found.id, feature_id=feature_id,
                       f="json"), "rel": "self", "type": docs.GEOJSON, "title": "Este elemento"},
         {"href": _url("ogcapi.collection", collection_id=found.id, f="json"),
          "rel": "collection", "type": docs.JSON, "title": found.title},
     ]
+    if not _wants_html():
+        return _cached_json(found, lambda stamp: pages.item_body(
+            session, scope, found, feature_id, links))
+    document = {**pages.item_document(session, scope, found, feature_id), "links": links}
     return _answer(document, docs.GEOJSON, f"{found.title}: {feature_id}", kind="feature",
-                   collection=found, fields=list(found.fields(g.ogcapi_scope)))
+                   collection=found, fields=list(found.fields(scope)))

@@ -143,3 +143,21 @@ def test_gdal_and_owslib_read_with_a_personal_api_key(served, api_key):
          "--config", "GDAL_HTTP_HEADERS", "Authorization: Bearer lim_adivinanza"],
         capture_output=True, text=True, env=env)
     assert refused.returncode != 0 and "401" in refused.stderr
+
+
+_VALUE = re.compile(r"^  (\w+) \([^)]*\) = (.*)$|^  (POINT) (.*)$", re.MULTILINE)
+
+
+def test_ogrinfo_reads_a_single_item_as_the_page_gives_it(api_url):
+    """One item (``items/<id>``, from the cached feature) read by GDAL's GeoJSON driver: the
+    same values and point as the same feature read in its page by the OAPIF driver (each
+    driver guesses its own field types)."""
+    def features(source: str, *layer: str) -> list[dict[str, str]]:
+        out = subprocess.run([system_tool("ogrinfo"), "-ro", "-al", "-q", source, *layer],
+                             capture_output=True, text=True, check=True).stdout
+        return [{m[0] or m[2]: m[1] or m[3] for m in _VALUE.findall(block)}
+                for block in out.split("OGRFeature(")[1:]]
+
+    paged = features(f"OAPIF:{api_url}", "hallazgos")
+    single = features(f"GeoJSON:{api_url}collections/hallazgos/items/{paged[0]['id']}?f=json")
+    assert single == [paged[0]] and "POINT" in single[0] and len(single[0]) > 10
