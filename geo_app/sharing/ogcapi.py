@@ -133,7 +133,7 @@ def _cached_json(found: features.Collection,
     session = get_session()
     version = pages.request_version(session, found)
     cache = pages.feature_cache(found)
-    zipped = request.accept_encodings["gzip"] > 0
+    zipped = _zipped()
     modified = None
     if version is not None and cache is not None:
         modified = dt.datetime.fromtimestamp(int(cache.modified(version)), dt.UTC)
@@ -154,6 +154,10 @@ def _cached_json(found: features.Collection,
     if modified is not None:
         response.set_etag(f"{tag}-gz" if zipped else tag)
     return _validated(response, modified)
+
+
+def _zipped() -> bool:
+    return request.accept_encodings["gzip"] > 0
 
 
 def _validated(response: Response, modified: dt.datetime | None) -> Response:
@@ -178,7 +182,7 @@ def feature(collection_id: str, feature_id: int):
     ]
     if not _wants_html():
         return _cached_json(found, lambda stamp: pages.item_body(
-            session, scope, found, feature_id, links))
+            session, scope, found, feature_id, links, zipped=_zipped()))
     document = {**pages.item_document(session, scope, found, feature_id), "links": links}
     return _answer(document, docs.GEOJSON, f"{found.title}: {feature_id}", kind="feature",
                    collection=found, fields=list(found.fields(scope)))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ __all__ = [
 
 _MARK = '"features": []'
 _PROPERTIES = b'"properties": '
+_GEOMETRY = re.compile(rb'"geometry": (null|\{"type": "(\w+)")')
 _COMMA = deflated(b",")
 
 
@@ -178,25 +180,35 @@ def items_body(
 
 
 def _item_fragment(session: Session, scope: Scope, collection: Collection,
-                   feature_id: int) -> Fragment:
+                   feature_id: int) -> tuple[Fragment, FeatureCache, int]:
+    """The fragment of ``feature_id``, and the cache and version it was found at."""
     # Whether the record is in scope is asked of SQL on every request, as for a page.
     features.require_item(session, scope, collection, feature_id)
     cache, version = _cache_at(session, collection)
     found = _fragments(session, scope, collection, cache, version, [feature_id])
     if not found:  # deleted since the question
         raise features.missing_item(collection, feature_id)
-    return found[0][1]
+    return found[0][1], cache, version
 
 
 def item_body(session: Session, scope: Scope, collection: Collection, feature_id: int,
-              links: list[dict]) -> ItemsBody:
+              links: list[dict], *, zipped: bool = False) -> ItemsBody:
     """The JSON of the feature ``feature_id`` with its ``links``, from its cached fragment.
 
     The same text as ``to_json({**feature_doc, "links": links})``: a fragment is a JSON
-    object, so the links are its last member, written in before its closing brace.
+    object, so the links are its last member, written in before its closing brace. For a
+    ``zipped`` answer the fragment without that brace is deflated once and kept beside it.
     """
-    raw = _item_fragment(session, scope, collection, feature_id).raw
-    return ItemsBody([raw[:-1], f', "links": {docs.to_json(links)}}}'.encode()])
+    fragment, cache, version = _item_fragment(session, scope, collection, feature_id)
+    raw = [fragment.raw[:-1], f', "links": {docs.to_json(links)}}}'.encode()]
+    if not zipped:
+        return ItemsBody(raw)
+    key = (collection.layer, scope, feature_id, "open")
+    kept = cache.fragments(version, [key]).get(key)
+    if kept is None:
+        kept = Fragment(b"", deflated(raw[0]))
+        cache.store(version, {key: kept})
+    return ItemsBody(raw, [kept.packed, deflated(raw[1])])
 
 
 def _properties(fragment: Fragment) -> dict:
@@ -237,5 +249,13 @@ def items_document(
 
 def item_document(session: Session, scope: Scope, collection: Collection,
                   feature_id: int) -> dict:
-    """The feature ``feature_id`` as a GeoJSON dict, from its cached fragment."""
-    return json.loads(_item_fragment(session, scope, collection, feature_id).raw)
+    """The feature ``feature_id`` for the HTML page, from its cached fragment.
+
+    Its geometry is its type alone (what the page shows), read from the fragment's text:
+    a geometry's ``"type"`` is written first (:func:`shapely.geometry.mapping`).
+    """
+    fragment = _item_fragment(session, scope, collection, feature_id)[0]
+    shape = _GEOMETRY.search(fragment.raw)
+    return {"type": "Feature", "id": feature_id,
+            "geometry": {"type": shape[2].decode()} if shape[2] else None,
+            "properties": _properties(fragment)}
