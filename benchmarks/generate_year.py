@@ -122,10 +122,13 @@ def generate_year(
     *,
     seed: int = 2025,
     size: YearSize = FULL_YEAR,
+    first_day: dt.date = FIRST_DAY,
     progress: Callable[[str], None] = lambda message: None,
 ) -> dict[str, int]:
     """Add a synthetic year on top of the demo already in ``session``; never commits.
 
+    The year's inspections and meetings fall in the 365 days from ``first_day``: several
+    years (each its own ``seed`` and ``first_day``) stack in one database.
     Returns how many records of each kind were added.
     """
     rng = np.random.default_rng(seed)
@@ -139,7 +142,7 @@ def generate_year(
     inspections = []
     for number in range(1, size.inspections + 1):
         zone = zones[number % len(zones)] if zones else None
-        day = FIRST_DAY + dt.timedelta(days=int(number * 365 / (size.inspections + 1)))
+        day = first_day + dt.timedelta(days=int(number * 365 / (size.inspections + 1)))
         inspection = Inspection(
             title=f"Recorrido sintético {number:03d}"
             + (f" — {zone.name}" if zone else ""),
@@ -194,7 +197,7 @@ def generate_year(
     statuses = list(AgreementStatus)
     agreements = 0
     for number in range(1, size.meetings + 1):
-        day = FIRST_DAY + dt.timedelta(days=int(number * 365 / (size.meetings + 1)))
+        day = first_day + dt.timedelta(days=int(number * 365 / (size.meetings + 1)))
         kind = kinds[number % len(kinds)]
         picked_zones = [zones[(number + j) % len(zones)] for j in range(number % 3)] if zones \
             else []

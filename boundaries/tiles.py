@@ -38,7 +38,9 @@ __all__ = [
     "group_points",
     "thin_parts",
     "coarser",
+    "ClippedLines",
     "clip_parts",
+    "lonlat_digits",
     "to_lonlat_parts",
 ]
 
@@ -267,62 +269,105 @@ def _segments_meeting(part: np.ndarray, box: tuple[float, float, float, float]) 
     return (low[:, 0] <= x1) & (high[:, 0] >= x0) & (low[:, 1] <= y1) & (high[:, 1] >= y0)
 
 
+@dataclass(frozen=True)
+class ClippedLines:
+    """The pieces of lines a tile shows.
+
+    Attributes
+    ----------
+    pieces : list of list of ndarray
+        For each line, its pieces in the tile (possibly none), pixel ``(n, 2)`` arrays.
+    omitted : int
+        Lines crossing the tile left out once the vertex budget was spent.
+    """
+
+    pieces: list[list[np.ndarray]]
+    omitted: int
+
+
+def _segment_keys(part: np.ndarray, index: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    """Segments ``index`` of ``part`` as 64-bit keys of their ends, lower end first.
+
+    Ends are in tile pixels held to 16 bits: a segment reaching that far is one of few long
+    ones, and two of them sharing a key only hides one of them in one tile.
+    """
+    a = np.clip(part[index] - origin, -32768, 32767)
+    b = np.clip(part[index + 1] - origin, -32768, 32767)
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    a[swap], b[swap] = b[swap], a[swap].copy()
+    ends = np.ascontiguousarray(np.concatenate([a, b], axis=1).astype(np.int16))
+    return ends.view(np.int64).ravel()
+
+
 def clip_parts(
-    lines: Sequence[Sequence[np.ndarray]], x: int, y: int, margin_px: int = 8
-) -> list[list[np.ndarray]]:
+    lines: Sequence[Sequence[np.ndarray]], x: int, y: int, margin_px: int = 8,
+    max_vertices: int | None = None,
+) -> ClippedLines:
     """The pieces of pixel ``lines`` that tile ``x/y`` (of their zoom) shows, each segment once.
 
-    ``lines`` holds each line's parts as from :func:`thin_parts` at the tile's zoom. A piece
-    is a run of segments whose bounding boxes meet the tile grown by ``margin_px`` pixels
-    (so a line's stroke is not cut at the tile's edge). A segment already drawn by an
-    earlier line (in either direction) is left out of later ones: a tile where hundreds of
-    routes run along the same path weighs what one route does.
-
-    Returns, for each line, its pieces (possibly none).
+    ``lines`` holds each line's parts as from :func:`thin_parts` at the tile's zoom, the
+    most important first. A piece is a run of segments whose bounding boxes meet the tile
+    grown by ``margin_px`` pixels (so a line's stroke is not cut at the tile's edge). A
+    segment already drawn by an earlier line (in either direction) is left out of later
+    ones: a tile where hundreds of routes run along the same path weighs what one route
+    does. Once the pieces hold ``max_vertices`` vertices, the lines after the one that
+    reached it are left out (the first line is always kept) and counted as omitted.
 
     Examples
     --------
     >>> along = np.array([[10, 10], [20, 10], [30, 10]])
     >>> back = np.array([[30, 10], [20, 10], [20, 30]])
-    >>> [[p.tolist() for p in pieces] for pieces in clip_parts([[along], [back]], 0, 0)]
-    [[[[10, 10], [20, 10], [30, 10]]], [[[20, 10], [20, 30]]]]
+    >>> away = np.array([[900, 900], [901, 900]])
+    >>> clipped = clip_parts([[along], [back], [away]], 0, 0)
+    >>> [[p.tolist() for p in pieces] for pieces in clipped.pieces], clipped.omitted
+    ([[[[10, 10], [20, 10], [30, 10]]], [[[20, 10], [20, 30]]], []], 0)
+    >>> clip_parts([[along], [back], [away]], 0, 0, max_vertices=2).omitted
+    1
     """
     box = (x * TILE_SIZE - margin_px, y * TILE_SIZE - margin_px,
            (x + 1) * TILE_SIZE + margin_px, (y + 1) * TILE_SIZE + margin_px)
     origin = np.array([x * TILE_SIZE, y * TILE_SIZE])
-    found: list[tuple[int, np.ndarray, np.ndarray]] = []  # (line, part, segment indices)
-    keys = []
-    for line, parts in enumerate(lines):
-        for part in parts:
-            index = np.flatnonzero(_segments_meeting(part, box))
-            if not index.size:
-                continue
-            found.append((line, part, index))
-            # Segments as 64-bit keys of their two ends in tile pixels (held to 16 bits: a
-            # segment reaching that far is one of few long ones), lower end first.
-            a = np.clip(part[index] - origin, -32768, 32767)
-            b = np.clip(part[index + 1] - origin, -32768, 32767)
-            swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-            a[swap], b[swap] = b[swap], a[swap].copy()
-            ends = np.concatenate([a, b], axis=1).astype(np.int16)
-            keys.append(np.ascontiguousarray(ends).view(np.int64).ravel())
     out: list[list[np.ndarray]] = [[] for _ in lines]
-    if not found:
-        return out
-    every = np.concatenate(keys)
-    first = np.zeros(len(every), dtype=bool)
-    first[np.unique(every, return_index=True)[1]] = True
-    start = 0
-    for line, part, index in found:
-        kept = index[first[start:start + len(index)]]
-        start += len(index)
-        if not kept.size:
+    seen = np.empty(0, dtype=np.int64)  # sorted keys of the segments drawn so far
+    vertices = omitted = 0
+    for line, parts in enumerate(lines):
+        found = [(part, np.flatnonzero(_segments_meeting(part, box))) for part in parts]
+        found = [(part, index) for part, index in found if index.size]
+        if not found:
             continue
-        # Runs of consecutive segments become one piece each.
-        breaks = np.flatnonzero(np.diff(kept) != 1) + 1
-        for run in np.split(kept, breaks):
-            out[line].append(part[run[0]:run[-1] + 2])
-    return out
+        if max_vertices is not None and vertices >= max_vertices:
+            omitted += 1
+            continue
+        keys = [_segment_keys(part, index, origin) for part, index in found]
+        every = np.concatenate(keys)
+        first = np.zeros(len(every), dtype=bool)
+        first[np.unique(every, return_index=True)[1]] = True
+        fresh = first & ~np.isin(every, seen)
+        start = 0
+        for part, index in found:
+            kept = index[fresh[start:start + len(index)]]
+            start += len(index)
+            if not kept.size:
+                continue
+            # Runs of consecutive segments become one piece each.
+            breaks = np.flatnonzero(np.diff(kept) != 1) + 1
+            for run in np.split(kept, breaks):
+                out[line].append(part[run[0]:run[-1] + 2])
+                vertices += len(run) + 1
+        seen = np.union1d(seen, every)
+    return ClippedLines(out, omitted)
+
+
+def lonlat_digits(z: int) -> int:
+    """Decimals of a degree that place a point within about a tenth of a pixel at zoom ``z``.
+
+    Examples
+    --------
+    >>> [lonlat_digits(z) for z in (5, 10, 13, 17, 22)]
+    [3, 4, 5, 6, 6]
+    """
+    pixel = 360.0 / (TILE_SIZE * (1 << z))
+    return min(6, max(0, math.ceil(-math.log10(pixel / 8))))
 
 
 def to_lonlat_parts(

@@ -30,6 +30,7 @@ from boundaries.tiles import (
     coarser,
     group_points,
     in_tile,
+    lonlat_digits,
     thin_parts,
     tile_bounds,
     to_lonlat,
@@ -50,11 +51,13 @@ __all__ = [
     "FINDINGS_SINGLE_ZOOM",
     "CELL_PX",
     "ROUTE_MARGIN_PX",
+    "MAX_ROUTE_VERTICES",
     "RouteRow",
     "TileRecords",
     "RouteShapes",
     "scope_inspections",
-    "findings_in_box",
+    "finding_positions",
+    "findings_by_id",
     "routes_in_box",
     "route_lines",
     "tile_records",
@@ -69,6 +72,12 @@ ROUTE_MARGIN_PX = 8
 # Routes are thinned once at this zoom (a pixel is about half a metre, finer than a GPS
 # fix), and every shallower zoom is derived from it; deeper zooms scale it up.
 BASE_ZOOM = 18
+# Shallower zooms are derived with this tolerance, in pixels of their own.
+ROUTE_TOLERANCE_PX = 1.0
+# Vertices of route pieces a tile carries at most (about 15 KB of JSON, 6 KB gzipped): where
+# years of routes cover every pixel, the newest are drawn and the rest counted, and a deeper
+# zoom shows more of them.
+MAX_ROUTE_VERTICES = 600
 # Routes whose thinned shapes a process keeps; a year of work has about fifty.
 MAX_ROUTES = 2048
 
@@ -102,12 +111,16 @@ class TileRecords:
     findings : list of FindingPoint
         Findings drawn one by one.
     routes : list of (RouteRow, pieces)
-        Each route crossing the tile with its pieces there, ``[[lon, lat], ...]`` lists.
+        Routes crossing the tile, newest first, with their pieces there (``[[lon, lat],
+        ...]`` lists).
+    routes_omitted : int
+        Routes crossing the tile left out past :data:`MAX_ROUTE_VERTICES`.
     """
 
     clusters: list[tuple[float, float, int]]
     findings: list[FindingPoint]
     routes: list[tuple[RouteRow, list[list[list[float]]]]]
+    routes_omitted: int = 0
 
 
 def _exists(session: Session, model, record_id: int, what: str) -> None:
@@ -138,15 +151,37 @@ def scope_inspections(
     return list(session.scalars(query.order_by(Inspection.id)))
 
 
-def findings_in_box(
+def finding_positions(
     session: Session, box: tuple[float, float, float, float],
     inspection_ids: Sequence[int] | None = None,
-) -> list[FindingPoint]:
-    """The findings inside ``box`` (west, south, east, north; edges included), in one query.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, longitudes and latitudes of the findings inside ``box`` (edges included).
 
-    Only those of ``inspection_ids`` when given. Each comes with its first photo.
+    ``box`` is (west, south, east, north); only findings of ``inspection_ids`` when given.
+    A shallow tile groups thousands of findings and needs nothing else of them.
     """
     west, south, east, north = box
+    query = (
+        # A point's bounding box is the point: no geometry to decode.
+        select(Finding.id, Finding.min_x, Finding.min_y)
+        .join(Inspection, Finding.inspection_id == Inspection.id)
+        .where(Finding.min_x >= west, Finding.min_x <= east,
+               Finding.min_y >= south, Finding.min_y <= north)
+        .order_by(Finding.id)
+    )
+    if inspection_ids is not None:
+        query = query.where(Finding.inspection_id.in_(list(inspection_ids)))
+    rows = session.execute(query).all()
+    if not rows:
+        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
+    ids, lon, lat = zip(*rows, strict=True)
+    return np.array(ids, dtype=np.int64), np.array(lon, dtype=float), np.array(lat, dtype=float)
+
+
+def findings_by_id(session: Session, ids: Sequence[int]) -> list[FindingPoint]:
+    """The findings ``ids`` as :class:`FindingPoint` rows by id, each with its first photo."""
+    if not len(ids):
+        return []
     photo = (
         select(func.min(Attachment.id))
         .where(Attachment.finding_id == Finding.id, Attachment.kind == AttachmentKind.PHOTO)
@@ -156,31 +191,31 @@ def findings_in_box(
     query = (
         select(
             Finding.id, Finding.inspection_id, Inspection.title, Finding.category,
-            # A point's bounding box is the point: no geometry to decode.
             Finding.description, Finding.min_x, Finding.min_y, Finding.illustrative, photo,
         )
         .join(Inspection, Finding.inspection_id == Inspection.id)
-        .where(Finding.min_x >= west, Finding.min_x <= east,
-               Finding.min_y >= south, Finding.min_y <= north)
         .order_by(Finding.id)
     )
-    if inspection_ids is not None:
-        query = query.where(Finding.inspection_id.in_(list(inspection_ids)))
-    return [FindingPoint(*row) for row in session.execute(query)]
+    ids = sorted(int(i) for i in ids)
+    return [
+        FindingPoint(*row)
+        for start in range(0, len(ids), 500)  # a few hundred bound parameters at a time
+        for row in session.execute(query.where(Finding.id.in_(ids[start:start + 500])))
+    ]
 
 
 def routes_in_box(
     session: Session, box: tuple[float, float, float, float],
     inspection_ids: Sequence[int] | None = None,
 ) -> list[RouteRow]:
-    """The inspections with a route whose bounding box meets ``box``, by id; no geometry."""
+    """The inspections with a route whose bounding box meets ``box``, newest first; no geometry."""
     west, south, east, north = box
     query = (
         select(Inspection.id, Inspection.version, Inspection.title, Inspection.started_on,
                Inspection.visit_dates)
         .where(Inspection.min_x <= east, Inspection.max_x >= west,
                Inspection.min_y <= north, Inspection.max_y >= south)
-        .order_by(Inspection.id)
+        .order_by(Inspection.started_on.desc(), Inspection.id.desc())
     )
     if inspection_ids is not None:
         query = query.where(Inspection.id.in_(list(inspection_ids)))
@@ -246,7 +281,8 @@ class RouteShapes:
         if parts is None:
             # From the nearest deeper zoom already made (a dict write is atomic).
             deeper = min(level for level in zooms if level > z)
-            parts = [p.astype(np.int32) for p in coarser(zooms[deeper], deeper - z)]
+            parts = [p.astype(np.int32)
+                     for p in coarser(zooms[deeper], deeper - z, ROUTE_TOLERANCE_PX)]
             zooms[z] = parts
         return parts
 
@@ -265,33 +301,34 @@ def tile_records(
 ) -> TileRecords:
     """The findings (grouped below :data:`FINDINGS_SINGLE_ZOOM`) and route pieces of a tile.
 
-    ``inspection_ids`` restricts both to those inspections (a zone's, a case's).
+    ``inspection_ids`` restricts both to those inspections (a zone's, a case's). Route
+    pieces and groups are rounded to the decimals their zoom needs (:func:`lonlat_digits`),
+    findings to six.
     """
     # The box grown by a hair: the exact test in pixels then gives each point one tile.
     west, south, east, north = tile_bounds(z, x, y)
     hair = 1e-9
-    candidates = findings_in_box(
+    ids, lon, lat = finding_positions(
         session, (west - hair, south - hair, east + hair, north + hair), inspection_ids
     )
-    lon = np.array([f.lon for f in candidates], dtype=float)
-    lat = np.array([f.lat for f in candidates], dtype=float)
-    inside = in_tile(lon, lat, z, x, y) if candidates else np.zeros(0, dtype=bool)
-    points = [f for f, keep in zip(candidates, inside, strict=True) if keep]
-    lon, lat = lon[inside], lat[inside]
+    inside = in_tile(lon, lat, z, x, y)
+    ids, lon, lat = ids[inside], lon[inside], lat[inside]
     clusters: list[tuple[float, float, int]] = []
     if z >= FINDINGS_SINGLE_ZOOM:
-        singles = points
+        singles = findings_by_id(session, ids)
     else:
         groups = group_points(lon, lat, z, CELL_PX)
-        singles = [points[i] for i in groups.singles]
+        singles = findings_by_id(session, ids[groups.singles])
+        digits = lonlat_digits(z)
         clusters = [
-            (round(float(a), 6), round(float(b), 6), int(n))
+            (round(float(a), digits), round(float(b), digits), int(n))
             for a, b, n in zip(groups.lon, groups.lat, groups.counts, strict=True)
         ]
     rows = routes_in_box(session, _pixel_box(z, x, y, ROUTE_MARGIN_PX), inspection_ids)
-    pieces = clip_parts(shapes.at_zoom(session, rows, z), x, y, ROUTE_MARGIN_PX)
+    clipped = clip_parts(shapes.at_zoom(session, rows, z), x, y, ROUTE_MARGIN_PX,
+                         MAX_ROUTE_VERTICES)
     routes = [
-        (row, to_lonlat_parts(found, z))
-        for row, found in zip(rows, pieces, strict=True) if found
+        (row, to_lonlat_parts(found, z, lonlat_digits(z)))
+        for row, found in zip(rows, clipped.pieces, strict=True) if found
     ]
-    return TileRecords(clusters, singles, routes)
+    return TileRecords(clusters, singles, routes, clipped.omitted)

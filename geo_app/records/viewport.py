@@ -5,12 +5,14 @@
 
     {"clusters": [[lon, lat, count], ...],
      "findings": [[lon, lat, kind, description, group, url, photo], ...],
-     "routes": [[label, url, [[lon, lat], ...]], ...]}
+     "routes": [[label, url, [[lon, lat], ...]], ...],
+     "routes_omitted": n}
 
 as :class:`~geo_app.maps.markers.MarkerRow` means its fields (``kind`` the finding's
 category, ``group`` its inspection's title, ``photo`` a thumbnail URL or ``null``). Below
 :data:`FINDINGS_SINGLE_ZOOM` findings closer than a grid cell come as one cluster; routes come
-thinned to about one pixel (:mod:`cases.records.viewport`).
+newest first, thinned to about one pixel, up to a budget of vertices per tile past which
+``routes_omitted`` counts those left out (:mod:`cases.records.viewport`).
 
 Built tiles are kept in the process under the versions of the layers they show (see
 :func:`geo_app.map_cache.request_versions`), which also name their ETag: a reader who has
@@ -137,6 +139,7 @@ def _document(records: TileRecords) -> dict:
             for row, pieces in records.routes
             for piece in pieces
         ],
+        "routes_omitted": records.routes_omitted,
     }
 
 

@@ -87,9 +87,9 @@ def test_hundreds_of_routes_along_one_path_weigh_one_route():
     one = thin_parts([line], z)
     px, py = to_pixels(*line[0], z)
     x, y = int(px // TILE_SIZE), int(py // TILE_SIZE)
-    alone = clip_parts([one], x, y)
+    alone = clip_parts([one], x, y).pieces
     # Some routes walk it the other way round.
-    many = clip_parts([one if i % 2 else [p[::-1] for p in one] for i in range(300)], x, y)
+    many = clip_parts([one if i % 2 else [p[::-1] for p in one] for i in range(300)], x, y).pieces
     vertices = lambda lines: sum(len(p) for pieces in lines for p in pieces)  # noqa: E731
     assert vertices(alone) > 10
     assert vertices(many) == vertices(alone)
@@ -102,7 +102,7 @@ def test_clipped_pieces_stay_near_the_tile():
     parts = thin_parts([line], z)
     px, py = to_pixels(*line[10_000], z)
     x, y = int(px // TILE_SIZE), int(py // TILE_SIZE)
-    (pieces,) = clip_parts([parts], x, y, margin_px=8)
+    (pieces,) = clip_parts([parts], x, y, margin_px=8).pieces
     assert pieces
     box = shapely.box(x * 256 - 8, y * 256 - 8, (x + 1) * 256 + 8, (y + 1) * 256 + 8)
     for piece in pieces:
@@ -113,3 +113,21 @@ def test_clipped_pieces_stay_near_the_tile():
     route = shapely.multilinestrings([shapely.linestrings(p) for p in parts])
     drawn = shapely.multilinestrings([shapely.linestrings(p) for p in pieces])
     assert shapely.difference(route.intersection(tile), drawn.buffer(0.01)).length < 1e-6
+
+
+def test_a_vertex_budget_keeps_the_first_lines_and_counts_the_rest():
+    z = 14
+    lines = [thin_parts([walk(3_000, seed=seed)], z) for seed in range(40)]
+    px, py = to_pixels(*OAXACA, z)
+    x, y = int(px // TILE_SIZE), int(py // TILE_SIZE)
+    full = clip_parts(lines, x, y)
+    crossing = sum(1 for pieces in full.pieces if pieces)
+    budget = clip_parts(lines, x, y, max_vertices=300)
+    drawn = [bool(pieces) for pieces in budget.pieces]
+    assert full.omitted == 0 and budget.omitted > 0
+    assert sum(drawn) + budget.omitted == crossing
+    kept = sum(len(p) for pieces in budget.pieces for p in pieces)
+    last = max(i for i, d in enumerate(drawn) if d)
+    assert kept - sum(len(p) for p in budget.pieces[last]) < 300
+    # The lines kept are the first ones, drawn as without a budget.
+    assert [len(p) for p in budget.pieces[0]] == [len(p) for p in full.pieces[0]]
