@@ -19,7 +19,8 @@ from geo_app import read_log
 OGCAPI = ["/ogcapi/collections/zonas/items?f=json", "/ogcapi/collections/zonas/items/1?f=json",
           "/ogcapi/collections/hallazgos/items?f=html&limit=5",
           "/ogcapi/collections/zonas/items/1?f=html"]
-PAGES = ["/", "/mapa/", "/zonas/1", "/buscar/?q=zona", "/cuenta/", "/calendario/"]
+PAGES = ["/", "/mapa/", "/mapa/teselas/12/947/1851.json", "/zonas/1", "/buscar/?q=zona",
+         "/cuenta/", "/calendario/"]
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
