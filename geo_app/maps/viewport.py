@@ -23,7 +23,7 @@ from cases.storage.statuses import FindingCategory
 from geo_app.maps.escape import TOOLTIP_CLASS, popup_options, script_json
 from geo_app.maps.figure import VerbatimMacroElement
 from geo_app.maps.legend import LegendEntry, LegendSection, MapLayer, line_swatch, marker_swatch
-from geo_app.maps.markers import DESCRIPTION_MAX, finding_popup_js, kind_options, popup_labels
+from geo_app.maps.markers import finding_popup_js, kind_options, popup_labels
 from geo_app.maps.styles import FINDING_MARKERS, ROUTE_STYLE, LayerNames
 
 __all__ = ["MAX_TILE_ZOOM", "STATUS_TEXTS", "ViewportLayers", "viewport_layers"]
@@ -84,7 +84,6 @@ class ViewportLayers(JSCSSMixin, VerbatimMacroElement):
                 "loading": STATUS_TEXTS["loading"],
                 "error": STATUS_TEXTS["error"],
             },
-            "descriptionMax": DESCRIPTION_MAX,
             "routeStyle": ROUTE_STYLE.leaflet(),
             "popupOptions": popup_options(),
             "tooltipOptions": {"className": TOOLTIP_CLASS, "sticky": True},

@@ -98,10 +98,10 @@
           var link = text("a", "", labels.route);
           link.href = url;
           link.target = "_top";
-          var row = document.createElement("div");
-          row.className = "limites-popup-link";
-          row.appendChild(link);
-          body.appendChild(row);
+          var holder = document.createElement("div");
+          holder.className = "limites-popup-link";
+          holder.appendChild(link);
+          body.appendChild(holder);
         }
         return body;
       }, config.popupOptions);

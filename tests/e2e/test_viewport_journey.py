@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cases.storage.models import Finding
+from geo_app.maps.viewport import STATUS_TEXTS
 from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.e2e
@@ -129,3 +130,19 @@ def test_findings_and_routes_come_by_view(open_browser, live_server, size):
         }"""
     )
     assert not ENGLISH.search(words), ENGLISH.search(words)
+
+
+def test_a_failed_tile_says_so_in_spanish(open_browser):
+    browsing = open_browser()
+    browsing.watch.ignore_console(r"status of 503")
+    browsing.page.route("**/mapa/teselas/**", lambda route: route.fulfill(
+        status=503, content_type="application/json", body='{"error": "En mantenimiento."}'
+    ))
+    browsing.open("/mapa/")
+    browsing.page.wait_for_function(
+        "() => document.querySelector('.folium-map').dataset.capasVista === 'error'"
+    )
+    status = browsing.page.locator(".limites-viewport-status")
+    assert status.inner_text() == STATUS_TEXTS["error"]
+    assert status.get_attribute("role") == "status"
+    browsing.shot("teselas-fallidas")
