@@ -278,7 +278,8 @@ class ClippedLines:
     pieces : list of list of ndarray
         For each line, its pieces in the tile (possibly none), pixel ``(n, 2)`` arrays.
     omitted : int
-        Lines crossing the tile left out once the vertex budget was spent.
+        Lines left out once the vertex budget was spent (not looked at: some may not
+        cross the tile).
     """
 
     pieces: list[list[np.ndarray]]
@@ -311,7 +312,8 @@ def clip_parts(
     segment already drawn by an earlier line (in either direction) is left out of later
     ones: a tile where hundreds of routes run along the same path weighs what one route
     does. Once the pieces hold ``max_vertices`` vertices, the lines after the one that
-    reached it are left out (the first line is always kept) and counted as omitted.
+    reached it are left out unread (the first line is always kept) and counted as omitted;
+    give only lines whose bounds meet the tile.
 
     Examples
     --------
@@ -322,7 +324,7 @@ def clip_parts(
     >>> [[p.tolist() for p in pieces] for pieces in clipped.pieces], clipped.omitted
     ([[[[10, 10], [20, 10], [30, 10]]], [[[20, 10], [20, 30]]], []], 0)
     >>> clip_parts([[along], [back], [away]], 0, 0, max_vertices=2).omitted
-    1
+    2
     """
     box = (x * TILE_SIZE - margin_px, y * TILE_SIZE - margin_px,
            (x + 1) * TILE_SIZE + margin_px, (y + 1) * TILE_SIZE + margin_px)
@@ -331,12 +333,12 @@ def clip_parts(
     seen = np.empty(0, dtype=np.int64)  # sorted keys of the segments drawn so far
     vertices = omitted = 0
     for line, parts in enumerate(lines):
+        if max_vertices is not None and vertices >= max_vertices:
+            omitted = len(lines) - line
+            break
         found = [(part, np.flatnonzero(_segments_meeting(part, box))) for part in parts]
         found = [(part, index) for part, index in found if index.size]
         if not found:
-            continue
-        if max_vertices is not None and vertices >= max_vertices:
-            omitted += 1
             continue
         keys = [_segment_keys(part, index, origin) for part, index in found]
         every = np.concatenate(keys)

@@ -36,6 +36,7 @@ from boundaries.tiles import is_tile
 from cases.errors import NotFoundError
 from cases.records.viewport import (
     FINDINGS_SINGLE_ZOOM,
+    IndexCache,
     RouteShapes,
     TileRecords,
     scope_inspections,
@@ -147,8 +148,13 @@ def _build(z: int, x: int, y: int, scope: tuple[str, int] | None, tag: str | Non
     session = get_session()
     shapes = current_app.extensions.setdefault("limites_route_shapes", RouteShapes())
     ids = None if scope is None else scope_inspections(session, **{FILTERS[scope[0]]: scope[1]})
+    # Where every finding and route is, kept while they do not change.
+    versions = request_versions("findings", "inspections")
+    index = None if versions is None else current_app.extensions.setdefault(
+        "limites_viewport_index", IndexCache()
+    ).get(session, versions)
     raw = json.dumps(
-        _document(tile_records(session, z, x, y, shapes, ids)),
+        _document(tile_records(session, z, x, y, shapes, ids, index)),
         ensure_ascii=False, separators=(",", ":"),
     ).encode("utf-8")
     if tag is None:

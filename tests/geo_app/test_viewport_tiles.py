@@ -14,6 +14,7 @@ from sqlalchemy import select
 from boundaries.tiles import TILE_SIZE, to_pixels
 from cases.records.lifecycle import soft_delete
 from cases.records.queries import finding_points, records_bounds
+from cases.records.viewport import RouteShapes, record_index, tile_records
 from cases.storage.db import unit_of_work
 from cases.storage.models import DisputeZone, Finding, FindingCategory, Inspection
 from geo_app.maps.markers import DESCRIPTION_MAX
@@ -190,3 +191,16 @@ def test_staff_only_and_unknown_tiles_or_records_are_404(app, anon_client):
         response = reader.get(path)
         assert response.status_code == 404, path
         assert response.get_json()["error"]
+
+
+def test_a_tile_read_alone_is_the_tile_picked_from_the_kept_index(app):
+    """Without a cache (``MAP_CACHE`` off) a tile reads its box: the same records."""
+    with sessions(app) as session:
+        shapes, index = RouteShapes(), record_index(session)
+        routed = [session.scalar(select(Inspection.id).where(Inspection.route.is_not(None)))]
+        for z in (11, 14, FINDINGS_SINGLE_ZOOM):
+            for x, y in stored(app, z):
+                for scope in (None, routed):
+                    alone = tile_records(session, z, x, y, shapes, scope)
+                    assert alone == tile_records(session, z, x, y, shapes, scope, index=index)
+                    assert alone.findings or alone.clusters
