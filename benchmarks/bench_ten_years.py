@@ -227,6 +227,10 @@ def measure(app, runs: int) -> dict[str, object]:
     )
     for label, (z, lon, lat) in views(app).items():
         results[f"vista {label}"] = measure_view(app, client, z, lon, lat)
+    shapes = app.extensions.get("limites_route_shapes")
+    results["counts"]["MB de recorridos adelgazados (última vista)"] = round(
+        (shapes.nbytes if shapes else 0) / KB / KB, 1
+    )
     return results
 
 

@@ -336,6 +336,13 @@ class RouteShapes:
                     self._routes.popitem(last=False)
         return [self._zoom(found[key], z) for key in keys]
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the coordinates kept, every zoom of every route."""
+        with self._lock:
+            zooms = [zoom for route in self._routes.values() for zoom in route.values()]
+        return sum(part.nbytes for parts in zooms for part in parts)
+
     @staticmethod
     def _zoom(zooms: dict[int, list[np.ndarray]], z: int) -> list[np.ndarray]:
         if z > BASE_ZOOM:
