@@ -33,6 +33,7 @@ MAX_TILE_ZOOM = 22
 STATUS_TEXTS = {
     "loading": "Cargando hallazgos y recorridos…",
     "error": "No se pudieron cargar los hallazgos y recorridos de esta vista.",
+    "omitted": "Hay más recorridos en esta vista: acerque el mapa para verlos todos.",
 }
 
 
@@ -83,6 +84,7 @@ class ViewportLayers(JSCSSMixin, VerbatimMacroElement):
                 "cluster": "{n} hallazgos; acercar para verlos",
                 "loading": STATUS_TEXTS["loading"],
                 "error": STATUS_TEXTS["error"],
+                "omitted": STATUS_TEXTS["omitted"],
             },
             "routeStyle": ROUTE_STYLE.leaflet(),
             "popupOptions": popup_options(),

@@ -114,6 +114,7 @@
         return clusterMarker(row, tile.z);
       }).concat((body.findings || []).map(findingMarker)));
       tile.routes = L.layerGroup((body.routes || []).map(routeLine));
+      tile.omitted = body.routes_omitted || 0;
     }
 
     function show(tile, on) {
@@ -193,11 +194,12 @@
     function reconcile() {
       var wanted = {};
       current.wanted.forEach(function (key) { wanted[key] = true; });
-      var pending = 0, failed = 0;
+      var pending = 0, failed = 0, omitted = 0;
       current.wanted.forEach(function (key) {
         var state = tiles[key].state;
         if (state === "loading") { pending += 1; }
         if (state === "failed") { failed += 1; }
+        if (state === "ready") { omitted += tiles[key].omitted; }
       });
       Object.keys(tiles).forEach(function (key) {
         var tile = tiles[key];
@@ -229,9 +231,11 @@
           .forEach(function (key) { delete tiles[key]; });
       }
       var state = pending ? "loading" : failed ? "error" : "ready";
-      status.hidden = state === "ready";
+      // A view too busy for every route says so (the server sends the newest ones).
+      var note = state === "ready" && omitted && map.hasLayer(routes) ? "omitted" : state;
+      status.hidden = note === "ready";
       status.classList.toggle("limites-viewport-error", state === "error");
-      if (state !== "ready") { status.textContent = labels[state]; }
+      if (note !== "ready") { status.textContent = labels[note]; }
       container.dataset.capasVista = {loading: "cargando", error: "error", ready: "listo"}[state];
     }
 

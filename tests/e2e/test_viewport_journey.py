@@ -146,3 +146,22 @@ def test_a_failed_tile_says_so_in_spanish(open_browser):
     assert status.inner_text() == STATUS_TEXTS["error"]
     assert status.get_attribute("role") == "status"
     browsing.shot("teselas-fallidas")
+
+
+def test_a_view_with_routes_left_out_says_so(open_browser):
+    browsing = open_browser(viewport=PHONE, mobile=True)
+    browsing.page.route("**/mapa/teselas/**", lambda route: route.fulfill(
+        status=200, content_type="application/json",
+        body='{"clusters":[],"findings":[],"routes":[],"routes_omitted":2}',
+    ))
+    browsing.open("/mapa/")
+    browsing.page.wait_for_function(READY_JS)
+    status = browsing.page.locator(".limites-viewport-status")
+    assert status.inner_text() == STATUS_TEXTS["omitted"]
+    browsing.shot("recorridos-omitidos")
+    # Without the routes' layer there is nothing to say.
+    browsing.page.locator(".leaflet-control-layers-toggle").tap()
+    browsing.page.locator(".leaflet-control-layers-overlays label",
+                          has_text="Recorridos de inspección").locator("input").uncheck()
+    browsing.page.wait_for_function(READY_JS)
+    assert not status.is_visible()
