@@ -171,6 +171,9 @@
 
     function update() {
       timer = null;
+      // The map is fitted again once the page is laid out (SubjectView): the view is
+      // known then, not before.
+      if (document.readyState !== "complete") { return; }
       if (!active()) {
         current = {z: null, wanted: []};
         reconcile();
@@ -252,5 +255,6 @@
       if (event.layer === findings || event.layer === routes) { schedule(); }
     });
     map.whenReady(schedule);
+    if (document.readyState !== "complete") { window.addEventListener("load", schedule); }
   };
 }());
