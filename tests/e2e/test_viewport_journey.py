@@ -3,6 +3,7 @@ and on a phone, in Spanish and with no console error."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 
 from cases.storage.models import Finding
 from geo_app.maps.viewport import STATUS_TEXTS
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, XSS_IMG, XSS_SCRIPT
 
 pytestmark = pytest.mark.e2e
 
@@ -165,3 +166,38 @@ def test_a_view_with_routes_left_out_says_so(open_browser):
                           has_text="Recorridos de inspección").locator("input").uncheck()
     browsing.page.wait_for_function(READY_JS)
     assert not status.is_visible()
+
+
+def test_tile_text_is_shown_as_text(browsing):
+    """A tile's descriptions and labels reach the page as text, links only if they are ours."""
+    page = browsing.page
+    browsing.open("/mapa/")
+    lat, lon = page.evaluate(f"() => {{ const c = {MAP}.getCenter(); return [c.lat, c.lng]; }}")
+    body = json.dumps({
+        "clusters": [],
+        "findings": [[lon, lat, "otro", XSS_IMG, "{{ 7*7 }}", "javascript:alert(1)", None]],
+        "routes": [[XSS_SCRIPT, "/recorridos/1", [[lon - 0.01, lat - 0.01],
+                                                  [lon + 0.01, lat - 0.01]]]],
+    })
+    page.route("**/mapa/teselas/**", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=body))
+    page.evaluate(f"() => {MAP}.setZoom({MAP}.getZoom() + 1, {{animate: false}})")
+    page.wait_for_function(READY_JS)
+    view = browsing.evaluate(VIEW_JS)
+    page.mouse.click(view["clickable"]["x"], view["clickable"]["y"])
+    popup = page.locator(".leaflet-popup.limites-popup")
+    popup.wait_for()
+    browsing.shot("texto-como-texto")
+    assert XSS_IMG in popup.inner_text() and "{{ 7*7 }}" in popup.inner_text()
+    content = popup.locator(".limites-popup-body")
+    assert content.locator("img").count() == 0 and content.locator("a").count() == 0
+    page.keyboard.press("Escape")
+    tooltip = page.evaluate("""() => {
+        const key = Object.keys(window).find(k => /^layer_control_[0-9a-f]+_layers$/.test(k));
+        const lines = [];
+        const walk = (l) => l.eachLayer ? l.eachLayer(walk) : lines.push(l);
+        walk(window[key].overlays['Recorridos de inspección']);
+        lines[0].openTooltip();
+        return lines[0].getTooltip().getElement().textContent;
+    }""")
+    assert tooltip == XSS_SCRIPT
