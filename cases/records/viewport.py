@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from boundaries.tiles import (
@@ -138,12 +138,18 @@ def scope_inspections(
 ) -> list[int] | None:
     """Ids of the inspections of a zone, a case or one inspection; ``None`` for all of them.
 
+    A zone's are its own and its cases' (as :func:`cases.records.queries.zone_record`).
+
     Raises :class:`~cases.errors.NotFoundError` when the record does not exist (or is in
     the Papelera).
     """
     if zone_id is not None:
         _exists(session, DisputeZone, zone_id, "la zona")
-        query = select(Inspection.id).join(Inspection.zones).where(DisputeZone.id == zone_id)
+        # As the zone's page lists them: its own inspections and those of its cases.
+        of_zone = DisputeZone.id == zone_id
+        query = select(Inspection.id).where(or_(
+            Inspection.zones.any(of_zone), Inspection.cases.any(Case.zones.any(of_zone))
+        ))
     elif case_id is not None:
         _exists(session, Case, case_id, "el expediente")
         query = select(Inspection.id).join(Inspection.cases).where(Case.id == case_id)

@@ -145,6 +145,26 @@ def test_a_tile_of_one_zone_or_inspection_holds_only_theirs(app):
             assert {url for _, url, _ in document["routes"]} <= {f"/recorridos/{i}" for i in scope}
 
 
+def test_a_zones_tiles_hold_the_inspections_its_page_lists(app):
+    """A zone's page lists its own inspections and its cases'; its map's tiles show the same."""
+    from cases.records.queries import zone_record
+
+    reader = signed_in_client(app, "lectora")
+    with sessions(app) as session:
+        routed = session.scalar(select(Inspection).where(Inspection.route.is_not(None)))
+        zone = next(z for z in session.scalars(select(DisputeZone).order_by(DisputeZone.id))
+                    if routed not in z.inspections
+                    and routed in zone_record(session, z.id).inspections)
+        zone_id, routed_id = zone.id, routed.id
+    z, drawn = 12, 0
+    for x, y in tiles_over(app, z):
+        of_zone = reader.get(f"/mapa/teselas/{z}/{x}/{y}.json?zona={zone_id}").get_json()
+        of_route = reader.get(f"/mapa/teselas/{z}/{x}/{y}.json?recorrido={routed_id}").get_json()
+        assert of_zone == of_route
+        drawn += shown(of_zone) + len(of_zone["routes"])
+    assert drawn
+
+
 def test_clusters_below_the_single_zoom_and_marker_rows_from_it(app):
     reader = signed_in_client(app, "lectora")
     (x, y), ids = max(stored(app, 12).items(), key=lambda item: len(item[1]))
