@@ -90,8 +90,9 @@ def cookie_of(browser: Browser) -> str:
 class Editor(threading.Thread):
     """Saves a new meeting every second through the form; keeps the new pages' paths."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, zone: int | None = None) -> None:
         super().__init__()
+        self.zone = zone  # the meetings' zone (None: meetings on no map)
         self.browser = Browser(base, EDITOR, EDITOR_PASSWORD)
         self.saved: list[tuple[str, str]] = []  # (title, page path)
         self.errors: list[str] = []
@@ -104,6 +105,8 @@ class Editor(threading.Thread):
             path = "/editar/reunion/nuevo"
             fields = {"title": title, "date": "02/05/2025", "kind": "reunion_trabajo",
                       "csrf_token": self.browser.form_token(path)}
+            if self.zone is not None:
+                fields["zones"] = str(self.zone)
             request = urllib.request.Request(
                 self.browser.base + path, urllib.parse.urlencode(fields).encode(),
                 {"Origin": self.browser.base,
@@ -211,6 +214,9 @@ def main() -> None:
                         help="segundos medios entre dos pedidos de un lector (0: sin pausa)")
     parser.add_argument("--only", choices=("1x8", "2x4"),
                         help="medir solo esa configuración")
+    parser.add_argument("--meetings-in-zone", action="store_true",
+                        help="cada reunión guardada trata la zona de la página medida, así que "
+                             "renueva los mapas de esa zona, del recorrido y el general")
     options = parser.parse_args()
     print("Preparando PostGIS (demo + INEGI en vigor + cuentas)…")
     url, name, ids = build_database()
@@ -231,7 +237,7 @@ def main() -> None:
                 cookie = cookie_of(Browser(base, READER, READER_PASSWORD))
                 for path in paths:  # every page once: the first build is not the load
                     readers(base, cookie, [path], 1, 0.01)
-                editor = Editor(base)
+                editor = Editor(base, ids["zone"] if options.meetings_in_zone else None)
                 editor.start()
                 result = readers(base, cookie, paths, options.clients, options.seconds,
                                  options.think)
@@ -247,7 +253,8 @@ def main() -> None:
         drop_database(name)
     pause = (f"con {options.think:g} s (±50 %) entre sus pedidos" if options.think
              else "sin pausa entre pedidos")
-    print(f"\n{options.clients} lectores {pause}, una editora que guarda una reunión por "
+    where = (" en la zona medida" if options.meetings_in_zone else " sin zona ni sede")
+    print(f"\n{options.clients} lectores {pause}, una editora que guarda una reunión{where} por "
           f"segundo, {options.seconds:g} s, PostGIS, loopback\n")
     print("| procesos × hilos | página | pedidos | p50 | p99 |")
     print("|---|---|---:|---:|---:|")

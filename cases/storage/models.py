@@ -42,6 +42,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -887,13 +888,13 @@ TABLE_LAYERS: dict[str, str] = {
     "dispute_zone": "zones",
     "zone_municipality": "zones",
     "site": "sites",
+    # Maps show a meeting where it took place or what it dealt with: in the popups of its
+    # zones and sites, and the sites of a case's meetings. A meeting with none of them (and
+    # its people, institutions and evidence) is on no map: see _layer_of.
     "meeting": "meetings",
-    "meeting_institution": "meetings",
     "meeting_zone": "meetings",
     "meeting_case": "meetings",
     "meeting_site": "meetings",
-    "meeting_participant": "meetings",
-    "evidence": "meetings",
     "agreement": "agreements",
     "status_change": "agreements",
     "case_file": "cases",
@@ -956,15 +957,35 @@ _NOT_DATA = frozenset({"data_version", "share_access", "api_token", "calendar_fe
 _CHANGED = "limites_changed_layers"
 
 
-def _note(session: Session, table_name: str | None) -> None:
+def _note(session: Session, table_name: str | None, layer: str | None = None) -> None:
     if table_name not in _NOT_DATA:
-        session.info.setdefault(_CHANGED, set()).add(TABLE_LAYERS.get(table_name, "other"))
+        session.info.setdefault(_CHANGED, set()).add(
+            layer or TABLE_LAYERS.get(table_name, "other"))
+
+
+def _on_maps(meeting: Meeting) -> bool:
+    """Whether ``meeting`` is, or was before this change, linked to a zone, site or case.
+
+    Reads the links when they are not loaded: a meeting renamed without its zones in
+    memory is still in its zones' popups.
+    """
+    state = sa_inspect(meeting)
+    for key in ("zones", "sites", "cases", "venue_id"):
+        history = state.attrs[key].load_history()
+        if any(value is not None for value in (*history.added, *history.unchanged,
+                                               *history.deleted)):
+            return True
+    return False
 
 
 @event.listens_for(Session, "before_flush")
 def _count_flushed_write(session: Session, flush_context, instances) -> None:
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        _note(session, getattr(obj, "__tablename__", None))
+    with session.no_autoflush:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            layer = None
+            if isinstance(obj, Meeting) and not _on_maps(obj):
+                layer = "other"  # a meeting on no map: no map is renewed for it
+            _note(session, getattr(obj, "__tablename__", None), layer)
 
 
 @event.listens_for(Session, "do_orm_execute")

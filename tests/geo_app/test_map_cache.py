@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+import shapely
 from sqlalchemy import func, select, update
 
 from cases.storage.db import make_engine, make_session_factory, unit_of_work
@@ -21,6 +22,8 @@ from cases.storage.models import (
     Meeting,
     MeetingKind,
     Municipality,
+    ZoneKind,
+    ZoneStatus,
     data_version,
     layer_versions,
 )
@@ -135,24 +138,57 @@ def test_the_map_is_rendered_once_and_again_after_a_write_from_another_process(a
     assert cache.builds == 4  # the zone's map only: its old version was built before
 
 
-def test_a_write_bumps_the_layers_it_touched_only(session):
+SQUARE = shapely.MultiPolygon([shapely.box(-96.75, 17.05, -96.74, 17.06)])
+
+
+def changed_layers(session, write) -> set[str]:
     with unit_of_work(session):
         before = layer_versions(session)
-    assert set(before) == set(LAYERS)
     with unit_of_work(session):
-        session.add(Meeting(date=dt.date(2026, 5, 4), title="Reunión de prueba",
-                            kind=MeetingKind.WORKING))
+        write()
     with unit_of_work(session):
         after = layer_versions(session)
-    assert {k for k in LAYERS if after[k] != before[k]} == {"meetings"}
-    assert after["meetings"] == before["meetings"] + 1  # one bump per transaction
+    assert all(after[k] - before[k] in (0, 1) for k in LAYERS)  # one bump per transaction
+    return {k for k in LAYERS if after[k] != before[k]}
+
+
+def test_a_write_bumps_the_layers_it_touched_only(session):
     with unit_of_work(session):
-        session.execute(update(Finding).where(Finding.id == -1).values(description="x"))
+        assert set(layer_versions(session)) == set(LAYERS)
+        zone = DisputeZone(name="Zona de prueba", kind=ZoneKind.COLONIA,
+                           status=ZoneStatus.IDENTIFIED,
+                           geometry=SQUARE)
+        session.add(zone)
+    # A meeting on no map (no zone, site, case or venue) renews no map.
+    assert changed_layers(session, lambda: session.add(Meeting(
+        date=dt.date(2026, 5, 4), title="Mesa sin lugar", kind=MeetingKind.SECURITY,
+    ))) == {"other"}
+    # One in a zone is in that zone's popup (the zone's list of meetings changed too).
+    assert changed_layers(session, lambda: session.add(Meeting(
+        date=dt.date(2026, 5, 5), title="Reunión en la zona", kind=MeetingKind.WORKING,
+        zones=[zone],
+    ))) == {"meetings", "zones"}
+    assert changed_layers(session, lambda: (
+        session.execute(update(Finding).where(Finding.id == -1).values(description="x")),
         session.add(Institution(name="Otra institución", short_name="OI",
-                                kind=InstitutionKind.MUNICIPALITY))
-    with unit_of_work(session):
-        last = layer_versions(session)
-    assert {k for k in LAYERS if last[k] != after[k]} == {"findings", "people"}
+                                kind=InstitutionKind.MUNICIPALITY)),
+    )) == {"findings", "people"}
+
+
+def test_renaming_a_meeting_whose_zones_are_not_loaded_renews_the_maps(session_factory):
+    with session_factory() as session, unit_of_work(session):
+        zone = DisputeZone(name="Zona de prueba", kind=ZoneKind.COLONIA,
+                           status=ZoneStatus.IDENTIFIED,
+                           geometry=SQUARE)
+        meeting = Meeting(date=dt.date(2026, 5, 5), title="Reunión en la zona",
+                          kind=MeetingKind.WORKING, zones=[zone])
+        session.add(meeting)
+        session.flush()
+        meeting_id = meeting.id
+    with session_factory() as session:  # the zones are not in memory
+        def rename():
+            session.get(Meeting, meeting_id).title = "Reunión renombrada"
+        assert changed_layers(session, rename) == {"meetings"}
 
 
 def test_writers_of_different_layers_in_opposite_orders_never_deadlock(engine, session_factory):
