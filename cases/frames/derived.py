@@ -37,7 +37,14 @@ from cases.frames.index import (
     with_dispute_zones,
 )
 from cases.frames.stored_layers import disputes_frame, stored_rivers
-from cases.storage.models import Finding, FindingCategory, Inspection, Municipality
+from cases.storage.models import (
+    Finding,
+    FindingCategory,
+    Inspection,
+    Municipality,
+    layer_versions,
+    pending_layers,
+)
 
 __all__ = [
     "FindingFacts",
@@ -164,17 +171,18 @@ def river_names(session: Session, points: Sequence[Point]) -> list[str | None]:
     The same rule as the river fields of :func:`finding_facts`, for pages that show the km;
     it reads only the rivers, not the frame index (a page must not build it).
     """
-    rivers = stored_rivers(session)
-    if not points or not len(rivers):
-        return [None] * len(points)
+    if not points:
+        return []
 
-    def measure() -> list[str | None]:
+    def measure(rivers: gpd.GeoDataFrame) -> list[str | None]:
+        if not len(rivers):
+            return [None] * len(points)
         with boundary_errors():
             located = nearest_river_positions(
                 gpd.GeoSeries(list(points), crs=STORAGE_CRS), rivers)
         return list(located["river"])
 
-    return _remembered("names", points, rivers, measure)
+    return _remembered(session, "names", points, measure)
 
 
 @dataclass(frozen=True)
@@ -195,16 +203,22 @@ _MEASURED_LOCK = threading.Lock()
 _MEASURED_MAX = 1024
 
 
-def _remembered(what: str, shapes: Sequence[BaseGeometry], rivers: gpd.GeoDataFrame,
-                measure: Callable[[], list]) -> list:
-    """``measure()``, or its answer for the same ``shapes`` along the same ``rivers``."""
+def _remembered(session: Session, what: str, shapes: Sequence[BaseGeometry],
+                measure: Callable[[gpd.GeoDataFrame], list]) -> list:
+    """``measure(rivers)`` with the stored rivers, or its answer for the same ``shapes``.
+
+    Rivers are in the "limits" layer: its version names them, so they are read only when
+    something must be measured. A transaction that has written limits measures afresh.
+    """
+    if "limits" in pending_layers(session):
+        return measure(stored_rivers(session))
     key = (what, hashlib.sha256(b"".join(to_wkb(list(shapes)))).digest(),
-           tuple(rivers["name"]), hashlib.sha256(b"".join(to_wkb(rivers.geometry.values))).digest())
+           layer_versions(session).get("limits"))
     with _MEASURED_LOCK:
         if key in _MEASURED:
             _MEASURED.move_to_end(key)
             return list(_MEASURED[key])
-    answer = measure()
+    answer = measure(stored_rivers(session))
     with _MEASURED_LOCK:
         _MEASURED[key] = answer
         while len(_MEASURED) > _MEASURED_MAX:
@@ -219,16 +233,18 @@ def river_stretches(session: Session, route: MultiLineString | None) -> list[Riv
     (:func:`nearest_river_positions`, within the same reach); the stretch of each river is
     from its least to its greatest km. Only reads.
     """
-    rivers = stored_rivers(session)
-    if route is None or not len(rivers):
+    if route is None:
         return []
-    return _remembered("stretches", [route], rivers, lambda: _measure_stretches(route, rivers))
+    return _remembered(session, "stretches", [route],
+                       lambda rivers: _measure_stretches(route, rivers))
 
 
 def _measure_stretches(route: MultiLineString, rivers: gpd.GeoDataFrame) -> list[RiverStretch]:
     import numpy as np
     from shapely import get_coordinates, points
 
+    if not len(rivers):
+        return []
     coordinates = get_coordinates(route)
     if len(coordinates) > _STRETCH_SAMPLE:
         coordinates = coordinates[np.linspace(0, len(coordinates) - 1, _STRETCH_SAMPLE,

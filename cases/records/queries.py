@@ -53,6 +53,7 @@ __all__ = [
     "ZoneRecord",
     "dashboard",
     "list_zones",
+    "zone_ids_by_name",
     "list_cases",
     "list_meetings",
     "list_inspections",
@@ -221,6 +222,11 @@ def list_zones(session: Session) -> list[DisputeZone]:
         select(DisputeZone).options(selectinload(DisputeZone.municipalities))
         .order_by(DisputeZone.name)
     ).all()
+
+
+def zone_ids_by_name(session: Session) -> dict[str, int]:
+    """Every dispute zone's id by its name (no geometry read)."""
+    return dict(session.execute(select(DisputeZone.name, DisputeZone.id)).all())
 
 
 def zones_page(session: Session, number: int | None) -> Page[DisputeZone]:
@@ -485,8 +491,18 @@ class ZoneRecord:
 
 
 def zone_record(session: Session, zone_id: int) -> ZoneRecord:
-    """A zone with its meetings' sites and its (and its cases') inspections."""
-    zone = get_zone(session, zone_id)
+    """A zone with its meetings' sites and its (and its cases') inspections.
+
+    The inspections come without their routes (a route of 20,000 points weighs 320 KB, and
+    the zone's page lists the inspections; its map loads routes by view): reading one's
+    route still works, with a query of its own.
+    """
+    no_route = defer(Inspection.route)
+    zone = _get(session, DisputeZone, zone_id, "la zona", (
+        *_meeting_places(DisputeZone),
+        selectinload(DisputeZone.inspections).options(no_route),
+        selectinload(DisputeZone.cases).selectinload(Case.inspections).options(no_route),
+    ))
     inspections = list(zone.inspections)
     for case in zone.cases:
         inspections.extend(i for i in case.inspections if i not in inspections)

@@ -126,6 +126,7 @@ __all__ = [
     "bump_layers",
     "data_version",
     "layer_versions",
+    "pending_layers",
     "AttachmentKind",
     "Attachment",
     "Frame",
@@ -976,6 +977,11 @@ def _on_maps(meeting: Meeting) -> bool:
                                                *history.deleted)):
             return True
     return False
+
+
+def pending_layers(session: Session) -> frozenset[str]:
+    """The layers ``session``'s transaction has written so far (bumped when it commits)."""
+    return frozenset(session.info.get(_CHANGED, ()))
 
 
 @event.listens_for(Session, "before_flush")

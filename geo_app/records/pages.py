@@ -275,7 +275,7 @@ def inspection_page(session: Session, inspection_id: int) -> RecordPage:
             inspection.findings,
             key=lambda f: (f.river_km is None, f.river_km or 0.0, f.id),
         ),
-        zone_ids={z.name: z.id for z in queries.list_zones(session)},
+        zone_ids=queries.zone_ids_by_name(session),
         river_of=_rivers_of(session, inspection.findings),
         stretches=river_stretches(session, inspection.route),
     )
