@@ -30,18 +30,7 @@ from geo_app.records.map_layers import MapData
 from geo_app.records.map_render import MapParts, render_map
 from geo_app.tiles import tile_source
 
-__all__ = ["MAP_LAYERS", "MapCache", "cached_map", "init_app", "request_versions"]
-
-# What each cached map shows, by the first part of its key, when its page does not say
-# (the overview, zone and case pages do: geo_app.records.pages); a key not named anywhere
-# depends on every layer. Zones and sites link the meetings that dealt with them, findings
-# show their photo and their inspection's name.
-_RECORD_MAP = ("limits", "zones", "sites", "meetings", "inspections", "findings", "attachments")
-MAP_LAYERS: dict[str, tuple[str, ...]] = {
-    "recorrido": _RECORD_MAP,
-    "sitio": _RECORD_MAP,
-    "reunion": _RECORD_MAP,
-}
+__all__ = ["MapCache", "cached_map", "init_app", "request_versions"]
 
 # Rendered maps weigh 50–150 KB; this bounds the cache to a few tens of megabytes.
 MAX_ENTRIES = 256
@@ -98,27 +87,29 @@ class MapCache:
 def request_versions(*layers: str) -> tuple[int, ...] | None:
     """The versions of ``layers`` (all of them if none given) as read when the request began.
 
-    ``None`` outside a request that read them (the cache is off, or a static file).
+    With the map cache off they are read at the first call instead. ``None`` when the
+    database has no versions yet.
     """
     versions = g.get("limites_layer_versions")
     if versions is None:
+        versions = g.limites_layer_versions = layer_versions(get_session())
+    if not versions:
         return None
     return tuple(versions.get(layer, 0) for layer in (layers or LAYERS))
 
 
 def cached_map(key: Hashable, data: Callable[[], MapData],
-               layers: Sequence[str] | None = None) -> MapParts:
+               layers: Sequence[str] = LAYERS) -> MapParts:
     """Return the rendered map of ``key``; ``data`` gives its layers when it must be built.
 
-    The map is kept under the versions of ``layers`` (by default those :data:`MAP_LAYERS`
-    names for the key's kind, else every layer).
+    The map is kept under the versions of the data ``layers`` it shows (by default every
+    layer: see :mod:`geo_app.records.pages` for each page's).
     """
     cache: MapCache | None = current_app.extensions.get("limites_map_cache")
-    if layers is None:
-        kind = key[0] if isinstance(key, tuple) and key else key
-        layers = MAP_LAYERS.get(kind, LAYERS) if isinstance(kind, str) else LAYERS
+    if cache is None:
+        return render_map(data())
     version = request_versions(*layers)
-    if cache is None or version is None:
+    if version is None:
         return render_map(data())
     # A new offline base map changes every map's tiles, not the data.
     return cache.get((key, tile_source().version), version, lambda: render_map(data()))
@@ -127,9 +118,7 @@ def cached_map(key: Hashable, data: Callable[[], MapData],
 def _read_versions() -> None:
     if request.blueprint == "vendor" or request.endpoint in (None, "static"):
         return
-    versions = layer_versions(get_session())
-    g.limites_layer_versions = versions
-    g.limites_data_version = sum(versions.values()) if versions else None
+    g.limites_layer_versions = layer_versions(get_session())
 
 
 def init_app(app: Flask) -> None:

@@ -32,6 +32,7 @@ def detail(inspection_id: int):
         findings=page.findings, zone_ids=page.zone_ids,
         historial=page.history, rios=page.river_of, km_heading=page.km_heading,
         varios_rios=page.several_rivers, tramos_rio=page.stretches,
-        map=cached_map(("recorrido", inspection_id), lambda: page.map),
+        map=cached_map(("recorrido", inspection_id), lambda: page.map,
+                       layers=pages.RECORD_MAP_LAYERS),
         breadcrumbs=[("Recorridos", url_for("inspections.index"))],
     )

@@ -30,7 +30,8 @@ def detail(meeting_id: int):
     return render_template(
         "meetings/detail.html", title=page.record.title, meeting=page.record,
         historial=page.history,
-        map=cached_map(("reunion", meeting_id), lambda: page.map) if page.has_map else None,
+        map=cached_map(("reunion", meeting_id), lambda: page.map,
+                       layers=pages.RECORD_MAP_LAYERS) if page.has_map else None,
         map_note=page.map_note,
         breadcrumbs=[("Reuniones", url_for("meetings.index"))],
     )

@@ -20,6 +20,7 @@ __all__ = [
     "CASE_MAP_LAYERS",
     "OVERVIEW_LAYERS",
     "OVERVIEW_MARGIN",
+    "RECORD_MAP_LAYERS",
     "ZONE_MAP_LAYERS",
     "RecordPage",
     "overview_map",
@@ -40,6 +41,9 @@ OVERVIEW_MARGIN = 0.03
 OVERVIEW_LAYERS = ("limits", "zones", "sites", "meetings")
 ZONE_MAP_LAYERS = ("limits", "zones", "sites", "meetings")
 CASE_MAP_LAYERS = ("limits", "zones", "sites", "meetings", "inspections", "cases")
+# An inspection's, a site's or a meeting's map draws its routes and findings (with their
+# photos) in the page.
+RECORD_MAP_LAYERS = (*ZONE_MAP_LAYERS, "inspections", "findings", "attachments")
 # How far around the dispute zones the overview opens (about 500 m).
 ZONES_PAD = 0.005
 # How far around a site its page's map reaches (about 400 m: the streets around it).

@@ -15,7 +15,8 @@ def detail(site_id: int):
     page = pages.site_page(get_session(), site_id)
     return render_template(
         "sites/detail.html", title=page.record.name, site=page.record,
-        meetings=page.meetings, map=cached_map(("sitio", site_id), lambda: page.map),
+        meetings=page.meetings, map=cached_map(("sitio", site_id), lambda: page.map,
+                                              layers=pages.RECORD_MAP_LAYERS),
         historial=page.history,
         breadcrumbs=[("Reuniones", url_for("meetings.index"))],
     )

@@ -130,8 +130,7 @@ def _cached_json(found: features.Collection,
     the reader's scope and the request; Last-Modified is when this process first saw the
     version (and ``stamp``, a page's ``timeStamp``).
     """
-    session = get_session()
-    version = pages.request_version(session, found)
+    version = pages.request_version(found)
     cache = pages.feature_cache(found)
     zipped = _zipped()
     modified = None

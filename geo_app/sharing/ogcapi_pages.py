@@ -23,14 +23,15 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from cases.sharing import features
 from cases.sharing.feature_cache import FeatureCache, FeatureCaches, Fragment, deflated, gzip_join
 from cases.sharing.features import Collection, Interval
 from cases.sharing.scope import Scope
-from cases.storage.models import LAYERS, layer_versions
+from cases.storage.models import LAYERS
+from geo_app.map_cache import request_versions
 from geo_app.sharing import ogcapi_documents as docs
 
 __all__ = [
@@ -74,19 +75,14 @@ def feature_cache(collection: features.Collection) -> FeatureCache | None:
     return caches.of(collection.layer) if caches is not None else None
 
 
-def request_version(session: Session, collection: features.Collection) -> int | None:
+def request_version(collection: features.Collection) -> int | None:
     """The version of the data ``collection`` is made of, as read when the request started.
 
     The sum of its data layers' versions (:data:`features.COLLECTION_LAYERS`): it grows with
     every write to any of them and stays put for writes elsewhere.
     """
-    versions = g.get("limites_layer_versions")
-    if versions is None:
-        versions = g.limites_layer_versions = layer_versions(session)
-    if not versions:
-        return None
-    return sum(versions.get(layer, 0)
-               for layer in features.COLLECTION_LAYERS.get(collection.layer, LAYERS))
+    versions = request_versions(*features.COLLECTION_LAYERS.get(collection.layer, LAYERS))
+    return None if versions is None else sum(versions)
 
 
 def _fragment(feature: features.Feature) -> Fragment:
@@ -94,7 +90,7 @@ def _fragment(feature: features.Feature) -> Fragment:
 
 
 def _cache_at(session: Session, collection: Collection) -> tuple[FeatureCache, int]:
-    cache, version = feature_cache(collection), request_version(session, collection)
+    cache, version = feature_cache(collection), request_version(collection)
     if cache is None or version is None:
         return FeatureCache(), 0  # this request's own: nothing outlives it
     return cache, version
