@@ -324,34 +324,35 @@ class FindingPoint:
 
 
 def finding_points(
-    session: Session, inspection_ids: Iterable[int] | None = None
+    session: Session, inspection_ids: Iterable[int] | None = None,
+    ids: Iterable[int] | None = None,
 ) -> list[FindingPoint]:
-    """Every finding (of ``inspection_ids`` when given) as a :class:`FindingPoint`, in one query.
+    """Findings as :class:`FindingPoint` rows by id, each with its first photo, in one query.
 
-    Each comes with its first photo.
+    Every finding, or those of ``inspection_ids`` or those ``ids`` when given.
 
-    The overview map draws a year of findings (thousands): loading each as a record with
-    its inspection and attachments would cost more than drawing them.
+    A map draws thousands of findings: loading each as a record with its inspection and
+    attachments would cost more than drawing them.
     """
     photo = (
-        select(Attachment.finding_id, func.min(Attachment.id).label("photo_id"))
-        .where(Attachment.kind == AttachmentKind.PHOTO, Attachment.finding_id.is_not(None))
-        .group_by(Attachment.finding_id)
-        .subquery()
+        select(func.min(Attachment.id))
+        .where(Attachment.finding_id == Finding.id, Attachment.kind == AttachmentKind.PHOTO)
+        .correlate(Finding)
+        .scalar_subquery()
     )
     query = (
         select(
             Finding.id, Finding.inspection_id, Inspection.title, Finding.category,
             # A point's bounding box is the point: no geometry to decode for thousands.
-            Finding.description, Finding.min_x, Finding.min_y, Finding.illustrative,
-            photo.c.photo_id,
+            Finding.description, Finding.min_x, Finding.min_y, Finding.illustrative, photo,
         )
         .join(Inspection, Finding.inspection_id == Inspection.id)
-        .outerjoin(photo, photo.c.finding_id == Finding.id)
         .order_by(Finding.id)
     )
     if inspection_ids is not None:
         query = query.where(Finding.inspection_id.in_(list(inspection_ids)))
+    if ids is not None:
+        query = query.where(Finding.id.in_(list(ids)))
     return [FindingPoint(*row) for row in session.execute(query)]
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from boundaries.tiles import (
@@ -40,10 +40,8 @@ from boundaries.tiles import (
     to_lonlat_parts,
 )
 from cases.errors import NotFoundError
-from cases.records.queries import FindingPoint
+from cases.records.queries import FindingPoint, finding_points
 from cases.storage.models import (
-    Attachment,
-    AttachmentKind,
     Case,
     DisputeZone,
     Finding,
@@ -267,27 +265,11 @@ class IndexCache:
 
 def findings_by_id(session: Session, ids: Sequence[int]) -> list[FindingPoint]:
     """The findings ``ids`` as :class:`FindingPoint` rows by id, each with its first photo."""
-    if not len(ids):
-        return []
-    photo = (
-        select(func.min(Attachment.id))
-        .where(Attachment.finding_id == Finding.id, Attachment.kind == AttachmentKind.PHOTO)
-        .correlate(Finding)
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Finding.id, Finding.inspection_id, Inspection.title, Finding.category,
-            Finding.description, Finding.min_x, Finding.min_y, Finding.illustrative, photo,
-        )
-        .join(Inspection, Finding.inspection_id == Inspection.id)
-        .order_by(Finding.id)
-    )
     ids = sorted(int(i) for i in ids)
     return [
-        FindingPoint(*row)
+        point
         for start in range(0, len(ids), 500)  # a few hundred bound parameters at a time
-        for row in session.execute(query.where(Finding.id.in_(ids[start:start + 500])))
+        for point in finding_points(session, ids=ids[start:start + 500])
     ]
 
 
